@@ -1,0 +1,54 @@
+"""qcode: a terminal toolkit for qualitative interview coding.
+
+Every analysis is also a library call::
+
+    import qcode
+    project = qcode.open_project("study")
+    codebook = project.codebook
+
+Names are imported lazily so that ``qcode --version`` and ``import qcode`` stay fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "QcodeError": "qcode.errors",
+    "ExitCode": "qcode.errors",
+    "Codebook": "qcode.models",
+    "Code": "qcode.models",
+    "Theme": "qcode.models",
+    "Level": "qcode.models",
+    "Document": "qcode.models",
+    "Turn": "qcode.models",
+    "Segment": "qcode.models",
+    "Coding": "qcode.models",
+    "CodingEvent": "qcode.models",
+    "Project": "qcode.project",
+    "open_project": "qcode.project",
+    "init_project": "qcode.project",
+    "load_codebook": "qcode.codebook",
+    "check_codebook": "qcode.codebook",
+    "resolve_code": "qcode.codebook",
+}
+_ALIASES = {"load_codebook": "load", "check_codebook": "check_file"}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qcode' has no attribute {name!r}")
+    value = getattr(import_module(module), _ALIASES.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -1,0 +1,1 @@
+"""The command-line interface: the only part of qcode that imports typer and rich."""

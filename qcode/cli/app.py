@@ -1,0 +1,116 @@
+"""The root ``qcode`` command and the one error boundary of the CLI.
+
+Every expected failure (a :class:`qcode.errors.QcodeError`) is caught in
+:meth:`QcodeGroup.invoke`, printed as ``Error: ...`` (plus ``Hint: ...``) on stderr, and
+turned into its named exit code. Anything else is a bug: one line without a traceback,
+unless ``--debug`` is given. Tracebacks never show local variables (transcripts are
+confidential).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from qcode import __version__
+from qcode.cli.console import State, state
+from qcode.errors import ExitCode, QcodeError
+
+
+def report_error(exc: QcodeError) -> None:
+    typer.echo(f"Error: {exc.message}", err=True)
+    for line in exc.details:
+        typer.echo(f"  {line}", err=True)
+    if exc.hint:
+        typer.echo(f"Hint: {exc.hint}", err=True)
+
+
+class QcodeGroup(TyperGroup):
+    """The root group: commands listed in the order they were added, and the error funnel."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QcodeError as exc:
+            if _debug(ctx):
+                raise
+            report_error(exc)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted: every action confirmed before this point is saved.",
+                       err=True)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:
+            raise typer.Exit(int(ExitCode.OK)) from None
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            typer.echo(f"Error: unexpected failure ({type(exc).__name__}); this is a bug "
+                       "in qcode", err=True)
+            typer.echo("Hint: run the command again with --debug for the traceback, and "
+                       "report it (check it for transcript text before sharing)", err=True)
+            raise typer.Exit(int(ExitCode.FAILURE)) from None
+
+
+def _debug(ctx: click.Context) -> bool:
+    obj = ctx.find_root().obj
+    return isinstance(obj, State) and obj.debug
+
+
+app = typer.Typer(
+    cls=QcodeGroup,
+    name="qcode",
+    help="qcode: code interview transcripts in the terminal, measure agreement, count, "
+         "report.\n\nExamples:\n\n  qcode demo /tmp/demo\n\n  qcode init study && cd study"
+         "\n\n  qcode codebook show --format json",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qcode {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    project: Path | None = typer.Option(
+        None, "--project", "-P", envvar="QCODE_PROJECT", metavar="DIR",
+        help="The project folder (default: found by walking up from the current folder).",
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of failures."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Global options come before the command: qcode --project study docs."""
+    st = state(ctx)
+    st.project_dir = project
+    st.debug = debug
+
+
+# Command modules register themselves here; each keeps heavy imports inside its commands.
+from qcode.cli import codebook_cmd, project_cmd  # noqa: E402
+
+project_cmd.register(app)
+codebook_cmd.register(app)
+# (more command modules are registered below as they are added)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="qcode")

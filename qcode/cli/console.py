@@ -1,0 +1,93 @@
+"""Consoles, output helpers and the per-invocation state shared by every command.
+
+Commands print tables for people to stdout with rich, machine output (JSON, CSV) with
+plain ``echo`` so it is never wrapped or coloured, and diagnostics to stderr. rich honours
+NO_COLOR by itself; progress bars appear only when stderr is a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from qcode.project import Project
+
+
+@dataclass
+class State:
+    """What the root callback parsed: reachable from every command as ``ctx.obj``."""
+
+    project_dir: Path | None = None
+    debug: bool = False
+    _project: Project | None = field(default=None, repr=False)
+
+    def project(self) -> Project:
+        """The project named by --project / QCODE_PROJECT, else the one around the cwd."""
+        if self._project is None:
+            from qcode.project import open_project
+
+            self._project = open_project(self.project_dir)
+        return self._project
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State(project_dir=_env_project())
+    return root.obj
+
+
+def _env_project() -> Path | None:
+    env = os.environ.get("QCODE_PROJECT")
+    return Path(env) if env else None
+
+
+def out() -> Console:
+    """A console on stdout (created per call, so test runners that swap stdout work)."""
+    return Console(highlight=False, soft_wrap=False)
+
+
+def err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def echo_json(data: Any) -> None:
+    """Stable machine output: sorted only where the caller sorted, UTF-8, two-space indent."""
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def warn(message: str) -> None:
+    typer.echo(f"Warning: {message}", err=True)
+
+
+def note(message: str) -> None:
+    """A diagnostic for people on stderr (never mixed into machine output on stdout)."""
+    typer.echo(message, err=True)
+
+
+@contextmanager
+def progress(total: int, description: str) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; silent when piped or under tests.
+
+    Yields a callable ``advance(n=1)``.
+    """
+    if not sys.stderr.isatty() or total <= 1:
+        yield lambda n=1: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=err(),
+                  transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)

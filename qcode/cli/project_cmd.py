@@ -1,0 +1,42 @@
+"""``qcode init``: create a project folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.cli.console import note
+
+
+def init(
+    directory: Path = typer.Argument(Path("."), metavar="[DIR]",
+                                     help="Folder for the new project (created if missing)."),
+    codebook: Path | None = typer.Option(None, "--codebook", "-c", metavar="PATH",
+                                         help="A YAML codebook to copy in (default: the "
+                                              "bundled telemedicine codebook)."),
+    name: str | None = typer.Option(None, "--name", help="Project name (default: folder "
+                                                          "name)."),
+) -> None:
+    """Create a new project: qcode.toml, codebook.yaml, documents/ and codings/.
+
+    Refuses, and changes nothing, if DIR is already a project.
+
+    Examples:
+
+      qcode init study
+
+      qcode init study --codebook my-codebook.yaml --name "Telemedicine 2026"
+    """
+    from qcode.project import init_project
+
+    project = init_project(directory, codebook=codebook, name=name)
+    cb = project.codebook
+    note(f"Created project '{project.name}' in {project.root}")
+    note(f"Codebook: {len(cb.codes)} codes in {len(cb.themes)} themes x {len(cb.levels)} "
+         f"levels ({project.codebook_path.name})")
+    note(f"Next: cd {directory} && qcode ingest TRANSCRIPTS...")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)

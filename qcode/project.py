@@ -1,0 +1,213 @@
+"""The project folder: find it, create it, read and write its files atomically.
+
+::
+
+    study/
+      qcode.toml              settings: name, codebook path, default segmentation unit
+      codebook.yaml           the codebook
+      documents/<id>.json     ingested transcripts (one human-readable JSON file each)
+      codings/<coder>.jsonl   one append-only event log per coder
+      reconciliations/<name>.jsonl
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from datetime import UTC, datetime
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import atomic
+from .bundled import bundled_codebook
+from .codebook import load as load_codebook
+from .errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ProjectDamagedError,
+    ProjectNotFoundError,
+    UsageError,
+)
+from .models import Codebook, Document, Record
+
+SETTINGS_FILE = "qcode.toml"
+DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class Settings(Record):
+    name: str
+    codebook: str = "codebook.yaml"
+    unit: str = "turn"
+    created: str = ""
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def _settings_toml(s: Settings) -> str:
+    return (
+        "# qcode project settings\n[project]\n"
+        f"name = {_toml_string(s.name)}\n"
+        f"codebook = {_toml_string(s.codebook)}\n"
+        f"unit = {_toml_string(s.unit)}\n"
+        f"created = {_toml_string(s.created)}\n"
+    )
+
+
+def now_iso() -> str:
+    """The current UTC time, to the second, ISO 8601 with a Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Project:
+    """An open project folder. Cheap to create; files are read on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+        self.settings = self._read_settings()
+
+    # ---------------------------------------------------------------- settings & codebook
+
+    def _read_settings(self) -> Settings:
+        path = self.root / SETTINGS_FILE
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ProjectNotFoundError(f"{self.root} is not a qcode project (no {SETTINGS_FILE})",
+                                       hint=f"create one with: qcode init {self.root}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ProjectDamagedError(f"{path}: cannot be read: {exc}",
+                                      hint="fix the file by hand or restore it from a backup"
+                                      ) from None
+        try:
+            return Settings.model_validate(data.get("project", {}))
+        except ValidationError as exc:
+            field = ".".join(str(p) for p in exc.errors()[0]["loc"])
+            raise ProjectDamagedError(f"{path}: [project] {field}: {exc.errors()[0]['msg']}",
+                                      hint="every project needs name = \"...\"") from None
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @property
+    def codebook_path(self) -> Path:
+        return self.root / self.settings.codebook
+
+    @cached_property
+    def codebook(self) -> Codebook:
+        return load_codebook(self.codebook_path)
+
+    # ---------------------------------------------------------------- folders
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / "documents"
+
+    @property
+    def codings_dir(self) -> Path:
+        return self.root / "codings"
+
+    @property
+    def reconciliations_dir(self) -> Path:
+        return self.root / "reconciliations"
+
+    # ---------------------------------------------------------------- documents
+
+    def document_path(self, doc_id: str) -> Path:
+        if not DOC_ID_RE.match(doc_id):
+            raise UsageError(f"'{doc_id}' is not a valid document id",
+                             hint="use letters, digits, '_', '-' or '.', at most 64 characters")
+        return self.documents_dir / f"{doc_id}.json"
+
+    def document_ids(self) -> list[str]:
+        """Ids of all ingested documents, sorted."""
+        if not self.documents_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.documents_dir.glob("*.json")
+                      if not p.name.startswith("."))
+
+    def has_document(self, doc_id: str) -> bool:
+        return DOC_ID_RE.match(doc_id) is not None and self.document_path(doc_id).is_file()
+
+    def load_document(self, doc_id: str) -> Document:
+        path = self.document_path(doc_id)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            from .codebook import suggestions
+
+            near = suggestions(doc_id, self.document_ids())
+            hint = f"did you mean {', '.join(near)}?" if near else "list them with: qcode docs"
+            raise NotFoundError(f"no document '{doc_id}' in this project", hint=hint) from None
+        try:
+            return Document.model_validate_json(raw)
+        except ValidationError as exc:
+            raise ProjectDamagedError(
+                f"{path}: not a valid qcode document ({exc.error_count()} problems)",
+                hint="restore it from a backup, or ingest the transcript again with --replace",
+            ) from None
+
+    def documents(self) -> list[Document]:
+        return [self.load_document(i) for i in self.document_ids()]
+
+    def save_document(self, doc: Document) -> Path:
+        path = self.document_path(doc.id)
+        atomic.write_text(path, doc.model_dump_json(indent=2) + "\n")
+        return path
+
+
+# -------------------------------------------------------------------- find / init
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Walk up from ``start`` (default: the current folder) to the folder with qcode.toml."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder
+    raise ProjectNotFoundError(
+        f"not inside a qcode project ({SETTINGS_FILE} not found in {here} or above)",
+        hint="create one with: qcode init DIR, or point at one with --project DIR",
+    )
+
+
+def open_project(explicit: Path | str | None = None) -> Project:
+    """Open the project at ``explicit`` (a folder), else the one around the current folder."""
+    if explicit:
+        root = Path(explicit)
+        if not (root / SETTINGS_FILE).is_file():
+            raise ProjectNotFoundError(f"{root} is not a qcode project (no {SETTINGS_FILE})",
+                                       hint=f"create one with: qcode init {root}")
+        return Project(root)
+    return Project(find_root())
+
+
+def init_project(directory: Path, codebook: Path | None = None,
+                 name: str | None = None) -> Project:
+    """Create a new project folder; refuse (changing nothing) if one is already there."""
+    directory = Path(directory)
+    if (directory / SETTINGS_FILE).exists():
+        raise ConflictError(f"{directory} is already a qcode project; nothing was changed",
+                            hint="choose another folder, or work in this one")
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInputError(f"{directory} exists and is not a folder")
+    source = Path(codebook) if codebook else bundled_codebook()
+    load_codebook(source)  # refuse a broken codebook before creating anything
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / "codebook.yaml"
+    if target.exists():
+        raise ConflictError(f"{target} already exists; nothing was changed",
+                            hint="move it away, or pass it with --codebook")
+    shutil.copyfile(source, target)
+    for sub in ("documents", "codings", "reconciliations"):
+        (directory / sub).mkdir(exist_ok=True)
+    settings = Settings(name=name or directory.resolve().name, created=now_iso())
+    atomic.write_text(directory / SETTINGS_FILE, _settings_toml(settings))
+    return Project(directory)

@@ -1,0 +1,1 @@
+"""Renderers that turn core results into documents: Markdown, HTML, DOCX, CSV, XLSX."""
