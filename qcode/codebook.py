@@ -92,6 +92,8 @@ def _parse_yaml(text: str, path: str) -> _Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or "invalid YAML"
+        if exc.context and exc.context_mark is not None and exc.context_mark is not mark:
+            what += f" ({exc.context} that starts at line {exc.context_mark.line + 1})"
         raise CodebookError(
             f"{located(path, line)}: YAML syntax error: {what}",
             hint="check indentation and quoting on that line (a ':' inside text needs quotes)",
