@@ -109,6 +109,9 @@ from qcode.cli import codebook_cmd, project_cmd  # noqa: E402
 project_cmd.register(app)
 codebook_cmd.register(app)
 # (more command modules are registered below as they are added)
+from qcode.cli import registry_cmd  # noqa: E402
+
+registry_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,249 @@
+"""``qcode registry import|summary``: the quantitative strand (registry utilisation figures)."""
+
+from __future__ import annotations
+
+import csv
+from enum import Enum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.console import echo_json, note, out, state
+
+registry_app = typer.Typer(
+    help="Registry figures: outpatient visits and telemedicine contacts by year, region, "
+         "hospital and specialty.",
+    no_args_is_help=True)
+
+
+class By(str, Enum):
+    year = "year"
+    region = "region"
+    hospital = "hospital"
+    specialty = "specialty"
+
+
+class SummaryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    svg = "svg"
+
+
+@registry_app.command("import")
+def import_(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., metavar="FILE.csv", help="The registry table to import."),
+    replace: bool = typer.Option(False, "--replace",
+                                 help="Replace registry data already in the project."),
+) -> None:
+    """Check a registry CSV file and store it in the project (registry/registry.csv).
+
+    Columns (names in any case and order; comma, semicolon or tab separated; UTF-8):
+    year, region, hospital, specialty, outpatient_visits, telemedicine_contacts.
+    outpatient_visits counts all outpatient activity of the cell, telemedicine included.
+    Further columns are kept. Every problem is reported with its line number (a count that
+    is negative or not a whole number, contacts above visits, a repeated year + region +
+    hospital + specialty, a hospital in two regions, a bad year, a missing column), and a
+    file with any problem is not imported at all.
+
+    Examples:
+
+      qcode registry import npr-2009-2015.csv
+
+      qcode registry import corrected.csv --replace
+    """
+    from qcode.registry import read, store
+
+    project = state(ctx).project()
+    registry = read(path)
+    store(project.root, registry, replace=replace)
+    rows = registry.rows
+    years = registry.years
+    extra = registry.extra_columns
+    note(f"Imported {len(rows)} rows from {path.name}: {years[0]}-{years[-1]}, "
+         f"{len({r.region for r in rows})} regions, {len({r.hospital for r in rows})} "
+         f"hospitals, {len({r.specialty for r in rows})} specialties, "
+         f"{sum(r.outpatient_visits for r in rows):,} outpatient visits, "
+         f"{sum(r.telemedicine_contacts for r in rows):,} telemedicine contacts"
+         + (f" (extra columns kept: {', '.join(extra)})" if extra else ""))
+
+
+@registry_app.command("summary")
+def summary(
+    ctx: typer.Context,
+    by: By = typer.Option(By.region, "--by", "-b", help="Group the figures by this column."),
+    years: str | None = typer.Option(None, "--years", "-y", metavar="FIRST-LAST",
+                                     help="Only these years, e.g. 2009-2015 or 2012 "
+                                          "(default: all years in the data)."),
+    fmt: SummaryFormat = typer.Option(SummaryFormat.table, "--format", "-f",
+                                      help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH",
+                                       help="Write to this file instead of stdout."),
+) -> None:
+    """Telemedicine share of outpatient activity, adoption, regularity, specialties, trend.
+
+    Share = telemedicine contacts / outpatient visits, in percent (3 decimals in tables,
+    4 in JSON and CSV), nationally, by the --by column and by year. Adoption: hospitals
+    with at least one contact in the period, out of all hospitals. Regularity per
+    hospital, over the years of the period found in the data: every_year = contacts > 0
+    in every year; sporadic = contacts > 0 in some years but not all; never = no contacts
+    in any year (a year without rows counts as a year without contacts). Specialties are
+    ranked by contacts and by share. --format svg draws the share over the years, one line
+    per group of --by (per region when --by is year) and a dashed national line.
+
+    Examples:
+
+      qcode registry summary
+
+      qcode registry summary --by hospital --years 2012-2015
+
+      qcode registry summary --format json > registry-summary.json
+
+      qcode registry summary --format svg -o share-by-region.svg
+    """
+    from qcode.registry import load
+    from qcode.utilisation import parse_years, summarise
+
+    registry = load(state(ctx).project().root)
+    period = parse_years(years) if years else None
+    result = summarise(registry, by.value, period)  # type: ignore[arg-type]
+    text: str | None = None
+    if fmt is SummaryFormat.json:
+        import json
+
+        from qcode.utilisation import as_dict
+
+        if output is None:
+            echo_json(as_dict(result))
+            return
+        text = json.dumps(as_dict(result), indent=2, ensure_ascii=False) + "\n"
+    elif fmt is SummaryFormat.csv:
+        text = _csv(result)
+    elif fmt is SummaryFormat.svg:
+        text = _svg(result, registry, period)
+    if text is not None:
+        if output is not None:
+            from qcode import atomic
+
+            atomic.write_text(output, text)
+            note(f"Wrote {output}")
+        else:
+            typer.echo(text, nl=False)
+        return
+    if output is not None:
+        from qcode.errors import UsageError
+
+        raise UsageError("--output needs --format json, csv or svg",
+                         hint="tables are for the terminal; use --format csv for a file")
+    _tables(result)
+
+
+def _csv(result: Any) -> str:
+    import io
+
+    from qcode.utilisation import CSV_FIELDS, as_rows
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(CSV_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(as_rows(result))
+    return buffer.getvalue()
+
+
+def _svg(result: Any, registry: Any, period: tuple[int, int] | None) -> str:
+    from qcode.reports.registry_svg import Line, line_chart
+    from qcode.utilisation import summarise
+
+    lines_of = result if result.by != "year" else summarise(registry, "region", period)
+    lines = [Line(g.key, tuple((y.year, y.share_pct) for y in g.years))
+             for g in lines_of.groups]
+    lines.append(Line("National", tuple((y.year, y.share_pct) for y in result.trend.years),
+                      dashed=True))
+    first, last = result.period[0], result.period[-1]
+    span = f"{first}-{last}" if first != last else str(first)
+    return line_chart(lines, title=f"Telemedicine share of outpatient visits, {span}",
+                      x_label="Year", y_label="Telemedicine contacts / outpatient visits (%)")
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _tables(result: Any) -> None:
+    from rich.table import Table
+
+    console = out()
+    say = partial(console.print, soft_wrap=True)  # sentences: let the terminal wrap them
+    n = result.national
+    first, last = result.period[0], result.period[-1]
+    say(f"Telemedicine share of outpatient visits, {first}-{last}: "
+                  f"{_pct(n.share_pct)} % ({n.telemedicine_contacts:,} contacts / "
+                  f"{n.outpatient_visits:,} visits)")
+    counts = result.regularity_counts()
+    say(f"Regions using telemedicine: {result.regions_using} of "
+                  f"{result.regions_total}; hospitals: {result.hospitals_using} of "
+                  f"{result.hospitals_total} ({counts['every_year']} every year, "
+                  f"{counts['sporadic']} sporadic, {counts['never']} never)")
+
+    table = Table(title=f"By {result.by}", title_justify="left")
+    table.add_column(result.by.capitalize())
+    per_hospital = result.by == "hospital"
+    last_columns = ("Region", "Regularity") if per_hospital else ("Hospitals using",)
+    for name in ("Visits", "Contacts", "Share %", *last_columns):
+        table.add_column(name, justify="left" if per_hospital and name in last_columns
+                         else "right")  # type: ignore[arg-type]
+    uses = {h.hospital: h for h in result.hospitals}
+    for g in result.groups:
+        last = ((uses[g.key].region, uses[g.key].regularity.replace("_", " ")) if per_hospital
+                else (f"{g.hospitals_using}/{g.hospitals_total}",))
+        table.add_row(g.key, f"{g.outpatient_visits:,}", f"{g.telemedicine_contacts:,}",
+                      _pct(g.share_pct), *last)
+    console.print(table)
+    if result.by != "year":
+        yearly = Table(title=f"Share % by {result.by} and year", title_justify="left")
+        yearly.add_column(result.by.capitalize())
+        for y in result.period:
+            yearly.add_column(str(y), justify="right")
+        for g in result.groups:
+            yearly.add_row(g.key, *[_pct(y.share_pct) for y in g.years])
+        console.print(yearly)
+
+    t = result.trend
+    trend = Table(title="National trend", title_justify="left")
+    for name in ("Year", "Visits", "Contacts", "Share %"):
+        trend.add_column(name, justify="right")
+    for y in t.years:
+        trend.add_row(str(y.year), f"{y.outpatient_visits:,}", f"{y.telemedicine_contacts:,}",
+                      _pct(y.share_pct))
+    console.print(trend)
+    parts = []
+    if t.share_change_pp is not None:
+        parts.append(f"share {t.share_change_pp:+.3f} percentage points {first}-{last}")
+    if t.contacts_change_pct is not None:
+        parts.append(f"contacts {t.contacts_change_pct:+.1f} %")
+    if t.visits_change_pct is not None:
+        parts.append(f"visits {t.visits_change_pct:+.1f} %")
+    if parts:
+        say("Trend: " + "; ".join(parts))
+
+    classes = (("every_year", "Every year"), ("sporadic", "Sporadic"), ("never", "Never"))
+    for key, label in classes:
+        ids = [h.hospital for h in result.hospitals if h.regularity == key]
+        say(f"{label} ({len(ids)}): {', '.join(ids) if ids else '-'}")
+
+    spec = Table(title="Specialties ranked by contacts", title_justify="left")
+    for name, justify in (("#", "right"), ("Specialty", "left"), ("Contacts", "right"),
+                          ("Visits", "right"), ("Share %", "right"), ("# by share", "right")):
+        spec.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for s in result.specialties:
+        spec.add_row(str(s.rank_by_contacts), s.specialty, f"{s.telemedicine_contacts:,}",
+                     f"{s.outpatient_visits:,}", _pct(s.share_pct),
+                     "-" if s.rank_by_share is None else str(s.rank_by_share))
+    console.print(spec)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(registry_app, name="registry")
