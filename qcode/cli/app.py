@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from qcode import __version__
 from qcode.cli.console import State, state
@@ -32,10 +32,10 @@ def report_error(exc: QcodeError) -> None:
 class QcodeGroup(TyperGroup):
     """The root group: commands listed in the order they were added, and the error funnel."""
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except QcodeError as exc:
@@ -47,7 +47,7 @@ class QcodeGroup(TyperGroup):
             typer.echo("Interrupted: every action confirmed before this point is saved.",
                        err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, TyperException):
             raise
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.OK)) from None
@@ -61,7 +61,7 @@ class QcodeGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.FAILURE)) from None
 
 
-def _debug(ctx: click.Context) -> bool:
+def _debug(ctx: Any) -> bool:
     obj = ctx.find_root().obj
     return isinstance(obj, State) and obj.debug
 
@@ -109,9 +109,15 @@ from qcode.cli import codebook_cmd, project_cmd  # noqa: E402
 project_cmd.register(app)
 codebook_cmd.register(app)
 # (more command modules are registered below as they are added)
+from qcode.cli import ingest_cmd  # noqa: E402
+
+ingest_cmd.register(app)
 from qcode.cli import registry_cmd  # noqa: E402
 
 registry_cmd.register(app)
+from qcode.cli import agree_cmd  # noqa: E402
+
+agree_cmd.register(app)
 
 
 def main() -> None:
