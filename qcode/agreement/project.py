@@ -1,0 +1,251 @@
+"""Agreement on a qcode project: units are segments, values are codes.
+
+Units are **all** segments of the documents that every selected coder has marked complete,
+including segments nobody coded: a coder who leaves a segment uncoded says "none of these
+codes applies", and that absence is data (leaving it out inflates agreement). Then:
+
+- ``by="code"``: one row per code, each coder's value per unit is presence / absence;
+- ``by="theme"`` / ``"level"``: presence of any code of that theme / level;
+- ``by="document"``: one row per document, units are its segment x code cells;
+- overall: Krippendorff's alpha with the MASI distance over each coder's *set* of codes per
+  segment, and the mean of the per-code values of each metric.
+
+Each row carries the prevalence (the share of unit x coder cells marked present), because
+kappa-type coefficients behave badly at low prevalence (Feinstein & Cicchetti 1990).
+
+:func:`project_agreement` is pure (documents' segment ids, codings and completion sets in,
+records out); :func:`agreement_for_project` reads those from a project folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, compute
+from qcode.agreement.ratings import Ratings
+from qcode.errors import InsufficientDataError, NotFoundError, UsageError
+from qcode.models import Codebook, Coding
+
+By = Literal["code", "theme", "level", "document"]
+BY_CHOICES: tuple[str, ...] = ("code", "theme", "level", "document")
+BINARY = ("absent", "present")
+
+
+class RowAgreement(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    label: str
+    prevalence: float
+    n_units: int
+    coefficients: tuple[CoefficientResult, ...]
+    note: str | None = None
+
+
+class ProjectAgreement(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    coders: tuple[str, ...]
+    documents: tuple[str, ...]
+    n_units: int
+    by: str
+    metrics: tuple[str, ...]
+    ci_level: float
+    bootstrap: int
+    seed: int | None
+    masi_alpha: CoefficientResult
+    mean_per_code: dict[str, float | None]
+    rows: tuple[RowAgreement, ...]
+
+
+def default_metrics(n_coders: int) -> tuple[str, ...]:
+    kappa = "cohen_kappa" if n_coders == 2 else "fleiss_kappa"
+    return ("percent_agreement", kappa, "gwet_ac1", "krippendorff_alpha")
+
+
+def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
+    """Validate metric names (unweighted only: presence/absence has no order)."""
+    from qcode.codebook import suggestions
+
+    allowed = [n for n in NAMES if not SPECS[n].weighted]
+    for m in metrics:
+        if m not in allowed:
+            near = suggestions(m, allowed)
+            hint = f"did you mean {', '.join(near)}?" if near else None
+            raise UsageError(f"unknown metric {m!r} for project agreement; use any of "
+                             f"{', '.join(allowed)}", hint=hint)
+    return tuple(dict.fromkeys(metrics))
+
+
+def select_coders(completed: Mapping[str, Iterable[str]],
+                  coders: Sequence[str] | None, known: Iterable[str] = ()) -> list[str]:
+    """The coders to compare: the given ones (checked), else all who completed a document."""
+    from qcode.codebook import suggestions
+
+    every = list(dict.fromkeys([*completed, *known]))
+    if coders:
+        for c in coders:
+            if c not in every:
+                near = suggestions(c, every)
+                raise NotFoundError(f"no coder {c!r} in this project",
+                                    hint=(f"did you mean {', '.join(near)}?" if near else
+                                          f"coders: {', '.join(every) or 'none yet'}"))
+        chosen = list(dict.fromkeys(coders))
+    else:
+        chosen = [c for c in every if set(completed.get(c, ()))]
+    if len(chosen) < 2:
+        found = ", ".join(chosen) if chosen else "none"
+        raise InsufficientDataError(
+            f"agreement needs at least 2 coders who completed documents (found: {found})",
+            hint="each coder marks a document complete with qcode done when finished")
+    return chosen
+
+
+def common_documents(completed: Mapping[str, Iterable[str]], coders: Sequence[str],
+                     order: Sequence[str]) -> list[str]:
+    shared = set.intersection(*(set(completed.get(c, ())) for c in coders))
+    docs = [d for d in order if d in shared]
+    if not docs:
+        raise InsufficientDataError(
+            f"no document is marked complete by every selected coder ({', '.join(coders)})",
+            hint="agreement is measured on documents all coders have finished")
+    return docs
+
+
+def project_agreement(segments: Mapping[str, Sequence[str]],
+                      codings: Mapping[str, Iterable[Coding]],
+                      completed: Mapping[str, Iterable[str]], codebook: Codebook, *,
+                      coders: Sequence[str] | None = None, by: str = "code",
+                      metrics: Sequence[str] | None = None, ci: float = 0.95,
+                      n_boot: int = 1000, seed: int | None = None) -> ProjectAgreement:
+    """Agreement per code / theme / level / document, plus overall MASI alpha.
+
+    ``segments`` maps each document id to its segment ids in order; ``codings`` maps each
+    coder to their current codings; ``completed`` maps each coder to the documents they
+    marked complete.
+    """
+    if by not in BY_CHOICES:
+        raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)} (got {by!r})")
+    chosen = select_coders(completed, coders, codings)
+    docs = common_documents(completed, chosen, list(segments))
+    names = check_metrics(metrics) if metrics else default_metrics(len(chosen))
+    units = [(d, s) for d in docs for s in segments[d]]
+    if not units:
+        raise InsufficientDataError("the completed documents have no segments")
+    unit_index = {u: i for i, u in enumerate(units)}
+    code_ids = [c.id for c in codebook.codes]
+    extra = sorted({c.code for coder in chosen for c in codings.get(coder, ())
+                    if c.doc in set(docs)} - set(code_ids))
+    code_ids += extra
+    code_index = {c: k for k, c in enumerate(code_ids)}
+    presence = np.zeros((len(chosen), len(units), len(code_ids)), dtype=bool)
+    for g, coder in enumerate(chosen):
+        for c in codings.get(coder, ()):
+            i = unit_index.get((c.doc, c.segment))
+            if i is not None:
+                presence[g, i, code_index[c.code]] = True
+    seeds = np.random.SeedSequence(seed)
+    row_specs = _rows(by, codebook, code_ids, docs, units, presence)
+    child = seeds.spawn(len(row_specs) + 1)
+    rows = tuple(_row(rid, label, x, chosen, names, ci, n_boot, np.random.default_rng(s))
+                 for (rid, label, x), s in zip(row_specs, child[:-1], strict=True))
+    per_code = rows if by == "code" else tuple(
+        _row(rid, label, x, chosen, names, ci, 0, None)
+        for rid, label, x in _rows("code", codebook, code_ids, docs, units, presence))
+    mean = {}
+    for name in names:
+        vals = [r.value for row in per_code for r in row.coefficients
+                if r.name == name and r.value is not None]
+        mean[name] = float(np.mean(vals)) if vals else None
+    masi = _masi_alpha(presence, chosen, ci, n_boot, np.random.default_rng(child[-1]))
+    return ProjectAgreement(coders=tuple(chosen), documents=tuple(docs), n_units=len(units),
+                            by=by, metrics=names, ci_level=ci, bootstrap=n_boot, seed=seed,
+                            masi_alpha=masi, mean_per_code=mean, rows=rows)
+
+
+def _rows(by: str, codebook: Codebook, code_ids: list[str], docs: list[str],
+          units: list[tuple[str, str]], presence: np.ndarray
+          ) -> list[tuple[str, str, np.ndarray]]:
+    """(id, label, units x coders 0/1 matrix) for each row."""
+    out: list[tuple[str, str, np.ndarray]] = []
+    if by == "code":
+        for k, cid in enumerate(code_ids):
+            code = codebook.code(cid)
+            out.append((cid, code.name if code else "(not in the codebook)",
+                        presence[:, :, k].T))
+    elif by in ("theme", "level"):
+        facets: Sequence[Any] = codebook.themes if by == "theme" else codebook.levels
+        for f in facets:
+            cols = [k for k, cid in enumerate(code_ids)
+                    if (c := codebook.code(cid)) is not None
+                    and (c.theme if by == "theme" else c.level) == f.id]
+            x = presence[:, :, cols].any(axis=2).T if cols else np.zeros(
+                presence.shape[1::-1], dtype=bool)
+            out.append((f.id, f.name, x))
+    else:
+        doc_of = np.array([d for d, _ in units])
+        for d in docs:
+            rows = np.flatnonzero(doc_of == d)
+            x = presence[:, rows, :].reshape(presence.shape[0], -1).T
+            out.append((d, f"{rows.size} segments x {presence.shape[2]} codes", x))
+    return out
+
+
+def _row(rid: str, label: str, x: np.ndarray, coders: list[str], names: Sequence[str],
+         ci: float, n_boot: int, rng: np.random.Generator | None) -> RowAgreement:
+    n = int(x.shape[0])
+    prevalence = float(x.mean()) if x.size else 0.0
+    if not x.any():
+        return RowAgreement(id=rid, label=label, prevalence=prevalence, n_units=n,
+                            note="no coder applied it", coefficients=tuple(
+                                CoefficientResult(name=m, label=SPECS[m].label, value=None,
+                                                  reason="no coder applied it")
+                                for m in names))
+    ratings = Ratings(x.astype(np.int64), BINARY, tuple(coders), None, np.array([0.0, 1.0]))
+    results = compute(ratings, names, ci=ci, n_boot=n_boot, seed=rng)
+    return RowAgreement(id=rid, label=label, prevalence=prevalence, n_units=n,
+                        coefficients=tuple(results))
+
+
+def code_sets(presence: np.ndarray) -> tuple[np.ndarray, tuple[frozenset, ...]]:
+    """Each coder's set of code indices per unit as a units x coders category matrix."""
+    m, n, _ = presence.shape
+    index: dict[frozenset, int] = {}
+    codes = np.empty((n, m), dtype=np.int64)
+    for g in range(m):
+        for i in range(n):
+            s = frozenset(np.flatnonzero(presence[g, i]).tolist())
+            codes[i, g] = index.setdefault(s, len(index))
+    return codes, tuple(index)
+
+
+def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
+                rng: np.random.Generator) -> CoefficientResult:
+    codes, sets = code_sets(presence)
+    spec = SPECS["krippendorff_alpha"]
+    if len(sets) < 2:
+        return CoefficientResult(name=spec.name, label="Krippendorff's alpha (MASI)",
+                                 value=None, reason="every coder gave every segment the "
+                                 "same set of codes; alpha is undefined without variation")
+    ratings = Ratings(codes, sets, tuple(coders))
+    (res,) = compute(ratings, ["krippendorff_alpha"], level="masi", ci=ci, n_boot=n_boot,
+                     seed=rng)
+    return res.model_copy(update={"label": "Krippendorff's alpha (MASI)"})
+
+
+def agreement_for_project(project: Any, **options: Any) -> ProjectAgreement:
+    """Read coders, codings, completion and segments from a project, then measure."""
+    from qcode import codings as store
+
+    names = store.coder_names(project)
+    completed = {c: store.completed_documents(project, c) for c in names}
+    chosen = select_coders(completed, options.get("coders"), names)
+    docs = common_documents(completed, chosen, project.document_ids())
+    codings = {c: store.current_codings(project, c) for c in chosen}
+    segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
+    options["coders"] = chosen
+    return project_agreement(segments, codings, completed, project.codebook, **options)

@@ -1,0 +1,282 @@
+"""``qcode agree``: inter-coder agreement on the project, or on any ratings CSV."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.console import echo_json, out, state
+
+
+class Level(str, Enum):
+    nominal = "nominal"
+    ordinal = "ordinal"
+    interval = "interval"
+    ratio = "ratio"
+    masi = "masi"
+
+
+class WeightScheme(str, Enum):
+    identity = "identity"
+    linear = "linear"
+    quadratic = "quadratic"
+    ordinal = "ordinal"
+    ratio = "ratio"
+    radical = "radical"
+    circular = "circular"
+    bipolar = "bipolar"
+
+
+class By(str, Enum):
+    code = "code"
+    theme = "theme"
+    level = "level"
+    document = "document"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def agree(
+    ctx: typer.Context,
+    ratings: Path | None = typer.Option(
+        None, "--ratings", "-r", metavar="FILE.csv",
+        help="Generic mode: a CSV with the header unit,coder,value (one rating per row; a "
+             "missing rating is a missing row)."),
+    level: Level | None = typer.Option(
+        None, "--level", help="Generic mode: alpha's level of measurement (default nominal); "
+                              "masi reads several rows per unit and coder as a set."),
+    weights: WeightScheme | None = typer.Option(
+        None, "--weights", help="Generic mode: report the weighted coefficients (and alpha "
+                                "with these weights)."),
+    categories: str | None = typer.Option(
+        None, "--categories", metavar="V1,V2,...",
+        help="Generic mode: the category domain, in order (values outside it are errors)."),
+    coders: str | None = typer.Option(
+        None, "--coders", metavar="A,B,...",
+        help="Project mode: coders to compare (default: all who completed a document)."),
+    by: By = typer.Option(By.code, "--by", help="Project mode: one row per code, theme, "
+                                                "level or document."),
+    metric: str | None = typer.Option(
+        None, "--metric", metavar="NAME,...",
+        help="Project mode: coefficients to show (default: percent_agreement, cohen_kappa "
+             "or fleiss_kappa, gwet_ac1, krippendorff_alpha)."),
+    ci: float = typer.Option(0.95, "--ci", help="Confidence level of the bootstrap "
+                                                "intervals."),
+    bootstrap: int = typer.Option(1000, "--bootstrap", metavar="N",
+                                  help="Bootstrap resamples (0: no intervals)."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed, to reproduce the "
+                                                         "intervals."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Inter-coder agreement with bootstrap confidence intervals.
+
+    Project mode (no --ratings): units are all segments of the documents every selected
+    coder marked complete, including segments nobody coded. Each code is presence or
+    absence per segment (--by theme/level: any code of it; --by document: segment x code
+    cells); overall, Krippendorff's alpha with MASI over each coder's set of codes, and the
+    mean of the per-code values. Values are marked against Krippendorff's thresholds:
+    ✓ >= .800, ~ >= .667, ✗ below.
+
+    Generic mode (--ratings FILE.csv): every coefficient on any rating data. Without
+    --weights: percent_agreement, cohen_kappa, scott_pi, fleiss_kappa, conger_kappa,
+    krippendorff_alpha, gwet_ac1, brennan_prediger; with --weights the weighted ones.
+    A coefficient that does not apply is null (the table says why).
+
+    Intervals: alpha by Hayes & Krippendorff (2007) resampling of pairable values (with
+    the probability that alpha is below .667 and .800); the others by resampling units
+    (percentile intervals).
+
+    Examples:
+
+      qcode agree
+
+      qcode agree --coders ingrid,ola --by theme --seed 7
+
+      qcode agree --metric krippendorff_alpha,gwet_ac1 --format json
+
+      qcode agree --ratings ratings.csv --level ordinal --categories low,mid,high
+
+      qcode agree --ratings ratings.csv --weights quadratic --format csv
+    """
+    from qcode.errors import UsageError
+
+    if seed is None and bootstrap > 0:
+        import secrets
+
+        seed = secrets.randbelow(2**31)
+    if ratings is not None:
+        project_only = [name for name, given in (("--coders", coders), ("--metric", metric),
+                                                 ("--by", by is not By.code)) if given]
+        if project_only:
+            raise UsageError(f"{project_only[0]} applies to project mode, not to --ratings")
+        _generic(ratings, level, weights, _split(categories), ci, bootstrap, seed, fmt)
+        return
+    generic_only = [name for name, given in (("--level", level), ("--weights", weights),
+                                             ("--categories", categories)) if given]
+    if generic_only:
+        raise UsageError(f"{generic_only[0]} applies to --ratings FILE.csv only",
+                         hint="in project mode codes are presence/absence (nominal)")
+    _project(ctx, _split(coders), by, _split(metric), ci, bootstrap, seed, fmt)
+
+
+# ------------------------------------------------------------------ generic mode
+
+
+def _generic(path: Path, level: Level | None, weights: WeightScheme | None,
+             categories: list[str] | None, ci: float, n_boot: int, seed: int | None,
+             fmt: Format) -> None:
+    from qcode.agreement.generic import agree_on_file
+    from qcode.agreement.output import ratings_json, ratings_rows
+
+    rep = agree_on_file(path, level=level.value if level else None,
+                        weights=weights.value if weights else None, categories=categories,
+                        ci=ci, n_boot=n_boot, seed=seed)
+    if fmt is Format.json:
+        echo_json(ratings_json(rep))
+    elif fmt is Format.csv:
+        _write_csv(ratings_rows(rep))
+    else:
+        _ratings_table(rep)
+
+
+def _ratings_table(rep: Any) -> None:
+    from rich.table import Table
+
+    how = f"weights {rep.weights}" if rep.weights else f"level {rep.level}"
+    table = Table(title=f"Agreement: {rep.n_units} units, {rep.n_coders} coders "
+                        f"({', '.join(rep.coders)}), {len(rep.categories)} categories, {how}")
+    table.add_column("Coefficient")
+    table.add_column("Value", justify="right")
+    table.add_column(f"{rep.ci_level:.0%} CI", justify="right")
+    table.add_column("Note")
+    for r in rep.coefficients:
+        noteline = r.reason or ""
+        if r.p_below_667 is not None:
+            noteline = (f"P(alpha < .667) = {r.p_below_667:.3f}, "
+                        f"P(alpha < .800) = {r.p_below_800:.3f}")
+        table.add_row(r.label, _value(r), _interval(r.ci), noteline)
+    console = out()
+    console.print(table)
+    console.print(_footer(rep.bootstrap, rep.seed))
+
+
+# ------------------------------------------------------------------ project mode
+
+
+def _project(ctx: typer.Context, coders: list[str] | None, by: By,
+             metrics: list[str] | None, ci: float, n_boot: int, seed: int | None,
+             fmt: Format) -> None:
+    from qcode.agreement.generic import check_ci
+    from qcode.agreement.output import project_json, project_rows
+    from qcode.agreement.project import agreement_for_project, check_metrics
+
+    check_ci(ci, n_boot)
+    if metrics is not None:
+        check_metrics(metrics)
+    project = state(ctx).project()
+    rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
+                                ci=ci, n_boot=n_boot, seed=seed)
+    if fmt is Format.json:
+        echo_json(project_json(rep))
+    elif fmt is Format.csv:
+        _write_csv(project_rows(rep))
+    else:
+        _project_table(rep)
+
+
+def _project_table(rep: Any) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"Agreement by {rep.by}: {', '.join(rep.coders)}; "
+                        f"{len(rep.documents)} documents, {rep.n_units} segments")
+    table.add_column(rep.by.capitalize())
+    table.add_column("Name")
+    table.add_column("Prev.", justify="right")
+    labels = {}
+    for row in rep.rows:
+        for r in row.coefficients:
+            labels[r.name] = r.label
+    for name in rep.metrics:
+        table.add_column(labels.get(name, name), justify="right")
+    for row in rep.rows:
+        by_name = {r.name: r for r in row.coefficients}
+        cells = []
+        for name in rep.metrics:
+            r = by_name.get(name)
+            if r is None or r.value is None:
+                cells.append("-")
+            else:
+                ci = f"\n{_interval(r.ci)}" if r.ci else ""
+                cells.append(_value(r) + ci)
+        label = row.label if not row.note else f"{row.label} ({row.note})"
+        table.add_row(row.id, label, f"{row.prevalence:.1%}", *cells)
+    console = out()
+    console.print(table)
+    masi = rep.masi_alpha
+    if masi.value is None:
+        console.print(f"Overall alpha (MASI over code sets): n/a, {masi.reason}")
+    else:
+        extra = ""
+        if masi.p_below_667 is not None:
+            extra = (f"; P(alpha < .667) = {masi.p_below_667:.3f}, "
+                     f"P(alpha < .800) = {masi.p_below_800:.3f}")
+        console.print(f"Overall alpha (MASI over code sets): {_value(masi)} "
+                      f"{_interval(masi.ci)}{extra}")
+    means = ", ".join(f"{labels.get(k, k)} {_fmt(v)}" for k, v in rep.mean_per_code.items())
+    console.print(f"Mean of per-code values: {means}")
+    console.print("Marks (Krippendorff): ✓ >= .800 reliable, ~ >= .667 tentative, ✗ below. "
+                  "Prevalence = share of segment x coder cells coded.")
+    console.print(_footer(rep.bootstrap, rep.seed))
+
+
+# ------------------------------------------------------------------ shared rendering
+
+
+def _fmt(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}"
+
+
+def _value(r: Any) -> str:
+    if r.value is None:
+        return "n/a"
+    if r.name == "percent_agreement":
+        return f"{r.value:.3f}"
+    mark = "✓" if r.value >= 0.800 else ("~" if r.value >= 0.667 else "✗")
+    return f"{r.value:.3f} {mark}"
+
+
+def _interval(ci: tuple[float, float] | None) -> str:
+    return "" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def _footer(n_boot: int, seed: int | None) -> str:
+    if n_boot <= 0:
+        return "No bootstrap intervals (--bootstrap 0)."
+    return f"Bootstrap: {n_boot} resamples, seed {seed} (--seed {seed} reproduces them)."
+
+
+def _write_csv(rows: list[dict[str, Any]]) -> None:
+    fields = list(dict.fromkeys(k for row in rows for k in row))
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+
+
+def register(app: typer.Typer) -> None:
+    app.command("agree")(agree)
