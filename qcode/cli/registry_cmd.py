@@ -245,5 +245,115 @@ def _tables(result: Any) -> None:
     console.print(spec)
 
 
+class JointFormat(str, Enum):
+    table = "table"
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+def joint(
+    ctx: typer.Context,
+    by: str = typer.Option("region", "--by", "-b", metavar="region|hospital|attr:NAME",
+                           help="Group documents by their region or hospital attribute "
+                                "(joined to the registry), or by any attribute."),
+    coder: str | None = typer.Option(None, "--coder", "-c",
+                                     help="Whose codings to count (default: the only coder, "
+                                          "else 'consensus')."),
+    top: int = typer.Option(3, "--top", min=0, help="Most frequent codes shown per group."),
+    years: str | None = typer.Option(None, "--years", "-y", metavar="FIRST-LAST",
+                                     help="Registry years, e.g. 2009-2015 (default: all)."),
+    fmt: JointFormat = typer.Option(JointFormat.table, "--format", "-f",
+                                    help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH",
+                                       help="Write to this file instead of stdout."),
+) -> None:
+    """A joint display: registry figures beside the interviews, group by group.
+
+    For each region, hospital or attribute value: the registry figures (telemedicine
+    share of outpatient visits, contacts and visits, hospitals using, or the regularity
+    class of a hospital; see qcode registry summary --help), beside the theme x level
+    counts of that group's interviews (codings by one coder, one per code per coded
+    segment) and its most frequent codes with one short quote each. Documents join a group
+    through their attributes (region, hospital, or the one named by attr:NAME); groups of
+    other attributes have no registry figures.
+
+    Examples:
+
+      qcode joint
+
+      qcode joint --by hospital --coder consensus --format md > joint.md
+
+      qcode joint --by attr:stakeholder_level --format json
+
+      qcode joint --format html -o joint.html
+    """
+    from qcode.joint import as_dict, build
+    from qcode.utilisation import parse_years
+
+    display = build(state(ctx).project(), by, coder, top,
+                    parse_years(years) if years else None)
+    text: str | None = None
+    if fmt is JointFormat.json:
+        import json
+
+        if output is None:
+            echo_json(as_dict(display))
+            return
+        text = json.dumps(as_dict(display), indent=2, ensure_ascii=False) + "\n"
+    elif fmt is JointFormat.md:
+        from qcode.reports.joint import as_markdown
+
+        text = as_markdown(display)
+    elif fmt is JointFormat.html:
+        from qcode.reports.joint import as_html
+
+        text = as_html(display)
+    if text is not None:
+        if output is not None:
+            from qcode import atomic
+
+            atomic.write_text(output, text)
+            note(f"Wrote {output}")
+        else:
+            typer.echo(text, nl=False)
+        return
+    if output is not None:
+        from qcode.errors import UsageError
+
+        raise UsageError("--output needs --format md, html or json",
+                         hint="tables are for the terminal")
+    _joint_table(display)
+
+
+def _joint_table(display: Any) -> None:
+    from rich.table import Table
+
+    from qcode.joint import short_quote
+    from qcode.reports.joint import TITLE, group_label, preamble, registry_line
+
+    console = out()
+    for line in preamble(display):
+        console.print(line, soft_wrap=True)
+    table = Table(title=TITLE, title_justify="left", show_lines=True)
+    table.add_column(group_label(display.by).capitalize(), ratio=1)
+    table.add_column("Theme x level", no_wrap=True)
+    table.add_column("Most frequent codes", ratio=2)
+    width = max((len(t) for t, _ in display.themes), default=3)
+    head = " " * width + "".join(f"{(n or 'codes')[:4]:>5}" for _, n in display.levels)
+    for row in display.rows:
+        iv = row.interviews
+        grid = [head] + [f"{tid:<{width}}" + "".join(f"{c:>5}" for c in counts)
+                         for (tid, _), counts in zip(display.themes, iv.matrix.counts,
+                                                     strict=True)]
+        codes = "\n".join(f"{q.code} {q.name} ({q.count}): \u201c{short_quote(q.quote, 100)}"
+                          f"\u201d ({q.segment})" for q in iv.top_codes) or "-"
+        group = "\n".join([f"{row.key}", f"{', '.join(iv.documents)}; {iv.codings} codings",
+                           *registry_line(row).split("; ")])
+        table.add_row(group, "\n".join(grid), codes)
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(registry_app, name="registry")
+    app.command("joint")(joint)
