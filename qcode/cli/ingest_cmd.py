@@ -1,0 +1,265 @@
+"""``qcode ingest``, ``qcode docs``, ``qcode show`` and ``qcode attributes import|show``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.console import echo_json, note, out, progress, state, warn
+
+#: the --format choices of ingest; tests check that this equals qcode.formats.names()
+FORMAT_CHOICES = ("auto", "txt", "otter", "f4", "md", "vtt", "srt", "docx")
+
+InFormat = Enum("InFormat", {n: n for n in FORMAT_CHOICES}, type=str)  # type: ignore[misc]
+
+
+class Unit(str, Enum):
+    turn = "turn"
+    paragraph = "paragraph"
+    sentence = "sentence"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class AttrFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def ingest(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., metavar="PATH...",
+                                       help="Transcript files, or folders to walk."),
+    fmt: InFormat = typer.Option("auto", "--format", "-f",  # type: ignore[valid-type]
+                                 help="Reader to use (default: from extension and content)."),
+    unit: Unit | None = typer.Option(None, "--unit", "-u",
+                                     help="Segment unit (default: the project's, 'turn')."),
+    attr: list[str] = typer.Option([], "--attr", "-a", metavar="KEY=VALUE",
+                                   help="Set an attribute on every ingested document "
+                                        "(repeatable)."),
+    attributes: Path | None = typer.Option(None, "--attributes", metavar="FILE.csv",
+                                           help="Attributes CSV: a 'document' column plus "
+                                                "one column per attribute."),
+    doc_id: str | None = typer.Option(None, "--id", metavar="ID",
+                                      help="Document id (one file only; default: file name)."),
+    replace: bool = typer.Option(False, "--replace",
+                                 help="Replace a document ingested from other bytes; its "
+                                      "codings are re-anchored."),
+) -> None:
+    """Ingest transcripts: each file becomes a document with speaker turns and segments.
+
+    Formats: txt (Interviewer:/R:/P1:/[hh:mm:ss] I: labels), otter (Otter.ai
+    'Name  0:07'), f4 (I:/B: with #hh:mm:ss-d#), md (YAML front matter, **Speaker:**),
+    vtt (Zoom 'Name: text', Teams <v Name>), srt ([NAME], NAME:, - dashes), docx (Word,
+    Teams, Otter). Folders are walked; hidden and README files are skipped.
+
+    A file without any recognisable speaker label is ingested with one speaker 'unknown'
+    and one turn per paragraph, with a warning (it is not refused).
+
+    Segmentation is frozen: ingesting the same bytes again does nothing; other bytes under
+    an existing id are refused unless --replace. If some files fail, the others are still
+    ingested, each failure is reported on its own line, and the exit code is 7 (PARTIAL).
+
+    Examples:
+
+      qcode ingest interviews/ --attributes attributes.csv
+
+      qcode ingest N01.docx --attr stakeholder_level=national --unit paragraph
+
+      qcode ingest corrected/N01.docx --id N01 --replace
+    """
+    from qcode.attributes import parse_assignment
+    from qcode.errors import PartialFailureError
+    from qcode.ingest import IngestOptions, collect
+    from qcode.ingest import ingest as run
+
+    project = state(ctx).project()
+    options = IngestOptions(
+        fmt=fmt.value, unit=unit.value if unit else None,
+        attributes=dict(parse_assignment(a) for a in attr),
+        attributes_csv=attributes, doc_id=doc_id, replace=replace)
+    files, _ = collect(paths)
+    with progress(len(files), "Ingesting") as advance:
+        report = run(project, paths, options, advance=advance)
+    for o in report.outcomes:
+        for w in o.warnings:
+            warn(w)
+        d = o.document
+        if o.status == "unchanged":
+            note(f"Unchanged {d.id}: {o.path} has the same bytes as before; nothing to do")
+        elif o.status == "updated":
+            note(f"Updated the attributes of {d.id} (text unchanged)")
+        else:
+            verb = "Replaced" if o.status == "replaced" else "Added"
+            note(f"{verb} {d.id} from {o.path} ({d.format}, {len(d.turns)} turns, "
+                 f"{len(d.speakers)} speakers, {len(d.segments)} segments)")
+    for o in report.replaced:
+        _reanchor(project, o.previous, o.document)
+    if not report.failures:
+        if len(report.outcomes) > 1:
+            added = sum(o.status in ("added", "replaced") for o in report.outcomes)
+            note(f"{len(report.outcomes)} documents in {project.root.name}: {added} new or "
+                 "replaced")
+        return
+    total = len(report.outcomes) + len(report.failures)
+    if total == 1:
+        raise report.failures[0].error
+    raise PartialFailureError(
+        f"{len(report.failures)} of {total} files could not be ingested; the others were",
+        details=[str(f.error) for f in report.failures],
+        hint="fix those files and run the same command again (files already in are "
+             "skipped as unchanged)")
+
+
+def _reanchor(project: Any, old: Any, new: Any) -> None:
+    """Hook for the coding module: re-anchor codings of a replaced document."""
+    from qcode.reanchor import reanchor_project
+
+    reanchor_project(project, old, new)
+
+
+def docs(
+    ctx: typer.Context,
+    fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """List the documents: id, format, turns, segments, words, speakers, attributes.
+
+    Examples:
+
+      qcode docs
+
+      qcode docs --format json
+    """
+    from qcode.document_view import summaries
+
+    rows = summaries(state(ctx).project().documents())
+    if fmt is ListFormat.json:
+        echo_json(rows)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} documents")
+    for col in ("id", "format", "turns", "segments", "words", "speakers", "attributes"):
+        table.add_column(col, justify="right" if col in ("turns", "segments", "words")
+                         else "left")
+    for r in rows:
+        table.add_row(r["id"], r["format"], str(r["turns"]), str(r["segments"]),
+                      str(r["words"]), escape(", ".join(r["speakers"])),
+                      escape(", ".join(f"{k}={v}" for k, v in r["attributes"].items())))
+    out().print(table)
+
+
+def show(
+    ctx: typer.Context,
+    doc: str = typer.Argument(..., metavar="DOC", help="Document id."),
+    fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Show one document: every segment with its id and speaker, or the whole record as JSON.
+
+    JSON: {"id", "title", "format", "attributes", "speakers", "turns": [{"speaker",
+    "start", "end", "text", "time"}], "segments": [{"id", "start", "end", "speaker",
+    "text"}]}; offsets are [start, end) code points into the document text, "time" is
+    {"start", "end"} in seconds or null.
+
+    Examples:
+
+      qcode show N01
+
+      qcode show N01 --format json | jq '.segments[3].text'
+    """
+    from qcode.document_view import as_json, as_text_lines
+
+    document = state(ctx).project().load_document(doc)
+    if fmt is ShowFormat.json:
+        echo_json(as_json(document))
+    else:
+        for line in as_text_lines(document):
+            typer.echo(line)
+
+
+attributes_app = typer.Typer(help="Document attributes: import a CSV, show them.",
+                             no_args_is_help=True)
+
+
+@attributes_app.command("import")
+def attributes_import(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE.csv",
+                                help="A 'document' column plus one column per attribute."),
+) -> None:
+    """Set document attributes from a CSV (checked whole before anything is written).
+
+    Examples:
+
+      qcode attributes import attributes.csv
+    """
+    from qcode.attributes import apply_table, read_table
+
+    project = state(ctx).project()
+    table = read_table(file)
+    changed = apply_table(project, table)
+    if changed:
+        note(f"Updated the attributes of {len(changed)} documents: {', '.join(changed)}")
+    else:
+        note("Attributes unchanged: every document already had these values")
+
+
+@attributes_app.command("show")
+def attributes_show(
+    ctx: typer.Context,
+    fmt: AttrFormat = typer.Option(AttrFormat.table, "--format", "-f", help="Output format."),
+) -> None:
+    """Show every document's attributes (csv output can be edited and imported again).
+
+    JSON: [{"document": id, "attributes": {name: value}}, ...].
+
+    Examples:
+
+      qcode attributes show
+
+      qcode attributes show --format csv > attributes.csv
+    """
+    from qcode.attributes import attribute_table
+
+    keys, rows = attribute_table(state(ctx).project().documents())
+    if fmt is AttrFormat.json:
+        echo_json([{"document": r["document"],
+                    "attributes": {k: v for k, v in r.items() if k != "document"}}
+                   for r in rows])
+    elif fmt is AttrFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=["document", *keys],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table()
+        for col in ("document", *keys):
+            table.add_column(escape(col))
+        for r in rows:
+            table.add_row(*(escape(r.get(k, "")) for k in ("document", *keys)))
+        out().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("docs")(docs)
+    app.command("show")(show)
+    app.add_typer(attributes_app, name="attributes")
