@@ -1,0 +1,393 @@
+"""``qcode diff`` and ``qcode reconcile``: disagreements between coders, and a consensus."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import Any
+
+import typer
+
+from qcode.cli.console import echo_json, note, out, state, warn
+
+
+class TableOrJson(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _codes(codes: Any) -> str:
+    return ", ".join(codes) or "-"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.0f}%"
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+# ----------------------------------------------------------------------------- diff
+
+
+def diff_cmd(
+    ctx: typer.Context,
+    a: str = typer.Argument(..., metavar="A", help="First coder."),
+    b: str = typer.Argument(..., metavar="B", help="Second coder."),
+    docs: list[str] | None = typer.Argument(None, metavar="[DOC]...",
+                                            help="Only these documents."),
+    code: list[str] | None = typer.Option(None, "--code", "-c", metavar="CODE",
+                                          help="Only this code (id or name); repeatable."),
+    all_docs: bool = typer.Option(False, "--all-docs",
+                                  help="Also compare documents not marked complete by both."),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", "-f",
+                                    help="Output format."),
+) -> None:
+    """Show every segment where two coders' codes differ, and counts per code.
+
+    Segments are compared in the documents both coders have marked complete (qcode done);
+    --all-docs adds every document either of them touched, and naming documents compares
+    exactly those. Each differing segment shows the codes only A gave, only B gave and both
+    gave, with its speaker and text; the per-code table counts, over all segments compared,
+    how often each code was given by both, only by A and only by B.
+
+    Examples:
+
+      qcode diff ingrid lars
+
+      qcode diff ingrid lars N01 --code GOV-MAC-01
+
+      qcode diff ingrid consensus --all-docs --format json
+    """
+    from qcode.disagreements import diff
+
+    project = state(ctx).project()
+    result = diff(project, a, b, list(docs or []), list(code or []), all_docs)
+    for s in result.skipped_documents:
+        note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
+    if fmt is TableOrJson.json:
+        echo_json(result.as_dict())
+        return
+    from rich.table import Table
+
+    console = out()
+    if result.disagreements:
+        table = Table(title=f"{a} vs {b}: segments that differ", show_lines=True)
+        for col in ("Segment", "Speaker", "Text", f"Only {a}", f"Only {b}", "Both"):
+            table.add_column(col, overflow="fold")
+        for d in result.disagreements:
+            table.add_row(d.segment, d.speaker, d.text, _codes(d.only_a), _codes(d.only_b),
+                          _codes(d.both))
+        console.print(table)
+    if result.per_code:
+        table = Table(title="Per code")
+        for col in ("Code", "Name", "Both", f"Only {a}", f"Only {b}"):
+            table.add_column(col, justify="right" if col not in ("Code", "Name") else "left")
+        for c in result.per_code:
+            table.add_row(c.code, c.name, str(c.both), str(c.only_a), str(c.only_b))
+        console.print(table)
+    docs_text = ", ".join(result.documents) or "none"
+    console.print(f"{len(result.disagreements)} of {result.segments_compared} segments differ "
+                  f"(documents: {docs_text})")
+
+
+# ----------------------------------------------------------------------------- reconcile
+
+
+def reconcile_cmd(
+    ctx: typer.Context,
+    coders: str | None = typer.Option(None, "--coders", metavar="A,B[,C...]",
+                                      help="The coders to reconcile, comma-separated."),
+    as_name: str | None = typer.Option(None, "--as", metavar="NAME",
+                                       help="The consensus coder (and reconciliation) name."),
+    strategy: str | None = typer.Option(
+        None, "--strategy", "-s", metavar="STRATEGY",
+        help="ask | union | intersection | majority | prefer:CODER "
+             "(default: ask on a terminal)."),
+    doc: list[str] | None = typer.Option(None, "--doc", "-d", metavar="DOC",
+                                         help="Only this document; repeatable."),
+    code: list[str] | None = typer.Option(None, "--code", "-c", metavar="CODE",
+                                          help="Only this code (id or name); repeatable."),
+    all_docs: bool = typer.Option(False, "--all-docs",
+                                  help="Also take documents not completed by every coder."),
+    require_rationale: bool = typer.Option(False, "--require-rationale",
+                                           help="ask: every decision needs a rationale."),
+    rationale: str | None = typer.Option(None, "--rationale", metavar="TEXT",
+                                         help="A rationale recorded with every decision "
+                                              "of a non-interactive strategy."),
+    by: str | None = typer.Option(None, "--by", metavar="PERSON",
+                                  help="Who decides (default: $USER)."),
+    status_name: str | None = typer.Option(None, "--status", metavar="NAME",
+                                           help="Show stale decisions and new "
+                                                "disagreements of a reconciliation."),
+    summary_name: str | None = typer.Option(None, "--summary", metavar="NAME",
+                                            help="Summarise a reconciliation's decisions."),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", "-f",
+                                    help="Output format."),
+) -> None:
+    """Reconcile coders into a consensus coder, recording every decision.
+
+    Segments where every coder gave the same codes go to the consensus automatically
+    (outcome "agreed"). The others are decided by the strategy: union, intersection,
+    majority (a code is kept when more than half of the coders gave it; on an even split
+    it is left out and the decision is flagged "tie" for review), prefer:CODER (that
+    coder's codes), or ask: a walk through the disagreements showing each coder's codes,
+    where you accept a coder (1..N), take the union (u) or intersection (i), pick codes
+    (p), or defer (d), with a rationale. Quitting keeps every decision; running the same
+    command again continues with what is left. ask is the default on a terminal; when
+    stdin is not a terminal a strategy must be named.
+
+    Decisions go to reconciliations/NAME.jsonl, the result to the coder NAME (origin
+    reconciled), which every other command uses like any coder. By default the documents
+    every coder has marked complete are reconciled (--all-docs: any document touched).
+    --status NAME shows decisions made stale by later coding and new disagreements;
+    --summary NAME shows decisions by outcome and code and each coder against the consensus.
+
+    Examples:
+
+      qcode reconcile --coders ingrid,lars --as consensus
+
+      qcode reconcile --coders ingrid,lars,maja --as consensus --strategy majority
+
+      qcode reconcile --status consensus
+
+      qcode reconcile --summary consensus --format json
+    """
+    from qcode.errors import UsageError
+
+    modes = [m for m in (status_name, summary_name) if m is not None]
+    if len(modes) > 1:
+        raise UsageError("--status and --summary cannot be used together",
+                         hint="run them one after the other")
+    if modes:
+        extra = [opt for opt, v in (("--coders", coders), ("--as", as_name),
+                                    ("--strategy", strategy), ("--by", by),
+                                    ("--rationale", rationale)) if v is not None]
+        if summary_name is not None and (doc or code or all_docs):
+            extra += ["--doc/--code/--all-docs"]
+        if extra:
+            raise UsageError(f"{extra[0]} cannot be used with "
+                             f"{'--status' if status_name else '--summary'}",
+                             hint="--status and --summary only report; they change nothing")
+    project = state(ctx).project()
+    if status_name is not None:
+        from qcode.reconcile_report import status
+
+        _show_status(status(project, status_name, list(doc or []), list(code or []),
+                            all_docs), fmt)
+        return
+    if summary_name is not None:
+        from qcode.reconcile_report import summary
+
+        _show_summary(summary(project, summary_name), fmt)
+        return
+    if not coders or not as_name:
+        raise UsageError("name the coders and the consensus coder: --coders A,B --as NAME",
+                         hint="or report on one with --status NAME / --summary NAME")
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    if strategy is None:
+        if not sys.stdin.isatty():
+            raise UsageError("stdin is not a terminal, so decisions cannot be asked: name a "
+                             "strategy with --strategy",
+                             hint="union, intersection, majority, prefer:CODER, or ask to "
+                                  "read answers from stdin")
+        strategy = "ask"
+    from qcode.reconcile import Reconciliation
+
+    run = Reconciliation(project, names, as_name, strategy, list(doc or []) or None,
+                         list(code or []) or None, by, all_docs)
+    for s in run.plan.scope.skipped:
+        note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
+    for w in run.result.warnings:
+        warn(w)
+    if run.kind == "ask":
+        if fmt is TableOrJson.json:
+            raise UsageError("--format json cannot be used with the ask strategy",
+                             hint="use it with --status or --summary to read the decisions")
+        result = _ask(run, project.codebook, require_rationale)
+    else:
+        run.start()
+        result = run.decide_all(rationale)
+    if run.result.repaired:
+        note(f"Applied {run.result.repaired} decisions that an interrupted run had saved.")
+    if fmt is TableOrJson.json:
+        echo_json(result.as_dict())
+    else:
+        _show_result(result)
+
+
+def _show_result(result: Any) -> None:
+    console = out()
+    counts = ", ".join(f"{n} {o}" for o, n in result.by_outcome.items()) or "nothing new"
+    console.print(f"Reconciled {', '.join(result.coders)} into '{result.name}' "
+                  f"(strategy {result.strategy}): {len(result.decided)} decisions "
+                  f"({counts}).")
+    if result.ties:
+        console.print(f"{len(result.ties)} decisions left a code out on a tie (even split): "
+                      + ", ".join(f"{d.id} {d.segment}" for d in result.ties))
+    if result.deferred or result.remaining:
+        console.print(f"{result.remaining} disagreements left ({result.deferred} deferred): "
+                      "run the same command again to continue.")
+    if result.done:
+        console.print(f"Done for {result.name}: {', '.join(result.done)}.")
+    if result.reopened:
+        console.print(f"Reopened for {result.name} (segments wait for a decision again): "
+                      f"{', '.join(result.reopened)}.")
+
+
+# ----------------------------------------------------------------------------- ask
+
+
+def _read_line(prompt: str) -> str | None:
+    if sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+    typer.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        typer.echo("")
+        return None
+    return line.rstrip("\r\n")
+
+
+def _render(screen: Any) -> None:
+    from rich.table import Table
+
+    console = out()
+    p = screen.pending
+    seg = p.unit.segment
+    when = ""
+    if seg.time_start is not None:
+        t = int(seg.time_start)
+        when = f"  {t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+    console.print(f"\nDisagreement {screen.index} of {screen.total}: {seg.id}  "
+                  f"{seg.speaker}{when}", style="bold", markup=False)
+    if screen.note:
+        console.print(f"({screen.note})", markup=False)
+    console.print(p.unit.doc.segment_text(seg), markup=False)
+    table = Table(show_header=True, box=None, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("Code")
+    for i, c in enumerate(screen.coders, start=1):
+        table.add_column(f"[{i}] {c}", justify="center")
+    for row in screen.rows:
+        table.add_row(str(row.number), f"{row.code} {row.name}".strip(),
+                      *("x" if g else "" for g in row.given_by))
+    if not screen.rows:
+        table.add_row("", "(no codes)", *("" for _ in screen.coders))
+    console.print(table)
+
+
+def _ask(run: Any, codebook: Any, require_rationale: bool) -> Any:
+    from qcode.reconcile_session import AskSession
+
+    run.start()
+    session = AskSession(list(run.queue), list(run.plan.coders), codebook, require_rationale)
+    if session.finished:
+        note("No disagreements wait for a decision.")
+    try:
+        show = True
+        while not session.finished:
+            if show:
+                _render(session.screen())
+            step = session.feed(_read_line(session.prompt()))
+            if step.message:
+                typer.echo(step.message)
+            if step.choice is not None and step.pending is not None:
+                dec = run.commit(step.pending, step.choice, step.rationale)
+                what = "deferred" if dec.outcome == "deferred" else _codes(dec.chosen)
+                typer.echo(f"Saved {dec.id}: {dec.segment} -> {what}")
+            if step.quit:
+                break
+            show = step.show
+    finally:
+        result = run.finish()
+    return result
+
+
+# ----------------------------------------------------------------------------- reports
+
+
+def _show_status(report: Any, fmt: TableOrJson) -> None:
+    for w in report.warnings:
+        warn(w)
+    if fmt is TableOrJson.json:
+        echo_json(report.as_dict())
+        return
+    from rich.table import Table
+
+    console = out()
+    console.print(f"Reconciliation '{report.name}' of {', '.join(report.coders)}: "
+                  f"{report.decisions} decisions in force.")
+    if report.stale:
+        table = Table(title=f"Stale decisions ({len(report.stale)}): a coder changed their "
+                            "codes since", show_lines=True)
+        for col in ("Decision", "Segment", "Outcome", "Chosen", "Then", "Now"):
+            table.add_column(col, overflow="fold")
+        for s in report.stale:
+            then = "\n".join(f"{c}: {_codes(v)}" for c, v in s.then.items())
+            now = "\n".join(f"{c}: {_codes(v)}" for c, v in s.now.items())
+            table.add_row(s.decision, s.segment, s.outcome, _codes(s.chosen), then, now)
+        console.print(table)
+    if report.pending:
+        table = Table(title=f"Waiting for a decision ({len(report.pending)})")
+        table.add_column("Segment")
+        table.add_column("Reason")
+        for c in report.coders:
+            table.add_column(c, overflow="fold")
+        for p in report.pending:
+            reason = p.reason + (" (agreed)" if p.agreed else "")
+            table.add_row(p.segment, reason, *(_codes(p.codes[c]) for c in report.coders))
+        console.print(table)
+    if report.consensus_edits:
+        console.print(f"The consensus coder was edited by hand on "
+                      f"{len(report.consensus_edits)} codes:")
+        for e in report.consensus_edits:
+            change = "removed" if e.in_decision else "added"
+            console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})")
+    if report.unapplied:
+        console.print(f"{report.unapplied} decisions are saved but not yet in the consensus "
+                      "coder's log (an interrupted run); the next run applies them.")
+    if report.clean:
+        console.print("Nothing is stale or waiting: the consensus is up to date.")
+    else:
+        console.print(f"Decide them with: qcode reconcile --coders {','.join(report.coders)} "
+                      f"--as {report.name}")
+
+
+def _show_summary(summary: Any, fmt: TableOrJson) -> None:
+    if fmt is TableOrJson.json:
+        echo_json(summary.as_dict())
+        return
+    from rich.table import Table
+
+    console = out()
+    outcomes = ", ".join(f"{n} {o}" for o, n in summary.by_outcome.items()) or "none"
+    console.print(f"Reconciliation '{summary.name}' of {', '.join(summary.coders)}: "
+                  f"{summary.decisions} decisions in force ({outcomes}); {summary.ties} with "
+                  f"ties, {summary.deferred} deferred, {summary.stale} stale, "
+                  f"{summary.superseded} superseded.")
+    if summary.by_code:
+        table = Table(title="By code")
+        for col in ("Code", "Name", "Consensus", "Contested", "Kept", "Dropped", "Ties"):
+            table.add_column(col, justify="left" if col in ("Code", "Name") else "right")
+        for c in summary.by_code:
+            table.add_row(c.code, c.name, str(c.consensus), str(c.contested), str(c.kept),
+                          str(c.dropped), str(c.ties))
+        console.print(table)
+    table = Table(title="Each coder against the consensus")
+    for col in ("Coder", "Segments", "Equal", "Equal (coded)", "Precision", "Recall", "F1"):
+        table.add_column(col, justify="left" if col == "Coder" else "right")
+    for s in summary.coders_vs_consensus:
+        table.add_row(s.coder, str(s.segments), _pct(s.equal_share),
+                      _pct(s.equal_coded_share), _num(s.precision), _num(s.recall),
+                      _num(s.f1))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff")(diff_cmd)
+    app.command("reconcile")(reconcile_cmd)
