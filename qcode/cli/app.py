@@ -118,6 +118,9 @@ registry_cmd.register(app)
 from qcode.cli import agree_cmd  # noqa: E402
 
 agree_cmd.register(app)
+from qcode.cli import reconcile_cmd  # noqa: E402
+
+reconcile_cmd.register(app)
 
 
 def main() -> None:
