@@ -1,7 +1,12 @@
-"""An exclusive lock on a lock file, held for the duration of a ``with`` block.
+"""Advisory locks on a lock file, held for the duration of a ``with`` block.
 
-Used to serialise writers of one coder's log (two terminals, two processes). The operating
-system releases the lock when the process dies, so a killed writer never leaves it stuck.
+Writers of one coder's log take the lock exclusively (two terminals, two processes are
+serialised); readers take it shared, so they never see a batch that a writer has only half
+written. The operating system releases a lock when its process dies, so a killed writer
+never leaves it stuck.
+
+Locks are per open file: never take the same lock twice in one process (the second
+``with`` would wait for the first forever).
 """
 
 from __future__ import annotations
@@ -12,20 +17,48 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def _lock(fd: int, exclusive_lock: bool) -> None:
+    if os.name == "posix":
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive_lock else fcntl.LOCK_SH)
+    else:  # pragma: no cover - Windows has only exclusive byte-range locks
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+
+
 @contextmanager
 def exclusive(lock_path: Path) -> Iterator[None]:
-    """Block until this process holds the lock on ``lock_path`` (created if missing)."""
+    """Block until this process holds the lock on ``lock_path`` alone (file created if
+    missing)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        if os.name == "posix":
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        else:  # pragma: no cover - Windows
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        _lock(fd, True)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+@contextmanager
+def shared(lock_path: Path) -> Iterator[None]:
+    """Block while a writer holds ``lock_path``; other readers may hold it too.
+
+    Reading must work on a read-only copy of a project as well: when the lock file cannot
+    be opened or created, the block runs without a lock.
+    """
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            fd = os.open(lock_path, os.O_RDONLY)
+        except OSError:
+            fd = -1
+    try:
+        if fd >= 0:
+            _lock(fd, os.name != "posix")
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)
