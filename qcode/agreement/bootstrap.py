@@ -21,6 +21,7 @@ Two methods, both reproducible with a seed (``numpy.random.Generator``, PCG64):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 #: Krippendorff's (2004, 2019) thresholds: >= .800 reliable, >= .667 tentative conclusions
 THRESHOLDS = (0.667, 0.800)
 _MULTINOMIAL_MAX_PATTERNS = 5000
-_CHUNK_CELLS = 20_000_000
+_CHUNK_CELLS = 4_000_000
 
 
 def generator(seed: int | np.random.Generator | None) -> np.random.Generator:
@@ -39,23 +40,25 @@ def generator(seed: int | np.random.Generator | None) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def resampled_multiplicities(tally: UnitTally, n_boot: int,
-                             rng: np.random.Generator) -> np.ndarray:
-    """``(B, P)``: how often each pattern occurs in each of B resamples of the units."""
+def resampled_multiplicities(tally: UnitTally, n_boot: int, rng: np.random.Generator,
+                             max_cells: int = _CHUNK_CELLS) -> Iterator[np.ndarray]:
+    """Chunks of ``(b, P)`` matrices (b summing to B): how often each pattern occurs in
+    each resample of the units. Few patterns: one multinomial draw per resample; many
+    (about one per unit): unit indices drawn and counted per pattern, in chunks of at most
+    ``max_cells`` cells so memory stays bounded."""
     mult = tally.multiplicity
     n = int(mult.sum())
     p = mult.size
     if p <= _MULTINOMIAL_MAX_PATTERNS:
-        return rng.multinomial(n, mult / n, size=n_boot).astype(float)
+        yield rng.multinomial(n, mult / n, size=n_boot).astype(float)
+        return
     unit_pattern = np.repeat(np.arange(p), mult.astype(np.int64))
-    out = np.empty((n_boot, p))
-    chunk = max(1, _CHUNK_CELLS // max(n, 1))
+    chunk = max(1, max_cells // max(n, p, 1))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         draws = unit_pattern[rng.integers(0, n, size=(b, n))]
         draws += (np.arange(b) * p)[:, None]
-        out[start:start + b] = np.bincount(draws.ravel(), minlength=b * p).reshape(b, p)
-    return out
+        yield np.bincount(draws.ravel(), minlength=b * p).reshape(b, p).astype(float)
 
 
 def percentile_interval(samples: np.ndarray, level: float) -> tuple[float, float] | None:

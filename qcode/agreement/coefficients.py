@@ -107,34 +107,37 @@ def compute(ratings: Ratings, names: Sequence[str], *, level: str = "nominal",
     identity = np.eye(ratings.q)
     w_mat = identity if weights is None else weights
     rng = boot.generator(seed)
-    resamples: np.ndarray | None = None
-    results: list[CoefficientResult] = []
+    results: dict[str, CoefficientResult] = {}
+    to_resample: list[tuple[Spec, np.ndarray]] = []
     for name in names:
         spec = SPECS[name]
         reason = not_applicable(spec, ratings)
         if reason:
-            results.append(CoefficientResult(name=name, label=spec.label, value=None,
-                                             reason=reason))
-            continue
-        if spec.kernel is None:
-            results.append(_alpha(ratings, spec, level, weights, ci, n_boot, rng))
-            continue
-        kernel_w = w_mat if spec.weighted else identity
-        try:
-            value = require_value(spec.kernel(tally, tally.multiplicity, kernel_w),
-                                  spec.label, ratings)
-        except InsufficientDataError as exc:
-            results.append(CoefficientResult(name=name, label=spec.label, value=None,
-                                             reason=exc.message))
-            continue
-        interval = None
-        if n_boot > 0:
-            if resamples is None:
-                resamples = boot.resampled_multiplicities(tally, n_boot, rng)
-            interval = boot.percentile_interval(spec.kernel(tally, resamples, kernel_w), ci)
-        results.append(CoefficientResult(name=name, label=spec.label, value=value,
-                                         ci=interval))
-    return results
+            results[name] = CoefficientResult(name=name, label=spec.label, value=None,
+                                              reason=reason)
+        elif spec.kernel is None:
+            results[name] = _alpha(ratings, spec, level, weights, ci, n_boot, rng)
+        else:
+            kernel_w = w_mat if spec.weighted else identity
+            try:
+                value = require_value(spec.kernel(tally, tally.multiplicity, kernel_w),
+                                      spec.label, ratings)
+            except InsufficientDataError as exc:
+                results[name] = CoefficientResult(name=name, label=spec.label, value=None,
+                                                  reason=exc.message)
+                continue
+            results[name] = CoefficientResult(name=name, label=spec.label, value=value)
+            to_resample.append((spec, kernel_w))
+    if n_boot > 0 and to_resample:
+        samples: dict[str, list[np.ndarray]] = {s.name: [] for s, _ in to_resample}
+        for chunk in boot.resampled_multiplicities(tally, n_boot, rng):
+            for spec, kernel_w in to_resample:
+                assert spec.kernel is not None
+                samples[spec.name].append(spec.kernel(tally, chunk, kernel_w))
+        for name, parts in samples.items():
+            interval = boot.percentile_interval(np.concatenate(parts), ci)
+            results[name] = results[name].model_copy(update={"ci": interval})
+    return [results[name] for name in names]
 
 
 def _alpha(ratings: Ratings, spec: Spec, level: str, weights: np.ndarray | None,

@@ -139,45 +139,56 @@ def _factorise_numeric(arr: np.ndarray, categories: Sequence[Any] | None
                        ) -> tuple[np.ndarray, tuple[Any, ...], np.ndarray]:
     import numpy as np
 
+    if categories is None:
+        small = _small_integer_codes(arr)
+        if small is not None:
+            return small
     present = ~np.isnan(arr)
     vals = arr[present]
-    if categories is not None:
-        domain = np.asarray([float(c) for c in categories])
-        order = np.argsort(domain, kind="stable")
-        sorted_domain = domain[order]
-    else:
-        sorted_domain = _distinct_sorted(vals)
-        order = np.arange(sorted_domain.size)
-    pos = np.searchsorted(sorted_domain, vals)
-    pos_c = np.minimum(pos, max(sorted_domain.size - 1, 0))
-    if sorted_domain.size == 0 and vals.size:
+    codes = np.full(arr.shape, MISSING, dtype=np.int64)
+    if categories is None:
+        sorted_domain = np.unique(vals)
+        codes[present] = np.searchsorted(sorted_domain, vals)
+        return codes, tuple(_as_number(v) for v in sorted_domain.tolist()), sorted_domain
+    domain = np.asarray([float(c) for c in categories])
+    if domain.size == 0:
         raise InvalidInputError("no categories declared")
-    if vals.size and not np.array_equal(sorted_domain[pos_c], vals):
-        bad = vals[sorted_domain[pos_c] != vals][0]
+    order = np.argsort(domain, kind="stable")
+    sorted_domain = domain[order]
+    pos = np.minimum(np.searchsorted(sorted_domain, vals), sorted_domain.size - 1)
+    if vals.size and not np.array_equal(sorted_domain[pos], vals):
+        bad = vals[sorted_domain[pos] != vals][0]
         raise InvalidInputError(f"value {_show(_as_number(bad))} is not one of the declared "
                                 "categories")
-    codes = np.full(arr.shape, MISSING, dtype=np.int64)
-    codes[present] = order[pos_c] if categories is not None else pos_c
-    if categories is not None:
-        cats = tuple(categories)
-        values = domain
-    else:
-        cats = tuple(_as_number(v) for v in sorted_domain.tolist())
-        values = sorted_domain
-    return codes, cats, values
+    codes[present] = order[pos]
+    return codes, tuple(categories), domain
 
 
-def _distinct_sorted(vals: np.ndarray) -> np.ndarray:
-    """Sorted distinct values; O(n) with bincount when they are small integers."""
+def _small_integer_codes(arr: np.ndarray
+                         ) -> tuple[np.ndarray, tuple[Any, ...], np.ndarray] | None:
+    """O(n) factorisation of integer values in a modest range, through a lookup table.
+
+    Values are shifted so the smallest is 1 and NaN becomes 0; the table maps 0 to -1
+    (missing) and each value that occurs to its rank.
+    """
     import numpy as np
 
-    if vals.size == 0:
-        return vals
-    lo, hi = float(vals.min()), float(vals.max())
-    if hi - lo < 1_000_000 and lo == math.floor(lo) and np.all(vals == np.floor(vals)):
-        seen = np.bincount((vals - lo).astype(np.int64), minlength=int(hi - lo) + 1)
-        return np.flatnonzero(seen).astype(float) + lo
-    return np.unique(vals)
+    flat = arr.ravel()
+    lo = float(np.fmin.reduce(flat)) if flat.size else math.nan
+    hi = float(np.fmax.reduce(flat)) if flat.size else math.nan
+    if math.isnan(lo) or hi - lo >= 1_000_000 or lo != math.floor(lo):
+        return None
+    shifted = arr - (lo - 1.0)
+    np.nan_to_num(shifted, copy=False, nan=0.0)
+    idx = shifted.astype(np.int64)
+    if not np.array_equal(idx, shifted):
+        return None
+    seen = np.bincount(idx.ravel(), minlength=int(hi - lo) + 2)
+    used = np.flatnonzero(seen[1:])
+    lut = np.full(seen.size, MISSING, dtype=np.int64)
+    lut[used + 1] = np.arange(used.size)
+    domain = used.astype(float) + lo
+    return lut[idx], tuple(_as_number(v) for v in domain.tolist()), domain
 
 
 def _factorise_objects(arr: np.ndarray, categories: Sequence[Any] | None

@@ -86,8 +86,19 @@ class UnitTally:
 
         a_i = sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)) with r*_ik = sum_l w_kl r_il
         (Gwet 2014, eq. 2.9 generalised to weights), for patterns with r_i >= 2; the second
-        array is the indicator r_i >= 2.
+        array is the indicator r_i >= 2. Cached per weight matrix (bootstrap chunks reuse it).
         """
+        key = weights.tobytes()
+        cached = self._agreement_cache.get(key)
+        if cached is None:
+            cached = self._agreement_cache[key] = self._pair_agreement(weights)
+        return cached
+
+    @cached_property
+    def _agreement_cache(self) -> dict[bytes, tuple[np.ndarray, np.ndarray]]:
+        return {}
+
+    def _pair_agreement(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r = self.rated
         weighted = self.counts @ weights.T
         num = (self.counts * (weighted - 1.0)).sum(axis=1)
