@@ -118,6 +118,12 @@ registry_cmd.register(app)
 from qcode.cli import agree_cmd  # noqa: E402
 
 agree_cmd.register(app)
+from qcode.cli import matrix_cmd  # noqa: E402
+
+matrix_cmd.register(app)
+from qcode.cli import report_cmd  # noqa: E402
+
+report_cmd.register(app)
 from qcode.cli import reconcile_cmd  # noqa: E402
 
 reconcile_cmd.register(app)

@@ -1,0 +1,301 @@
+"""``qcode matrix`` and ``qcode cooccur``: frequency matrices and code co-occurrence."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.console import echo_json, note, out, state
+
+
+class Count(str, Enum):
+    segments = "segments"
+    codings = "codings"
+    documents = "documents"
+    speakers = "speakers"
+
+
+class Percent(str, Enum):
+    none = "none"
+    row = "row"
+    col = "col"
+    total = "total"
+
+
+class MatrixFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    md = "md"
+    latex = "latex"
+    json = "json"
+    html = "html"
+    svg = "svg"
+
+
+class By(str, Enum):
+    code = "code"
+    cell = "cell"
+
+
+class CooccurFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    md = "md"
+    json = "json"
+    svg = "svg"
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from qcode import atomic
+
+    atomic.write_text(output, text)
+    note(f"Wrote {output}")
+
+
+def matrix(
+    ctx: typer.Context,
+    coder: str | None = typer.Option(None, "--coder", "-c", help="Whose codings (default: "
+                                     "the consensus coder, else the only coder)."),
+    rows: str = typer.Option("theme", "--rows", metavar="DIM",
+                             help="Row dimension: theme, level, code, document, speaker or "
+                                  "attr:NAME."),
+    cols: str = typer.Option("level", "--cols", metavar="DIM", help="Column dimension."),
+    count: Count = typer.Option(Count.segments, "--count", help="What a cell counts."),
+    where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
+                                    help="Only documents with this attribute value (repeat: "
+                                         "same ATTR = any of, different ATTRs = all of)."),
+    split_by: str | None = typer.Option(None, "--split-by", metavar="ATTR",
+                                        help="One matrix per value of a document attribute."),
+    percent: Percent = typer.Option(Percent.none, "--percent",
+                                    help="Show cells as a share of the row, column or grand "
+                                         "total."),
+    fmt: MatrixFormat = typer.Option(MatrixFormat.table, "--format", "-f",
+                                     help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to FILE instead of stdout."),
+) -> None:
+    """Frequency matrix: theme x level (or any two dimensions) of one coder's codings.
+
+    Counting rules: --count segments counts a segment once in a cell however many codes of
+    that cell it has; codings counts every code on every segment; documents and speakers
+    count the distinct documents, or speakers (a speaker within one document), with at least
+    one coded segment in the cell. Totals count distinct units the same way, so a segment
+    coded in two cells of a row counts once in the row total (totals can be less than the
+    sum of their cells). --percent divides each cell by its row total, column total or the
+    grand total. Every row and column is shown, with 0 for empty cells; themes, levels and
+    codes keep codebook order. Dimensions: theme, level, code, document, speaker, attr:NAME.
+    --where also accepts document=ID and speaker=NAME.
+
+    JSON: {"rows", "cols", "counts", "row_totals", "col_totals", "total", "count", "coder"}
+    (plus "percent" and "percents" with --percent); with --split-by: {"split_by", "splits":
+    {VALUE: {...}}}.
+
+    Examples:
+
+      qcode matrix
+
+      qcode matrix --split-by stakeholder_level --percent row
+
+      qcode matrix --rows code --cols attr:region --count documents --format csv
+
+      qcode matrix --where region=North --format svg -o matrix.svg
+    """
+    from qcode.matrix import load_corpus, parse_where, select, split_matrices
+
+    project = state(ctx).project()
+    corpus = load_corpus(project, coder)
+    corpus = select(corpus, parse_where(where))
+    if corpus.skipped:
+        note(f"Note: {corpus.skipped} codings of codes, documents or segments no longer in "
+             "the project were left out")
+    if split_by:
+        parts = split_matrices(corpus, split_by, rows, cols, count.value, percent.value)
+    else:
+        from qcode.matrix import crosstab
+
+        parts = [("", crosstab(corpus, rows, cols, count.value, percent.value))]
+    _render_matrices(parts, split_by, fmt, output)
+
+
+def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: MatrixFormat,
+                     output: Path | None) -> None:
+    from qcode.reports import html, markdown, tables
+    from qcode.reports.heatmap_svg import matrix_svg
+
+    name = split_by[5:] if split_by and split_by.startswith("attr:") else split_by
+    if fmt is MatrixFormat.json:
+        if split_by:
+            data: Any = {"split_by": name, "splits": {v: m.as_dict() for v, m in parts}}
+        else:
+            data = parts[0][1].as_dict()
+        if output is None:
+            echo_json(data)
+        else:
+            import json
+
+            _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    if fmt is MatrixFormat.table:
+        _tables(parts, name)
+        return
+    if fmt is MatrixFormat.svg:
+        if len(parts) > 1 and output is None:
+            from qcode.errors import UsageError
+
+            raise UsageError("--format svg with --split-by draws one file per value; "
+                             "give --output FILE.svg (a suffix per value is added)")
+        for value, m in parts:
+            title = f"{m.count.capitalize()} coded by {m.coder}" + \
+                (f": {name} = {value}" if split_by else "")
+            target = output
+            if output is not None and split_by:
+                safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in value)
+                target = output.with_name(f"{output.stem}-{safe}{output.suffix}")
+            _emit(matrix_svg(m, title), target)
+        return
+    chunks = []
+    for value, m in parts:
+        if fmt is MatrixFormat.csv:
+            text = tables.matrix_csv(m)
+            chunks.append((f"# {name} = {value}\n" if split_by else "") + text)
+        elif fmt is MatrixFormat.md:
+            chunks.append((f"## {name} = {markdown.md_escape(value)}\n\n" if split_by else "")
+                          + markdown.matrix_markdown(m))
+        elif fmt is MatrixFormat.latex:
+            chunks.append((f"% {name} = {value}\n" if split_by else "")
+                          + tables.matrix_latex(m))
+        else:  # html
+            from html import escape
+
+            chunks.append((f"<h2>{escape(name or '')} = {escape(value)}</h2>\n"
+                           if split_by else "") + html.matrix_fragment(m))
+    if fmt is MatrixFormat.html:
+        m0 = parts[0][1]
+        _emit(html.page(f"Matrix: {m0.row_dim} x {m0.col_dim}",
+                        f"<h1>{m0.row_dim} x {m0.col_dim}</h1>\n" + "".join(chunks)), output)
+    else:
+        _emit("\n".join(chunks), output)
+
+
+def _tables(parts: list[tuple[str, Any]], name: str | None) -> None:
+    from rich.table import Table
+
+    from qcode.reports.tables import matrix_grid
+
+    console = out()
+    for value, m in parts:
+        header, body = matrix_grid(m)
+        title = f"{m.count} coded by {m.coder}" + (f" | {name} = {value}" if name else "")
+        table = Table(title=title)
+        for k, h in enumerate(header):
+            table.add_column(h, justify="left" if k == 0 else "right",
+                             style="bold" if k == len(header) - 1 else None)
+        for k, row in enumerate(body):
+            table.add_row(*row, style="bold" if k == len(body) - 1 else None)
+        console.print(table)
+
+
+def cooccur(
+    ctx: typer.Context,
+    coder: str | None = typer.Option(None, "--coder", "-c", help="Whose codings (default: "
+                                     "the consensus coder, else the only coder)."),
+    by: By = typer.Option(By.code, "--by", help="Items: codes, or theme x level cells."),
+    window: int = typer.Option(0, "--window", metavar="N",
+                               help="Count pairs within N segments of each other in the "
+                                    "same document (0: on the same segment)."),
+    where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
+                                    help="Only documents with this attribute value."),
+    min_count: int = typer.Option(1, "--min", metavar="N",
+                                  help="Table, CSV and Markdown: only pairs seen N times or "
+                                       "more."),
+    top: int = typer.Option(25, "--top", metavar="N", help="Table: show the N most frequent "
+                                                           "pairs (0: all)."),
+    fmt: CooccurFormat = typer.Option(CooccurFormat.table, "--format", "-f",
+                                      help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to FILE instead of stdout."),
+) -> None:
+    """Co-occurrence: which codes (or theme x level cells) travel together.
+
+    With --window 0 two items co-occur on a segment that has both; with --window N, at a
+    segment that has one of them when the other is on that segment or within N segments
+    before or after it in the same document. The count of a pair is the number of such
+    segments; its Jaccard index is that count over the number of segments with either item
+    (with --window 0, the classic |A and B| / |A or B|). The diagonal counts segments per
+    item.
+
+    JSON: {"by", "window", "coder", "items", "labels", "counts", "jaccard", "segments",
+    "pairs": [{"a", "b", "count", "jaccard", "a_segments", "b_segments"}]}.
+
+    Examples:
+
+      qcode cooccur
+
+      qcode cooccur --by cell --window 2
+
+      qcode cooccur --coder consensus --format json > cooccur.json
+
+      qcode cooccur --by cell --format svg -o cells.svg
+    """
+    from qcode.cooccur import cooccurrence
+    from qcode.matrix import load_corpus, parse_where, select
+
+    project = state(ctx).project()
+    co = cooccurrence(select(load_corpus(project, coder), parse_where(where)), by.value,
+                      window)
+    if fmt is CooccurFormat.json:
+        data = co.as_dict(min_count)
+        if output is None:
+            echo_json(data)
+        else:
+            import json
+
+            _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    if fmt is CooccurFormat.svg:
+        from qcode.reports.heatmap_svg import heatmap_svg
+
+        where_txt = f" within {window} segments" if window else " on one segment"
+        _emit(heatmap_svg(co.items, co.items, co.counts, title=f"Co-occurrence{where_txt} "
+                          f"({co.coder})", row_axis=by.value, col_axis=by.value), output)
+        return
+    pairs = co.pairs(min_count)
+    header = ["a", "b", "count", "jaccard", "a_segments", "b_segments"]
+    if fmt is CooccurFormat.csv:
+        from qcode.reports.tables import rows_csv
+
+        _emit(rows_csv(pairs, header), output)
+        return
+    shown = pairs[:top] if top else pairs
+    if fmt is CooccurFormat.md:
+        from qcode.reports.markdown import table
+
+        body = [[p["a"], p["b"], str(p["count"]), f"{p['jaccard']:.3f}"] for p in shown]
+        _emit(table(["A", "B", "Segments", "Jaccard"], body, align_right_from=2), output)
+        return
+    from rich.table import Table
+
+    labels = dict(zip(co.items, co.labels, strict=True))
+    span = f"within {window} segments" if window else "on the same segment"
+    t = Table(title=f"Co-occurrence {span}, {co.coder} ({co.segments} coded segments)")
+    for h, just in (("A", "left"), ("B", "left"), ("Segments", "right"),
+                    ("Jaccard", "right")):
+        t.add_column(h, justify=just)  # type: ignore[arg-type]
+    for p in shown:
+        t.add_row(f"{p['a']} {labels[p['a']]}", f"{p['b']} {labels[p['b']]}", str(p["count"]),
+                  f"{p['jaccard']:.3f}")
+    console = out()
+    console.print(t)
+    if len(shown) < len(pairs):
+        note(f"{len(pairs) - len(shown)} more pairs; see them all with --top 0 or --format csv")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("matrix")(matrix)
+    app.command("cooccur")(cooccur)

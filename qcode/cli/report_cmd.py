@@ -1,0 +1,120 @@
+"""``qcode report``: coded excerpts in Markdown, HTML, DOCX, CSV or XLSX."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from qcode.cli.console import note, state
+
+
+class ReportFormat(str, Enum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def report(
+    ctx: typer.Context,
+    coder: str | None = typer.Option(None, "--coder", "-c", help="Whose codings (default: "
+                                     "the consensus coder, else the only coder)."),
+    fmt: ReportFormat | None = typer.Option(None, "--format", "-f",
+                                            help="Output format (default: from the "
+                                                 "extension of --output, else md)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to FILE (required for docx and xlsx; md, "
+                                            "html and csv go to stdout without it)."),
+    theme: str | None = typer.Option(None, "--theme", "-t", help="Only this theme (id or "
+                                                                 "name)."),
+    level: str | None = typer.Option(None, "--level", "-l", help="Only this level (id or "
+                                                                 "name)."),
+    code: list[str] = typer.Option([], "--code", help="Only these codes (id or name; "
+                                                      "repeat)."),
+    where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
+                                    help="Only documents with this attribute value (repeat: "
+                                         "same ATTR = any of, different ATTRs = all of)."),
+    joint: str | None = typer.Option(None, "--joint", metavar="BY",
+                                     help="Include the joint display by region, hospital "
+                                          "or attr:NAME (needs registry data for figures)."),
+    date: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                    help="The date printed in the header (default: today); "
+                                         "fix it to get identical files."),
+    title: str | None = typer.Option(None, "--title", help="Report title."),
+    no_agreement: bool = typer.Option(False, "--no-agreement",
+                                      help="Leave out the agreement summary."),
+) -> None:
+    """Report of coded excerpts, grouped theme -> level -> code.
+
+    Each quote comes with its document, speaker, segment id, time, the document's
+    attributes, and the coder's memo. Markdown, HTML and DOCX reports also hold a header
+    (coder, coders, codebook version, date), the theme x level matrix (segments), the
+    agreement summary when two or more coders completed documents, and the codebook as an
+    appendix. HTML is one self-contained file (all transcript text escaped, no scripts);
+    DOCX has real Word headings and tables. CSV and XLSX have one row per excerpt, and any
+    cell starting with = + - @ is prefixed with ' so spreadsheets never run it. The same
+    inputs and --date give the same bytes.
+
+    Examples:
+
+      qcode report -o report.html
+
+      qcode report --coder consensus --format docx -o report.docx --date 2026-01-31
+
+      qcode report --theme GOV --level macro --where region=North -o gov-macro.md
+
+      qcode report --format xlsx -o excerpts.xlsx
+    """
+    from datetime import date as Date
+
+    from qcode.errors import UsageError
+    from qcode.excerpts import resolve_selection
+    from qcode.matrix import parse_where
+    from qcode.reports.content import build_report, render_report
+
+    kind = fmt.value if fmt else _from_suffix(output)
+    if kind in ("docx", "xlsx") and output is None:
+        raise UsageError(f"--format {kind} writes a binary file; give --output FILE.{kind}")
+    if date is not None:
+        try:
+            Date.fromisoformat(date)
+        except ValueError:
+            raise UsageError(f"--date '{date}' is not a date like 2026-01-31") from None
+    project = state(ctx).project()
+    sel = resolve_selection(project.codebook, theme, level, code, parse_where(where))
+    content = build_report(project, coder=coder, selection=sel, date=date, title=title,
+                           agreement=not no_agreement and kind in ("md", "html", "docx"),
+                           joint_by=joint)
+    data = render_report(content, kind)
+    if output is None:
+        assert isinstance(data, str)
+        typer.echo(data, nl=False)
+        return
+    from qcode import atomic
+
+    if isinstance(data, bytes):
+        atomic.write_bytes(output, data)
+    else:
+        atomic.write_text(output, data)
+    note(f"Wrote {output}: {content.n_excerpts} excerpts coded by {content.coder}")
+
+
+def _from_suffix(output: Path | None) -> str:
+    if output is None:
+        return "md"
+    suffix = output.suffix.lower().lstrip(".")
+    aliases = {"markdown": "md", "htm": "html"}
+    suffix = aliases.get(suffix, suffix)
+    if suffix in {f.value for f in ReportFormat}:
+        return suffix
+    from qcode.errors import UsageError
+
+    raise UsageError(f"cannot tell the format from '{output.name}'",
+                     hint="give --format md, html, docx, csv or xlsx")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

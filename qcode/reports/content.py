@@ -1,0 +1,163 @@
+"""What a report holds, gathered once and handed to every renderer.
+
+:func:`build_report` reads the project; the renderers (markdown, html, docx, tables) only
+format a :class:`ReportContent`, so the same inputs give the same bytes in every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime
+from typing import Any
+
+from qcode.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
+from qcode.matrix import Matrix, consensus_coders, crosstab, load_corpus
+from qcode.models import Codebook
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    label: str
+    prevalence: float
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """Inter-coder agreement per theme, for the coders who completed the same documents."""
+
+    coders: tuple[str, ...]
+    documents: int
+    units: int
+    metrics: tuple[str, ...]
+    metric_labels: tuple[str, ...]
+    masi_alpha: float | None
+    rows: tuple[AgreementRow, ...]
+    mean_per_code: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    title: str
+    project: str
+    coder: str
+    coders: tuple[str, ...]
+    consensus: bool
+    codebook: Codebook
+    date: str
+    selection: Selection
+    matrix: Matrix
+    groups: tuple[ThemeGroup, ...]
+    attribute_names: tuple[str, ...]
+    agreement: AgreementSummary | None = None
+    #: a qcode.joint.JointDisplay when the report was asked to include one
+    joint: Any = None
+
+    @property
+    def n_excerpts(self) -> int:
+        return len(flat(list(self.groups)))
+
+    def excerpt_rows(self) -> list[dict[str, Any]]:
+        return rows(list(self.groups), list(self.attribute_names))
+
+    def header_lines(self) -> list[tuple[str, str]]:
+        """(label, value) pairs for the report header, in order."""
+        cb = self.codebook
+        who = self.coder + (" (consensus of reconciled coders)" if self.consensus else "")
+        return [("Coder", who), ("Coders in the project", ", ".join(self.coders)),
+                ("Codebook", f"{cb.name}" + (f", version {cb.version}" if cb.version else "")),
+                ("Date", self.date), ("Selection", self.selection.describe()),
+                ("Excerpts", str(self.n_excerpts))]
+
+
+def agreement_summary(project: Any, exclude: list[str]) -> AgreementSummary | None:
+    """Per-theme agreement of the human coders who completed documents, or None when fewer
+    than two did. Coders in ``exclude`` (consensus coders) are left out."""
+    from qcode.agreement.project import agreement_for_project
+    from qcode.codings import coder_names, completed_documents
+    from qcode.errors import QcodeError
+
+    coders = [c for c in coder_names(project)
+              if c not in exclude and completed_documents(project, c)]
+    if len(coders) < 2:
+        return None
+    try:
+        rep = agreement_for_project(project, coders=coders, by="theme", n_boot=0, seed=1)
+    except QcodeError:
+        return None
+    metrics = tuple(rep.metrics)
+    labels = tuple(next((c.label for c in rep.rows[0].coefficients if c.name == m), m)
+                   for m in metrics) if rep.rows else metrics
+    rows_ = tuple(AgreementRow(label=f"{r.label} ({r.id})" if r.label != r.id else r.id,
+                               prevalence=r.prevalence,
+                               values=tuple(next((c.value for c in r.coefficients
+                                                  if c.name == m), None) for m in metrics))
+                  for r in rep.rows)
+    return AgreementSummary(coders=tuple(rep.coders), documents=len(rep.documents),
+                            units=rep.n_units, metrics=metrics, metric_labels=labels,
+                            masi_alpha=rep.masi_alpha.value, rows=rows_,
+                            mean_per_code=tuple(rep.mean_per_code.get(m) for m in metrics))
+
+
+def build_report(project: Any, *, coder: str | None = None,
+                 selection: Selection | None = None, date: str | None = None,
+                 title: str | None = None, agreement: bool = True,
+                 joint_by: str | None = None) -> ReportContent:
+    """Gather a report: header, theme x level matrix, excerpts, agreement, joint display."""
+    from qcode.codings import coder_names
+
+    sel = selection or Selection()
+    corpus = load_corpus(project, coder)
+    chosen = apply_selection(corpus, sel)
+    consensus = consensus_coders(project)
+    joint = None
+    if joint_by:
+        from qcode.joint import build as build_joint
+
+        joint = build_joint(project, joint_by, coder=corpus.coder)
+    return ReportContent(
+        title=title or f"Coded excerpts: {project.name}", project=project.name,
+        coder=corpus.coder, coders=tuple(coder_names(project)),
+        consensus=corpus.coder in consensus, codebook=corpus.codebook,
+        date=date or Date.today().isoformat(), selection=sel,
+        matrix=crosstab(chosen), groups=tuple(excerpts(chosen)),
+        attribute_names=tuple(corpus.attribute_names),
+        agreement=agreement_summary(project, consensus) if agreement else None, joint=joint)
+
+
+REPORT_FORMATS = ("md", "html", "docx", "csv", "xlsx")
+
+
+def _when(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return datetime(2000, 1, 1)
+
+
+def render_report(content: ReportContent, kind: str) -> str | bytes:
+    """The report in one format: text for md/html/csv, bytes for docx/xlsx."""
+    if kind == "md":
+        from qcode.reports.markdown import report_markdown
+
+        return report_markdown(content)
+    if kind == "html":
+        from qcode.reports.html import report_html
+
+        return report_html(content)
+    if kind == "docx":
+        from qcode.reports.docx import report_docx
+
+        return report_docx(content)
+    from qcode.reports.tables import rows_csv, xlsx_bytes
+
+    rows = content.excerpt_rows()
+    fields = list(rows[0]) if rows else ["theme", "level", "code", "code_name", "document",
+                                         "title", "segment", "speaker", "time", "quote",
+                                         "memo", *(f"attr:{a}" for a in
+                                                   content.attribute_names)]
+    if kind == "csv":
+        return rows_csv(rows, fields)
+    return xlsx_bytes([("Excerpts", fields, [[r[f] for f in fields] for r in rows])],
+                      date=_when(content.date))

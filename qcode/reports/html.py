@@ -1,0 +1,164 @@
+"""HTML: one self-contained file (inline CSS, inline SVG, no scripts, no external links).
+
+Every piece of transcript text, memo, name and attribute goes through :func:`html.escape`;
+a Content-Security-Policy forbids scripts and remote resources as a second line of defence.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from qcode.matrix import Matrix
+from qcode.reports.heatmap_svg import matrix_svg
+from qcode.reports.tables import matrix_grid
+
+CSS = """
+body{font-family:Helvetica,Arial,'Liberation Sans','DejaVu Sans',sans-serif;color:#111;
+max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{font-size:1.7rem;border-bottom:2px solid #08457e;padding-bottom:.3rem}
+h2{font-size:1.35rem;margin-top:2rem;color:#08457e}h3{font-size:1.15rem}
+h4{font-size:1.02rem;color:#333}h5{font-size:.95rem;margin-bottom:.4rem}
+table{border-collapse:collapse;margin:.6rem 0}th,td{border:1px solid #c8ced6;padding:.3rem .6rem}
+th{background:#eef2f7;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.total td{font-weight:bold;background:#f6f8fa}dl.meta{display:grid;
+grid-template-columns:max-content auto;gap:.2rem 1rem}dl.meta dt{font-weight:bold}
+dl.meta dd{margin:0}blockquote{margin:.6rem 0 1rem;padding:.4rem .9rem;
+border-left:4px solid #6a9fd4;background:#f7f9fc}blockquote p{margin:.2rem 0}
+.src{color:#444;font-size:.88rem}.memo{font-size:.88rem;color:#5a4a00}
+.note{color:#444;font-size:.9rem}figure{margin:1rem 0}svg{max-width:100%;height:auto}
+"""
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def page(title: str, body: str) -> str:
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"{body}</body>\n</html>\n")
+
+
+def grid_html(header: list[str], body: list[list[str]], total_row: bool = True,
+              numeric_from: int = 1) -> str:
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+           + "</tr></thead>", "<tbody>"]
+    for k, row in enumerate(body):
+        cls = ' class="total"' if total_row and k == len(body) - 1 else ""
+        cells = "".join(f'<td class="n">{escape(c)}</td>' if j >= numeric_from
+                        else f"<td>{escape(c)}</td>" for j, c in enumerate(row))
+        out.append(f"<tr{cls}>{cells}</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out) + "\n"
+
+
+def matrix_fragment(m: Matrix) -> str:
+    """The matrix as a table plus its heatmap (an inline SVG without the XML prolog)."""
+    header, body = matrix_grid(m)
+    svg = matrix_svg(m).split("\n", 1)[1]
+    return (grid_html(header, body) + f'<p class="note">{escape(m.count.capitalize())} coded '
+            f"by {escape(m.coder)}.</p>\n<figure>\n{svg}</figure>\n")
+
+
+def matrix_page(m: Matrix) -> str:
+    return page(f"Matrix: {m.row_dim} x {m.col_dim}",
+                f"<h1>{escape(m.row_dim)} x {escape(m.col_dim)}</h1>\n" + matrix_fragment(m))
+
+
+def _num(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def _agreement(a: Any) -> str:
+    header = ["Theme", "Prevalence", *a.metric_labels]
+    body = [[r.label, f"{100 * r.prevalence:.1f}%", *(_num(v) for v in r.values)]
+            for r in a.rows]
+    body.append(["Mean per code", "", *(_num(v) for v in a.mean_per_code)])
+    return (f"<p>Coders {escape(', '.join(a.coders))} on {a.documents} documents both "
+            f"completed ({a.units} segments, uncoded segments included). Krippendorff's "
+            f"alpha over code sets (MASI): {_num(a.masi_alpha)}.</p>\n" + grid_html(header, body))
+
+
+def _joint(j: Any) -> str:
+    header = ["Group", "Telemedicine share", "Hospitals using", "Regularity", "Documents",
+              "Codings", "Top codes with a quote"]
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
+           + "</tr></thead>", "<tbody>"]
+    for row in j.rows:
+        reg = row.registry
+        share = "" if reg is None or reg.share_pct is None else f"{reg.share_pct:.3f}%"
+        using = "" if reg is None or reg.hospitals_total is None else \
+            f"{reg.hospitals_using} of {reg.hospitals_total}"
+        regularity = "" if reg is None or reg.regularity is None else str(reg.regularity)
+        quotes = "".join(f"<p><b>{escape(q.code)}</b> ({q.count}): \u201c{escape(q.quote)}"
+                         f"\u201d <span class=\"src\">{escape(q.segment)}</span></p>"
+                         for q in row.interviews.top_codes)
+        out.append(f"<tr><td>{escape(row.key)}</td><td class=\"n\">{escape(share)}</td>"
+                   f"<td class=\"n\">{escape(using)}</td><td>{escape(regularity)}</td>"
+                   f"<td class=\"n\">{len(row.interviews.documents)}</td>"
+                   f"<td class=\"n\">{row.interviews.codings}</td><td>{quotes}</td></tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out) + "\n"
+
+
+def _codebook(cb: Any) -> str:
+    out = [f"<p>{escape(cb.name)}" + (f", version {escape(cb.version)}" if cb.version
+                                       else "") + "</p>"]
+    if cb.description:
+        out.append(f"<p>{escape(cb.description)}</p>")
+    levels: list[str | None] = [lv.id for lv in cb.levels] or [None]
+    for t in cb.themes:
+        codes = [c for c in cb.codes if c.theme == t.id]
+        if not codes:
+            continue
+        out.append(f"<h3>{escape(t.name)} ({escape(t.id)})</h3>")
+        for lv in levels:
+            cell = [c for c in codes if c.level == lv]
+            if not cell:
+                continue
+            if lv is not None:
+                level = cb.level(lv)
+                out.append(f"<h4>{escape(level.name if level else lv)}</h4>")
+            for c in cell:
+                out.append(f"<h5>{escape(c.id)}: {escape(c.name)}</h5>")
+                if c.definition:
+                    out.append(f"<p>{escape(c.definition)}</p>")
+                items = [(lab, x) for lab, xs in (("Include", c.include),
+                                                  ("Exclude", c.exclude),
+                                                  ("Example", c.examples)) for x in xs]
+                if items:
+                    out.append("<ul>" + "".join(f"<li><i>{lab}:</i> {escape(x)}</li>"
+                                                for lab, x in items) + "</ul>")
+    return "\n".join(out) + "\n"
+
+
+def report_html(r: Any) -> str:
+    """The whole report (a :class:`qcode.reports.content.ReportContent`) as one HTML file."""
+    from qcode.reports.markdown import source_line
+
+    body = [f"<h1>{escape(r.title)}</h1>", '<dl class="meta">']
+    body += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in r.header_lines()]
+    body += ["</dl>", "<h2>Theme x level matrix</h2>", matrix_fragment(r.matrix)]
+    if r.agreement is not None:
+        body += ["<h2>Agreement</h2>", _agreement(r.agreement)]
+    if r.joint is not None:
+        body += [f"<h2>Joint display by {escape(r.joint.by)}</h2>", _joint(r.joint)]
+    body.append("<h2>Excerpts</h2>")
+    if not r.groups:
+        body.append("<p>No coded excerpts match the selection.</p>")
+    for t in r.groups:
+        body.append(f"<h3>{escape(t.name)} ({escape(t.theme)})</h3>")
+        for lv in t.levels:
+            body.append(f"<h4>{escape(lv.name)}</h4>")
+            for cg in lv.codes:
+                n = len(cg.excerpts)
+                body.append(f"<h5>{escape(cg.code)}: {escape(cg.name)} ({n} "
+                            f"excerpt{'s' if n != 1 else ''})</h5>")
+                for e in cg.excerpts:
+                    memo = (f'<p class="memo"><i>Memo:</i> {escape(e.memo)}</p>'
+                            if e.memo else "")
+                    body.append(f"<blockquote><p>{escape(e.quote)}</p><p class=\"src\">"
+                                f"\u2014 {escape(source_line(e, r.attribute_names))}</p>"
+                                f"{memo}</blockquote>")
+    body += ["<h2>Appendix: codebook</h2>", _codebook(r.codebook)]
+    return page(r.title, "\n".join(body) + "\n")

@@ -1,0 +1,131 @@
+"""Markdown: matrices as pipe tables, and the full report of coded excerpts.
+
+Transcript text is escaped with backslashes (CommonMark lets any ASCII punctuation be
+escaped), so a quote can never become a heading, a link or raw HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from qcode.excerpts import format_time
+from qcode.matrix import Matrix
+from qcode.reports.tables import matrix_grid
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|&~!])")
+
+
+def md_escape(text: str) -> str:
+    r"""Backslash-escape Markdown punctuation; newlines become spaces.
+
+    >>> md_escape("<b>*50%*</b> | x")
+    '\\<b\\>\\*50%\\*\\</b\\> \\| x'
+    """
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def table(header: list[str], body: list[list[str]], align_right_from: int = 1) -> str:
+    """A pipe table; columns from ``align_right_from`` on are right-aligned."""
+    lines = ["| " + " | ".join(md_escape(h) for h in header) + " |",
+             "|" + "|".join(":---" if k < align_right_from else "---:"
+                            for k in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in body]
+    return "\n".join(lines) + "\n"
+
+
+def matrix_markdown(m: Matrix) -> str:
+    header, body = matrix_grid(m)
+    note = f"{m.count.capitalize()} coded by {m.coder}" + \
+        (f"; percentages of the {_percent_word(m.percent)}" if m.percent != "none" else "")
+    return table(header, body) + f"\n*{md_escape(note)}.*\n"
+
+
+def _percent_word(p: str) -> str:
+    return {"row": "row total", "col": "column total", "total": "grand total"}.get(p, p)
+
+
+def _num(v: float | None, digits: int = 3) -> str:
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def agreement_markdown(a: Any) -> str:
+    """The agreement summary (a :class:`qcode.reports.content.AgreementSummary`)."""
+    lines = [f"Coders {', '.join(a.coders)} on {a.documents} documents both completed "
+             f"({a.units} segments, uncoded segments included). Krippendorff's alpha over "
+             f"code sets (MASI): {_num(a.masi_alpha)}.", ""]
+    header = ["Theme", "Prevalence", *a.metric_labels]
+    body = [[r.label, f"{100 * r.prevalence:.1f}%", *(_num(v) for v in r.values)]
+            for r in a.rows]
+    body.append(["Mean per code", "", *(_num(v) for v in a.mean_per_code)])
+    return "\n".join(md_escape(x) for x in lines[:1]) + "\n\n" + table(header, body)
+
+
+def joint_markdown(j: Any) -> str:
+    """A joint display (qcode.joint.JointDisplay) as a table: registry beside interviews."""
+    header = ["Group", "Telemedicine share", "Hospitals using", "Regularity", "Documents",
+              "Codings", "Top codes"]
+    body = []
+    for row in j.rows:
+        reg = row.registry
+        share = "" if reg is None or reg.share_pct is None else f"{reg.share_pct:.3f}%"
+        using = "" if reg is None or reg.hospitals_total is None else \
+            f"{reg.hospitals_using} of {reg.hospitals_total}"
+        regularity = "" if reg is None or reg.regularity is None else str(reg.regularity)
+        top = "; ".join(f"{q.code} ({q.count})" for q in row.interviews.top_codes)
+        body.append([row.key, share, using, regularity,
+                     str(len(row.interviews.documents)), str(row.interviews.codings), top])
+    out = [table(header, body, align_right_from=1)]
+    for row in j.rows:
+        for q in row.interviews.top_codes:
+            out.append(f"- **{md_escape(row.key)}, {md_escape(q.code)}**: "
+                       f"\u201c{md_escape(q.quote)}\u201d ({md_escape(q.segment)})")
+    return "\n".join(out) + "\n"
+
+
+def report_markdown(r: Any) -> str:
+    """The whole report (a :class:`qcode.reports.content.ReportContent`) as Markdown."""
+    from qcode.reports.codebook import as_markdown
+
+    out = [f"# {md_escape(r.title)}", ""]
+    out += [f"- **{k}:** {md_escape(v)}" for k, v in r.header_lines()]
+    out += ["", "## Theme x level matrix", "", matrix_markdown(r.matrix).rstrip(), ""]
+    if r.agreement is not None:
+        out += ["## Agreement", "", agreement_markdown(r.agreement).rstrip(), ""]
+    if r.joint is not None:
+        out += [f"## Joint display by {md_escape(r.joint.by)}", "",
+                joint_markdown(r.joint).rstrip(), ""]
+    out += ["## Excerpts", ""]
+    if not r.groups:
+        out += ["No coded excerpts match the selection.", ""]
+    for t in r.groups:
+        out += [f"### {md_escape(t.name)} ({md_escape(t.theme)})", ""]
+        for lv in t.levels:
+            out += [f"#### {md_escape(lv.name)}", ""]
+            for cg in lv.codes:
+                n = len(cg.excerpts)
+                out += [f"##### {md_escape(cg.code)}: {md_escape(cg.name)} "
+                        f"({n} excerpt{'s' if n != 1 else ''})", ""]
+                for e in cg.excerpts:
+                    out += _excerpt_md(e, r.attribute_names)
+    appendix = as_markdown(r.codebook, heading_level=2)
+    out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
+    return "\n".join(out)
+
+
+def source_line(e: Any, attribute_names: tuple[str, ...]) -> str:
+    """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text)."""
+    parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc, e.segment]
+    t = format_time(e.time_start)
+    if t:
+        parts.append(t)
+    attrs = "; ".join(f"{a}: {e.attributes[a]}" for a in attribute_names if e.attributes.get(a))
+    return ", ".join(parts) + (f"; {attrs}" if attrs else "")
+
+
+def _excerpt_md(e: Any, attribute_names: tuple[str, ...]) -> list[str]:
+    lines = [f"> {md_escape(e.quote)}", ">",
+             f"> \u2014 {md_escape(source_line(e, attribute_names))}"]
+    if e.memo:
+        lines += [">", f"> *Memo:* {md_escape(e.memo)}"]
+    return [*lines, ""]

@@ -1,0 +1,166 @@
+"""Tabular renderings: matrix grids, CSV, XLSX and LaTeX.
+
+Cells written to CSV or XLSX that start with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return are prefixed with an apostrophe, so a spreadsheet shows the text instead of
+running it as a formula (transcripts are untrusted input: "=HYPERLINK(...)" is a quote, not
+a formula). Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from qcode.matrix import Matrix
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A cell value that no spreadsheet will evaluate; non-strings are returned as they are.
+
+    >>> neutralise("=1+1"), neutralise("-2 hours"), neutralise("fine"), neutralise(-2)
+    ("'=1+1", "'-2 hours", 'fine', -2)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+# ----------------------------------------------------------------------------- matrix grid
+
+
+def axis_title(dimension: str) -> str:
+    return dimension[5:] if dimension.startswith("attr:") else dimension.capitalize()
+
+
+def cell_text(m: Matrix, i: int, j: int, percents: list[list[float]] | None) -> str:
+    n = m.counts[i][j]
+    return f"{n} ({percents[i][j]:.1f}%)" if percents is not None else str(n)
+
+
+def matrix_grid(m: Matrix, labels: bool = True) -> tuple[list[str], list[list[str]]]:
+    """Header and body rows of a matrix as text, with a Total column and a Total row.
+
+    Row and column heads are labels with ids (``Governance (GOV)``) when the label differs.
+    """
+    pct = m.percents() if m.percent != "none" else None
+
+    def head(value: str, label: str) -> str:
+        return f"{label} ({value})" if labels and label.casefold() != value.casefold() \
+            else label
+
+    header = [f"{axis_title(m.row_dim)} / {axis_title(m.col_dim)}",
+              *(head(v, lab) for v, lab in zip(m.cols, m.col_labels, strict=True)), "Total"]
+    body = []
+    for i, (v, lab) in enumerate(zip(m.rows, m.row_labels, strict=True)):
+        body.append([head(v, lab), *(cell_text(m, i, j, pct) for j in range(len(m.cols))),
+                     str(m.row_totals[i])])
+    body.append(["Total", *(str(t) for t in m.col_totals), str(m.total)])
+    return header, body
+
+
+def matrix_csv(m: Matrix) -> str:
+    """The matrix as CSV: ids as heads, counts (and a percent column block when asked)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([neutralise(f"{m.row_dim}\\{m.col_dim}"), *map(neutralise, m.cols), "total"])
+    pct = m.percents() if m.percent != "none" else None
+    for i, row in enumerate(m.counts):
+        cells: list[Any] = list(row)
+        if pct is not None:
+            cells = [f"{pct[i][j]:.2f}" for j in range(len(row))]
+        w.writerow([neutralise(m.rows[i]), *cells, m.row_totals[i]])
+    w.writerow(["total", *m.col_totals, m.total])
+    return buf.getvalue()
+
+
+def rows_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str] | None = None) -> str:
+    """Rows of dicts as CSV, every text cell neutralised."""
+    buf = io.StringIO()
+    names = list(fields or (rows[0] if rows else []))
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([neutralise(n) for n in names])
+    for r in rows:
+        w.writerow([neutralise("" if r.get(n) is None else r.get(n)) for n in names])
+    return buf.getvalue()
+
+
+# ----------------------------------------------------------------------------- latex
+
+_LATEX = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+          "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+          "^": r"\textasciicircum{}"}
+
+
+def latex_escape(text: str) -> str:
+    r"""Escape LaTeX's special characters.
+
+    >>> latex_escape("50% & R_1")
+    '50\\% \\& R\\_1'
+    """
+    return "".join(_LATEX.get(ch, ch) for ch in text)
+
+
+def matrix_latex(m: Matrix) -> str:
+    """A ``tabular`` (booktabs rules) with the counts and totals."""
+    header, body = matrix_grid(m)
+    spec = "l" + "r" * (len(header) - 1)
+    lines = [f"% {m.count} coded by {latex_escape(m.coder)}",
+             f"\\begin{{tabular}}{{{spec}}}", "\\toprule",
+             " & ".join(latex_escape(h) for h in header) + r" \\", "\\midrule"]
+    for k, row in enumerate(body):
+        if k == len(body) - 1:
+            lines.append("\\midrule")
+        lines.append(" & ".join(latex_escape(c) for c in row) + r" \\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- xlsx / zip
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite a zip (DOCX, XLSX) with fixed member times, so equal content gives equal
+    bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
+               date: Any = None) -> bytes:
+    """A workbook with one sheet per (title, header, rows); text cells neutralised."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.append([neutralise(h) for h in header])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append([neutralise(v) for v in r])
+        ws.freeze_panes = "A2"
+        for k, h in enumerate(header, start=1):
+            width = max([len(str(h)), *(min(len(str(r[k - 1])), 60) for r in rows)], default=8)
+            ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = width + 2
+    if date is not None:
+        wb.properties.created = date
+        wb.properties.modified = date
+    buf = io.BytesIO()
+    wb.save(buf)
+    return deterministic_zip(buf.getvalue())
