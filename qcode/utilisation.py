@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from .errors import UsageError
@@ -149,30 +148,26 @@ def select_years(registry: Registry, years: tuple[int, int] | None) -> list[Regi
 # ------------------------------------------------------------------------ figures
 
 
-def _tally(rows: Iterable[RegistryRow]) -> tuple[int, int]:
-    visits = contacts = 0
-    for r in rows:
-        visits += r.outpatient_visits
-        contacts += r.telemedicine_contacts
-    return visits, contacts
+class _Counts:
+    """Running sums of one cell: [visits, contacts]; a plain list keeps the one pass fast."""
+
+    __slots__ = ("contacts", "visits")
+
+    def __init__(self) -> None:
+        self.visits = 0
+        self.contacts = 0
+
+    def add(self, row: RegistryRow) -> None:
+        self.visits += row.outpatient_visits
+        self.contacts += row.telemedicine_contacts
 
 
-def _by(rows: Iterable[RegistryRow], key: Callable[[RegistryRow], Any]
-        ) -> dict[Any, list[RegistryRow]]:
-    groups: dict[Any, list[RegistryRow]] = defaultdict(list)
-    for r in rows:
-        groups[key(r)].append(r)
-    return groups
-
-
-def _year_tallies(rows: list[RegistryRow], period: tuple[int, ...]) -> tuple[YearTally, ...]:
-    per_year = _by(rows, lambda r: r.year)
-    out = []
-    for year in period:
-        visits, contacts = _tally(per_year.get(year, ()))
-        out.append(YearTally(year=year, outpatient_visits=visits,
-                             telemedicine_contacts=contacts))
-    return tuple(out)
+def _year_tallies(per_year: dict[int, _Counts], period: tuple[int, ...]
+                  ) -> tuple[YearTally, ...]:
+    empty = _Counts()
+    return tuple(YearTally(year=y, outpatient_visits=per_year.get(y, empty).visits,
+                           telemedicine_contacts=per_year.get(y, empty).contacts)
+                 for y in period)
 
 
 def _change_pct(first: int, last: int) -> float | None:
@@ -189,8 +184,7 @@ def _slope(points: list[tuple[int, float]]) -> float | None:
     return sum((x - mx) * (y - my) for x, y in points) / sxx
 
 
-def trend(rows: list[RegistryRow], period: tuple[int, ...]) -> Trend:
-    years = _year_tallies(rows, period)
+def _trend(years: tuple[YearTally, ...]) -> Trend:
     first, last = years[0], years[-1]
     shares = [(y.year, y.share_pct) for y in years if y.share_pct is not None]
     change = (last.share_pct - first.share_pct
@@ -218,22 +212,6 @@ def regularity(contacts_by_year: dict[int, int], period: tuple[int, ...]) -> Reg
     return "every_year" if used == len(period) else "sporadic"
 
 
-def hospital_use(rows: list[RegistryRow], period: tuple[int, ...]) -> tuple[HospitalUse, ...]:
-    """Every hospital in ``rows`` with its totals and regularity class, sorted by id."""
-    out = []
-    for hospital, hrows in sorted(_by(rows, lambda r: r.hospital).items()):
-        per_year: dict[int, int] = defaultdict(int)
-        for r in hrows:
-            per_year[r.year] += r.telemedicine_contacts
-        visits, contacts = _tally(hrows)
-        out.append(HospitalUse(
-            hospital=hospital, region=hrows[0].region, outpatient_visits=visits,
-            telemedicine_contacts=contacts,
-            years_with_contacts=sum(1 for y in period if per_year.get(y, 0) > 0),
-            years_in_period=len(period), regularity=regularity(per_year, period)))
-    return tuple(out)
-
-
 def _competition_ranks(values: dict[str, float | None]) -> dict[str, int | None]:
     """1 for the largest value, equal values share a rank ("1224"); None stays unranked."""
     ranked = sorted((v for v in values.values() if v is not None), reverse=True)
@@ -243,60 +221,78 @@ def _competition_ranks(values: dict[str, float | None]) -> dict[str, int | None]
     return {k: (first_at[v] if v is not None else None) for k, v in values.items()}
 
 
-def specialty_ranking(rows: list[RegistryRow]) -> tuple[SpecialtyRank, ...]:
+def _specialty_ranking(per_specialty: dict[str, _Counts]) -> tuple[SpecialtyRank, ...]:
     """Specialties ranked by contacts (the order returned) and by share."""
-    tallies = {s: _tally(srows) for s, srows in _by(rows, lambda r: r.specialty).items()}
-    by_contacts = _competition_ranks({s: float(t[1]) for s, t in tallies.items()})
-    by_share = _competition_ranks({s: share_pct(t[1], t[0]) for s, t in tallies.items()})
-    out = [SpecialtyRank(specialty=s, outpatient_visits=v, telemedicine_contacts=c,
+    by_contacts = _competition_ranks({s: float(t.contacts) for s, t in per_specialty.items()})
+    by_share = _competition_ranks({s: share_pct(t.contacts, t.visits)
+                                   for s, t in per_specialty.items()})
+    out = [SpecialtyRank(specialty=s, outpatient_visits=t.visits,
+                         telemedicine_contacts=t.contacts,
                          rank_by_contacts=by_contacts[s] or 0, rank_by_share=by_share[s])
-           for s, (v, c) in tallies.items()]
+           for s, t in per_specialty.items()]
     return tuple(sorted(out, key=lambda x: (x.rank_by_contacts, x.specialty)))
-
-
-def _group_key(dimension: Dimension) -> Callable[[RegistryRow], str]:
-    if dimension == "year":
-        return lambda r: str(r.year)
-    return lambda r: getattr(r, dimension)
-
-
-def groups(rows: list[RegistryRow], dimension: Dimension,
-           period: tuple[int, ...]) -> tuple[GroupFigures, ...]:
-    """Figures per group of ``dimension`` (sorted by key), each with its figures by year."""
-    out = []
-    for key, grows in sorted(_by(rows, _group_key(dimension)).items()):
-        visits, contacts = _tally(grows)
-        hospitals = _by(grows, lambda r: r.hospital)
-        using = sum(1 for hrows in hospitals.values()
-                    if any(r.telemedicine_contacts for r in hrows))
-        out.append(GroupFigures(
-            key=key, outpatient_visits=visits, telemedicine_contacts=contacts,
-            hospitals_using=using, hospitals_total=len(hospitals),
-            years=() if dimension == "year" else _year_tallies(grows, period)))
-    return tuple(out)
 
 
 def summarise(registry: Registry, by: Dimension = "region",
               years: tuple[int, int] | None = None) -> Summary:
-    """Every figure of ``qcode registry summary`` for the rows within ``years``."""
+    """Every figure of ``qcode registry summary`` for the rows within ``years``.
+
+    One pass over the rows collects the sums; groups, hospitals and years are then
+    sorted by key.
+    """
     if by not in DIMENSIONS:
         raise UsageError(f"cannot group registry figures by '{by}'",
                          hint=f"choose one of {', '.join(DIMENSIONS)}")
     rows = select_years(registry, years)
-    period = tuple(sorted({r.year for r in rows}))
-    visits, contacts = _tally(rows)
-    hospitals = hospital_use(rows, period)
-    regions = _by(rows, lambda r: r.region)
+    national = _Counts()
+    per_year: dict[int, _Counts] = defaultdict(_Counts)
+    per_group: dict[str, _Counts] = defaultdict(_Counts)
+    per_group_year: dict[str, dict[int, _Counts]] = defaultdict(lambda: defaultdict(_Counts))
+    group_hospitals: dict[str, set[str]] = defaultdict(set)
+    group_users: dict[str, set[str]] = defaultdict(set)
+    per_hospital: dict[str, _Counts] = defaultdict(_Counts)
+    hospital_region: dict[str, str] = {}
+    hospital_years: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    per_specialty: dict[str, _Counts] = defaultdict(_Counts)
+    regions: set[str] = set()
+    regions_using: set[str] = set()
+    for r in rows:
+        key = str(r.year) if by == "year" else getattr(r, by)
+        national.add(r)
+        per_year[r.year].add(r)
+        per_group[key].add(r)
+        per_group_year[key][r.year].add(r)
+        group_hospitals[key].add(r.hospital)
+        per_hospital[r.hospital].add(r)
+        hospital_region.setdefault(r.hospital, r.region)
+        per_specialty[r.specialty].add(r)
+        regions.add(r.region)
+        if r.telemedicine_contacts:
+            group_users[key].add(r.hospital)
+            hospital_years[r.hospital][r.year] += r.telemedicine_contacts
+            regions_using.add(r.region)
+    period = tuple(sorted(per_year))
+    hospitals = tuple(
+        HospitalUse(hospital=h, region=hospital_region[h], outpatient_visits=t.visits,
+                    telemedicine_contacts=t.contacts,
+                    years_with_contacts=sum(1 for y in period if hospital_years[h].get(y)),
+                    years_in_period=len(period),
+                    regularity=regularity(hospital_years[h], period))
+        for h, t in sorted(per_hospital.items()))
+    groups = tuple(
+        GroupFigures(key=k, outpatient_visits=t.visits, telemedicine_contacts=t.contacts,
+                     hospitals_using=len(group_users[k]),
+                     hospitals_total=len(group_hospitals[k]),
+                     years=() if by == "year" else _year_tallies(per_group_year[k], period))
+        for k, t in sorted(per_group.items()))
     return Summary(
         by=by, period=period,
-        national=Tally(outpatient_visits=visits, telemedicine_contacts=contacts),
-        regions_using=sum(1 for rr in regions.values() if any(r.telemedicine_contacts
-                                                               for r in rr)),
-        regions_total=len(regions),
+        national=Tally(outpatient_visits=national.visits,
+                       telemedicine_contacts=national.contacts),
+        regions_using=len(regions_using), regions_total=len(regions),
         hospitals_using=sum(1 for h in hospitals if h.regularity != "never"),
-        hospitals_total=len(hospitals),
-        trend=trend(rows, period), groups=groups(rows, by, period),
-        hospitals=hospitals, specialties=specialty_ranking(rows))
+        hospitals_total=len(hospitals), trend=_trend(_year_tallies(per_year, period)),
+        groups=groups, hospitals=hospitals, specialties=_specialty_ranking(per_specialty))
 
 
 # ------------------------------------------------------------------------ plain data
