@@ -52,7 +52,7 @@ def parse_ratings_csv(text: str, name: str = "ratings.csv", *, level: str = "nom
     first_line: dict[tuple[str, str], int] = {}
     domain = list(categories) if categories is not None else None
     allowed = set(domain) if domain is not None else None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header_seen = False
     for row in reader:
         line = reader.line_num
