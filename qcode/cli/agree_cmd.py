@@ -163,16 +163,20 @@ def _ratings_table(rep: Any) -> None:
     table.add_column("Coefficient")
     table.add_column("Value", justify="right")
     table.add_column(f"{rep.ci_level:.0%} CI", justify="right")
-    table.add_column("Note")
+    notes = []
     for r in rep.coefficients:
-        noteline = r.reason or ""
+        table.add_row(r.label, _value(r), _interval(r.ci))
+        if r.reason:
+            notes.append(f"{r.label}: n/a, {r.reason}.")
         if r.p_below_667 is not None:
-            noteline = (f"P(alpha < .667) = {r.p_below_667:.3f}, "
-                        f"P(alpha < .800) = {r.p_below_800:.3f}")
-        table.add_row(r.label, _value(r), _interval(r.ci), noteline)
+            notes.append(f"{r.label}: P(alpha < .667) = {r.p_below_667:.3f}, "
+                         f"P(alpha < .800) = {r.p_below_800:.3f} (bootstrap).")
     console = out()
     console.print(table)
-    console.print(_footer(rep.bootstrap, rep.seed))
+    for line in notes:
+        console.print(line, soft_wrap=True)
+    console.print(MARKS, soft_wrap=True)
+    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True)
 
 
 # ------------------------------------------------------------------ project mode
@@ -229,22 +233,25 @@ def _project_table(rep: Any) -> None:
     console.print(table)
     masi = rep.masi_alpha
     if masi.value is None:
-        console.print(f"Overall alpha (MASI over code sets): n/a, {masi.reason}")
+        console.print(f"Overall alpha (MASI over code sets): n/a, {masi.reason}",
+                      soft_wrap=True)
     else:
         extra = ""
         if masi.p_below_667 is not None:
             extra = (f"; P(alpha < .667) = {masi.p_below_667:.3f}, "
                      f"P(alpha < .800) = {masi.p_below_800:.3f}")
         console.print(f"Overall alpha (MASI over code sets): {_value(masi)} "
-                      f"{_interval(masi.ci)}{extra}")
+                      f"{_interval(masi.ci)}{extra}", soft_wrap=True)
     means = ", ".join(f"{labels.get(k, k)} {_fmt(v)}" for k, v in rep.mean_per_code.items())
-    console.print(f"Mean of per-code values: {means}")
-    console.print("Marks (Krippendorff): ✓ >= .800 reliable, ~ >= .667 tentative, ✗ below. "
-                  "Prevalence = share of segment x coder cells coded.")
-    console.print(_footer(rep.bootstrap, rep.seed))
+    console.print(f"Mean of per-code values: {means}", soft_wrap=True)
+    console.print(MARKS + " Prevalence = share of segment x coder cells coded.",
+                  soft_wrap=True)
+    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True)
 
 
 # ------------------------------------------------------------------ shared rendering
+
+MARKS = "Marks (Krippendorff): ✓ >= .800 reliable, ~ >= .667 tentative, ✗ below."
 
 
 def _fmt(v: float | None) -> str:
