@@ -64,6 +64,7 @@ class DiffResult(Record):
     disagreements: tuple[SegmentDiff, ...]
     per_code: tuple[CodeCount, ...]
     skipped_documents: tuple[SkippedDocument, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class DiffResult(Record):
                               for d in self.disagreements],
             "per_code": [c.model_dump() for c in self.per_code],
             "skipped_documents": [s.model_dump() for s in self.skipped_documents],
+            "warnings": list(self.warnings),
         }
 
 
@@ -234,7 +236,7 @@ def diff(project: Any, a: str, b: str, docs: list[str] | None = None,
     return DiffResult(a=a, b=b, documents=tuple(scope.docs),
                       codes=tuple(sorted(code_filter)) if code_filter is not None else None,
                       segments_compared=n, disagreements=tuple(found), per_code=per_code,
-                      skipped_documents=tuple(scope.skipped))
+                      skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings))
 
 
 def code_sort_key(codebook: Any) -> Any:

@@ -124,6 +124,14 @@ class Pending:
     unit: Unit
     reason: Literal["new", "stale", "deferred"]
     stale: tuple[Decision, ...] = ()
+    #: codes already decided by a decision that is still valid (e.g. one made with
+    #: ``--code``): code -> whether it is in the consensus. A new decision keeps them so.
+    settled: Mapping[str, bool] = field(default_factory=dict)
+
+    def final(self, chosen: frozenset[str]) -> frozenset[str]:
+        """The codes to record: ``chosen``, with the settled codes kept as decided."""
+        return frozenset((chosen - set(self.settled)) |
+                         {c for c, kept in self.settled.items() if kept})
 
     @property
     def agreed(self) -> bool:
@@ -164,11 +172,17 @@ def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending 
             unsettled = unsettled or any(code in s for s in unit.sets.values())
         elif any((code in d.coders.get(c, ())) != (code in s) for c, s in unit.sets.items()):
             stale[d.id] = d
-    if stale:
-        return Pending(unit, "stale", tuple(sorted(stale.values(), key=lambda d: d.seq)))
-    if not unsettled:
+    if not stale and not unsettled:
         return None
-    return Pending(unit, "deferred" if ledger.deferred_open(key) else "new")
+    settled = {}
+    for code in candidates:
+        d = ledger.effective(key, code)
+        if d is not None and d.id not in stale:
+            settled[code] = code in d.chosen
+    if stale:
+        return Pending(unit, "stale", tuple(sorted(stale.values(), key=lambda d: d.seq)),
+                       settled)
+    return Pending(unit, "deferred" if ledger.deferred_open(key) else "new", (), settled)
 
 
 def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger) -> None:
@@ -228,7 +242,9 @@ def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str 
     return {"kind": "decision", "doc": pending.unit.doc.id, "segment": pending.unit.segment_id,
             "scope": sorted(plan.codes) if plan.codes is not None else None,
             "coders": {c: sorted(pending.unit.sets[c]) for c in plan.coders},
-            "outcome": choice.outcome, "chosen": sorted(choice.chosen),
+            "outcome": choice.outcome,
+            "chosen": sorted(pending.final(choice.chosen)) if choice.outcome != "deferred"
+            else [],
             "accepted": choice.accepted, "tie": sorted(choice.tie), "strategy": strategy,
             "by": by, "rationale": rationale or None}
 

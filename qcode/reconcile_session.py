@@ -57,12 +57,17 @@ class Screen:
 
     @property
     def note(self) -> str | None:
+        notes = []
         if self.pending.reason == "stale":
             ids = ", ".join(d.id for d in self.pending.stale)
-            return f"decided before ({ids}), but a coder has changed their codes since"
-        if self.pending.reason == "deferred":
-            return "deferred earlier"
-        return None
+            notes.append(f"decided before ({ids}), but a coder has changed their codes since")
+        elif self.pending.reason == "deferred":
+            notes.append("deferred earlier")
+        if self.pending.settled:
+            kept = ", ".join(f"{c} ({'in' if v else 'out'})"
+                             for c, v in sorted(self.pending.settled.items()))
+            notes.append(f"already decided, kept as decided: {kept}")
+        return "; ".join(notes) or None
 
 
 @dataclass

@@ -66,6 +66,8 @@ def diff_cmd(
     result = diff(project, a, b, list(docs or []), list(code or []), all_docs)
     for s in result.skipped_documents:
         note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
+    for w in result.warnings:
+        warn(w)
     if fmt is TableOrJson.json:
         echo_json(result.as_dict())
         return
