@@ -120,7 +120,7 @@ def _run(kernel, ratings: Ratings, weights: np.ndarray, what: str) -> float:  # 
 def cohen_kappa(ratings: Ratings) -> float:
     """Cohen's (1960) kappa for 2 coders: (p_a - p_e)/(1 - p_e), p_e = sum_k p_Ak p_Bk.
 
-    Cohen's own example (1960, Table 1: 200 units, 3 categories) gives 0.492; see
+    Cohen's worked example (1960: 200 units, 3 categories) gives 0.492; see
     ``tests/data/agreement/cohen1960.csv``.
     """
     require_two_coders(ratings, "Cohen's kappa")
@@ -143,8 +143,8 @@ def scott_pi(ratings: Ratings) -> float:
 def fleiss_kappa(ratings: Ratings) -> float:
     """Fleiss' (1971) kappa for any number of coders: p_e = sum_k pi_k^2.
 
-    Fleiss' own example (1971: 30 patients... here the 15-subject, 6-psychiatrist data of
-    irrCAC ``distrib_6raters``) gives 0.430.
+    Fleiss' own example (1971, Table 1: 30 patients, 6 psychiatrists each, 5 diagnoses)
+    gives 0.430; see ``tests/data/agreement/fleiss1971.csv``.
     """
     return _run(fleiss_from_tally, ratings, np.eye(ratings.q), "Fleiss' kappa")
 

@@ -54,7 +54,7 @@ def chance_corrected(p_a: np.ndarray, p_e: np.ndarray) -> np.ndarray:
 def percent_agreement(ratings: Ratings) -> float:
     """Percent agreement p_a: the mean over units of the share of agreeing coder pairs.
 
-    Gwet (2014, eq. 2.9): p_a = (1/n') sum_{i: r_i >= 2} sum_k r_ik (r_ik - 1) / (r_i (r_i - 1)).
+    Gwet (2014, ch. 2): p_a = (1/n') sum_{i: r_i >= 2} sum_k r_ik (r_ik - 1) / (r_i (r_i - 1)).
     With two coders and no missing ratings it is the share of units they agree on.
 
     >>> from qcode.agreement.ratings import Ratings

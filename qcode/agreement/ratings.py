@@ -85,9 +85,8 @@ class Ratings:
                        (self.coders[a], self.coders[b]), self.units, self.values)
 
     def check_usable(self) -> None:
-        """Raise :class:`InsufficientDataError` unless agreement can be measured at all."""
-        import numpy as np
-
+        """Raise :class:`InsufficientDataError` unless agreement can be measured at all:
+        at least 2 coders, a unit rated by 2 of them, and 2 categories in the domain."""
         if self.n_coders < 2:
             who = f" ({self.coders[0]})" if self.coders else ""
             raise InsufficientDataError(
@@ -103,7 +102,6 @@ class Ratings:
             raise InsufficientDataError(
                 f"every rating uses a single category{only}; agreement needs at least 2 "
                 "categories", hint="declare the full domain with --categories V1,V2,...")
-        _ = np  # numpy imported for the comparisons above
 
     # ------------------------------------------------------------------ constructors
 

@@ -85,7 +85,7 @@ class UnitTally:
         """Per pattern: the weighted share of agreeing ordered coder pairs, and pairability.
 
         a_i = sum_k r_ik (r*_ik - 1) / (r_i (r_i - 1)) with r*_ik = sum_l w_kl r_il
-        (Gwet 2014, eq. 2.9 generalised to weights), for patterns with r_i >= 2; the second
+        (Gwet 2014, ch. 2, with weights as in ch. 3), for patterns with r_i >= 2; the second
         array is the indicator r_i >= 2. Cached per weight matrix (bootstrap chunks reuse it).
         """
         key = weights.tobytes()
