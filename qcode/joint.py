@@ -7,24 +7,24 @@ holds:
 
 * the registry figures (share, contacts, visits, hospitals using; the regularity class for
   a hospital), when the registry has that group;
-* the theme x level counts of the group's interviews (one count per code per coded
-  segment, for one coder);
+* the theme x level counts of the group's interviews, for one coder, counted as
+  ``qcode matrix`` counts them (coded segments by default);
 * the group's most frequent codes, each with one short quote from its interviews.
 
 :func:`joint_display` is pure: it takes the registry summary and, per group, a
-:class:`GroupInterviews` record. :func:`group_interviews` builds those records from
-documents, codings and a codebook.
+:class:`GroupInterviews` record, which :func:`group_interviews` makes from a group's
+codings and its matrix. :func:`build` does all of it for a project.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import UsageError
-from .models import Codebook, Coding, Document, Record
+from .models import Codebook, Coding, Record
 from .utilisation import GroupFigures, Regularity, Summary, Tally, share_pct
 
 REGISTRY_DIMENSIONS = ("region", "hospital")
@@ -96,6 +96,7 @@ class JointDisplay(Record):
     by: str  # region | hospital | attr:NAME
     attribute: str  # the document attribute that links documents to groups
     coder: str
+    count: str = "segments"  # the unit of the theme x level counts (see qcode.matrix)
     period: tuple[int, ...]  # registry years (empty without registry figures)
     national: Tally | None
     themes: tuple[tuple[str, str], ...]  # (id, name)
@@ -124,18 +125,19 @@ def parse_by(by: str) -> tuple[str, str | None]:
                      hint="e.g. --by region, --by hospital or --by attr:stakeholder_level")
 
 
-def documents_by_group(documents: Iterable[Document], attribute: str,
+def documents_by_group(documents: Iterable[Any], attribute: str,
                        known: Iterable[str] = ()) -> tuple[dict[str, list[str]], list[str]]:
     """Document ids per attribute value, and the ids of documents without the attribute.
 
-    A value that matches one of the ``known`` group names (e.g. the registry's regions)
-    regardless of case is spelled as that name.
+    ``documents`` are records with ``id`` and ``attributes`` (a :class:`Document`, or the
+    lighter ``qcode.matrix.DocInfo``). A value that matches one of the ``known`` group
+    names (e.g. the registry's regions) regardless of case is spelled as that name.
     """
     spelling = {k.casefold(): k for k in known}
     groups: dict[str, list[str]] = defaultdict(list)
     unlinked = []
     for doc in documents:
-        value = doc.attributes.get(attribute, "").strip()
+        value = (doc.attributes.get(attribute) or "").strip()
         if value:
             groups[spelling.get(value.casefold(), value)].append(doc.id)
         else:
@@ -206,39 +208,48 @@ def _pick_quote(texts: list[tuple[str, str, str]], keywords: tuple[str, ...]
     return doc, seg, quote
 
 
-def group_interviews(key: str, documents: Mapping[str, Document], codings: list[Coding],
-                     codebook: Codebook, top: int = 3) -> GroupInterviews:
-    """The qualitative half of one group from its documents and one coder's codings.
+def group_interviews(key: str, documents: Iterable[str], codings: Iterable[Coding],
+                     codebook: Codebook, matrix: ThemeLevelCounts, top: int = 3,
+                     quote_of: Callable[[Coding], str] | None = None) -> GroupInterviews:
+    """The qualitative half of one group: its documents, its theme x level ``matrix``
+    (counted by the caller, e.g. with :func:`qcode.matrix.crosstab`), and its ``top`` most
+    frequent codes among ``codings``, each with one short quote.
 
-    Codes not in the codebook count towards ``codings`` and the top codes, not the matrix.
+    ``quote_of`` gives the text of a coding whose stored quote is empty.
     """
-    themes = tuple(t.id for t in codebook.themes)
-    levels = tuple(lv.id for lv in codebook.levels) or ("",)
-    cells = {(t, lv): 0 for t in themes for lv in levels}
+    docs = tuple(sorted(documents))
+    wanted = set(docs)
     per_code: Counter[str] = Counter()
     texts: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-    by_id = {c.id: c for c in codebook.codes}
+    n = 0
     for c in codings:
-        if c.doc not in documents:
+        if c.doc not in wanted:
             continue
+        n += 1
         per_code[c.code] += 1
-        quote = c.quote or documents[c.doc].text[c.start:c.end]
+        quote = c.quote or (quote_of(c) if quote_of else "")
         texts[c.code].append((c.doc, c.segment, quote))
-        code = by_id.get(c.code)
-        if code is not None and (code.theme, code.level or "") in cells:
-            cells[(code.theme, code.level or "")] += 1
+    by_id = {c.id: c for c in codebook.codes}
     top_codes = []
     for code_id, count in sorted(per_code.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
         code = by_id.get(code_id)
         doc, seg, quote = _pick_quote(texts[code_id], code.all_keywords if code else ())
         top_codes.append(CodeQuote(code=code_id, name=code.name if code else code_id,
                                    count=count, doc=doc, segment=seg, quote=quote))
-    matrix = ThemeLevelCounts(themes=themes, levels=levels,
-                              counts=tuple(tuple(cells[(t, lv)] for lv in levels)
-                                           for t in themes))
-    return GroupInterviews(key=key, documents=tuple(sorted(documents)),
-                           codings=sum(per_code.values()), matrix=matrix,
+    return GroupInterviews(key=key, documents=docs, codings=n, matrix=matrix,
                            top_codes=tuple(top_codes))
+
+
+def theme_level_counts(matrix: Any, themes: Iterable[str], levels: Iterable[str]
+                       ) -> ThemeLevelCounts:
+    """A ``qcode.matrix.Matrix`` (rows x cols) laid onto the given themes and levels (0
+    where the matrix has no such row or column)."""
+    ri = {v: i for i, v in enumerate(matrix.rows)}
+    ci = {v: j for j, v in enumerate(matrix.cols)}
+    themes, levels = tuple(themes), tuple(levels)
+    counts = tuple(tuple(matrix.counts[ri[t]][ci[lv]] if t in ri and lv in ci else 0
+                         for lv in levels) for t in themes)
+    return ThemeLevelCounts(themes=themes, levels=levels, counts=counts)
 
 
 # ------------------------------------------------------------------------ the display
@@ -261,13 +272,15 @@ def _registry_half(group: GroupFigures, summary: Summary) -> GroupRegistry:
 
 
 def joint_display(by: str, coder: str, interviews: Mapping[str, GroupInterviews],
-                  codebook: Codebook, summary: Summary | None = None,
-                  unlinked_documents: Iterable[str] = ()) -> JointDisplay:
+                  themes: Iterable[tuple[str, str]], levels: Iterable[tuple[str, str]],
+                  summary: Summary | None = None, unlinked_documents: Iterable[str] = (),
+                  count: str = "segments") -> JointDisplay:
     """Put each group's registry figures (from ``summary``, grouped by the registry
     dimension) beside its interviews. Group keys match exactly, else without case.
 
-    Groups are the groups with interviews, in key order; registry groups without any
-    interview are listed in ``registry_only``.
+    ``themes`` and ``levels`` are (id, label) pairs in the order of the matrices. Groups
+    are the groups with interviews, in key order; registry groups without any interview
+    are listed in ``registry_only``.
     """
     registry: dict[str, GroupFigures] = {}
     if summary is not None:
@@ -275,66 +288,74 @@ def joint_display(by: str, coder: str, interviews: Mapping[str, GroupInterviews]
     folded = {k.casefold(): k for k in registry}
     rows = []
     matched: set[str] = set()
-    for key in sorted(interviews):
+    for key in sorted(interviews, key=lambda k: (k.casefold(), k)):
         rkey = key if key in registry else folded.get(key.casefold())
         half = _registry_half(registry[rkey], summary) if rkey and summary else None
         if rkey:
             matched.add(rkey)
         rows.append(JointRow(key=key, registry=half, interviews=interviews[key]))
     return JointDisplay(
-        by=by, attribute=parse_by(by)[0], coder=coder,
+        by=by, attribute=parse_by(by)[0], coder=coder, count=count,
         period=summary.period if summary else (),
         national=summary.national if summary else None,
-        themes=tuple((t.id, t.name) for t in codebook.themes),
-        levels=tuple((lv.id, lv.name) for lv in codebook.levels) or (("", ""),),
-        rows=tuple(rows), registry_only=tuple(k for k in sorted(registry) if k not in matched),
+        themes=tuple(themes), levels=tuple(levels), rows=tuple(rows),
+        registry_only=tuple(k for k in sorted(registry) if k not in matched),
         unlinked_documents=tuple(sorted(unlinked_documents)))
 
 
-def choose_coder(coders: list[str], coder: str | None) -> str:
-    """The coder to show: the one named, the only one, or ``consensus`` when it exists."""
-    if coder:
-        return coder
-    if len(coders) == 1:
-        return coders[0]
-    if "consensus" in coders:
-        return "consensus"
-    if not coders:
-        raise UsageError("no coder has coded in this project yet",
-                         hint="code some segments first: qcode code DOC --coder NAME")
-    raise UsageError(f"this project has {len(coders)} coders ({', '.join(coders)}); "
-                     "choose one with --coder",
-                     hint="after reconciling, --coder consensus shows the agreed coding")
-
-
 def build(project: Any, by: str, coder: str | None = None, top: int = 3,
-          years: tuple[int, int] | None = None) -> JointDisplay:
-    """The joint display of a project (library entry point behind ``qcode joint``)."""
+          years: tuple[int, int] | None = None, count: str = "segments") -> JointDisplay:
+    """The joint display of a project (library entry point behind ``qcode joint``).
+
+    The coder is chosen as ``qcode matrix`` chooses it (the one named; else the consensus
+    coder; else the only coder), and each group's theme x level counts are
+    :func:`qcode.matrix.crosstab` counts of the group's documents (``count``: segments,
+    codings, documents or speakers). Codings of codes no longer in the codebook are left
+    out, as in ``qcode matrix``.
+    """
     from . import registry as registry_files
-    from .codings import coder_names, current_codings
     from .errors import NotFoundError
+    from .matrix import COUNT_MODES, Corpus, axis, crosstab, load_corpus
     from .utilisation import summarise
 
+    if count not in COUNT_MODES:
+        raise UsageError(f"unknown count '{count}'", hint=f"counts: {', '.join(COUNT_MODES)}")
     attribute, dimension = parse_by(by)
-    name = choose_coder(coder_names(project), coder)
+    corpus = load_corpus(project, coder)
     summary = None
     if dimension is not None:
         try:
             summary = summarise(registry_files.load(project.root), dimension, years)  # type: ignore[arg-type]
         except NotFoundError:
             summary = None
-    codings = current_codings(project, name)
-    documents = {d.id: d for d in project.documents()}
     groups, unlinked = documents_by_group(
-        documents.values(), attribute, [g.key for g in summary.groups] if summary else ())
+        corpus.docs.values(), attribute, [g.key for g in summary.groups] if summary else ())
     if not groups:
         raise UsageError(f"no document has the attribute '{attribute}'",
                          hint="give documents attributes with qcode ingest --attr or "
                               "--attributes FILE.csv")
-    interviews = {key: group_interviews(key, {d: documents[d] for d in ids}, codings,
-                                        project.codebook, top)
-                  for key, ids in groups.items()}
-    return joint_display(by, name, interviews, project.codebook, summary, unlinked)
+    themes, levels = axis(corpus, "theme"), axis(corpus, "level")
+    texts: dict[str, str] = {}
+
+    def quote_of(c: Coding) -> str:
+        if c.doc not in texts:
+            texts[c.doc] = project.load_document(c.doc).text
+        return texts[c.doc][c.start:c.end]
+
+    interviews = {}
+    for key, ids in groups.items():
+        members = set(ids)
+        part = Corpus(coder=corpus.coder, codebook=corpus.codebook,
+                      docs={i: corpus.docs[i] for i in ids},
+                      codings=[c for c in corpus.codings if c.doc in members])
+        counts = theme_level_counts(crosstab(part, "theme", "level", count), themes.values,
+                                    levels.values)
+        interviews[key] = group_interviews(key, ids, part.codings, corpus.codebook, counts,
+                                           top, quote_of)
+    return joint_display(by, corpus.coder, interviews, zip(themes.values, themes.labels,
+                                                           strict=True),
+                         zip(levels.values, levels.labels, strict=True), summary, unlinked,
+                         count)
 
 
 # ------------------------------------------------------------------------ plain data
@@ -372,7 +393,7 @@ def as_dict(d: JointDisplay) -> dict[str, Any]:
                           for q in iv.top_codes],
         })
     return {
-        "by": d.by, "attribute": d.attribute, "coder": d.coder,
+        "by": d.by, "attribute": d.attribute, "coder": d.coder, "count": d.count,
         "period": ({"first": d.period[0], "last": d.period[-1]} if d.period else None),
         "national": None if d.national is None else {
             "outpatient_visits": d.national.outpatient_visits,

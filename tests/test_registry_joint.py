@@ -6,10 +6,12 @@ visits, 60 contacts, hospitals N1 every year and N2 sporadic; South: 10000 / 10)
     doc  region  hospital  segment: codes by ann
     D1   North   N1        :0002 GOV-MAC-01 + ECO-MES-01   :0003 ORG-MIC-01
     D2   north   N2        :0001 ECO-MES-01                :0002 GOV-MAC-01
-    D3   East    -         :0001 GOV-MAC-01 + LOCAL-01 (not in the codebook)
+    D3   East    -         :0001 GOV-MAC-01 + LOCAL-01 (not in the codebook: left out,
+                                                         as qcode matrix leaves it out)
     D4   -       -         :0001 ORG-MIC-01
 
 bob has one coding (D1:0003 ORG-MIC-01). Levels of the bundled codebook: micro, meso, macro.
+Counts are coded segments unless a test asks for another unit.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ import pytest
 from qcode.codings import add_codes
 from qcode.errors import ExitCode, UsageError
 from qcode.joint import (
+    ThemeLevelCounts,
     build,
-    choose_coder,
     excerpt,
     group_interviews,
     parse_by,
@@ -88,11 +90,13 @@ def test_by_region(study: Project) -> None:
     assert d.unlinked_documents == ("D4",)
     east, north = d.rows
     assert east.registry is None
-    assert (east.interviews.documents, east.interviews.codings) == (("D3",), 2)
+    assert (east.interviews.documents, east.interviews.codings) == (("D3",), 1)
     assert east.interviews.matrix.counts == ((0, 0, 1), (0, 0, 0), (0, 0, 0))
     assert [(q.code, q.name, q.count) for q in east.interviews.top_codes] == [
-        ("GOV-MAC-01", "National strategy and policy direction", 1),
-        ("LOCAL-01", "LOCAL-01", 1)]
+        ("GOV-MAC-01", "National strategy and policy direction", 1)]
+    assert d.themes == (("GOV", "Governance and strategy"),
+                        ("ORG", "Organizational and professional"),
+                        ("ECO", "Economic and financial"))
     iv = north.interviews
     assert iv.documents == ("D1", "D2")
     assert iv.codings == 5
@@ -126,7 +130,7 @@ def test_by_hospital_shows_the_regularity(study: Project) -> None:
 def test_by_any_attribute_has_no_registry_figures(study: Project) -> None:
     d = build(study, "attr:level", "ann")
     assert [(r.key, r.interviews.codings, r.registry) for r in d.rows] == [
-        ("local", 5, None), ("regional", 2, None)]
+        ("local", 5, None), ("regional", 1, None)]
     assert d.national is None and d.period == ()
     assert build(study, "attr:region", "ann").rows[1].registry is not None
 
@@ -147,29 +151,38 @@ def test_without_registry_data(study: Project) -> None:
         "FILE.csv." in as_markdown(d)
 
 
-def test_group_interviews_ignores_other_documents(study: Project) -> None:
-    from qcode.codings import current_codings
-
-    docs = {"D2": study.load_document("D2")}
-    g = group_interviews("x", docs, current_codings(study, "ann"), study.codebook, top=5)
-    assert (g.documents, g.codings, g.matrix.total) == (("D2",), 2, 2)
-
-
-@pytest.mark.parametrize(("coders", "given", "chosen"), [
-    (["ann"], None, "ann"), (["ann", "bob"], "bob", "bob"),
-    (["ann", "bob", "consensus"], None, "consensus")])
-def test_choose_coder(coders: list[str], given: str | None, chosen: str) -> None:
-    assert choose_coder(coders, given) == chosen
+@pytest.mark.parametrize(("count", "gov_macro"), [("segments", 3), ("codings", 3),
+                                                  ("documents", 2), ("speakers", 2)])
+def test_count_units_follow_qcode_matrix(study: Project, count: str, gov_macro: int) -> None:
+    add_codes(study, "ann", study.load_document("D1"), ["D1:0003"], ["GOV-MAC-01"])
+    north = build(study, "region", "ann", count=count).rows[1]
+    assert north.interviews.matrix.count("GOV", "macro") == gov_macro
+    assert north.interviews.codings == 6
+    assert build(study, "region", "ann", count=count).count == count
 
 
-def test_choose_coder_refuses_to_guess() -> None:
+def test_group_interviews_is_pure() -> None:
+    from qcode.models import Code, Codebook, Coding, Theme
+
+    cb = Codebook(themes=(Theme(id="T", name="T"),),
+                  codes=(Code(id="A", name="Alpha", theme="T", keywords=("ferry",)),))
+    codings = [Coding(coder="x", doc="D9", segment="D9:0001", code="A", start=0, end=3,
+                      quote="We took the ferry to the clinic every week."),
+               Coding(coder="x", doc="D9", segment="D9:0002", code="A", start=4, end=9,
+                      quote=""),
+               Coding(coder="x", doc="D8", segment="D8:0001", code="A", start=0, end=3,
+                      quote="other group")]
+    m = ThemeLevelCounts(themes=("T",), levels=("",), counts=((2,),))
+    g = group_interviews("g", ["D9"], codings, cb, m, quote_of=lambda c: "a looked-up text")
+    assert (g.documents, g.codings, g.matrix) == (("D9",), 2, m)
+    assert [(q.code, q.name, q.count, q.segment, q.quote) for q in g.top_codes] == [
+        ("A", "Alpha", 2, "D9:0001", "We took the ferry to the clinic every week.")]
+
+
+def test_unknown_count(study: Project) -> None:
     with pytest.raises(UsageError) as info:
-        choose_coder(["ann", "bob"], None)
-    assert info.value.message == ("this project has 2 coders (ann, bob); choose one with "
-                                  "--coder")
-    with pytest.raises(UsageError) as info:
-        choose_coder([], None)
-    assert info.value.message == "no coder has coded in this project yet"
+        build(study, "region", "ann", count="words")
+    assert info.value.message == "unknown count 'words'"
 
 
 def test_parse_by() -> None:
@@ -201,7 +214,7 @@ def test_cli_json(invoke, study) -> None:  # type: ignore[no-untyped-def]
                     "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["by", "attribute", "coder", "period", "national", "themes",
+    assert list(data) == ["by", "attribute", "coder", "count", "period", "national", "themes",
                           "levels", "groups", "registry_only", "unlinked_documents"]
     assert data["period"] == {"first": 2010, "last": 2012}
     assert data["national"] == {"outpatient_visits": 17500, "telemedicine_contacts": 70,
@@ -227,9 +240,8 @@ def test_cli_json(invoke, study) -> None:  # type: ignore[no-untyped-def]
 def test_cli_needs_a_coder_when_several(invoke, study) -> None:  # type: ignore[no-untyped-def]
     result = invoke("--project", str(study.root), "joint")
     assert result.exit_code == ExitCode.USAGE
-    assert result.stderr == ("Error: this project has 2 coders (ann, bob); choose one with "
-                             "--coder\nHint: after reconciling, --coder consensus shows the "
-                             "agreed coding\n")
+    assert result.stderr == ("Error: this project has several coders; choose one with "
+                             "--coder\nHint: coders: ann, bob\n")
 
 
 def test_cli_unknown_coder(invoke, study) -> None:  # type: ignore[no-untyped-def]
@@ -250,8 +262,8 @@ def test_cli_table(invoke, study) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == ("Groups by region (documents linked through their 'region' "
-                        "attribute); interview counts are codings by ann, one per code per "
-                        "coded segment.")
+                        "attribute); theme x level counts are coded segments (a segment "
+                        "counts once per cell), coded by ann.")
     assert lines[1] == ("Registry 2010-2012: national telemedicine share 0.400 % of "
                         "outpatient visits.")
     assert lines[2] == "In the registry but without interviews: South."

@@ -258,8 +258,11 @@ def joint(
                            help="Group documents by their region or hospital attribute "
                                 "(joined to the registry), or by any attribute."),
     coder: str | None = typer.Option(None, "--coder", "-c",
-                                     help="Whose codings to count (default: the only coder, "
-                                          "else 'consensus')."),
+                                     help="Whose codings to count (default: the consensus "
+                                          "coder, else the only coder)."),
+    count: str = typer.Option("segments", "--count",
+                              metavar="segments|codings|documents|speakers",
+                              help="What a theme x level cell counts, as in qcode matrix."),
     top: int = typer.Option(3, "--top", min=0, help="Most frequent codes shown per group."),
     years: str | None = typer.Option(None, "--years", "-y", metavar="FIRST-LAST",
                                      help="Registry years, e.g. 2009-2015 (default: all)."),
@@ -273,10 +276,11 @@ def joint(
     For each region, hospital or attribute value: the registry figures (telemedicine
     share of outpatient visits, contacts and visits, hospitals using, or the regularity
     class of a hospital; see qcode registry summary --help), beside the theme x level
-    counts of that group's interviews (codings by one coder, one per code per coded
-    segment) and its most frequent codes with one short quote each. Documents join a group
-    through their attributes (region, hospital, or the one named by attr:NAME); groups of
-    other attributes have no registry figures.
+    counts of that group's interviews (one coder; counted as qcode matrix counts, coded
+    segments by default) and its most frequent codes with one short quote each. Documents
+    join a group through their attributes (region, hospital, or the one named by
+    attr:NAME; values match the registry regardless of case); groups of other attributes
+    have no registry figures.
 
     Examples:
 
@@ -292,7 +296,7 @@ def joint(
     from qcode.utilisation import parse_years
 
     display = build(state(ctx).project(), by, coder, top,
-                    parse_years(years) if years else None)
+                    parse_years(years) if years else None, count)
     text: str | None = None
     if fmt is JointFormat.json:
         import json

@@ -7,6 +7,10 @@ from html import escape
 from qcode.joint import JointDisplay, JointRow
 
 TITLE = "Joint display: registry figures beside the interviews"
+COUNT_WORDS = {"segments": "coded segments (a segment counts once per cell)",
+               "codings": "codings (one per code per coded segment)",
+               "documents": "documents with a coding in the cell",
+               "speakers": "speakers with a coding in the cell"}
 USE_WORDS = {"every_year": "used every year", "sporadic": "used sporadically",
              "never": "never used"}
 
@@ -44,8 +48,8 @@ def registry_line(row: JointRow) -> str:
 def preamble(d: JointDisplay) -> list[str]:
     """Sentences that say what the display shows (shared by every rendering)."""
     lines = [f"Groups by {group_label(d.by)} (documents linked through their "
-             f"'{d.attribute}' attribute); interview counts are codings by {d.coder}, one per "
-             "code per coded segment."]
+             f"'{d.attribute}' attribute); theme x level counts are "
+             f"{COUNT_WORDS.get(d.count, d.count)}, coded by {d.coder}."]
     if d.national is not None and d.period:
         lines.append(f"Registry {d.period[0]}-{d.period[-1]}: national telemedicine share "
                      f"{pct(d.national.share_pct)} of outpatient visits.")
