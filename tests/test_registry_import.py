@@ -217,3 +217,20 @@ def test_cli_import_header_only(invoke, project) -> None:  # type: ignore[no-unt
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert result.stderr == f"Error: {src} has a header but no data rows; nothing was imported\n"
     assert not (project.root / "registry").exists()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(["2010", "-1", "1.5", "", "x", "7", "0"]),
+                                   st.text(max_size=6)), min_size=0, max_size=8),
+                max_size=6))
+def test_any_table_is_read_or_refused_with_located_problems(cells: list[list[str]]) -> None:
+    header = ",".join(REQUIRED_COLUMNS)
+    text = header + "\n" + "\n".join(",".join(row) for row in cells) + "\n"
+    try:
+        reg = parse(text, "f.csv")
+    except InvalidInputError as exc:
+        assert exc.message.startswith("f.csv")
+        assert all(line.startswith("f.csv:") for line in exc.details)
+    else:
+        assert all(0 <= r.telemedicine_contacts <= r.outpatient_visits for r in reg.rows)
+        assert len({r.key for r in reg.rows}) == len(reg.rows)
