@@ -124,9 +124,15 @@ matrix_cmd.register(app)
 from qcode.cli import report_cmd  # noqa: E402
 
 report_cmd.register(app)
+from qcode.cli import demo_cmd  # noqa: E402
+
+demo_cmd.register(app)
 from qcode.cli import reconcile_cmd  # noqa: E402
 
 reconcile_cmd.register(app)
+from qcode.cli import exchange_cmd  # noqa: E402
+
+exchange_cmd.register(app)
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ class ReportContent:
     def header_lines(self) -> list[tuple[str, str]]:
         """(label, value) pairs for the report header, in order."""
         cb = self.codebook
-        who = self.coder + (" (consensus of reconciled coders)" if self.consensus else "")
+        who = self.coder + (" (reconciled consensus)" if self.consensus else "")
         return [("Coder", who), ("Coders in the project", ", ".join(self.coders)),
                 ("Codebook", f"{cb.name}" + (f", version {cb.version}" if cb.version else "")),
                 ("Date", self.date), ("Selection", self.selection.describe()),

@@ -21,7 +21,8 @@ def _safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _table(doc: Any, header: list[str], body: list[list[str]], total_row: bool = True) -> None:
+def _table(doc: Any, header: list[str], body: list[list[str]], total_row: bool = True,
+           right_from: int = 1) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     t = doc.add_table(rows=1 + len(body), cols=len(header))
@@ -35,7 +36,7 @@ def _table(doc: Any, header: list[str], body: list[list[str]], total_row: bool =
             p = t.rows[i].cells[j].paragraphs[0]
             run = p.add_run(_safe(value))
             run.bold = total_row and i == len(body)
-            if j > 0:
+            if j >= right_from:
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -87,16 +88,24 @@ def report_docx(r: Any) -> bytes:
         _table(doc, ["Theme", "Prevalence", *a.metric_labels], rows)
 
     if r.joint is not None:
-        doc.add_heading(f"Joint display by {r.joint.by}", level=1)
+        from qcode.reports.joint import TITLE, preamble, registry_line
+
+        doc.add_heading(TITLE, level=1)
+        for line in preamble(r.joint):
+            doc.add_paragraph(line)
         rows = []
         for row in r.joint.rows:
-            reg = row.registry
-            share = "" if reg is None or reg.share_pct is None else f"{reg.share_pct:.3f}%"
-            top = "; ".join(f"{q.code} ({q.count})" for q in row.interviews.top_codes)
-            rows.append([row.key, share, str(len(row.interviews.documents)),
-                         str(row.interviews.codings), top])
-        _table(doc, ["Group", "Telemedicine share", "Documents", "Codings", "Top codes"],
-               rows, total_row=False)
+            iv = row.interviews
+            top = "; ".join(f"{q.code} ({q.count})" for q in iv.top_codes)
+            rows.append([row.key, registry_line(row), ", ".join(iv.documents),
+                         str(iv.codings), top])
+        _table(doc, ["Group", "Registry", "Interviews", "Codings", "Most frequent codes"],
+               rows, total_row=False, right_from=3)
+        for row in r.joint.rows:
+            for q in row.interviews.top_codes:
+                p = doc.add_paragraph(style="List Bullet")
+                p.add_run(f"{row.key}, {q.code}: ").bold = True
+                p.add_run(_safe(f"\u201c{q.quote}\u201d ({q.doc}, {q.segment})"))
 
     doc.add_heading("Excerpts", level=1)
     if not r.groups:

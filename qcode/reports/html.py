@@ -31,11 +31,11 @@ border-left:4px solid #6a9fd4;background:#f7f9fc}blockquote p{margin:.2rem 0}
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, extra_css: str = "") -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{escape(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n"
             f"{body}</body>\n</html>\n")
 
 
@@ -79,26 +79,12 @@ def _agreement(a: Any) -> str:
             f"alpha over code sets (MASI): {_num(a.masi_alpha)}.</p>\n" + grid_html(header, body))
 
 
-def _joint(j: Any) -> str:
-    header = ["Group", "Telemedicine share", "Hospitals using", "Regularity", "Documents",
-              "Codings", "Top codes with a quote"]
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in header)
-           + "</tr></thead>", "<tbody>"]
-    for row in j.rows:
-        reg = row.registry
-        share = "" if reg is None or reg.share_pct is None else f"{reg.share_pct:.3f}%"
-        using = "" if reg is None or reg.hospitals_total is None else \
-            f"{reg.hospitals_using} of {reg.hospitals_total}"
-        regularity = "" if reg is None or reg.regularity is None else str(reg.regularity)
-        quotes = "".join(f"<p><b>{escape(q.code)}</b> ({q.count}): \u201c{escape(q.quote)}"
-                         f"\u201d <span class=\"src\">{escape(q.segment)}</span></p>"
-                         for q in row.interviews.top_codes)
-        out.append(f"<tr><td>{escape(row.key)}</td><td class=\"n\">{escape(share)}</td>"
-                   f"<td class=\"n\">{escape(using)}</td><td>{escape(regularity)}</td>"
-                   f"<td class=\"n\">{len(row.interviews.documents)}</td>"
-                   f"<td class=\"n\">{row.interviews.codings}</td><td>{quotes}</td></tr>")
-    out += ["</tbody>", "</table>"]
-    return "\n".join(out) + "\n"
+def _joint_css() -> str:
+    """The joint display's own table styles (its page-level rules left out)."""
+    from qcode.reports.joint import CSS as JOINT_CSS
+
+    return "\n".join(line for line in JOINT_CSS.splitlines()
+                     if line.strip() and not line.startswith("body"))
 
 
 def _codebook(cb: Any) -> str:
@@ -141,8 +127,12 @@ def report_html(r: Any) -> str:
     body += ["</dl>", "<h2>Theme x level matrix</h2>", matrix_fragment(r.matrix)]
     if r.agreement is not None:
         body += ["<h2>Agreement</h2>", _agreement(r.agreement)]
+    extra_css = ""
     if r.joint is not None:
-        body += [f"<h2>Joint display by {escape(r.joint.by)}</h2>", _joint(r.joint)]
+        from qcode.reports.joint import as_html_section
+
+        body.append(as_html_section(r.joint, 2))
+        extra_css = _joint_css() + "\n"
     body.append("<h2>Excerpts</h2>")
     if not r.groups:
         body.append("<p>No coded excerpts match the selection.</p>")
@@ -161,4 +151,4 @@ def report_html(r: Any) -> str:
                                 f"\u2014 {escape(source_line(e, r.attribute_names))}</p>"
                                 f"{memo}</blockquote>")
     body += ["<h2>Appendix: codebook</h2>", _codebook(r.codebook)]
-    return page(r.title, "\n".join(body) + "\n")
+    return page(r.title, "\n".join(body) + "\n", extra_css)

@@ -61,28 +61,6 @@ def agreement_markdown(a: Any) -> str:
     return "\n".join(md_escape(x) for x in lines[:1]) + "\n\n" + table(header, body)
 
 
-def joint_markdown(j: Any) -> str:
-    """A joint display (qcode.joint.JointDisplay) as a table: registry beside interviews."""
-    header = ["Group", "Telemedicine share", "Hospitals using", "Regularity", "Documents",
-              "Codings", "Top codes"]
-    body = []
-    for row in j.rows:
-        reg = row.registry
-        share = "" if reg is None or reg.share_pct is None else f"{reg.share_pct:.3f}%"
-        using = "" if reg is None or reg.hospitals_total is None else \
-            f"{reg.hospitals_using} of {reg.hospitals_total}"
-        regularity = "" if reg is None or reg.regularity is None else str(reg.regularity)
-        top = "; ".join(f"{q.code} ({q.count})" for q in row.interviews.top_codes)
-        body.append([row.key, share, using, regularity,
-                     str(len(row.interviews.documents)), str(row.interviews.codings), top])
-    out = [table(header, body, align_right_from=1)]
-    for row in j.rows:
-        for q in row.interviews.top_codes:
-            out.append(f"- **{md_escape(row.key)}, {md_escape(q.code)}**: "
-                       f"\u201c{md_escape(q.quote)}\u201d ({md_escape(q.segment)})")
-    return "\n".join(out) + "\n"
-
-
 def report_markdown(r: Any) -> str:
     """The whole report (a :class:`qcode.reports.content.ReportContent`) as Markdown."""
     from qcode.reports.codebook import as_markdown
@@ -93,8 +71,9 @@ def report_markdown(r: Any) -> str:
     if r.agreement is not None:
         out += ["## Agreement", "", agreement_markdown(r.agreement).rstrip(), ""]
     if r.joint is not None:
-        out += [f"## Joint display by {md_escape(r.joint.by)}", "",
-                joint_markdown(r.joint).rstrip(), ""]
+        from qcode.reports.joint import as_markdown as joint_markdown
+
+        out += [joint_markdown(r.joint, heading_level=2).rstrip(), ""]
     out += ["## Excerpts", ""]
     if not r.groups:
         out += ["No coded excerpts match the selection.", ""]
