@@ -185,7 +185,7 @@ def test_project_json(invoke, coded: Project) -> None:  # type: ignore[no-untype
                                                   "p_below_800"]
     assert len(out["rows"]) == len(coded.codebook.codes)
     first = out["rows"][0]
-    assert list(first) == ["id", "label", "prevalence", "n_units", "coefficients"]
+    assert list(first) == ["id", "label", "prevalence", "n_units", "coefficients", "note"]
     assert list(first["coefficients"]) == ["percent_agreement", "cohen_kappa", "gwet_ac1",
                                            "krippendorff_alpha"]
     assert first["prevalence"] == pytest.approx(3 / 12)

@@ -46,7 +46,8 @@ def project_json(rep: ProjectAgreement) -> dict[str, Any]:
                     "mean_per_code": {k: _num(v) for k, v in rep.mean_per_code.items()}},
         "rows": [{"id": row.id, "label": row.label, "prevalence": _num(row.prevalence),
                   "n_units": row.n_units,
-                  "coefficients": {r.name: coefficient_json(r) for r in row.coefficients}}
+                  "coefficients": {r.name: coefficient_json(r) for r in row.coefficients},
+                  "note": row.note}
                  for row in rep.rows],
     }
 

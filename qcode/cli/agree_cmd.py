@@ -208,15 +208,19 @@ def _project_table(rep: Any) -> None:
 
     table = Table(title=f"Agreement by {rep.by}: {', '.join(rep.coders)}; "
                         f"{len(rep.documents)} documents, {rep.n_units} segments")
-    table.add_column(rep.by.capitalize())
-    table.add_column("Name")
-    table.add_column("Prev.", justify="right")
+    console = out()
+    width = max([len(r.id) for r in rep.rows] + [len(rep.by)])
+    fixed = width + 5 + 9 * len(rep.metrics) + 3 * (len(rep.metrics) + 3) + 1
+    table.add_column(rep.by.capitalize(), no_wrap=True, min_width=width)
+    table.add_column("Name", no_wrap=True, overflow="ellipsis",
+                     max_width=max(6, min(28, console.width - fixed)))
+    table.add_column("Prev.", justify="right", no_wrap=True, min_width=5)
     labels = {}
     for row in rep.rows:
         for r in row.coefficients:
             labels[r.name] = r.label
     for name in rep.metrics:
-        table.add_column(labels.get(name, name), justify="right")
+        table.add_column(SHORT.get(name, name), justify="right", no_wrap=True, min_width=9)
     for row in rep.rows:
         by_name = {r.name: r for r in row.coefficients}
         cells = []
@@ -225,11 +229,9 @@ def _project_table(rep: Any) -> None:
             if r is None or r.value is None:
                 cells.append("-")
             else:
-                ci = f"\n{_interval(r.ci)}" if r.ci else ""
+                ci = f"\n{r.ci[0]:.2f}-{r.ci[1]:.2f}" if r.ci else ""
                 cells.append(_value(r) + ci)
-        label = row.label if not row.note else f"{row.label} ({row.note})"
-        table.add_row(row.id, label, f"{row.prevalence:.1%}", *cells)
-    console = out()
+        table.add_row(row.id, row.label, f"{row.prevalence:.1%}", *cells)
     console.print(table)
     masi = rep.masi_alpha
     if masi.value is None:
@@ -244,6 +246,12 @@ def _project_table(rep: Any) -> None:
                       f"{_interval(masi.ci)}{extra}", soft_wrap=True)
     means = ", ".join(f"{labels.get(k, k)} {_fmt(v)}" for k, v in rep.mean_per_code.items())
     console.print(f"Mean of per-code values: {means}", soft_wrap=True)
+    unused = [row.id for row in rep.rows if row.note]
+    if unused:
+        console.print(f"No coder applied: {', '.join(unused)} (no values).", soft_wrap=True)
+    console.print("Columns: " + ", ".join(f"{SHORT.get(n, n)} = {labels.get(n, n)}"
+                                          for n in rep.metrics) + "; rows show value, mark "
+                  f"and {rep.ci_level:.0%} interval.", soft_wrap=True)
     console.print(MARKS + " Prevalence = share of segment x coder cells coded.",
                   soft_wrap=True)
     console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True)
@@ -251,6 +259,9 @@ def _project_table(rep: Any) -> None:
 
 # ------------------------------------------------------------------ shared rendering
 
+SHORT = {"percent_agreement": "Agree", "cohen_kappa": "Cohen k", "scott_pi": "Scott pi",
+         "fleiss_kappa": "Fleiss k", "conger_kappa": "Conger k", "krippendorff_alpha": "Alpha",
+         "gwet_ac1": "AC1", "brennan_prediger": "BP"}
 MARKS = "Marks (Krippendorff): ✓ >= .800 reliable, ~ >= .667 tentative, ✗ below."
 
 
