@@ -38,6 +38,9 @@ from .segmentation import UNITS, layout
 Status = Literal["added", "unchanged", "updated", "replaced"]
 _ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
 SKIPPED_NAMES = re.compile(r"(?i)^(readme|license|licence|changelog)(\..*)?$")
+#: extensions taken when a folder is walked (files named on the command line are always read)
+TRANSCRIPT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".vtt", ".srt", ".docx",
+                                 ""})
 
 
 @dataclass
@@ -67,6 +70,8 @@ class Failure:
 class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    #: files in walked folders that were not transcripts (by name or extension)
+    skipped: list[Path] = field(default_factory=list)
 
     @property
     def replaced(self) -> list[Outcome]:
@@ -98,18 +103,26 @@ def doc_id_for(path: Path) -> str:
     return stem
 
 
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
-    """Files to ingest: files as given, folders walked (sorted, hidden files and README-like
-    files skipped); a missing path is a failure."""
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path]]:
+    """(files to ingest, missing paths as failures, files skipped in folders).
+
+    Files named directly are always read. Folders are walked in sorted order; there,
+    hidden files, README/LICENSE files and files whose extension is not a transcript
+    extension (``.txt .text .md .markdown .vtt .srt .docx`` or none) are skipped.
+    """
     files: list[Path] = []
     failures: list[Failure] = []
+    skipped: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
             for p in sorted(path.rglob("*")):
                 rel = p.relative_to(path).parts
-                if (p.is_file() and not any(part.startswith(".") for part in rel)
-                        and not SKIPPED_NAMES.match(p.name)):
+                if not p.is_file() or any(part.startswith(".") for part in rel):
+                    continue
+                if SKIPPED_NAMES.match(p.name) or p.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+                    skipped.append(p)
+                else:
                     files.append(p)
         elif path.is_file():
             files.append(path)
@@ -117,7 +130,7 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure]]:
             failures.append(Failure(path, NotFoundError(
                 f"{path}: no such file or folder; nothing was ingested from it",
                 hint="check the path (quote names with spaces)")))
-    return files, failures
+    return files, failures, skipped
 
 
 # ------------------------------------------------------------------ one document
@@ -187,8 +200,8 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
     if unit not in UNITS:
         raise UsageError(f"unknown segmentation unit '{unit}'",
                          hint=f"choose one of: {', '.join(UNITS)}")
-    files, failures = collect(paths)
-    report = IngestReport(failures=failures)
+    files, failures, skipped = collect(paths)
+    report = IngestReport(failures=failures, skipped=skipped)
     if options.doc_id is not None and len(files) + len(failures) > 1:
         raise UsageError("--id names one document, but several files were given; nothing "
                          "was ingested", hint="ingest that file on its own with --id")

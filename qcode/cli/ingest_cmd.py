@@ -65,7 +65,8 @@ def ingest(
     Formats: txt (Interviewer:/R:/P1:/[hh:mm:ss] I: labels), otter (Otter.ai
     'Name  0:07'), f4 (I:/B: with #hh:mm:ss-d#), md (YAML front matter, **Speaker:**),
     vtt (Zoom 'Name: text', Teams <v Name>), srt ([NAME], NAME:, - dashes), docx (Word,
-    Teams, Otter). Folders are walked; hidden and README files are skipped.
+    Teams, Otter). Folders are walked; there, hidden files, README files and files with
+    other extensions (.py, .csv, .pdf, ...) are skipped with a note.
 
     A file without any recognisable speaker label is ingested with one speaker 'unknown'
     and one turn per paragraph, with a warning (it is not refused).
@@ -92,7 +93,7 @@ def ingest(
         fmt=fmt.value, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
         attributes_csv=attributes, doc_id=doc_id, replace=replace)
-    files, _ = collect(paths)
+    files, _, _ = collect(paths)
     with progress(len(files), "Ingesting") as advance:
         report = run(project, paths, options, advance=advance)
     for o in report.outcomes:
@@ -107,8 +108,13 @@ def ingest(
             verb = "Replaced" if o.status == "replaced" else "Added"
             note(f"{verb} {d.id} from {o.path} ({d.format}, {len(d.turns)} turns, "
                  f"{len(d.speakers)} speakers, {len(d.segments)} segments)")
-    for o in report.replaced:
-        _reanchor(project, o.previous, o.document)
+    if report.skipped:
+        names = ", ".join(p.name for p in report.skipped[:5])
+        more = f" and {len(report.skipped) - 5} more" if len(report.skipped) > 5 else ""
+        note(f"Skipped {len(report.skipped)} files that are not transcripts: {names}{more}")
+    if report.replaced and any(project.codings_dir.glob("*.jsonl")):
+        for o in report.replaced:
+            _reanchor(project, o.previous, o.document)
     if not report.failures:
         if len(report.outcomes) > 1:
             added = sum(o.status in ("added", "replaced") for o in report.outcomes)
@@ -126,7 +132,11 @@ def ingest(
 
 
 def _reanchor(project: Any, old: Any, new: Any) -> None:
-    """Hook for the coding module: re-anchor codings of a replaced document."""
+    """Hook for the coding module: re-anchor the codings of a replaced document.
+
+    ``qcode.reanchor.reanchor_project(project, old_doc, new_doc)`` is provided by the coding
+    module; it is only called when the project has coder logs at all.
+    """
     from qcode.reanchor import reanchor_project
 
     reanchor_project(project, old, new)
@@ -153,7 +163,7 @@ def docs(
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} documents")
+    table = Table(title=f"{len(rows)} document{'' if len(rows) == 1 else 's'}")
     for col in ("id", "format", "turns", "segments", "words", "speakers", "attributes"):
         table.add_column(col, justify="right" if col in ("turns", "segments", "words")
                          else "left")

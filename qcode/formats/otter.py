@@ -29,7 +29,9 @@ def sniff(head: str) -> int:
     match = HEADER.match
     n = sum(1 for ln in head.split("\n")
             if len(ln) <= MAX_LABEL + 12 and ln[-1:].isdigit() and match(ln))
-    return 4 if n >= 2 or (n == 1 and "otter.ai" in head and FOOTER.search(head)) else 0
+    if n >= 2:
+        return 4
+    return 4 if "otter.ai" in head and FOOTER.search(head) else 0
 
 
 def read(text: str, source: str) -> Parsed:

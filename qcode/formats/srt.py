@@ -55,7 +55,10 @@ def read(text: str, source: str) -> Parsed:
     try:
         subs = list(srt.parse(text))
     except srt.SRTParseError as exc:
-        line = text.count("\n", 0, exc.actual_start) + 1
+        at = exc.expected_start
+        while at < len(text) and text[at] in " \t\n":
+            at += 1
+        line = text.count("\n", 0, at) + 1
         raise InvalidInputError(f"{source}:{line}: a subtitle block that is not 'number / "
                                 "start --> end / text'; nothing was ingested",
                                 hint="fix or remove that block (check the timing line)"

@@ -8,7 +8,8 @@
   files have no names: one speaker ``unknown`` with a warning.
 - Tags (``<c>``, ``<b>``, ``<i>``, timestamps) are removed and HTML entities (``&amp;``)
   unescaped; NOTE, STYLE and REGION blocks and cue settings are skipped.
-- Consecutive cues of one speaker are merged into one turn (first start, latest end).
+- Consecutive cues of one speaker are merged into one turn (first start, latest end);
+  cues without any known speaker stay one turn each.
 
 This is a small own parser rather than webvtt-py: on the benchmark corpus it is several
 times faster, it keeps the line numbers for error messages, and it unescapes entities,
@@ -119,7 +120,7 @@ def read(text: str, source: str) -> Parsed:
         speaker = voice or current or "unknown"
         if not body:
             continue
-        if turns and speaker == turns[-1].speaker:
+        if turns and speaker == turns[-1].speaker and speaker != "unknown":
             last = turns[-1]
             last.text = f"{last.text} {body}"
             last.time_end = max(last.time_end or end, end)
