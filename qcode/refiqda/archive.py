@@ -1,0 +1,161 @@
+"""Safe reading of a ``.qdpx`` (a ZIP) or a bare ``.qde`` with its sources beside it.
+
+Nothing is ever extracted to disk: entries are read into memory, with limits checked from
+the central directory first and again while streaming (a lying header cannot get past):
+
+- an entry whose name would land outside the archive folder (``../x``, ``/etc/x``,
+  ``C:\\x``) refuses the whole archive (zip slip);
+- at most :data:`MAX_ENTRIES` entries and :data:`MAX_TOTAL` uncompressed bytes;
+- the project file is the single ``*.qde`` at the root (any name; ``project.qde`` wins if
+  there are several); the sources folder is found in any letter case; ``.root`` marker
+  files are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..errors import InvalidInputError, NotFoundError
+
+MAX_ENTRIES = 20_000
+MAX_TOTAL = 2 * 1024 * 1024 * 1024  # 2 GiB uncompressed in all
+MAX_ENTRY = 2**31 - 1  # the spec's limit for one internal file
+_CHUNK = 1 << 16
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe(name: str) -> bool:
+    n = name.replace("\\", "/")
+    if n.startswith("/") or _DRIVE.match(n):
+        return True
+    return any(part == ".." for part in n.split("/"))
+
+
+@dataclass
+class Archive:
+    """The parts of a project file that the importer needs, read and bounded."""
+
+    where: str  # for messages: the archive path
+    qde_name: str
+    qde: bytes
+    #: lower-cased file name in the sources folder -> bytes
+    sources: dict[str, bytes] = field(default_factory=dict)
+    #: folder of a bare .qde (sources may be resolved relative to it); None for a zip
+    folder: Path | None = None
+
+    def internal(self, name: str) -> bytes | None:
+        return self.sources.get(name.strip().lower())
+
+
+def open_qdpx(path: Path, *, max_entries: int = MAX_ENTRIES,
+              max_total: int = MAX_TOTAL) -> Archive:
+    path = Path(path)
+    if not path.is_file():
+        raise NotFoundError(f"{path}: no such file", hint="check the path")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InvalidInputError(f"{path}: not a ZIP archive, so not a .qdpx; nothing was "
+                                "imported", hint="a bare project file ends in .qde") from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > max_entries:
+            raise InvalidInputError(f"{path}: refused: {len(infos)} entries (more than "
+                                    f"{max_entries}); nothing was imported")
+        for info in infos:
+            if _unsafe(info.filename):
+                raise InvalidInputError(
+                    f"{path}: refused: entry '{info.filename}' points outside the archive "
+                    "(zip slip); nothing was imported")
+        declared = sum(i.file_size for i in infos)
+        if declared > max_total:
+            raise InvalidInputError(f"{path}: refused: {declared} bytes uncompressed (more "
+                                    f"than {max_total}); nothing was imported")
+        files = [i for i in infos if not i.is_dir()]
+        qdes = [i for i in files if "/" not in i.filename.strip("/")
+                and i.filename.lower().endswith(".qde")]
+        if not qdes:
+            raise InvalidInputError(f"{path}: no .qde project file at the top of the "
+                                    "archive; nothing was imported",
+                                    hint="is this a REFI-QDA project export (.qdpx)?")
+        if len(qdes) > 1:
+            named = [i for i in qdes if i.filename.lower() == "project.qde"]
+            if len(named) != 1:
+                raise InvalidInputError(f"{path}: {len(qdes)} .qde files at the top of the "
+                                        "archive; cannot tell which is the project")
+            qdes = named
+        budget = [max_total]
+        qde = _read(zf, qdes[0], path, budget)
+        sources: dict[str, bytes] = {}
+        for info in files:
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if len(parts) == 2 and parts[0].lower() == "sources" and \
+                    parts[1].lower() != ".root":
+                sources[parts[1].lower()] = _read(zf, info, path, budget)
+    return Archive(str(path), qdes[0].filename, qde, sources)
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Path, budget: list[int]) -> bytes:
+    """Stream one entry, stopping as soon as it passes its declared size or the budget."""
+    limit = min(info.file_size, MAX_ENTRY)
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        with zf.open(info) as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    break
+                got += len(chunk)
+                budget[0] -= len(chunk)
+                if got > limit or budget[0] < 0:
+                    raise InvalidInputError(
+                        f"{where}: refused: entry '{info.filename}' expands beyond its "
+                        "declared size or the size limit (a zip bomb?); nothing was imported")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
+        raise InvalidInputError(f"{where}: entry '{info.filename}' is damaged "
+                                f"({type(exc).__name__}); nothing was imported") from None
+    except NotImplementedError:
+        raise InvalidInputError(f"{where}: entry '{info.filename}' uses a compression qcode "
+                                "cannot read; nothing was imported") from None
+    return b"".join(chunks)
+
+
+def open_qde(path: Path) -> Archive:
+    """A bare project file; its sources are looked up beside it (see :func:`sibling`)."""
+    from .codebook_exchange import read_file
+
+    path = Path(path)
+    data = read_file(path, "project file")
+    return Archive(str(path), path.name, data, {}, folder=path.resolve().parent)
+
+
+def sibling(folder: Path, name: str) -> bytes | None:
+    """A source file of a bare .qde: ``<folder>/<sources in any case>/<name>`` or
+    ``<folder>/<name>``; only plain file names (no folders) are looked up."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    if not base or base in (".", ".."):
+        return None
+    candidates = [folder / base]
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.name.lower() == "sources":
+            candidates.insert(0, sub / base)
+            for f in sub.iterdir():
+                if f.name.lower() == base.lower():
+                    candidates.insert(1, f)
+    for c in candidates:
+        if c.is_file():
+            return c.read_bytes()
+    return None
+
+
+def open_any(path: Path) -> Archive:
+    path = Path(path)
+    if path.suffix.lower() == ".qde":
+        return open_qde(path)
+    return open_qdpx(path)

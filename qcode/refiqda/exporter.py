@@ -1,0 +1,200 @@
+"""A project -> a ``.qdpx``: schema-valid, deterministic (stable GUIDs, sorted, fixed ZIP
+timestamps, no creation times), so two exports of the same project are byte-identical.
+
+Mapping: coders -> Users; the codebook -> CodeBook (see :mod:`.codebook_xml`) plus level
+and codebook Sets; attributes -> Variables (Text) and one Case per document with its
+VariableValues and a SourceRef (cases are how NVivo and QualCoder model interviewees, and
+MAXQDA reads them too); documents -> TextSources with ``internal://<GUID>.txt`` in
+``sources/`` (UTF-8, no BOM, LF or CRLF); each coded segment -> one PlainTextSelection
+(code points, exclusive end, over the text as written) with one Coding per coder and
+code; memos -> Notes referenced from the selection. The document's qcode structure
+(title, turns, segments, provenance) rides in the TextSource Description trailer.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement
+
+from .. import atomic
+from ..models import Document
+from .codebook_exchange import ORIGIN
+from .codebook_xml import (
+    PROJECT_NS,
+    XSI,
+    code_guid,
+    codes_element,
+    export_tree,
+    serialise,
+    set_element,
+    with_trailer,
+    xml_safe,
+)
+from .guids import guid
+from .offsets import to_units
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class ExportSummary:
+    path: str
+    coders: list[str]
+    documents: int = 0
+    codes: int = 0
+    selections: int = 0
+    codings: int = 0
+    memos: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.path, "coders": self.coders, "documents": self.documents,
+                "codes": self.codes, "selections": self.selections, "codings": self.codings,
+                "memos": self.memos, "skipped": self.skipped}
+
+
+def _q(tag: str) -> str:
+    return f"{{{PROJECT_NS}}}{tag}"
+
+
+def doc_trailer(doc: Document) -> dict[str, Any]:
+    return {"kind": "document", "id": doc.id, "title": doc.title, "format": doc.format,
+            "unit": doc.unit, "sha256": doc.sha256, "source_name": doc.source_name,
+            "encoding": doc.encoding,
+            "turns": [[t.speaker, t.start, t.end, t.time_start, t.time_end]
+                      for t in doc.turns],
+            "segments": [[s.id, s.start, s.end, s.speaker, s.turn, s.time_start, s.time_end]
+                         for s in doc.segments]}
+
+
+def build_qdpx(project: Any, coders: list[str] | None = None,
+               line_endings: str = "lf") -> tuple[bytes, ExportSummary]:
+    """The ``.qdpx`` bytes for ``project`` (all coders unless ``coders`` is given)."""
+    from ..codings import coder_names, load_state
+
+    cb = project.codebook
+    names = coders if coders else coder_names(project)
+    summary = ExportSummary(path="", coders=list(names), codes=len(cb.codes))
+    crlf = line_endings == "crlf"
+    states = {c: load_state(project, c) for c in names}
+    root = Element(_q("Project"), {"name": xml_safe(project.name), "origin": ORIGIN,
+                                   f"{{{XSI}}}schemaLocation": f"{PROJECT_NS} Project.xsd"})
+    if names:
+        users = SubElement(root, _q("Users"))
+        for c in names:
+            SubElement(users, _q("User"), {"guid": guid("coder", c), "name": c, "id": c})
+    roots, sets = export_tree(cb)
+    SubElement(root, _q("CodeBook")).append(codes_element(roots, PROJECT_NS, project=True))
+    docs: list[Document] = project.documents()
+    keys = sorted({k for d in docs for k in d.attributes})
+    if keys:
+        variables = SubElement(root, _q("Variables"))
+        for k in keys:
+            SubElement(variables, _q("Variable"), {"guid": guid("variable", k), "name": k,
+                                                   "typeOfVariable": "Text"})
+    if docs:
+        cases = SubElement(root, _q("Cases"))
+        for d in docs:
+            case = SubElement(cases, _q("Case"), {"guid": guid("case", d.id), "name": d.id})
+            for k in sorted(d.attributes):
+                vv = SubElement(case, _q("VariableValue"))
+                SubElement(vv, _q("VariableRef"), {"targetGUID": guid("variable", k)})
+                SubElement(vv, _q("TextValue")).text = xml_safe(d.attributes[k])
+            SubElement(case, _q("SourceRef"), {"targetGUID": guid("document", d.id)})
+    known = {c.id for c in cb.codes}
+    files: dict[str, bytes] = {}
+    notes: list[Element] = []
+    if docs:
+        sources = SubElement(root, _q("Sources"))
+        for d in docs:
+            sources.append(_source(d, states, known, crlf, files, notes, summary))
+    if notes:
+        SubElement(root, _q("Notes")).extend(notes)
+    sets_el = SubElement(root, _q("Sets"))
+    for s in sets:
+        sets_el.append(set_element(s, PROJECT_NS, "targetGUID"))
+    summary.documents = len(docs)
+    qde = serialise(root, PROJECT_NS)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in [("project.qde", qde), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return buf.getvalue(), summary
+
+
+def _source(d: Document, states: dict[str, Any], known: set[str], crlf: bool,
+            files: dict[str, bytes], notes: list[Element], summary: ExportSummary) -> Element:
+    sguid = guid("document", d.id)
+    title = f"{d.title} (qcode document {d.id}; {d.format}; {len(d.segments)} segments)"
+    el = Element(_q("TextSource"), {"guid": sguid, "name": d.id,
+                                    "plainTextPath": f"internal://{sguid}.txt"})
+    SubElement(el, _q("Description")).text = xml_safe(with_trailer(title, doc_trailer(d)))
+    text = d.text.replace("\n", "\r\n") if crlf else d.text
+    files[f"sources/{sguid}.txt"] = text.encode("utf-8")
+    # (segment) -> coder -> (codes, memo)
+    on: dict[str, dict[str, tuple[list[str], str | None]]] = defaultdict(dict)
+    for coder, st in states.items():
+        segs = {seg for (doc, seg) in st.codes if doc == d.id} | \
+               {seg for (doc, seg) in st.memos if doc == d.id}
+        for seg in segs:
+            codes = sorted(st.codes.get((d.id, seg), {}))
+            for c in [c for c in codes if c not in known]:
+                summary.skipped.append(f"{coder}: {d.id} {seg}: code {c} is not in the "
+                                       "codebook")
+            on[seg][coder] = ([c for c in codes if c in known], st.memos.get((d.id, seg)))
+    by_id = {s.id: s for s in d.segments}
+    for seg_id in sorted(on, key=lambda s: (by_id[s].start, s) if s in by_id else (-1, s)):
+        seg = by_id.get(seg_id)
+        if seg is None:
+            summary.skipped.append(f"{d.id} {seg_id}: no such segment in the document")
+            continue
+        start, end = to_units(d.text, "cp", [seg.start, seg.end], crlf=crlf)
+        coders = {c: v for c, v in sorted(on[seg_id].items()) if v[0] or v[1]}
+        if not coders:
+            continue
+        attrs = {"guid": guid("selection", d.id, seg_id), "startPosition": str(start),
+                 "endPosition": str(end)}
+        if len(coders) == 1:
+            attrs["creatingUser"] = guid("coder", next(iter(coders)))
+        sel = SubElement(el, _q("PlainTextSelection"), attrs)
+        summary.selections += 1
+        refs = []
+        for coder, (codes, memo) in coders.items():
+            for code in codes:
+                coding = SubElement(sel, _q("Coding"), {
+                    "guid": guid("coding", coder, d.id, seg_id, code),
+                    "creatingUser": guid("coder", coder)})
+                SubElement(coding, _q("CodeRef"), {"targetGUID": code_guid(code)})
+                summary.codings += 1
+            if memo:
+                nguid = guid("memo", coder, d.id, seg_id)
+                note = Element(_q("Note"), {"guid": nguid, "name": f"Memo by {coder} on "
+                                            f"{seg_id}", "creatingUser": guid("coder", coder)})
+                SubElement(note, _q("PlainTextContent")).text = xml_safe(memo)
+                notes.append(note)
+                refs.append(nguid)
+                summary.memos += 1
+        for r in refs:
+            SubElement(sel, _q("NoteRef"), {"targetGUID": r})
+    return el
+
+
+def export_qdpx(project: Any, path: Path, coders: list[str] | None = None,
+                line_endings: str = "lf") -> ExportSummary:
+    from ..codings import log_path
+
+    for c in coders or []:
+        log_path(project, c)  # NotFoundError for an unknown coder
+    data, summary = build_qdpx(project, coders, line_endings)
+    atomic.write_bytes(Path(path), data)
+    summary.path = str(path)
+    return summary
+

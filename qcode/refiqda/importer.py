@@ -1,0 +1,442 @@
+"""A ``.qdpx`` (or bare ``.qde``) -> documents, codebook and every coder's codings.
+
+Everything is read, mapped and checked in memory first (:func:`plan_import`); only then is
+anything written (:func:`write_plan`), so a file that fails leaves the project untouched.
+
+Targets:
+
+- ``into`` a new folder: a new project is built in a hidden sibling folder and renamed into
+  place at the end (all or nothing); its codebook is the file's codebook;
+- the current project: codes are merged into its codebook by id (codes already there keep
+  their definitions; new codes, themes and levels are added); a source whose text equals a
+  project document's text is mapped onto that document; a new source whose document id is
+  already taken by a different text refuses the import. Coders append to their logs
+  (``origin: imported``); codings they already have are not repeated.
+
+Selections become codings on every segment they overlap (a selection covering only part of
+a segment codes the whole segment: counted as ``widened``). See :mod:`.offsets` for how
+each source's counting model is detected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..codings import _RESERVED, CODER_RE
+from ..errors import ConflictError, InvalidInputError
+from ..models import Codebook, Document
+from .archive import Archive, open_any, sibling
+from .codebook_exchange import _check_namespace, checked
+from .codebook_map import build_codebook
+from .codebook_xml import split_trailer
+from .documents import doc_id_from_name, foreign, from_trailer
+from .guids import norm_guid
+from .offsets import Selection, detect, source_text
+from .project_xml import QProject, QSource, read_qde
+from .report import ImportReport, SourceReport
+
+DEFAULT_CODER = "imported"
+
+
+@dataclass
+class Plan:
+    codebook: Codebook
+    codebook_yaml: str
+    codebook_changed: bool
+    new_documents: list[Document] = field(default_factory=list)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    project_name: str = ""
+
+
+# ------------------------------------------------------------------ coders
+
+
+def coder_name(raw: str, fallback: str) -> str:
+    """A REFI user name -> a valid qcode coder name.
+
+    >>> coder_name("Kari Nordmann", "x"), coder_name("", "user-1b0b1791")
+    ('Kari-Nordmann', 'user-1b0b1791')
+    """
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", raw).strip("-_")[:32].strip("-_")
+    if not name or not CODER_RE.match(name):
+        name = fallback
+    if name.lower() in _RESERVED:
+        name = f"user-{name}"
+    return name
+
+
+def _coders(qp: QProject, existing: list[str]) -> dict[str, str]:
+    """normalised user GUID -> coder name (unique without case; existing spellings kept)."""
+    known = {c.casefold(): c for c in existing}
+    taken: set[str] = set()
+    out: dict[str, str] = {}
+    for g, raw in sorted(qp.users.items(), key=lambda x: x[1]):
+        name = coder_name(raw, f"user-{re.sub('[^0-9a-z]', '', g)[:8]}")
+        name = known.get(name.casefold(), name)
+        base, n = name, 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base[:29]}-{n}"
+        taken.add(name.casefold())
+        out[g] = name
+    return out
+
+
+# ------------------------------------------------------------------ sources
+
+
+def _source_bytes(src: QSource, qp: QProject, archive: Archive) -> tuple[bytes | None, str]:
+    """(bytes of the plain text, how it was found) for a source with a plainTextPath."""
+    path = (src.plain_path or "").strip()
+    scheme, sep, rest = path.partition("://")
+    if not sep:
+        scheme, rest = "", path
+    name = rest.replace("\\", "/").rsplit("/", 1)[-1]
+    data = archive.internal(name) if name else None
+    if data is None and archive.folder is not None and name:
+        data = sibling(archive.folder, name)
+    if data is not None:
+        return data, scheme or "bare name"
+    if scheme == "absolute":
+        return None, "it is an absolute path outside the project file (never read)"
+    if archive.folder is not None:
+        return None, "its text file is not beside the .qde (nor in its sources folder)"
+    return None, "its text file is not in the archive"
+
+
+def _codebook_for(qp: QProject, project: Any, report: ImportReport,
+                  level_map: dict[str, str] | None) -> tuple[Codebook, str, bool]:
+    coded = {norm_guid(c.code) for s in qp.sources for sel in s.selections
+             for c in sel.codings} | {norm_guid(c.code) for s in qp.sources for c in s.whole}
+    imported = build_codebook(qp.roots, qp.sets, report, level_map=level_map, coded=coded,
+                              name=qp.name or "imported codebook")
+    if project is None:
+        cb, text = checked(imported, report.file)
+        return cb, text, True
+    merged = _merge(project.codebook, imported, report)
+    if merged == project.codebook:
+        return merged, "", False
+    cb, text = checked(merged, report.file)
+    return cb, text, True
+
+
+def _merge(base: Codebook, new: Codebook, report: ImportReport) -> Codebook:
+    themes = list(base.themes) + [t for t in new.themes if base.theme(t.id) is None]
+    levels = list(base.levels)
+    if base.levels:
+        levels += [lv for lv in new.levels if base.level(lv.id) is None]
+    codes = list(base.codes)
+    renamed: dict[str, str] = {}
+    ids = {c.id for c in codes}
+    for c in new.codes:
+        old = base.code(c.id)
+        if old is not None and old.name.casefold() == c.name.casefold():
+            continue
+        if old is not None:
+            n, cid = 2, f"{c.id}-2"
+            while cid in ids:
+                n += 1
+                cid = f"{c.id}-{n}"
+            renamed[c.id] = cid
+            report.note(f"code '{c.name}' is imported as {cid}: the project's {c.id} is "
+                        f"'{old.name}'")
+            c = c.model_copy(update={"id": cid})
+        if not base.levels and c.level is not None:
+            c = c.model_copy(update={"level": None})
+        if base.levels and c.level is None:
+            report.drop("code", f"'{c.name}' ({c.id})", "the project's codebook needs a level "
+                        "for every code; give one with --map-levels")
+            renamed[c.id] = ""
+            continue
+        ids.add(c.id)
+        codes.append(c)
+    for g, cid in list(report.code_ids.items()):
+        if cid in renamed:
+            if renamed[cid]:
+                report.code_ids[g] = renamed[cid]
+            else:
+                del report.code_ids[g]
+    fixed = [c if c.parent is None or c.parent in ids else
+             c.model_copy(update={"parent": renamed.get(c.parent) or None}) for c in codes]
+    return base.model_copy(update={"themes": tuple(themes), "levels": tuple(levels),
+                                   "codes": tuple(fixed)})
+
+
+def _attributes(qp: QProject, src: QSource, report: ImportReport) -> dict[str, str]:
+    out: dict[str, str] = {}
+    key = norm_guid(src.guid)
+    for case in qp.cases:
+        if key in case.sources:
+            for vg, value in case.values.items():
+                out[qp.variables.get(vg, vg)] = value
+    for vg, value in src.values.items():
+        out[qp.variables.get(vg, vg)] = value
+    return {k: v for k, v in out.items() if k}
+
+
+def _note_text(qp: QProject, archive: Archive, guid: str) -> tuple[str | None, str | None]:
+    note = qp.notes.get(norm_guid(guid))
+    if note is None:
+        return None, None
+    if note.content is not None:
+        return note.content.strip(), note.user
+    if note.plain_path:
+        data = archive.internal(note.plain_path.rpartition("/")[2])
+        if data is not None:
+            return source_text(data).text.strip(), note.user
+    return None, note.user
+
+
+# ------------------------------------------------------------------ the plan
+
+
+def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | None = None,
+                ) -> tuple[Plan, ImportReport]:
+    """Read and map everything; write nothing."""
+    from ..codings import coder_names, load_state_or_empty
+
+    archive = open_any(Path(path))
+    where = archive.where if archive.folder is not None else \
+        f"{archive.where}/{archive.qde_name}"
+    qp = read_qde(archive.qde, where)
+    report = ImportReport(file=str(path), kind="qde" if archive.folder else "qdpx",
+                          origin=qp.origin, namespace=qp.namespace)
+    _check_namespace(report, "project")
+    cb, yaml_text, changed = _codebook_for(qp, project, report, level_map)
+    plan = Plan(cb, yaml_text, changed, project_name=qp.name)
+    existing_coders = coder_names(project) if project is not None else []
+    coders = _coders(qp, existing_coders)
+    default = coders.get(norm_guid(qp.creating_user)) or DEFAULT_CODER
+    by_text: dict[str, Document] = {}
+    existing_ids: set[str] = set()
+    if project is not None:
+        for d in project.documents():
+            by_text.setdefault(d.text, d)
+            existing_ids.add(d.id)
+    planned: set[str] = set()
+    adds: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
+    memos: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+    referenced_notes: set[str] = set()
+    for src in qp.sources:
+        sr = SourceReport(guid=src.guid, name=src.name, selections=len(src.selections))
+        report.sources.append(sr)
+        if src.kind != "TextSource":
+            sr.status = "skipped"
+            report.drop("source", f"{src.kind} '{src.name}'", "qcode imports text sources "
+                        "only")
+            continue
+        if src.content is not None and not src.plain_path:
+            raw = src.content.encode("utf-8")
+        else:
+            data, how = _source_bytes(src, qp, archive)
+            if data is None:
+                sr.status = "missing"
+                report.drop("source", f"source '{src.name}' ({src.guid}, "
+                            f"{len(src.selections)} selections)", f"missing text: {how}")
+                continue
+            raw = data
+        st = source_text(raw)
+        attrs = _attributes(qp, src, report)
+        _, trailer = split_trailer(src.description)
+        doc = by_text.get(st.text)
+        if doc is not None:
+            sr.status = "matched"
+            if attrs and {**doc.attributes, **attrs} != doc.attributes:
+                report.note(f"document {doc.id}: attributes in the file were not applied "
+                            "(the document was already in the project)")
+        else:
+            doc = None
+            if trailer and trailer.get("kind") == "document":
+                doc = from_trailer(trailer, st.text, attrs)
+            if doc is None:
+                doc = foreign(doc_id_from_name(src.name, src.guid),
+                              Path(src.name).stem or src.name or src.guid, st.text, attrs,
+                              src.name, raw)
+            if doc.id in existing_ids:
+                raise ConflictError(
+                    f"{path}: source '{src.name}' would be document '{doc.id}', but the "
+                    "project already has a different document with that id; nothing was "
+                    "imported", hint="import into a new project with --into DIR, or rename "
+                                     "the project's document")
+            base, n = doc.id, 1
+            while doc.id in planned:
+                n += 1
+                doc = doc.model_copy(update={"id": f"{base[:60]}-{n}"})
+                doc = _renumber(doc)
+            planned.add(doc.id)
+            by_text[st.text] = doc
+            plan.new_documents.append(doc)
+        sr.document = doc.id
+        for c in src.whole:
+            report.drop("coding", f"coding {c.guid} of the whole source '{src.name}'",
+                        "codes a whole source; qcode codes segments")
+        sels = [Selection(s.guid, s.start, s.end, s.name) for s in src.selections
+                if s.start is not None and s.end is not None]
+        det = detect(st, sels, qp.origin)
+        sr.offsets = det.model + (" (ambiguous)" if det.ambiguous else "")
+        sr.evidence = det.evidence(len(sels))
+        for sel in src.selections:
+            span = det.mapped.get(sel.guid)
+            what = f"selection {sel.guid} in '{src.name}'"
+            if span is None:
+                report.drop("selection", what, "its positions do not fit the text")
+                continue
+            s, e = span
+            segs = [g for g in doc.segments if g.start < e and g.end > s]
+            if not segs:
+                report.drop("selection", what, "it covers no segment (only white space)")
+                continue
+            sr.selections_taken += 1
+            if s > segs[0].start or e < segs[-1].end:
+                sr.widened += 1
+            sel_coder = coders.get(norm_guid(sel.user)) or coders.get(
+                norm_guid(src.user)) or default
+            for coding in sel.codings:
+                cid = report.code_ids.get(norm_guid(coding.code))
+                if cid is None:
+                    report.drop("coding", f"coding {coding.guid} in '{src.name}'",
+                                "its code is not in the imported codebook")
+                    continue
+                coder = coders.get(norm_guid(coding.user)) or sel_coder
+                for g in segs:
+                    adds[coder].setdefault((doc.id, g.id, cid), {
+                        "op": "add", "doc": doc.id, "segment": g.id, "start": g.start,
+                        "end": g.end, "quote": doc.text[g.start:g.end], "code": cid,
+                        "origin": "imported"})
+                for ng in coding.notes:
+                    referenced_notes.add(norm_guid(ng))
+                    _memo(qp, archive, ng, coder, coders, doc, segs, memos)
+            for ng in sel.notes:
+                referenced_notes.add(norm_guid(ng))
+                _memo(qp, archive, ng, sel_coder, coders, doc, segs, memos)
+            if sel.description.strip() and not split_trailer(sel.description)[1]:
+                for g in segs:
+                    memos[sel_coder][(doc.id, g.id)].append(sel.description.strip())
+    for g, note in qp.notes.items():
+        if g not in referenced_notes:
+            report.drop("note", f"note '{note.name}' ({note.guid})", "not attached to a "
+                        "coded passage; qcode keeps memos on segments only")
+    if qp.links:
+        report.drop("link", f"{qp.links} links", "qcode has no links between items")
+    for coder in sorted(set(adds) | set(memos)):
+        have = load_state_or_empty(project, coder) if project is not None and \
+            coder in existing_coders else None
+        evs = [ev for key, ev in adds[coder].items()
+               if have is None or key[2] not in have.codes_on(key[0], key[1])]
+        for (doc_id, seg), texts in sorted(memos[coder].items()):
+            text = "\n\n".join(dict.fromkeys(texts))
+            if have is None or have.memos.get((doc_id, seg)) != text:
+                evs.append({"op": "memo", "doc": doc_id, "segment": seg, "memo": text,
+                            "origin": "imported"})
+        if evs:
+            plan.events[coder] = evs
+    report.taken.update(
+        codes=len(report.code_ids), documents=len(plan.new_documents),
+        documents_matched=sum(1 for s in report.sources if s.status == "matched"),
+        coders=len(plan.events),
+        codings=sum(1 for evs in plan.events.values() for e in evs if e["op"] == "add"),
+        memos=sum(1 for evs in plan.events.values() for e in evs if e["op"] == "memo"),
+        selections=sum(s.selections_taken for s in report.sources))
+    return plan, report
+
+
+def _memo(qp: QProject, archive: Archive, note_guid: str, coder: str,
+          coders: dict[str, str], doc: Document, segs: list, memos: dict) -> None:
+    text, user = _note_text(qp, archive, note_guid)
+    if not text:
+        return
+    who = coders.get(norm_guid(user)) or coder
+    for g in segs:
+        memos[who][(doc.id, g.id)].append(text)
+
+
+def _renumber(doc: Document) -> Document:
+    """Segment ids follow the document id (``D1:0001``)."""
+    segs = tuple(s.model_copy(update={"id": f"{doc.id}:{s.id.rpartition(':')[2]}"})
+                 for s in doc.segments)
+    return doc.model_copy(update={"segments": segs})
+
+
+# ------------------------------------------------------------------ writing
+
+
+def write_plan(project: Any, plan: Plan, report: ImportReport) -> None:
+    """Write a checked plan into an open project."""
+    from .. import atomic
+    from ..codings import append_events, log_path
+    from ..project import now_iso
+
+    for coder in plan.events:
+        log_path(project, coder, create=True)  # refuses clashing names before any write
+    for doc in plan.new_documents:
+        project.save_document(doc)
+    if plan.codebook_changed:
+        target: Path = project.codebook_path
+        if target.exists():
+            stamp = now_iso().replace(":", "").replace("-", "")
+            atomic.write_bytes(target.with_name(
+                f"{target.stem}.before-import-{stamp}{target.suffix}"), target.read_bytes())
+        atomic.write_text(target, plan.codebook_yaml)
+    for coder, events in sorted(plan.events.items()):
+        append_events(project, coder, events)
+    report.target = str(project.root)
+    report.written = True
+
+
+def write_new_project(folder: Path, plan: Plan, report: ImportReport) -> None:
+    """Build the project in a hidden sibling folder, then rename it into place."""
+    from ..project import SETTINGS_FILE, Project, init_project
+
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        what = "a qcode project" if (folder / SETTINGS_FILE).exists() else "not empty"
+        raise ConflictError(f"{folder} is {what}; nothing was imported",
+                            hint="give --into a new folder, or import into the current "
+                                 "project without --into")
+    parent = folder.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.importing-", dir=parent))
+    try:
+        fd, cb_file = tempfile.mkstemp(suffix=".yaml", dir=tmp)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(plan.codebook_yaml)
+        work = tmp / "project"
+        init_project(work, codebook=Path(cb_file), name=plan.project_name or folder.name)
+        os.unlink(cb_file)
+        write_plan(Project(work), plan, report)
+        if folder.exists():
+            folder.rmdir()
+        os.replace(work, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.target = str(folder)
+    report.written = True
+
+
+def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
+                level_map: dict[str, str] | None = None, dry_run: bool = False,
+                ) -> ImportReport:
+    """Import a project file into ``project`` or a new project at ``into``."""
+    if project is None and into is None:
+        raise InvalidInputError("import qdpx needs a project: run it inside one, or give "
+                                "--into DIR for a new one")
+    plan, report = plan_import(path, project if into is None else None, level_map)
+    if not plan.new_documents and not plan.events and not plan.codebook_changed:
+        report.note("nothing new to import")
+    if dry_run:
+        return report
+    if into is not None:
+        write_new_project(into, plan, report)
+    else:
+        write_plan(project, plan, report)
+    return report
+
+
+__all__ = ["Plan", "import_qdpx", "plan_import", "write_new_project", "write_plan"]

@@ -1,0 +1,92 @@
+"""Untrusted XML in, element tree out: no entity expansion, no external entities, and a
+located one-line error for anything that is not well-formed.
+
+REFI-QDA readers key on the namespace of the root element, never on ``schemaLocation``:
+a missing namespace or another version suffix (``urn:QDA-XML:project:0:10``) is read the
+same way, and reported. Helpers here look elements up by local name only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from ..errors import InvalidInputError
+
+_NS = re.compile(r"^\{([^}]*)\}(.*)$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    root: Element
+    namespace: str
+
+
+def local(tag: object) -> str:
+    """``{urn:QDA-XML:project:1.0}Code`` -> ``Code``."""
+    if not isinstance(tag, str):
+        return ""
+    m = _NS.match(tag)
+    return m.group(2) if m else tag
+
+
+def namespace(tag: str) -> str:
+    m = _NS.match(tag)
+    return m.group(1) if m else ""
+
+
+def parse(data: bytes, where: str, expected_root: str) -> Parsed:
+    """Parse ``data`` (named ``where`` in messages); the root must be ``expected_root``."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        kind = type(exc).__name__
+        what = ("declares XML entities (a billion-laughs style expansion)"
+                if "Entities" in kind else "refers to external resources")
+        raise InvalidInputError(f"{where}: refused: the XML {what}; nothing was imported",
+                                hint="REFI-QDA files never need entities or external "
+                                     "references; export the file again") from None
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (None, None))
+        reason = str(exc).split(":")[0]
+        loc = f"{where}:{line}:{(column or 0) + 1}" if line else where
+        raise InvalidInputError(f"{loc}: invalid XML ({reason}); nothing was imported",
+                                hint="the file is damaged or not a REFI-QDA file; export "
+                                     "it again") from None
+    if local(root.tag) != expected_root:
+        raise InvalidInputError(
+            f"{where}: not a REFI-QDA {expected_root} file (its root element is "
+            f"<{local(root.tag)}>); nothing was imported",
+            hint="a .qdc holds a <CodeBook>, a .qde a <Project>")
+    return Parsed(root, namespace(root.tag))
+
+
+def kids(el: Element | None, name: str) -> Iterator[Element]:
+    """Direct children of ``el`` with local name ``name``."""
+    if el is None:
+        return iter(())
+    return (c for c in el if local(c.tag) == name)
+
+
+def kid(el: Element | None, name: str) -> Element | None:
+    return next(kids(el, name), None)
+
+
+def text_of(el: Element | None) -> str:
+    """The text inside ``el`` ('' when absent)."""
+    return "" if el is None else "".join(el.itertext())
+
+
+def attr(el: Element, name: str) -> str | None:
+    """An attribute by local name (some tools prefix attributes with the namespace)."""
+    if name in el.attrib:
+        return el.attrib[name]
+    for key, value in el.attrib.items():
+        if local(key) == name:
+            return value
+    return None
