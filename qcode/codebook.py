@@ -280,12 +280,13 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
     return CheckResult(cb, ck.errors, ck.warnings)
 
 
-def check_file(path: Path) -> CheckResult:
-    return check_text(_read(path), str(path))
+def check_file(path: Path | str) -> CheckResult:
+    return check_text(_read(Path(path)), str(path))
 
 
-def load(path: Path) -> Codebook:
+def load(path: Path | str) -> Codebook:
     """Load a codebook or raise :class:`CodebookError` listing every problem."""
+    path = Path(path)
     result = check_file(path)
     if result.codebook is None:
         n = len(result.errors)
