@@ -133,6 +133,9 @@ reconcile_cmd.register(app)
 from qcode.cli import exchange_cmd  # noqa: E402
 
 exchange_cmd.register(app)
+from qcode.cli import coding_cmd  # noqa: E402
+
+coding_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,401 @@
+"""``qcode code``, ``tag``, ``untag``, ``undo``, ``done``, ``coders``, ``codings export|import``
+and ``suggest``: coding from the terminal."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.console import echo_json, note, out, state, warn
+
+codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
+                          no_args_is_help=True)
+
+CODER_HELP = "The coder (a name: letters, digits, '-', '_')."
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+def _report_problems(st: Any) -> None:
+    for p in st.problems[:5]:
+        warn(str(p))
+    if len(st.problems) > 5:
+        warn(f"... and {len(st.problems) - 5} more unreadable lines in the same log")
+
+
+# ----------------------------------------------------------------------------- code
+
+
+def code(
+    ctx: typer.Context,
+    doc: str = typer.Argument(..., metavar="DOC", help="The document to code."),
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    skip_interviewer: bool = typer.Option(False, "--skip-interviewer",
+                                          help="Step over the interviewer's turns."),
+    context: int = typer.Option(1, "--context", min=0, max=5,
+                                help="Segments of context shown before and after."),
+    suggestions: int = typer.Option(5, "--suggestions", min=0, max=9,
+                                    help="How many keyword suggestions to number."),
+) -> None:
+    """Code a document interactively, one segment at a time; resumes where you stopped.
+
+    The screen shows the segment (id, speaker, time), some context before and after, YOUR
+    codes on it (never another coder's: coding is blind) and numbered keyword suggestions.
+    Type a code id, a suggestion number or (part of) a code name; an ambiguous name asks
+    which one. Several codes: A, B. Every action is saved the moment you make it.
+
+    Keys: Enter/n next, p previous, g SEGMENT jump, -CODE or r CODE remove, m TEXT memo
+    (m - clears), u undo, c [TEXT] list codes, done mark complete, ? help, q quit. Going
+    past the last segment asks whether to mark the document complete.
+
+    Without a terminal (a script on stdin) the screen is plain lines and each prompt is a
+    line of its own.
+
+    Examples:
+
+      qcode code N01 --coder ingrid
+
+      printf 'GOV-MAC-01\\n\\nq\\n' | qcode code N01 --coder ingrid
+    """
+    from qcode.session import Session
+
+    project = state(ctx).project()
+    document = project.load_document(doc)
+    session = Session(project, document, coder, n_suggestions=suggestions, context=context,
+                      skip_interviewer=skip_interviewer)
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        _run_terminal(session)
+    else:
+        _run_plain(session)
+
+
+def _run_plain(session: Any) -> None:
+    from qcode.cli.coding_screen import plain
+
+    reply = session.start()
+    while True:
+        for m in reply.messages:
+            typer.echo(m)
+        if reply.view is not None:
+            for line in plain(reply.view):
+                typer.echo(line)
+        if reply.quit:
+            return
+        typer.echo(reply.prompt.rstrip())
+        line = sys.stdin.readline()
+        if not line:  # end of input: like q
+            reply = session.handle("q")
+            continue
+        reply = session.handle(line.rstrip("\n"))
+
+
+def _run_terminal(session: Any) -> None:
+    import contextlib
+
+    from rich.console import Console
+
+    from qcode.cli.coding_screen import draw
+
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+    console = Console(highlight=False)
+    reply = session.start()
+    while True:
+        if reply.view is not None:
+            draw(console, reply.view)
+        for m in reply.messages:
+            console.print(m, style="bold red" if reply.error else None, markup=False,
+                          highlight=False)
+        if reply.quit:
+            return
+        try:
+            line = console.input(reply.prompt, markup=False)
+        except EOFError:
+            line = "q"
+        reply = session.handle(line)
+
+
+# ----------------------------------------------------------------------------- tag / untag
+
+
+def _codes(project: Any, queries: list[str]) -> list[str]:
+    from qcode.codebook import resolve_code
+
+    return list(dict.fromkeys(resolve_code(project.codebook, q).id for q in queries))
+
+
+def tag(
+    ctx: typer.Context,
+    doc: str = typer.Argument(..., metavar="DOC", help="The document."),
+    segments: list[str] = typer.Argument(..., metavar="SEGMENT...",
+                                         help="Segments: D01:0003, ranges D01:0003-0007, "
+                                              "or numbers 3 3-7."),
+    codes: list[str] = typer.Option(..., "--code", "-k", help="A code id or name "
+                                                              "(repeatable)."),
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    memo: str | None = typer.Option(None, "--memo", "-m", help="Also set this memo on each "
+                                                               "segment."),
+) -> None:
+    """Put codes on segments (for scripts); codes already there are left alone.
+
+    All codes and segments are checked before anything is written; the whole command is one
+    action for qcode undo.
+
+    Examples:
+
+      qcode tag N01 N01:0012 --code GOV-MAC-01 --coder ingrid
+
+      qcode tag N01 N01:0003-0007 --code "National strategy" --code ECO-MAC-01 --coder lars
+
+      qcode tag N01 12 --code GOV-MES-02 --coder ingrid --memo "pilot never became routine"
+    """
+    from qcode import codings
+    from qcode.session import resolve_segments
+
+    project = state(ctx).project()
+    document = project.load_document(doc)
+    seg_ids = resolve_segments(document, segments)
+    code_ids = _codes(project, codes)
+    written = codings.add_codes(project, coder, document, seg_ids, code_ids, memo=memo)
+    added = sum(1 for e in written if e.op == "add")
+    already = len(seg_ids) * len(code_ids) - added
+    typer.echo(f"Tagged {len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of "
+               f"{document.id} with {', '.join(code_ids)} for {coder}: {added} added"
+               + (f", {already} already there" if already else "") + ".")
+
+
+def untag(
+    ctx: typer.Context,
+    doc: str = typer.Argument(..., metavar="DOC", help="The document."),
+    segments: list[str] = typer.Argument(..., metavar="SEGMENT...",
+                                         help="Segments, as for qcode tag."),
+    codes: list[str] = typer.Option([], "--code", "-k", help="A code id or name (repeatable;"
+                                                             " default: all of the coder's)."),
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+) -> None:
+    """Take codes off segments (for scripts).
+
+    Examples:
+
+      qcode untag N01 N01:0012 --code GOV-MAC-01 --coder ingrid
+
+      qcode untag N01 3-7 --coder lars
+    """
+    from qcode import codings
+    from qcode.session import resolve_segments
+
+    project = state(ctx).project()
+    document = project.load_document(doc)
+    seg_ids = resolve_segments(document, segments)
+    code_ids = _codes(project, codes) if codes else None
+    written = codings.remove_codes(project, coder, document, seg_ids, code_ids)
+    typer.echo(f"Removed {len(written)} coding{'s' if len(written) != 1 else ''} from "
+               f"{len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of {document.id} "
+               f"for {coder}.")
+
+
+# ----------------------------------------------------------------------------- undo / done
+
+
+def undo(
+    ctx: typer.Context,
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+) -> None:
+    """Revert the coder's last action (a whole tag command, one session input, ...).
+
+    Undo again to go further back. The log keeps everything: an undo is an event too.
+
+    Examples:
+
+      qcode undo --coder ingrid
+    """
+    from qcode import codings
+    from qcode.errors import NotFoundError
+
+    project = state(ctx).project()
+    batch = codings.undo_last(project, coder)
+    if not batch:
+        raise NotFoundError(f"nothing to undo for {coder}")
+    last = batch[-1]
+    what = {"add": f"added {last.code} on {last.segment}",
+            "remove": f"removed {last.code} from {last.segment}",
+            "memo": f"memo on {last.segment}", "done": f"marked {last.doc} complete",
+            "reopen": f"reopened {last.doc}"}.get(last.op, last.op)
+    more = f" (and {len(batch) - 1} more change{'s' if len(batch) > 2 else ''} made with it)" \
+        if len(batch) > 1 else ""
+    typer.echo(f"Undone for {coder}: {what}{more}.")
+
+
+def done(
+    ctx: typer.Context,
+    doc: str = typer.Argument(..., metavar="DOC", help="The document."),
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    reopen: bool = typer.Option(False, "--reopen", help="Mark it not complete again."),
+) -> None:
+    """Mark a document completely coded by a coder (segments without codes count as coded
+    'nothing'); agreement uses only documents both coders completed.
+
+    Examples:
+
+      qcode done N01 --coder ingrid
+
+      qcode done N01 --coder ingrid --reopen
+    """
+    from qcode import codings
+
+    project = state(ctx).project()
+    document = project.load_document(doc)
+    st = codings.load_state_or_empty(project, coder)
+    if (document.id in st.done) != reopen:
+        typer.echo(f"{document.id} is already {'open' if reopen else 'marked complete'} for "
+                   f"{coder}.")
+        return
+    codings.mark_done(project, coder, document.id, done=not reopen)
+    coded = sum(1 for (d, _s), v in st.codes.items() if d == document.id and v)
+    if reopen:
+        typer.echo(f"Reopened {document.id} for {coder}.")
+    else:
+        typer.echo(f"Marked {document.id} complete for {coder} ({coded} of "
+                   f"{len(document.segments)} segments coded).")
+
+
+# ----------------------------------------------------------------------------- coders
+
+
+def coders(
+    ctx: typer.Context,
+    fmt: TableFormat = typer.Option(TableFormat.table, "--format", "-f", help="Output "
+                                                                              "format."),
+) -> None:
+    """List the coders: codings, documents coded and completed, last activity.
+
+    Examples:
+
+      qcode coders
+
+      qcode coders --format json
+    """
+    from qcode import codings
+
+    project = state(ctx).project()
+    rows = []
+    for name in codings.coder_names(project):
+        st = codings.load_state(project, name)
+        _report_problems(st)
+        origins: dict[str, int] = {}
+        for by in st.codes.values():
+            for ev in by.values():
+                o = ev.get("origin", "manual")
+                origins[o] = origins.get(o, 0) + 1
+        rows.append({"coder": name, "codings": sum(origins.values()), "origins": origins,
+                     "documents_coded": sorted({d for (d, _), v in st.codes.items() if v}),
+                     "completed": sorted(st.done), "memos": len(st.memos),
+                     "events": st.n_events, "last_activity": st.last_time,
+                     "unreadable_lines": len(st.problems)})
+    if fmt is TableFormat.json:
+        echo_json(rows)
+        return
+    if not rows:
+        note("No coder has coded yet. Start with: qcode code DOC --coder NAME")
+        return
+    from rich.table import Table
+
+    t = Table(box=None, header_style="bold")
+    for col in ("coder", "codings", "documents", "completed", "memos", "last activity"):
+        t.add_column(col, justify="right" if col in ("codings", "documents", "memos")
+                     else "left")
+    for r in rows:
+        t.add_row(r["coder"], str(r["codings"]), str(len(r["documents_coded"])),
+                  ", ".join(r["completed"]) or "-", str(r["memos"]),
+                  (r["last_activity"] or "-")[:19].replace("T", " "))
+    out().print(t)
+
+
+# ----------------------------------------------------------------------------- export/import
+
+
+@codings_app.command("export")
+def export(
+    ctx: typer.Context,
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv or jsonl."),
+    doc: list[str] = typer.Option([], "--doc", "-d", help="Only this document (repeatable)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write to FILE (atomically) instead of stdout."),
+) -> None:
+    """Export a coder's current codings: one row per code on a segment.
+
+    Columns: coder, doc, segment, code, start, end, origin, memo, quote.
+
+    Examples:
+
+      qcode codings export --coder ingrid > ingrid.csv
+
+      qcode codings export --coder lars --format jsonl --doc N01 -o lars-N01.jsonl
+    """
+    from qcode import codings
+    from qcode.coding_exchange import export_text
+
+    project = state(ctx).project()
+    st = codings.load_state(project, coder)
+    _report_problems(st)
+    records = [c for c in st.codings() if not doc or c.doc in doc]
+    text = export_text(records, fmt.value)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from qcode.atomic import write_text
+
+        write_text(output, text)
+        note(f"Wrote {len(records)} codings of {coder} to {output}")
+
+
+@codings_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="A CSV or JSONL file of codings."),
+    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+) -> None:
+    """Import codings for a coder (origin 'imported'); all or nothing.
+
+    Needs columns (or keys) doc, segment, code; memo is optional; other columns (as written
+    by qcode codings export) are ignored. Every unknown document, segment or code is listed
+    with its line number, and then nothing is imported.
+
+    Examples:
+
+      qcode codings import ingrid.csv --coder ingrid
+
+      qcode codings import lars.jsonl --coder lars
+    """
+    from qcode.coding_exchange import import_file
+
+    project = state(ctx).project()
+    rows, added = import_file(project, file, coder)
+    typer.echo(f"Imported {file} for {coder}: {rows} rows, {added} codings added"
+               + (f", {rows - added} already there" if rows > added else "") + ".")
+
+
+def register(app: typer.Typer) -> None:
+    from qcode.cli import suggest_cmd
+
+    app.command("code")(code)
+    app.command("tag")(tag)
+    app.command("untag")(untag)
+    app.command("undo")(undo)
+    app.command("done")(done)
+    app.command("coders")(coders)
+    app.add_typer(codings_app, name="codings")
+    app.command("suggest")(suggest_cmd.suggest)

@@ -1,0 +1,106 @@
+"""Drawing the coding session: a rich screen on a terminal, plain lines for scripts.
+
+The session (:mod:`qcode.session`) decides what to show; this module only draws a
+:class:`qcode.session.View` and the messages of a reply.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.text import Text
+
+
+def clock(seconds: float | None) -> str:
+    """``mm:ss`` (``h:mm:ss`` from an hour on); empty when the time is unknown.
+
+    >>> clock(3725.2), clock(65), clock(None)
+    ('1:02:05', '01:05', '')
+    """
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    h, m, sec = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+
+
+def _short(text: str, width: int, lines: int) -> str:
+    """At most ``lines`` wrapped lines of ``text`` (an ellipsis marks the cut)."""
+    flat = " ".join(text.split())
+    wrapped = textwrap.wrap(flat, width=max(20, width)) or [""]
+    if len(wrapped) > lines:
+        wrapped = wrapped[:lines]
+        wrapped[-1] = wrapped[-1][: max(0, width - 2)].rstrip() + " …"
+    return "\n".join(wrapped)
+
+
+def _context(console: Console, shown: Any) -> Text:
+    head = f"{shown.id}  {shown.speaker}"
+    if shown.time_start is not None:
+        head += f"  {clock(shown.time_start)}"
+    t = Text(head + "\n", style="dim bold")
+    t.append(_short(shown.text, console.width - 4, 3), style="dim")
+    return t
+
+
+def draw(console: Console, view: Any) -> None:
+    """The full screen for a segment (clears the terminal first)."""
+    console.clear()
+    status = "complete" if view.done else f"{view.coded_segments} segments coded"
+    console.print(Text.assemble((f" {view.doc} ", "bold reverse"), f" {view.title}   ",
+                                (f"coder {view.coder} · {view.index}/{view.total} · {status}",
+                                 "dim")))
+    for shown in view.before:
+        console.print(_context(console, shown))
+    seg = view.segment
+    title = Text.assemble((seg.id, "bold cyan"), "  ", (seg.speaker, "bold"))
+    if seg.time_start is not None:
+        title.append(f"  {clock(seg.time_start)}", style="cyan")
+    body: list[Any] = [Text(seg.text)]
+    if view.codes:
+        codes = Text("\n")
+        for i, (cid, name) in enumerate(view.codes):
+            if i:
+                codes.append("   ")
+            codes.append(f"✔ {cid}", style="bold green")
+            codes.append(f" {name}", style="green")
+        body.append(codes)
+    if view.memo:
+        body.append(Text.assemble("\n", ("memo: ", "bold yellow"), (view.memo, "yellow")))
+    console.print(Panel(Group(*body), title=title, title_align="left", border_style="cyan",
+                        padding=(0, 1)))
+    for shown in view.after:
+        console.print(_context(console, shown))
+    if view.suggestions:
+        line = Text("suggest: ", style="bold magenta")
+        for i, (n, cid, name, score) in enumerate(view.suggestions):
+            if i:
+                line.append("  ")
+            line.append(f"{n}", style="bold reverse magenta")
+            line.append(f" {cid} {name} ", style="magenta")
+            line.append(f"{score:.0f}", style="dim")
+        console.print(line)
+    console.print(Text("code id · number · name · Enter next · p prev · -CODE remove · "
+                       "m memo · u undo · ? help · q quit", style="dim"))
+
+
+def plain(view: Any) -> list[str]:
+    """The same content as plain lines, for scripts and pipes (no colours, no clearing)."""
+    seg = view.segment
+    when = f"  {clock(seg.time_start)}" if seg.time_start is not None else ""
+    out = [f"== {view.doc} {view.index}/{view.total} {seg.id}  {seg.speaker}{when}"]
+    for shown in view.before:
+        out.append(f"   before {shown.id} {shown.speaker}: {_short(shown.text, 10**6, 1)[:100]}")
+    out.append(f"   {' '.join(seg.text.split())}")
+    for shown in view.after:
+        out.append(f"   after {shown.id} {shown.speaker}: {_short(shown.text, 10**6, 1)[:100]}")
+    out.append("codes: " + (", ".join(c for c, _ in view.codes) if view.codes else "(none)"))
+    if view.memo:
+        out.append(f"memo: {view.memo}")
+    if view.suggestions:
+        out.append("suggest: " + "  ".join(f"{n}={cid} ({score:.0f})"
+                                           for n, cid, _name, score in view.suggestions))
+    return out
