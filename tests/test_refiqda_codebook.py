@@ -148,7 +148,7 @@ def test_cli_export_and_reimport_qdc_keeps_the_codebook(invoke, project, tmp_pat
     r = invoke("--project", str(project.root), "import", "qdc", str(out))
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith(f"Imported {out} (written by qcode 0.1.0) into "
-                               f"{project.codebook_path}: 39 codes, 3 levels, 3 themes")
+                               f"{project.codebook_path}: 39 codes, 3 themes, 3 levels")
     assert load(project.codebook_path) == load(ROOT / "codebooks/telemedicine-norway.yaml")
     backups = list(project.root.glob("codebook.before-import-*.yaml"))
     assert [b.read_text(encoding="utf-8") for b in backups] == [before]

@@ -190,8 +190,11 @@ def _show(report: Any, fmt: OutFormat) -> None:
     if fmt is OutFormat.json:
         echo_json(report.as_dict())
         return
-    taken = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(report.taken.items())
-                      if n)
+    order = ["documents", "documents_matched", "codes", "themes", "levels", "coders",
+             "selections", "codings", "memos"]
+    keys = sorted(report.taken, key=lambda k: (order.index(k) if k in order else 99, k))
+    taken = ", ".join(f"{report.taken[k]} {k.replace('_', ' ')}" for k in keys
+                      if report.taken[k])
     origin = f" (written by {report.origin})" if report.origin else ""
     if report.written:
         typer.echo(f"Imported {report.file}{origin} into {report.target}: "

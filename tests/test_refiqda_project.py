@@ -1,0 +1,289 @@
+"""REFI-QDA project exchange (.qdpx): schema validity, determinism, round trips, imports
+into existing projects, and the example NVivo project file."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qcode.codings import add_codes, coder_names, current_codings, load_state, set_memo
+from qcode.errors import ConflictError, ExitCode
+from qcode.ingest import read_document
+from qcode.models import Code, Codebook, Document, Level, Theme
+from qcode.project import Project, init_project, open_project
+from qcode.refiqda.codebook_yaml import dump
+from qcode.refiqda.exporter import build_qdpx, export_qdpx
+from qcode.refiqda.importer import import_qdpx
+from qcode.segmentation import layout
+
+DATA = Path(__file__).parent / "data" / "refiqda"
+
+
+@pytest.fixture(scope="module")
+def project_schema():
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(DATA / "Project.xsd"))
+
+
+def _doc(doc_id: str, turns: list[tuple[str, str]], unit: str = "turn",
+         attributes: dict[str, str] | None = None) -> Document:
+    text, trs, segs = layout(doc_id, turns, unit)
+    return Document(id=doc_id, title=f"Interview {doc_id}", format="txt", unit=unit,
+                    attributes=attributes or {}, text=text, turns=tuple(trs),
+                    segments=tuple(segs), sha256="ab" * 32, source_name=f"{doc_id}.txt",
+                    encoding="utf-8")
+
+
+@pytest.fixture
+def coded(project: Project) -> Project:
+    d1 = _doc("D1", [("I", "How is video used? 😀"), ("R", "We use it a lot.\n\nReally.")],
+              "paragraph", {"region": "north", "role": "clinician"})
+    d2 = _doc("D2", [("R", "Money is the problem.")], attributes={"region": "south"})
+    project.save_document(d1)
+    project.save_document(d2)
+    add_codes(project, "ann", d1, ["D1:0002", "D1:0003"], ["ORG-MIC-01"])
+    add_codes(project, "bob", d1, ["D1:0002"], ["ORG-MIC-01", "ECO-MAC-01"])
+    set_memo(project, "bob", d1, "D1:0002", "Check this with ann.")
+    add_codes(project, "bob", d2, ["D2:0001"], ["ECO-MAC-01"])
+    return project
+
+
+def _qde(data: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read("project.qde")
+
+
+def _same_project(a: Project, b: Project) -> None:
+    assert a.codebook == b.codebook
+    assert a.document_ids() == b.document_ids()
+    for i in a.document_ids():
+        assert a.load_document(i) == b.load_document(i)
+    assert coder_names(a) == coder_names(b)
+    for c in coder_names(a):
+        want = [x.model_dump(exclude={"origin", "decision"}) for x in current_codings(a, c)]
+        got = [x.model_dump(exclude={"origin", "decision"}) for x in current_codings(b, c)]
+        assert got == want
+        assert load_state(b, c).memos == load_state(a, c).memos
+        assert {x.origin for x in current_codings(b, c)} <= {"imported"}
+
+
+def test_export_is_schema_valid_and_deterministic(coded, project_schema, tmp_path):
+    data, summary = build_qdpx(coded)
+    assert list(project_schema.iter_errors(_qde(data).decode("utf-8"))) == []
+    assert build_qdpx(coded)[0] == data
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    names = zf.namelist()
+    assert names[0] == "project.qde" and all(n.startswith("sources/") for n in names[1:])
+    assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert summary.as_dict() | {"file": ""} == {
+        "file": "", "coders": ["ann", "bob"], "documents": 2, "codes": 39, "selections": 3,
+        "codings": 5, "memos": 1, "skipped": []}
+
+
+def test_export_crlf_adjusts_offsets_and_reimports(coded, tmp_path, project_schema):
+    from qcode.refiqda.codebook_xml import split_trailer  # noqa: F401
+    from qcode.refiqda.project_xml import read_qde
+
+    data, _ = build_qdpx(coded, line_endings="crlf")
+    assert list(project_schema.iter_errors(_qde(data).decode("utf-8"))) == []
+    qp = read_qde(_qde(data), "x")
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    src = next(s for s in qp.sources if s.name == "D1")
+    text = zf.read(f"sources/{src.guid}.txt").decode("utf-8")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    doc = coded.load_document("D1")
+    for sel in src.selections:  # code points over the CRLF text hit the same words
+        seg = next(s for s in doc.segments if doc.segment_text(s) ==
+                   text[sel.start:sel.end].replace("\r\n", "\n"))
+        assert seg is not None
+    path = tmp_path / "crlf.qdpx"
+    path.write_bytes(data)
+    report = import_qdpx(path, into=tmp_path / "back")
+    assert {s.offsets for s in report.sources} == {"cp"}
+    _same_project(coded, open_project(tmp_path / "back"))
+
+
+def test_round_trip_reproduces_project(coded, tmp_path):
+    path = tmp_path / "x.qdpx"
+    export_qdpx(coded, path)
+    report = import_qdpx(path, into=tmp_path / "copy")
+    assert report.dropped == []
+    assert report.written and report.target == str(tmp_path / "copy")
+    _same_project(coded, open_project(tmp_path / "copy"))
+
+
+def test_export_one_coder(coded, tmp_path):
+    path = tmp_path / "ann.qdpx"
+    summary = export_qdpx(coded, path, coders=["ann"])
+    assert (summary.coders, summary.codings, summary.memos) == (["ann"], 2, 0)
+    import_qdpx(path, into=tmp_path / "ann")
+    assert coder_names(open_project(tmp_path / "ann")) == ["ann"]
+
+
+def test_import_into_same_project_matches_documents_and_adds_nothing(coded, tmp_path):
+    path = tmp_path / "x.qdpx"
+    export_qdpx(coded, path)
+    before = {c: (coded.codings_dir / f"{c}.jsonl").read_bytes() for c in coder_names(coded)}
+    report = import_qdpx(path, project=coded)
+    assert [s.status for s in report.sources] == ["matched", "matched"]
+    assert report.taken["codings"] == 0 and report.taken["documents"] == 0
+    after = {c: (coded.codings_dir / f"{c}.jsonl").read_bytes() for c in coder_names(coded)}
+    assert after == before
+
+
+def test_import_refuses_document_id_clash_and_writes_nothing(coded, tmp_path):
+    path = tmp_path / "x.qdpx"
+    export_qdpx(coded, path)
+    other = init_project(tmp_path / "other")
+    other.save_document(_doc("D2", [("R", "A different text.")]))
+    files = sorted(p.relative_to(other.root) for p in other.root.rglob("*"))
+    with pytest.raises(ConflictError, match="would be document 'D2', but the project "
+                                            "already has a different document"):
+        import_qdpx(path, project=other)
+    assert sorted(p.relative_to(other.root) for p in other.root.rglob("*")) == files
+
+
+def test_nvivo_bare_qde_reports_missing_sources(tmp_path):
+    report = import_qdpx(DATA / "nvivo-mac-15-project.qde", into=tmp_path / "nv",
+                         dry_run=True)
+    assert report.origin == "NVivo for Mac 15.0.0"
+    assert [s.status for s in report.sources] == ["missing", "missing"]
+    assert report.taken["codes"] > 200
+    assert {(d.kind, d.reason) for d in report.dropped} == {
+        ("source", "missing text: its text file is not beside the .qde (nor in its sources "
+                   "folder)")}
+    assert not (tmp_path / "nv").exists()
+
+
+def test_bare_qde_finds_sources_folder_in_any_case(tmp_path):
+    g = "d097e6fd-7671-4d95-a8b6-7795fa4a72e1"
+    folder = tmp_path / "export"
+    (folder / "Sources").mkdir(parents=True)
+    (folder / "Sources" / f"{g}.TXT").write_text(
+        "Interviewer: Hi.\nKari: Hello there.\nInterviewer: Good.\nKari: Yes.\n",
+        encoding="utf-8")
+    (folder / "my project.qde").write_text(f"""<?xml version="1.0"?>
+<Project xmlns="urn:QDA-XML:project:0:10" name="p"><Sources>
+<TextSource guid="{g}" name="Kari interview.docx" plainTextPath="relative://files/{g}.txt"/>
+</Sources></Project>""", encoding="utf-8")
+    report = import_qdpx(folder / "my project.qde", into=tmp_path / "p")
+    assert [s.status for s in report.sources] == ["new"]
+    doc = open_project(tmp_path / "p").load_document("Kari-interview")
+    assert [(s.speaker, doc.segment_text(s)) for s in doc.segments] == [
+        ("Interviewer", "Interviewer: Hi."), ("Kari", "Kari: Hello there."),
+        ("Interviewer", "Interviewer: Good."), ("Kari", "Kari: Yes.")]
+    assert report.notes == ["namespace 'urn:QDA-XML:project:0:10' is another REFI-QDA "
+                            "version; read as 1.0"]
+
+
+def test_cli_export_and_import_qdpx(invoke, coded, tmp_path):
+    path = tmp_path / "x.qdpx"
+    r = invoke("--project", str(coded.root), "export", "qdpx", str(path), "--coder", "bob")
+    assert r.exit_code == 0, r.output
+    assert r.stdout == (f"Exported 2 documents, 39 codes, 3 codings on 2 selections and 1 "
+                        f"memos by 1 coders to {path}\n")
+    r = invoke("--project", str(coded.root), "export", "qdpx", str(path), "--coder", "eve")
+    assert r.exit_code == ExitCode.NOT_FOUND
+    assert r.stderr.startswith("Error: no coder 'eve' in this project\n")
+    r = invoke("import", "qdpx", str(path), "--into", str(tmp_path / "new"))
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == (
+        f"Imported {path} (written by qcode 0.1.0) into {tmp_path / 'new'}: 2 documents, "
+        "39 codes, 1 coders, 2 selections, 3 codings, 1 memos")
+    r = invoke("import", "qdpx", str(path), "--into", str(tmp_path / "new"))
+    assert r.exit_code == ExitCode.CONFLICT
+    assert r.stderr.startswith(f"Error: {tmp_path / 'new'} is a qcode project; nothing was "
+                               "imported\n")
+    r = invoke("--project", str(coded.root), "import", "qdpx", str(path), "--dry-run",
+               "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["written"] is False
+    assert [s["status"] for s in data["sources"]] == ["matched", "matched"]
+
+
+# ------------------------------------------------------------------ property: round trip
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn", "Zl", "Zp"),
+                              blacklist_characters="\ufeff\u200b"),
+                min_size=1, max_size=30).map(str.strip).filter(bool)
+_BODY = st.lists(_TEXT, min_size=1, max_size=3).map("\n\n".join)
+
+
+@st.composite
+def projects(draw):
+    n_levels = draw(st.integers(0, 2))
+    levels = tuple(Level(id=f"l{i}", name=draw(_TEXT), description=draw(st.just("") | _TEXT))
+                   for i in range(n_levels))
+    themes = tuple(Theme(id=f"T{i}", name=draw(_TEXT)) for i in range(draw(st.integers(1, 2))))
+    codes = []
+    for i in range(draw(st.integers(1, 4))):
+        codes.append(Code(
+            id=f"C-{i}", name=draw(_TEXT), theme=draw(st.sampled_from(themes)).id,
+            level=draw(st.sampled_from(levels)).id if levels else None,
+            definition=draw(st.just("") | _TEXT), keywords=tuple(draw(st.lists(_TEXT,
+                                                                                 max_size=2))),
+            parent="C-0" if i and draw(st.booleans()) else None,
+            variation_relevant=draw(st.booleans())))
+    cb = Codebook(name=draw(_TEXT), version=draw(st.just("") | st.just("1.0")),
+                  rules=tuple(draw(st.lists(_TEXT, max_size=2))), levels=levels,
+                  themes=themes, codes=tuple(codes))
+    docs = []
+    for i in range(draw(st.integers(1, 2))):
+        turns = draw(st.lists(st.tuples(st.sampled_from(["I", "R", "Kari N"]), _BODY),
+                              min_size=1, max_size=3))
+        attrs = draw(st.dictionaries(st.sampled_from(["region", "role"]), _TEXT, max_size=2))
+        docs.append(_doc(f"D{i}", turns, draw(st.sampled_from(["turn", "paragraph"])), attrs))
+    coders = draw(st.lists(st.sampled_from(["ann", "bob", "Kari"]), min_size=1, max_size=3,
+                           unique=True))
+    actions = []
+    for coder in coders:
+        for d in docs:
+            for seg in d.segments:
+                chosen = draw(st.lists(st.sampled_from(codes), max_size=2, unique=True))
+                memo = draw(st.just(None) | _TEXT)
+                actions.append((coder, d, seg.id, [c.id for c in chosen], memo))
+    return cb, docs, actions, draw(st.sampled_from(["lf", "crlf"]))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(projects())
+def test_property_qcode_qdpx_qcode_round_trip(example):
+    cb, docs, actions, endings = example
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        cb_file = tmp_path / "cb.yaml"
+        cb_file.write_text(dump(cb), encoding="utf-8")
+        project = init_project(tmp_path / "a", codebook=cb_file)
+        assert project.codebook == cb
+        for d in docs:
+            project.save_document(d)
+        for coder, d, seg, codes, memo in actions:
+            if codes:
+                add_codes(project, coder, d, [seg], codes)
+            if memo:
+                set_memo(project, coder, d, seg, memo)
+        path = tmp_path / "x.qdpx"
+        export_qdpx(project, path, line_endings=endings)
+        report = import_qdpx(path, into=tmp_path / "b")
+        assert report.dropped == []
+        _same_project(open_project(tmp_path / "a"), open_project(tmp_path / "b"))
+
+
+def test_ingested_transcript_round_trips(project, tmp_path):
+    doc, _ = read_document("Interviewer: Hei!\n\nKari: Det går bra 🙂.\r\n".encode(),
+                           source="k.txt", doc_id="K1", unit="sentence")
+    project.save_document(doc)
+    add_codes(project, "ann", doc, [doc.segments[-1].id], ["ORG-MIC-01"])
+    path = tmp_path / "k.qdpx"
+    export_qdpx(project, path)
+    import_qdpx(path, into=tmp_path / "k")
+    _same_project(project, open_project(tmp_path / "k"))
