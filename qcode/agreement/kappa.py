@@ -39,10 +39,13 @@ Weights = str | np.ndarray
 
 def coder_marginals(tally: UnitTally, w: np.ndarray) -> np.ndarray:
     """p_gk, shape ``(..., r, q)``: each coder's share of ratings per category."""
-    m, q = tally.n_coders, tally.q
-    counts = (w @ tally.rater_onehot.reshape(-1, m * q)).reshape(*np.shape(w)[:-1], m, q)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return counts / counts.sum(axis=-1, keepdims=True)
+    memo = tally.memo(w)
+    if "p_gk" not in memo:
+        m, q = tally.n_coders, tally.q
+        counts = (w @ tally.rater_onehot.reshape(-1, m * q)).reshape(*np.shape(w)[:-1], m, q)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            memo["p_gk"] = counts / counts.sum(axis=-1, keepdims=True)
+    return memo["p_gk"]
 
 
 def fleiss_chance(pi: np.ndarray, weights: np.ndarray) -> np.ndarray:

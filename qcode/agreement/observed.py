@@ -31,16 +31,23 @@ if TYPE_CHECKING:
 
 def observed_agreement(tally: UnitTally, w: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """p_a for multiplicities ``w`` (NaN where no unit has two ratings)."""
-    a, pairable = tally.pair_agreement(weights)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (w @ a) / (w @ pairable)
+    memo = tally.memo(w)
+    key = ("p_a", weights.tobytes())
+    if key not in memo:
+        a, pairable = tally.pair_agreement(weights)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            memo[key] = (w @ a) / (w @ pairable)
+    return memo[key]
 
 
 def category_propensities(tally: UnitTally, w: np.ndarray) -> np.ndarray:
     """pi_k, shape ``(..., q)``: the mean share of each category per rated unit."""
-    rated = (tally.rated >= 1).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (w @ tally.shares) / (w @ rated)[..., None]
+    memo = tally.memo(w)
+    if "pi" not in memo:
+        rated = (tally.rated >= 1).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            memo["pi"] = (w @ tally.shares) / (w @ rated)[..., None]
+    return memo["pi"]
 
 
 def chance_corrected(p_a: np.ndarray, p_e: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -97,6 +98,21 @@ class UnitTally:
     @cached_property
     def _agreement_cache(self) -> dict[bytes, tuple[np.ndarray, np.ndarray]]:
         return {}
+
+    @cached_property
+    def _memo(self) -> list[Any]:
+        return [None, {}]
+
+    def memo(self, w: np.ndarray) -> dict[Any, Any]:
+        """A scratch dict for sums over the multiplicities ``w`` (the same array object).
+
+        Several coefficients share sums (p_a, pi_k) over the same bootstrap chunk; the memo
+        keeps them for the latest ``w`` only (identity, not equality, decides).
+        """
+        if self._memo[0] is not w:
+            self._memo[0] = w
+            self._memo[1] = {}
+        return self._memo[1]
 
     def _pair_agreement(self, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r = self.rated
