@@ -34,6 +34,7 @@ _BINARY_MAGIC: tuple[bytes, ...] = (
 _MAGIC_NAMES = {b"%PDF": "a PDF file", b"PK\x03\x04": "a ZIP archive (Office file?)",
                 b"{\\rtf": "an RTF file", b"\xd0\xcf\x11\xe0": "an old binary Office file"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x20), 0x7f])
 _INVISIBLE = re.compile("[\ufeff\u200b]")
 
 
@@ -91,13 +92,19 @@ def decode(data: bytes, source: str) -> Decoded:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\ufeff" in text or "\u200b" in text:
         text = _INVISIBLE.sub("", text)
+    if encoding.startswith("utf-16") or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        _refuse_control_characters(text, source)
+    return Decoded(text, encoding)
+
+
+def _refuse_control_characters(text: str, source: str) -> None:
+    """Refuse text with more than two control characters in its first 4096 characters."""
     bad = _CONTROL.search(text)
     if bad and len(_CONTROL.findall(text, 0, 4096)) > 2:
         raise InvalidInputError(
             f"{source}:{text.count(chr(10), 0, bad.start()) + 1}: control characters, "
             "probably a binary file, not a transcript; nothing was ingested",
             hint="export the transcript as .txt, .docx, .vtt or .srt")
-    return Decoded(text, encoding)
 
 
 def _strict(data: bytes, encoding: str, source: str) -> str:

@@ -24,7 +24,7 @@ import zipfile
 
 from ..errors import InvalidInputError
 from . import Parsed, RawTurn
-from .labels import attribute_key, is_metadata_key, parse_labelled, seconds, split_lines
+from .labels import attribute_key, is_metadata_key, parse_labelled, seconds
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T, _TAB, _BR, _CR, _R, _RPR = W + "t", W + "tab", W + "br", W + "cr", W + "r", W + "rPr"
@@ -98,7 +98,7 @@ def read(data: bytes, source: str) -> Parsed:
         parsed = _headers(lines)
     else:
         text = "\n".join(t for t, _ in lines)
-        res = parse_labelled(split_lines(text), source)
+        res = parse_labelled(text, source)
         parsed = Parsed(turns=res.turns, title=res.title, attributes=res.attributes,
                         warnings=res.warnings)
     if title:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from . import Parsed
-from .labels import parse_labelled, split_lines, to_parsed
+from .labels import parse_labelled, to_parsed
 
 MARK = re.compile(r"[ \t]*#(\d{1,2}):(\d{2}):(\d{2})[-.,](\d{1,2})#")
 
@@ -30,7 +30,7 @@ def sniff(head: str) -> int:
 
 
 def read(text: str, source: str) -> Parsed:
-    parsed = to_parsed(parse_labelled(split_lines(text), source))
+    parsed = to_parsed(parse_labelled(text, source))
     previous_end: float | None = None
     for turn in parsed.turns:
         marks = list(MARK.finditer(turn.text))

@@ -74,13 +74,9 @@ def attribute_key(label: str) -> str:
     return re.sub(r"[^\w]+", "_", label.strip().lower()).strip("_") or "field"
 
 
-@dataclass(slots=True)
-class _Line:
-    index: int  # 0-based line number in the source
-    text: str
-    label: str | None = None
-    rest: str = ""
-    ts: str | None = None
+_BLOCK = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")  # a run of non-blank lines
+_PARA_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # one or more blank lines
+_WRAP = re.compile(r"\s*\n\s*")  # a line break inside a paragraph (hard wrap)
 
 
 @dataclass
@@ -92,27 +88,29 @@ class LabelledResult:
     speakers_found: bool = True
 
 
-def _blocks(lines: list[_Line]) -> list[list[_Line]]:
-    out: list[list[_Line]] = []
-    cur: list[_Line] = []
-    for ln in lines:
-        if ln.text.strip():
-            cur.append(ln)
-        elif cur:
-            out.append(cur)
-            cur = []
-    if cur:
-        out.append(cur)
-    return out
+def _label_of(m: re.Match[str]) -> str:
+    label = m.group("label")
+    return label.lstrip("@").strip() if label[0] == "@" else label.strip()
 
 
-def _plain_label(label: str) -> str:
-    return label.strip().lstrip("@").strip()
+def paragraphs_of(body: str) -> str:
+    """Paragraphs separated by one blank line, hard-wrapped lines joined with a space."""
+    parts = _PARA_BREAK.split(body.strip())
+    return "\n\n".join(_WRAP.sub(" ", p) if "\n" in p else p for p in parts if p)
 
 
-def choose_speakers(lines: list[_Line], strong: frozenset[str] = frozenset()) -> set[str]:
-    """The labels of ``lines`` that are speakers (see the module docstring)."""
-    counts = Counter(ln.label for ln in lines if ln.label)
+def _after_blank(text: str, pos: int, floor: int) -> bool:
+    """Is the line starting at ``pos`` the first of the body or preceded by a blank line?"""
+    if pos <= floor:
+        return True
+    prev_start = text.rfind("\n", 0, pos - 1) + 1
+    return not text[prev_start:pos - 1].strip()
+
+
+def choose_speakers(labels: list[tuple[str, bool]],
+                    strong: frozenset[str] = frozenset()) -> set[str]:
+    """The labels that are speakers, from ``(label, starts a paragraph)`` in file order."""
+    counts = Counter(label for label, _ in labels)
     speakers: set[str] = set()
     for label, n in counts.items():
         if is_metadata_key(label):
@@ -120,116 +118,94 @@ def choose_speakers(lines: list[_Line], strong: frozenset[str] = frozenset()) ->
         if label in strong or KNOWN_SPEAKER.match(label) or (n >= 2 and len(label.split()) <= 5):
             speakers.add(label)
     if len(speakers) >= 2:
-        prev_blank = True
-        for ln in lines:
-            if (ln.label and ln.label not in speakers and prev_blank
-                    and counts[ln.label] == 1 and not is_metadata_key(ln.label)
-                    and len(ln.label.split()) <= 3
-                    and all(w[:1].isupper() for w in ln.label.split())):
-                speakers.add(ln.label)
-            prev_blank = not ln.text.strip()
+        for label, para_start in labels:
+            words = label.split()
+            if (para_start and label not in speakers and counts[label] == 1
+                    and not is_metadata_key(label) and len(words) <= 3
+                    and all(w[:1].isupper() for w in words)):
+                speakers.add(label)
     return speakers
 
 
-def split_lines(text: str) -> list[_Line]:
-    """Lines with their label candidates (``Label: rest``) already matched."""
-    out: list[_Line] = []
+def _header(text: str, result: LabelledResult) -> int:
+    """Read the title line and ``Key: value`` header blocks; the offset where the body starts."""
+    for i, block in enumerate(_BLOCK.finditer(text)):
+        lines = block.group().split("\n")
+        found = [LABEL_LINE.match(ln) for ln in lines]
+        if all(found) and any(is_metadata_key(_label_of(m)) for m in found if m):
+            for m in found:
+                if m:
+                    result.attributes.setdefault(attribute_key(_label_of(m)),
+                                                 (m.group("rest") or "").strip())
+            continue
+        if i == 0 and len(lines) == 1 and not found[0] and len(lines[0]) < 120:
+            result.title = result.title or lines[0].strip()
+            continue
+        return block.start()
+    return len(text)
+
+
+def _label_lines(text: str, start: int) -> list[tuple[int, int, re.Match[str]]]:
+    """``(line start, line end, match)`` of every ``Label:`` line from offset ``start``."""
+    out: list[tuple[int, int, re.Match[str]]] = []
     match = LABEL_LINE.match
-    for i, raw in enumerate(text.split("\n")):
-        ln = _Line(i, raw)
-        if ":" in raw:
-            m = match(raw)
+    pos = start
+    for line in text[start:].split("\n"):
+        if ":" in line:
+            m = match(line)
             if m:
-                label = m.group("label")
-                ln.label = label.lstrip("@").strip() if label[0] == "@" else label.strip()
-                ln.rest = m.group("rest") or ""
-                ln.ts = m.group("ts")
-        out.append(ln)
+                out.append((pos, pos + len(line), m))
+        pos += len(line) + 1
     return out
 
 
-def parse_labelled(lines: list[_Line], source: str, *,
-                   strong: frozenset[str] = frozenset(),
+def parse_labelled(text: str, source: str, *, strong: frozenset[str] = frozenset(),
                    title: str | None = None) -> LabelledResult:
-    """Turns from labelled lines; the header becomes title and attributes."""
+    """Turns from labelled text; the header becomes title and attributes."""
     result = LabelledResult(turns=[], title=title)
-    blocks = _blocks(lines)
-    body_start = 0
-    # a leading title line, then leading blocks of Key: value lines with a metadata key
-    for bi, block in enumerate(blocks):
-        if all(ln.label for ln in block) and any(is_metadata_key(ln.label or "")
-                                                 for ln in block):
-            for ln in block:
-                result.attributes.setdefault(attribute_key(ln.label or ""), ln.rest.strip())
-            body_start = bi + 1
-            continue
-        if bi == 0 and len(block) == 1 and not block[0].label and len(block[0].text) < 120:
-            result.title = result.title or block[0].text.strip()
-            body_start = 1
-            continue
-        break
-    body = [ln for block in blocks[body_start:] for ln in block]
-    first_body = body[0].index if body else len(lines)
-    body_lines = [ln for ln in lines if ln.index >= first_body]
-    speakers = choose_speakers(body_lines, strong)
+    body_start = _header(text, result)
+    found = _label_lines(text, body_start)
+    labels = [(_label_of(m), _after_blank(text, s, body_start)) for s, _, m in found]
+    speakers = choose_speakers(labels, strong)
     if not speakers:
         result.speakers_found = False
         result.warnings.append(
             f"{source}: no speaker labels found; ingested as one speaker 'unknown' with one "
             "turn per paragraph")
-        for block in blocks[body_start:]:
-            text = " ".join(ln.text.strip() for ln in block)
-            result.turns.append(RawTurn("unknown", text))
+        for para in _PARA_BREAK.split(text[body_start:].strip()):
+            if para.strip():
+                result.turns.append(RawTurn("unknown", _WRAP.sub(" ", para.strip())))
         return result
-    _fill_turns(body_lines, speakers, result, source)
+    marks = [(s, e, m, label) for (s, e, m), (label, _) in zip(found, labels, strict=True)
+             if label in speakers]
+    _preamble(text[body_start:marks[0][0]], result, source)
+    for i, (_s, e, m, label) in enumerate(marks):
+        stop = marks[i + 1][0] if i + 1 < len(marks) else len(text)
+        body = paragraphs_of((m.group("rest") or "") + text[e:stop])
+        if body:
+            ts = m.group("ts")
+            result.turns.append(RawTurn(label, body, seconds(ts) if ts else None, None))
     return result
 
 
-def _fill_turns(lines: list[_Line], speakers: set[str], result: LabelledResult,
-                source: str) -> None:
-    turn: RawTurn | None = None
-    paragraphs: list[list[str]] = []
-    preamble = 0
-    new_para = False
-
-    def close() -> None:
-        if turn is not None:
-            text = "\n\n".join(" ".join(p) for p in paragraphs if p)
-            if text:
-                turn.text = text
-                result.turns.append(turn)
-
-    for ln in lines:
-        stripped = ln.text.strip()
+def _preamble(chunk: str, result: LabelledResult, source: str) -> None:
+    """Lines between the header and the first speaker label: metadata, title, or dropped."""
+    dropped = 0
+    for line in chunk.split("\n"):
+        stripped = line.strip()
         if not stripped:
-            new_para = True
             continue
-        if ln.label in speakers:
-            close()
-            ts = seconds(ln.ts) if ln.ts else None
-            turn = RawTurn(ln.label or "", "", ts, None)
-            rest = ln.rest.strip()
-            paragraphs = [[rest] if rest else []]
-            new_para = False
-            continue
-        if turn is None:
-            if ln.label and is_metadata_key(ln.label):
-                result.attributes.setdefault(attribute_key(ln.label), ln.rest.strip())
-            elif result.title is None and preamble == 0:
-                result.title = stripped
-            else:
-                preamble += 1
-            continue
-        if new_para and paragraphs[-1]:
-            paragraphs.append([stripped])
+        m = LABEL_LINE.match(line)
+        if m and is_metadata_key(_label_of(m)):
+            result.attributes.setdefault(attribute_key(_label_of(m)),
+                                         (m.group("rest") or "").strip())
+        elif result.title is None and dropped == 0:
+            result.title = stripped
         else:
-            paragraphs[-1].append(stripped)
-        new_para = False
-    close()
-    if preamble:
-        result.warnings.append(
-            f"{source}: {preamble} line(s) before the first speaker label were not "
-            "ingested as turns")
+            dropped += 1
+    if dropped:
+        result.warnings.append(f"{source}: {dropped} line(s) before the first speaker label "
+                               "were not ingested as turns")
 
 
 def to_parsed(res: LabelledResult) -> Parsed:

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..errors import InvalidInputError
 from . import Parsed
-from .labels import parse_labelled, split_lines, to_parsed
+from .labels import parse_labelled, to_parsed
 
 FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
@@ -106,7 +106,7 @@ def read(text: str, source: str) -> Parsed:
             strong.add(label)
             line = f"{label}: {b.group('rest')}"
         out_lines.append(strip_emphasis(line))
-    res = parse_labelled(split_lines("\n".join(out_lines)), source, strong=frozenset(strong),
+    res = parse_labelled("\n".join(out_lines), source, strong=frozenset(strong),
                          title=title)
     merged = dict(attrs)
     for k, v in res.attributes.items():

@@ -23,8 +23,7 @@ from ..errors import InvalidInputError
 from . import Parsed, RawTurn
 from .labels import KNOWN_SPEAKER, is_metadata_key
 
-CUE_START = re.compile(r"^\d+[ \t]*\n[0-9]+[,.:][0-9]+[,.:][0-9]+[,.:]?[0-9]*[ \t]*-->",
-                       re.MULTILINE)
+CUE_START = re.compile(r"(?:\d+[ \t]*\n)?[0-9]+[,.:][0-9]+[,.:][0-9]+[,.:]?[0-9]*[ \t]*-->")
 TAGS = re.compile(r"</?(?:i|b|u|font|s)\b[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
 BRACKET = re.compile(r"^\[(?P<label>[^\]\n]{1,63})\][ \t]*(?P<rest>.*)$")
 COLON = re.compile(r"^(?P<label>[^\W\d_][\w .'’-]{0,62}?):[ \t]+(?P<rest>.*)$")
@@ -35,7 +34,7 @@ SOUNDS = frozenset(_SOUND_WORDS.split())
 
 
 def sniff(head: str) -> int:
-    return 5 if CUE_START.search(head) else 0
+    return 5 if CUE_START.match(head.lstrip()[:200]) else 0
 
 
 def _label(line: str) -> tuple[str | None, str, str]:

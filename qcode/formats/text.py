@@ -11,8 +11,8 @@ See :mod:`qcode.formats.labels` for how labels are told apart from ``Date:`` hea
 from __future__ import annotations
 
 from . import Parsed
-from .labels import parse_labelled, split_lines, to_parsed
+from .labels import parse_labelled, to_parsed
 
 
 def read(text: str, source: str) -> Parsed:
-    return to_parsed(parse_labelled(split_lines(text), source))
+    return to_parsed(parse_labelled(text, source))
