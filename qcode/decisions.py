@@ -41,6 +41,11 @@ from .locking import exclusive
 from .models import Record
 from .project import now_iso
 
+try:  # orjson reads long logs faster; json is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+
 Outcome = Literal["agreed", "accept", "union", "intersection", "majority", "manual",
                   "deferred"]
 OUTCOMES: tuple[str, ...] = ("agreed", "accept", "union", "intersection", "majority",
@@ -212,7 +217,7 @@ def read_ledger(project: Any, name: str, *, must_exist: bool = False) -> Ledger:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = _loads(raw)
             entry = _KINDS[obj["kind"]].model_validate(obj)
         except (ValueError, KeyError, TypeError, ValidationError):
             torn = i == len(lines) and torn_tail

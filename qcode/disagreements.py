@@ -152,7 +152,7 @@ def load_states(project: Any, coders: list[str]) -> list[CoderState]:
 # ----------------------------------------------------------------------------- units
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Unit:
     """One segment with every coder's current codes on it (restricted to the code filter)."""
 
@@ -176,15 +176,26 @@ def code_sets_differ(sets: Mapping[str, frozenset[str]]) -> bool:
 
 
 def iter_units(project: Any, states: list[CoderState], docs: list[str],
-               codes: frozenset[str] | None = None) -> Iterator[Unit]:
-    """Every segment of the documents, in order, with each coder's code set on it."""
+               codes: frozenset[str] | None = None,
+               cache: dict[str, Document] | None = None) -> Iterator[Unit]:
+    """Every segment of the documents, in order, with each coder's code set on it.
+    Documents are read once into ``cache`` when one is given."""
     for doc_id in docs:
-        doc = project.load_document(doc_id)
+        if cache is None:
+            doc = project.load_document(doc_id)
+        elif doc_id in cache:
+            doc = cache[doc_id]
+        else:
+            doc = cache[doc_id] = project.load_document(doc_id)
+        folded = [(st.coder, st.codes) for st in states]
+        empty: frozenset[str] = frozenset()
         for seg in doc.segments:
+            key = (doc_id, seg.id)
             sets = {}
-            for st in states:
-                have = frozenset(st.codes.get((doc_id, seg.id), ()))
-                sets[st.coder] = have if codes is None else have & codes
+            for coder, by_unit in folded:
+                on = by_unit.get(key)
+                have = frozenset(on) if on else empty
+                sets[coder] = have if codes is None or not have else have & codes
             yield Unit(doc=doc, segment_id=seg.id, sets=sets)
 
 

@@ -41,7 +41,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import decisions as log
-from .codings import CoderState, append_events, coder_names, load_state, mark_done
+from .codings import (
+    CoderState,
+    add_events,
+    append_events,
+    coder_names,
+    load_state_or_empty,
+    remove_events,
+)
 from .decisions import Decision, Ledger
 from .disagreements import (
     Scope,
@@ -54,6 +61,7 @@ from .disagreements import (
     resolve_codes,
 )
 from .errors import ConflictError, UsageError
+from .models import Document
 
 STRATEGIES = ("ask", "union", "intersection", "majority", "prefer:CODER")
 
@@ -151,12 +159,30 @@ class Plan:
     agreed: list[Pending] = field(default_factory=list)
     disagreements: list[Pending] = field(default_factory=list)
     settled: int = 0
+    units: list[Unit] = field(default_factory=list, repr=False)
+    documents: dict[str, Document] = field(default_factory=dict, repr=False)
+
+    def reassess(self) -> None:
+        """Sort the units again against the ledger as it is now (after decisions)."""
+        self.agreed, self.disagreements, self.settled = [], [], 0
+        for unit in self.units:
+            pending = assess(unit, self.ledger, self.codes)
+            if pending is None:
+                self.settled += 1
+            elif pending.agreed:
+                self.agreed.append(pending)
+            else:
+                self.disagreements.append(pending)
 
 
 def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending | None:
     """None when the segment needs nothing; else why it waits for a decision."""
     key = unit.key
-    decs = ledger.by_unit.get(key, [])
+    decs = ledger.by_unit.get(key)
+    if not decs:  # the usual case: nothing decided here yet
+        if not any(unit.sets.values()):
+            return None
+        return Pending(unit, "deferred" if ledger.deferred_open(key) else "new")
     candidates: set[str] = set().union(*unit.sets.values())
     for d in decs:
         candidates.update(d.chosen)
@@ -205,9 +231,11 @@ def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger) -> 
 
 def make_plan(project: Any, coders: list[str], name: str, docs: list[str] | None = None,
               codes: list[str] | None = None, all_docs: bool = False,
-              include_decided_docs: bool = False) -> Plan:
+              include_decided_docs: bool = False,
+              documents: dict[str, Document] | None = None,
+              ledger: Ledger | None = None) -> Plan:
     """Read everything and sort the segments in scope into agreed / disagreements."""
-    ledger = log.read_ledger(project, name)
+    ledger = ledger if ledger is not None else log.read_ledger(project, name)
     _check_names(project, coders, name, ledger)
     states = load_states(project, coders)
     code_filter = resolve_codes(project.codebook, codes)
@@ -217,15 +245,9 @@ def make_plan(project: Any, coders: list[str], name: str, docs: list[str] | None
         scope.docs = sorted(set(scope.docs) | {d for d in extra if project.has_document(d)})
         scope.skipped = [s for s in scope.skipped if s.doc not in extra]
     plan = Plan(name=name, coders=list(coders), codes=code_filter, scope=scope, ledger=ledger,
-                states=states)
-    for unit in iter_units(project, states, scope.docs, code_filter):
-        pending = assess(unit, ledger, code_filter)
-        if pending is None:
-            plan.settled += 1
-        elif pending.agreed:
-            plan.agreed.append(pending)
-        else:
-            plan.disagreements.append(pending)
+                states=states, documents=documents if documents is not None else {})
+    plan.units = list(iter_units(project, states, scope.docs, code_filter, plan.documents))
+    plan.reassess()
     return plan
 
 
@@ -250,13 +272,14 @@ def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str 
 
 
 def consensus_state(project: Any, name: str) -> CoderState:
-    if (project.codings_dir / f"{name}.jsonl").exists():
-        return load_state(project, name)
-    return CoderState(coder=name)
+    """The consensus coder's current state (empty before its first decision)."""
+    return load_state_or_empty(project, name)
 
 
-def _apply(project: Any, name: str, decided: Iterable[Decision], ledger: Ledger) -> None:
+def _apply(project: Any, name: str, decided: Iterable[Decision], ledger: Ledger,
+           documents: dict[str, Document] | None = None) -> None:
     """Write decisions into the consensus coder's log, then mark them applied."""
+    documents = documents if documents is not None else {}
     decided = [d for d in decided if d.outcome != "deferred"]
     if not decided:
         return
@@ -267,21 +290,18 @@ def _apply(project: Any, name: str, decided: Iterable[Decision], ledger: Ledger)
         have = state.codes.setdefault(d.key, {})
         on = {c for c in have if d.covers(c)}
         chosen = set(d.chosen)
-        if chosen - on and d.doc not in docs:
-            docs[d.doc] = project.load_document(d.doc)
-        for code in sorted(on - chosen):
-            events.append({"op": "remove", "doc": d.doc, "segment": d.segment,
-                           "start": have[code].get("start"), "end": have[code].get("end"),
-                           "code": code, "origin": "reconciled", "decision": d.id})
-            del have[code]
-        for code in sorted(chosen - on):
-            doc = docs[d.doc]
-            seg = doc.segment(d.segment)
-            ev = {"op": "add", "doc": d.doc, "segment": d.segment, "start": seg.start,
-                  "end": seg.end, "quote": doc.segment_text(seg), "code": code,
-                  "origin": "reconciled", "decision": d.id}
-            events.append(ev)
-            have[code] = ev
+        if (chosen ^ on) and d.doc not in docs:
+            docs[d.doc] = documents.get(d.doc) or project.load_document(d.doc)
+        if on - chosen:
+            gone = remove_events(state, docs[d.doc], [d.segment], sorted(on - chosen))
+            events += [ev | {"origin": "reconciled", "decision": d.id} for ev in gone]
+            for code in on - chosen:
+                del have[code]
+        if chosen - on:
+            added = add_events(state, docs[d.doc], [d.segment], sorted(chosen - on),
+                               origin="reconciled", decision=d.id)
+            events += added
+            have.update({ev["code"]: ev for ev in added})
     append_events(project, name, events)
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
@@ -309,28 +329,31 @@ def record(project: Any, plan: Plan, items: list[tuple[Pending, Choice]], strate
     decs = [d for d in saved if isinstance(d, Decision)]
     for d in decs:
         plan.ledger.add(d)
-    _apply(project, plan.name, decs, plan.ledger)
+    _apply(project, plan.name, decs, plan.ledger, plan.documents)
     return decs
 
 
-def refresh_done(project: Any, plan: Plan) -> tuple[list[str], list[str]]:
+def refresh_done(project: Any, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
     """Mark documents done for the consensus coder when every coder completed them and
     nothing in them waits for a decision; reopen those where something waits again."""
-    if plan.codes is not None or plan.agreed or plan.disagreements:
-        full = make_plan(project, plan.coders, plan.name, plan.scope.docs, None)
-    else:
+    if plan.codes is None:
+        if changed:
+            plan.reassess()
         full = plan
+    else:
+        full = make_plan(project, plan.coders, plan.name, plan.scope.docs, None,
+                         documents=plan.documents)
     waiting = {p.unit.doc.id for p in full.agreed + full.disagreements}
     state = consensus_state(project, plan.name)
     done, reopened = [], []
     for doc in plan.scope.docs:
         complete = all(doc in s.done for s in full.states) and doc not in waiting
         if complete and doc not in state.done:
-            mark_done(project, plan.name, doc)
             done.append(doc)
         elif not complete and doc in state.done:
-            mark_done(project, plan.name, doc, done=False)
             reopened.append(doc)
+    append_events(project, plan.name, [{"op": "done", "doc": d} for d in done] +
+                  [{"op": "reopen", "doc": d} for d in reopened])
     return done, reopened
 
 
@@ -434,7 +457,8 @@ class Reconciliation:
                                    and d.key not in decided)
         self.result.remaining = sum(1 for p in self.plan.disagreements
                                     if p.unit.key not in decided)
-        self.result.done, self.result.reopened = refresh_done(self.project, self.plan)
+        self.result.done, self.result.reopened = refresh_done(
+            self.project, self.plan, changed=bool(self.result.decisions))
         return self.result
 
 

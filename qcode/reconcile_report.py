@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from .decisions import OUTCOMES, Decision, Ledger, read_ledger
-from .disagreements import code_name, code_sort_key
+from .disagreements import code_name, code_sort_key, load_states
 from .errors import NotFoundError
 from .models import Record
 from .reconcile import consensus_state, make_plan
@@ -85,15 +85,17 @@ def _sorted(codes: Any) -> tuple[str, ...]:
 
 
 def status(project: Any, name: str, docs: list[str] | None = None,
-           codes: list[str] | None = None, all_docs: bool = False) -> StatusReport:
+           codes: list[str] | None = None, all_docs: bool = False, *,
+           _read: tuple[Ledger, list[str], dict[str, Any]] | None = None) -> StatusReport:
     """Decisions now stale, segments waiting for a decision, and consensus edits.
 
     The documents are those a run would take (completed by every coder, or ``docs``, or
     ``all_docs``) and every document with a decision, so a reopened document's decisions
     are still checked.
     """
-    ledger, coders = _open(project, name)
-    plan = make_plan(project, coders, name, docs, codes, all_docs, include_decided_docs=True)
+    ledger, coders, documents = _read if _read is not None else (*_open(project, name), {})
+    plan = make_plan(project, coders, name, docs, codes, all_docs, include_decided_docs=True,
+                     documents=documents, ledger=ledger)
     stale: dict[str, StaleDecision] = {}
     pending: list[PendingSegment] = []
     for p in plan.agreed + plan.disagreements:
@@ -227,15 +229,14 @@ def _by_code(project: Any, live: list[Decision]) -> list[CodeDecisions]:
                                                              key(kv[0]))]
 
 
-def _scores(project: Any, name: str, coders: list[str], docs: list[str]) -> list[CoderScore]:
-    from .codings import load_state
-
+def _scores(project: Any, name: str, states: list[Any], docs: list[str],
+            cache: dict[str, Any]) -> list[CoderScore]:
     consensus = consensus_state(project, name)
     key = code_sort_key(project.codebook)
-    documents = [project.load_document(d) for d in docs]
+    documents = [cache[d] if d in cache else project.load_document(d) for d in docs]
     out = []
-    for coder in coders:
-        st = load_state(project, coder)
+    for st in states:
+        coder = st.coder
         segs = equal = coded = equal_coded = 0
         tally: dict[str, list[int]] = {}
         for doc in documents:
@@ -275,7 +276,9 @@ def summary(project: Any, name: str) -> Summary:
     live = ledger.live()
     counts = Counter(d.outcome for d in live)
     docs = sorted({d.doc for d in live if project.has_document(d.doc)})
-    report = status(project, name)
+    cache: dict[str, Any] = {}
+    report = status(project, name, _read=(ledger, coders, cache))
+    states = load_states(project, coders)
     deferred = sum(1 for key in ledger.deferred if ledger.deferred_open(key))
     decided = [d for d in ledger.decisions if d.outcome != "deferred"]
     return Summary(name=name, coders=tuple(coders), documents=tuple(docs), decisions=len(live),
@@ -283,4 +286,4 @@ def summary(project: Any, name: str) -> Summary:
                    ties=sum(1 for d in live if d.tie), deferred=deferred,
                    stale=len(report.stale), superseded=len(decided) - len(live),
                    by_code=tuple(_by_code(project, live)),
-                   coders_vs_consensus=tuple(_scores(project, name, coders, docs)))
+                   coders_vs_consensus=tuple(_scores(project, name, states, docs, cache)))

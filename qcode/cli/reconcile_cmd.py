@@ -269,6 +269,11 @@ def _render(screen: Any) -> None:
                   f"{seg.speaker}{when}", style="bold", markup=False)
     if screen.note:
         console.print(f"({screen.note})", markup=False)
+    before = [s for s in p.unit.doc.segments if s.end <= seg.start]
+    if before:  # the turn before, for context (often the question)
+        prev = p.unit.doc.segment_text(before[-1])
+        prev = prev if len(prev) <= 160 else prev[:157] + "..."
+        console.print(f"  {before[-1].speaker}: {prev}", style="dim", markup=False)
     console.print(p.unit.doc.segment_text(seg), markup=False)
     table = Table(show_header=True, box=None, pad_edge=False)
     table.add_column("#", justify="right")
