@@ -51,9 +51,11 @@ class Archive:
         return self.sources.get(name.strip().lower())
 
 
-def open_qdpx(path: Path, *, max_entries: int = MAX_ENTRIES,
-              max_total: int = MAX_TOTAL) -> Archive:
+def open_qdpx(path: Path, *, max_entries: int | None = None,
+              max_total: int | None = None) -> Archive:
     path = Path(path)
+    max_entries = MAX_ENTRIES if max_entries is None else max_entries
+    max_total = MAX_TOTAL if max_total is None else max_total
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file", hint="check the path")
     try:
@@ -118,8 +120,9 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Path, budget: list[
                         "declared size or the size limit (a zip bomb?); nothing was imported")
                 chunks.append(chunk)
     except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
-        raise InvalidInputError(f"{where}: entry '{info.filename}' is damaged "
-                                f"({type(exc).__name__}); nothing was imported") from None
+        raise InvalidInputError(f"{where}: entry '{info.filename}' is damaged or its "
+                                f"sizes lie ({type(exc).__name__}); nothing was imported"
+                                ) from None
     except NotImplementedError:
         raise InvalidInputError(f"{where}: entry '{info.filename}' uses a compression qcode "
                                 "cannot read; nothing was imported") from None
