@@ -68,24 +68,25 @@ def test_alpha_bootstrap_follows_hayes_krippendorff() -> None:
     r = noisy(2000, 3, 4, 0.8, 6)
     o, delta, d_e = alpha_parts(r)
     alpha = 1 - (o * delta).sum() / o.sum() / d_e
-    samples = boot.alpha_replicates(o, delta, d_e, r.n_coders, 4000,
-                                    np.random.default_rng(0))
+    pairs = boot.pair_count(r.tally)
+    m = r.codes >= 0
+    assert pairs == sum(k * (k - 1) // 2 for k in m.sum(axis=1))
+    samples = boot.alpha_replicates(o, delta, d_e, pairs, 4000, np.random.default_rng(0))
     # D_e fixed, pairs drawn from o: the replicates centre on alpha
     assert abs(samples.mean() - alpha) < 0.01
     assert samples.min() >= -1.0
     lo, hi = boot.percentile_interval(samples, 0.95)
     assert lo < alpha < hi
-    # M = min(25 Q, (m - 1) n.. / 2) draws: Q = 16 non-zero cells gives 400 draws, so
-    # the spread of alpha_b is that of a mean of 400 distances
+    # M = the number of pairs: alpha_b is 1 - (mean of M drawn distances) / D_e
     cell_sd = np.sqrt(((delta - (o * delta).sum() / o.sum()) ** 2 * o).sum() / o.sum())
-    assert np.isclose(samples.std(), cell_sd / np.sqrt(400) / d_e, rtol=0.1)
+    assert np.isclose(samples.std(), cell_sd / np.sqrt(pairs) / d_e, rtol=0.1)
 
 
 def test_alpha_without_variation_in_a_replicate_counts_as_zero() -> None:
     o = np.array([[10.0, 0.0], [0.0, 10.0]])
     delta = 1 - np.eye(2)
-    samples = boot.alpha_replicates(o, delta, 0.5, 2, 2000, np.random.default_rng(1))
-    # M = min(25 * 2, 1 * 20 / 2) = 10 draws; all on one diagonal cell with p = 2 * .5^10
+    samples = boot.alpha_replicates(o, delta, 0.5, 10, 2000, np.random.default_rng(1))
+    # M = 10 pairs; all on one diagonal cell with probability 2 * .5^10
     share_zero = (samples == 0).mean()
     assert set(np.unique(samples)) <= {0.0, 1.0}
     assert 0 < share_zero < 0.01

@@ -10,13 +10,17 @@ Two methods, both reproducible with a seed (``numpy.random.Generator``, PCG64):
   Replicates where the coefficient is undefined (chance agreement 1) are left out.
 - **Alpha** (Hayes & Krippendorff 2007, *Communication Methods and Measures* 1:77-89;
   Krippendorff's "Algorithm for bootstrapping a distribution of alpha", 2006/2011): keep
-  D_e fixed and resample pairable values from the coincidence matrix. Cells c <= k are
-  drawn with probability o_cc/n.. (diagonal) or 2 o_ck/n.. (off-diagonal); each replicate
-  draws M = min(25 Q, (m - 1) n.. / 2) pairs (Q = non-zero cells of o, m = coders) and gives
-  alpha_b = 1 - (sum of drawn delta) / (M D_e), floored at -1. A replicate whose pairs
-  all fall in one diagonal cell has no variation; as Krippendorff prescribes it counts as
-  alpha = 0. The interval is the percentile interval, and the probabilities that alpha
-  falls below .667 and .800 are the shares of replicates below them.
+  D_e fixed and resample pairs of pairable values from the coincidence matrix. Cells
+  c <= k are drawn with probability o_cc/n.. (diagonal) or 2 o_ck/n.. (off-diagonal); each
+  replicate draws M pairs and gives alpha_b = 1 - (sum of drawn delta) / (M D_e), floored
+  at -1. M is the number of pairs of values in the data, sum_u m_u (m_u - 1) / 2, as in
+  Hayes & Krippendorff's example; Krippendorff's algorithm also caps M at 25 Q (Q = the
+  non-zero cells of o) as "a practical limit" for the computers of 2006. qcode draws the
+  M pairs of each replicate as one multinomial, whose cost does not grow with M, so it
+  keeps all M (with the cap, intervals on large data are several times too wide). A
+  replicate whose pairs all fall in one diagonal cell has no variation; as Krippendorff
+  prescribes it counts as alpha = 0. The interval is the percentile interval, and the
+  probabilities that alpha falls below .667 and .800 are the shares of replicates below.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def percentile_interval(samples: np.ndarray, level: float) -> tuple[float, float
     return float(lo), float(hi)
 
 
-def alpha_replicates(o: np.ndarray, delta: np.ndarray, d_e: float, n_coders: int,
+def alpha_replicates(o: np.ndarray, delta: np.ndarray, d_e: float, n_pairs: int,
                      n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """B bootstrap values of alpha by Hayes & Krippendorff's (2007) algorithm."""
     q = o.shape[0]
@@ -80,14 +84,19 @@ def alpha_replicates(o: np.ndarray, delta: np.ndarray, d_e: float, n_coders: int
     cell_p = np.clip(cell_p, 0, None)
     cell_p /= cell_p.sum()
     cell_d = delta[iu]
-    nonzero = int(np.count_nonzero(o))
-    m = int(max(1, min(25 * nonzero, np.floor((n_coders - 1) * total / 2.0))))
+    m = max(1, int(n_pairs))
     draws = rng.multinomial(m, cell_p, size=n_boot)
     alphas = 1.0 - (draws @ cell_d) / (m * d_e)
     diagonal = iu[0] == iu[1]
     no_variation = (draws[:, diagonal] == m).any(axis=1)
     alphas[no_variation] = 0.0
     return np.maximum(alphas, -1.0)
+
+
+def pair_count(tally: UnitTally) -> int:
+    """sum_u m_u (m_u - 1) / 2 over pairable units: the pairs of values in the data."""
+    r = tally.rated
+    return round(float((tally.multiplicity * r * (r - 1) / 2).sum()))
 
 
 def below(samples: np.ndarray, threshold: float) -> float:

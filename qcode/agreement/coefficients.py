@@ -150,7 +150,8 @@ def _alpha(ratings: Ratings, spec: Spec, level: str, weights: np.ndarray | None,
     value = 1.0 - float((o * delta).sum() / o.sum()) / d_e
     if n_boot <= 0:
         return CoefficientResult(name=spec.name, label=spec.label, value=value)
-    samples = boot.alpha_replicates(o, delta, d_e, ratings.n_coders, n_boot, rng)
+    samples = boot.alpha_replicates(o, delta, d_e, boot.pair_count(ratings.tally), n_boot,
+                                    rng)
     return CoefficientResult(name=spec.name, label=spec.label, value=value,
                              ci=boot.percentile_interval(samples, ci),
                              p_below_667=boot.below(samples, boot.THRESHOLDS[0]),
