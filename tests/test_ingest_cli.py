@@ -333,3 +333,15 @@ def test_attributes_csv_problems(q: Callable[..., Any], project: Project, tmp_pa
 def test_ingest_help_documents_the_no_speaker_rule(q: Callable[..., Any]) -> None:
     result = q("ingest", "--help")
     assert "one speaker 'unknown'" in " ".join(result.stdout.split())
+
+
+def test_format_option_overrides_detection(q: Callable[..., Any], project: Project,
+                                           tmp_path: Path) -> None:
+    path = _write(tmp_path, "F1.txt", "I: Wie? #00:00:02-5#\nB: So. #00:00:04-0#\n")
+    q("ingest", str(path))
+    q("ingest", str(path), "--id", "F2", "--format", "txt")
+    f4, txt = project.load_document("F1"), project.load_document("F2")
+    assert (f4.format, f4.text, f4.turns[1].time_end) == ("f4", "Wie?\n\nSo.", 4.0)
+    assert (txt.format, txt.text) == ("txt", "Wie? #00:00:02-5#\n\nSo. #00:00:04-0#")
+    wrong = q("ingest", str(path), "--id", "F3", "--format", "rtf")
+    assert wrong.exit_code == ExitCode.USAGE
