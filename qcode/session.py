@@ -325,7 +325,8 @@ class Session:
         return self._reply("Not marked complete (type done when it is).", show=False)
 
     def _undo(self) -> Reply:
-        undone = codings.undo_last(self.project, self.coder, doc=self.doc.id)
+        undone = codings.undo_last(self.project, self.coder, doc=self.doc.id) \
+            if self.path.exists() else []
         self._sync(force=True)
         if not undone:
             return self._reply("Nothing to undo.", show=False)

@@ -232,10 +232,10 @@ class Score:
 
     @property
     def f1(self) -> float | None:
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        """2TP / (2TP + FP + FN): 0 when one side never used the code, None when neither
+        did."""
+        n = 2 * self.true_pos + self.false_pos + self.false_neg
+        return 2 * self.true_pos / n if n else None
 
     def as_json(self) -> dict[str, Any]:
         def r(x: float | None) -> float | None:
@@ -273,7 +273,7 @@ def evaluate(codebook: Codebook, docs: list[Document], suggestions: list[Suggest
 
     Every code of the codebook gets a row (codes neither side used have no precision or
     recall); codes the human used that are not in the codebook get one too. Overall is the
-    micro average (pooled counts); macro F1 is the mean over codes with an F1.
+    micro average (pooled counts); macro F1 is the mean over codes either side used.
     """
     doc_ids = {d.id for d in docs}
     pred = {(s.doc, s.segment, s.code) for s in suggestions if s.doc in doc_ids}

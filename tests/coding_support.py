@@ -31,3 +31,22 @@ def numbered_doc(doc_id: str, n: int) -> Document:
     return make_doc(doc_id, [("Interviewer" if i % 2 == 0 else "Respondent",
                               f"Turn number {i + 1} of {doc_id}, about the video clinic.")
                              for i in range(n)])
+
+
+INTERVIEW = [
+    ("Interviewer", "How is telemedicine steered in your region?"),
+    ("Respondent", "Well, the regional health authority sets the target in the "
+                   "oppdragsdokument every January, and the RHF follows it up in the owner "
+                   "meeting."),
+    ("Interviewer", "And registration of the consultations?"),
+    ("Respondent", "Honestly, nobody knew how to register a video consultation, and the takst "
+                   "for video was lower, so the ISF income dropped."),
+    ("Interviewer", "Who pushed it locally?"),
+    ("Respondent", "Our clinic leader made it a priority, and it’s the only way it survived "
+                   "the budget cuts and the deficit."),
+]
+
+
+def interview(doc_id: str = "T01") -> Document:
+    """A short interview about telemedicine (keywords for several codes)."""
+    return make_doc(doc_id, INTERVIEW)
