@@ -345,3 +345,21 @@ def test_format_option_overrides_detection(q: Callable[..., Any], project: Proje
     assert (txt.format, txt.text) == ("txt", "Wie? #00:00:02-5#\n\nSo. #00:00:04-0#")
     wrong = q("ingest", str(path), "--id", "F3", "--format", "rtf")
     assert wrong.exit_code == ExitCode.USAGE
+
+
+def test_replace_reanchors_codings(q: Callable[..., Any], project: Project,
+                                   tmp_path: Path) -> None:
+    from qcode import codings
+
+    path = _write(tmp_path, "D1.txt", GOOD)
+    q("ingest", str(path))
+    old = project.load_document("D1")
+    codings.add_codes(project, "ingrid", old, ["D1:0002"], ["GOV-MAC-01"])
+    path.write_text("Interviewer: Welcome.\n\n" + GOOD, encoding="utf-8")
+    result = q("ingest", str(path), "--replace")
+    assert result.exit_code == ExitCode.OK
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Replaced D1 from {path} (txt, 3 turns, 2 speakers, 3 segments)"
+    assert lines[1].startswith("Re-anchoring D1: 0 unchanged, 1 moved")
+    state = codings.load_state(project, "ingrid")
+    assert state.codes_on("D1", "D1:0003") == ["GOV-MAC-01"]

@@ -42,7 +42,7 @@ class AttrFormat(str, Enum):
 
 def ingest(
     ctx: typer.Context,
-    paths: list[Path] = typer.Argument(..., metavar="PATH...",
+    paths: list[Path] = typer.Argument(..., metavar="PATH",
                                        help="Transcript files, or folders to walk."),
     fmt: InFormat = typer.Option("auto", "--format", "-f",  # type: ignore[valid-type]
                                  help="Reader to use (default: from extension and content)."),
@@ -67,6 +67,9 @@ def ingest(
     vtt (Zoom 'Name: text', Teams <v Name>), srt ([NAME], NAME:, - dashes), docx (Word,
     Teams, Otter). Folders are walked; there, hidden files, README files and files with
     other extensions (.py, .csv, .pdf, ...) are skipped with a note.
+
+    Segments (ids DOC:0001, DOC:0002, ...) are cut by --unit: turn (one per speaker
+    turn, the default), paragraph, or sentence. They never cross a turn.
 
     A file without any recognisable speaker label is ingested with one speaker 'unknown'
     and one turn per paragraph, with a warning (it is not refused).
@@ -132,14 +135,15 @@ def ingest(
 
 
 def _reanchor(project: Any, old: Any, new: Any) -> None:
-    """Hook for the coding module: re-anchor the codings of a replaced document.
+    """Re-anchor the codings of a replaced document (after it is saved) and say how.
 
-    ``qcode.reanchor.reanchor_project(project, old_doc, new_doc)`` is provided by the coding
+    ``qcode.reanchor.reanchor_project(project, old_doc, new_doc)`` belongs to the coding
     module; it is only called when the project has coder logs at all.
     """
     from qcode.reanchor import reanchor_project
 
-    reanchor_project(project, old, new)
+    for line in reanchor_project(project, old, new).lines():
+        note(line)
 
 
 def docs(
