@@ -35,7 +35,7 @@ TURN_SEPARATOR = "\n\n"
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n\s*")
 _ABBREVIATION_WORDS = """
-dr mr mrs ms prof st no nr vs etc eg ie cf ca approx dept jr sr fig vol pp ref
+dr mr mrs ms prof st nr vs etc eg ie cf ca approx dept jr sr fig vol pp ref
 bl dvs mv osv pga ifm evt mht jf ev fx ang nb kl tlf
 """
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())

@@ -175,3 +175,29 @@ def test_no_text_at_all_is_refused() -> None:
     with pytest.raises(InvalidInputError) as info:
         read_document(b"WEBVTT\n\nNOTE nothing here\n", source="a.vtt", doc_id="A")
     assert str(info.value) == "a.vtt: no transcript text found (vtt format); nothing was ingested"
+
+
+def test_sentence_after_no_and_abbreviations() -> None:
+    raw = b"R: No. I need to see him walk, e.g. On video. Dr. Lie agrees? Yes!\n"
+    doc, _ = read_document(raw, source="a.txt", doc_id="D", unit="sentence")
+    assert [doc.segment_text(s) for s in doc.segments] == [
+        "No.", "I need to see him walk, e.g. On video.", "Dr. Lie agrees?", "Yes!"]
+
+
+def test_otter_docx_export(tmp_path: Path) -> None:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Clinic interview")
+    for who, stamp, said in [("Ann Lie", "0:07", "Hello there."), ("Bo", "1:02", "Hi."),
+                             ("Ann Lie", "1:09", "Shall we?")]:
+        d.add_paragraph(f"{who}  {stamp}")
+        d.add_paragraph(said)
+    buf = io.BytesIO()
+    d.save(buf)
+    doc, _ = read_document(buf.getvalue(), source="otter.docx", doc_id="O")
+    assert [(t.speaker, doc.text[t.start:t.end], t.time_start) for t in doc.turns] == [
+        ("Ann Lie", "Hello there.", 7.0), ("Bo", "Hi.", 62.0), ("Ann Lie", "Shall we?", 69.0)]
+    assert doc.title == "Clinic interview"
