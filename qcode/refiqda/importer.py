@@ -214,12 +214,12 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
     existing_coders = coder_names(project) if project is not None else []
     coders = _coders(qp, existing_coders)
     default = coders.get(norm_guid(qp.creating_user)) or DEFAULT_CODER
-    by_text: dict[str, Document] = {}
-    existing_ids: set[str] = set()
+    by_text: dict[str, Document] = {}  # the project's documents (not this file's)
+    existing: dict[str, Document] = {}
     if project is not None:
         for d in project.documents():
             by_text.setdefault(d.text, d)
-            existing_ids.add(d.id)
+            existing[d.id] = d
     planned: set[str] = set()
     adds: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
     memos: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
@@ -245,7 +245,9 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
         st = source_text(raw)
         attrs = _attributes(qp, src, report)
         _, trailer = split_trailer(src.description)
-        doc = by_text.get(st.text)
+        same_id = existing.get(str(trailer.get("id"))) if trailer else None
+        doc = same_id if same_id is not None and same_id.text == st.text else \
+            by_text.get(st.text)
         if doc is not None:
             sr.status = "matched"
             if attrs and {**doc.attributes, **attrs} != doc.attributes:
@@ -259,7 +261,7 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
                 doc = foreign(doc_id_from_name(src.name, src.guid),
                               Path(src.name).stem or src.name or src.guid, st.text, attrs,
                               src.name, raw)
-            if doc.id in existing_ids:
+            if doc.id in existing:
                 raise ConflictError(
                     f"{path}: source '{src.name}' would be document '{doc.id}', but the "
                     "project already has a different document with that id; nothing was "
@@ -271,7 +273,6 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
                 doc = doc.model_copy(update={"id": f"{base[:60]}-{n}"})
                 doc = _renumber(doc)
             planned.add(doc.id)
-            by_text[st.text] = doc
             plan.new_documents.append(doc)
         sr.document = doc.id
         for c in src.whole:
