@@ -121,7 +121,7 @@ def _run_terminal(session: Any) -> None:
         if reply.quit:
             return
         try:
-            line = console.input(reply.prompt, markup=False)
+            line = input(reply.prompt)
         except EOFError:
             line = "q"
         reply = session.handle(line)
@@ -314,11 +314,10 @@ def coders(
 
     t = Table(box=None, header_style="bold")
     for col in ("coder", "codings", "documents", "completed", "memos", "last activity"):
-        t.add_column(col, justify="right" if col in ("codings", "documents", "memos")
-                     else "left")
+        t.add_column(col, justify="left" if col in ("coder", "last activity") else "right")
     for r in rows:
         t.add_row(r["coder"], str(r["codings"]), str(len(r["documents_coded"])),
-                  ", ".join(r["completed"]) or "-", str(r["memos"]),
+                  str(len(r["completed"])), str(r["memos"]),
                   (r["last_activity"] or "-")[:19].replace("T", " "))
     out().print(t)
 

@@ -49,7 +49,8 @@ def _context(console: Console, shown: Any) -> Text:
 def draw(console: Console, view: Any) -> None:
     """The full screen for a segment (clears the terminal first)."""
     console.clear()
-    status = "complete" if view.done else f"{view.coded_segments} segments coded"
+    n = view.coded_segments
+    status = "complete" if view.done else f"{n} segment{'' if n == 1 else 's'} coded"
     console.print(Text.assemble((f" {view.doc} ", "bold reverse"), f" {view.title}   ",
                                 (f"coder {view.coder} · {view.index}/{view.total} · {status}",
                                  "dim")))
@@ -61,12 +62,10 @@ def draw(console: Console, view: Any) -> None:
         title.append(f"  {clock(seg.time_start)}", style="cyan")
     body: list[Any] = [Text(seg.text)]
     if view.codes:
-        codes = Text("\n")
-        for i, (cid, name) in enumerate(view.codes):
-            if i:
-                codes.append("   ")
-            codes.append(f"✔ {cid}", style="bold green")
-            codes.append(f" {name}", style="green")
+        codes = Text("")
+        for cid, name in view.codes:
+            codes.append(f"\n✔ {cid}", style="bold green")
+            codes.append(f"  {name}", style="green")
         body.append(codes)
     if view.memo:
         body.append(Text.assemble("\n", ("memo: ", "bold yellow"), (view.memo, "yellow")))
@@ -75,14 +74,15 @@ def draw(console: Console, view: Any) -> None:
     for shown in view.after:
         console.print(_context(console, shown))
     if view.suggestions:
-        line = Text("suggest: ", style="bold magenta")
-        for i, (n, cid, name, score) in enumerate(view.suggestions):
-            if i:
-                line.append("  ")
-            line.append(f"{n}", style="bold reverse magenta")
-            line.append(f" {cid} {name} ", style="magenta")
-            line.append(f"{score:.0f}", style="dim")
-        console.print(line)
+        console.print(Text("suggestions", style="bold magenta"))
+        width = max(len(cid) for _, cid, _, _ in view.suggestions)
+        for n, cid, name, score in view.suggestions:
+            line = Text(" ")
+            line.append(f" {n} ", style="bold reverse magenta")
+            line.append(f" {cid:<{width}}  ", style="magenta")
+            line.append(f"{score:>3.0f}  ", style="dim")
+            line.append(name, style="magenta")
+            console.print(line, overflow="ellipsis", no_wrap=True)
     console.print(Text("code id · number · name · Enter next · p prev · -CODE remove · "
                        "m memo · u undo · ? help · q quit", style="dim"))
 
