@@ -51,8 +51,9 @@ SPEAKERS = ["Interviewer", "Respondent", "Kari Lie", "P1"]
 
 @st.composite
 def turns(draw: st.DrawFn, paragraphs: bool = True) -> list[tuple[str, str]]:
-    """Alternating speakers (so no reader merges two turns) with generated texts."""
-    n = draw(st.integers(1, 8))
+    """Alternating speakers (so no reader merges two turns) with generated texts; at least
+    four turns, since a name that is not a known label counts from its second use."""
+    n = draw(st.integers(4, 8))
     first, second = draw(st.permutations(SPEAKERS))[:2]
     return [((first, second)[i % 2], draw(turn_text(paragraphs))) for i in range(n)]
 
@@ -155,3 +156,18 @@ def test_offsets_survive_save_and_load(tmp_path_factory, pairs: list[tuple[str, 
     for seg in shown["segments"]:
         assert loaded.text[seg["start"]:seg["end"]] == seg["text"]
     assert Document.model_validate_json(loaded.model_dump_json()) == loaded
+
+
+def test_ingest_writes_identical_files_twice(tmp_path: Path) -> None:
+    """Two projects fed the same folder hold byte-identical document files."""
+    from qcode.ingest import ingest
+
+    folder = Path(__file__).parent / "data" / "formats"
+    first, second = init_project(tmp_path / "a"), init_project(tmp_path / "b")
+    ingest(first, [folder])
+    ingest(second, [folder])
+    names = sorted(p.name for p in first.documents_dir.glob("*.json"))
+    assert len(names) == 25  # every fixture but srt_malformed.srt
+    for name in names:
+        assert (first.documents_dir / name).read_bytes() == \
+            (second.documents_dir / name).read_bytes()
