@@ -20,6 +20,11 @@ def _codes(codes: Any) -> str:
     return ", ".join(codes) or "-"
 
 
+def _n(count: int, noun: str) -> str:
+    """``1 decision``, ``2 decisions``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{100 * x:.0f}%"
 
@@ -212,7 +217,8 @@ def reconcile_cmd(
         run.start()
         result = run.decide_all(rationale)
     if run.result.repaired:
-        note(f"Applied {run.result.repaired} decisions that an interrupted run had saved.")
+        note(f"Applied {_n(run.result.repaired, 'decision')} that an interrupted run had "
+             "saved.")
     if fmt is TableOrJson.json:
         echo_json(result.as_dict())
     else:
@@ -223,13 +229,15 @@ def _show_result(result: Any) -> None:
     console = out()
     counts = ", ".join(f"{n} {o}" for o, n in result.by_outcome.items()) or "nothing new"
     console.print(f"Reconciled {', '.join(result.coders)} into '{result.name}' "
-                  f"(strategy {result.strategy}): {len(result.decided)} decisions "
+                  f"(strategy {result.strategy}): {_n(len(result.decided), 'decision')} "
                   f"({counts}).")
     if result.ties:
-        console.print(f"{len(result.ties)} decisions left a code out on a tie (even split): "
+        console.print(f"{_n(len(result.ties), 'decision')} left a code out on a tie "
+                      "(even split): "
                       + ", ".join(f"{d.id} {d.segment}" for d in result.ties))
     if result.deferred or result.remaining:
-        console.print(f"{result.remaining} disagreements left ({result.deferred} deferred): "
+        console.print(f"{_n(result.remaining, 'disagreement')} left ({result.deferred} "
+                      "deferred): "
                       "run the same command again to continue.")
     if result.done:
         console.print(f"Done for {result.name}: {', '.join(result.done)}.")
@@ -328,7 +336,7 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
 
     console = out()
     console.print(f"Reconciliation '{report.name}' of {', '.join(report.coders)}: "
-                  f"{report.decisions} decisions in force.")
+                  f"{_n(report.decisions, 'decision')} in force.")
     if report.stale:
         table = Table(title=f"Stale decisions ({len(report.stale)}): a coder changed their "
                             "codes since", show_lines=True)
@@ -356,8 +364,8 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
             change = "removed" if e.in_decision else "added"
             console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})")
     if report.unapplied:
-        console.print(f"{report.unapplied} decisions are saved but not yet in the consensus "
-                      "coder's log (an interrupted run); the next run applies them.")
+        console.print(f"{_n(report.unapplied, 'decision')} saved but not yet in the "
+                      "consensus coder's log (an interrupted run); the next run applies them.")
     if report.clean:
         console.print("Nothing is stale or waiting: the consensus is up to date.")
     else:
@@ -374,8 +382,8 @@ def _show_summary(summary: Any, fmt: TableOrJson) -> None:
     console = out()
     outcomes = ", ".join(f"{n} {o}" for o, n in summary.by_outcome.items()) or "none"
     console.print(f"Reconciliation '{summary.name}' of {', '.join(summary.coders)}: "
-                  f"{summary.decisions} decisions in force ({outcomes}); {summary.ties} with "
-                  f"ties, {summary.deferred} deferred, {summary.stale} stale, "
+                  f"{_n(summary.decisions, 'decision')} in force ({outcomes}); {summary.ties} "
+                  f"with ties, {summary.deferred} deferred, {summary.stale} stale, "
                   f"{summary.superseded} superseded.")
     if summary.by_code:
         table = Table(title="By code")
