@@ -7,7 +7,7 @@ document, so the same project always gives the same list.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import Field
 
@@ -16,8 +16,8 @@ from .matrix import NO_LEVEL, Corpus, select
 from .models import Codebook, Record
 
 
-class Excerpt(Record):
-    """One coded segment under one code."""
+class Excerpt(NamedTuple):
+    """One coded segment under one code (a light tuple: reports hold thousands)."""
 
     code: str
     theme: str
@@ -26,18 +26,21 @@ class Excerpt(Record):
     title: str
     segment: str
     speaker: str
-    time_start: float | None = None
-    time_end: float | None = None
+    time_start: float | None
+    time_end: float | None
     quote: str
-    memo: str | None = None
-    attributes: dict[str, str] = Field(default_factory=dict)
+    memo: str | None
+    attributes: dict[str, str]
     origin: str = "manual"
+
+
+_new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
 
 
 class CodeGroup(Record):
     code: str
     name: str
-    excerpts: tuple[Excerpt, ...]
+    excerpts: tuple[Any, ...]  # Excerpt records
 
 
 class LevelGroup(Record):
@@ -123,10 +126,9 @@ def excerpts(corpus: Corpus, sel: Selection | None = None) -> list[ThemeGroup]:
         d = corpus.docs[c.doc]
         pos, speaker, t0, t1 = d.segments[c.segment]
         code = code_of[c.code]
-        ex = Excerpt.model_construct(
-            code=c.code, theme=code.theme, level=code.level or NO_LEVEL, doc=c.doc,
-            title=d.title, segment=c.segment, speaker=speaker, time_start=t0, time_end=t1,
-            quote=c.quote, memo=c.memo, attributes=d.attributes, origin=c.origin)
+        ex = _new(Excerpt, (c.code, code.theme, code.level or NO_LEVEL, c.doc, d.title,
+                            c.segment, speaker, t0, t1, c.quote, c.memo, d.attributes,
+                            c.origin))
         by_code.setdefault(c.code, []).append((c.doc, pos, ex))
     level_ids: list[str] = [lv.id for lv in cb.levels]
     if any(c.level is None for c in cb.codes):

@@ -24,11 +24,11 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .codebook import suggestions
 from .errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
-from .models import Codebook, Coding, Record
+from .models import Codebook, Record
 
 try:  # orjson reads the document files several times faster; json is the fallback
     from orjson import loads as _loads
@@ -103,6 +103,25 @@ class DocInfo:
     segments: dict[str, tuple[int, str, float | None, float | None]]
 
 
+class Coded(NamedTuple):
+    """One code on one segment: the fields of :class:`qcode.models.Coding`, as a light
+    tuple (a corpus holds tens of thousands of them)."""
+
+    coder: str
+    doc: str
+    segment: str
+    code: str
+    start: int
+    end: int
+    quote: str
+    origin: str = "manual"
+    memo: str | None = None
+    decision: str | None = None
+
+
+_new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
+
+
 @dataclass
 class Corpus:
     """One coder's codings beside the documents they sit in."""
@@ -110,7 +129,7 @@ class Corpus:
     coder: str
     codebook: Codebook
     docs: dict[str, DocInfo]
-    codings: list[Coding]
+    codings: list[Coded]
     #: codings whose code, document or segment is no longer in the project (left out)
     skipped: int = 0
     attribute_names: list[str] = field(default_factory=list)
@@ -131,20 +150,34 @@ def _doc_info(path: Path) -> DocInfo:
 
 
 def load_corpus(project: Any, coder: str | None = None) -> Corpus:
-    """Read the project's documents and the (default) coder's current codings."""
-    from .codings import current_codings
+    """Read the project's documents and the (default) coder's current codings.
+
+    Codings of codes, documents or segments no longer in the project are left out and
+    counted in ``skipped``.
+    """
+    from .codings import load_state
 
     name = default_coder(project, coder)
     cb: Codebook = project.codebook
     docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
     codes = {c.id for c in cb.codes}
-    kept, skipped = [], 0
-    for c in current_codings(project, name):
-        d = docs.get(c.doc)
-        if d is None or c.code not in codes or c.segment not in d.segments:
-            skipped += 1
+    state = load_state(project, name)
+    memos = state.memos
+    kept: list[Coded] = []
+    skipped = 0
+    for (doc, seg), by_code in state.codes.items():
+        d = docs.get(doc)
+        if d is None or seg not in d.segments:
+            skipped += len(by_code)
             continue
-        kept.append(c)
+        memo = memos.get((doc, seg))
+        for code, ev in by_code.items():
+            if code not in codes:
+                skipped += 1
+                continue
+            kept.append(_new(Coded, (name, doc, seg, code, ev.get("start") or 0,
+                                     ev.get("end") or 0, ev.get("quote") or "",
+                                     ev.get("origin", "manual"), memo, ev.get("decision"))))
     attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     return Corpus(coder=name, codebook=cb, docs=docs, codings=kept, skipped=skipped,
                   attribute_names=attrs)
@@ -216,7 +249,7 @@ class Axis:
     dimension: str
     values: list[str]
     labels: list[str]
-    key: Callable[[Coding], str]
+    key: Callable[[Coded], str]
 
 
 def axis(corpus: Corpus, dimension: str) -> Axis:
@@ -267,7 +300,7 @@ def attribute_values(corpus: Corpus, name: str) -> list[str]:
     return sorted(vals, key=lambda v: (v.casefold(), v)) + ([MISSING] if missing else [])
 
 
-def unit_key(corpus: Corpus, count: str) -> Callable[[Coding], Any]:
+def unit_key(corpus: Corpus, count: str) -> Callable[[Coded], Any]:
     """What one unit is under a counting mode."""
     if count == "segments":
         return lambda c: (c.doc, c.segment)

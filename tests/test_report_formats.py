@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,12 @@ def test_html_matches_golden(two: Project) -> None:
 
 
 def test_same_inputs_same_bytes_in_every_format(two: Project) -> None:
-    for kind in ("md", "html", "docx", "csv", "xlsx"):
-        first = render_report(build_report(two, coder="ana", date=DATE), kind)
+    kinds = ("md", "html", "docx", "csv", "xlsx")
+    first = {k: render_report(build_report(two, coder="ana", date=DATE), k) for k in kinds}
+    time.sleep(1.05)  # zip members and document properties carry times to the second
+    for kind in kinds:
         second = render_report(build_report(two, coder="ana", date=DATE), kind)
-        assert first == second, kind
+        assert first[kind] == second, kind
 
 
 def test_html_escapes_every_transcript_text(two: Project) -> None:

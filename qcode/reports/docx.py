@@ -156,4 +156,4 @@ def report_docx(r: Any) -> bytes:
                         p.add_run(item)
     buf = io.BytesIO()
     doc.save(buf)
-    return deterministic_zip(buf.getvalue())
+    return deterministic_zip(buf.getvalue(), when)

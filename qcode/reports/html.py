@@ -134,6 +134,7 @@ def report_html(r: Any) -> str:
         body.append(as_html_section(r.joint, 2))
         extra_css = _joint_css() + "\n"
     body.append("<h2>Excerpts</h2>")
+    cache: dict[tuple[str, str], str] = {}
     if not r.groups:
         body.append("<p>No coded excerpts match the selection.</p>")
     for t in r.groups:
@@ -145,10 +146,15 @@ def report_html(r: Any) -> str:
                 body.append(f"<h5>{escape(cg.code)}: {escape(cg.name)} ({n} "
                             f"excerpt{'s' if n != 1 else ''})</h5>")
                 for e in cg.excerpts:
-                    memo = (f'<p class="memo"><i>Memo:</i> {escape(e.memo)}</p>'
-                            if e.memo else "")
-                    body.append(f"<blockquote><p>{escape(e.quote)}</p><p class=\"src\">"
-                                f"\u2014 {escape(source_line(e, r.attribute_names))}</p>"
-                                f"{memo}</blockquote>")
+                    key = (e.doc, e.segment)  # a segment under several codes: escaped once
+                    quote = cache.get(key)
+                    if quote is None:
+                        memo = (f'<p class="memo"><i>Memo:</i> {escape(e.memo)}</p>'
+                                if e.memo else "")
+                        quote = cache[key] = (
+                            f"<blockquote><p>{escape(e.quote)}</p><p class=\"src\">\u2014 "
+                            f"{escape(source_line(e, r.attribute_names))}</p>{memo}"
+                            "</blockquote>")
+                    body.append(quote)
     body += ["<h2>Appendix: codebook</h2>", _codebook(r.codebook)]
     return page(r.title, "\n".join(body) + "\n", extra_css)

@@ -13,7 +13,7 @@ from qcode.excerpts import format_time
 from qcode.matrix import Matrix
 from qcode.reports.tables import matrix_grid
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|&~!])")
+_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|&~!]")
 
 
 def md_escape(text: str) -> str:
@@ -22,7 +22,11 @@ def md_escape(text: str) -> str:
     >>> md_escape("<b>*50%*</b> | x")
     '\\<b\\>\\*50%\\*\\</b\\> \\| x'
     """
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = " ".join(text.split())
+    if _SPECIAL.search(text) is None:
+        return text
+    return _SPECIAL.sub(lambda m: "\\" + m.group(), text)
 
 
 def table(header: list[str], body: list[list[str]], align_right_from: int = 1) -> str:
@@ -75,6 +79,7 @@ def report_markdown(r: Any) -> str:
 
         out += [joint_markdown(r.joint, heading_level=2).rstrip(), ""]
     out += ["## Excerpts", ""]
+    cache: dict[tuple[str, str], list[str]] = {}
     if not r.groups:
         out += ["No coded excerpts match the selection.", ""]
     for t in r.groups:
@@ -86,7 +91,7 @@ def report_markdown(r: Any) -> str:
                 out += [f"##### {md_escape(cg.code)}: {md_escape(cg.name)} "
                         f"({n} excerpt{'s' if n != 1 else ''})", ""]
                 for e in cg.excerpts:
-                    out += _excerpt_md(e, r.attribute_names)
+                    out += _excerpt_md(e, r.attribute_names, cache)
     appendix = as_markdown(r.codebook, heading_level=2)
     out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
     return "\n".join(out)
@@ -102,9 +107,17 @@ def source_line(e: Any, attribute_names: tuple[str, ...]) -> str:
     return ", ".join(parts) + (f"; {attrs}" if attrs else "")
 
 
-def _excerpt_md(e: Any, attribute_names: tuple[str, ...]) -> list[str]:
-    lines = [f"> {md_escape(e.quote)}", ">",
-             f"> \u2014 {md_escape(source_line(e, attribute_names))}"]
-    if e.memo:
-        lines += [">", f"> *Memo:* {md_escape(e.memo)}"]
-    return [*lines, ""]
+def _excerpt_md(e: Any, attribute_names: tuple[str, ...],
+                cache: dict[tuple[str, str], list[str]]) -> list[str]:
+    """The blockquote of one excerpt (the same segment under several codes is escaped
+    once)."""
+    key = (e.doc, e.segment)
+    lines = cache.get(key)
+    if lines is None:
+        lines = [f"> {md_escape(e.quote)}", ">",
+                 f"> \u2014 {md_escape(source_line(e, attribute_names))}"]
+        if e.memo:
+            lines += [">", f"> *Memo:* {md_escape(e.memo)}"]
+        lines.append("")
+        cache[key] = lines
+    return lines

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from qcode.matrix import Matrix
@@ -125,22 +127,30 @@ def matrix_latex(m: Matrix) -> str:
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def deterministic_zip(data: bytes) -> bytes:
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def deterministic_zip(data: bytes, when: datetime | None = None) -> bytes:
     """Rewrite a zip (DOCX, XLSX) with fixed member times, so equal content gives equal
-    bytes."""
+    bytes; ``when`` also replaces the created/modified dates of ``docProps/core.xml``
+    (openpyxl stamps the time of saving there)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii") if when else None
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            body = src.read(info.filename)
+            if stamp is not None and info.filename == "docProps/core.xml":
+                body = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
-               date: Any = None) -> bytes:
+               date: datetime | None = None) -> bytes:
     """A workbook with one sheet per (title, header, rows); text cells neutralised."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -163,4 +173,4 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
         wb.properties.modified = date
     buf = io.BytesIO()
     wb.save(buf)
-    return deterministic_zip(buf.getvalue())
+    return deterministic_zip(buf.getvalue(), date)
