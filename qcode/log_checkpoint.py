@@ -23,7 +23,7 @@ from . import atomic
 if TYPE_CHECKING:
     from .codings import CoderState
 
-FORMAT = 1
+FORMAT = 2
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
 
@@ -52,6 +52,22 @@ def _prefix_end(data: bytes) -> int:
     return data.rfind(b"\n") + 1
 
 
+def _segments(st: CoderState) -> list[list[Any]]:
+    """Live codings grouped by segment, the quote stored once per segment (most segments
+    carry several codes): ``[doc, segment, start, end, quote, [[code, seq, time, origin,
+    decision], ...]]``."""
+    out: list[list[Any]] = []
+    for (doc, seg), by_code in st.codes.items():
+        groups: dict[tuple[Any, Any, Any], list[list[Any]]] = {}
+        for code, ev in by_code.items():
+            key = (ev.get("start"), ev.get("end"), ev.get("quote"))
+            groups.setdefault(key, []).append([code, ev["seq"], ev.get("time"),
+                                               ev.get("origin", "manual"), ev.get("decision")])
+        for (start, end, quote), codes in groups.items():
+            out.append([doc, seg, start, end, quote, codes])
+    return out
+
+
 def save(path: Path, st: CoderState, data: bytes) -> None:
     """Write a checkpoint of ``st``, the fold of every complete line of ``data``.
 
@@ -69,7 +85,7 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
         "last_seq": st.last_seq,
         "last_time": st.last_time,
         "n_events": st.n_events,
-        "codes": [ev for by_code in st.codes.values() for ev in by_code.values()],
+        "segments": _segments(st),
         "memos": [[d, s, m] for (d, s), m in st.memos.items()],
         "done": sorted(st.done),
         "problems": [[p.line, p.reason] for p in st.problems],
@@ -102,13 +118,15 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
                         n_events=ck["n_events"])
         codes = st.codes
-        for ev in ck["codes"]:
-            key = (ev["doc"], ev["segment"])
-            on = codes.get(key)
-            if on is None:
-                codes[key] = {ev["code"]: ev}
-            else:
-                on[ev["code"]] = ev
+        for doc, seg, start, end, quote, entries in ck["segments"]:
+            on = codes.setdefault((doc, seg), {})
+            for code, seq, time, origin, decision in entries:
+                ev = {"op": "add", "seq": seq, "time": time, "doc": doc, "segment": seg,
+                      "start": start, "end": end, "quote": quote, "code": code,
+                      "origin": origin}
+                if decision is not None:
+                    ev["decision"] = decision
+                on[code] = ev
         st.memos.update(((d, s), m) for d, s, m in ck["memos"])
         st.done.update(ck["done"])
         st.problems = [LogProblem(log, line, reason) for line, reason in ck["problems"]]
