@@ -287,3 +287,30 @@ def test_ingested_transcript_round_trips(project, tmp_path):
     export_qdpx(project, path)
     import_qdpx(path, into=tmp_path / "k")
     _same_project(project, open_project(tmp_path / "k"))
+
+
+def test_import_merges_new_codes_into_existing_codebook(coded, tmp_path):
+    cb = coded.codebook
+    extra = Code(id="GOV-MAC-99", name="Hospital mergers", theme="GOV", level="macro")
+    clash = Code(id="ORG-MIC-01", name="Something else entirely", theme="ORG", level="micro")
+    kept = tuple(c for c in cb.codes if c.id != "ORG-MIC-01")
+    other_cb = cb.model_copy(update={"codes": (*kept, extra, clash)})
+    cb_file = tmp_path / "other.yaml"
+    cb_file.write_text(dump(other_cb), encoding="utf-8")
+    other = init_project(tmp_path / "other", codebook=cb_file)
+    doc = _doc("X1", [("R", "The merger decided everything.")])
+    other.save_document(doc)
+    add_codes(other, "Ann", doc, ["X1:0001"], ["GOV-MAC-99", "ORG-MIC-01"])
+    path = tmp_path / "other.qdpx"
+    export_qdpx(other, path)
+    report = import_qdpx(path, project=coded)
+    merged = open_project(coded.root).codebook
+    assert merged.codes[:len(cb.codes)] == cb.codes
+    assert [(c.id, c.name) for c in merged.codes[len(cb.codes):]] == [
+        ("GOV-MAC-99", "Hospital mergers"), ("ORG-MIC-01-2", "Something else entirely")]
+    assert [n.split(": the project's")[0] for n in report.notes] == [
+        "code 'Something else entirely' is imported as ORG-MIC-01-2"]
+    # the coder's name keeps the project's spelling; codes follow the renaming
+    got = {(c.doc, c.code) for c in current_codings(open_project(coded.root), "ann")}
+    assert {("X1", "GOV-MAC-99"), ("X1", "ORG-MIC-01-2")} <= got
+    assert list(coded.root.glob("codebook.before-import-*.yaml"))

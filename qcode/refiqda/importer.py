@@ -326,6 +326,8 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
                         "coded passage; qcode keeps memos on segments only")
     if qp.links:
         report.drop("link", f"{qp.links} links", "qcode has no links between items")
+    if qp.graphs:
+        report.drop("graph", f"{qp.graphs} graphs", "qcode has no graphs (concept maps)")
     for coder in sorted(set(adds) | set(memos)):
         have = load_state_or_empty(project, coder) if project is not None and \
             coder in existing_coders else None

@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 MODELS = ("cp", "cp-lf", "utf16", "utf16-lf", "utf8")
 _WS = re.compile(r"\s+")
@@ -41,32 +42,47 @@ class SourceText:
 
     def positions(self, model: str) -> list[int]:
         """``positions[i]`` = units before code point ``i`` of ``text`` (len(text)+1 values)."""
+        import numpy as np
+
         base = model.removesuffix("-bom")
-        lf = base.endswith("-lf") or not self.has_crlf
+        lf = base.endswith("-lf")
         unit = base.removesuffix("-lf")
-        out = [1 if model.endswith("-bom") and self.had_bom else 0]
-        pos = out[0]
-        raw, j = self.raw, 0
-        for ch in self.text:
-            if ch == "\n":
-                width = 1
-                if raw.startswith("\r\n", j):
-                    j += 2
-                    width = 1 if lf else 2
-                else:
-                    j += 1
-            else:
-                j += 1
-                o = ord(ch)
-                if unit == "utf16":
-                    width = 2 if o > 0xFFFF else 1
-                elif unit == "utf8":
-                    width = 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
-                else:
-                    width = 1
-            pos += width
-            out.append(pos)
+        cps = np.frombuffer(self.raw.encode("utf-32-le"), dtype=np.uint32)
+        if unit == "utf16":
+            widths = 1 + (cps > 0xFFFF).astype(np.int64)
+        elif unit == "utf8":
+            widths = 1 + (cps >= 0x80).astype(np.int64) + (cps >= 0x800) + (cps >= 0x10000)
+        else:
+            widths = np.ones(len(cps), dtype=np.int64)
+        # a CRLF pair is one character of ``text``: its CR stands for it, its LF is dropped
+        lf_after_cr = np.zeros(len(cps), dtype=bool)
+        if self.has_crlf:
+            lf_after_cr[1:] = (cps[1:] == 10) & (cps[:-1] == 13)
+            if lf:
+                widths[lf_after_cr] = 0
+        start = 1 if model.endswith("-bom") and self.had_bom else 0
+        cum = np.concatenate(([start], start + np.cumsum(widths)))
+        keep = np.flatnonzero(~lf_after_cr)
+        out = np.concatenate((cum[keep], cum[-1:])).tolist()
+        assert len(out) == len(self.text) + 1
         return out
+
+    def signature(self, model: str) -> str:
+        """Models with the same signature count this text identically."""
+        base = model.removesuffix("-bom")
+        unit, lf = base.removesuffix("-lf"), base.endswith("-lf")
+        if (unit == "utf16" and not self.non_bmp) or (unit == "utf8" and not self.non_ascii):
+            unit = "cp"
+        bom = model.endswith("-bom") and self.had_bom
+        return f"{unit}{'-lf' if lf and self.has_crlf else ''}{'-bom' if bom else ''}"
+
+    @cached_property
+    def non_bmp(self) -> bool:
+        return any(ord(c) > 0xFFFF for c in self.text)
+
+    @cached_property
+    def non_ascii(self) -> bool:
+        return not self.text.isascii()
 
 
 def source_text(data: bytes | str) -> SourceText:
@@ -176,7 +192,15 @@ def detect(src: SourceText, selections: list[Selection], origin: str = "") -> De
     candidates = prior(origin)
     if src.had_bom:
         candidates += [f"{m}-bom" for m in ("cp", "utf16")]
-    results = [map_with(src, m, selections) for m in candidates]
+    cache: dict[str, Detection] = {}
+    results = []
+    for m in candidates:
+        sig = src.signature(m)
+        if sig not in cache:
+            cache[sig] = map_with(src, m, selections)
+        hit = cache[sig]
+        results.append(Detection(m, hit.mapped, hit.on_boundaries, hit.name_matches,
+                                 hit.names))
     # fits, quoted text and word boundaries add up; earlier = preferred on ties
     scores = [2 * len(r.mapped) + 4 * r.name_matches + r.on_boundaries for r in results]
     best = max(range(len(results)), key=lambda i: (scores[i], -i))

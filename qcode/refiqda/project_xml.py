@@ -85,6 +85,7 @@ class QProject:
     sources: list[QSource]
     notes: dict[str, QNote]  # normalised GUID -> note
     links: int = 0
+    graphs: int = 0
 
 
 def _int(value: str | None) -> int | None:
@@ -157,4 +158,5 @@ def read_qde(data: bytes, where: str) -> QProject:
         namespace=parsed.namespace, base_path=attr(root, "basePath") or "",
         creating_user=attr(root, "creatingUserGUID"), users=users,
         roots=read_tree(codebook), sets=sets, variables=variables, cases=cases,
-        sources=sources, notes=notes, links=len(list(kids(kid(root, "Links"), "Link"))))
+        sources=sources, notes=notes, links=len(list(kids(kid(root, "Links"), "Link"))),
+        graphs=len(list(kids(kid(root, "Graphs"), "Graph"))))
