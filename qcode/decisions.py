@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +37,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .codings import validate_coder_name
-from .errors import NotFoundError
+from .errors import ConflictError, NotFoundError
 from .locking import exclusive
 from .models import Record
 from .project import now_iso
@@ -195,6 +196,33 @@ def reconciliation_names(project: Any) -> list[str]:
 
 def _lock(path: Path) -> Path:
     return path.with_name(f".{path.stem}.lock")
+
+
+@contextmanager
+def run_lock(project: Any, name: str) -> Iterator[None]:
+    """Held for a whole run, so two runs cannot decide the same segments at once. It is
+    not waited for: a second run stops at once with a clear error."""
+    path = log_file(project, name).with_name(f".{name}.run.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            if os.name == "posix":
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:  # pragma: no cover - Windows
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise ConflictError(f"reconciliation '{name}' is being run by another process; "
+                                "nothing was changed",
+                                hint="wait for it to finish (or quit it), then run this "
+                                     "again") from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def read_ledger(project: Any, name: str, *, must_exist: bool = False) -> Ledger:

@@ -37,6 +37,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -408,6 +409,8 @@ class Reconciliation:
 
     The interactive ``ask`` walk uses :meth:`commit` for each decision and :meth:`finish`
     at the end (also when interrupted): every committed decision is already on disk.
+    A run holds the reconciliation's run lock from creation to :meth:`finish` (or
+    :meth:`close`), so a second run of the same reconciliation stops with a clear error.
     """
 
     def __init__(self, project: Any, coders: list[str], name: str, strategy: str,
@@ -417,9 +420,25 @@ class Reconciliation:
         self.kind, self.prefer = parse_strategy(strategy, list(coders))
         self.strategy = f"prefer:{self.prefer}" if self.prefer else self.kind
         self.by = by if by is not None else default_person()
-        self.plan = make_plan(project, list(coders), name, docs, codes, all_docs)
+        self._lock = ExitStack()
+        self._lock.enter_context(log.run_lock(project, name))
+        try:
+            self.plan = make_plan(project, list(coders), name, docs, codes, all_docs)
+        except BaseException:
+            self.close()
+            raise
         self.result = ReconcileResult(self.plan, self.strategy, self.by)
         self.queue: list[Pending] = list(self.plan.disagreements)
+
+    def close(self) -> None:
+        """Release the run lock (``finish`` does it too)."""
+        self._lock.close()
+
+    def __enter__(self) -> Reconciliation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def start(self) -> ReconcileResult:
         """Record the run, repair an interrupted one, and decide the agreed segments."""
@@ -457,8 +476,11 @@ class Reconciliation:
                                    and d.key not in decided)
         self.result.remaining = sum(1 for p in self.plan.disagreements
                                     if p.unit.key not in decided)
-        self.result.done, self.result.reopened = refresh_done(
-            self.project, self.plan, changed=bool(self.result.decisions))
+        try:
+            self.result.done, self.result.reopened = refresh_done(
+                self.project, self.plan, changed=bool(self.result.decisions))
+        finally:
+            self.close()
         return self.result
 
 
@@ -476,10 +498,10 @@ def reconcile(project: Any, coders: list[str], as_name: str, strategy: str,
     completed are reconciled (``all_docs=True``: every document any of them touched).
     ``by`` defaults to ``$USER``. Running it again decides only what is new or stale.
     """
-    run = Reconciliation(project, coders, as_name, strategy, docs, codes, by, all_docs)
-    if run.kind == "ask":
-        raise UsageError("the ask strategy is interactive",
-                         hint="use qcode reconcile on a terminal, or a strategy such as "
-                              "majority")
-    run.start()
-    return run.decide_all(rationale)
+    with Reconciliation(project, coders, as_name, strategy, docs, codes, by, all_docs) as run:
+        if run.kind == "ask":
+            raise UsageError("the ask strategy is interactive",
+                             hint="use qcode reconcile on a terminal, or a strategy such as "
+                                  "majority")
+        run.start()
+        return run.decide_all(rationale)

@@ -273,3 +273,14 @@ def test_commit_one_at_a_time_and_defer(study: Project) -> None:
     again = Reconciliation(study, CODERS3, "consensus", "ask")
     assert [(p.unit.segment_id, p.reason) for p in again.queue] == [
         ("D01:0002", "deferred"), ("D02:0002", "new"), ("D02:0003", "new")]
+
+
+def test_a_second_run_of_the_same_reconciliation_stops_at_once(study: Project) -> None:
+    with Reconciliation(study, CODERS3, "consensus", "ask") as first:
+        first.start()
+        with pytest.raises(ConflictError, match="'consensus' is being run by another "
+                                                "process; nothing was changed"):
+            reconcile(study, CODERS3, "consensus", "union")
+        reconcile(study, CODERS3, "other", "union")  # another reconciliation is free
+    reconcile(study, CODERS3, "consensus", "union")  # released
+    assert consensus(study) == EXPECTED["union"]

@@ -202,8 +202,22 @@ def reconcile_cmd(
         strategy = "ask"
     from qcode.reconcile import Reconciliation
 
-    run = Reconciliation(project, names, as_name, strategy, list(doc or []) or None,
-                         list(code or []) or None, by, all_docs)
+    with Reconciliation(project, names, as_name, strategy, list(doc or []) or None,
+                        list(code or []) or None, by, all_docs) as run:
+        result = _run(run, project, fmt, require_rationale, rationale)
+    if run.result.repaired:
+        note(f"Applied {_n(run.result.repaired, 'decision')} that an interrupted run had "
+             "saved.")
+    if fmt is TableOrJson.json:
+        echo_json(result.as_dict())
+    else:
+        _show_result(result)
+
+
+def _run(run: Any, project: Any, fmt: TableOrJson, require_rationale: bool,
+         rationale: str | None) -> Any:
+    from qcode.errors import UsageError
+
     for s in run.plan.scope.skipped:
         note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
     for w in run.result.warnings:
@@ -216,13 +230,7 @@ def reconcile_cmd(
     else:
         run.start()
         result = run.decide_all(rationale)
-    if run.result.repaired:
-        note(f"Applied {_n(run.result.repaired, 'decision')} that an interrupted run had "
-             "saved.")
-    if fmt is TableOrJson.json:
-        echo_json(result.as_dict())
-    else:
-        _show_result(result)
+    return result
 
 
 def _show_result(result: Any) -> None:
