@@ -90,7 +90,8 @@ class Ratings:
         if self.n_coders < 2:
             who = f" ({self.coders[0]})" if self.coders else ""
             raise InsufficientDataError(
-                f"the ratings come from {self.n_coders} coder{who}; agreement needs at least 2",
+                f"the ratings come from {self.n_coders} coder{'' if self.n_coders == 1 else 's'}"
+                f"{who}; agreement needs at least 2",
                 hint="add the ratings of a second coder")
         rated = (self.codes >= 0).sum(axis=1)
         if not (rated >= 2).any():
