@@ -186,3 +186,22 @@ def test_cli_import_qdc_to_yaml_output_needs_no_project(invoke, tmp_path, monkey
     assert r.exit_code == ExitCode.CONFLICT
     assert r.stderr == ("Error: cb.yaml already exists; nothing was written\n"
                         "Hint: choose another --output file\n")
+
+
+def test_definition_edited_in_another_tool_is_taken(tmp_path):
+    cb = load(ROOT / "codebooks/telemedicine-norway.yaml")
+    code = cb.code("GOV-MAC-01")
+    assert code is not None and code.include
+    data = qdc_bytes(cb, "qcode").decode("utf-8")
+    old = code.definition.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert data.count(f"<Description>{old}\n") == 1
+    data = data.replace(f"<Description>{old}\n", "<Description>A sharper definition.\n")
+    path = tmp_path / "edited.qdc"
+    path.write_text(data, encoding="utf-8")
+    back, _, report = import_qdc(path)
+    assert back.code("GOV-MAC-01").definition == "A sharper definition."
+    assert back.code("GOV-MAC-01").include == code.include
+    assert report.notes == ["code GOV-MAC-01: its definition was edited outside qcode; the "
+                            "edited definition was taken"]
+    assert [c for c in back.codes if c.id != "GOV-MAC-01"] == [
+        c for c in cb.codes if c.id != "GOV-MAC-01"]

@@ -61,7 +61,7 @@ def import_qdc(path: Path, level_map: dict[str, str] | None = None,
     qdc = read_qdc(data, str(path))
     report = ImportReport(file=str(path), kind="qdc", origin=qdc.origin,
                           namespace=qdc.namespace)
-    _check_namespace(report, "codebook")
+    check_namespace(report, "codebook")
     cb = build_codebook(qdc.roots, qdc.sets, report, level_map=level_map,
                         name=Path(path).stem)
     if not cb.codes:
@@ -74,7 +74,7 @@ def import_qdc(path: Path, level_map: dict[str, str] | None = None,
     return cb, text, report
 
 
-def _check_namespace(report: ImportReport, kind: str) -> None:
+def check_namespace(report: ImportReport, kind: str) -> None:
     ns = report.namespace
     if not ns:
         report.note("the file has no XML namespace; read as REFI-QDA 1.0")

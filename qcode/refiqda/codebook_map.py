@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Code, Codebook, Level, Theme
-from .codebook_xml import CodeSet, Node, split_trailer
+from .codebook_xml import CodeSet, Node, code_readable, split_trailer, xml_safe
 from .guids import norm_guid
 from .report import ImportReport
 
@@ -129,6 +129,7 @@ class _Builder:
         if kind == "code" and isinstance(data.get("id"), str) and data["id"] not in self.ids:
             code = self.trailer_code(node, data, theme, level)
             if code is not None:
+                code = self.edited(code, desc)
                 self.add_code(code, node, float(data.get("order", 1e9 + len(self.codes))))
                 for ch in node.children:
                     self.walk(ch, code.theme, code.level, code.id)
@@ -157,6 +158,20 @@ class _Builder:
         cid = self.foreign_code(node, desc, theme, level, parent)
         for ch in node.children:
             self.walk(ch, theme, level, cid if cid is not None else parent)
+
+    def edited(self, code: Code, readable: str) -> Code:
+        """Take a definition edited in another tool; say so when more was edited."""
+        if readable == xml_safe(code_readable(code)).strip():
+            return code
+        sections = xml_safe(code_readable(code.model_copy(update={"definition": ""})))
+        if not sections or readable.endswith(sections):
+            new = readable[:len(readable) - len(sections)].strip() if sections else readable
+            self.report.note(f"code {code.id}: its definition was edited outside qcode; "
+                             "the edited definition was taken")
+            return code.model_copy(update={"definition": new})
+        self.report.note(f"code {code.id}: its Description was edited outside qcode; "
+                         "qcode's own copy of the code was kept (check it)")
+        return code
 
     def trailer_code(self, node: Node, data: dict, theme: str | None,
                      level: str | None) -> Code | None:

@@ -186,7 +186,7 @@ def _cycle_free(cb: Codebook, code_id: str, in_cell: set[str]) -> bool:
 # ------------------------------------------------------------------ tree -> XML
 
 
-def code_element(node: Node, ns: str, *, project: bool = False) -> Element:
+def code_element(node: Node, ns: str) -> Element:
     el = Element(f"{{{ns}}}Code", {"guid": node.guid, "name": xml_safe(node.name),
                                     "isCodable": "true" if node.codable else "false"})
     if node.color:
@@ -194,14 +194,14 @@ def code_element(node: Node, ns: str, *, project: bool = False) -> Element:
     if node.description:
         ET.SubElement(el, f"{{{ns}}}Description").text = node.description
     for ch in node.children:
-        el.append(code_element(ch, ns, project=project))
+        el.append(code_element(ch, ns))
     return el
 
 
-def codes_element(roots: list[Node], ns: str, *, project: bool = False) -> Element:
+def codes_element(roots: list[Node], ns: str) -> Element:
     codes = Element(f"{{{ns}}}Codes")
     for node in roots:
-        codes.append(code_element(node, ns, project=project))
+        codes.append(code_element(node, ns))
     return codes
 
 

@@ -89,7 +89,7 @@ def build_qdpx(project: Any, coders: list[str] | None = None,
         for c in names:
             SubElement(users, _q("User"), {"guid": guid("coder", c), "name": c, "id": c})
     roots, sets = export_tree(cb)
-    SubElement(root, _q("CodeBook")).append(codes_element(roots, PROJECT_NS, project=True))
+    SubElement(root, _q("CodeBook")).append(codes_element(roots, PROJECT_NS))
     docs: list[Document] = project.documents()
     keys = sorted({k for d in docs for k in d.attributes})
     if keys:

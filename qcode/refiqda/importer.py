@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..codings import _RESERVED, CODER_RE
-from ..errors import ConflictError, InvalidInputError
+from ..codings import validate_coder_name
+from ..errors import ConflictError, InvalidInputError, UsageError
 from ..models import Codebook, Document
 from .archive import Archive, open_any, sibling
-from .codebook_exchange import _check_namespace, checked
+from .codebook_exchange import check_namespace, checked
 from .codebook_map import build_codebook
 from .codebook_xml import split_trailer
 from .documents import doc_id_from_name, foreign, from_trailer
@@ -64,12 +64,11 @@ def coder_name(raw: str, fallback: str) -> str:
     >>> coder_name("Kari Nordmann", "x"), coder_name("", "user-1b0b1791")
     ('Kari-Nordmann', 'user-1b0b1791')
     """
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", raw).strip("-_")[:32].strip("-_")
-    if not name or not CODER_RE.match(name):
-        name = fallback
-    if name.lower() in _RESERVED:
-        name = f"user-{name}"
-    return name
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", raw).strip("-_")[:32].strip("-_") or fallback
+    try:
+        return validate_coder_name(name)
+    except UsageError:  # e.g. a reserved device name such as "con"
+        return validate_coder_name(f"user-{name}"[:32]) if name != fallback else fallback
 
 
 def _coders(qp: QProject, existing: list[str]) -> dict[str, str]:
@@ -169,7 +168,7 @@ def _merge(base: Codebook, new: Codebook, report: ImportReport) -> Codebook:
                                    "codes": tuple(fixed)})
 
 
-def _attributes(qp: QProject, src: QSource, report: ImportReport) -> dict[str, str]:
+def _attributes(qp: QProject, src: QSource) -> dict[str, str]:
     out: dict[str, str] = {}
     key = norm_guid(src.guid)
     for case in qp.cases:
@@ -208,7 +207,7 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
     qp = read_qde(archive.qde, where)
     report = ImportReport(file=str(path), kind="qde" if archive.folder else "qdpx",
                           origin=qp.origin, namespace=qp.namespace)
-    _check_namespace(report, "project")
+    check_namespace(report, "project")
     cb, yaml_text, changed = _codebook_for(qp, project, report, level_map)
     plan = Plan(cb, yaml_text, changed, project_name=qp.name)
     existing_coders = coder_names(project) if project is not None else []
@@ -243,7 +242,7 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
                 continue
             raw = data
         st = source_text(raw)
-        attrs = _attributes(qp, src, report)
+        attrs = _attributes(qp, src)
         _, trailer = split_trailer(src.description)
         same_id = existing.get(str(trailer.get("id"))) if trailer else None
         doc = same_id if same_id is not None and same_id.text == st.text else \
