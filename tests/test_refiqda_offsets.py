@@ -6,6 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -146,3 +147,13 @@ def test_property_every_model_maps_back_to_the_same_code_points(pieces, model, d
 def test_source_text_utf16_file_with_bom():
     src = source_text(b"\xff\xfe" + "Hei\r\nsann".encode("utf-16-le"))
     assert (src.text, src.had_bom, src.has_crlf) == ("Hei\nsann", True, True)
+
+
+@pytest.mark.parametrize("module", ["qcode.refiqda.guids", "qcode.refiqda.offsets",
+                                    "qcode.refiqda.codebook_map", "qcode.refiqda.importer"])
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

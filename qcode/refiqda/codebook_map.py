@@ -27,7 +27,7 @@ from .codebook_xml import CodeSet, Node, code_readable, split_trailer, xml_safe
 from .guids import norm_guid
 from .report import ImportReport
 
-_SLUG = re.compile(r"[^A-Za-z0-9]+")
+_SLUG = re.compile(r"\W+")
 _CODE_FIELDS = ("definition", "parent", "source", "include", "exclude", "examples",
                 "keywords", "keywords_no", "variation_relevant")
 
@@ -56,7 +56,11 @@ def parse_level_map(spec: str | None) -> dict[str, str]:
 
 
 def slug(text: str, fallback: str = "code") -> str:
-    """An id made from a name: ASCII letters and digits joined by ``-``."""
+    """An id made from a name: its letters, digits and ``_`` joined by ``-``.
+
+    >>> slug("Økonomi / finans"), slug("computer_graphics"), slug("!!")
+    ('Økonomi-finans', 'computer_graphics', 'code')
+    """
     s = _SLUG.sub("-", text).strip("-")[:48]
     return s or fallback
 

@@ -115,6 +115,11 @@ def build_qdpx(project: Any, coders: list[str] | None = None,
             sources.append(_source(d, states, known, crlf, files, notes, summary))
     if notes:
         SubElement(root, _q("Notes")).extend(notes)
+    doc_ids = {d.id for d in docs}
+    for coder, st in states.items():
+        gone = sorted({doc for (doc, _) in st.codes if doc not in doc_ids})
+        summary.skipped += [f"{coder}: codings on document {g}, which is not in the project"
+                            for g in gone]
     sets_el = SubElement(root, _q("Sets"))
     for s in sets:
         sets_el.append(set_element(s, PROJECT_NS, "targetGUID"))
