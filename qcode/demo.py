@@ -81,7 +81,7 @@ def run_demo(directory: Path | str, *, date: str | None = None,
              on_step: Callable[[str, str], None] | None = None) -> DemoResult:
     """Build the demo project in ``directory``; ``on_step(key, words)`` is called before
     each step (for a progress display)."""
-    root = Path(directory)
+    root = Path(directory).absolute()
     check_target(root)
     result = DemoResult(root=root)
     started = time.perf_counter()
@@ -148,7 +148,7 @@ def _agreement(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | 
         result.agreement_by_theme.append((row.label, alpha))
     path = root / "output" / "agreement.json"
     _write_json(path, project_json(rep))
-    result.files["agreement (JSON, per theme, with bootstrap intervals)"] = path
+    result.files["agreement per theme, with bootstrap intervals"] = path
 
 
 def _reconcile(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
@@ -159,7 +159,7 @@ def _reconcile(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | 
                     rationale=RATIONALE)
     result.decisions = dict(run.by_outcome)
     result.codings[CONSENSUS] = len(current_codings(ctx["project"], CONSENSUS))
-    result.files["reconciliation decisions (one JSON line each)"] = \
+    result.files["every reconciliation decision, one JSON line each"] = \
         ctx["project"].reconciliations_dir / f"{CONSENSUS}.jsonl"
 
 
@@ -193,8 +193,9 @@ def _matrix(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | Non
     _write_json(out / "matrix-by-stakeholder-level.json",
                 {"split_by": "stakeholder_level",
                  "splits": {v: pm.as_dict() for v, pm in parts}})
-    result.files["theme x level matrix (Markdown, SVG heatmap, JSON)"] = out / "matrix.md"
-    result.files["matrix split by stakeholder level (JSON)"] = \
+    result.files["theme x level matrix (also matrix.json)"] = out / "matrix.md"
+    result.files["the matrix as a heatmap (opens in a browser or Word)"] = out / "matrix.svg"
+    result.files["matrices by stakeholder level, column percentages"] = \
         out / "matrix-by-stakeholder-level.json"
 
 
@@ -211,9 +212,10 @@ def _cooccur(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | No
                        "segment (consensus)", row_axis="cell", col_axis="cell"))
     codes = cooccurrence(ctx["corpus"], by="code", window=1)
     _write_json(out / "cooccur-codes-window1.json", codes.as_dict())
-    result.files["cell co-occurrence (JSON, SVG)"] = out / "cooccur-cells.json"
-    result.files["code co-occurrence within 1 segment (JSON)"] = \
-        out / "cooccur-codes-window1.json"
+    result.files["theme x level cells on the same segment, with Jaccard"] = \
+        out / "cooccur-cells.json"
+    result.files["the same as a heatmap"] = out / "cooccur-cells.svg"
+    result.files["codes within 1 segment of each other"] = out / "cooccur-codes-window1.json"
 
 
 def _reports(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
@@ -229,8 +231,9 @@ def _reports(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | No
             result.notes.append("the joint display module is missing; reports leave it out")
     content = build_report(ctx["project"], coder=CONSENSUS, date=date, joint_by=joint_by)
     out = root / "output"
-    for kind, label in (("md", "report (Markdown)"), ("html", "report (HTML, one file)"),
-                        ("docx", "report (Word)")):
+    for kind, label in (("md", "the report in Markdown"),
+                        ("html", "the report as one HTML file: open it in a browser"),
+                        ("docx", "the report for Word")):
         data = render_report(content, kind)
         path = out / f"report.{kind}"
         if isinstance(data, bytes):

@@ -123,7 +123,7 @@ def test_cooccur_json_and_csv(qc: Callable[..., Any]) -> None:
     assert csv_out.splitlines()[:2] == ["a,b,count,jaccard,a_segments,b_segments",
                                         "GOV/micro,ECO/micro,2,0.4,5,2"]
     table = qc("cooccur", "--window", "1").stdout
-    assert "within 1 segments" in table and "G1 Local leadership" in table
+    assert "within 1 segment," in table and "G1 Local leadership" in table
 
 
 def test_cooccur_svg(qc: Callable[..., Any]) -> None:

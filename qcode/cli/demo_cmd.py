@@ -106,7 +106,7 @@ def _tour(r: Any) -> None:
         "matrix (coded segments):",
     ]
     for line in lines:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     if r.matrix is not None:
         header, body = matrix_grid(r.matrix)
         table = Table()
@@ -118,16 +118,15 @@ def _tour(r: Any) -> None:
     if r.top_pairs:
         p = r.top_pairs[0]
         console.print(f"6. The cells that travel together most: {p['a']} with {p['b']} on "
-                      f"{p['count']} segments (Jaccard {p['jaccard']:.2f}).", markup=False)
+                      f"{p['count']} segments (Jaccard {p['jaccard']:.2f}).", markup=False,
+                      soft_wrap=True)
     for note in r.notes:
-        console.print(f"   Note: {note}.", markup=False)
+        console.print(f"   Note: {note}.", markup=False, soft_wrap=True)
     console.print("\n[bold]Files[/bold]")
-    files = Table(show_header=False, box=None, pad_edge=False)
-    files.add_column()
-    files.add_column()
-    for label, path in r.files.items():
-        files.add_row(_rel(path, r.root), label)
-    console.print(files)
+    names = {label: _rel(path, r.root) for label, path in r.files.items()}
+    width = max(map(len, names.values()), default=0)
+    for label, name in names.items():
+        console.print(f"  {name:<{width}}  {label}", markup=False, soft_wrap=True)
     console.print("\n[bold]Try next[/bold]")
     for cmd in (f"cd {r.root}", "qcode docs", "qcode agree --by theme",
                 "qcode matrix --split-by stakeholder_level --percent col",

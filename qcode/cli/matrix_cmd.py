@@ -261,7 +261,7 @@ def cooccur(
     if fmt is CooccurFormat.svg:
         from qcode.reports.heatmap_svg import heatmap_svg
 
-        where_txt = f" within {window} segments" if window else " on one segment"
+        where_txt = f" within {_segments(window)}" if window else " on one segment"
         _emit(heatmap_svg(co.items, co.items, co.counts, title=f"Co-occurrence{where_txt} "
                           f"({co.coder})", row_axis=by.value, col_axis=by.value), output)
         return
@@ -282,7 +282,7 @@ def cooccur(
     from rich.table import Table
 
     labels = dict(zip(co.items, co.labels, strict=True))
-    span = f"within {window} segments" if window else "on the same segment"
+    span = f"within {_segments(window)}" if window else "on the same segment"
     t = Table(title=f"Co-occurrence {span}, {co.coder} ({co.segments} coded segments)")
     for h, just in (("A", "left"), ("B", "left"), ("Segments", "right"),
                     ("Jaccard", "right")):
@@ -294,6 +294,10 @@ def cooccur(
     console.print(t)
     if len(shown) < len(pairs):
         note(f"{len(pairs) - len(shown)} more pairs; see them all with --top 0 or --format csv")
+
+
+def _segments(n: int) -> str:
+    return f"{n} segment{'s' if n != 1 else ''}"
 
 
 def register(app: typer.Typer) -> None:
