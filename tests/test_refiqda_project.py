@@ -314,3 +314,69 @@ def test_import_merges_new_codes_into_existing_codebook(coded, tmp_path):
     got = {(c.doc, c.code) for c in current_codings(open_project(coded.root), "ann")}
     assert {("X1", "GOV-MAC-99"), ("X1", "ORG-MIC-01-2")} <= got
     assert list(coded.root.glob("codebook.before-import-*.yaml"))
+
+
+def test_other_tools_quirks_import_with_a_full_report(tmp_path):
+    g = "{:08x}-0000-0000-0000-000000000000".format
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.2" name="Quirks" origin="MAXQDA 24"
+ basePath="C:/Users/x/Documents">
+<Users><User guid="{g(1)}" name="Ann"/><User guid="{g(2)}" name="ann"/></Users>
+<CodeBook><Codes>
+ <Code guid="{g(10).upper()}" name="Trust" isCodable="true" color="#ef8256"/>
+ <Code guid="{g(11)}" name="Cost" isCodable="true"/>
+</Codes><Sets><Set guid="{g(12)}" name="Group"><MemberCode targetGUID="{g(10)}"/></Set></Sets>
+</CodeBook>
+<Variables><Variable guid="{g(20)}" name="age" typeOfVariable="Integer"/></Variables>
+<Cases><Case guid="{g(21)}"><VariableValue><VariableRef targetGUID="{g(20)}"/>
+<IntegerValue>54</IntegerValue></VariableValue><SourceRef targetGUID="{g(30)}"/></Case></Cases>
+<Sources>
+ <TextSource guid="{g(30)}" name="Interview A" plainTextPath="relative://Study/A.txt">
+  <PlainTextSelection guid="{g(31)}" startPosition="0" endPosition="5" creatingUser="{g(1)}">
+   <Coding guid="{g(32)}"><CodeRef targetGUID="{{{g(10)}}}"/></Coding>
+   <Coding guid="{g(33)}" creatingUser="{g(2)}"><CodeRef targetGUID="{g(11)}"/></Coding>
+  </PlainTextSelection>
+  <PlainTextSelection guid="{g(34)}" startPosition="6" endPosition="11" creatingUser="{g(2)}">
+   <Description>Ask about this.</Description></PlainTextSelection>
+  <PlainTextSelection guid="{g(35)}" startPosition="7" endPosition="900">
+   <Coding guid="{g(36)}"><CodeRef targetGUID="{g(99)}"/></Coding></PlainTextSelection>
+  <Coding guid="{g(37)}"><CodeRef targetGUID="{g(11)}"/></Coding>
+ </TextSource>
+ <TextSource guid="{g(40)}" name="Interview A">
+  <PlainTextContent>Inline text, two words.</PlainTextContent>
+  <PlainTextSelection guid="{g(41)}" startPosition="0" endPosition="6" creatingUser="{g(1)}">
+   <Coding guid="{g(42)}"><CodeRef targetGUID="{g(11)}"/></Coding></PlainTextSelection>
+ </TextSource>
+ <PDFSource guid="{g(50)}" name="Report.pdf" path="internal://{g(50)}.pdf"/>
+</Sources>
+<Notes><Note guid="{g(60)}" name="Loose note"><PlainTextContent>x</PlainTextContent></Note>
+</Notes></Project>"""
+    path = tmp_path / "quirks.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("My Study.qde", qde)
+        zf.writestr("SOURCES/a.TXT", "Hello world\n\nSecond paragraph.\n")
+    report = import_qdpx(path, into=tmp_path / "q")
+    dropped = sorted((d.kind, d.reason) for d in report.dropped)
+    assert dropped == [
+        ("coding", "codes a whole source; qcode codes segments"),
+        ("note", "not attached to a coded passage; qcode keeps memos on segments only"),
+        ("selection", "its positions do not fit the text"),
+        ("set", "qcode has no code groups; its codes are imported without it"),
+        ("source", "qcode imports text sources only")]
+    assert report.notes == ["namespace 'urn:QDA-XML:project:1.2' is another REFI-QDA "
+                            "version; read as 1.0"]
+    p = open_project(tmp_path / "q")
+    assert p.document_ids() == ["Interview-A", "Interview-A-2"]
+    a = p.load_document("Interview-A")
+    assert (a.attributes, [a.segment_text(s) for s in a.segments]) == (
+        {"age": "54"}, ["Hello world", "Second paragraph."])
+    assert coder_names(p) == ["Ann", "ann-2"]
+    ann = [(c.doc, c.segment, p.codebook.code(c.code).name) for c in current_codings(p, "Ann")]
+    assert ann == [("Interview-A", "Interview-A:0001", "Trust"),
+                   ("Interview-A-2", "Interview-A-2:0001", "Cost")]
+    other = current_codings(p, "ann-2")
+    assert [(c.segment, p.codebook.code(c.code).name) for c in other] == [
+        ("Interview-A:0001", "Cost")]
+    assert load_state(p, "ann-2").memos == {("Interview-A", "Interview-A:0001"):
+                                            "Ask about this."}
+    assert [s.widened for s in report.sources[:2]] == [2, 1]
