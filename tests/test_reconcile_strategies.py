@@ -92,15 +92,13 @@ def _drive(project: Project, answers: list[tuple[str, str]], quit_after: int | N
     run = Reconciliation(project, CODERS3, "consensus", "ask", by="ann")
     run.start()
     session = AskSession(list(run.queue), CODERS3, project.codebook)
-    done = 0
-    for choice, why in answers:
+    for done, (choice, why) in enumerate(answers):
         if quit_after is not None and done == quit_after:
             assert session.feed("q").quit
             break
         session.feed(choice)
         step = session.feed(why)
         run.commit(step.pending, step.choice, step.rationale)
-        done += 1
     run.finish()
 
 
