@@ -40,7 +40,7 @@ def diff_cmd(
     ctx: typer.Context,
     a: str = typer.Argument(..., metavar="A", help="First coder."),
     b: str = typer.Argument(..., metavar="B", help="Second coder."),
-    docs: list[str] | None = typer.Argument(None, metavar="[DOC]...",
+    docs: list[str] | None = typer.Argument(None, metavar="DOC",
                                             help="Only these documents."),
     code: list[str] | None = typer.Option(None, "--code", "-c", metavar="CODE",
                                           help="Only this code (id or name); repeatable."),
