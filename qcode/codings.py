@@ -25,12 +25,12 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictError, NotFoundError, UsageError
-from .locking import exclusive, shared
+from .errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
+from .locking import shared
+from .log_file import Appended, append_locked, is_event, last_action, lock_path, open_for_append
 from .models import Coding, CodingEvent, Document, Origin
 
 try:  # orjson parses large logs about three times faster; json is the fallback
@@ -92,11 +92,6 @@ def log_path(project: Any, coder: str, *, create: bool = False) -> Path:
     return path
 
 
-def lock_path(path: Path) -> Path:
-    """The lock file that serialises writers of the log at ``path``."""
-    return path.with_name(f".{path.stem}.lock")
-
-
 # ----------------------------------------------------------------------------- reading
 
 
@@ -130,10 +125,6 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _is_event(ev: Any) -> bool:
-    return type(ev) is dict and type(ev.get("seq")) is int and type(ev.get("op")) is str
-
-
 def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
     """Parse log bytes (whole lines, the last one possibly torn) into event dicts.
 
@@ -147,7 +138,7 @@ def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
         lines.pop()
     try:  # fast path: every line is a good event (the usual case)
         events = [_loads(raw) for raw in lines]
-        if all(_is_event(e) for e in events):
+        if all(is_event(e) for e in events):
             return LogRead(events)
     except ValueError:
         pass
@@ -160,7 +151,7 @@ def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
             ev = _loads(raw)
         except ValueError:
             ev = None
-        if not _is_event(ev):
+        if not is_event(ev):
             reason = ("incomplete last line (torn by a crash or kill)"
                       if i == len(lines) - 1 and torn_tail else "unreadable line")
             problems.append(LogProblem(path, first_line + i, reason))
@@ -176,6 +167,10 @@ def read_log_bytes(path: Path) -> bytes:
             return path.read_bytes()
         except FileNotFoundError:
             return b""
+        except OSError as exc:
+            raise ProjectDamagedError(
+                f"cannot read {path} ({exc.strerror or type(exc).__name__})",
+                hint="check the file and its permissions") from None
 
 
 def read_log(path: Path) -> LogRead:
@@ -358,92 +353,11 @@ def completed_documents(project: Any, coder: str) -> set[str]:
 # ----------------------------------------------------------------------------- writing
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def _read_back(fd: int, size: int) -> Iterator[tuple[dict[str, Any] | None, bool]]:
-    """Events from the end of the file backwards: (event or None if unreadable, ends_clean)
-    -- ``ends_clean`` tells whether the file ends with a newline (same on every item)."""
-    if size == 0:
-        return
-    ends_clean = os.pread(fd, 1, size - 1) == b"\n"
-    end, chunk, carry = size, 65536, b""
-    while end > 0:
-        start = max(0, end - chunk)
-        block = os.pread(fd, end - start, start) + carry
-        lines = block.split(b"\n")
-        carry = lines[0] if start > 0 else b""
-        for raw in reversed(lines if start == 0 else lines[1:]):
-            if not raw.strip():
-                continue
-            try:
-                ev = _loads(raw)
-            except ValueError:
-                ev = None
-            yield (ev if _is_event(ev) else None), ends_clean
-        end = start
-        chunk = min(chunk * 2, 8 << 20)
-
-
-def _last_seq(fd: int, size: int) -> tuple[int, bool]:
-    """(last good seq, whether the file ends with a newline)."""
-    ends_clean = True
-    for ev, ends_clean in _read_back(fd, size):
-        if ev is not None:
-            return int(ev["seq"]), ends_clean
-    return 0, ends_clean
-
-
-@dataclass
-class Appended:
-    """Events now on disk, and where they are in the log (byte offsets)."""
-
-    records: list[CodingEvent]
-    start: int
-    end: int
-
-
-def _write_all(fd: int, payload: bytes) -> None:
-    view = memoryview(payload)
-    while view:
-        n = os.write(fd, view)
-        view = view[n:]
-
-
-def _append_locked(fd: int, events: list[dict[str, Any]]) -> Appended:
-    size = os.fstat(fd).st_size
-    seq, ends_clean = _last_seq(fd, size)
-    now = _now()
-    records = []
-    for ev in events:
-        seq += 1
-        records.append(CodingEvent(seq=seq, time=now, **ev))
-    payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
-                       for r in records)
-    if not ends_clean:
-        payload = b"\n" + payload  # close a torn line so it cannot swallow ours
-    _write_all(fd, payload)
-    os.fsync(fd)
-    return Appended(records, size, size + len(payload))
-
-
 @contextmanager
 def _locked_log(project: Any, coder: str) -> Iterator[int]:
     """The coder's log opened for appending, under the exclusive lock."""
-    from .atomic import fsync_dir
-
-    path = log_path(project, coder, create=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with exclusive(lock_path(path)):
-        is_new = not path.exists()
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-        try:
-            if is_new:
-                fsync_dir(path.parent)  # the new file's name must survive a power cut too
-            yield fd
-        finally:
-            os.close(fd)
+    with open_for_append(log_path(project, coder, create=True)) as fd:
+        yield fd
 
 
 def append(project: Any, coder: str, events: list[dict[str, Any]]) -> Appended:
@@ -451,7 +365,7 @@ def append(project: Any, coder: str, events: list[dict[str, Any]]) -> Appended:
     if not events:
         return Appended([], -1, -1)
     with _locked_log(project, coder) as fd:
-        return _append_locked(fd, events)
+        return append_locked(fd, events)
 
 
 def append_events(project: Any, coder: str, events: list[dict[str, Any]]) -> list[CodingEvent]:
@@ -542,30 +456,6 @@ def mark_done(project: Any, coder: str, doc_id: str, done: bool = True) -> list[
     return append_events(project, coder, [{"op": "done" if done else "reopen", "doc": doc_id}])
 
 
-def _last_action(fd: int, size: int) -> list[dict[str, Any]]:
-    """The events of the last action not yet undone (one appended batch), oldest first.
-
-    Reads backwards: every undo of an event comes after it, so by the time the scan reaches
-    an event it has seen every undo that reverts it.
-    """
-    undone: set[int] = set()
-    batch: list[dict[str, Any]] = []
-    for ev, _ in _read_back(fd, size):
-        if ev is None:
-            continue
-        if batch and ev.get("time") != batch[0]["time"]:
-            break
-        if ev["op"] == "undo":
-            if batch:
-                break
-            if ev.get("target") is not None:
-                undone.add(ev["target"])
-            continue
-        if ev["seq"] not in undone:
-            batch.insert(0, ev)
-    return batch
-
-
 def undo_last(project: Any, coder: str, *, doc: str | None = None) -> list[CodingEvent]:
     """Revert the coder's last action that is not yet undone; return its events ([] if
     nothing is left).
@@ -577,14 +467,14 @@ def undo_last(project: Any, coder: str, *, doc: str | None = None) -> list[Codin
     """
     log_path(project, coder)  # a coder without a log is an error
     with _locked_log(project, coder) as fd:
-        batch = _last_action(fd, os.fstat(fd).st_size)
+        batch = last_action(fd, os.fstat(fd).st_size)
         if not batch:
             return []
         if doc is not None and batch[-1]["doc"] != doc:
             raise ConflictError(
                 f"your last action was on document {batch[-1]['doc']}, not {doc}; "
                 "nothing was undone", hint=f"undo it with: qcode undo --coder {coder}")
-        _append_locked(fd, [{"op": "undo", "doc": e["doc"], "target": e["seq"]}
+        append_locked(fd, [{"op": "undo", "doc": e["doc"], "target": e["seq"]}
                             for e in batch])
     return [CodingEvent.model_validate(e) for e in batch]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qcode import codings, log_checkpoint
-from qcode.errors import ConflictError, NotFoundError, UsageError
+from qcode import codings, log_checkpoint, log_file
+from qcode.errors import ConflictError, NotFoundError, QcodeError, UsageError
 from qcode.project import Project
 from tests.coding_support import numbered_doc
 
@@ -163,3 +163,16 @@ def test_log_of_a_read_only_copy_is_readable(project: Project, tmp_path: Path) -
         assert codings.load_state(project, "ingrid").codes_on("D01", "D01:0001") == ["A"]
     finally:
         path.parent.chmod(0o755)
+
+
+def test_local_files_are_kept_out_of_git_and_write_failures_are_one_line(
+        project: Project) -> None:
+    codings.add_codes(project, "ingrid", DOC, ["D01:0001"], ["A"])
+    assert (project.codings_dir / ".gitignore").read_text() == log_file.GITIGNORE
+    (project.codings_dir / "lars.jsonl").mkdir()  # something that cannot be appended to
+    with pytest.raises(QcodeError) as exc:
+        codings.append_events(project, "lars", [{"op": "done", "doc": "D01"}])
+    assert exc.value.message == (f"cannot write {project.codings_dir / 'lars.jsonl'} (Is a "
+                                 "directory); the last action was not saved")
+    with pytest.raises(QcodeError, match=r"cannot read .*lars\.jsonl"):
+        codings.load_state(project, "lars")
