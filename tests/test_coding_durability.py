@@ -60,6 +60,7 @@ def test_every_confirmed_coding_survives_200_sigkills(project: Project) -> None:
         for line in data.split(b"\n")[:-1]:  # a half-written report line is not a confirmation
             seq, seg, code = line.decode().split()
             confirmed.append((int(seq), seg, code))
+    assert kills == 200 or time.monotonic() >= deadline
     assert kills >= 100, "the machine is too slow to kill often enough"
     path = codings.log_path(project, "killed")
     read = codings.read_log(path)
