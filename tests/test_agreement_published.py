@@ -43,9 +43,31 @@ def test_fleiss_1971() -> None:
 
 
 def test_cohen_1960() -> None:
+    """The fixture's cells were reconstructed (see the README): check that they give each
+    published summary value, p_o .70, p_c .41 and kappa .492, from first principles."""
+    import csv
+    from collections import Counter
+    from fractions import Fraction
+
+    pairs: dict[str, dict[str, str]] = {}
+    with (DATA / "cohen1960.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            pairs.setdefault(row["unit"], {})[row["coder"]] = row["value"]
+    n = len(pairs)
+    cells = Counter((p["A"], p["B"]) for p in pairs.values())
+    p_o = Fraction(sum(cells[(k, k)] for k in "123"), n)
+    rows = {k: Fraction(sum(cells[(k, b)] for b in "123"), n) for k in "123"}
+    cols = {k: Fraction(sum(cells[(a, k)] for a in "123"), n) for k in "123"}
+    p_c = sum(rows[k] * cols[k] for k in "123")
+    assert (n, p_o, p_c) == (200, Fraction(70, 100), Fraction(41, 100))
+    assert (rows["1"], rows["2"], rows["3"]) == (Fraction(60, 100), Fraction(30, 100),
+                                                 Fraction(10, 100))
+    assert (cols["1"], cols["2"], cols["3"]) == (Fraction(50, 100), Fraction(30, 100),
+                                                 Fraction(20, 100))
     r = load("cohen1960.csv")
     assert r.n_units == 200
-    assert round(percent_agreement(r), 2) == 0.70
+    assert percent_agreement(r) == pytest.approx(0.70, abs=1e-12)
+    assert cohen_kappa(r) == pytest.approx(float((p_o - p_c) / (1 - p_c)), abs=1e-12)
     assert round(cohen_kappa(r), 3) == 0.492
 
 
