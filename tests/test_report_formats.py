@@ -113,6 +113,9 @@ def test_xlsx_opens_and_neutralises_formulas(two: Project) -> None:
     assert "'+SUM(A1:A2) is what the budget office wants" in quotes
     assert "'@travel: -2 hours each way by ferry" in quotes
     assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    grid = list(load_workbook(io.BytesIO(data))["Matrix"].iter_rows(values_only=True))
+    assert grid == [("theme\\level", "micro", "macro", "total"), ("GOV", 5, 2, 6),
+                    ("ECO", 2, 2, 4), ("ORG", 0, 0, 0), ("total", 5, 3, 7)]
 
 
 def test_csv_neutralises_formulas(two: Project) -> None:
@@ -165,3 +168,17 @@ def test_report_cli(invoke: Callable[..., Any], two: Project, tmp_path: Path) ->
                              "--format md, html, docx, csv or xlsx\n")
     result = invoke("--project", str(two.root), "report", "--coder", "ana", "--date", DATE)
     assert result.stdout == (GOLDEN / "known.md").read_text(encoding="utf-8")
+
+
+def test_report_includes_the_joint_display(invoke: Callable[..., Any], two: Project) -> None:
+    result = invoke("--project", str(two.root), "report", "--coder", "ana", "--joint",
+                    "region", "--date", DATE)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    joint = text.index("## Joint display: registry figures beside the interviews")
+    assert text.index("## Agreement") < joint < text.index("## Excerpts")
+    assert "No registry data in this project" in text
+    result = invoke("--project", str(two.root), "report", "--coder", "ana", "--joint",
+                    "hospital")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("Error: no document has the attribute 'hospital'")

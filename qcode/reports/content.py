@@ -159,5 +159,10 @@ def render_report(content: ReportContent, kind: str) -> str | bytes:
                                                    content.attribute_names)]
     if kind == "csv":
         return rows_csv(rows, fields)
-    return xlsx_bytes([("Excerpts", fields, [[r[f] for f in fields] for r in rows])],
+    m = content.matrix
+    grid = [[label, *counts, total] for label, counts, total
+            in zip(m.rows, m.counts, m.row_totals, strict=True)]
+    grid.append(["total", *m.col_totals, m.total])
+    return xlsx_bytes([("Excerpts", fields, [[r[f] for f in fields] for r in rows]),
+                       ("Matrix", [f"{m.row_dim}\\{m.col_dim}", *m.cols, "total"], grid)],
                       date=_when(content.date))
