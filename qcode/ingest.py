@@ -19,10 +19,12 @@ Re-ingest rules (segmentation is frozen at ingest):
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -211,12 +213,29 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
         table = read_table(options.attributes_csv)
         check_known(table, set(ids) | set(project.document_ids()))
     first_of: dict[str, Path] = {}
-    with _Writer(project, report) as writer:
+    with _collector_paused(), _Writer(project, report) as writer:
         for path, doc_id in zip(files, ids, strict=True):
             _attempt(project, path, doc_id, unit, table, options, first_of, report, writer)
             if advance is not None:
                 advance()
     return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a batch.
+
+    Ingest allocates tens of thousands of small, acyclic records (freed by reference
+    counting anyway); the collector's repeated passes over them cost about a quarter of the
+    time of a 200-file batch (measured in benchmarks/bench_ingest.py).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _attempt(project: Project, path: Path, doc_id: str, unit: str,
