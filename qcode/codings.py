@@ -1,7 +1,9 @@
 """Coders' append-only event logs (``codings/<coder>.jsonl``) and their current state.
 
-Each line is one :class:`qcode.models.CodingEvent` in JSON. An append takes the coder's
-exclusive lock, writes its whole batch with one ``write`` on an ``O_APPEND`` descriptor,
+Each line is one :class:`qcode.models.CodingEvent` in JSON, or, when one action writes
+several events (``tag`` on a range, an import, a re-anchoring), a JSON array of them: a crash
+can then tear an action only as a whole, never leave half of it. An append takes the coder's
+exclusive lock, writes its line(s) with ``write`` on an ``O_APPEND`` descriptor,
 fsyncs the file (and the folder when the file is new), and only then reports success: every
 action a command confirms survives a crash, Ctrl-C or kill. Readers take the lock shared, so
 they never mistake a batch being written for a torn line.
@@ -30,7 +32,15 @@ from typing import Any
 
 from .errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
 from .locking import shared
-from .log_file import Appended, append_locked, is_event, last_action, lock_path, open_for_append
+from .log_file import (
+    Appended,
+    append_locked,
+    is_event,
+    last_action,
+    line_events,
+    lock_path,
+    open_for_append,
+)
 from .models import Coding, CodingEvent, Document, Origin
 
 try:  # orjson parses large logs about three times faster; json is the fallback
@@ -136,27 +146,30 @@ def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
     torn_tail = lines[-1] != b""
     if not torn_tail:
         lines.pop()
-    try:  # fast path: every line is a good event (the usual case)
-        events = [_loads(raw) for raw in lines]
-        if all(is_event(e) for e in events):
-            return LogRead(events)
+    try:  # fast path: every line parses (the usual case)
+        parsed = [_loads(raw) for raw in lines]
     except ValueError:
-        pass
-    events = []
+        parsed = None
+    if parsed is not None and all(is_event(e) for e in parsed):
+        return LogRead(parsed)
+    events: list[dict[str, Any]] = []
     problems: list[LogProblem] = []
     for i, raw in enumerate(lines):
         if not raw.strip():
             continue
-        try:
-            ev = _loads(raw)
-        except ValueError:
-            ev = None
-        if not is_event(ev):
+        if parsed is not None:
+            evs = line_events(parsed[i])
+        else:
+            try:
+                evs = line_events(_loads(raw))
+            except ValueError:
+                evs = None
+        if evs is None:
             reason = ("incomplete last line (torn by a crash or kill)"
                       if i == len(lines) - 1 and torn_tail else "unreadable line")
             problems.append(LogProblem(path, first_line + i, reason))
             continue
-        events.append(ev)
+        events.extend(evs)
     return LogRead(events, problems)
 
 

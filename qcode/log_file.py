@@ -29,8 +29,18 @@ except ImportError:  # pragma: no cover
 
 
 def is_event(ev: Any) -> bool:
-    """Whether a parsed line looks like an event (a dict with an int seq and an op)."""
+    """Whether a parsed value looks like an event (a dict with an int seq and an op)."""
     return type(ev) is dict and type(ev.get("seq")) is int and type(ev.get("op")) is str
+
+
+def line_events(parsed: Any) -> list[dict[str, Any]] | None:
+    """The events of one parsed line: an event object, or a batch (a JSON array of events
+    written by one action); None when the line is not that."""
+    if is_event(parsed):
+        return [parsed]
+    if type(parsed) is list and parsed and all(is_event(e) for e in parsed):
+        return parsed
+    return None
 
 
 def lock_path(path: Path) -> Path:
@@ -44,8 +54,8 @@ def _now() -> str:
 
 
 def read_back(fd: int, size: int) -> Iterator[tuple[dict[str, Any] | None, bool]]:
-    """Events from the end of the file backwards: (event or None if unreadable, ends_clean)
-    -- ``ends_clean`` tells whether the file ends with a newline (same on every item)."""
+    """Events from the end of the file backwards: (event or None for an unreadable line,
+    ends_clean) -- ``ends_clean`` tells whether the file ends with a newline."""
     if size == 0:
         return
     ends_clean = os.pread(fd, 1, size - 1) == b"\n"
@@ -59,10 +69,14 @@ def read_back(fd: int, size: int) -> Iterator[tuple[dict[str, Any] | None, bool]
             if not raw.strip():
                 continue
             try:
-                ev = _loads(raw)
+                evs = line_events(_loads(raw))
             except ValueError:
-                ev = None
-            yield (ev if is_event(ev) else None), ends_clean
+                evs = None
+            if evs is None:
+                yield None, ends_clean
+            else:
+                for ev in reversed(evs):
+                    yield ev, ends_clean
         end = start
         chunk = min(chunk * 2, 8 << 20)
 
@@ -93,6 +107,8 @@ def _write_all(fd: int, payload: bytes) -> None:
 
 
 def append_locked(fd: int, events: list[dict[str, Any]]) -> Appended:
+    """Append one action's events (caller holds the lock); they share one timestamp and,
+    when there are several, one line."""
     size = os.fstat(fd).st_size
     seq, ends_clean = _last_seq(fd, size)
     now = _now()
@@ -100,8 +116,9 @@ def append_locked(fd: int, events: list[dict[str, Any]]) -> Appended:
     for ev in events:
         seq += 1
         records.append(CodingEvent(seq=seq, time=now, **ev))
-    payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
-                       for r in records)
+    dumped = [r.model_dump_json(exclude_none=True).encode("utf-8") for r in records]
+    # one line per action: a batch is a JSON array, so a crash can tear it only as a whole
+    payload = dumped[0] + b"\n" if len(dumped) == 1 else b"[" + b",".join(dumped) + b"]\n"
     if not ends_clean:
         payload = b"\n" + payload  # close a torn line so it cannot swallow ours
     _write_all(fd, payload)

@@ -33,8 +33,10 @@ def test_add_remove_memo_done_fold(project: Project) -> None:
     assert recs[0].quote == DOC.text[seg.start:seg.end] and recs[0].start == seg.start
     # the same code twice is not a second event
     assert codings.add_codes(project, "ingrid", DOC, ["D01:0002"], ["GOV-MAC-01"]) == []
-    lines = codings.log_path(project, "ingrid").read_text().splitlines()
-    assert [json.loads(x)["seq"] for x in lines] == list(range(1, len(lines) + 1))
+    lines = [json.loads(x) for x in codings.log_path(project, "ingrid").read_text().splitlines()]
+    # one line per action: a batch is an array of events; seqs run on without gaps
+    assert [[e["seq"] for e in x] if isinstance(x, list) else x["seq"] for x in lines] == [
+        [1, 2], [3, 4], 5, 6]
 
 
 def test_undo_reverts_whole_batches_in_reverse_order(project: Project) -> None:
@@ -86,6 +88,25 @@ def test_torn_last_line_is_reported_skipped_and_closed_by_next_append(project: P
     st = codings.load_state(project, "ingrid")
     assert sorted(k[1] for k in st.codes) == ["D01:0001", "D01:0002", "D01:0003", "D01:0005"]
     assert len(st.problems) == 1
+
+
+def test_a_torn_batch_is_lost_as_a_whole_never_in_part(project: Project) -> None:
+    codings.add_codes(project, "ingrid", DOC, ["D01:0001"], ["A"])
+    path = codings.log_path(project, "ingrid")
+    good = path.read_bytes()
+    codings.add_codes(project, "ingrid", DOC, [s.id for s in DOC.segments], ["B", "C"])
+    whole = path.read_bytes()
+    for cut in (len(good) + 1, (len(good) + len(whole)) // 2, len(whole) - 2):
+        path.write_bytes(whole[:cut])  # a kill or power cut in the middle of the batch
+        st = codings.load_state(project, "ingrid")
+        assert {k: list(v) for k, v in st.codes.items()} == {("D01", "D01:0001"): ["A"]}
+        assert [p.reason for p in st.problems] == [
+            "incomplete last line (torn by a crash or kill)"]
+    codings.add_codes(project, "ingrid", DOC, ["D01:0002"], ["D"])
+    st = codings.load_state(project, "ingrid")
+    assert st.codes_on("D01", "D01:0002") == ["D"] and st.last_seq == 2
+    assert path.read_bytes().startswith(good)
+    assert [e.code for e in codings.undo_last(project, "ingrid")] == ["D"]
 
 
 def test_garbage_lines_anywhere_are_skipped(project: Project) -> None:
