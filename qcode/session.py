@@ -64,7 +64,8 @@ class View:
     after: tuple[Shown, ...]
     codes: tuple[tuple[str, str], ...]  # (id, name): this coder's codes only
     memo: str | None
-    suggestions: tuple[tuple[int, str, str, float], ...]  # (n, id, name, score)
+    #: (n, id, name, score); numbers are stable, codes already on the segment included
+    suggestions: tuple[tuple[int, str, str, float], ...]
     coded_segments: int
     done: bool
 
@@ -202,8 +203,8 @@ class Session:
         if seg.id not in self._suggest_cache:
             scored = self._matcher.code_scores(self.doc.text[seg.start:seg.end])
             self._suggest_cache[seg.id] = [(c, s) for c, s, _ in scored if s >= self.min_score]
-        have = set(self.state.codes_on(self.doc.id, seg.id))
-        return [x for x in self._suggest_cache[seg.id] if x[0] not in have][:self.n_suggestions]
+        # numbers stay put while codes are added: a code taken keeps its number (shown as on)
+        return self._suggest_cache[seg.id][:self.n_suggestions]
 
     def _name(self, code_id: str) -> str:
         c = self.codebook.code(code_id)

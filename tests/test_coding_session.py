@@ -39,7 +39,8 @@ def test_scripted_session_codes_a_whole_document_and_resumes(
     script = "\n".join([
         "",                   # T01:0001 (interviewer): next
         rha,                  # T01:0002: a code id
-        "1",                  # the first suggestion now (rha is on, so the next one)
+        "1",                  # suggestion 1 is rha: already there
+        "2",                  # numbers are stable: 2 is still the second suggestion
         "national",           # ambiguous name: asks
         "2",                  # ... the second choice
         f"-{rha}",            # remove
@@ -54,6 +55,8 @@ def test_scripted_session_codes_a_whole_document_and_resumes(
     for n, c in enumerate(national[:3], start=1):
         assert f"  {n}. {c.id}  {c.name}" in r.stdout
     assert "Undone: removed " + rha + " on T01:0002." in r.stdout
+    assert f"{rha} is already on this segment." in r.stdout
+    assert f"suggest: 1={rha} (" in r.stdout and ", on)  2=" in r.stdout
     assert r.stdout.rstrip().endswith("Saved. Resume with: qcode code T01 --coder ingrid")
     st = codings.load_state(p, "ingrid")
     second = next(c for c, s, _ in Matcher(p.codebook).code_scores(

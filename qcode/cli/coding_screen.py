@@ -76,12 +76,14 @@ def draw(console: Console, view: Any) -> None:
     if view.suggestions:
         console.print(Text("suggestions", style="bold magenta"))
         width = max(len(cid) for _, cid, _, _ in view.suggestions)
+        have = {cid for cid, _ in view.codes}
         for n, cid, name, score in view.suggestions:
+            on = cid in have
             line = Text(" ")
-            line.append(f" {n} ", style="bold reverse magenta")
-            line.append(f" {cid:<{width}}  ", style="magenta")
+            line.append(f" {n} ", style="dim reverse" if on else "bold reverse magenta")
+            line.append(f" {cid:<{width}}  ", style="dim" if on else "magenta")
             line.append(f"{score:>3.0f}  ", style="dim")
-            line.append(name, style="magenta")
+            line.append(name + ("  ✔ on" if on else ""), style="dim" if on else "magenta")
             console.print(line, overflow="ellipsis", no_wrap=True)
     console.print(Text("code id · number · name · Enter next · p prev · -CODE remove · "
                        "m memo · u undo · ? help · q quit", style="dim"))
@@ -101,6 +103,8 @@ def plain(view: Any) -> list[str]:
     if view.memo:
         out.append(f"memo: {view.memo}")
     if view.suggestions:
-        out.append("suggest: " + "  ".join(f"{n}={cid} ({score:.0f})"
-                                           for n, cid, _name, score in view.suggestions))
+        have = {cid for cid, _ in view.codes}
+        out.append("suggest: " + "  ".join(
+            f"{n}={cid} ({score:.0f}{', on' if cid in have else ''})"
+            for n, cid, _name, score in view.suggestions))
     return out
