@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,6 +37,8 @@ except ImportError:  # pragma: no cover
     _loads = json.loads
 
 DIMENSIONS = ("theme", "level", "code", "document", "speaker")
+#: dimensions whose value depends only on the code of a coding
+CODE_DIMENSIONS = ("theme", "level", "code")
 COUNT_MODES = ("segments", "codings", "documents", "speakers")
 PERCENT_MODES = ("none", "row", "col", "total")
 MISSING = "(missing)"
@@ -303,11 +306,11 @@ def attribute_values(corpus: Corpus, name: str) -> list[str]:
 def unit_key(corpus: Corpus, count: str) -> Callable[[Coded], Any]:
     """What one unit is under a counting mode."""
     if count == "segments":
-        return lambda c: (c.doc, c.segment)
+        return itemgetter(1, 2)  # (doc, segment) of a Coded tuple
     if count == "codings":
-        return lambda c: (c.doc, c.segment, c.code)
+        return itemgetter(1, 2, 3)  # (doc, segment, code)
     if count == "documents":
-        return lambda c: c.doc
+        return itemgetter(1)  # doc
     if count == "speakers":
         docs = corpus.docs
         return lambda c: (c.doc, docs[c.doc].segments[c.segment][1])
@@ -371,10 +374,22 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
     ri = {v: i for i, v in enumerate(ra.values)}
     ci = {v: j for j, v in enumerate(ca.values)}
     cells: list[list[set[Any]]] = [[set() for _ in ca.values] for _ in ra.values]
-    for c in corpus.codings:
-        i, j = ri.get(ra.key(c)), ci.get(ca.key(c))
-        if i is not None and j is not None:
-            cells[i][j].add(unit(c))
+    if rows in CODE_DIMENSIONS and cols in CODE_DIMENSIONS:
+        # both dimensions follow from the code alone: one lookup per coding
+        cell_of: dict[str, set[Any] | None] = {}
+        for code in corpus.codebook.codes:
+            probe = Coded("", "", "", code.id, 0, 0, "")
+            i, j = ri.get(ra.key(probe)), ci.get(ca.key(probe))
+            cell_of[code.id] = cells[i][j] if i is not None and j is not None else None
+        for c in corpus.codings:
+            target = cell_of[c.code]
+            if target is not None:
+                target.add(unit(c))
+    else:
+        for c in corpus.codings:
+            i, j = ri.get(ra.key(c)), ci.get(ca.key(c))
+            if i is not None and j is not None:
+                cells[i][j].add(unit(c))
     counts = tuple(tuple(len(s) for s in row) for row in cells)
     row_totals = tuple(len(set().union(*row)) if row else 0 for row in cells)
     col_totals = tuple(len(set().union(*(row[j] for row in cells))) if cells else 0
