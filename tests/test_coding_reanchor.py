@@ -66,3 +66,16 @@ def test_locate_prefers_the_occurrence_nearest_the_old_place() -> None:
     assert locate(doc, "yes.", 0)[0] == "D:0001"
     assert locate(doc, "yes.", 30)[0] == "D:0003"
     assert locate(doc, "completely different words here", 0) is None
+
+
+def test_reanchoring_a_document_onto_itself_recovers_an_interrupted_run(
+        project: Project) -> None:
+    old, new = interview("T01"), _corrected()
+    codings.add_codes(project, "ingrid", old, ["T01:0002"], ["GOV-MAC-02"])
+    project.save_document(new)  # replaced, but the re-anchoring never ran
+    report = reanchor_project(project, new, new)  # the quotes in the log are enough
+    assert report.lines() == [
+        "Re-anchoring T01: 0 unchanged, 1 moved, 0 re-anchored, 0 orphaned.",
+        "  moved       ingrid GOV-MAC-02: T01:0002 -> T01:0003"]
+    assert codings.load_state(project, "ingrid").codes_on("T01", "T01:0003") == ["GOV-MAC-02"]
+    assert reanchor_project(project, new, new).counts()["unchanged"] == 1
