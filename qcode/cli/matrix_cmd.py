@@ -125,9 +125,6 @@ def matrix(
 
 def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: MatrixFormat,
                      output: Path | None) -> None:
-    from qcode.reports import html, markdown, tables
-    from qcode.reports.heatmap_svg import matrix_svg
-
     name = split_by[5:] if split_by and split_by.startswith("attr:") else split_by
     if fmt is MatrixFormat.json:
         if split_by:
@@ -145,6 +142,8 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
         _tables(parts, name)
         return
     if fmt is MatrixFormat.svg:
+        from qcode.reports.heatmap_svg import matrix_svg
+
         if len(parts) > 1 and output is None:
             from qcode.errors import UsageError
 
@@ -159,6 +158,8 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
                 target = output.with_name(f"{output.stem}-{safe}{output.suffix}")
             _emit(matrix_svg(m, title), target)
         return
+    from qcode.reports import html, markdown, tables
+
     chunks = []
     for value, m in parts:
         if fmt is MatrixFormat.csv:
