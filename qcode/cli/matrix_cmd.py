@@ -282,14 +282,16 @@ def cooccur(
         return
     from rich.table import Table
 
-    labels = dict(zip(co.items, co.labels, strict=True))
+    labels = dict(zip(co.items, co.labels, strict=True)) if by is By.code else \
+        dict.fromkeys(co.items, "")
     span = f"within {_segments(window)}" if window else "on the same segment"
     t = Table(title=f"Co-occurrence {span}, {co.coder} ({co.segments} coded segments)")
     for h, just in (("A", "left"), ("B", "left"), ("Segments", "right"),
                     ("Jaccard", "right")):
         t.add_column(h, justify=just)  # type: ignore[arg-type]
     for p in shown:
-        t.add_row(f"{p['a']} {labels[p['a']]}", f"{p['b']} {labels[p['b']]}", str(p["count"]),
+        t.add_row(f"{p['a']} {labels[p['a']]}".rstrip(), f"{p['b']} {labels[p['b']]}".rstrip(),
+                  str(p["count"]),
                   f"{p['jaccard']:.3f}")
     console = out()
     console.print(t)
