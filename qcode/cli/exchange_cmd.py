@@ -166,8 +166,14 @@ def import_qdpx(
     equals a project document is mapped onto it, and a source whose document id is taken
     by a different text refuses the import. With --into DIR a new project is created.
     Offsets counted as UTF-16 (NVivo) or with CRLF as one character (ATLAS.ti) are
-    detected per source. Nothing is written unless the whole import succeeds; the report
-    says what was taken and what was dropped, and why.
+    detected per source. Nothing is written unless the whole file reads and maps
+    cleanly; the report says what was taken and what was dropped, and why.
+
+    Crash safety: new documents and the codebook are written first (each file
+    atomically), codings last (one fsynced append per coder). If the import is
+    interrupted (crash, Ctrl-C, kill), the project stays readable and running the same
+    command again completes it without writing anything twice; until then another
+    file's import is refused. With --into the new project appears whole or not at all.
 
     Examples:
 
@@ -191,7 +197,7 @@ def _show(report: Any, fmt: OutFormat) -> None:
         echo_json(report.as_dict())
         return
     order = ["documents", "documents_matched", "codes", "themes", "levels", "coders",
-             "selections", "codings", "memos"]
+             "selections", "codings", "memos", "completion_marks"]
     keys = sorted(report.taken, key=lambda k: (order.index(k) if k in order else 99, k))
     taken = ", ".join(f"{report.taken[k]} {k.replace('_', ' ')}" for k in keys
                       if report.taken[k])

@@ -141,7 +141,11 @@ def _source(d: Document, states: dict[str, Any], known: set[str], crlf: bool,
     title = f"{d.title} (qcode document {d.id}; {d.format}; {len(d.segments)} segments)"
     el = Element(_q("TextSource"), {"guid": sguid, "name": d.id,
                                     "plainTextPath": f"internal://{sguid}.txt"})
-    SubElement(el, _q("Description")).text = xml_safe(with_trailer(title, doc_trailer(d)))
+    trailer = doc_trailer(d)
+    done = [guid("coder", c) for c, st in states.items() if d.id in st.done]
+    if done:  # who marked the document completely coded (agreement needs it)
+        trailer["done"] = done
+    SubElement(el, _q("Description")).text = xml_safe(with_trailer(title, trailer))
     text = d.text.replace("\n", "\r\n") if crlf else d.text
     files[f"sources/{sguid}.txt"] = text.encode("utf-8")
     # (segment) -> coder -> (codes, memo)

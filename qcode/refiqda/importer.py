@@ -1,7 +1,9 @@
 """A ``.qdpx`` (or bare ``.qde``) -> documents, codebook and every coder's codings.
 
 Everything is read, mapped and checked in memory first (:func:`plan_import`); only then is
-anything written (:func:`write_plan`), so a file that fails leaves the project untouched.
+anything written (:mod:`.import_write`), so a file that fails leaves the project untouched,
+and a crash or kill while writing leaves it readable: running the same import again
+completes it (the guarantee is spelled out in :mod:`.import_write`).
 
 Targets:
 
@@ -20,10 +22,7 @@ each source's counting model is detected.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,7 @@ from .codebook_map import build_codebook
 from .codebook_xml import split_trailer
 from .documents import doc_id_from_name, foreign, from_trailer
 from .guids import norm_guid
+from .import_write import check_pending, write_new_project, write_plan
 from .offsets import Selection, detect, source_text
 from .project_xml import QProject, QSource, read_qde
 from .report import ImportReport, SourceReport
@@ -139,6 +139,10 @@ def _merge(base: Codebook, new: Codebook, report: ImportReport) -> Codebook:
         if old is not None and old.name.casefold() == c.name.casefold():
             continue
         if old is not None:
+            same = next((b for b in codes if b.name.casefold() == c.name.casefold()), None)
+            if same is not None:  # taken in before under another id (an earlier import)
+                renamed[c.id] = same.id
+                continue
             n, cid = 2, f"{c.id}-2"
             while cid in ids:
                 n += 1
@@ -223,6 +227,7 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
     adds: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
     memos: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     referenced_notes: set[str] = set()
+    done: dict[str, set[str]] = defaultdict(set)  # coder -> documents marked complete
     for src in qp.sources:
         sr = SourceReport(guid=src.guid, name=src.name, selections=len(src.selections))
         report.sources.append(sr)
@@ -274,6 +279,9 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
             planned.add(doc.id)
             plan.new_documents.append(doc)
         sr.document = doc.id
+        for g in (trailer or {}).get("done") or []:
+            if isinstance(g, str) and coders.get(norm_guid(g)):
+                done[coders[norm_guid(g)]].add(doc.id)
         for c in src.whole:
             report.drop("coding", f"coding {c.guid} of the whole source '{src.name}'",
                         "codes a whole source; qcode codes segments")
@@ -327,7 +335,7 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
         report.drop("link", f"{qp.links} links", "qcode has no links between items")
     if qp.graphs:
         report.drop("graph", f"{qp.graphs} graphs", "qcode has no graphs (concept maps)")
-    for coder in sorted(set(adds) | set(memos)):
+    for coder in sorted(set(adds) | set(memos) | set(done)):
         have = load_state_or_empty(project, coder) if project is not None and \
             coder in existing_coders else None
         evs = [ev for key, ev in adds[coder].items()
@@ -337,6 +345,8 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
             if have is None or have.memos.get((doc_id, seg)) != text:
                 evs.append({"op": "memo", "doc": doc_id, "segment": seg, "memo": text,
                             "origin": "imported"})
+        evs += [{"op": "done", "doc": d, "origin": "imported"} for d in sorted(done[coder])
+                if have is None or d not in have.done]
         if evs:
             plan.events[coder] = evs
     report.taken.update(
@@ -345,6 +355,8 @@ def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | Non
         coders=len(plan.events),
         codings=sum(1 for evs in plan.events.values() for e in evs if e["op"] == "add"),
         memos=sum(1 for evs in plan.events.values() for e in evs if e["op"] == "memo"),
+        completion_marks=sum(1 for evs in plan.events.values() for e in evs
+                             if e["op"] == "done"),
         selections=sum(s.selections_taken for s in report.sources))
     return plan, report
 
@@ -366,62 +378,6 @@ def _renumber(doc: Document) -> Document:
     return doc.model_copy(update={"segments": segs})
 
 
-# ------------------------------------------------------------------ writing
-
-
-def write_plan(project: Any, plan: Plan, report: ImportReport) -> None:
-    """Write a checked plan into an open project."""
-    from .. import atomic
-    from ..codings import append_events, log_path
-    from ..project import now_iso
-
-    for coder in plan.events:
-        log_path(project, coder, create=True)  # refuses clashing names before any write
-    for doc in plan.new_documents:
-        project.save_document(doc)
-    if plan.codebook_changed:
-        target: Path = project.codebook_path
-        if target.exists():
-            stamp = now_iso().replace(":", "").replace("-", "")
-            atomic.write_bytes(target.with_name(
-                f"{target.stem}.before-import-{stamp}{target.suffix}"), target.read_bytes())
-        atomic.write_text(target, plan.codebook_yaml)
-    for coder, events in sorted(plan.events.items()):
-        append_events(project, coder, events)
-    report.target = str(project.root)
-    report.written = True
-
-
-def write_new_project(folder: Path, plan: Plan, report: ImportReport) -> None:
-    """Build the project in a hidden sibling folder, then rename it into place."""
-    from ..project import SETTINGS_FILE, Project, init_project
-
-    folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        what = "a qcode project" if (folder / SETTINGS_FILE).exists() else "not empty"
-        raise ConflictError(f"{folder} is {what}; nothing was imported",
-                            hint="give --into a new folder, or import into the current "
-                                 "project without --into")
-    parent = folder.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.importing-", dir=parent))
-    try:
-        fd, cb_file = tempfile.mkstemp(suffix=".yaml", dir=tmp)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(plan.codebook_yaml)
-        work = tmp / "project"
-        init_project(work, codebook=Path(cb_file), name=plan.project_name or folder.name)
-        os.unlink(cb_file)
-        write_plan(Project(work), plan, report)
-        if folder.exists():
-            folder.rmdir()
-        os.replace(work, folder)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    report.target = str(folder)
-    report.written = True
-
-
 def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
                 level_map: dict[str, str] | None = None, dry_run: bool = False,
                 ) -> ImportReport:
@@ -429,7 +385,12 @@ def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
     if project is None and into is None:
         raise InvalidInputError("import qdpx needs a project: run it inside one, or give "
                                 "--into DIR for a new one")
+    resuming = into is None and check_pending(project, Path(path))
     plan, report = plan_import(path, project if into is None else None, level_map)
+    if resuming:
+        report.notes.insert(0, "an earlier import of this file was interrupted; this run "
+                            "completes it (what it had written is kept, nothing is written "
+                            "twice)")
     if not plan.new_documents and not plan.events and not plan.codebook_changed:
         report.note("nothing new to import")
     if dry_run:
@@ -437,7 +398,7 @@ def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
     if into is not None:
         write_new_project(into, plan, report)
     else:
-        write_plan(project, plan, report)
+        write_plan(project, plan, report, source=Path(path))
     return report
 
 

@@ -1,0 +1,140 @@
+"""Writing a checked import plan into a project, so that a crash at any moment is safe.
+
+Guarantee (``qcode import qdpx`` into an existing project):
+
+1. Before anything else, a marker ``.import-pending.json`` is written atomically in the
+   project folder, naming the file being imported (path and SHA-256).
+2. New documents are written, each atomically; then the codebook (a copy of the old one is
+   kept as ``codebook.before-import-<time>.yaml``), atomically.
+3. Codings, memos and completion marks go last: one locked, fsynced append per coder.
+4. The marker is removed.
+
+A crash, Ctrl-C or kill at any moment leaves every file whole and the project readable
+(documents and codebook are either absent or complete; a coder's log holds their earlier
+events and possibly the import's). Running the same import again completes it: planning
+skips documents already there (matched by id and text), codes already in the codebook and
+codings the coder already has, so nothing is written twice. While the marker names another
+file, a new import is refused, so two half-finished imports cannot mix.
+
+Into a new folder (``--into``) the project is built in a hidden sibling folder and renamed
+into place at the end: either the whole project appears or nothing does (a crash may leave
+the hidden ``.NAME.importing-*`` folder behind; it can be deleted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConflictError
+
+MARKER = ".import-pending.json"
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def pending_import(project: Any) -> dict[str, Any] | None:
+    """The marker of an interrupted import into ``project`` (None if there is none)."""
+    path = Path(project.root) / MARKER
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {"file": "(unreadable marker)", "sha256": "", "started": ""}
+    return data if isinstance(data, dict) else {"file": "?", "sha256": "", "started": ""}
+
+
+def check_pending(project: Any, path: Path) -> bool:
+    """True if ``path`` is the file of an interrupted import (running it again completes
+    it); a ConflictError if another file's import was interrupted."""
+    pending = pending_import(project)
+    if pending is None:
+        return False
+    if pending.get("sha256") == file_sha256(path):
+        return True
+    other = pending.get("file", "?")
+    raise ConflictError(
+        f"an import of {other} into this project was interrupted (marker "
+        f"{Path(project.root) / MARKER}); nothing was imported",
+        hint=f"complete it first with: qcode import qdpx {other} (or delete the marker to "
+             "give it up; what it wrote so far stays)")
+
+
+def write_plan(project: Any, plan: Any, report: Any, source: Path | None = None) -> None:
+    """Write a checked plan into an open project, in the crash-safe order above."""
+    from .. import atomic
+    from ..codings import append_events, log_path
+    from ..project import now_iso
+
+    for coder in plan.events:
+        log_path(project, coder, create=True)  # refuses clashing names before any write
+    marker = Path(project.root) / MARKER
+    if source is not None:
+        atomic.write_text(marker, json.dumps({
+            "file": str(Path(source).resolve()), "sha256": file_sha256(source),
+            "started": now_iso()}, indent=2) + "\n")
+    for doc in plan.new_documents:
+        project.save_document(doc)
+    if plan.codebook_changed:
+        target: Path = project.codebook_path
+        if target.exists():
+            stamp = now_iso().replace(":", "").replace("-", "")
+            atomic.write_bytes(target.with_name(
+                f"{target.stem}.before-import-{stamp}{target.suffix}"), target.read_bytes())
+        atomic.write_text(target, plan.codebook_yaml)
+    for coder, events in sorted(plan.events.items()):
+        append_events(project, coder, events)
+    if source is not None:
+        with contextlib.suppress(FileNotFoundError):
+            marker.unlink()
+        atomic.fsync_dir(marker.parent)
+    report.target = str(project.root)
+    report.written = True
+
+
+def write_new_project(folder: Path, plan: Any, report: Any) -> None:
+    """Build the project in a hidden sibling folder, then rename it into place."""
+    from .. import atomic
+    from ..project import SETTINGS_FILE, Project, init_project
+
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        what = "a qcode project" if (folder / SETTINGS_FILE).exists() else "not empty"
+        raise ConflictError(f"{folder} is {what}; nothing was imported",
+                            hint="give --into a new folder, or import into the current "
+                                 "project without --into")
+    parent = folder.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.importing-", dir=parent))
+    try:
+        fd, cb_file = tempfile.mkstemp(suffix=".yaml", dir=tmp)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(plan.codebook_yaml)
+        work = tmp / "project"
+        init_project(work, codebook=Path(cb_file), name=plan.project_name or folder.name)
+        os.unlink(cb_file)
+        write_plan(Project(work), plan, report)
+        if folder.exists():
+            folder.rmdir()
+        os.replace(work, folder)
+        atomic.fsync_dir(parent)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    report.target = str(folder)
+    report.written = True
+
+
+__all__ = ["MARKER", "check_pending", "pending_import", "write_new_project", "write_plan"]
