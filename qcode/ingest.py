@@ -39,7 +39,7 @@ from .segmentation import UNITS, layout
 
 Status = Literal["added", "unchanged", "updated", "replaced"]
 _ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
-SKIPPED_NAMES = re.compile(r"(?i)^(readme|license|licence|changelog)(\..*)?$")
+SKIPPED_NAMES = re.compile(r"(?i)^(?:(?:readme|license|licence|changelog)(?:\..*)?|~\$.*)$")
 #: extensions taken when a folder is walked (files named on the command line are always read)
 TRANSCRIPT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".vtt", ".srt", ".docx",
                                  ""})
@@ -109,8 +109,9 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path
     """(files to ingest, missing paths as failures, files skipped in folders).
 
     Files named directly are always read. Folders are walked in sorted order; there,
-    hidden files, README/LICENSE files and files whose extension is not a transcript
-    extension (``.txt .text .md .markdown .vtt .srt .docx`` or none) are skipped.
+    hidden files, README/LICENSE files, Word lock files (``~$name.docx``) and files whose
+    extension is not a transcript extension (``.txt .text .md .markdown .vtt .srt .docx``
+    or none) are skipped.
     """
     files: list[Path] = []
     failures: list[Failure] = []

@@ -160,11 +160,12 @@ def test_folder_with_good_and_bad_files(q: Callable[..., Any], project: Project,
     binary = _write(folder, "B02.srt", b"\x00\x01\x02\x03")
     _write(folder, "notes.csv", "a,b\n")
     _write(folder, ".hidden.txt", GOOD)
+    _write(folder, "~$A01.docx", b"\x00lock")
     result = q("ingest", str(folder))
     assert result.exit_code == ExitCode.PARTIAL
     assert project.document_ids() == ["A01", "A02"]
     assert result.stderr.splitlines()[-5:] == [
-        "Skipped 1 files that are not transcripts: notes.csv",
+        "Skipped 2 files that are not transcripts: notes.csv, ~$A01.docx",
         "Error: 2 of 4 files could not be ingested; the others were",
         f"  {empty}: the file is empty; nothing was ingested",
         f"  {binary}: a binary file (it contains NUL bytes), not a transcript; nothing was "
