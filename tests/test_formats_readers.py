@@ -201,3 +201,8 @@ def test_otter_docx_export(tmp_path: Path) -> None:
     assert [(t.speaker, doc.text[t.start:t.end], t.time_start) for t in doc.turns] == [
         ("Ann Lie", "Hello there.", 7.0), ("Bo", "Hi.", 62.0), ("Ann Lie", "Shall we?", 69.0)]
     assert doc.title == "Clinic interview"
+
+
+def test_nbsp_or_tab_after_the_label() -> None:
+    parsed = text.read("I:\u00a0Hei.\n\nR:\tJa,\u00a0takk.\n", "a.txt")
+    assert [(t.speaker, t.text) for t in parsed.turns] == [("I", "Hei."), ("R", "Ja,\u00a0takk.")]
