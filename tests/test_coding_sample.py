@@ -82,3 +82,15 @@ def test_the_bundled_sample_study_replays_completely(project: Project) -> None:
     assert 0.6 <= s.agreed / s.entries < 1.0  # mostly agreeing, with real disagreements
     for coder in s.coders:
         assert codings.completed_documents(project, coder) == set(s.documents)
+    # and suggestions can be scored against each of them, code by code
+    from qcode.suggest import evaluate, suggest_documents
+
+    docs = project.documents()
+    found = suggest_documents(project.codebook, docs)
+    for coder in s.coders:
+        ev = evaluate(project.codebook, docs, found, codings.current_codings(project, coder),
+                      coder, 80)
+        assert [r.code for r in ev.per_code][:len(project.codebook.codes)] == [
+            c.id for c in project.codebook.codes]
+        assert ev.overall.true_pos + ev.overall.false_neg == s.codings[coder]
+        assert 0 < ev.overall.precision < 1 and 0 < ev.overall.recall < 1
