@@ -41,8 +41,9 @@ _SKIPPED = ("NOTE", "STYLE", "REGION")
 
 
 def _seconds(h: str | None, m: str, s: str, frac: str) -> float:
-    return round((int(h) * 3600 if h else 0) + int(m) * 60 + int(s)
-                 + int(frac) / 10 ** len(frac), 3)
+    """Seconds from the parts of ``hh:mm:ss.fff``, exact to the millisecond."""
+    whole = (int(h) * 3600 if h else 0) + int(m) * 60 + int(s)
+    return (whole * 1000 + int(frac) * 10 ** (3 - len(frac))) / 1000
 
 
 def sniff(head: str) -> int:
