@@ -206,3 +206,22 @@ def test_otter_docx_export(tmp_path: Path) -> None:
 def test_nbsp_or_tab_after_the_label() -> None:
     parsed = text.read("I:\u00a0Hei.\n\nR:\tJa,\u00a0takk.\n", "a.txt")
     assert [(t.speaker, t.text) for t in parsed.turns] == [("I", "Hei."), ("R", "Ja,\u00a0takk.")]
+
+
+@pytest.mark.parametrize(("members", "kind"), [
+    ({"a.txt": "hi"}, "KeyError"),
+    ({"[Content_Types].xml": "<Types", "word/document.xml": "<w:document"}, None),
+])
+def test_zip_that_is_not_a_word_file(members: dict[str, str], kind: str | None) -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in members.items():
+            z.writestr(name, body)
+    with pytest.raises(InvalidInputError) as info:
+        read_document(buf.getvalue(), source="x.docx", doc_id="X")
+    assert str(info.value).startswith("x.docx: not a readable .docx file (")
+    if kind:
+        assert f"({kind})" in str(info.value)

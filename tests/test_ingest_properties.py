@@ -171,3 +171,30 @@ def test_ingest_writes_identical_files_twice(tmp_path: Path) -> None:
     for name in names:
         assert (first.documents_dir / name).read_bytes() == \
             (second.documents_dir / name).read_bytes()
+
+
+LABELISH = st.sampled_from(["I: ", "R: ", "Interviewer: ", "Date: x", "\n", "\n\n", "**A:** ",
+                            "<v Ann>", "</v>", "00:00:01.000 --> 00:00:02.000\n", "1\n",
+                            "00:00:01,000 --> 00:00:0", "- [BO] ", "#00:00:01-2#", "Ann  0:07\n",
+                            "---\n", "WEBVTT\n\n", "NOTE x\n\n", "&amp;", "\r", "\u00a0", "…"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(LABELISH, st.text(max_size=12)), max_size=30),
+       st.sampled_from(["auto", "txt", "otter", "f4", "md", "vtt", "srt"]),
+       st.sampled_from(UNITS))
+def test_any_text_gives_a_valid_document_or_a_clear_error(parts: list[str], fmt: str,
+                                                          unit: str) -> None:
+    """Whatever the bytes, ingest either builds a consistent document or raises a
+    QcodeError (one sentence); it never crashes."""
+    from qcode.errors import QcodeError
+
+    raw = "".join(parts).encode("utf-8", "surrogatepass")
+    try:
+        doc, _ = read_document(raw, source="x.txt", doc_id="X", fmt=fmt, unit=unit)
+    except QcodeError as exc:
+        assert str(exc).startswith("x.txt")
+        return
+    _check_tiling(doc.text, [(t.start, t.end) for t in doc.turns],
+                  [(s.start, s.end, s.turn) for s in doc.segments])
+    assert all(t.speaker.strip() for t in doc.turns)

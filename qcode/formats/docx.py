@@ -72,10 +72,12 @@ def _paragraph(p) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
 def paragraphs(data: bytes, source: str) -> tuple[list[tuple[str, bool]], str | None]:
     """The body paragraphs as (text, bold), and the title property, of a .docx file."""
     import docx
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError, XMLSyntaxError) as exc:
         raise InvalidInputError(f"{source}: not a readable .docx file ({type(exc).__name__}); "
                                 "nothing was ingested",
                                 hint="open it in Word and save it again as .docx") from None
