@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import tomllib
 from datetime import UTC, datetime
 from functools import cached_property
@@ -200,14 +199,21 @@ def init_project(directory: Path, codebook: Path | None = None,
         raise InvalidInputError(f"{directory} exists and is not a folder")
     source = Path(codebook) if codebook else bundled_codebook()
     load_codebook(source)  # refuse a broken codebook before creating anything
-    directory.mkdir(parents=True, exist_ok=True)
     target = directory / "codebook.yaml"
     if target.exists():
         raise ConflictError(f"{target} already exists; nothing was changed",
                             hint="move it away, or pass it with --codebook")
-    shutil.copyfile(source, target)
-    for sub in ("documents", "codings", "reconciliations"):
-        (directory / sub).mkdir(exist_ok=True)
-    settings = Settings(name=name or directory.resolve().name, created=now_iso())
-    atomic.write_text(directory / SETTINGS_FILE, _settings_toml(settings))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(target, source.read_bytes())
+        for sub in ("documents", "codings", "reconciliations"):
+            (directory / sub).mkdir(exist_ok=True)
+        settings = Settings(name=name or directory.resolve().name, created=now_iso())
+        # qcode.toml last: the folder is a project only once everything else is in place
+        atomic.write_text(directory / SETTINGS_FILE, _settings_toml(settings))
+    except OSError as exc:
+        raise InvalidInputError(
+            f"cannot create a project in {directory} "
+            f"({exc.strerror or type(exc).__name__})",
+            hint="choose a folder you can write to (its parent must be a folder)") from None
     return Project(directory)

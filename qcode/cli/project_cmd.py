@@ -35,7 +35,11 @@ def init(
     note(f"Created project '{project.name}' in {project.root}")
     note(f"Codebook: {len(cb.codes)} codes in {len(cb.themes)} themes x {len(cb.levels)} "
          f"levels ({project.codebook_path.name})")
-    note(f"Next: cd {directory} && qcode ingest TRANSCRIPTS...")
+    import shlex
+
+    here = project.root.resolve() == Path.cwd().resolve()
+    step = "" if here else f"cd {shlex.quote(str(directory))} && "
+    note(f"Next: {step}qcode ingest TRANSCRIPTS...")
 
 
 def register(app: typer.Typer) -> None:

@@ -58,6 +58,10 @@ def import_qdc(path: Path, level_map: dict[str, str] | None = None,
                ) -> tuple[Codebook, str, ImportReport]:
     """Read a ``.qdc`` -> (codebook, its YAML text, report). Writes nothing."""
     data = read_file(path, "codebook file")
+    if data[:4] == b"PK\x03\x04":
+        raise InvalidInputError(f"{path} is a ZIP archive (a .qdpx project?), not a .qdc "
+                                "codebook; nothing was imported",
+                                hint=f"import a whole project with: qcode import qdpx {path}")
     qdc = read_qdc(data, str(path))
     report = ImportReport(file=str(path), kind="qdc", origin=qdc.origin,
                           namespace=qdc.namespace)

@@ -1,0 +1,63 @@
+"""QA: bad input to the landed commands gets one clear line and a named exit code."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from qcode.errors import ExitCode
+from qcode.project import Project
+from qcode.refiqda.exporter import export_qdpx
+
+
+def test_init_under_a_file_is_one_line_not_a_bug(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    r = invoke("init", str(tmp_path / "afile" / "study"))
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (f"Error: cannot create a project in {tmp_path / 'afile' / 'study'} "
+                        "(Not a directory)\n"
+                        "Hint: choose a folder you can write to (its parent must be a "
+                        "folder)\n")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs a folder the user cannot write to")
+def test_init_in_a_read_only_folder_is_one_line(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        r = invoke("init", str(ro / "study"))
+    finally:
+        ro.chmod(0o700)
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr.startswith(f"Error: cannot create a project in {ro / 'study'} "
+                               "(Permission denied)\n")
+
+
+def test_init_next_step_is_a_command_that_works(invoke, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    spaced = tmp_path / "my study"
+    r = invoke("init", str(spaced))
+    assert r.exit_code == 0
+    assert r.stderr.splitlines()[-1] == f"Next: cd '{spaced}' && qcode ingest TRANSCRIPTS..."
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    r = invoke("init")
+    assert r.exit_code == 0
+    assert r.stderr.splitlines()[-1] == "Next: qcode ingest TRANSCRIPTS..."
+
+
+def test_import_qdc_given_a_qdpx_says_so(invoke, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    qdpx = tmp_path / "whole.qdpx"
+    export_qdpx(project, qdpx)
+    before = project.codebook_path.read_bytes()
+    r = invoke("--project", str(project.root), "import", "qdc", str(qdpx))
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (f"Error: {qdpx} is a ZIP archive (a .qdpx project?), not a .qdc "
+                        "codebook; nothing was imported\n"
+                        f"Hint: import a whole project with: qcode import qdpx {qdpx}\n")
+    assert project.codebook_path.read_bytes() == before
