@@ -328,3 +328,13 @@ def test_html_renders_in_headless_chromium(study: Project, tmp_path: Path) -> No
     assert dom.count('<table class="tl">') == 2
     assert "0.800 %" in dom
     assert "Investment and operating costs" in dom
+
+
+def test_markdown_escapes_transcript_text(project: Project) -> None:
+    hostile = "<script>alert(1)</script> | [link](http://x) *bold*"
+    doc = _doc("D9", [hostile], {"region": "North"})
+    project.save_document(doc)
+    add_codes(project, "ann", doc, ["D9:0001"], ["GOV-MAC-01"])
+    md = as_markdown(build(project, "region", "ann"))
+    assert "<script>" not in md
+    assert "\\<script\\>alert(1)\\</script\\> \\| \\[link\\](http://x) \\*bold\\*" in md

@@ -65,7 +65,10 @@ def preamble(d: JointDisplay) -> list[str]:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Transcript text and names in Markdown: never live HTML, links or table breaks."""
+    from qcode.reports.markdown import md_escape
+
+    return md_escape(text)
 
 
 def as_markdown(d: JointDisplay, heading_level: int = 1) -> str:
@@ -88,7 +91,7 @@ def as_markdown(d: JointDisplay, heading_level: int = 1) -> str:
     level_names = [n or "codes" for _, n in d.levels]
     for row in d.rows:
         iv = row.interviews
-        out += [f"{h}# {row.key}", "", f"Registry: {registry_line(row)}.", "",
+        out += [f"{h}# {_md_cell(row.key)}", "", f"Registry: {registry_line(row)}.", "",
                 f"Interviews: {', '.join(iv.documents)} ({iv.codings} codings).", ""]
         out.append("| Theme | " + " | ".join(level_names) + " |")
         out.append("|---|" + "---:|" * len(level_names))
