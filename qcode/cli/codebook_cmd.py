@@ -1,4 +1,4 @@
-"""``qcode codebook show|check``: view and validate the codebook."""
+"""``qcode codebook show|check|export``: view, validate and export the codebook."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import typer
 
 from qcode.cli.console import echo_json, out, state, warn
 
-codebook_app = typer.Typer(help="View and validate the codebook.", no_args_is_help=True)
+codebook_app = typer.Typer(help="View, validate and export the codebook.",
+                           no_args_is_help=True)
 
 
 class ShowFormat(str, Enum):
@@ -82,28 +83,62 @@ def _grid(cb) -> None:  # type: ignore[no-untyped-def]
     console.print(f"{len(cb.codes)} codes, {len(cb.themes)} themes, {len(cb.levels)} levels")
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 @codebook_app.command("check")
 def check(
     ctx: typer.Context,
     path: Path | None = typer.Argument(None, metavar="[PATH]",
                                        help="Codebook file (default: the project's)."),
+    fmt: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
+                                    help="Output format (json: every problem, for scripts)."),
 ) -> None:
     """Validate a codebook and report every problem with file, line and field.
 
     Errors (duplicate ids, unknown themes or levels, missing names, malformed entries) give
-    a non-zero exit; warnings (empty theme x level cells, unknown fields) do not.
+    a non-zero exit; warnings (empty theme x level cells, unknown fields) do not. With
+    --format json the result is printed on stdout either way, as {"file", "ok", "codes",
+    "themes", "levels", "errors": [{"line", "field", "message"}], "warnings": [...]}, and
+    the exit code still tells whether there were errors.
 
     Examples:
 
       qcode codebook check
 
       qcode codebook check codebooks/template.yaml
+
+      qcode codebook check my-codebook.yaml --format json
     """
     from qcode.codebook import check_file
     from qcode.errors import CodebookError
 
     target = path or state(ctx).project().codebook_path
-    result = check_file(target)
+    try:
+        result = check_file(target)
+    except CodebookError as exc:  # unreadable, or not YAML at all
+        if fmt is not CheckFormat.json:
+            raise
+        echo_json({"file": str(target), "ok": False, "codes": None, "themes": None,
+                   "levels": None, "errors": [{"line": None, "field": "",
+                                               "message": str(exc)}], "warnings": []})
+        raise
+    if fmt is CheckFormat.json:
+        cb = result.codebook
+
+        def found(ps: list) -> list[dict]:  # type: ignore[type-arg]
+            return [{"line": p.line, "field": p.field, "message": p.message} for p in ps]
+
+        echo_json({"file": str(target), "ok": not result.errors,
+                   "codes": len(cb.codes) if cb else None,
+                   "themes": len(cb.themes) if cb else None,
+                   "levels": len(cb.levels) if cb else None,
+                   "errors": found(result.errors), "warnings": found(result.warnings)})
+        if result.errors:
+            raise typer.Exit(int(CodebookError.exit_code))
+        return
     for w in result.warnings:
         warn(str(w))
     if result.errors:
@@ -115,6 +150,86 @@ def check(
     assert cb is not None
     typer.echo(f"OK: {target}: {len(cb.codes)} codes, {len(cb.themes)} themes, "
                f"{len(cb.levels)} levels, {len(result.warnings)} warnings")
+
+
+class ExportFormat(str, Enum):
+    yaml = "yaml"
+    md = "md"
+    json = "json"
+    csv = "csv"
+    qdc = "qdc"
+
+
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".md": "md", ".json": "json", ".csv": "csv",
+             ".qdc": "qdc"}
+
+
+@codebook_app.command("export")
+def export(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., metavar="FILE", help="The file to write."),
+    fmt: ExportFormat | None = typer.Option(
+        None, "--format", "-f", help="File format (default: from FILE's extension: .yaml, "
+                                     ".md, .json, .csv or .qdc)."),
+) -> None:
+    """Write the project's codebook to a file: YAML (as it is), Markdown (a codebook
+    appendix for a paper), JSON, CSV (one code a row) or a REFI-QDA .qdc.
+
+    The file is written atomically (a crash leaves the old file or the whole new one).
+
+    Examples:
+
+      qcode codebook export appendix.md
+
+      qcode codebook export codes.csv
+
+      qcode codebook export shared.yaml
+
+      qcode codebook export for-nvivo.qdc
+    """
+    import io
+
+    from qcode import atomic
+    from qcode.errors import UsageError
+    from qcode.reports.codebook import as_dict, as_markdown, as_rows
+
+    project = state(ctx).project()
+    if file.is_dir():
+        raise UsageError(f"{file} is a folder", hint="give a file name, e.g. codebook.md")
+    kind = fmt.value if fmt is not None else _SUFFIXES.get(file.suffix.lower())
+    if kind is None:
+        raise UsageError(f"cannot tell the format of {file} from its extension",
+                         hint="end the name in .yaml, .md, .json, .csv or .qdc, or give "
+                              "--format")
+    cb = project.codebook
+    if kind == "yaml":
+        data = project.codebook_path.read_bytes()
+    elif kind == "md":
+        data = as_markdown(cb).encode("utf-8")
+    elif kind == "json":
+        import json
+
+        data = (json.dumps(as_dict(cb), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    elif kind == "csv":
+        rows = as_rows(cb)
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["id"],
+                                lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        data = buf.getvalue().encode("utf-8")
+    else:
+        from qcode.refiqda.codebook_exchange import ORIGIN
+        from qcode.refiqda.codebook_xml import qdc_bytes
+
+        data = qdc_bytes(cb, ORIGIN)
+    try:
+        atomic.write_bytes(file, data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {file} ({exc.strerror or type(exc).__name__})",
+                         hint="check the folder exists and you may write to it") from None
+    typer.echo(f"Wrote {file} ({kind}): {len(cb.codes)} codes, {len(cb.themes)} themes, "
+               f"{len(cb.levels)} levels")
 
 
 def register(app: typer.Typer) -> None:
