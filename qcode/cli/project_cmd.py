@@ -12,7 +12,7 @@ from qcode.cli.console import note
 def init(
     directory: Path = typer.Argument(Path("."), metavar="[DIR]",
                                      help="Folder for the new project (created if missing)."),
-    codebook: Path | None = typer.Option(None, "--codebook", "-c", metavar="PATH",
+    codebook: Path | None = typer.Option(None, "--codebook", metavar="PATH",
                                          help="A YAML codebook to copy in (default: the "
                                               "bundled telemedicine codebook)."),
     name: str | None = typer.Option(None, "--name", help="Project name (default: folder "
