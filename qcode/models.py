@@ -183,7 +183,10 @@ class Document(Record):
 
 
 class CodingEvent(Record):
-    """One line of a coder's append-only log ``codings/<coder>.jsonl``.
+    """One event of a coder's append-only log ``codings/<coder>.jsonl``.
+
+    Each line of the log is one action: a single event object, or a JSON array of the events
+    that one action wrote together (so a crash can tear a whole action, never half of one).
 
     ``op`` is ``add`` / ``remove`` (a code on a segment), ``memo`` (a note on a segment;
     empty text clears it), ``done`` / ``reopen`` (a document marked completely coded, or
