@@ -60,6 +60,8 @@ class ProjectAgreement(BaseModel):
     masi_alpha: CoefficientResult
     mean_per_code: dict[str, float | None]
     rows: tuple[RowAgreement, ...]
+    #: consensus coders (reconciliations) left out of the default selection
+    left_out: tuple[str, ...] = ()
 
 
 def default_metrics(n_coders: int) -> tuple[str, ...]:
@@ -240,12 +242,23 @@ def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
 def agreement_for_project(project: Any, **options: Any) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure."""
     from qcode import codings as store
+    from qcode.decisions import reconciliation_names
 
     names = store.coder_names(project)
     completed = {c: store.completed_documents(project, c) for c in names}
+    left_out: tuple[str, ...] = ()
+    if not options.get("coders"):
+        # a consensus coder is built from the others' codings: comparing it with them
+        # would inflate agreement, so it is compared only when named with --coders
+        consensus = set(reconciliation_names(project))
+        left_out = tuple(c for c in names if c in consensus and completed.get(c))
+        if left_out:
+            names = [c for c in names if c not in consensus]
+            completed = {c: v for c, v in completed.items() if c not in consensus}
     chosen = select_coders(completed, options.get("coders"), names)
     docs = common_documents(completed, chosen, project.document_ids())
     codings = {c: store.current_codings(project, c) for c in chosen}
     segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
     options["coders"] = chosen
-    return project_agreement(segments, codings, completed, project.codebook, **options)
+    result = project_agreement(segments, codings, completed, project.codebook, **options)
+    return result.model_copy(update={"left_out": left_out}) if left_out else result

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, out, state
+from qcode.cli.console import echo_json, note, out, state
 
 
 class Level(str, Enum):
@@ -68,7 +68,8 @@ def agree(
         help="Generic mode: the category domain, in order (values outside it are errors)."),
     coders: str | None = typer.Option(
         None, "--coders", metavar="A,B,...",
-        help="Project mode: coders to compare (default: all who completed a document)."),
+        help="Project mode: coders to compare (default: all who completed a document, "
+             "except consensus coders made by qcode reconcile)."),
     by: By = typer.Option(By.code, "--by", help="Project mode: one row per code, theme, "
                                                 "level or document."),
     metric: str | None = typer.Option(
@@ -195,6 +196,11 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
     project = state(ctx).project()
     rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
                                 ci=ci, n_boot=n_boot, seed=seed)
+    if rep.left_out:
+        names = ", ".join(rep.left_out)
+        note(f"Note: left out the consensus coder{'s' if len(rep.left_out) > 1 else ''} "
+             f"{names} (built from the others' codings); to compare with it, name it: "
+             f"--coders {','.join([*rep.coders[:1], *rep.left_out])}")
     if fmt is Format.json:
         echo_json(project_json(rep))
     elif fmt is Format.csv:
