@@ -39,6 +39,8 @@ from .segmentation import UNITS, layout
 
 Status = Literal["added", "unchanged", "updated", "replaced"]
 _ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
+#: threads that save documents while the next file is parsed (saving waits on fsync)
+SAVE_THREADS = 4
 SKIPPED_NAMES = re.compile(r"(?i)^(?:(?:readme|license|licence|changelog)(?:\..*)?|~\$.*)$")
 #: extensions taken when a folder is walked (files named on the command line are always read)
 TRANSCRIPT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".vtt", ".srt", ".docx",
@@ -276,7 +278,7 @@ class _Writer:
         self.project = project
         self.report = report
         self.pending: list[tuple[Outcome, Future[Path] | None]] = []
-        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="qcode-save")
+        self.pool = ThreadPoolExecutor(max_workers=SAVE_THREADS, thread_name_prefix="qcode-save")
 
     def __enter__(self) -> _Writer:
         return self
