@@ -217,8 +217,10 @@ def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger) -> 
         raise UsageError("reconciliation needs at least two coders",
                          hint="give them as --coders A,B[,C...]")
     if name.casefold() in (c.casefold() for c in coders):
+        other = "consensus" if "consensus" not in {c.casefold() for c in coders} else \
+            f"{name[:20]}-merged"
         raise UsageError(f"the consensus coder '{name}' cannot also be one of the coders",
-                         hint="choose another name with --as, e.g. --as consensus")
+                         hint=f"choose another name with --as, e.g. --as {other}")
     if ledger.coders is not None and set(ledger.coders) != set(coders):
         raise ConflictError(f"reconciliation '{name}' reconciles {', '.join(ledger.coders)}, "
                             f"not {', '.join(coders)}",

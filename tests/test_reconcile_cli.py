@@ -115,9 +115,9 @@ def test_reconcile_majority_output(q, study: Project) -> None:  # type: ignore[n
     assert result.exit_code == 0
     assert result.stderr == SKIPPED_D03.format("ingrid, lars")
     assert result.stdout == (
-        "Reconciled ingrid, lars into 'consensus' (strategy majority): 5 decisions (1 \n"
+        "Reconciled ingrid, lars into 'consensus' (strategy majority): 5 decisions (1 "
         "agreed, 4 majority).\n"
-        "4 decisions left a code out on a tie (even split): R00004 D01:0002, R00005 \n"
+        "4 decisions left a code out on a tie (even split): R00004 D01:0002, R00005 "
         "D01:0005, R00006 D02:0002, R00007 D02:0003\n"
         "Done for consensus: D01, D02.\n")
     assert consensus(study)["D01:0002"] == {"GOV-MAC-01"}

@@ -96,7 +96,7 @@ def diff_cmd(
         console.print(table)
     docs_text = ", ".join(result.documents) or "none"
     console.print(f"{len(result.disagreements)} of {result.segments_compared} segments differ "
-                  f"(documents: {docs_text})")
+                  f"(documents: {docs_text})", soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------- reconcile
@@ -238,20 +238,20 @@ def _show_result(result: Any) -> None:
     counts = ", ".join(f"{n} {o}" for o, n in result.by_outcome.items()) or "nothing new"
     console.print(f"Reconciled {', '.join(result.coders)} into '{result.name}' "
                   f"(strategy {result.strategy}): {_n(len(result.decided), 'decision')} "
-                  f"({counts}).")
+                  f"({counts}).", soft_wrap=True)
     if result.ties:
         console.print(f"{_n(len(result.ties), 'decision')} left a code out on a tie "
                       "(even split): "
-                      + ", ".join(f"{d.id} {d.segment}" for d in result.ties))
+                      + ", ".join(f"{d.id} {d.segment}" for d in result.ties), soft_wrap=True)
     if result.deferred or result.remaining:
         console.print(f"{_n(result.remaining, 'disagreement')} left ({result.deferred} "
                       "deferred): "
-                      "run the same command again to continue.")
+                      "run the same command again to continue.", soft_wrap=True)
     if result.done:
-        console.print(f"Done for {result.name}: {', '.join(result.done)}.")
+        console.print(f"Done for {result.name}: {', '.join(result.done)}.", soft_wrap=True)
     if result.reopened:
         console.print(f"Reopened for {result.name} (segments wait for a decision again): "
-                      f"{', '.join(result.reopened)}.")
+                      f"{', '.join(result.reopened)}.", soft_wrap=True)
 
 
 # ----------------------------------------------------------------------------- ask
@@ -282,14 +282,14 @@ def _render(screen: Any) -> None:
         t = int(seg.time_start)
         when = f"  {t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
     console.print(f"\nDisagreement {screen.index} of {screen.total}: {seg.id}  "
-                  f"{seg.speaker}{when}", style="bold", markup=False)
+                  f"{seg.speaker}{when}", style="bold", markup=False, soft_wrap=True)
     if screen.note:
-        console.print(f"({screen.note})", markup=False)
+        console.print(f"({screen.note})", markup=False, soft_wrap=True)
     before = [s for s in p.unit.doc.segments if s.end <= seg.start]
     if before:  # the turn before, for context (often the question)
         prev = p.unit.doc.segment_text(before[-1])
         prev = prev if len(prev) <= 160 else prev[:157] + "..."
-        console.print(f"  {before[-1].speaker}: {prev}", style="dim", markup=False)
+        console.print(f"  {before[-1].speaker}: {prev}", style="dim", markup=False, soft_wrap=True)
     console.print(p.unit.doc.segment_text(seg), markup=False)
     table = Table(show_header=True, box=None, pad_edge=False)
     table.add_column("#", justify="right")
@@ -344,7 +344,7 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
 
     console = out()
     console.print(f"Reconciliation '{report.name}' of {', '.join(report.coders)}: "
-                  f"{_n(report.decisions, 'decision')} in force.")
+                  f"{_n(report.decisions, 'decision')} in force.", soft_wrap=True)
     if report.stale:
         table = Table(title=f"Stale decisions ({len(report.stale)}): a coder changed their "
                             "codes since", show_lines=True)
@@ -367,18 +367,20 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
         console.print(table)
     if report.consensus_edits:
         console.print(f"The consensus coder was edited by hand on "
-                      f"{len(report.consensus_edits)} codes:")
+                      f"{len(report.consensus_edits)} codes:", soft_wrap=True)
         for e in report.consensus_edits:
             change = "removed" if e.in_decision else "added"
-            console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})")
+            console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})",
+                          soft_wrap=True)
     if report.unapplied:
         console.print(f"{_n(report.unapplied, 'decision')} saved but not yet in the "
-                      "consensus coder's log (an interrupted run); the next run applies them.")
+                      "consensus coder's log (an interrupted run); the next run applies them.",
+                      soft_wrap=True)
     if report.clean:
-        console.print("Nothing is stale or waiting: the consensus is up to date.")
+        console.print("Nothing is stale or waiting: the consensus is up to date.", soft_wrap=True)
     else:
         console.print(f"Decide them with: qcode reconcile --coders {','.join(report.coders)} "
-                      f"--as {report.name}")
+                      f"--as {report.name}", soft_wrap=True)
 
 
 def _show_summary(summary: Any, fmt: TableOrJson) -> None:
@@ -392,7 +394,7 @@ def _show_summary(summary: Any, fmt: TableOrJson) -> None:
     console.print(f"Reconciliation '{summary.name}' of {', '.join(summary.coders)}: "
                   f"{_n(summary.decisions, 'decision')} in force ({outcomes}); {summary.ties} "
                   f"with ties, {summary.deferred} deferred, {summary.stale} stale, "
-                  f"{summary.superseded} superseded.")
+                  f"{summary.superseded} superseded.", soft_wrap=True)
     if summary.by_code:
         table = Table(title="By code")
         for col in ("Code", "Name", "Consensus", "Contested", "Kept", "Dropped", "Ties"):
