@@ -28,9 +28,14 @@ def _time(start: float | None, end: float | None) -> dict[str, float | None] | N
     return {"start": start, "end": end}
 
 
-def as_json(doc: Document) -> dict[str, Any]:
+CodesOf = dict[str, tuple[list[str], str | None]]
+"""Segment id -> (codes, memo) of one coder, for showing a coder's work beside the text."""
+
+
+def as_json(doc: Document, codes: CodesOf | None = None) -> dict[str, Any]:
+    """The JSON view; with ``codes``, each segment also has ``codes`` and ``memo``."""
     text = doc.text
-    return {
+    out = {
         "id": doc.id,
         "title": doc.title,
         "format": doc.format,
@@ -42,6 +47,12 @@ def as_json(doc: Document) -> dict[str, Any]:
         "segments": [{"id": s.id, "start": s.start, "end": s.end, "speaker": s.speaker,
                       "text": text[s.start:s.end]} for s in doc.segments],
     }
+    if codes is not None:
+        for seg in out["segments"]:
+            on, memo = codes.get(seg["id"], ([], None))
+            seg["codes"] = list(on)
+            seg["memo"] = memo
+    return out
 
 
 def summary(doc: Document) -> dict[str, Any]:
@@ -64,9 +75,10 @@ def clock(seconds: float | None) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def as_text_lines(doc: Document) -> list[str]:
+def as_text_lines(doc: Document, codes: CodesOf | None = None) -> list[str]:
     """The text view: a heading, then each segment as ``ID  SPEAKER [time]: text``;
-    further lines of a segment are indented."""
+    further lines of a segment are indented; with ``codes``, a ``  => CODE, CODE`` line (and
+    the memo) under each coded segment."""
     lines = [f"{doc.id}: {doc.title} ({doc.format}, {len(doc.turns)} turns, "
              f"{len(doc.segments)} segments by {doc.unit}, speakers: "
              f"{', '.join(doc.speakers)})"]
@@ -79,4 +91,10 @@ def as_text_lines(doc: Document) -> list[str]:
         body = text[s.start:s.end].replace("\n\n", "\n").split("\n")
         lines.append(f"{s.id}  {s.speaker}{when}: {body[0]}")
         lines.extend(f"    {b}" for b in body[1:])
+        if codes is not None and s.id in codes:
+            on, memo = codes[s.id]
+            if on:
+                lines.append(f"    => {', '.join(on)}")
+            if memo:
+                lines.append(f"    memo: {memo}")
     return lines

@@ -182,8 +182,13 @@ def show(
     ctx: typer.Context,
     doc: str = typer.Argument(..., metavar="DOC", help="Document id."),
     fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="Output format."),
+    coder: str | None = typer.Option(None, "--coder", "-c",
+                                     help="Also show this coder's codes and memos."),
 ) -> None:
     """Show one document: every segment with its id and speaker, or the whole record as JSON.
+
+    With --coder, each segment also shows that coder's codes and memo (in JSON: "codes"
+    and "memo" on each segment).
 
     JSON: {"id", "title", "format", "attributes", "speakers", "turns": [{"speaker",
     "start", "end", "text", "time"}], "segments": [{"id", "start", "end", "speaker",
@@ -195,14 +200,24 @@ def show(
       qcode show N01
 
       qcode show N01 --format json | jq '.segments[3].text'
+
+      qcode show N01 --coder ingrid
     """
     from qcode.document_view import as_json, as_text_lines
 
-    document = state(ctx).project().load_document(doc)
+    project = state(ctx).project()
+    document = project.load_document(doc)
+    codes = None
+    if coder is not None:
+        from qcode.codings import load_state
+
+        st = load_state(project, coder)
+        codes = {s.id: (sorted(st.codes_on(document.id, s.id)),
+                        st.memo_on(document.id, s.id)) for s in document.segments}
     if fmt is ShowFormat.json:
-        echo_json(as_json(document))
+        echo_json(as_json(document, codes))
     else:
-        for line in as_text_lines(document):
+        for line in as_text_lines(document, codes):
             typer.echo(line)
 
 
