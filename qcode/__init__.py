@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
+    # errors and records
     "QcodeError": "qcode.errors",
     "ExitCode": "qcode.errors",
     "Codebook": "qcode.models",
@@ -29,14 +30,44 @@ _EXPORTS: dict[str, str] = {
     "Segment": "qcode.models",
     "Coding": "qcode.models",
     "CodingEvent": "qcode.models",
+    # project and codebook
     "Project": "qcode.project",
     "open_project": "qcode.project",
     "init_project": "qcode.project",
     "load_codebook": "qcode.codebook",
     "check_codebook": "qcode.codebook",
     "resolve_code": "qcode.codebook",
+    # transcripts in
+    "ingest": "qcode.ingest",
+    "read_document": "qcode.ingest",
+    # coding
+    "coder_names": "qcode.codings",
+    "current_codings": "qcode.codings",
+    "completed_documents": "qcode.codings",
+    "add_codes": "qcode.codings",
+    "remove_codes": "qcode.codings",
+    "mark_done": "qcode.codings",
+    "suggest_documents": "qcode.suggest",
+    # agreement and reconciliation
+    "agreement_for_project": "qcode.agreement.project",
+    "diff": "qcode.disagreements",
+    "reconcile": "qcode.reconcile",
+    # counting and reporting
+    "matrix": "qcode.matrix",
+    "cooccur": "qcode.cooccur",
+    "run_demo": "qcode.demo",
+    # exchange
+    "export_qdc": "qcode.refiqda.codebook_exchange",
+    "import_qdc": "qcode.refiqda.codebook_exchange",
+    "export_qdpx": "qcode.refiqda.exporter",
+    "import_qdpx": "qcode.refiqda.importer",
+    # the quantitative strand
+    "read_registry": "qcode.registry",
+    "summarise_registry": "qcode.utilisation",
+    "joint_display": "qcode.joint",
 }
-_ALIASES = {"load_codebook": "load", "check_codebook": "check_file"}
+_ALIASES = {"load_codebook": "load", "check_codebook": "check_file", "read_registry": "read",
+            "summarise_registry": "summarise", "joint_display": "build"}
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
