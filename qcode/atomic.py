@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,20 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _set_mode(fd: int, path: Path) -> None:
+    """Give the new file the old file's permissions, or those of any new file (0666 less
+    the umask): mkstemp makes it private (0600), which surprised people sharing reports."""
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    os.fchmod(fd, mode)
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename."""
     path = Path(path)
@@ -26,6 +41,7 @@ def write_bytes(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
+            _set_mode(fh.fileno(), path)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

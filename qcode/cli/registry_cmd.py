@@ -63,11 +63,18 @@ def import_(
     rows = registry.rows
     years = registry.years
     extra = registry.extra_columns
-    note(f"Imported {len(rows)} rows from {path.name}: {years[0]}-{years[-1]}, "
-         f"{len({r.region for r in rows})} regions, {len({r.hospital for r in rows})} "
-         f"hospitals, {len({r.specialty for r in rows})} specialties, "
-         f"{sum(r.outpatient_visits for r in rows):,} outpatient visits, "
-         f"{sum(r.telemedicine_contacts for r in rows):,} telemedicine contacts"
+    def n(count: int, one: str, many: str) -> str:
+        return f"{count:,} {one if count == 1 else many}"
+
+    span = str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+    visits = sum(r.outpatient_visits for r in rows)
+    contacts = sum(r.telemedicine_contacts for r in rows)
+    note(f"Imported {n(len(rows), 'row', 'rows')} from {path.name}: {span}, "
+         f"{n(len({r.region for r in rows}), 'region', 'regions')}, "
+         f"{n(len({r.hospital for r in rows}), 'hospital', 'hospitals')}, "
+         f"{n(len({r.specialty for r in rows}), 'specialty', 'specialties')}, "
+         f"{n(visits, 'outpatient visit', 'outpatient visits')}, "
+         f"{n(contacts, 'telemedicine contact', 'telemedicine contacts')}"
          + (f" (extra columns kept: {', '.join(extra)})" if extra else ""))
 
 
@@ -197,10 +204,10 @@ def _tables(result: Any) -> None:
                          else "right")  # type: ignore[arg-type]
     uses = {h.hospital: h for h in result.hospitals}
     for g in result.groups:
-        last = ((uses[g.key].region, uses[g.key].regularity.replace("_", " ")) if per_hospital
+        tail = ((uses[g.key].region, uses[g.key].regularity.replace("_", " ")) if per_hospital
                 else (f"{g.hospitals_using}/{g.hospitals_total}",))
         table.add_row(g.key, f"{g.outpatient_visits:,}", f"{g.telemedicine_contacts:,}",
-                      _pct(g.share_pct), *last)
+                      _pct(g.share_pct), *tail)
     console.print(table)
     if result.by != "year":
         yearly = Table(title=f"Share % by {result.by} and year", title_justify="left")
@@ -226,7 +233,7 @@ def _tables(result: Any) -> None:
         parts.append(f"contacts {t.contacts_change_pct:+.1f} %")
     if t.visits_change_pct is not None:
         parts.append(f"visits {t.visits_change_pct:+.1f} %")
-    if parts:
+    if parts and first != last:
         say("Trend: " + "; ".join(parts))
 
     classes = (("every_year", "Every year"), ("sporadic", "Sporadic"), ("never", "Never"))
