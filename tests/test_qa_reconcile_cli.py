@@ -31,3 +31,24 @@ def test_consensus_named_like_a_coder(invoke, project: Project) -> None:  # type
     assert r.stderr == ("Error: the consensus coder 'consensus' cannot also be one of the "
                         "coders\nHint: choose another name with --as, e.g. --as "
                         "consensus-merged\n")
+
+
+def test_diff_table_keeps_bracketed_transcript_notes(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """rich read "[laughs]" or "[inaudible]" in a transcript as markup and dropped it."""
+    from qcode.codings import add_codes, mark_done
+    from tests.coding_support import make_doc
+
+    doc = make_doc("B1", [("Interviewer", "Was it used?"),
+                          ("Respondent", "Yes [laughs] but [inaudible 00:03] rarely.")])
+    project.save_document(doc)
+    add_codes(project, "ann", doc, ["B1:0002"], ["ORG-MIC-01"])
+    add_codes(project, "bob", doc, ["B1:0002"], ["ECO-MAC-01"])
+    for c in ("ann", "bob"):
+        mark_done(project, c, "B1")
+    r = invoke("--project", str(project.root), "diff", "ann", "bob")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    body = lines[next(i for i, ln in enumerate(lines) if ln.startswith("┡")) + 1:
+                 next(i for i, ln in enumerate(lines) if ln.startswith("└"))]
+    text = " ".join(ln.split("│")[2] for ln in body)
+    assert " ".join(text.split()) == "Yes [laughs] but [inaudible 00:03] rarely."

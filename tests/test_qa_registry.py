@@ -68,3 +68,18 @@ def test_project_files_are_readable_by_the_group(invoke, tmp_path: Path) -> None
         os.umask(mask)
     for name in ("qcode.toml", "codebook.yaml"):
         assert stat.S_IMODE((tmp_path / "s" / name).stat().st_mode) == 0o644, name
+
+
+def test_names_in_brackets_are_printed_as_written(invoke, project: Project,  # type: ignore[no-untyped-def]
+                                                  tmp_path: Path) -> None:
+    """rich read "[red]" style names from the file as markup and dropped them."""
+    f = tmp_path / "b.csv"
+    f.write_text("year,region,hospital,specialty,outpatient_visits,telemedicine_contacts\n"
+                 "2010,[north],H [red],Rehabilitation,10,1\n"
+                 "2011,[north],H [red],Rehabilitation,10,1\n", encoding="utf-8")
+    p = ("--project", str(project.root))
+    assert invoke(*p, "registry", "import", str(f)).exit_code == 0
+    r = invoke(*p, "registry", "summary")
+    assert r.exit_code == 0
+    assert "Every year (1): H [red]" in r.stdout.splitlines()
+    assert any(ln.startswith("│ [north] ") for ln in r.stdout.splitlines())

@@ -173,11 +173,11 @@ def _ratings_table(rep: Any) -> None:
             notes.append(f"{r.label}: P(alpha < .667) = {r.p_below_667:.3f}, "
                          f"P(alpha < .800) = {r.p_below_800:.3f} (bootstrap).")
     console = out()
-    console.print(table)
+    console.print(table, markup=False)
     for line in notes:
-        console.print(line, soft_wrap=True)
-    console.print(MARKS, soft_wrap=True)
-    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
+    console.print(MARKS, soft_wrap=True, markup=False)
+    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True, markup=False)
 
 
 # ------------------------------------------------------------------ project mode
@@ -238,29 +238,30 @@ def _project_table(rep: Any) -> None:
                 ci = f"\n{r.ci[0]:.2f}-{r.ci[1]:.2f}" if r.ci else ""
                 cells.append(_value(r) + ci)
         table.add_row(row.id, row.label, f"{row.prevalence:.1%}", *cells)
-    console.print(table)
+    console.print(table, markup=False)
     masi = rep.masi_alpha
     if masi.value is None:
         console.print(f"Overall alpha (MASI over code sets): n/a, {masi.reason}",
-                      soft_wrap=True)
+                      soft_wrap=True, markup=False)
     else:
         extra = ""
         if masi.p_below_667 is not None:
             extra = (f"; P(alpha < .667) = {masi.p_below_667:.3f}, "
                      f"P(alpha < .800) = {masi.p_below_800:.3f}")
         console.print(f"Overall alpha (MASI over code sets): {_value(masi)} "
-                      f"{_interval(masi.ci)}{extra}", soft_wrap=True)
+                      f"{_interval(masi.ci)}{extra}", soft_wrap=True, markup=False)
     means = ", ".join(f"{labels.get(k, k)} {_fmt(v)}" for k, v in rep.mean_per_code.items())
-    console.print(f"Mean of per-code values: {means}", soft_wrap=True)
+    console.print(f"Mean of per-code values: {means}", soft_wrap=True, markup=False)
     unused = [row.id for row in rep.rows if row.note]
     if unused:
-        console.print(f"No coder applied: {', '.join(unused)} (no values).", soft_wrap=True)
+        console.print(f"No coder applied: {', '.join(unused)} (no values).",
+                      soft_wrap=True, markup=False)
     console.print("Columns: " + ", ".join(f"{SHORT.get(n, n)} = {labels.get(n, n)}"
                                           for n in rep.metrics) + "; rows show value, mark "
-                  f"and {rep.ci_level:.0%} interval.", soft_wrap=True)
+                  f"and {rep.ci_level:.0%} interval.", soft_wrap=True, markup=False)
     console.print(MARKS + " Prevalence = share of segment x coder cells coded.",
-                  soft_wrap=True)
-    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True)
+                  soft_wrap=True, markup=False)
+    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True, markup=False)
 
 
 # ------------------------------------------------------------------ shared rendering

@@ -79,8 +79,9 @@ def _grid(cb) -> None:  # type: ignore[no-untyped-def]
             cells.append("\n".join(f"{c.id} {c.name}" for c in codes) or "-")
         table.add_row(f"{t.id}\n{t.name}", *cells)
     console = out()
-    console.print(table)
-    console.print(f"{len(cb.codes)} codes, {len(cb.themes)} themes, {len(cb.levels)} levels")
+    console.print(table, markup=False)
+    console.print(f"{len(cb.codes)} codes, {len(cb.themes)} themes, {len(cb.levels)} levels",
+                  markup=False)
 
 
 class CheckFormat(str, Enum):

@@ -80,23 +80,26 @@ def diff_cmd(
 
     console = out()
     if result.disagreements:
-        table = Table(title=f"{a} vs {b}: segments that differ", show_lines=True)
-        for col in ("Segment", "Speaker", "Text", f"Only {a}", f"Only {b}", "Both"):
-            table.add_column(col, overflow="fold")
+        table = Table(title=f"{a} vs {b}: segments that differ", show_lines=True,
+                      expand=True)
+        for col in ("Segment", "Text", f"Only {a}", f"Only {b}", "Both"):
+            # the text takes the room the other columns leave (one code a line)
+            table.add_column(col, overflow="fold", ratio=1 if col == "Text" else None,
+                             max_width=14 if col == "Segment" else None)
         for d in result.disagreements:
-            table.add_row(d.segment, d.speaker, d.text, _codes(d.only_a), _codes(d.only_b),
-                          _codes(d.both))
-        console.print(table)
+            table.add_row(f"{d.segment}\n{d.speaker}".strip(), d.text,
+                          *("\n".join(c) or "-" for c in (d.only_a, d.only_b, d.both)))
+        console.print(table, markup=False)
     if result.per_code:
         table = Table(title="Per code")
         for col in ("Code", "Name", "Both", f"Only {a}", f"Only {b}"):
             table.add_column(col, justify="right" if col not in ("Code", "Name") else "left")
         for c in result.per_code:
             table.add_row(c.code, c.name, str(c.both), str(c.only_a), str(c.only_b))
-        console.print(table)
+        console.print(table, markup=False)
     docs_text = ", ".join(result.documents) or "none"
     console.print(f"{len(result.disagreements)} of {result.segments_compared} segments differ "
-                  f"(documents: {docs_text})", soft_wrap=True)
+                  f"(documents: {docs_text})", soft_wrap=True, markup=False)
 
 
 # ----------------------------------------------------------------------------- reconcile
@@ -238,20 +241,22 @@ def _show_result(result: Any) -> None:
     counts = ", ".join(f"{n} {o}" for o, n in result.by_outcome.items()) or "nothing new"
     console.print(f"Reconciled {', '.join(result.coders)} into '{result.name}' "
                   f"(strategy {result.strategy}): {_n(len(result.decided), 'decision')} "
-                  f"({counts}).", soft_wrap=True)
+                  f"({counts}).", soft_wrap=True, markup=False)
     if result.ties:
         console.print(f"{_n(len(result.ties), 'decision')} left a code out on a tie "
                       "(even split): "
-                      + ", ".join(f"{d.id} {d.segment}" for d in result.ties), soft_wrap=True)
+                      + ", ".join(f"{d.id} {d.segment}" for d in result.ties),
+                      soft_wrap=True, markup=False)
     if result.deferred or result.remaining:
         console.print(f"{_n(result.remaining, 'disagreement')} left ({result.deferred} "
                       "deferred): "
-                      "run the same command again to continue.", soft_wrap=True)
+                      "run the same command again to continue.", soft_wrap=True, markup=False)
     if result.done:
-        console.print(f"Done for {result.name}: {', '.join(result.done)}.", soft_wrap=True)
+        console.print(f"Done for {result.name}: {', '.join(result.done)}.",
+                      soft_wrap=True, markup=False)
     if result.reopened:
         console.print(f"Reopened for {result.name} (segments wait for a decision again): "
-                      f"{', '.join(result.reopened)}.", soft_wrap=True)
+                      f"{', '.join(result.reopened)}.", soft_wrap=True, markup=False)
 
 
 # ----------------------------------------------------------------------------- ask
@@ -301,7 +306,7 @@ def _render(screen: Any) -> None:
                       *("x" if g else "" for g in row.given_by))
     if not screen.rows:
         table.add_row("", "(no codes)", *("" for _ in screen.coders))
-    console.print(table)
+    console.print(table, markup=False)
 
 
 def _ask(run: Any, codebook: Any, require_rationale: bool) -> Any:
@@ -344,7 +349,7 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
 
     console = out()
     console.print(f"Reconciliation '{report.name}' of {', '.join(report.coders)}: "
-                  f"{_n(report.decisions, 'decision')} in force.", soft_wrap=True)
+                  f"{_n(report.decisions, 'decision')} in force.", soft_wrap=True, markup=False)
     if report.stale:
         table = Table(title=f"Stale decisions ({len(report.stale)}): a coder changed their "
                             "codes since", show_lines=True)
@@ -354,7 +359,7 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
             then = "\n".join(f"{c}: {_codes(v)}" for c, v in s.then.items())
             now = "\n".join(f"{c}: {_codes(v)}" for c, v in s.now.items())
             table.add_row(s.decision, s.segment, s.outcome, _codes(s.chosen), then, now)
-        console.print(table)
+        console.print(table, markup=False)
     if report.pending:
         table = Table(title=f"Waiting for a decision ({len(report.pending)})")
         table.add_column("Segment")
@@ -364,23 +369,24 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
         for p in report.pending:
             reason = p.reason + (" (agreed)" if p.agreed else "")
             table.add_row(p.segment, reason, *(_codes(p.codes[c]) for c in report.coders))
-        console.print(table)
+        console.print(table, markup=False)
     if report.consensus_edits:
         console.print(f"The consensus coder was edited by hand on "
-                      f"{len(report.consensus_edits)} codes:", soft_wrap=True)
+                      f"{len(report.consensus_edits)} codes:", soft_wrap=True, markup=False)
         for e in report.consensus_edits:
             change = "removed" if e.in_decision else "added"
             console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})",
-                          soft_wrap=True)
+                          soft_wrap=True, markup=False)
     if report.unapplied:
         console.print(f"{_n(report.unapplied, 'decision')} saved but not yet in the "
                       "consensus coder's log (an interrupted run); the next run applies them.",
-                      soft_wrap=True)
+                      soft_wrap=True, markup=False)
     if report.clean:
-        console.print("Nothing is stale or waiting: the consensus is up to date.", soft_wrap=True)
+        console.print("Nothing is stale or waiting: the consensus is up to date.",
+                      soft_wrap=True, markup=False)
     else:
         console.print(f"Decide them with: qcode reconcile --coders {','.join(report.coders)} "
-                      f"--as {report.name}", soft_wrap=True)
+                      f"--as {report.name}", soft_wrap=True, markup=False)
 
 
 def _show_summary(summary: Any, fmt: TableOrJson) -> None:
@@ -394,7 +400,7 @@ def _show_summary(summary: Any, fmt: TableOrJson) -> None:
     console.print(f"Reconciliation '{summary.name}' of {', '.join(summary.coders)}: "
                   f"{_n(summary.decisions, 'decision')} in force ({outcomes}); {summary.ties} "
                   f"with ties, {summary.deferred} deferred, {summary.stale} stale, "
-                  f"{summary.superseded} superseded.", soft_wrap=True)
+                  f"{summary.superseded} superseded.", soft_wrap=True, markup=False)
     if summary.by_code:
         table = Table(title="By code")
         for col in ("Code", "Name", "Consensus", "Contested", "Kept", "Dropped", "Ties"):
@@ -402,7 +408,7 @@ def _show_summary(summary: Any, fmt: TableOrJson) -> None:
         for c in summary.by_code:
             table.add_row(c.code, c.name, str(c.consensus), str(c.contested), str(c.kept),
                           str(c.dropped), str(c.ties))
-        console.print(table)
+        console.print(table, markup=False)
     table = Table(title="Each coder against the consensus")
     for col in ("Coder", "Segments", "Equal", "Equal (coded)", "Precision", "Recall", "F1"):
         table.add_column(col, justify="left" if col == "Coder" else "right")
@@ -410,7 +416,7 @@ def _show_summary(summary: Any, fmt: TableOrJson) -> None:
         table.add_row(s.coder, str(s.segments), _pct(s.equal_share),
                       _pct(s.equal_coded_share), _num(s.precision), _num(s.recall),
                       _num(s.f1))
-    console.print(table)
+    console.print(table, markup=False)
 
 
 def register(app: typer.Typer) -> None:

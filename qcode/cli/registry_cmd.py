@@ -183,7 +183,8 @@ def _tables(result: Any) -> None:
     from rich.table import Table
 
     console = out()
-    say = partial(console.print, soft_wrap=True)  # sentences: let the terminal wrap them
+    # sentences: let the terminal wrap them; text from files is never markup
+    say = partial(console.print, soft_wrap=True, markup=False)
     n = result.national
     first, last = result.period[0], result.period[-1]
     say(f"Telemedicine share of outpatient visits, {first}-{last}: "
@@ -208,7 +209,7 @@ def _tables(result: Any) -> None:
                 else (f"{g.hospitals_using}/{g.hospitals_total}",))
         table.add_row(g.key, f"{g.outpatient_visits:,}", f"{g.telemedicine_contacts:,}",
                       _pct(g.share_pct), *tail)
-    console.print(table)
+    console.print(table, markup=False)
     if result.by != "year":
         yearly = Table(title=f"Share % by {result.by} and year", title_justify="left")
         yearly.add_column(result.by.capitalize())
@@ -216,7 +217,7 @@ def _tables(result: Any) -> None:
             yearly.add_column(str(y), justify="right")
         for g in result.groups:
             yearly.add_row(g.key, *[_pct(y.share_pct) for y in g.years])
-        console.print(yearly)
+        console.print(yearly, markup=False)
 
     t = result.trend
     trend = Table(title="National trend", title_justify="left")
@@ -225,7 +226,7 @@ def _tables(result: Any) -> None:
     for y in t.years:
         trend.add_row(str(y.year), f"{y.outpatient_visits:,}", f"{y.telemedicine_contacts:,}",
                       _pct(y.share_pct))
-    console.print(trend)
+    console.print(trend, markup=False)
     parts = []
     if t.share_change_pp is not None:
         parts.append(f"share {t.share_change_pp:+.3f} percentage points {first}-{last}")
@@ -249,7 +250,7 @@ def _tables(result: Any) -> None:
         spec.add_row(str(s.rank_by_contacts), s.specialty, f"{s.telemedicine_contacts:,}",
                      f"{s.outpatient_visits:,}", _pct(s.share_pct),
                      "-" if s.rank_by_share is None else str(s.rank_by_share))
-    console.print(spec)
+    console.print(spec, markup=False)
 
 
 class JointFormat(str, Enum):
@@ -345,7 +346,7 @@ def _joint_table(display: Any) -> None:
 
     console = out()
     for line in preamble(display):
-        console.print(line, soft_wrap=True)
+        console.print(line, soft_wrap=True, markup=False)
     table = Table(title=TITLE, title_justify="left", show_lines=True)
     table.add_column(group_label(display.by).capitalize(), ratio=1)
     table.add_column("Theme x level", no_wrap=True)
@@ -362,7 +363,7 @@ def _joint_table(display: Any) -> None:
         group = "\n".join([f"{row.key}", f"{', '.join(iv.documents)}; {iv.codings} codings",
                            *registry_line(row).split("; ")])
         table.add_row(group, "\n".join(grid), codes)
-    console.print(table)
+    console.print(table, markup=False)
 
 
 def register(app: typer.Typer) -> None:
