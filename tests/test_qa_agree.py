@@ -43,3 +43,20 @@ def test_library_call_reports_who_was_left_out(project: Project) -> None:
     assert (rep.coders, rep.left_out) == (tuple(CODERS3), ("consensus",))
     rep = agreement_for_project(project, coders=["lars", "consensus"], n_boot=0)
     assert (rep.coders, rep.left_out) == (("lars", "consensus"), ())
+
+
+def test_a_zero_coefficient_never_prints_as_minus_zero(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Conger's kappa is exactly 0 here (p_a = p_e = 1/3) but came out as -1e-17 and was
+    shown as -0.000 in the table, -0.0 in JSON and CSV."""
+    f = tmp_path / "r.csv"
+    f.write_text("unit,coder,value\n1,A,x\n1,B,y\n1,C,x\n2,A,y\n2,B,y\n2,C,x\n",
+                 encoding="utf-8")
+    base = ("agree", "--ratings", str(f), "--seed", "1")
+    table = invoke(*base)
+    assert table.exit_code == 0
+    row = next(ln for ln in table.stdout.splitlines() if "Conger" in ln)
+    assert "0.000 ✗" in row and "-0.000" not in row
+    data = json.loads(invoke(*base, "--format", "json").stdout)
+    assert str(data["coefficients"]["conger_kappa"]["value"]) == "0.0"
+    csv_out = invoke(*base, "--format", "csv").stdout
+    assert "conger_kappa,0.0," in csv_out and "-0.0" not in csv_out

@@ -12,7 +12,8 @@ _DIGITS = 6
 
 
 def _num(x: float | None) -> float | None:
-    return None if x is None else round(float(x), _DIGITS)
+    """Rounded; a rounding error below zero (-1e-17) prints as 0.0, not -0.0."""
+    return None if x is None else round(float(x), _DIGITS) + 0.0
 
 
 def coefficient_json(r: CoefficientResult) -> dict[str, Any]:

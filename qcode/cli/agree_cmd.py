@@ -273,20 +273,25 @@ MARKS = "Marks (Krippendorff): ✓ >= .800 reliable, ~ >= .667 tentative, ✗ be
 
 
 def _fmt(v: float | None) -> str:
-    return "-" if v is None else f"{v:.3f}"
+    return "-" if v is None else _3(v)
 
 
 def _value(r: Any) -> str:
     if r.value is None:
         return "n/a"
     if r.name == "percent_agreement":
-        return f"{r.value:.3f}"
+        return _3(r.value)
     mark = "✓" if r.value >= 0.800 else ("~" if r.value >= 0.667 else "✗")
-    return f"{r.value:.3f} {mark}"
+    return f"{_3(r.value)} {mark}"
+
+
+def _3(x: float) -> str:
+    """Three decimals; -0.000 (a rounding error below zero) shows as 0.000."""
+    return f"{round(x, 3) + 0.0:.3f}"
 
 
 def _interval(ci: tuple[float, float] | None) -> str:
-    return "" if ci is None else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+    return "" if ci is None else f"[{_3(ci[0])}, {_3(ci[1])}]"
 
 
 def _footer(n_boot: int, seed: int | None) -> str:
