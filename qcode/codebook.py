@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CodebookError, InvalidInputError, NotFoundError, located
+from .errors import CodebookError, NotFoundError, located
 from .models import Code, Codebook, Level, Theme
+from .textfile import read_user_text
 
 _TEXT_FIELDS = ("definition",)
 _LIST_FIELDS = ("include", "exclude", "examples", "keywords", "keywords_no")
@@ -299,19 +300,7 @@ def load(path: Path | str) -> Codebook:
 
 
 def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"codebook not found: {path}",
-                            hint="give the path to a YAML codebook") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not a codebook file") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CodebookError(f"{located(path, line)}: the codebook is not UTF-8 text",
-                            hint="save the file as UTF-8") from None
+    return read_user_text(path, "a YAML codebook")
 
 
 # ------------------------------------------------------------------ lookup

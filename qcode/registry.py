@@ -25,6 +25,7 @@ from pydantic import Field
 from . import atomic
 from .errors import ConflictError, InvalidInputError, NotFoundError, located
 from .models import Record
+from .textfile import read_user_text
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("year", "region", "hospital", "specialty",
                                      "outpatient_visits", "telemedicine_contacts")
@@ -230,19 +231,8 @@ def _refused(source: str, problems: list[str]) -> InvalidInputError:
 
 def read(path: Path | str) -> Registry:
     """Read and check a registry CSV file (see :func:`parse`)."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not a CSV file") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InvalidInputError(f"{located(path, line)}: not UTF-8 text; nothing was imported",
-                                hint="save the file as CSV UTF-8 and import it again") from None
+    text = read_user_text(path, "a registry CSV", consequence="; nothing was imported",
+                          hint="give the path of the registry CSV")
     return parse(text.replace("\r\n", "\n").replace("\r", "\n"), str(path))
 
 

@@ -97,7 +97,8 @@ def test_file_errors(tmp_path: Path) -> None:
     bad.write_bytes("unit,coder,value\n1,A,\xe6\n".encode("latin-1"))
     with pytest.raises(InvalidInputError) as e:
         read_ratings_csv(bad)
-    assert e.value.message == f"{bad}:2: the file is not UTF-8 text"
+    assert e.value.message == f"{bad}:2: not UTF-8 text"
+    assert e.value.hint == "save a ratings CSV as UTF-8 and try again"
 
 
 @settings(max_examples=40, deadline=None)

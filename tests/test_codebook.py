@@ -146,8 +146,8 @@ def test_cli_check_ok(invoke) -> None:  # type: ignore[no-untyped-def]
 def test_cli_check_missing_file(invoke) -> None:  # type: ignore[no-untyped-def]
     result = invoke("codebook", "check", "nope.yaml")
     assert result.exit_code == ExitCode.NOT_FOUND
-    assert result.stderr == ("Error: codebook not found: nope.yaml\n"
-                             "Hint: give the path to a YAML codebook\n")
+    assert result.stderr == ("Error: nope.yaml does not exist\n"
+                             "Hint: give the path of a YAML codebook\n")
 
 
 def test_cli_show_json_of_file(invoke) -> None:  # type: ignore[no-untyped-def]
@@ -174,3 +174,11 @@ def test_cli_show_filters_and_formats(invoke, project, monkeypatch) -> None:  # 
     bad = invoke("codebook", "show", "--level", "mezzo")
     assert bad.exit_code == ExitCode.NOT_FOUND
     assert bad.stderr.startswith("Error: unknown level 'mezzo'")
+
+
+def test_codebook_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "cp1252.yaml"
+    path.write_bytes(b"themes:\n  - id: GOV\n    name: Styring og \xf8konomi\n")
+    with pytest.raises(Exception) as exc:
+        check_file(path)
+    assert str(exc.value) == f"{path}:3: not UTF-8 text"

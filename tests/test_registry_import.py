@@ -208,7 +208,8 @@ def test_cli_import_missing_file(invoke, project, tmp_path: Path) -> None:  # ty
     missing = tmp_path / "nope.csv"
     result = invoke("--project", str(project.root), "registry", "import", str(missing))
     assert result.exit_code == ExitCode.NOT_FOUND
-    assert result.stderr == f"Error: {missing} does not exist\n"
+    assert result.stderr == (f"Error: {missing} does not exist; nothing was imported\n"
+                             "Hint: give the path of the registry CSV\n")
 
 
 def test_cli_import_header_only(invoke, project) -> None:  # type: ignore[no-untyped-def]

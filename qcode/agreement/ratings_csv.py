@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from qcode.agreement.ratings import Ratings
-from qcode.errors import InsufficientDataError, InvalidInputError, NotFoundError, located
+from qcode.errors import InsufficientDataError, InvalidInputError, located
+from qcode.textfile import read_user_text
 
 HEADER = ("unit", "coder", "value")
 _MAX_REPORTED = 20
@@ -25,20 +26,8 @@ def read_ratings_csv(path: Path, *, level: str = "nominal",
                      categories: Sequence[str] | None = None,
                      reason: str | None = None) -> Ratings:
     """Parse the CSV into :class:`Ratings` (units and coders in order of first appearance)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path} does not exist",
-                            hint="give the path of a CSV with columns unit,coder,value"
-                            ) from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not a CSV file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise InvalidInputError(f"{located(path, line)}: the file is not UTF-8 text",
-                                hint="save the CSV as UTF-8") from None
+    text = read_user_text(path, "a ratings CSV",
+                          hint="give the path of a CSV with columns unit,coder,value")
     return parse_ratings_csv(text, str(path), level=level, categories=categories,
                              reason=reason)
 
