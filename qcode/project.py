@@ -149,7 +149,8 @@ class Project:
             return Document.model_validate_json(raw)
         except ValidationError as exc:
             raise ProjectDamagedError(
-                f"{path}: not a valid qcode document ({exc.error_count()} problems)",
+                f"{path}: not a valid qcode document ({exc.error_count()} "
+                f"problem{'s' if exc.error_count() != 1 else ''})",
                 hint="restore it from a backup, or ingest the transcript again with --replace",
             ) from None
 

@@ -193,9 +193,11 @@ class Summary(Record):
     superseded: int
     by_code: tuple[CodeDecisions, ...]
     coders_vs_consensus: tuple[CoderScore, ...]
+    #: unreadable ledger lines etc. (shown on stderr; not part of the JSON)
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", exclude={"warnings"})
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -286,4 +288,5 @@ def summary(project: Any, name: str) -> Summary:
                    ties=sum(1 for d in live if d.tie), deferred=deferred,
                    stale=len(report.stale), superseded=len(decided) - len(live),
                    by_code=tuple(_by_code(project, live)),
-                   coders_vs_consensus=tuple(_scores(project, name, states, docs, cache)))
+                   coders_vs_consensus=tuple(_scores(project, name, states, docs, cache)),
+                   warnings=tuple(report.warnings))

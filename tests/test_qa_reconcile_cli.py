@@ -52,3 +52,35 @@ def test_diff_table_keeps_bracketed_transcript_notes(invoke, project: Project) -
                  next(i for i, ln in enumerate(lines) if ln.startswith("└"))]
     text = " ".join(ln.split("│")[2] for ln in body)
     assert " ".join(text.split()) == "Yes [laughs] but [inaudible 00:03] rarely."
+
+
+def test_summary_warns_about_unreadable_ledger_lines(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """--status warned about a damaged line of the decision log; --summary was silent."""
+    build_study(project)
+    p = ("--project", str(project.root))
+    assert invoke(*p, "reconcile", "--coders", "ingrid,lars", "--as", "consensus",
+                  "--strategy", "union").exit_code == 0
+    ledger = project.reconciliations_dir / "consensus.jsonl"
+    n = len(ledger.read_bytes().splitlines())
+    with ledger.open("ab") as fh:
+        fh.write(b'{"kind": "decision", "broken\n')
+    want = (f"Warning: {ledger}:{n + 1}: unreadable line; the line was skipped\n")
+    for fmt in ("table", "json"):
+        r = invoke(*p, "reconcile", "--summary", "consensus", "--format", fmt)
+        assert r.exit_code == 0
+        assert r.stderr == want
+
+
+def test_damaged_document_names_the_count_in_the_singular(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    build_study(project)
+    import json
+
+    path = project.documents_dir / "D01.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["unit"] = "chapter"  # one field wrong: one problem
+    path.write_text(json.dumps(data), encoding="utf-8")
+    r = invoke("--project", str(project.root), "diff", "ingrid", "lars")
+    assert r.exit_code == ExitCode.NO_PROJECT
+    assert r.stderr == (f"Error: {path}: not a valid qcode document (1 problem)\n"
+                        "Hint: restore it from a backup, or ingest the transcript again with "
+                        "--replace\n")

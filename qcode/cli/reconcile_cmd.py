@@ -390,6 +390,8 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
 
 
 def _show_summary(summary: Any, fmt: TableOrJson) -> None:
+    for w in summary.warnings:
+        warn(w)
     if fmt is TableOrJson.json:
         echo_json(summary.as_dict())
         return
