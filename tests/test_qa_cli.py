@@ -61,3 +61,14 @@ def test_import_qdc_given_a_qdpx_says_so(invoke, project: Project, tmp_path: Pat
                         "codebook; nothing was imported\n"
                         f"Hint: import a whole project with: qcode import qdpx {qdpx}\n")
     assert project.codebook_path.read_bytes() == before
+
+
+def test_import_qdpx_given_a_qdc_says_so(invoke, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    qdc = tmp_path / "codes.qdc"
+    assert invoke("--project", str(project.root), "export", "qdc", str(qdc)).exit_code == 0
+    r = invoke("import", "qdpx", str(qdc), "--into", str(tmp_path / "new"))
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (f"Error: {qdc}: a REFI-QDA codebook (.qdc), not a project (.qdpx); "
+                        "nothing was imported\n"
+                        f"Hint: import it with: qcode import qdc {qdc}\n")
+    assert not (tmp_path / "new").exists()

@@ -61,6 +61,12 @@ def open_qdpx(path: Path, *, max_entries: int | None = None,
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+        if b"<CodeBook" in head or b":CodeBook" in head:
+            raise InvalidInputError(f"{path}: a REFI-QDA codebook (.qdc), not a project "
+                                    "(.qdpx); nothing was imported",
+                                    hint=f"import it with: qcode import qdc {path}") from None
         raise InvalidInputError(f"{path}: not a ZIP archive, so not a .qdpx; nothing was "
                                 "imported", hint="a bare project file ends in .qde") from None
     with zf:
