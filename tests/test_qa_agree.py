@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from qcode.agreement.project import agreement_for_project
+from qcode.errors import ExitCode
 from qcode.project import Project
 from qcode.reconcile import reconcile
 from tests.test_reconcile_core import CODERS3, build_study
@@ -60,3 +61,18 @@ def test_a_zero_coefficient_never_prints_as_minus_zero(invoke, tmp_path) -> None
     assert str(data["coefficients"]["conger_kappa"]["value"]) == "0.0"
     csv_out = invoke(*base, "--format", "csv").stdout
     assert "conger_kappa,0.0," in csv_out and "-0.0" not in csv_out
+
+
+def test_categories_listed_twice_or_empty(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """--categories x,x reported every 'y' row as outside the domain (x, x)."""
+    f = tmp_path / "r.csv"
+    f.write_text("unit,coder,value\n1,A,x\n1,B,y\n", encoding="utf-8")
+    r = invoke("agree", "--ratings", str(f), "--categories", "x,y,x")
+    assert r.exit_code == ExitCode.USAGE
+    assert r.stderr == ("Error: --categories lists 'x' twice\n"
+                        "Hint: give each category once, in order, e.g. "
+                        "--categories low,mid,high\n")
+    r = invoke("agree", "--ratings", str(f), "--categories", " , ")
+    assert r.exit_code == ExitCode.USAGE
+    assert r.stderr == ("Error: --categories is empty\n"
+                        "Hint: give the categories in order, e.g. --categories low,mid,high\n")

@@ -143,7 +143,17 @@ def _generic(path: Path, level: Level | None, weights: WeightScheme | None,
              fmt: Format) -> None:
     from qcode.agreement.generic import agree_on_file
     from qcode.agreement.output import ratings_json, ratings_rows
+    from qcode.errors import UsageError
 
+    if categories is not None:
+        twice = [c for i, c in enumerate(categories) if c in categories[:i]]
+        if twice:
+            raise UsageError(f"--categories lists '{twice[0]}' twice",
+                             hint="give each category once, in order, e.g. "
+                                  "--categories low,mid,high")
+        if not categories:
+            raise UsageError("--categories is empty",
+                             hint="give the categories in order, e.g. --categories low,mid,high")
     rep = agree_on_file(path, level=level.value if level else None,
                         weights=weights.value if weights else None, categories=categories,
                         ci=ci, n_boot=n_boot, seed=seed)
