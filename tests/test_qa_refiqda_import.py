@@ -164,6 +164,11 @@ def test_another_file_is_refused_while_an_import_is_unfinished(
         f"{marker}); nothing was imported\n"
         f"Hint: complete it first with: qcode import qdpx {qdpx.resolve()} (or delete the "
         "marker to give it up; what it wrote so far stays)\n")
+    r = invoke("--project", str(target.root), "import", "qdpx", str(other), "--dry-run")
+    assert r.exit_code == 0  # a dry run still reports, and says what blocks the import
+    assert r.stderr.startswith(
+        f"Note: an import of {qdpx.resolve()} into this project was interrupted (marker "
+        f"{marker}): complete it before importing this file\n")
     r = invoke("--project", str(target.root), "import", "qdpx", str(qdpx))
     assert r.exit_code == 0
     assert "Note: an earlier import of this file was interrupted; this run completes it " \

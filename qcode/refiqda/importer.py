@@ -385,8 +385,16 @@ def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
     if project is None and into is None:
         raise InvalidInputError("import qdpx needs a project: run it inside one, or give "
                                 "--into DIR for a new one")
-    resuming = into is None and check_pending(project, Path(path))
+    blocked: str | None = None
+    try:
+        resuming = into is None and check_pending(project, Path(path))
+    except ConflictError as exc:
+        if not dry_run:
+            raise
+        resuming, blocked = False, str(exc).replace("; nothing was imported", "")
     plan, report = plan_import(path, project if into is None else None, level_map)
+    if blocked:
+        report.notes.insert(0, f"{blocked}: complete it before importing this file")
     if resuming:
         report.notes.insert(0, "an earlier import of this file was interrupted; this run "
                             "completes it (what it had written is kept, nothing is written "
