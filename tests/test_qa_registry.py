@@ -83,3 +83,20 @@ def test_names_in_brackets_are_printed_as_written(invoke, project: Project,  # t
     assert r.exit_code == 0
     assert "Every year (1): H [red]" in r.stdout.splitlines()
     assert any(ln.startswith("│ [north] ") for ln in r.stdout.splitlines())
+
+
+def test_joint_keeps_the_attribute_name_as_written(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """The group column was headed "Stakeholderlevel" (str.capitalize lowers the rest)."""
+    from qcode.codings import add_codes
+    from tests.coding_support import numbered_doc
+
+    doc = numbered_doc("J1", 4).model_copy(update={"attributes": {"StakeholderLevel": "RHF"}})
+    project.save_document(doc)
+    add_codes(project, "ann", doc, ["J1:0002"], ["ORG-MIC-01"])
+    p = ("--project", str(project.root), "joint", "--by", "attr:StakeholderLevel")
+    md = invoke(*p, "--format", "md")
+    assert md.exit_code == 0
+    assert "| StakeholderLevel | Telemedicine share |" in md.stdout
+    table = invoke(*p)
+    assert table.exit_code == 0
+    assert "┃ StakeholderLevel " in table.stdout

@@ -342,13 +342,13 @@ def _joint_table(display: Any) -> None:
     from rich.table import Table
 
     from qcode.joint import short_quote
-    from qcode.reports.joint import TITLE, group_label, preamble, registry_line
+    from qcode.reports.joint import TITLE, column_label, preamble, registry_line
 
     console = out()
     for line in preamble(display):
         console.print(line, soft_wrap=True, markup=False)
     table = Table(title=TITLE, title_justify="left", show_lines=True)
-    table.add_column(group_label(display.by).capitalize(), ratio=1)
+    table.add_column(column_label(display.by), ratio=1)
     table.add_column("Theme x level", no_wrap=True)
     table.add_column("Most frequent codes", ratio=2)
     width = max((len(t) for t, _ in display.themes), default=3)

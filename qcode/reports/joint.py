@@ -28,6 +28,13 @@ def group_label(by: str) -> str:
     return by[5:] if by.startswith("attr:") else by
 
 
+def column_label(by: str) -> str:
+    """The group column's heading: the attribute name as written, first letter up
+    (``str.capitalize`` lowered the rest: HospitalType became Hospitaltype)."""
+    label = group_label(by)
+    return label[:1].upper() + label[1:]
+
+
 def registry_line(row: JointRow) -> str:
     """The registry half of one group in one line of plain text."""
     reg = row.registry
@@ -76,7 +83,7 @@ def as_markdown(d: JointDisplay, heading_level: int = 1) -> str:
     out = [f"{h} {TITLE}", ""]
     out += [*preamble(d), ""]
     theme_ids = [t for t, _ in d.themes]
-    out.append(f"| {group_label(d.by).capitalize()} | Telemedicine share | Use | Interviews "
+    out.append(f"| {column_label(d.by)} | Telemedicine share | Use | Interviews "
                f"| Codings | " + " | ".join(theme_ids) + " |")
     out.append("|---|---:|---|---|---:|" + "---:|" * len(theme_ids))
     for row in d.rows:
@@ -173,7 +180,7 @@ def as_html_section(d: JointDisplay, heading_level: int = 2) -> str:
             f"{escape(', '.join(iv.documents))}; {iv.codings} codings</span></th>"
             f"<td>{_registry_html(row)}</td><td>{_matrix_html(d, row)}</td>"
             f"<td>{_codes_html(row)}</td></tr>")
-    label = escape(group_label(d.by).capitalize())
+    label = escape(column_label(d.by))
     return (f'<section class="joint-display"><{h}>{escape(TITLE)}</{h}>{notes}'
             f'<table class="joint"><thead><tr><th scope="col">{label}</th>'
             '<th scope="col">Registry</th><th scope="col">Interviews: theme x level</th>'
