@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -35,10 +36,19 @@ def _set_mode(fd: int, path: Path) -> None:
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename."""
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename.
+
+    A file that cannot be written (a folder of that name, no permission, a full disk) is
+    a :class:`~qcode.errors.QcodeError` naming the file; the old file, if any, is intact.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             _set_mode(fh.fileno(), path)
@@ -46,11 +56,25 @@ def write_bytes(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from None
         raise
     fsync_dir(path.parent)
+
+
+def _cannot_write(path: Path, exc: OSError) -> Exception:
+    from .errors import InvalidInputError, QcodeError
+
+    why = exc.strerror or type(exc).__name__
+    if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EEXIST, errno.EACCES,
+                     errno.EPERM, errno.EROFS, errno.ENAMETOOLONG):
+        return InvalidInputError(f"cannot write {path} ({why}); nothing was written there",
+                                 hint="give a file name in a folder you can write to")
+    return QcodeError(f"cannot write {path} ({why}); the old file, if any, is unchanged",
+                      hint="check the free disk space and the folder, then repeat the command")
 
 
 def write_text(path: Path, text: str) -> None:

@@ -72,3 +72,31 @@ def test_import_qdpx_given_a_qdc_says_so(invoke, project: Project, tmp_path: Pat
                         "nothing was imported\n"
                         f"Hint: import it with: qcode import qdc {qdc}\n")
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ("export", "qdpx", "{out}"),
+    ("export", "qdc", "{out}"),
+    ("codebook", "export", "{out}", "--format", "md"),
+    ("registry", "summary", "--format", "svg", "-o", "{out}"),
+])
+def test_output_path_that_cannot_be_written_is_one_line(invoke, project: Project,  # type: ignore[no-untyped-def]
+                                                        tmp_path: Path, args: tuple) -> None:
+    """An output path that is a folder, or lies under a file, was 'a bug in qcode'."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    p = ("--project", str(project.root))
+    if "registry" in args:
+        reg = tmp_path / "reg.csv"
+        reg.write_text("year,region,hospital,specialty,outpatient_visits,"
+                       "telemedicine_contacts\n2010,N,H,S,10,1\n", encoding="utf-8")
+        assert invoke(*p, "registry", "import", str(reg)).exit_code == 0
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for out, why in ((folder, "Is a directory"), (tmp_path / "afile" / "x.out", None)):
+        r = invoke(*p, *[a.format(out=out) for a in args])
+        assert r.exit_code in (ExitCode.INVALID_INPUT, ExitCode.USAGE), r.stderr
+        first = r.stderr.splitlines()[0]
+        if why and r.exit_code == ExitCode.INVALID_INPUT:
+            assert first == f"Error: cannot write {out} ({why}); nothing was written there"
+        assert "bug" not in r.stderr and len(r.stderr.splitlines()) == 2
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"

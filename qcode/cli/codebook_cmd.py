@@ -224,11 +224,7 @@ def export(
         from qcode.refiqda.codebook_xml import qdc_bytes
 
         data = qdc_bytes(cb, ORIGIN)
-    try:
-        atomic.write_bytes(file, data)
-    except OSError as exc:
-        raise UsageError(f"cannot write {file} ({exc.strerror or type(exc).__name__})",
-                         hint="check the folder exists and you may write to it") from None
+    atomic.write_bytes(file, data)  # a file it cannot write is a one-line error
     typer.echo(f"Wrote {file} ({kind}): {len(cb.codes)} codes, {len(cb.themes)} themes, "
                f"{len(cb.levels)} levels")
 
