@@ -100,3 +100,12 @@ def test_output_path_that_cannot_be_written_is_one_line(invoke, project: Project
             assert first == f"Error: cannot write {out} ({why}); nothing was written there"
         assert "bug" not in r.stderr and len(r.stderr.splitlines()) == 2
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
+
+
+def test_import_qdpx_given_a_folder(invoke, project: Project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A folder was reported as 'no such file'."""
+    r = invoke("--project", str(project.root), "import", "qdpx", str(tmp_path))
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (f"Error: {tmp_path} is a folder, not a .qdpx or .qde file; nothing "
+                        "was imported\nHint: give the .qdpx file, or the .qde file of an "
+                        "unpacked project\n")

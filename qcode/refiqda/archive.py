@@ -165,6 +165,10 @@ def sibling(folder: Path, name: str) -> bytes | None:
 
 def open_any(path: Path) -> Archive:
     path = Path(path)
+    if path.is_dir():
+        raise InvalidInputError(f"{path} is a folder, not a .qdpx or .qde file; nothing was "
+                                "imported", hint="give the .qdpx file, or the .qde file of an "
+                                                 "unpacked project")
     if path.suffix.lower() == ".qde":
         return open_qde(path)
     return open_qdpx(path)
