@@ -198,12 +198,25 @@ def _lock(path: Path) -> Path:
     return path.with_name(f".{path.stem}.lock")
 
 
+GITIGNORE = "# qcode: machine-local lock files (the *.jsonl decision logs are shared)\n.*.lock\n"
+
+
+def _prepare(folder: Path) -> None:
+    """Create the folder, with a .gitignore that keeps the lock files out of git."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ".gitignore"
+    if not target.exists():
+        from .atomic import write_text
+
+        write_text(target, GITIGNORE)
+
+
 @contextmanager
 def run_lock(project: Any, name: str) -> Iterator[None]:
     """Held for a whole run, so two runs cannot decide the same segments at once. It is
     not waited for: a second run stops at once with a clear error."""
     path = log_file(project, name).with_name(f".{name}.run.lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _prepare(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
@@ -274,7 +287,7 @@ def append(project: Any, name: str, drafts: Iterable[dict[str, Any]]) -> list[En
     if not drafts:
         return []
     path = log_file(project, name)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _prepare(path.parent)
     with exclusive(_lock(path)):
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         with os.fdopen(fd, "r+b") as fh:

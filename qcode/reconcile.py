@@ -63,64 +63,7 @@ from .disagreements import (
 )
 from .errors import ConflictError, UsageError
 from .models import Document
-
-STRATEGIES = ("ask", "union", "intersection", "majority", "prefer:CODER")
-
-# ----------------------------------------------------------------------------- strategies
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What to put in the consensus for one segment, and how it was arrived at."""
-
-    outcome: str
-    chosen: frozenset[str]
-    accepted: str | None = None
-    tie: frozenset[str] = frozenset()
-
-
-def parse_strategy(text: str, coders: list[str]) -> tuple[str, str | None]:
-    """``"prefer:lars"`` -> ``("prefer", "lars")``; refuses unknown strategies and coders."""
-    name, _, arg = text.partition(":")
-    name = name.strip().lower()
-    if name == "prefer":
-        match = [c for c in coders if c.casefold() == arg.strip().casefold()]
-        if not match:
-            raise UsageError(f"--strategy {text}: '{arg}' is not one of the coders "
-                             f"{', '.join(coders)}",
-                             hint=f"use e.g. --strategy prefer:{coders[0]}")
-        return "prefer", match[0]
-    if name not in STRATEGIES or arg:
-        raise UsageError(f"unknown strategy '{text}'",
-                         hint=f"choose one of: {', '.join(STRATEGIES)}")
-    return name, None
-
-
-def decide(strategy: str, sets: Mapping[str, frozenset[str]],
-           prefer: str | None = None) -> Choice:
-    """Apply a non-interactive strategy to one segment's code sets (coder -> codes).
-
-    >>> sets = {"a": frozenset({"X", "Y"}), "b": frozenset({"X"}), "c": frozenset({"Y"})}
-    >>> sorted(decide("majority", sets).chosen)
-    ['X', 'Y']
-    >>> decide("majority", {"a": frozenset({"X"}), "b": frozenset()}).tie
-    frozenset({'X'})
-    """
-    values = list(sets.values())
-    if strategy == "union":
-        return Choice("union", frozenset().union(*values))
-    if strategy == "intersection":
-        return Choice("intersection", frozenset.intersection(*values))
-    if strategy == "majority":
-        votes = Counter(c for v in values for c in v)
-        k = len(values)
-        return Choice("majority", frozenset(c for c, n in votes.items() if 2 * n > k),
-                      tie=frozenset(c for c, n in votes.items() if 2 * n == k))
-    if strategy == "prefer" and prefer is not None:
-        return Choice("accept", sets[prefer], accepted=prefer)
-    raise UsageError(f"strategy '{strategy}' cannot decide on its own",
-                     hint="use union, intersection, majority or prefer:CODER")
-
+from .reconcile_strategies import STRATEGIES, Choice, decide, parse_strategy  # noqa: F401
 
 # ----------------------------------------------------------------------------- planning
 
@@ -212,7 +155,8 @@ def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending 
     return Pending(unit, "deferred" if ledger.deferred_open(key) else "new", (), settled)
 
 
-def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger) -> None:
+def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger | None) -> None:
+    """Refuse bad names; without a ledger only the checks that need none."""
     if len(coders) < 2:
         raise UsageError("reconciliation needs at least two coders",
                          hint="give them as --coders A,B[,C...]")
@@ -221,6 +165,8 @@ def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger) -> 
             f"{name[:20]}-merged"
         raise UsageError(f"the consensus coder '{name}' cannot also be one of the coders",
                          hint=f"choose another name with --as, e.g. --as {other}")
+    if ledger is None:
+        return
     if ledger.coders is not None and set(ledger.coders) != set(coders):
         raise ConflictError(f"reconciliation '{name}' reconciles {', '.join(ledger.coders)}, "
                             f"not {', '.join(coders)}",
@@ -422,6 +368,7 @@ class Reconciliation:
         self.kind, self.prefer = parse_strategy(strategy, list(coders))
         self.strategy = f"prefer:{self.prefer}" if self.prefer else self.kind
         self.by = by if by is not None else default_person()
+        _check_names(project, list(coders), name, None)  # before the lock file is made
         self._lock = ExitStack()
         self._lock.enter_context(log.run_lock(project, name))
         try:

@@ -3,6 +3,8 @@ them line by line), and a consensus name that clashes with a coder gets a usable
 
 from __future__ import annotations
 
+import pytest
+
 from qcode.errors import ExitCode
 from qcode.project import Project
 from tests.test_reconcile_core import build_study
@@ -84,3 +86,29 @@ def test_damaged_document_names_the_count_in_the_singular(invoke, project: Proje
     assert r.stderr == (f"Error: {path}: not a valid qcode document (1 problem)\n"
                         "Hint: restore it from a backup, or ingest the transcript again with "
                         "--replace\n")
+
+
+@pytest.mark.parametrize("module", ["qcode.reconcile_strategies", "qcode.decisions",
+                                    "qcode.reconcile"])
+def test_doctests(module: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.failed == 0
+
+
+def test_lock_files_stay_out_of_git_and_a_refused_name_makes_none(
+        invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    build_study(project)
+    folder = project.reconciliations_dir
+    r = invoke("--project", str(project.root), "reconcile", "--coders", "ingrid,lars",
+               "--as", "lars", "--strategy", "union")
+    assert r.exit_code == ExitCode.USAGE
+    assert not list(folder.glob(".*.lock"))
+    r = invoke("--project", str(project.root), "reconcile", "--coders", "ingrid,lars",
+               "--as", "consensus", "--strategy", "union")
+    assert r.exit_code == 0
+    assert sorted(p.name for p in folder.glob(".*.lock")) == [".consensus.lock",
+                                                               ".consensus.run.lock"]
+    assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[1:] == [".*.lock"]
