@@ -76,3 +76,11 @@ def test_categories_listed_twice_or_empty(invoke, tmp_path) -> None:  # type: ig
     assert r.exit_code == ExitCode.USAGE
     assert r.stderr == ("Error: --categories is empty\n"
                         "Hint: give the categories in order, e.g. --categories low,mid,high\n")
+
+
+def test_overall_line_has_no_trailing_space_without_intervals(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    build_study(project)
+    r = invoke("--project", str(project.root), "agree", "--bootstrap", "0")
+    assert r.exit_code == 0
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("Overall alpha"))
+    assert line == line.rstrip() and line.endswith(("✓", "~", "✗", "n/a"))

@@ -258,8 +258,8 @@ def _project_table(rep: Any) -> None:
         if masi.p_below_667 is not None:
             extra = (f"; P(alpha < .667) = {masi.p_below_667:.3f}, "
                      f"P(alpha < .800) = {masi.p_below_800:.3f}")
-        console.print(f"Overall alpha (MASI over code sets): {_value(masi)} "
-                      f"{_interval(masi.ci)}{extra}", soft_wrap=True, markup=False)
+        line = f"Overall alpha (MASI over code sets): {_value(masi)} {_interval(masi.ci)}"
+        console.print(line.rstrip() + extra, soft_wrap=True, markup=False)
     means = ", ".join(f"{labels.get(k, k)} {_fmt(v)}" for k, v in rep.mean_per_code.items())
     console.print(f"Mean of per-code values: {means}", soft_wrap=True, markup=False)
     unused = [row.id for row in rep.rows if row.note]
