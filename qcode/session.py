@@ -339,7 +339,8 @@ class Session:
                 self._save_position()
         what = {"add": f"added {ev.code}", "remove": f"removed {ev.code}", "memo": "memo",
                 "done": "marked complete", "reopen": "reopened"}.get(ev.op, ev.op)
-        more = f" (and {len(undone) - 1} more change(s) made with it)" if len(undone) > 1 else ""
+        k = len(undone) - 1
+        more = f" (and {k} more change{'' if k == 1 else 's'} made with it)" if k else ""
         where = f" on {ev.segment}" if ev.segment else ""
         return self._reply(f"Undone: {what}{where}{more}.")
 

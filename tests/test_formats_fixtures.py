@@ -27,7 +27,7 @@ EXPECTED: dict[str, tuple[str, int, list[str]]] = {
     # P1:/P2:/INT:/@name:, "For example:" inside a turn
     "txt_p_labels.txt": ("txt", 8, ["INT", "P1", "P2", "Kari"]),
     # no labels at all: one speaker 'unknown', one turn per paragraph (warning)
-    "txt_no_labels.txt": ("txt", 2, ["unknown"]),
+    "txt_no_labels.txt": ("txt", 3, ["unknown"]),  # the first line too: no text dropped
     # encodings and line ends
     "txt_utf16le_bom.txt": ("txt", 2, ["Interviewer", "Respondent"]),
     "txt_utf16be_bom.txt": ("txt", 2, ["Interviewer", "Respondent"]),

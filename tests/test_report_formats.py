@@ -110,9 +110,11 @@ def test_xlsx_opens_and_neutralises_formulas(two: Project) -> None:
     assert rows[0][:4] == ("theme", "level", "code", "code_name")
     assert len(rows) == 14
     quotes = {r[9] for r in rows[1:]}
-    assert "'+SUM(A1:A2) is what the budget office wants" in quotes
-    assert "'@travel: -2 hours each way by ferry" in quotes
+    assert "+SUM(A1:A2) is what the budget office wants" in quotes  # verbatim, but text
+    assert "@travel: -2 hours each way by ferry" in quotes
     assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
+    assert all(cell.quotePrefix for row in ws.iter_rows() for cell in row
+               if isinstance(cell.value, str) and cell.value[:1] in "=+-@")
     grid = list(load_workbook(io.BytesIO(data))["Matrix"].iter_rows(values_only=True))
     assert grid == [("theme\\level", "micro", "macro", "total"), ("GOV", 5, 2, 6),
                     ("ECO", 2, 2, 4), ("ORG", 0, 0, 0), ("total", 5, 3, 7)]

@@ -51,7 +51,7 @@ def draw(console: Console, view: Any) -> None:
     console.clear()
     n = view.coded_segments
     status = "complete" if view.done else f"{n} segment{'' if n == 1 else 's'} coded"
-    console.print(Text.assemble((f" {view.doc} ", "bold reverse"), f" {view.title}   ",
+    console.print(Text.assemble((f" {view.doc} ", "bold reverse"), f" {view.title}   " if view.title != view.doc else "  ",
                                 (f"coder {view.coder} · {view.index}/{view.total} · {status}",
                                  "dim")))
     for shown in view.before:

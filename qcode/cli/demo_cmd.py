@@ -128,11 +128,34 @@ def _tour(r: Any) -> None:
     for label, name in names.items():
         console.print(f"  {name:<{width}}  {label}", markup=False, soft_wrap=True)
     console.print("\n[bold]Try next[/bold]")
-    for cmd in (f"cd {r.root}", "qcode docs", "qcode agree --by theme",
-                "qcode matrix --split-by stakeholder_level --percent col",
-                "qcode cooccur --by cell", "qcode report --theme ECO -o eco.html",
-                "qcode joint --by region"):
-        console.print(f"  {cmd}", markup=False, highlight=False)
+    import shlex
+
+    q = qcode_command()
+    for cmd in (f"cd {shlex.quote(str(r.root))}", f"{q} docs", f"{q} agree --by theme",
+                f"{q} matrix --split-by stakeholder_level --percent col",
+                f"{q} cooccur --by cell", f"{q} report --theme ECO -o eco.html",
+                f"{q} joint --by region"):
+        console.print(f"  {cmd}", markup=False, highlight=False, soft_wrap=True)
+
+
+def qcode_command(argv0: str | None = None) -> str:
+    """How to type qcode again: ``qcode`` when that name on PATH is this program, else the
+    path it was started by (``.venv/bin/qcode demo`` without the venv on PATH), or
+    ``python -m qcode``."""
+    import shlex
+    import shutil
+    import sys
+
+    exe = Path(sys.argv[0] if argv0 is None else argv0)
+    if exe.name == "__main__.py":
+        found = shutil.which("qcode")
+        return "qcode" if found else f"{shlex.quote(sys.executable)} -m qcode"
+    if exe.name != "qcode" or not exe.is_file():
+        return "qcode"
+    found = shutil.which("qcode")
+    if found and Path(found).resolve() == exe.resolve():
+        return "qcode"
+    return shlex.quote(str(exe.absolute()))
 
 
 def register(app: typer.Typer) -> None:

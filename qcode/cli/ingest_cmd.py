@@ -109,8 +109,8 @@ def ingest(
             note(f"Updated the attributes of {d.id} (text unchanged)")
         else:
             verb = "Replaced" if o.status == "replaced" else "Added"
-            note(f"{verb} {d.id} from {o.path} ({d.format}, {len(d.turns)} turns, "
-                 f"{len(d.speakers)} speakers, {len(d.segments)} segments)")
+            note(f"{verb} {d.id} from {o.path} ({d.format}, {_n(len(d.turns), 'turn')}, "
+                 f"{_n(len(d.speakers), 'speaker')}, {_n(len(d.segments), 'segment')})")
     if report.skipped:
         names = ", ".join(p.name for p in report.skipped[:5])
         more = f" and {len(report.skipped) - 5} more" if len(report.skipped) > 5 else ""
@@ -127,11 +127,17 @@ def ingest(
     total = len(report.outcomes) + len(report.failures)
     if total == 1:
         raise report.failures[0].error
+    what = (f"none of the {total} files could be ingested" if not report.outcomes else
+            f"{len(report.failures)} of {total} files could not be ingested; the others were")
     raise PartialFailureError(
-        f"{len(report.failures)} of {total} files could not be ingested; the others were",
+        what,
         details=[str(f.error) for f in report.failures],
         hint="fix those files and run the same command again (files already in are "
              "skipped as unchanged)")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _reanchor(project: Any, old: Any, new: Any) -> None:

@@ -99,7 +99,8 @@ def report(
         atomic.write_bytes(output, data)
     else:
         atomic.write_text(output, data)
-    note(f"Wrote {output}: {content.n_excerpts} excerpts coded by {content.coder}")
+    n = content.n_excerpts
+    note(f"Wrote {output}: {n} excerpt{'' if n == 1 else 's'} coded by {content.coder}")
 
 
 def _from_suffix(output: Path | None) -> str:

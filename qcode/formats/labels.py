@@ -127,8 +127,10 @@ def choose_speakers(labels: list[tuple[str, bool]],
     return speakers
 
 
-def _header(text: str, result: LabelledResult) -> int:
-    """Read the title line and ``Key: value`` header blocks; the offset where the body starts."""
+def _header(text: str, result: LabelledResult) -> tuple[int, int | None]:
+    """Read the title line and ``Key: value`` header blocks: the offset where the body starts,
+    and the offset of the line taken as the title (None when no line was)."""
+    title_at: int | None = None
     for i, block in enumerate(_BLOCK.finditer(text)):
         lines = block.group().split("\n")
         found = [LABEL_LINE.match(ln) for ln in lines]
@@ -139,10 +141,11 @@ def _header(text: str, result: LabelledResult) -> int:
                                                  (m.group("rest") or "").strip())
             continue
         if i == 0 and len(lines) == 1 and not found[0] and len(lines[0]) < 120:
-            result.title = result.title or lines[0].strip()
+            if result.title is None:
+                result.title, title_at = lines[0].strip(), block.start()
             continue
-        return block.start()
-    return len(text)
+        return block.start(), title_at
+    return len(text), title_at
 
 
 def _label_lines(text: str, start: int) -> list[tuple[int, int, re.Match[str]]]:
@@ -163,7 +166,7 @@ def parse_labelled(text: str, source: str, *, strong: frozenset[str] = frozenset
                    title: str | None = None) -> LabelledResult:
     """Turns from labelled text; the header becomes title and attributes."""
     result = LabelledResult(turns=[], title=title)
-    body_start = _header(text, result)
+    body_start, title_at = _header(text, result)
     found = _label_lines(text, body_start)
     labels = [(_label_of(m), _after_blank(text, s, body_start)) for s, _, m in found]
     speakers = choose_speakers(labels, strong)
@@ -172,7 +175,11 @@ def parse_labelled(text: str, source: str, *, strong: frozenset[str] = frozenset
         result.warnings.append(
             f"{source}: no speaker labels found; ingested as one speaker 'unknown' with one "
             "turn per paragraph")
-        for para in _PARA_BREAK.split(text[body_start:].strip()):
+        paras = _PARA_BREAK.split(text[body_start:].strip())
+        if title_at is not None:  # without labels a short first line is speech, not a title
+            paras.insert(0, result.title or "")
+            result.title = title
+        for para in paras:
             if para.strip():
                 result.turns.append(RawTurn("unknown", _WRAP.sub(" ", para.strip())))
         return result

@@ -149,9 +149,23 @@ def deterministic_zip(data: bytes, when: datetime | None = None) -> bytes:
     return out.getvalue()
 
 
+def _xlsx_text(value: Any) -> Any:
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    return value
+
+
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
                date: datetime | None = None) -> bytes:
-    """A workbook with one sheet per (title, header, rows); text cells neutralised."""
+    """A workbook with one sheet per (title, header, rows).
+
+    Text is kept verbatim but can never run: every text cell is stored as a string (never a
+    formula), and one starting with = + - @ is also marked "quote prefix", so Excel and
+    LibreOffice keep it text even when the cell is edited. Control characters that XLSX
+    cannot hold (a form feed, a vertical tab...) become spaces.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -159,11 +173,15 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        ws.append([neutralise(h) for h in header])
+        for line in (header, *rows):
+            ws.append([_xlsx_text(v) for v in line])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for r in rows:
-            ws.append([neutralise(v) for v in r])
         ws.freeze_panes = "A2"
         for k, h in enumerate(header, start=1):
             width = max([len(str(h)), *(min(len(str(r[k - 1])), 60) for r in rows)], default=8)

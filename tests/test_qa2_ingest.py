@@ -1,0 +1,64 @@
+"""QA round 2, ingest: bugs found by using ``qcode ingest`` as a researcher would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qcode.errors import ExitCode
+from qcode.project import Project
+
+
+@pytest.fixture
+def q(invoke: Callable[..., Any], project: Project) -> Callable[..., Any]:
+    def run(*args: str) -> Any:
+        return invoke("--project", str(project.root), *args)
+    return run
+
+
+def test_no_labels_first_short_line_is_kept_as_speech(q: Callable[..., Any], project: Project,
+                                                      tmp_path: Path) -> None:
+    # was: a short first paragraph became the title and vanished from the text
+    path = tmp_path / "notes.txt"
+    path.write_text("Well, I think so.\n\nAnother paragraph here.\n", encoding="utf-8")
+    result = q("ingest", str(path))
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == (
+        f"Warning: {path}: no speaker labels found; ingested as one speaker 'unknown' with "
+        "one turn per paragraph\n"
+        f"Added notes from {path} (txt, 2 turns, 1 speaker, 2 segments)\n")
+    doc = project.load_document("notes")
+    assert doc.title == "notes"
+    assert doc.text == "Well, I think so.\n\nAnother paragraph here."
+
+
+def test_no_labels_header_still_becomes_attributes(q: Callable[..., Any], project: Project,
+                                                   tmp_path: Path) -> None:
+    path = tmp_path / "n2.txt"
+    path.write_text("Date: 2024-03-01\n\nWell, I think so.\n", encoding="utf-8")
+    assert q("ingest", str(path)).exit_code == ExitCode.OK
+    doc = project.load_document("n2")
+    assert doc.attributes == {"date": "2024-03-01"}
+    assert doc.text == "Well, I think so."
+
+
+def test_every_file_failing_does_not_say_the_others_were_ingested(
+        q: Callable[..., Any], tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"")
+    (folder / "b.txt").write_bytes(b"\x00\x01binary")
+    result = q("ingest", str(folder))
+    assert result.exit_code == ExitCode.PARTIAL
+    assert result.stderr.splitlines()[0] == "Error: none of the 2 files could be ingested"
+
+
+def test_singular_counts_in_the_ingest_note(q: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "one.txt"
+    path.write_text("Interviewer: Hello there.\n", encoding="utf-8")
+    result = q("ingest", str(path))
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == f"Added one from {path} (txt, 1 turn, 1 speaker, 1 segment)\n"
