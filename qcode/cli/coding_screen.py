@@ -51,7 +51,8 @@ def draw(console: Console, view: Any) -> None:
     console.clear()
     n = view.coded_segments
     status = "complete" if view.done else f"{n} segment{'' if n == 1 else 's'} coded"
-    console.print(Text.assemble((f" {view.doc} ", "bold reverse"), f" {view.title}   " if view.title != view.doc else "  ",
+    title = f" {view.title}   " if view.title != view.doc else "  "
+    console.print(Text.assemble((f" {view.doc} ", "bold reverse"), title,
                                 (f"coder {view.coder} · {view.index}/{view.total} · {status}",
                                  "dim")))
     for shown in view.before:
