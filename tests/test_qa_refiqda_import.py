@@ -205,3 +205,31 @@ def test_importing_twice_does_not_duplicate_a_renamed_code(tmp_path: Path,
     assert _snapshot(target) == after_first
     ids = [c.id for c in open_project(target.root).codebook.codes]
     assert ids.count("ORG-MIC-01-2") == 1 and "ORG-MIC-01-3" not in ids
+
+
+NVIVO = Path(__file__).parent / "data" / "refiqda" / "nvivo-mac-15-project.qde"
+
+
+def test_into_with_every_code_dropped_is_refused(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A --map-levels naming no node of the tree made a project with no codes (exit 0)."""
+    into = tmp_path / "new"
+    r = invoke("import", "qdpx", str(NVIVO), "--into", str(into), "--map-levels",
+               "Macro=macro")
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (
+        f"Error: {NVIVO}: none of its codes could be imported, so the new project would have "
+        "an empty codebook; nothing was written\n"
+        "  259 x code: not under a level node named in --map-levels\n"
+        "  2 x source: missing text: its text file is not beside the .qde (nor in its "
+        "sources folder)\n"
+        "Hint: see why with --dry-run; for a code tree without levels, name its level nodes "
+        "with --map-levels, or leave --map-levels out\n")
+    assert not into.exists()
+    assert not list(tmp_path.glob(".new.importing-*"))
+
+
+def test_a_new_project_has_no_before_import_copy(invoke, tmp_path: Path, qdpx: Path) -> None:  # type: ignore[no-untyped-def]
+    into = tmp_path / "new"
+    assert invoke("import", "qdpx", str(qdpx), "--into", str(into)).exit_code == 0
+    assert not list(into.glob("codebook.before-import-*"))
+    assert len(open_project(into).codebook.codes) == 40

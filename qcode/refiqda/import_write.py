@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,8 @@ def write_new_project(folder: Path, plan: Any, report: Any) -> None:
         work = tmp / "project"
         init_project(work, codebook=Path(cb_file), name=plan.project_name or folder.name)
         os.unlink(cb_file)
-        write_plan(Project(work), plan, report)
+        # the codebook is in place already: no "before-import" copy of it in a new project
+        write_plan(Project(work), replace(plan, codebook_changed=False), report)
         if folder.exists():
             folder.rmdir()
         os.replace(work, folder)

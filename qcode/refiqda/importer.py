@@ -401,6 +401,15 @@ def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
                             "twice)")
     if not plan.new_documents and not plan.events and not plan.codebook_changed:
         report.note("nothing new to import")
+    if into is not None and not plan.codebook.codes and not dry_run and any(
+            d.kind == "code" for d in report.dropped):
+        raise InvalidInputError(
+            f"{path}: none of its codes could be imported, so the new project would have "
+            "an empty codebook; nothing was written",
+            hint="see why with --dry-run; for a code tree without levels, name its level "
+                 "nodes with --map-levels, or leave --map-levels out",
+            details=[f"{n} x {kind}: {reason}" for kind, reason, n
+                     in report.dropped_by_reason()][:5])
     if dry_run:
         return report
     if into is not None:
