@@ -84,3 +84,18 @@ def test_overall_line_has_no_trailing_space_without_intervals(invoke, project: P
     assert r.exit_code == 0
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("Overall alpha"))
     assert line == line.rstrip() and line.endswith(("✓", "~", "✗", "n/a"))
+
+
+def test_documents_not_complete_for_every_coder_are_named(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
+    """They were left out silently; a researcher saw fewer documents and did not know why."""
+    from qcode.codings import mark_done
+
+    build_study(project)
+    mark_done(project, "ingrid", "D03")
+    r = invoke("--project", str(project.root), "agree", "--bootstrap", "0", "--format", "json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["documents"] == ["D01", "D02"]
+    assert r.stderr == ("Note: not compared, not yet marked complete by every coder (who "
+                        "lacks it): D03 (lars, maja)\n")
+    rep = agreement_for_project(project, n_boot=0)
+    assert rep.not_compared == {"D03": ("lars", "maja")}

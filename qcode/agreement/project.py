@@ -62,6 +62,8 @@ class ProjectAgreement(BaseModel):
     rows: tuple[RowAgreement, ...]
     #: consensus coders (reconciliations) left out of the default selection
     left_out: tuple[str, ...] = ()
+    #: documents some but not all of the coders completed (not compared): doc -> who lacks it
+    not_compared: dict[str, tuple[str, ...]] = {}
 
 
 def default_metrics(n_coders: int) -> tuple[str, ...]:
@@ -261,4 +263,10 @@ def agreement_for_project(project: Any, **options: Any) -> ProjectAgreement:
     segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
     options["coders"] = chosen
     result = project_agreement(segments, codings, completed, project.codebook, **options)
-    return result.model_copy(update={"left_out": left_out}) if left_out else result
+    some = set().union(*(set(completed.get(c, ())) for c in chosen)) - set(docs)
+    not_compared = {d: tuple(c for c in chosen if d not in set(completed.get(c, ())))
+                    for d in project.document_ids() if d in some}
+    if left_out or not_compared:
+        result = result.model_copy(update={"left_out": left_out,
+                                           "not_compared": not_compared})
+    return result

@@ -206,6 +206,11 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
     project = state(ctx).project()
     rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
                                 ci=ci, n_boot=n_boot, seed=seed)
+    if rep.not_compared:
+        shown = [f"{d} ({', '.join(who)})" for d, who in list(rep.not_compared.items())[:8]]
+        more = len(rep.not_compared) - len(shown)
+        note(f"Note: not compared, not yet marked complete by every coder (who lacks it): "
+             f"{', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
     if rep.left_out:
         names = ", ".join(rep.left_out)
         note(f"Note: left out the consensus coder{'s' if len(rep.left_out) > 1 else ''} "
