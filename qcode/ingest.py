@@ -284,7 +284,13 @@ class _Writer:
         return self
 
     def add(self, outcome: Outcome) -> None:
-        """Keep ``outcome``; save its document unless it is unchanged."""
+        """Keep ``outcome``; save its document unless it is unchanged.
+
+        Before a replacement is saved, the old document is kept as a hidden "re-anchoring
+        pending" file, so an interrupted ``--replace`` can still re-anchor its codings.
+        """
+        if outcome.status == "replaced" and outcome.previous is not None:
+            mark_reanchor_pending(self.project, outcome.previous)
         future = (None if outcome.status == "unchanged" else
                   self.pool.submit(self.project.save_document, outcome.document))
         self.pending.append((outcome, future))
@@ -327,3 +333,39 @@ def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, 
         attributes={**(old.attributes if old is not None else {}), **attrs}, sha256=digest)
     return Outcome(path, "replaced" if old is not None else "added", doc, previous=old,
                    warnings=warnings)
+
+
+# ------------------------------------------------------------ re-anchoring pending
+
+
+def _pending_path(project: Project, doc_id: str) -> Path:
+    return project.documents_dir / f".{doc_id}.before-replace.json"
+
+
+def mark_reanchor_pending(project: Project, old: Document) -> None:
+    """Keep the document being replaced until its codings are re-anchored (durably first:
+    a kill between saving the new version and re-anchoring must not lose the old one)."""
+    from . import atomic
+
+    path = _pending_path(project, old.id)
+    if not path.exists():  # an older pending version is the one the codings point at
+        atomic.write_text(path, old.model_dump_json() + "\n")
+
+
+def pending_reanchors(project: Project) -> list[tuple[Document, Document]]:
+    """(old, current) for every replaced document whose re-anchoring was interrupted."""
+    pairs: list[tuple[Document, Document]] = []
+    for path in sorted(project.documents_dir.glob(".*.before-replace.json")):
+        doc_id = path.name[1:-len(".before-replace.json")]
+        try:
+            old = Document.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if project.has_document(doc_id):
+            pairs.append((old, project.load_document(doc_id)))
+    return pairs
+
+
+def clear_reanchor_pending(project: Project, doc_id: str) -> None:
+    """Re-anchoring of ``doc_id`` is done (or not needed): drop the kept old version."""
+    _pending_path(project, doc_id).unlink(missing_ok=True)

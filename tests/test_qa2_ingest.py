@@ -62,3 +62,51 @@ def test_singular_counts_in_the_ingest_note(q: Callable[..., Any], tmp_path: Pat
     result = q("ingest", str(path))
     assert result.exit_code == ExitCode.OK
     assert result.stderr == f"Added one from {path} (txt, 1 turn, 1 speaker, 1 segment)\n"
+
+
+def test_an_interrupted_replace_is_re_anchored_by_the_next_ingest(
+        q: Callable[..., Any], project: Project, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # was: the new version was saved, the kill came before re-anchoring, and running the
+    # same command again said 'Unchanged': the codings kept pointing at the old segments
+    from qcode import codings, reanchor
+
+    path = tmp_path / "in" / "T1.txt"
+    path.parent.mkdir()
+    path.write_text("Interviewer: Hello.\n\nRespondent: The budget is the problem.\n",
+                    encoding="utf-8")
+    assert q("ingest", str(path)).exit_code == ExitCode.OK
+    assert q("tag", "T1", "2", "--code", "ECO-MES-02", "--coder", "ann").exit_code == 0
+    path.write_text("Interviewer: Welcome.\n\nInterviewer: Hello.\n\n"
+                    "Respondent: The budget is the problem.\n", encoding="utf-8")
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(reanchor, "reanchor_project", killed)
+        result = q("ingest", str(path), "--replace")
+    assert result.exit_code == ExitCode.INTERRUPTED
+    assert codings.load_state(project, "ann").codes_on("T1", "T1:0002") == ["ECO-MES-02"]
+    result = q("ingest", str(path), "--replace")
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == (
+        "Finishing the re-anchoring of T1, interrupted earlier:\n"
+        "Re-anchoring T1: 0 unchanged, 1 moved, 0 re-anchored, 0 orphaned.\n"
+        "  moved       ann ECO-MES-02: T1:0002 -> T1:0003\n"
+        f"Unchanged T1: {path} has the same bytes as before; nothing to do\n")
+    assert codings.load_state(project, "ann").codes_on("T1", "T1:0003") == ["ECO-MES-02"]
+    assert [p.name for p in project.documents_dir.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_folder_of_unchanged_files_is_one_line(q: Callable[..., Any], tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(7):
+        (folder / f"D{k}.txt").write_text("Interviewer: Hello.\n", encoding="utf-8")
+    assert q("ingest", str(folder)).exit_code == ExitCode.OK
+    result = q("ingest", str(folder))
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == ("Unchanged 7 documents (D0, D1, D2, D3, D4 and 2 more): the same "
+                             "bytes as before; nothing to do\n7 documents in study: 0 new or "
+                             "replaced\n")

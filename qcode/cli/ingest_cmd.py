@@ -96,28 +96,35 @@ def ingest(
         fmt=fmt.value, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
         attributes_csv=attributes, doc_id=doc_id, replace=replace)
+    _finish_interrupted_reanchoring(project)
     files, _, _ = collect(paths)
     with progress(len(files), "Ingesting") as advance:
         report = run(project, paths, options, advance=advance)
+    unchanged = [o for o in report.outcomes if o.status == "unchanged"]
     for o in report.outcomes:
         for w in o.warnings:
             warn(w)
         d = o.document
         if o.status == "unchanged":
-            note(f"Unchanged {d.id}: {o.path} has the same bytes as before; nothing to do")
+            if len(unchanged) == 1:
+                note(f"Unchanged {d.id}: {o.path} has the same bytes as before; nothing to do")
         elif o.status == "updated":
             note(f"Updated the attributes of {d.id} (text unchanged)")
         else:
             verb = "Replaced" if o.status == "replaced" else "Added"
             note(f"{verb} {d.id} from {o.path} ({d.format}, {_n(len(d.turns), 'turn')}, "
                  f"{_n(len(d.speakers), 'speaker')}, {_n(len(d.segments), 'segment')})")
+    if len(unchanged) > 1:
+        ids = ", ".join(o.document.id for o in unchanged[:5])
+        more = f" and {len(unchanged) - 5} more" if len(unchanged) > 5 else ""
+        note(f"Unchanged {len(unchanged)} documents ({ids}{more}): the same bytes as before; "
+             "nothing to do")
     if report.skipped:
         names = ", ".join(p.name for p in report.skipped[:5])
         more = f" and {len(report.skipped) - 5} more" if len(report.skipped) > 5 else ""
         note(f"Skipped {len(report.skipped)} files that are not transcripts: {names}{more}")
-    if report.replaced and any(project.codings_dir.glob("*.jsonl")):
-        for o in report.replaced:
-            _reanchor(project, o.previous, o.document)
+    for o in report.replaced:
+        _reanchor(project, o.previous, o.document)
     if not report.failures:
         if len(report.outcomes) > 1:
             added = sum(o.status in ("added", "replaced") for o in report.outcomes)
@@ -146,10 +153,23 @@ def _reanchor(project: Any, old: Any, new: Any) -> None:
     ``qcode.reanchor.reanchor_project(project, old_doc, new_doc)`` belongs to the coding
     module; it is only called when the project has coder logs at all.
     """
+    from qcode.ingest import clear_reanchor_pending
     from qcode.reanchor import reanchor_project
 
-    for line in reanchor_project(project, old, new).lines():
-        note(line)
+    if any(project.codings_dir.glob("*.jsonl")):
+        for line in reanchor_project(project, old, new).lines():
+            note(line)
+    clear_reanchor_pending(project, new.id)
+
+
+def _finish_interrupted_reanchoring(project: Any) -> None:
+    """A ``--replace`` stopped after saving the new version but before re-anchoring the
+    codings (Ctrl-C, a kill): re-anchor them now, before anything else."""
+    from qcode.ingest import pending_reanchors
+
+    for old, current in pending_reanchors(project):
+        note(f"Finishing the re-anchoring of {current.id}, interrupted earlier:")
+        _reanchor(project, old, current)
 
 
 def docs(
