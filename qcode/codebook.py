@@ -86,6 +86,11 @@ def _convert(node: Any) -> _Node:
 def _parse_yaml(text: str, path: str) -> _Node | None:
     import yaml
 
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):
+        raise CodebookError(f"{path} is XML (a REFI-QDA .qdc codebook?), not a YAML codebook",
+                            hint=f"convert it with: qcode import qdc {path} --output "
+                                 "codebook.yaml")
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)

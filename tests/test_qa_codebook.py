@@ -86,3 +86,15 @@ def test_check_json_on_a_good_and_an_unparsable_codebook(invoke, project: Projec
     data = json.loads(r.stdout)
     assert data["ok"] is False
     assert data["errors"][0]["message"].startswith(f"{broken}:2: YAML syntax error")
+
+
+def test_a_qdc_given_as_yaml_codebook_says_what_to_do(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """It was 'YAML syntax error: mapping values are not allowed' at some line."""
+    qdc = Path(__file__).parent / "data" / "refiqda" / "taguette-codebook.qdc"
+    want = (f"Error: {qdc} is XML (a REFI-QDA .qdc codebook?), not a YAML codebook\n"
+            f"Hint: convert it with: qcode import qdc {qdc} --output codebook.yaml\n")
+    r = invoke("codebook", "check", str(qdc))
+    assert (r.exit_code, r.stderr) == (ExitCode.INVALID_INPUT, want)
+    r = invoke("init", str(tmp_path / "s"), "--codebook", str(qdc))
+    assert (r.exit_code, r.stderr) == (ExitCode.INVALID_INPUT, want)
+    assert not (tmp_path / "s").exists()
