@@ -6,7 +6,9 @@ Guarantee (``qcode import qdpx`` into an existing project):
    project folder, naming the file being imported (path and SHA-256).
 2. New documents are written, each atomically; then the codebook (a copy of the old one is
    kept as ``codebook.before-import-<time>.yaml``), atomically.
-3. Codings, memos and completion marks go last: one locked, fsynced append per coder.
+3. Codings, memos and completion marks go last: one locked, fsynced append per coder,
+   which the coder log writes as a single line (:mod:`qcode.log_file`), so each coder's
+   share of the import is on disk whole or not at all.
 4. The marker is removed.
 
 A crash, Ctrl-C or kill at any moment leaves every file whole and the project readable
