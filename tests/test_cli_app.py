@@ -103,3 +103,11 @@ def test_python_dash_m_and_no_color(tmp_path: Path) -> None:
     assert proc.returncode == ExitCode.NO_PROJECT
     assert proc.stderr.startswith("Error: not inside a qcode project")
     assert "\x1b[" not in proc.stderr + proc.stdout
+
+
+def test_bad_choice_is_a_usage_error_without_pydantic_prefix(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = invoke("codebook", "show", "--format", "foo")
+    assert result.exit_code == ExitCode.USAGE
+    assert "Value error" not in result.stderr
+    assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--format' / '-f': 'foo' "
+                                              "is not one of 'table', 'md', 'json', 'csv'.")

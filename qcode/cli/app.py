@@ -47,7 +47,13 @@ class QcodeGroup(TyperGroup):
             typer.echo("Interrupted: every action confirmed before this point is saved.",
                        err=True)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except (typer.Exit, typer.Abort, TyperException):
+        except TyperException as exc:
+            # typer validates choices with pydantic, whose messages start "Value error, "
+            message = getattr(exc, "message", None)
+            if isinstance(message, str) and message.startswith("Value error, "):
+                exc.message = message.removeprefix("Value error, ")
+            raise
+        except (typer.Exit, typer.Abort):
             raise
         except BrokenPipeError:
             raise typer.Exit(int(ExitCode.OK)) from None
