@@ -156,3 +156,12 @@ def test_code_sets_builds_one_category_per_distinct_set() -> None:
     codes, sets = code_sets(p)
     assert sets == (frozenset({0}), frozenset(), frozenset({1}))
     assert codes.tolist() == [[0, 0], [1, 2], [1, 1]]
+
+
+def test_progress_is_reported_up_to_the_total() -> None:
+    calls: list[tuple[int, int]] = []
+    run(by="theme", n_boot=20, seed=1,
+        progress=lambda done, total: calls.append((done, total)))
+    # two theme rows, four per-code rows for the means, and the overall MASI alpha
+    assert calls[-1] == (7, 7)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)

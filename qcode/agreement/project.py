@@ -19,7 +19,7 @@ records out); :func:`agreement_for_project` reads those from a project folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -125,12 +125,15 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
                       completed: Mapping[str, Iterable[str]], codebook: Codebook, *,
                       coders: Sequence[str] | None = None, by: str = "code",
                       metrics: Sequence[str] | None = None, ci: float = 0.95,
-                      n_boot: int = 1000, seed: int | None = None) -> ProjectAgreement:
+                      n_boot: int = 1000, seed: int | None = None,
+                      progress: Callable[[int, int], None] | None = None
+                      ) -> ProjectAgreement:
     """Agreement per code / theme / level / document, plus overall MASI alpha.
 
     ``segments`` maps each document id to its segment ids in order; ``codings`` maps each
     coder to their current codings; ``completed`` maps each coder to the documents they
-    marked complete.
+    marked complete. ``progress(done, total)`` is called as rows are computed (each row
+    runs its own bootstrap).
     """
     if by not in BY_CHOICES:
         raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)} (got {by!r})")
@@ -155,17 +158,30 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     seeds = np.random.SeedSequence(seed)
     row_specs = _rows(by, codebook, code_ids, docs, units, presence)
     child = seeds.spawn(len(row_specs) + 1)
-    rows = tuple(_row(rid, label, x, chosen, names, ci, n_boot, np.random.default_rng(s))
-                 for (rid, label, x), s in zip(row_specs, child[:-1], strict=True))
-    per_code = rows if by == "code" else tuple(
-        _row(rid, label, x, chosen, names, ci, 0, None)
-        for rid, label, x in _rows("code", codebook, code_ids, docs, units, presence))
+    code_specs = [] if by == "code" else _rows("code", codebook, code_ids, docs, units,
+                                               presence)
+    total = len(row_specs) + len(code_specs) + 1
+    report = progress or (lambda done, total: None)
+    rows_list = []
+    for (rid, label, x), s in zip(row_specs, child[:-1], strict=True):
+        rows_list.append(_row(rid, label, x, chosen, names, ci, n_boot,
+                              np.random.default_rng(s)))
+        report(len(rows_list), total)
+    rows = tuple(rows_list)
+    per_code = rows
+    if by != "code":
+        per_code_list = []
+        for rid, label, x in code_specs:
+            per_code_list.append(_row(rid, label, x, chosen, names, ci, 0, None))
+            report(len(rows) + len(per_code_list), total)
+        per_code = tuple(per_code_list)
     mean = {}
     for name in names:
         vals = [r.value for row in per_code for r in row.coefficients
                 if r.name == name and r.value is not None]
         mean[name] = float(np.mean(vals)) if vals else None
     masi = _masi_alpha(presence, chosen, ci, n_boot, np.random.default_rng(child[-1]))
+    report(total, total)
     return ProjectAgreement(coders=tuple(chosen), documents=tuple(docs), n_units=len(units),
                             by=by, metrics=names, ci_level=ci, bootstrap=n_boot, seed=seed,
                             masi_alpha=masi, mean_per_code=mean, rows=rows)

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state
+from qcode.cli.console import echo_json, note, out, progress_steps, state
 
 
 class Level(str, Enum):
@@ -204,8 +204,9 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
     if metrics is not None:
         check_metrics(metrics)
     project = state(ctx).project()
-    rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
-                                ci=ci, n_boot=n_boot, seed=seed)
+    with progress_steps("Agreement (bootstrap)" if n_boot else "Agreement") as update:
+        rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
+                                    ci=ci, n_boot=n_boot, seed=seed, progress=update)
     if rep.not_compared:
         shown = [f"{d} ({', '.join(who)})" for d, who in list(rep.not_compared.items())[:8]]
         more = len(rep.not_compared) - len(shown)

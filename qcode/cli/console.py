@@ -91,3 +91,21 @@ def progress(total: int, description: str) -> Iterator[Any]:
                   transient=True) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
+
+
+@contextmanager
+def progress_steps(description: str) -> Iterator[Any]:
+    """Like :func:`progress`, for work that learns its total as it goes.
+
+    Yields a callable ``update(done, total)``; silent unless stderr is a terminal.
+    """
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=err(),
+                  transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
