@@ -63,7 +63,11 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
             raise InvalidInputError(f"{path}: {len(bad)} unreadable lines; nothing was imported",
                                     details=bad)
         return rows
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)  # Excel in many locales writes ';'
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    if reader.fieldnames:  # 'Doc', ' Segment ' are the same columns
+        reader.fieldnames = [(f or "").strip().lower() for f in reader.fieldnames]
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInputError(f"{path}:1: the header lacks {', '.join(missing)}; nothing was "
@@ -98,6 +102,9 @@ def plan_import(project: Any, path: Path, coder: str) -> list[dict[str, Any]]:
         if doc is None:
             problems.append(f"{path}:{line}: unknown document '{doc_id}'")
             continue
+        if seg_id.isdigit() and doc.segments:  # '12' as in qcode tag
+            width = len(doc.segments[0].id.rsplit(":", 1)[-1])
+            seg_id = f"{doc_id}:{int(seg_id):0{width}d}"
         if doc.segment(seg_id) is None:
             problems.append(f"{path}:{line}: unknown segment '{seg_id}' in document {doc_id}")
         if code not in known:

@@ -383,7 +383,8 @@ def import_(
 
     project = state(ctx).project()
     rows, added = import_file(project, file, coder)
-    typer.echo(f"Imported {file} for {coder}: {rows} rows, {added} codings added"
+    typer.echo(f"Imported {file} for {coder}: {rows} row{'' if rows == 1 else 's'}, "
+               f"{added} coding{'' if added == 1 else 's'} added"
                + (f", {rows - added} already there" if rows > added else "") + ".")
 
 

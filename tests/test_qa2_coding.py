@@ -1,0 +1,60 @@
+"""QA round 2, coding: ``codings import`` of files as spreadsheets write them, and the
+interactive session's wording."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qcode import codings
+from qcode.errors import ExitCode
+from qcode.project import Project
+from tests.coding_support import interview
+
+
+@pytest.fixture
+def run(project: Project, invoke: Callable[..., Any]) -> Callable[..., Any]:
+    project.save_document(interview("T01"))
+
+    def go(*args: str, input: str | None = None) -> Any:
+        return invoke("--project", str(project.root), *args, input=input)
+
+    return go
+
+
+@pytest.mark.parametrize("data", [
+    b"doc;segment;code;memo\nT01;T01:0002;GOV-MAC-02;from Excel\n",       # ';' (nb/de Excel)
+    b"\xef\xbb\xbfDoc,Segment,Code,Memo\r\nT01,T01:0002,GOV-MAC-02,from Excel\r\n",  # BOM, case
+    b"doc\tsegment\tcode\tmemo\nT01\t2\tGOV-MAC-02\tfrom Excel\n",          # tab, bare number
+])
+def test_import_reads_spreadsheet_csv_variants(run: Callable[..., Any], project: Project,
+                                               tmp_path: Path, data: bytes) -> None:
+    # was: "Error: ...:1: the header lacks doc, segment, code" for ';', tabs or 'Doc'
+    path = tmp_path / "in.csv"
+    path.write_bytes(data)
+    r = run("codings", "import", str(path), "--coder", "kari")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert r.stdout == f"Imported {path} for kari: 1 row, 1 coding added.\n"
+    st = codings.load_state(project, "kari")
+    assert st.codes_on("T01", "T01:0002") == ["GOV-MAC-02"]
+    assert st.memo_on("T01", "T01:0002") == "from Excel"
+
+
+def test_import_still_names_a_missing_column(run: Callable[..., Any], tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("doc;code\nT01;GOV-MAC-02\n", encoding="utf-8")
+    r = run("codings", "import", str(path), "--coder", "kari")
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (f"Error: {path}:1: the header lacks segment; nothing was imported\n"
+                        "Hint: the columns are doc, segment, code (and optionally memo)\n")
+
+
+def test_session_undo_of_a_batch_is_plural_only_when_it_should_be(
+        run: Callable[..., Any]) -> None:
+    run("tag", "T01", "2", "--code", "GOV-MAC-02", "--code", "GOV-MAC-01", "--coder", "kari")
+    r = run("code", "T01", "--coder", "kari", input="g 2\nr\nu\nq\n")
+    assert r.exit_code == ExitCode.OK
+    assert "Undone: removed GOV-MAC-01 on T01:0002 (and 1 more change made with it)." in r.stdout, r.stdout
