@@ -57,4 +57,5 @@ def test_session_undo_of_a_batch_is_plural_only_when_it_should_be(
     run("tag", "T01", "2", "--code", "GOV-MAC-02", "--code", "GOV-MAC-01", "--coder", "kari")
     r = run("code", "T01", "--coder", "kari", input="g 2\nr\nu\nq\n")
     assert r.exit_code == ExitCode.OK
-    assert "Undone: removed GOV-MAC-01 on T01:0002 (and 1 more change made with it)." in r.stdout, r.stdout
+    undone = "Undone: removed GOV-MAC-01 on T01:0002 (and 1 more change made with it)."
+    assert undone in r.stdout, r.stdout
