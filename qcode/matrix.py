@@ -215,6 +215,26 @@ def _check_attribute(corpus: Corpus, name: str, option: str) -> None:
                            else ""), hint=f"attributes: {known}")
 
 
+def _check_values(corpus: Corpus, key: str, values: tuple[str, ...]) -> None:
+    """A value no document has is a typo ('Helse nord'), not an empty selection."""
+    if key == "document":
+        known = set(corpus.docs)
+    elif key == "speaker":
+        known = {seg[1] for d in corpus.docs.values() for seg in d.segments.values()}
+    else:
+        known = {d.attributes[key] for d in corpus.docs.values() if d.attributes.get(key)}
+    for value in values:
+        if value and value not in known:
+            near = ([k for k in sorted(known) if k.casefold() == value.casefold()]
+                    or suggestions(value, sorted(known)))
+            what = "document" if key == "document" else f"value of {key}"
+            listed = sorted(known, key=str.casefold)
+            shown = ", ".join(listed[:12]) + (", ..." if len(listed) > 12 else "")
+            raise NotFoundError(f"--where {key}={value}: no such {what} in this project"
+                                + (f"; did you mean {', '.join(repr(n) for n in near)}?"
+                                   if near else ""), hint=f"{key} values: {shown}")
+
+
 def select(corpus: Corpus, where: dict[str, tuple[str, ...]] | None = None) -> Corpus:
     """The corpus restricted by ``where``: values of one key are alternatives (OR), different
     keys must all hold (AND). Keys are document attributes, ``document`` or ``speaker``."""
@@ -223,6 +243,7 @@ def select(corpus: Corpus, where: dict[str, tuple[str, ...]] | None = None) -> C
     for key in where:
         if key not in WHERE_SPECIAL:
             _check_attribute(corpus, key, "--where")
+        _check_values(corpus, key, where[key])
     docs = {}
     for doc_id, d in corpus.docs.items():
         ok = True
