@@ -60,6 +60,8 @@ EXPECTED: dict[str, tuple[str, int, list[str]]] = {
     "docx_word_transcribe.docx": ("docx", 4, ["Speaker 1", "Speaker 2"]),
     # DOCX: Label: paragraphs, a table cell, hidden text, tracked changes, NBSP and quotes
     "docx_labels_table_hidden.docx": ("docx", 4, ["Interviewer", "Respondent"]),
+    # DOCX: a time | speaker | text table (header row dropped), then a Label: paragraph
+    "docx_table_rows.docx": ("docx", 4, ["Interviewer", "Respondent"]),
 }
 
 
@@ -223,3 +225,4 @@ def test_malformed_srt_names_the_line(invoke: Callable[..., Any], project: Proje
         f"Error: {FIXTURES / 'srt_malformed.srt'}:5: a subtitle block that is not 'number / "
         "start --> end / text'; nothing was ingested")
     assert project.document_ids() == []
+

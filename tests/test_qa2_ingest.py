@@ -110,3 +110,16 @@ def test_a_folder_of_unchanged_files_is_one_line(q: Callable[..., Any], tmp_path
     assert result.stderr == ("Unchanged 7 documents (D0, D1, D2, D3, D4 and 2 more): the same "
                              "bytes as before; nothing to do\n7 documents in study: 0 new or "
                              "replaced\n")
+
+
+def test_docx_table_rows_are_turns(q: Callable[..., Any], project: Project) -> None:
+    # was: a Word transcript laid out as a time | speaker | text table came in as one
+    # 'unknown' speaker with the labels as turns of their own
+    fixture = Path(__file__).parent / "data" / "formats" / "docx_table_rows.docx"
+    result = q("ingest", str(fixture))
+    assert result.exit_code == ExitCode.OK
+    doc = project.load_document("docx_table_rows")
+    assert doc.title == "Interview 12"
+    assert [(t.speaker, doc.text[t.start:t.end], t.time_start) for t in doc.turns] == [
+        ("Interviewer", "How is the budget?", 5.0), ("Respondent", "Tight, very tight.", 9.0),
+        ("Interviewer", "Thanks.", 70.0), ("Respondent", "a paragraph after the table", None)]

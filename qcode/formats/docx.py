@@ -1,7 +1,8 @@
 """Word .docx transcripts (Word "Transcribe", Microsoft Teams, Otter, or typed by hand),
 read with python-docx.
 
-Paragraphs are taken from the document body in order, table cells included (text boxes,
+Paragraphs are taken from the document body in order, table cells included; a table row
+``speaker | text`` or ``time | speaker | text`` reads as one labelled turn (text boxes,
 comments, deleted tracked changes and hidden text are not spoken words and are left out;
 inserted tracked changes are kept). A soft line break (``<w:br/>``) splits a paragraph
 into lines. Three layouts are recognised, in this order:
@@ -28,6 +29,7 @@ from .labels import attribute_key, is_metadata_key, parse_labelled, seconds
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T, _TAB, _BR, _CR, _R, _RPR = W + "t", W + "tab", W + "br", W + "cr", W + "r", W + "rPr"
+_P, _TR, _TC = W + "p", W + "tr", W + "tc"
 _OFF = {"0", "false", "off"}
 TEAMS_TIMING = re.compile(r"^(\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?)\s*-->\s*"
                           r"(\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?)$")
@@ -82,9 +84,41 @@ def paragraphs(data: bytes, source: str) -> tuple[list[tuple[str, bool]], str | 
                                 "nothing was ingested",
                                 hint="open it in Word and save it again as .docx") from None
     body = document.element.body
-    out = [_paragraph(p) for p in body.xpath(".//w:p[not(ancestor::w:txbxContent)]")]
+    out: list[tuple[str, bool]] = []
+    taken: set[object] = set()  # table rows read as one turn
+    for el in body.xpath(".//w:p[not(ancestor::w:txbxContent)] | "
+                         ".//w:tr[not(ancestor::w:txbxContent)]"):
+        if el.tag == _TR:
+            line = _row_turn(el)
+            if line is not None:
+                taken.add(el)
+                out += [(line, False), ("", False)]
+        elif not any(tr in taken for tr in el.iterancestors(_TR)):
+            out.append(_paragraph(el))
     title = (document.core_properties.title or "").strip() or None
     return out, title
+
+
+_TIME_CELL = re.compile(r"^\[?(\d{1,2}(?::\d{2}){1,2})(?:[.,]\d+)?\]?$")
+
+
+def _row_turn(tr) -> str | None:  # type: ignore[no-untyped-def]
+    """A table row laid out as ``speaker | text`` or ``time | speaker | text`` (a common
+    transcript layout in Word), as a ``[time] Speaker: text`` line; None for other rows."""
+    cells = ["\n".join(_paragraph(p)[0] for p in tc.iter(_P)).strip()
+             for tc in tr.findall(_TC)]
+    filled = [c for c in cells if c]
+    if len(filled) not in (2, 3):
+        return None
+    *heads, text = filled
+    time = next((m.group(1) for h in heads if (m := _TIME_CELL.match(h))), None)
+    labels = [h.rstrip(":").strip() for h in heads if not _TIME_CELL.match(h)]
+    if len(labels) != 1 or len(heads) != len(labels) + (time is not None):
+        return None
+    label = labels[0]
+    if not label or len(label) > 40 or len(label.split()) > 5 or "\n" in label:
+        return None
+    return (f"[{time}] " if time else "") + f"{label}: {text}"
 
 
 def read(data: bytes, source: str) -> Parsed:
