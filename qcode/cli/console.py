@@ -66,6 +66,17 @@ def echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def emit(text: str, output: Path | None) -> None:
+    """Machine or document output: to stdout, or atomically to ``output`` with a note."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from qcode import atomic
+
+    atomic.write_text(output, text)
+    note(f"Wrote {output}")
+
+
 def warn(message: str) -> None:
     typer.echo(f"Warning: {message}", err=True)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state
+from qcode.cli.console import echo_json, emit, note, out, state
 
 registry_app = typer.Typer(
     help="Registry figures: outpatient visits and telemedicine contacts by year, region, "
@@ -132,13 +132,7 @@ def summary(
     elif fmt is SummaryFormat.svg:
         text = _svg(result, registry, period)
     if text is not None:
-        if output is not None:
-            from qcode import atomic
-
-            atomic.write_text(output, text)
-            note(f"Wrote {output}")
-        else:
-            typer.echo(text, nl=False)
+        emit(text, output)
         return
     if output is not None:
         from qcode.errors import UsageError
@@ -322,13 +316,7 @@ def joint(
 
         text = as_html(display)
     if text is not None:
-        if output is not None:
-            from qcode import atomic
-
-            atomic.write_text(output, text)
-            note(f"Wrote {output}")
-        else:
-            typer.echo(text, nl=False)
+        emit(text, output)
         return
     if output is not None:
         from qcode.errors import UsageError
