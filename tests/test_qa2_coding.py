@@ -59,3 +59,10 @@ def test_session_undo_of_a_batch_is_plural_only_when_it_should_be(
     assert r.exit_code == ExitCode.OK
     undone = "Undone: removed GOV-MAC-01 on T01:0002 (and 1 more change made with it)."
     assert undone in r.stdout, r.stdout
+
+
+def test_suggest_apply_note_is_singular_for_one_document(run: Callable[..., Any]) -> None:
+    r = run("suggest", "T01", "--apply", "--as", "auto", "--min-score", "0")
+    assert r.exit_code == ExitCode.OK
+    assert " as coder 'auto' on 1 document: " in r.stderr
+    assert r.stderr.rstrip().endswith("; document marked complete.")

@@ -91,9 +91,13 @@ def suggest(
         return
     if apply:
         added, removed = apply_suggestions(project, as_coder, documents, found)
-        note(f"Applied {len(found)} suggestions as coder '{as_coder}' on {len(documents)} "
-             f"documents: {added} codings added, {removed} removed; documents marked "
-             "complete.")
+        def n(k: int, noun: str) -> str:
+            return f"{k} {noun}{'' if k == 1 else 's'}"
+
+        marked = "document marked" if len(documents) == 1 else "documents marked"
+        note(f"Applied {n(len(found), 'suggestion')} as coder '{as_coder}' on "
+             f"{n(len(documents), 'document')}: {n(added, 'coding')} added, {removed} removed; "
+             f"{marked} complete.")
     if fmt is Format.json:
         echo_json({"min_score": min_score, "documents": ids,
                    "suggestions": [s.as_json() for s in found]})
