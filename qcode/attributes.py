@@ -125,8 +125,11 @@ def check_known(table: AttributeTable, known: set[str]) -> None:
 def apply_table(project: Project, table: AttributeTable) -> list[str]:
     """Merge the table into the project's documents; the ids whose attributes changed."""
     check_known(table, set(project.document_ids()))
+    # 'Region' in a spreadsheet is the project's 'region', not a second attribute
+    existing = {k.casefold(): k for d in project.documents() for k in d.attributes}
     updated: list[Document] = []
     for doc_id, values in table.rows.items():
+        values = {existing.get(k.casefold(), k): v for k, v in values.items()}
         doc = project.load_document(doc_id)
         merged = {**doc.attributes, **values}
         if merged != doc.attributes:

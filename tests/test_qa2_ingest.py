@@ -123,3 +123,18 @@ def test_docx_table_rows_are_turns(q: Callable[..., Any], project: Project) -> N
     assert [(t.speaker, doc.text[t.start:t.end], t.time_start) for t in doc.turns] == [
         ("Interviewer", "How is the budget?", 5.0), ("Respondent", "Tight, very tight.", 9.0),
         ("Interviewer", "Thanks.", 70.0), ("Respondent", "a paragraph after the table", None)]
+
+
+def test_attributes_import_column_in_other_case_is_the_same_attribute(
+        q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    # was: 'Region' from a spreadsheet became a second attribute beside 'region'
+    path = tmp_path / "in" / "D1.txt"
+    path.parent.mkdir()
+    path.write_text("Interviewer: Hello.\n", encoding="utf-8")
+    assert q("ingest", str(path), "--attr", "region=North").exit_code == ExitCode.OK
+    sheet = tmp_path / "attrs.csv"
+    sheet.write_text("Document;Region;Role\nD1;West;nurse\n", encoding="utf-8")
+    result = q("attributes", "import", str(sheet))
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == "Updated the attributes of 1 document: D1\n"
+    assert project.load_document("D1").attributes == {"region": "West", "Role": "nurse"}

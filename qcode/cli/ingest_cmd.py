@@ -269,7 +269,7 @@ def attributes_import(
     table = read_table(file)
     changed = apply_table(project, table)
     if changed:
-        note(f"Updated the attributes of {len(changed)} documents: {', '.join(changed)}")
+        note(f"Updated the attributes of {_n(len(changed), 'document')}: {', '.join(changed)}")
     else:
         note("Attributes unchanged: every document already had these values")
 
