@@ -167,7 +167,7 @@ def test_ingest_writes_identical_files_twice(tmp_path: Path) -> None:
     ingest(first, [folder])
     ingest(second, [folder])
     names = sorted(p.name for p in first.documents_dir.glob("*.json"))
-    assert len(names) == 25  # every fixture but srt_malformed.srt
+    assert len(names) == 26  # every fixture but srt_malformed.srt
     for name in names:
         assert (first.documents_dir / name).read_bytes() == \
             (second.documents_dir / name).read_bytes()

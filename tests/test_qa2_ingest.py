@@ -138,3 +138,19 @@ def test_attributes_import_column_in_other_case_is_the_same_attribute(
     assert result.exit_code == ExitCode.OK
     assert result.stderr == "Updated the attributes of 1 document: D1\n"
     assert project.load_document("D1").attributes == {"region": "West", "Role": "nurse"}
+
+
+@pytest.mark.parametrize("last", ["2\nGARBAGE\n", "2\n00:00:03,000 -> 00:00:04,000\n[BOB] hi\n"])
+def test_srt_broken_last_block_is_refused_not_glued_to_the_cue_before(
+        q: Callable[..., Any], project: Project, tmp_path: Path, last: str) -> None:
+    # was: 'hello 2 GARBAGE' (the cue number and the broken block became spoken text)
+    path = tmp_path / "in" / "s.srt"
+    path.parent.mkdir()
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\n[ANNA] hello\n\n" + last,
+                    encoding="utf-8")
+    result = q("ingest", str(path))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr == (
+        f"Error: {path}:5: a subtitle block that is not 'number / start --> end / text'; "
+        "nothing was ingested\nHint: fix or remove that block (check the timing line)\n")
+    assert project.document_ids() == []

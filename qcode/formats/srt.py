@@ -28,6 +28,7 @@ TAGS = re.compile(r"</?(?:i|b|u|font|s)\b[^>]*>|\{\\[^}]*\}", re.IGNORECASE)
 BRACKET = re.compile(r"^\[(?P<label>[^\]\n]{1,63})\][ \t]*(?P<rest>.*)$")
 COLON = re.compile(r"^(?P<label>[^\W\d_][\w .'’-]{0,62}?):[ \t]+(?P<rest>.*)$")
 DASH = re.compile(r"^[-–][ \t]*")
+_SWALLOWED = re.compile(r"\n[ \t]*\n[ \t]*(\d+[ \t]*\n)")  # blank line, then a cue number
 _SOUND_WORDS = """inaudible crosstalk laughs laughter laughing music applause pause
 unclear silence noise coughs cough sighs sigh chuckles overlapping indistinct"""
 SOUNDS = frozenset(_SOUND_WORDS.split())
@@ -62,6 +63,14 @@ def read(text: str, source: str) -> Parsed:
                                 "start --> end / text'; nothing was ingested",
                                 hint="fix or remove that block (check the timing line)"
                                 ) from None
+    for sub in subs:  # the srt package folds a broken last block into the cue before it
+        m = _SWALLOWED.search(sub.content)
+        if m:
+            at = text.find(sub.content[m.start(1):])
+            line = text.count("\n", 0, at) + 1 if at >= 0 else 1
+            raise InvalidInputError(f"{source}:{line}: a subtitle block that is not 'number / "
+                                    "start --> end / text'; nothing was ingested",
+                                    hint="fix or remove that block (check the timing line)")
     # (start, end, [(is_dash, label, kind, rest)])
     cues: list[tuple[float, float, list[tuple[bool, str | None, str, str]]]] = []
     counts: Counter[str] = Counter()
