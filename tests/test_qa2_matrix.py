@@ -56,3 +56,21 @@ def test_where_empty_value_selects_documents_without_the_attribute(
     assert result.exit_code == ExitCode.OK
     # only D3 has no group: its coded segments D3:0002 (G2, E1) and D3:0004 (G1, G2)
     assert json.loads(result.stdout)["total"] == 2
+
+
+def test_split_csv_is_one_table_with_the_split_value_first(qc: Callable[..., Any]) -> None:
+    # was: one CSV table per value between '# region = North' comment lines
+    import csv
+    import io
+
+    result = qc("matrix", "--split-by", "region", "--format", "csv")
+    assert result.exit_code == ExitCode.OK
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["region", "theme\\level", "micro", "macro", "total"]
+    # by hand: North = D1, D2 (GOV micro D1:1 D1:2 D2:2; GOV macro D1:2 D2:3; ECO micro
+    # D1:2; ECO macro D1:4 D2:3); South = D3 (GOV micro D3:2 D3:4; ECO micro D3:2)
+    assert rows[1:] == [
+        ["North", "GOV", "3", "2", "4"], ["North", "ECO", "1", "2", "3"],
+        ["North", "ORG", "0", "0", "0"], ["North", "total", "3", "3", "5"],
+        ["South", "GOV", "2", "0", "2"], ["South", "ECO", "1", "0", "1"],
+        ["South", "ORG", "0", "0", "0"], ["South", "total", "2", "0", "2"]]

@@ -123,6 +123,25 @@ def matrix(
     _render_matrices(parts, split_by, fmt, output)
 
 
+def _split_csv(parts: list[tuple[str, Any]], name: str) -> str:
+    """One CSV for every split: the split value is the first column (a plain table that
+    any CSV reader takes, rather than several tables between comment lines)."""
+    import csv
+    import io
+
+    from qcode.reports.tables import matrix_csv, neutralise
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    for k, (value, m) in enumerate(parts):
+        rows = list(csv.reader(io.StringIO(matrix_csv(m))))
+        if k == 0:
+            w.writerow([neutralise(name), *rows[0]])
+        for row in rows[1:]:
+            w.writerow([neutralise(value), *row])
+    return buf.getvalue()
+
+
 def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: MatrixFormat,
                      output: Path | None) -> None:
     name = split_by[5:] if split_by and split_by.startswith("attr:") else split_by
@@ -160,6 +179,9 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
         return
     from qcode.reports import html, markdown, tables
 
+    if fmt is MatrixFormat.csv and split_by:
+        _emit(_split_csv(parts, name or ""), output)
+        return
     chunks = []
     for value, m in parts:
         if fmt is MatrixFormat.csv:
