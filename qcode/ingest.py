@@ -100,11 +100,24 @@ class IngestOptions:
 def doc_id_for(path: Path) -> str:
     """The document id from a file name: the stem, with runs of other characters as ``-``.
 
+    Letters with accents keep their base letter, and æ ø å ß become ae o a ss, so no letter
+    of a name is lost.
+
     >>> doc_id_for(Path("N01 national.docx")), doc_id_for(Path("GMT2024_Rec.transcript.vtt"))
     ('N01-national', 'GMT2024_Rec.transcript')
+    >>> doc_id_for(Path("Intervju 3 – Ålesund, Tromsø (Bærum, café).txt"))
+    'Intervju-3-Alesund-Tromso-Baerum-cafe'
     """
-    stem = _ID_JUNK.sub("-", path.stem).strip("-.")[:64]
-    return stem
+    import unicodedata
+
+    stem = path.stem.translate(_LETTERS)
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    return _ID_JUNK.sub("-", stem).strip("-.")[:64]
+
+
+_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d",
+                          "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "œ": "oe",
+                          "Œ": "Oe"})
 
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path]]:

@@ -154,3 +154,15 @@ def test_srt_broken_last_block_is_refused_not_glued_to_the_cue_before(
         f"Error: {path}:5: a subtitle block that is not 'number / start --> end / text'; "
         "nothing was ingested\nHint: fix or remove that block (check the timing line)\n")
     assert project.document_ids() == []
+
+
+def test_file_name_letters_are_kept_in_the_document_id(q: Callable[..., Any],
+                                                      tmp_path: Path) -> None:
+    # was: 'Intervju 3 – Ålesund.txt' became the id 'Intervju-3-lesund'
+    path = tmp_path / "in" / "Intervju 3 – Ålesund (Bærum).txt"
+    path.parent.mkdir()
+    path.write_text("Interviewer: Hello.\n", encoding="utf-8")
+    result = q("ingest", str(path))
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == (f"Added Intervju-3-Alesund-Baerum from {path} (txt, 1 turn, "
+                             "1 speaker, 1 segment)\n")
