@@ -166,3 +166,19 @@ def test_file_name_letters_are_kept_in_the_document_id(q: Callable[..., Any],
     assert result.exit_code == ExitCode.OK
     assert result.stderr == (f"Added Intervju-3-Alesund-Baerum from {path} (txt, 1 turn, "
                              "1 speaker, 1 segment)\n")
+
+
+def test_vtt_cue_ending_before_it_starts_is_reported(q: Callable[..., Any], project: Project,
+                                                     tmp_path: Path) -> None:
+    # was: accepted silently with a turn that ends before it starts
+    path = tmp_path / "in" / "t.vtt"
+    path.parent.mkdir()
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Anna>Hello\n\n"
+                    "00:00:05.000 --> 00:00:03.000\n<v Bob>bad times\n", encoding="utf-8")
+    result = q("ingest", str(path))
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr.splitlines()[0] == (
+        f"Warning: {path}:6: 1 cue(s) end before they start; their end time is taken as "
+        "their start")
+    turn = project.load_document("t").turns[1]
+    assert (turn.time_start, turn.time_end) == (5.0, 5.0)

@@ -54,7 +54,8 @@ def _line_of(text: str, block: str, line_in_block: int) -> int:
     return text.count("\n", 0, max(text.find(block), 0)) + 1 + line_in_block
 
 
-def cues(text: str, source: str) -> list[tuple[float, float, str | None, str]]:
+def cues(text: str, source: str, backwards: list[int] | None = None
+         ) -> list[tuple[float, float, str | None, str]]:
     """(start, end, voice or None, text without tags) for each cue, in file order."""
     if not text.lstrip().startswith("WEBVTT"):
         raise InvalidInputError(f"{source}:1: not a WebVTT file (it must start with WEBVTT); "
@@ -86,6 +87,8 @@ def cues(text: str, source: str) -> list[tuple[float, float, str | None, str]]:
         if not payload:
             continue
         start, end = _seconds(*m.group(1, 2, 3, 4)), _seconds(*m.group(5, 6, 7, 8))
+        if end < start and backwards is not None:
+            backwards.append(_line_of(text, block, idx))
         if "<v" not in payload:
             out.append((start, end, None, _clean(payload)))
             continue
@@ -111,8 +114,13 @@ def _clean(payload: str) -> str:
 
 
 def read(text: str, source: str) -> Parsed:
-    items = cues(text, source)
+    backwards: list[int] = []
+    items = cues(text, source, backwards)
     warnings: list[str] = []
+    if backwards:
+        items = [(s, max(s, e), v, b) for s, e, v, b in items]
+        warnings.append(f"{source}:{backwards[0]}: {len(backwards)} cue(s) end before they "
+                        "start; their end time is taken as their start")
     if not any(v for _, _, v, _ in items):
         items = _zoom_names(items)
     if items and not any(v for _, _, v, _ in items):
