@@ -182,3 +182,12 @@ def test_vtt_cue_ending_before_it_starts_is_reported(q: Callable[..., Any], proj
         "their start")
     turn = project.load_document("t").turns[1]
     assert (turn.time_start, turn.time_end) == (5.0, 5.0)
+
+
+@pytest.mark.parametrize("command", [["docs"], ["suggest"]])
+def test_an_empty_project_says_how_to_start(q: Callable[..., Any], command: list[str]) -> None:
+    # was: an empty table (docs) or 'try a lower --min-score' (suggest)
+    result = q(*command)
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout == ""
+    assert result.stderr == "No documents yet; bring transcripts in with: qcode ingest PATH...\n"

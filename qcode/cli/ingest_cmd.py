@@ -190,6 +190,9 @@ def docs(
     if fmt is ListFormat.json:
         echo_json(rows)
         return
+    if not rows:
+        note("No documents yet; bring transcripts in with: qcode ingest PATH...")
+        return
     from rich.markup import escape
     from rich.table import Table
 

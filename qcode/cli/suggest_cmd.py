@@ -110,6 +110,9 @@ def suggest(
 def _show_table(project: Any, found: list[Any]) -> None:
     from rich.table import Table
 
+    if not found and not project.document_ids():
+        note("No documents yet; bring transcripts in with: qcode ingest PATH...")
+        return
     if not found:
         note("No suggestions at this score; try a lower --min-score.")
         return
