@@ -2,7 +2,9 @@
 
 Both formats carry one coding per row: ``doc``, ``segment``, ``code`` (required on import),
 and ``memo`` (optional); export adds ``coder``, ``start``, ``end``, ``origin`` and ``quote``
-(ignored on import: the segment in the project defines them). Import is all or nothing:
+(ignored on import: the segment in the project defines them). In CSV, a text cell starting
+with = + - @ gets a leading ``'`` so spreadsheets never run it (import takes it off the
+memo again). Import is all or nothing:
 every unknown document, segment or code, and every malformed row, is listed with its line
 number, and nothing is written unless there is none.
 """
@@ -27,12 +29,22 @@ def export_text(records: list[Coding], fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(json.dumps({k: getattr(c, k) for k in COLUMNS}, ensure_ascii=False)
                        + "\n" for c in records)
+    from .reports.tables import neutralise
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
-    for c in records:
-        w.writerow(["" if getattr(c, k) is None else getattr(c, k) for k in COLUMNS])
+    for c in records:  # a quote or memo like '=HYPERLINK(...)' must not run in a spreadsheet
+        w.writerow(["" if getattr(c, k) is None else neutralise(getattr(c, k))
+                    for k in COLUMNS])
     return buf.getvalue()
+
+
+def _memo_from_csv(memo: str) -> str:
+    """Undo the export's spreadsheet guard: ``'=x`` was written for the memo ``=x``."""
+    from .reports.tables import FORMULA_STARTS
+
+    return memo[1:] if memo.startswith("'") and memo[1:].startswith(FORMULA_STARTS) else memo
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -74,6 +86,8 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
                                 "imported", hint="the columns are doc, segment, code "
                                 "(and optionally memo)")
     for row in reader:
+        if row.get("memo"):
+            row["memo"] = _memo_from_csv(row["memo"])
         rows.append((reader.line_num, row))
     return rows
 

@@ -66,3 +66,23 @@ def test_suggest_apply_note_is_singular_for_one_document(run: Callable[..., Any]
     assert r.exit_code == ExitCode.OK
     assert " as coder 'auto' on 1 document: " in r.stderr
     assert r.stderr.rstrip().endswith("; document marked complete.")
+
+
+def test_codings_csv_export_cannot_run_in_a_spreadsheet_and_round_trips(
+        run: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    # was: a memo '=cmd|...' or a quote '=HYPERLINK(...)' went raw into the CSV
+    import csv
+    import io
+
+    memo = '=cmd|"/c calc"!A1'
+    assert run("tag", "T01", "2", "--code", "GOV-MAC-02", "--coder", "kari",
+               "--memo", memo).exit_code == 0
+    out = tmp_path / "kari.csv"
+    r = run("codings", "export", "--coder", "kari", "--format", "csv", "-o", str(out))
+    assert r.exit_code == ExitCode.OK
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0]["memo"] == "'" + memo
+    assert all(not v.startswith(("=", "+", "-", "@")) for row in rows for v in row.values())
+    r = run("codings", "import", str(out), "--coder", "copy")
+    assert r.exit_code == ExitCode.OK
+    assert codings.load_state(project, "copy").memo_on("T01", "T01:0002") == memo
