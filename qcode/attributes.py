@@ -103,10 +103,19 @@ def read_table(path: Path) -> AttributeTable:
             raise InvalidInputError(f"{path}:{line_no}: document '{doc_id}' is listed again "
                                     f"(first on line {table.lines[doc_id]}); nothing was "
                                     "changed", hint="keep one row per document")
-        table.rows[doc_id] = {header[i]: cell.strip() for i, cell in enumerate(row)
+        table.rows[doc_id] = {header[i]: _unguarded(cell.strip()) for i, cell in enumerate(row)
                               if i != doc_col and cell.strip()}
         table.lines[doc_id] = line_no
     return table
+
+
+def _unguarded(value: str) -> str:
+    """``'=x`` -> ``=x``: the guard ``attributes show --format csv`` puts before a value a
+    spreadsheet would run."""
+    from .reports.tables import FORMULA_STARTS
+
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) \
+        else value
 
 
 def check_known(table: AttributeTable, known: set[str]) -> None:

@@ -191,3 +191,21 @@ def test_an_empty_project_says_how_to_start(q: Callable[..., Any], command: list
     assert result.exit_code == ExitCode.OK
     assert result.stdout == ""
     assert result.stderr == "No documents yet; bring transcripts in with: qcode ingest PATH...\n"
+
+
+def test_attributes_csv_cannot_run_in_a_spreadsheet_and_imports_back(
+        q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    # was: 'attributes show --format csv' wrote =HYPERLINK(...) from front matter raw
+    path = tmp_path / "in" / "E1.md"
+    path.parent.mkdir()
+    path.write_text('---\nregion: "=HYPERLINK(\\"http://e\\")"\n---\n\n**I:** Hi\n\n**R:** Yo\n',
+                    encoding="utf-8")
+    assert q("ingest", str(path)).exit_code == ExitCode.OK
+    result = q("attributes", "show", "--format", "csv")
+    assert result.exit_code == ExitCode.OK
+    assert result.stdout == 'document,region\nE1,"\'=HYPERLINK(""http://e"")"\n'
+    sheet = tmp_path / "attrs.csv"
+    sheet.write_text(result.stdout, encoding="utf-8")
+    result = q("attributes", "import", str(sheet))
+    assert result.stderr == "Attributes unchanged: every document already had these values\n"
+    assert project.load_document("E1").attributes == {"region": '=HYPERLINK("http://e")'}

@@ -282,7 +282,8 @@ def attributes_show(
     ctx: typer.Context,
     fmt: AttrFormat = typer.Option(AttrFormat.table, "--format", "-f", help="Output format."),
 ) -> None:
-    """Show every document's attributes (csv output can be edited and imported again).
+    """Show every document's attributes (csv output can be edited and imported again;
+    a value starting with = + - @ is written with a leading ' that import takes off).
 
     JSON: [{"document": id, "attributes": {name: value}}, ...].
 
@@ -303,7 +304,9 @@ def attributes_show(
         writer = csv.DictWriter(sys.stdout, fieldnames=["document", *keys],
                                 lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        from qcode.reports.tables import neutralise  # '=HYPERLINK(..)' must not run in Excel
+
+        writer.writerows({k: neutralise(v) for k, v in r.items()} for r in rows)
     else:
         from rich.markup import escape
         from rich.table import Table
