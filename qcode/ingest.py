@@ -220,6 +220,7 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
                          hint=f"choose one of: {', '.join(UNITS)}")
     files, failures, skipped = collect(paths)
     report = IngestReport(failures=failures, skipped=skipped)
+    sweep_stale_temp_files(project)
     if options.doc_id is not None and len(files) + len(failures) > 1:
         raise UsageError("--id names one document, but several files were given; nothing "
                          "was ingested", hint="ingest that file on its own with --id")
@@ -382,3 +383,26 @@ def pending_reanchors(project: Project) -> list[tuple[Document, Document]]:
 def clear_reanchor_pending(project: Project, doc_id: str) -> None:
     """Re-anchoring of ``doc_id`` is done (or not needed): drop the kept old version."""
     _pending_path(project, doc_id).unlink(missing_ok=True)
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def sweep_stale_temp_files(project: Project) -> int:
+    """Remove half-written ``.<id>.json.*.tmp`` files that a killed save left behind (the
+    document itself is whole or absent). Only files older than 10 minutes are touched, so a
+    save running in another process keeps its own."""
+    import time
+
+    removed = 0
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    if not project.documents_dir.is_dir():
+        return 0
+    for path in project.documents_dir.glob(".*.json.*.tmp"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

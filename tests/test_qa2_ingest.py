@@ -209,3 +209,23 @@ def test_attributes_csv_cannot_run_in_a_spreadsheet_and_imports_back(
     result = q("attributes", "import", str(sheet))
     assert result.stderr == "Attributes unchanged: every document already had these values\n"
     assert project.load_document("E1").attributes == {"region": '=HYPERLINK("http://e")'}
+
+
+def test_ingest_sweeps_temp_files_a_killed_save_left(q: Callable[..., Any], project: Project,
+                                                     tmp_path: Path) -> None:
+    # was: '.T084.json.1o09pbu_.tmp' files stayed in documents/ after a kill -9
+    import os
+    import time
+
+    old = project.documents_dir / ".T084.json.1o09pbu_.tmp"
+    fresh = project.documents_dir / ".T085.json.ju53djy9.tmp"
+    for f in (old, fresh):
+        f.parent.mkdir(exist_ok=True)
+        f.write_text('{"id": "T0', encoding="utf-8")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    path = tmp_path / "in" / "D1.txt"
+    path.parent.mkdir()
+    path.write_text("Interviewer: Hello.\n", encoding="utf-8")
+    assert q("ingest", str(path)).exit_code == ExitCode.OK
+    assert not old.exists()
+    assert fresh.exists()  # may belong to a save running in another process
