@@ -131,14 +131,23 @@ def check_known(table: AttributeTable, known: set[str]) -> None:
                                 "nothing was changed", hint=hint)
 
 
+def use_project_names(project: Project, table: AttributeTable) -> None:
+    """Name the table's columns as the project already does: 'Region' in a spreadsheet is
+    the project's 'region', not a second attribute."""
+    existing = {k.casefold(): k for d in project.documents() for k in d.attributes}
+    if not existing:
+        return
+    table.columns = [existing.get(c.casefold(), c) for c in table.columns]
+    for doc_id, values in table.rows.items():
+        table.rows[doc_id] = {existing.get(k.casefold(), k): v for k, v in values.items()}
+
+
 def apply_table(project: Project, table: AttributeTable) -> list[str]:
     """Merge the table into the project's documents; the ids whose attributes changed."""
     check_known(table, set(project.document_ids()))
-    # 'Region' in a spreadsheet is the project's 'region', not a second attribute
-    existing = {k.casefold(): k for d in project.documents() for k in d.attributes}
+    use_project_names(project, table)
     updated: list[Document] = []
     for doc_id, values in table.rows.items():
-        values = {existing.get(k.casefold(), k): v for k, v in values.items()}
         doc = project.load_document(doc_id)
         merged = {**doc.attributes, **values}
         if merged != doc.attributes:

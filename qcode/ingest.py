@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import formats
-from .attributes import AttributeTable, check_known, read_table
+from .attributes import AttributeTable, check_known, read_table, use_project_names
 from .decoding import decode
 from .errors import ConflictError, InvalidInputError, NotFoundError, QcodeError, UsageError
 from .models import Document
@@ -229,6 +229,7 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
     if options.attributes_csv is not None:
         table = read_table(options.attributes_csv)
         check_known(table, set(ids) | set(project.document_ids()))
+        use_project_names(project, table)
     first_of: dict[str, Path] = {}
     with _collector_paused(), _Writer(project, report) as writer:
         for path, doc_id in zip(files, ids, strict=True):

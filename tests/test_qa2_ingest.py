@@ -229,3 +229,16 @@ def test_ingest_sweeps_temp_files_a_killed_save_left(q: Callable[..., Any], proj
     assert q("ingest", str(path)).exit_code == ExitCode.OK
     assert not old.exists()
     assert fresh.exists()  # may belong to a save running in another process
+
+
+def test_ingest_attributes_csv_uses_the_project_attribute_names(
+        q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "D1.txt").write_text("Interviewer: Hello.\n", encoding="utf-8")
+    (folder / "D2.txt").write_text("Interviewer: Hi.\n", encoding="utf-8")
+    assert q("ingest", str(folder / "D1.txt"), "--attr", "region=North").exit_code == 0
+    sheet = tmp_path / "attrs.csv"
+    sheet.write_text("document,REGION\nD2,South\n", encoding="utf-8")
+    assert q("ingest", str(folder / "D2.txt"), "--attributes", str(sheet)).exit_code == 0
+    assert project.load_document("D2").attributes == {"region": "South"}
