@@ -65,8 +65,9 @@ def ingest(
     Formats: txt (Interviewer:/R:/P1:/[hh:mm:ss] I: labels), otter (Otter.ai
     'Name  0:07'), f4 (I:/B: with #hh:mm:ss-d#), md (YAML front matter, **Speaker:**),
     vtt (Zoom 'Name: text', Teams <v Name>), srt ([NAME], NAME:, - dashes), docx (Word,
-    Teams, Otter, or a table of [time |] speaker | text rows). Folders are walked; there, hidden files, README files and files with
-    other extensions (.py, .csv, .pdf, ...) are skipped with a note.
+    Teams, Otter, or a table of [time |] speaker | text rows). Folders are walked;
+    there, hidden files, README files and files with other extensions (.py, .csv, .pdf,
+    ...) are skipped with a note.
 
     Segments (ids DOC:0001, DOC:0002, ...) are cut by --unit: turn (one per speaker
     turn, the default), paragraph, or sentence. They never cross a turn.
