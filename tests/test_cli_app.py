@@ -111,3 +111,12 @@ def test_bad_choice_is_a_usage_error_without_pydantic_prefix(invoke, tmp_path: P
     assert "Value error" not in result.stderr
     assert result.stderr.splitlines()[-1] == ("Error: Invalid value for '--format' / '-f': 'foo' "
                                               "is not one of 'table', 'md', 'json', 'csv'.")
+
+
+def test_help_lists_commands_in_pipeline_order(invoke) -> None:  # type: ignore[no-untyped-def]
+    from qcode.cli.app import COMMAND_ORDER
+
+    lines = invoke("--help").stdout.split("Commands:")[1].splitlines()
+    names = [ln.split()[0] for ln in lines if ln.strip()]
+    assert names == [n for n in COMMAND_ORDER if n in names]
+    assert set(names) == set(COMMAND_ORDER)

@@ -29,11 +29,21 @@ def report_error(exc: QcodeError) -> None:
         typer.echo(f"Hint: {exc.hint}", err=True)
 
 
+#: the order of ``qcode --help``: the pipeline, from a new project to the exchange formats
+COMMAND_ORDER = (
+    "demo", "init", "codebook", "ingest", "docs", "show", "attributes",
+    "code", "tag", "untag", "undo", "done", "coders", "codings", "suggest",
+    "agree", "diff", "reconcile", "matrix", "cooccur", "report",
+    "export", "import", "registry", "joint",
+)
+
+
 class QcodeGroup(TyperGroup):
-    """The root group: commands listed in the order they were added, and the error funnel."""
+    """The root group: commands listed in pipeline order, and the error funnel."""
 
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self.commands)
+        known = [name for name in COMMAND_ORDER if name in self.commands]
+        return known + [name for name in self.commands if name not in COMMAND_ORDER]
 
     def invoke(self, ctx: Any) -> Any:
         try:
