@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,13 @@ def test_codebook_file_that_is_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(Exception) as exc:
         check_file(path)
     assert str(exc.value) == f"{path}:3: not UTF-8 text"
+
+
+def test_markdown_headings_never_skip_a_level() -> None:
+    from qcode.reports.codebook import as_markdown
+
+    md = as_markdown(load(CB / "no-levels.yaml"))
+    depths = [len(line) - len(line.lstrip("#")) for line in md.splitlines()
+              if line.startswith("#")]
+    assert all(b - a <= 1 for a, b in pairwise(depths)), depths
+    assert "### T1: Trust in technology" in md

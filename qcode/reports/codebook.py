@@ -33,7 +33,8 @@ def as_rows(cb: Codebook) -> list[dict[str, str]]:
 
 
 def _code_md(c: Code, h: str) -> list[str]:
-    lines = [f"{h}### {c.id}: {c.name}", ""]
+    """One code; ``h`` is the Markdown heading prefix of the code itself."""
+    lines = [f"{h} {c.id}: {c.name}", ""]
     if c.definition:
         lines += [c.definition, ""]
     for label, items in (("Include", c.include), ("Exclude", c.exclude),
@@ -70,6 +71,7 @@ def as_markdown(cb: Codebook, heading_level: int = 1) -> str:
             if lv is not None:
                 level = cb.level(lv)
                 out += [f"{h}## {level.name if level else lv}", ""]
+            code_heading = f"{h}###" if lv is not None else f"{h}##"  # no level: no gap
             for c in cell:
-                out += _code_md(c, h)
+                out += _code_md(c, code_heading)
     return "\n".join(out).rstrip() + "\n"
