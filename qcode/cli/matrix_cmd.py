@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state
+from qcode.cli.console import echo_json, emit, note, out, state
 
 
 class Count(str, Enum):
@@ -46,16 +46,6 @@ class CooccurFormat(str, Enum):
     md = "md"
     json = "json"
     svg = "svg"
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    from qcode import atomic
-
-    atomic.write_text(output, text)
-    note(f"Wrote {output}")
 
 
 def matrix(
@@ -155,7 +145,7 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
         else:
             import json
 
-            _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+            emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
         return
     if fmt is MatrixFormat.table:
         _tables(parts, name)
@@ -175,12 +165,12 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
             if output is not None and split_by:
                 safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in value)
                 target = output.with_name(f"{output.stem}-{safe}{output.suffix}")
-            _emit(matrix_svg(m, title), target)
+            emit(matrix_svg(m, title), target)
         return
     from qcode.reports import html, markdown, tables
 
     if fmt is MatrixFormat.csv and split_by:
-        _emit(_split_csv(parts, name or ""), output)
+        emit(_split_csv(parts, name or ""), output)
         return
     chunks = []
     for value, m in parts:
@@ -200,10 +190,10 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
                            if split_by else "") + html.matrix_fragment(m))
     if fmt is MatrixFormat.html:
         m0 = parts[0][1]
-        _emit(html.page(f"Matrix: {m0.row_dim} x {m0.col_dim}",
+        emit(html.page(f"Matrix: {m0.row_dim} x {m0.col_dim}",
                         f"<h1>{m0.row_dim} x {m0.col_dim}</h1>\n" + "".join(chunks)), output)
     else:
-        _emit("\n".join(chunks), output)
+        emit("\n".join(chunks), output)
 
 
 def _tables(parts: list[tuple[str, Any]], name: str | None) -> None:
@@ -279,13 +269,13 @@ def cooccur(
         else:
             import json
 
-            _emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+            emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
         return
     if fmt is CooccurFormat.svg:
         from qcode.reports.heatmap_svg import heatmap_svg
 
         where_txt = f" within {_segments(window)}" if window else " on one segment"
-        _emit(heatmap_svg(co.items, co.items, co.counts, title=f"Co-occurrence{where_txt} "
+        emit(heatmap_svg(co.items, co.items, co.counts, title=f"Co-occurrence{where_txt} "
                           f"({co.coder})", row_axis=by.value, col_axis=by.value), output)
         return
     pairs = co.pairs(min_count)
@@ -293,14 +283,14 @@ def cooccur(
     if fmt is CooccurFormat.csv:
         from qcode.reports.tables import rows_csv
 
-        _emit(rows_csv(pairs, header), output)
+        emit(rows_csv(pairs, header), output)
         return
     shown = pairs[:top] if top else pairs
     if fmt is CooccurFormat.md:
         from qcode.reports.markdown import table
 
         body = [[p["a"], p["b"], str(p["count"]), f"{p['jaccard']:.3f}"] for p in shown]
-        _emit(table(["A", "B", "Segments", "Jaccard"], body, align_right_from=2), output)
+        emit(table(["A", "B", "Segments", "Jaccard"], body, align_right_from=2), output)
         return
     from rich.table import Table
 
