@@ -189,12 +189,15 @@ def load_corpus(project: Any, coder: str | None = None) -> Corpus:
 # ----------------------------------------------------------------------------- filters
 
 
-def parse_where(items: Iterable[str]) -> dict[str, tuple[str, ...]]:
+def parse_where(items: Iterable[str], docs: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
     """``["region=North", "region=West", "role=nurse"]`` -> {region: (North, West), role: ...}.
 
-    >>> parse_where(["region=North", "region=West"])
-    {'region': ('North', 'West')}
+    ``docs`` (from ``--doc``) are the same as ``document=ID`` items.
+
+    >>> parse_where(["region=North", "region=West"], docs=["N01"])
+    {'region': ('North', 'West'), 'document': ('N01',)}
     """
+    items = [*items, *(f"document={d}" for d in docs)]
     out: dict[str, list[str]] = {}
     for item in items:
         key, sep, value = item.partition("=")

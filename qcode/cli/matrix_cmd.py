@@ -57,6 +57,8 @@ def matrix(
                                   "attr:NAME."),
     cols: str = typer.Option("level", "--cols", metavar="DIM", help="Column dimension."),
     count: Count = typer.Option(Count.segments, "--count", help="What a cell counts."),
+    doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
+                                  help="Only this document (repeat for several)."),
     where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
                                     help="Only documents with this attribute value (repeat: "
                                          "same ATTR = any of, different ATTRs = all of)."),
@@ -100,7 +102,7 @@ def matrix(
 
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
-    corpus = select(corpus, parse_where(where))
+    corpus = select(corpus, parse_where(where, doc))
     if corpus.skipped:
         note(f"Note: {corpus.skipped} codings of codes, documents or segments no longer in "
              "the project were left out")
@@ -222,6 +224,8 @@ def cooccur(
     window: int = typer.Option(0, "--window", metavar="N",
                                help="Count pairs within N segments of each other in the "
                                     "same document (0: on the same segment)."),
+    doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
+                                  help="Only this document (repeat for several)."),
     where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
                                     help="Only documents with this attribute value."),
     min_count: int = typer.Option(1, "--min", metavar="N",
@@ -260,7 +264,7 @@ def cooccur(
     from qcode.matrix import load_corpus, parse_where, select
 
     project = state(ctx).project()
-    co = cooccurrence(select(load_corpus(project, coder), parse_where(where)), by.value,
+    co = cooccurrence(select(load_corpus(project, coder), parse_where(where, doc)), by.value,
                       window)
     if fmt is CooccurFormat.json:
         data = co.as_dict(min_count)

@@ -34,6 +34,8 @@ def report(
                                                                  "name)."),
     code: list[str] = typer.Option([], "--code", help="Only these codes (id or name; "
                                                       "repeat)."),
+    doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
+                                  help="Only this document (repeat for several)."),
     where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
                                     help="Only documents with this attribute value (repeat: "
                                          "same ATTR = any of, different ATTRs = all of)."),
@@ -84,7 +86,7 @@ def report(
         except ValueError:
             raise UsageError(f"--date '{date}' is not a date like 2026-01-31") from None
     project = state(ctx).project()
-    sel = resolve_selection(project.codebook, theme, level, code, parse_where(where))
+    sel = resolve_selection(project.codebook, theme, level, code, parse_where(where, doc))
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),
                            joint_by=joint)
