@@ -97,7 +97,7 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
 def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:
     """The fold of ``data`` from the checkpoint at ``path``, and the number of events
     replayed after it; None when the checkpoint does not apply."""
-    from .codings import CoderState, LogProblem, parse_lines, replay, undone_seqs
+    from .codings import CoderState, LogProblem, _fold_pass, _MissedUndo, undo_targets
 
     try:
         raw = path.read_bytes()
@@ -111,8 +111,9 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         if end > len(data) or \
                 hashlib.sha256(memoryview(data)[:end]).hexdigest() != ck["log_sha256"]:
             return None
-        tail = parse_lines(data[end:], log, first_line=int(ck["n_lines"]) + 1)
-        undone = undone_seqs(tail.events)
+        tail = data[end:]
+        first_line = int(ck["n_lines"]) + 1
+        undone = undo_targets(tail)
         if any(t <= ck["last_seq"] for t in undone):
             return None
         st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
@@ -132,6 +133,8 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         st.problems = [LogProblem(log, line, reason) for line, reason in ck["problems"]]
     except (ValueError, KeyError, TypeError):
         return None
-    replay(st, tail.events, undone)
-    st.problems.extend(tail.problems)
-    return st, len(tail.events)
+    try:
+        replayed = _fold_pass(st, tail, log, first_line, undone) if tail else 0
+    except _MissedUndo:  # an undo the byte scan could not see: replay everything
+        return None
+    return st, replayed
