@@ -325,24 +325,25 @@ class _MissedUndo(Exception):
 
 def undo_targets(data: bytes) -> set[Any]:
     """The seqs that the ``undo`` events in log bytes revert (as :func:`undone_seqs`), found
-    without parsing every line: only lines containing the bytes ``undo`` are parsed.
-    The fold checks every undo it meets against this set, so a missed one (written with
-    escapes, say) is noticed."""
+    without parsing every line: only lines containing the bytes ``undo``, or a ``\\u``
+    escape (which could spell it), are parsed. The fold still checks every undo it meets
+    against this set."""
     out: set[Any] = set()
     find, rfind, end = data.find, data.rfind, len(data)
-    i = find(b"undo")
-    while i >= 0:
-        a = rfind(b"\n", 0, i) + 1
-        b = find(b"\n", i)
-        b = end if b < 0 else b
-        try:
-            evs = line_events(_loads(data[a:b]))
-        except ValueError:
-            evs = None
-        for e in evs or ():
-            if e["op"] == "undo" and e.get("target") is not None:
-                out.add(e["target"])
-        i = find(b"undo", b)
+    for word in (b"undo", b"\\u"):
+        i = find(word)
+        while i >= 0:
+            a = rfind(b"\n", 0, i) + 1
+            b = find(b"\n", i)
+            b = end if b < 0 else b
+            try:
+                evs = line_events(_loads(data[a:b]))
+            except ValueError:
+                evs = None
+            for e in evs or ():
+                if e["op"] == "undo" and e.get("target") is not None:
+                    out.add(e["target"])
+            i = find(word, b)
     return out
 
 

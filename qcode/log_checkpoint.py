@@ -23,7 +23,7 @@ from . import atomic
 if TYPE_CHECKING:
     from .codings import CoderState
 
-FORMAT = 2
+FORMAT = 3
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
 
@@ -73,6 +73,8 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
 
     Best effort: a checkpoint that cannot be written (read-only project) is skipped.
     """
+    from .codings import undo_targets
+
     end = _prefix_end(data)
     if end != len(data):
         return  # the fold included nothing from the torn tail, but keep it simple: skip
@@ -88,6 +90,8 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
         "segments": _segments(st),
         "memos": [[d, s, m] for (d, s), m in st.memos.items()],
         "done": sorted(st.done),
+        # an undo may name a seq that comes later (qcode never writes one, a hand edit may)
+        "undone": list(undo_targets(data)),
         "problems": [[p.line, p.reason] for p in st.problems],
     }
     with contextlib.suppress(OSError):
@@ -116,6 +120,7 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         undone = undo_targets(tail)
         if any(t <= ck["last_seq"] for t in undone):
             return None
+        undone.update(ck["undone"])
         st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
                         n_events=ck["n_events"])
         codes = st.codes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,11 +118,15 @@ def test_checkpoint_then_one_pass_tail_equals_reference(tmp_path_factory, lines:
             (p.line, p.reason) for p in ref.problems]
 
 
-def test_escaped_undo_is_honoured_and_adds_come_back_as_dicts() -> None:
+@pytest.mark.parametrize("scan_misses_it", [False, True])
+def test_escaped_undo_is_honoured_and_adds_come_back_as_dicts(
+        monkeypatch: pytest.MonkeyPatch, scan_misses_it: bool) -> None:
     path = Path("c.jsonl")
     data = _log([[("add", "D:0001", "A")], [("add", "D:0001", "B")],
                  [("undo-escaped", "", 2)]], False)
-    assert b'"undo"' not in data and codings.undo_targets(data) == set()
+    assert b'"undo"' not in data and codings.undo_targets(data) == {2}
+    if scan_misses_it:  # the fold notices an undo the scan did not report, and re-reads
+        monkeypatch.setattr(codings, "undo_targets", lambda data: set())
     st_ = codings.fold_bytes("c", data, path)
     assert st_.codes_on("D", "D:0001") == ["A"]
     ev = st_.codes[("D", "D:0001")]["A"]
