@@ -73,7 +73,7 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
 
     Best effort: a checkpoint that cannot be written (read-only project) is skipped.
     """
-    from .codings import undo_targets
+    from .log_fold import undo_targets
 
     end = _prefix_end(data)
     if end != len(data):
@@ -101,7 +101,8 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
 def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:
     """The fold of ``data`` from the checkpoint at ``path``, and the number of events
     replayed after it; None when the checkpoint does not apply."""
-    from .codings import CoderState, LogProblem, _fold_pass, _MissedUndo, undo_targets
+    from .codings import CoderState, LogProblem
+    from .log_fold import _fold_pass, _MissedUndo, undo_targets
 
     try:
         raw = path.read_bytes()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qcode import codings, log_checkpoint
+from qcode import codings, log_checkpoint, log_fold
 
 SEGS = ["D:0001", "D:0002", "E:0001"]
 CODES = ["A", "B", "C"]
@@ -95,7 +95,7 @@ def _reference(data: bytes, path: Path) -> codings.CoderState:
 def test_fold_bytes_equals_parse_then_replay(lines: list, torn: bool) -> None:
     path = Path("c.jsonl")
     data = _log(lines, torn)
-    assert _snapshot(codings.fold_bytes("c", data, path)) == _snapshot(_reference(data, path))
+    assert _snapshot(log_fold.fold_bytes("c", data, path)) == _snapshot(_reference(data, path))
 
 
 @settings(max_examples=60, deadline=None)
@@ -124,10 +124,10 @@ def test_escaped_undo_is_honoured_and_adds_come_back_as_dicts(
     path = Path("c.jsonl")
     data = _log([[("add", "D:0001", "A")], [("add", "D:0001", "B")],
                  [("undo-escaped", "", 2)]], False)
-    assert b'"undo"' not in data and codings.undo_targets(data) == {2}
+    assert b'"undo"' not in data and log_fold.undo_targets(data) == {2}
     if scan_misses_it:  # the fold notices an undo the scan did not report, and re-reads
-        monkeypatch.setattr(codings, "undo_targets", lambda data: set())
-    st_ = codings.fold_bytes("c", data, path)
+        monkeypatch.setattr(log_fold, "undo_targets", lambda data: set())
+    st_ = log_fold.fold_bytes("c", data, path)
     assert st_.codes_on("D", "D:0001") == ["A"]
     ev = st_.codes[("D", "D:0001")]["A"]
     assert type(ev) is dict and ev["quote"] == "quote 1" and ev["seq"] == 1
@@ -138,7 +138,7 @@ def test_torn_and_unreadable_lines_are_reported_with_their_numbers() -> None:
     path = Path("c.jsonl")
     data = _log([[("add", "D:0001", "A")], "garbage", "blank", [("add", "D:0002", "B")],
                  [("memo", "D:0002", "x")]], True)
-    st_ = codings.fold_bytes("c", data, path)
+    st_ = log_fold.fold_bytes("c", data, path)
     assert [(p.line, p.reason) for p in st_.problems] == [
         (2, "unreadable line"), (5, "incomplete last line (torn by a crash or kill)")]
     assert st_.codes_on("D", "D:0002") == ["B"] and st_.memos == {}
