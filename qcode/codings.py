@@ -275,6 +275,37 @@ def undone_seqs(events: Iterable[dict[str, Any]]) -> set[int]:
     return {e["target"] for e in events if e["op"] == "undo" and e.get("target") is not None}
 
 
+def apply_event(codes: dict[tuple[str, str], dict[str, Any]],
+                memos: dict[tuple[str, str], str], done: set[str], op: str,
+                ev: dict[str, Any]) -> None:
+    """Apply one event that is not undone to a coder's state (in place).
+
+    Unknown ops (written by a newer qcode) are left alone.
+    """
+    if op == "add":
+        key = (ev["doc"], ev["segment"])
+        on = codes.get(key)
+        if on is None:
+            codes[key] = {ev["code"]: ev}
+        else:
+            on[ev["code"]] = ev
+    elif op == "remove":
+        key = (ev["doc"], ev["segment"])
+        on = codes.get(key)
+        if on is not None and on.pop(ev["code"], None) is not None and not on:
+            del codes[key]
+    elif op == "memo":
+        key = (ev["doc"], ev["segment"])
+        if ev.get("memo"):
+            memos[key] = ev["memo"]
+        else:
+            memos.pop(key, None)
+    elif op == "done":
+        done.add(ev["doc"])
+    elif op == "reopen":
+        done.discard(ev["doc"])
+
+
 def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> CoderState:
     """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``."""
     codes, memos, done = st.codes, st.memos, st.done
@@ -282,29 +313,7 @@ def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> Co
         op = ev["op"]
         if op == "undo" or (undone and ev["seq"] in undone):
             continue
-        if op == "add":
-            key = (ev["doc"], ev["segment"])
-            on = codes.get(key)
-            if on is None:
-                codes[key] = {ev["code"]: ev}
-            else:
-                on[ev["code"]] = ev
-        elif op == "remove":
-            key = (ev["doc"], ev["segment"])
-            on = codes.get(key)
-            if on is not None and on.pop(ev["code"], None) is not None and not on:
-                del codes[key]
-        elif op == "memo":
-            key = (ev["doc"], ev["segment"])
-            if ev.get("memo"):
-                memos[key] = ev["memo"]
-            else:
-                memos.pop(key, None)
-        elif op == "done":
-            done.add(ev["doc"])
-        elif op == "reopen":
-            done.discard(ev["doc"])
-        # unknown ops (written by a newer qcode) are left alone
+        apply_event(codes, memos, done, op, ev)
     st.n_events += len(events)
     if events:
         st.last_time = events[-1].get("time")

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .codings import CoderState, LogProblem, _loads, fold, parse_lines
+from .codings import CoderState, LogProblem, _loads, apply_event, fold, parse_lines
 from .log_file import line_events
 
 
@@ -88,7 +88,7 @@ def _fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                     continue
                 if undone and seq in undone:
                     continue
-                _apply(codes, memos, done, op, ev)
+                apply_event(codes, memos, done, op, ev)
                 continue
         evs = line_events(ev)
         if evs is None:
@@ -108,7 +108,7 @@ def _fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                 continue
             if undone and ev["seq"] in undone:
                 continue
-            _apply(codes, memos, done, op, ev)
+            apply_event(codes, memos, done, op, ev)
     for on in codes.values():  # the adds still standing: their lines become dicts
         for code, v in on.items():
             if type(v) is bytes:
@@ -118,33 +118,6 @@ def _fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
         st.last_time = last.get("time")
         st.last_seq = last["seq"]
     return n
-
-
-def _apply(codes: dict[tuple[str, str], dict[str, Any]], memos: dict[tuple[str, str], str],
-           done: set[str], op: str, ev: dict[str, Any]) -> None:
-    """Apply one event that is not undone (as :func:`replay` does)."""
-    if op == "add":
-        key = (ev["doc"], ev["segment"])
-        on = codes.get(key)
-        if on is None:
-            codes[key] = {ev["code"]: ev}
-        else:
-            on[ev["code"]] = ev
-    elif op == "remove":
-        key = (ev["doc"], ev["segment"])
-        on = codes.get(key)
-        if on is not None and on.pop(ev["code"], None) is not None and not on:
-            del codes[key]
-    elif op == "memo":
-        key = (ev["doc"], ev["segment"])
-        if ev.get("memo"):
-            memos[key] = ev["memo"]
-        else:
-            memos.pop(key, None)
-    elif op == "done":
-        done.add(ev["doc"])
-    elif op == "reopen":
-        done.discard(ev["doc"])
 
 
 def fold_bytes(coder: str, data: bytes, path: Path) -> CoderState:
