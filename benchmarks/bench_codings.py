@@ -2,9 +2,9 @@
 
     python benchmarks/bench_codings.py [--events N] [--appends N] [--repeats N]
 
-Append: single fsynced appends through ``qcode.codings.append_events`` (lock, tail read,
+Append: single fsynced appends through ``qcode.coding.store.append_events`` (lock, tail read,
 one write, fsync), against the floor of a bare ``os.write`` + ``fsync`` of the same line.
-Load: ``qcode.codings.load_state`` on a synthetic log of N events (about 70 % add, 13 %
+Load: ``qcode.coding.store.load_state`` on a synthetic log of N events (about 70 % add, 13 %
 remove, 10 % memo, 3 % undo, 1 % done over 30 documents x 400 segments x 40 codes), first
 replaying every line, then from the checkpoint written by that load; the reference is the
 stdlib ``json.loads`` of every line (no fold at all).
@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import orjson
 
-from qcode import codings
-from qcode.log_checkpoint import MIN_EVENTS
+from qcode.coding import store as codings
+from qcode.coding.checkpoint import MIN_EVENTS
 
 
 class _Project:

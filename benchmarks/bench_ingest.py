@@ -2,7 +2,7 @@
 
 Runs, in one process and one temporary folder:
 
-1. qcode through the library (``qcode.ingest.ingest`` into a fresh project), several runs,
+1. qcode through the library (``qcode.ingest.run.ingest`` into a fresh project), several runs,
    reporting the median time and files per second;
 2. qcode once through the CLI in a subprocess (``qcode ingest DIR``, start-up included);
 3. the reference tool ``qc`` (qualitative-coding 1.7.8, ``qc corpus import -r -i verbatim``)
@@ -90,7 +90,7 @@ def make_corpus(folder: Path, files: int, words: int, fmt: str) -> None:
 
 
 def time_library(corpus: Path, work: Path, runs: int) -> list[float]:
-    from qcode.ingest import ingest
+    from qcode.ingest.run import ingest
     from qcode.project import init_project
 
     times = []

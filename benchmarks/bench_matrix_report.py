@@ -7,7 +7,7 @@ Runs, in one process and one temporary folder:
    turns with 1-3 codes each and agree on about 80 % of them; both mark every document
    complete, so the report computes an agreement summary too;
 2. times, through the library (median of ``--runs``), each from the files on disk:
-   ``qcode.matrix.matrix`` (theme x level), ``qcode.cooccur.cooccur`` (code x code),
+   ``qcode.counts.matrix.matrix`` (theme x level), ``qcode.counts.cooccur.cooccur`` (code x code),
    ``build_report`` + Markdown and + HTML (excerpts, matrix, codebook), and once the
    Markdown report with the agreement summary (computed by ``qcode.agreement``, issue 5);
 3. times each once through the CLI in a subprocess (start-up included);
@@ -62,7 +62,7 @@ def _text(rng: random.Random, sentences: int) -> str:
 
 def build_corpus(root: Path, files: int, seed: int = 7) -> dict[str, Any]:
     """Create the qcode project; return the plain data the qc run needs too."""
-    from qcode import codings
+    from qcode.coding import store as codings
     from qcode.models import Document, Segment, Turn
     from qcode.project import init_project
 
@@ -123,8 +123,8 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
 
 
 def time_library(root: Path, runs: int) -> dict[str, tuple[float, float]]:
-    from qcode.cooccur import cooccur
-    from qcode.matrix import matrix
+    from qcode.counts.cooccur import cooccur
+    from qcode.counts.matrix import matrix
     from qcode.project import open_project
     from qcode.reports.content import build_report, render_report
 

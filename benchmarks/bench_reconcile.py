@@ -4,7 +4,7 @@
 
 The study: N documents x N segments, K coders; about 40 % of segments carry 1-3 codes
 (of 39), and each coder departs from a shared "true" coding on about 20 % of those.
-Timed: ``qcode.disagreements.diff`` of two coders; a first ``reconcile(..., "majority")``
+Timed: ``qcode.reconcile.units.diff`` of two coders; a first ``reconcile(..., "majority")``
 (every decision appended and fsynced, the consensus coder's log written, documents marked
 done); a second run that finds nothing to do; ``status`` and ``summary``. The reference is
 pandas computing the same majority consensus from the coders' codings in long form
@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qcode import codings
+from qcode.coding import store as codings
 from qcode.models import Document, Segment, Turn
 from qcode.project import init_project
 
@@ -95,9 +95,9 @@ def main() -> None:
     args = ap.parse_args()
     import pandas  # noqa: F401  (the import is not part of the reference's time)
 
-    from qcode.disagreements import diff
-    from qcode.reconcile import reconcile
-    from qcode.reconcile_report import status, summary
+    from qcode.reconcile import status, summary
+    from qcode.reconcile.run import reconcile
+    from qcode.reconcile.units import diff
 
     with tempfile.TemporaryDirectory() as tmp:
         project, coders, rows = build(Path(tmp), args.docs, args.segments, args.coders)

@@ -44,10 +44,10 @@ def best(fn: Callable[[], Any], repeats: int = REPEATS) -> tuple[float, Any]:
 
 
 def build(root: Path, n_docs: int) -> Any:
-    from qcode.codings import append_events
+    from qcode.coding.store import append_events
+    from qcode.ingest.segmentation import layout
     from qcode.models import Document
     from qcode.project import init_project
-    from qcode.segmentation import layout
 
     rng = random.Random(SEED)
     project = init_project(root / "study")

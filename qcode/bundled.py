@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import NotFoundError
+from qcode.errors import NotFoundError
 
 _PACKAGE = Path(__file__).resolve().parent
 DEFAULT_CODEBOOK = "telemedicine-norway.yaml"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConflictError, InvalidInputError, PartialFailureError
+from qcode.errors import ConflictError, InvalidInputError, PartialFailureError
 
 SAMPLE_CODERS = ("ingrid", "lars")
 CONSENSUS = "consensus"
@@ -101,16 +101,16 @@ def run_demo(directory: Path | str, *, date: str | None = None,
 
 
 def _init(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .bundled import bundled_codebook
-    from .project import init_project
+    from qcode.bundled import bundled_codebook
+    from qcode.project import init_project
 
     ctx["project"] = init_project(root, bundled_codebook(), name=PROJECT_NAME)
     (root / "output").mkdir(exist_ok=True)
 
 
 def _ingest(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .bundled import bundled_dir
-    from .ingest import IngestOptions, ingest
+    from qcode.bundled import bundled_dir
+    from qcode.ingest.run import IngestOptions, ingest
 
     study = bundled_dir("transcripts")
     report = ingest(ctx["project"], [study / "interviews"],
@@ -125,9 +125,9 @@ def _ingest(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | Non
 
 
 def _coders(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .bundled import bundled_dir
-    from .codings import current_codings
-    from .sample_coders import apply_sample_coders
+    from qcode.bundled import bundled_dir
+    from qcode.coding.sample_coders import apply_sample_coders
+    from qcode.coding.store import current_codings
 
     project = ctx["project"]
     apply_sample_coders(project, bundled_dir("transcripts") / "coders")
@@ -136,8 +136,8 @@ def _coders(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | Non
 
 
 def _agreement(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .agreement.output import project_json
-    from .agreement.project import agreement_for_project
+    from qcode.agreement.output import project_json
+    from qcode.agreement.project import agreement_for_project
 
     rep = agreement_for_project(ctx["project"], coders=list(SAMPLE_CODERS), by="theme",
                                 n_boot=200, seed=2017)
@@ -152,8 +152,8 @@ def _agreement(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | 
 
 
 def _reconcile(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .codings import current_codings
-    from .reconcile import reconcile
+    from qcode.coding.store import current_codings
+    from qcode.reconcile.run import reconcile
 
     run = reconcile(ctx["project"], list(SAMPLE_CODERS), CONSENSUS, STRATEGY, by="qcode demo",
                     rationale=RATIONALE)
@@ -164,8 +164,8 @@ def _reconcile(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | 
 
 
 def _registry(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from . import registry
-    from .errors import NotFoundError
+    from qcode.errors import NotFoundError
+    from qcode.registry import table as registry
 
     try:
         source = registry.bundled_registry()
@@ -177,9 +177,9 @@ def _registry(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | N
 
 
 def _matrix(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .matrix import crosstab, load_corpus, split_matrices
-    from .reports.heatmap_svg import matrix_svg
-    from .reports.markdown import matrix_markdown
+    from qcode.counts.matrix import crosstab, load_corpus, split_matrices
+    from qcode.reports.heatmap_svg import matrix_svg
+    from qcode.reports.markdown import matrix_markdown
 
     corpus = load_corpus(ctx["project"], CONSENSUS)
     ctx["corpus"] = corpus
@@ -200,8 +200,8 @@ def _matrix(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | Non
 
 
 def _cooccur(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .cooccur import cooccurrence
-    from .reports.heatmap_svg import heatmap_svg
+    from qcode.counts.cooccur import cooccurrence
+    from qcode.reports.heatmap_svg import heatmap_svg
 
     out = root / "output"
     co = cooccurrence(ctx["corpus"], by="cell")
@@ -219,12 +219,12 @@ def _cooccur(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | No
 
 
 def _reports(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from .reports.content import build_report, render_report
+    from qcode.reports.content import build_report, render_report
 
     joint_by = None
     if ctx.get("registry"):
         try:
-            import qcode.joint  # noqa: F401
+            import qcode.registry.joint  # noqa: F401
 
             joint_by = "region"
         except ImportError:  # pragma: no cover - the joint display arrived with issue 9
@@ -254,13 +254,13 @@ _STEP_FUNCS: dict[str, Callable[[Path, DemoResult, dict[str, Any], str | None], 
 
 
 def _write(path: Path, text: str) -> None:
-    from . import atomic
+    from qcode._io import atomic
 
     atomic.write_text(path, text)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    from . import atomic
+    from qcode._io import atomic
 
     atomic.write_bytes(path, data)
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import atomic
-from .bundled import bundled_codebook
-from .codebook import load as load_codebook
-from .errors import (
+from qcode._io import atomic
+from qcode.bundled import bundled_codebook
+from qcode.codebook.load import load as load_codebook
+from qcode.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
@@ -31,7 +31,7 @@ from .errors import (
     ProjectNotFoundError,
     UsageError,
 )
-from .models import Codebook, Document, Record
+from qcode.models import Codebook, Document, Record
 
 SETTINGS_FILE = "qcode.toml"
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -140,7 +140,7 @@ class Project:
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            from .codebook import suggestions
+            from qcode.codebook.load import suggestions
 
             near = suggestions(doc_id, self.document_ids())
             hint = f"did you mean {', '.join(near)}?" if near else "list them with: qcode docs"

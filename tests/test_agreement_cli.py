@@ -156,7 +156,7 @@ def _document(doc_id: str, n: int) -> Document:
 
 @pytest.fixture
 def coded(project: Project) -> Project:
-    from qcode import codings
+    from qcode.coding import store as codings
 
     d1, d2 = _document("D01", 6), _document("D02", 4)
     project.save_document(d1)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcode.codebook import check_file, check_text, load, resolve_code, resolve_facet
+from qcode.codebook.load import check_file, check_text, load, resolve_code, resolve_facet
 from qcode.errors import CodebookError, ExitCode, NotFoundError
 
 from .conftest import DATA

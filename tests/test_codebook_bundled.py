@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from qcode import bundled, codebook
+from qcode import bundled
+from qcode.codebook import load as codebook
 from qcode.models import Code, Codebook
 
 SOURCES = {"from_paper", "from_literature"}

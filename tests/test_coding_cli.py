@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qcode import codings
+from qcode.coding import store as codings
 from qcode.errors import ExitCode
 from qcode.project import Project
 from tests.coding_support import interview

@@ -9,7 +9,7 @@ import signal
 import time
 from itertools import pairwise
 
-from qcode import codings
+from qcode.coding import store as codings
 from qcode.project import Project
 from tests.coding_support import numbered_doc
 

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcode import codings, log_checkpoint, log_file
+from qcode.coding import checkpoint as log_checkpoint
+from qcode.coding import log_file
+from qcode.coding import store as codings
 
 SEGS = ["D:0001", "D:0002", "D:0003"]
 CODES = ["A", "B", "C"]

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qcode import codings, log_checkpoint, log_fold
+from qcode.coding import checkpoint as log_checkpoint
+from qcode.coding import fold as log_fold
+from qcode.coding import store as codings
 
 SEGS = ["D:0001", "D:0002", "E:0001"]
 CODES = ["A", "B", "C"]

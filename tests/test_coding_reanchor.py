@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz
 
-from qcode import codings
+from qcode.coding import store as codings
+from qcode.ingest.reanchor import locate, reanchor_project
 from qcode.project import Project
-from qcode.reanchor import locate, reanchor_project
 from tests.coding_support import INTERVIEW, interview, make_doc
 
 

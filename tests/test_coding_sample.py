@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from qcode import codings
+from qcode.coding import store as codings
+from qcode.coding.sample_coders import apply_sample_coders
 from qcode.errors import InvalidInputError
 from qcode.project import Project
-from qcode.sample_coders import apply_sample_coders
 from tests.coding_support import interview, make_doc
 
 DATA = Path(__file__).parent / "data" / "coding" / "sample_coders"
@@ -74,7 +74,7 @@ def test_the_bundled_sample_study_replays_completely(project: Project) -> None:
     files = sorted((root / "interviews").glob("*.*"))
     if not files or not (root / "coders").is_dir():
         pytest.skip("the sample study is not in this tree")
-    from qcode.ingest import ingest
+    from qcode.ingest.run import ingest
 
     ingest(project, [root / "interviews"])
     s = apply_sample_coders(project, root / "coders")
@@ -83,7 +83,7 @@ def test_the_bundled_sample_study_replays_completely(project: Project) -> None:
     for coder in s.coders:
         assert codings.completed_documents(project, coder) == set(s.documents)
     # and suggestions can be scored against each of them, code by code
-    from qcode.suggest import evaluate, suggest_documents
+    from qcode.coding.suggest import evaluate, suggest_documents
 
     docs = project.documents()
     found = suggest_documents(project.codebook, docs)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from qcode import codings
+from qcode.coding import store as codings
+from qcode.coding.session import Session, resolve_segments
+from qcode.coding.suggest import Matcher
 from qcode.errors import ExitCode, NotFoundError, UsageError
 from qcode.project import Project
-from qcode.session import Session, resolve_segments
-from qcode.suggest import Matcher
 from tests.coding_support import interview, numbered_doc
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from qcode import codings, log_checkpoint, log_file
+from qcode.coding import checkpoint as log_checkpoint
+from qcode.coding import log_file
+from qcode.coding import store as codings
 from qcode.errors import ConflictError, NotFoundError, QcodeError, UsageError
 from qcode.project import Project
 from tests.coding_support import numbered_doc

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hst
 
-from qcode import codings
+from qcode.coding import store as codings
+from qcode.coding.suggest import Matcher, Suggestion, evaluate, words
 from qcode.errors import ConflictError, ExitCode
 from qcode.models import Code, Codebook, Coding, Theme
 from qcode.project import Project
-from qcode.suggest import Matcher, Suggestion, evaluate, words
 from tests.coding_support import interview
 
 CB = Codebook(themes=(Theme(id="T", name="T"),), codes=(
@@ -131,5 +131,5 @@ def test_apply_refuses_a_human_coder(run: Callable[..., object], project: Projec
     assert r.stderr.startswith("Error: coder 'ingrid' has 1 codings that are not automatic; "
                                "nothing was applied\n")
     with pytest.raises(ConflictError):
-        from qcode.suggest import apply_suggestions
+        from qcode.coding.suggest import apply_suggestions
         apply_suggestions(project, "ingrid", [], [])

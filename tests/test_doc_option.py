@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from qcode.codings import add_codes, mark_done
+from qcode.coding.store import add_codes, mark_done
 from qcode.models import Document, Segment, Turn
 
 

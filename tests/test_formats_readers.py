@@ -11,14 +11,14 @@ import pytest
 
 from qcode import formats
 from qcode.cli.ingest_cmd import FORMAT_CHOICES
-from qcode.decoding import decode
 from qcode.errors import InvalidInputError, UsageError
 from qcode.formats import labels, text, vtt
-from qcode.ingest import read_document
+from qcode.ingest.decoding import decode
+from qcode.ingest.run import read_document
 
 FIXTURES = Path(__file__).parent / "data" / "formats"
 
-DOCTEST_MODULES = ["qcode.decoding", "qcode.segmentation", "qcode.ingest", "qcode.attributes",
+DOCTEST_MODULES = ["qcode.ingest.decoding", "qcode.ingest.segmentation", "qcode.ingest.run", "qcode.ingest.attributes",
                    "qcode.formats", "qcode.formats.labels", "qcode.formats.text",
                    "qcode.formats.otter", "qcode.formats.f4", "qcode.formats.markdown",
                    "qcode.formats.vtt", "qcode.formats.srt"]
@@ -28,7 +28,7 @@ DOCTEST_MODULES = ["qcode.decoding", "qcode.segmentation", "qcode.ingest", "qcod
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
-    assert result.attempted > 0 or module == "qcode.ingest"
+    assert result.attempted > 0 or module == "qcode.ingest.run"
 
 
 def test_cli_format_choices_match_the_registry() -> None:
@@ -66,7 +66,7 @@ def test_decode_rules() -> None:
 
 
 def decoding_result(text_: str, encoding: str):  # type: ignore[no-untyped-def]
-    from qcode.decoding import Decoded
+    from qcode.ingest.decoding import Decoded
 
     return Decoded(text_, encoding)
 

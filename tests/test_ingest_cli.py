@@ -245,7 +245,7 @@ def test_reingest_changed_bytes_refused_then_replaced(q: Callable[..., Any], pro
 
 
 def test_library_replace_returns_old_and_new(project: Project, tmp_path: Path) -> None:
-    from qcode.ingest import IngestOptions, ingest
+    from qcode.ingest.run import IngestOptions, ingest
 
     path = _write(tmp_path, "D1.txt", GOOD)
     first = ingest(project, [path])
@@ -350,7 +350,7 @@ def test_format_option_overrides_detection(q: Callable[..., Any], project: Proje
 
 def test_replace_reanchors_codings(q: Callable[..., Any], project: Project,
                                    tmp_path: Path) -> None:
-    from qcode import codings
+    from qcode.coding import store as codings
 
     path = _write(tmp_path, "D1.txt", GOOD)
     q("ingest", str(path))

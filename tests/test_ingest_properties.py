@@ -9,11 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcode.document_view import as_json
-from qcode.ingest import read_document
+from qcode.ingest.document_view import as_json
+from qcode.ingest.run import read_document
+from qcode.ingest.segmentation import UNITS, layout
 from qcode.models import Document
 from qcode.project import init_project
-from qcode.segmentation import UNITS, layout
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
@@ -160,7 +160,7 @@ def test_offsets_survive_save_and_load(tmp_path_factory, pairs: list[tuple[str, 
 
 def test_ingest_writes_identical_files_twice(tmp_path: Path) -> None:
     """Two projects fed the same folder hold byte-identical document files."""
-    from qcode.ingest import ingest
+    from qcode.ingest.run import ingest
 
     folder = Path(__file__).parent / "data" / "formats"
     first, second = init_project(tmp_path / "a"), init_project(tmp_path / "b")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from qcode.cooccur import cooccur
+from qcode.counts.cooccur import cooccur
+from qcode.counts.excerpts import excerpts, flat, format_time, resolve_selection, rows
+from qcode.counts.matrix import load_corpus
 from qcode.errors import UsageError
-from qcode.excerpts import excerpts, flat, format_time, resolve_selection, rows
-from qcode.matrix import load_corpus
 from qcode.project import Project
 from tests.test_matrix_core import build_known
 

@@ -20,9 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qcode import codings
-from qcode.errors import NotFoundError, UsageError
-from qcode.matrix import (
+from qcode.coding import store as codings
+from qcode.counts.matrix import (
     crosstab,
     default_coder,
     load_corpus,
@@ -31,6 +30,7 @@ from qcode.matrix import (
     select,
     split_matrices,
 )
+from qcode.errors import NotFoundError, UsageError
 from qcode.models import Document, Segment, Turn
 from qcode.project import Project, init_project
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qcode.codebook import load
-from qcode.cooccur import cooccurrence
-from qcode.matrix import Coded, Corpus, DocInfo, crosstab, split_matrices
+from qcode.codebook.load import load
+from qcode.counts.cooccur import cooccurrence
+from qcode.counts.matrix import Coded, Corpus, DocInfo, crosstab, split_matrices
 
 CODEBOOK = load(Path(__file__).parent / "data" / "matrix" / "codebook.yaml")
 CODES = [c.id for c in CODEBOOK.codes]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from qcode import codings
+from qcode.coding import store as codings
 from qcode.errors import ExitCode
 from qcode.project import Project
 from tests.coding_support import interview

@@ -69,7 +69,8 @@ def test_an_interrupted_replace_is_re_anchored_by_the_next_ingest(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # was: the new version was saved, the kill came before re-anchoring, and running the
     # same command again said 'Unchanged': the codings kept pointing at the old segments
-    from qcode import codings, reanchor
+    from qcode.coding import store as codings
+    from qcode.ingest import reanchor
 
     path = tmp_path / "in" / "T1.txt"
     path.parent.mkdir()

@@ -13,7 +13,7 @@ import json
 from qcode.agreement.project import agreement_for_project
 from qcode.errors import ExitCode
 from qcode.project import Project
-from qcode.reconcile import reconcile
+from qcode.reconcile.run import reconcile
 from tests.test_reconcile_core import CODERS3, build_study
 
 
@@ -88,7 +88,7 @@ def test_overall_line_has_no_trailing_space_without_intervals(invoke, project: P
 
 def test_documents_not_complete_for_every_coder_are_named(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     """They were left out silently; a researcher saw fewer documents and did not know why."""
-    from qcode.codings import mark_done
+    from qcode.coding.store import mark_done
 
     build_study(project)
     mark_done(project, "ingrid", "D03")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qcode.codebook import load
+from qcode.codebook.load import load
 from qcode.errors import ExitCode
 from qcode.project import Project
 from qcode.refiqda.codebook_exchange import import_qdc

@@ -37,7 +37,7 @@ def test_consensus_named_like_a_coder(invoke, project: Project) -> None:  # type
 
 def test_diff_table_keeps_bracketed_transcript_notes(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     """rich read "[laughs]" or "[inaudible]" in a transcript as markup and dropped it."""
-    from qcode.codings import add_codes, mark_done
+    from qcode.coding.store import add_codes, mark_done
     from tests.coding_support import make_doc
 
     doc = make_doc("B1", [("Interviewer", "Was it used?"),
@@ -88,8 +88,8 @@ def test_damaged_document_names_the_count_in_the_singular(invoke, project: Proje
                         "--replace\n")
 
 
-@pytest.mark.parametrize("module", ["qcode.reconcile_strategies", "qcode.decisions",
-                                    "qcode.reconcile"])
+@pytest.mark.parametrize("module", ["qcode.reconcile.strategies", "qcode.reconcile.ledger",
+                                    "qcode.reconcile.run"])
 def test_doctests(module: str) -> None:
     import doctest
     import importlib

@@ -19,10 +19,10 @@ import select
 import signal
 import time
 
-from qcode.codings import add_codes, load_state, mark_done
-from qcode.decisions import read_ledger
+from qcode.coding.store import add_codes, load_state, mark_done
 from qcode.project import Project
-from qcode.reconcile import Choice, Reconciliation
+from qcode.reconcile.ledger import read_ledger
+from qcode.reconcile.run import Choice, Reconciliation
 from tests.coding_support import numbered_doc
 
 CODES = ["GOV-MAC-01", "ORG-MIC-01", "ECO-MES-01", "ECO-MAC-01"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qcode.codings import add_codes, coder_names, load_state, mark_done, set_memo
+from qcode.coding.store import add_codes, coder_names, load_state, mark_done, set_memo
 from qcode.errors import ExitCode
 from qcode.models import Code
 from qcode.project import Project, init_project, open_project
@@ -79,7 +79,8 @@ def _kill_after(n_writes: int, target: Path, qdpx: Path) -> int:
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         try:
-            from qcode import atomic, codings
+            from qcode._io import atomic
+            from qcode.coding import store as codings
 
             count = [0]
 

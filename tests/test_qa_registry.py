@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from qcode import atomic
+from qcode._io import atomic
 from qcode.project import Project
 
 DATA = Path(__file__).parent / "data" / "registry"
@@ -87,7 +87,7 @@ def test_names_in_brackets_are_printed_as_written(invoke, project: Project,  # t
 
 def test_joint_keeps_the_attribute_name_as_written(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     """The group column was headed "Stakeholderlevel" (str.capitalize lowers the rest)."""
-    from qcode.codings import add_codes
+    from qcode.coding.store import add_codes
     from tests.coding_support import numbered_doc
 
     doc = numbered_doc("J1", 4).model_copy(update={"attributes": {"StakeholderLevel": "RHF"}})

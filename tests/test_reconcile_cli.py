@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from qcode.codings import add_codes, remove_codes
+from qcode.coding.store import add_codes, remove_codes
 from qcode.errors import ExitCode
 from qcode.project import Project
 from tests.test_reconcile_core import build_study, consensus

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from qcode.codings import (
+from qcode.coding.store import (
     add_codes,
     completed_documents,
     current_codings,
@@ -32,12 +32,12 @@ from qcode.codings import (
     mark_done,
     remove_codes,
 )
-from qcode.decisions import read_ledger
 from qcode.errors import ConflictError, NotFoundError, UsageError
 from qcode.models import Document, Segment, Turn
 from qcode.project import Project
-from qcode.reconcile import Reconciliation, reconcile
-from qcode.reconcile_report import status
+from qcode.reconcile.ledger import read_ledger
+from qcode.reconcile.run import Reconciliation, reconcile
+from qcode.reconcile.status import status
 
 DATA = Path(__file__).parent / "data" / "reconcile"
 CODERS3 = ["ingrid", "lars", "maja"]
@@ -207,7 +207,7 @@ def test_reopened_document_is_reopened_for_the_consensus(study: Project) -> None
 
 def test_a_decision_saved_but_not_applied_is_applied_by_the_next_run(
         study: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    import qcode.reconcile as rec
+    import qcode.reconcile.run as rec
 
     def crash(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
@@ -256,7 +256,7 @@ def test_refusals(study: Project) -> None:
 
 
 def test_commit_one_at_a_time_and_defer(study: Project) -> None:
-    from qcode.reconcile import Choice
+    from qcode.reconcile.run import Choice
 
     run = Reconciliation(study, CODERS3, "consensus", "ask", by="ann")
     run.start()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from qcode.codings import completed_documents
-from qcode.decisions import read_ledger
+from qcode.coding.store import completed_documents
 from qcode.project import Project, init_project
-from qcode.reconcile import Reconciliation
-from qcode.reconcile_session import AskSession
+from qcode.reconcile.ask import AskSession
+from qcode.reconcile.ledger import read_ledger
+from qcode.reconcile.run import Reconciliation
 from tests.test_reconcile_core import CODERS3, build_study, consensus
 
 # One answer (choice line, rationale line) per disagreement, in queue order:

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcode.codings import add_codes, mark_done
+from qcode.coding.store import add_codes, mark_done
 from qcode.project import Project, init_project
-from qcode.reconcile import Reconciliation, decide, reconcile
-from qcode.reconcile_session import AskSession
+from qcode.reconcile.ask import AskSession
+from qcode.reconcile.run import Reconciliation, decide, reconcile
 from tests.test_reconcile_core import CODERS3, build_study, consensus
 
 CODES = ["A", "B", "C", "D"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qcode.codebook import load
+from qcode.codebook.load import load
 from qcode.errors import ExitCode
 from qcode.models import Code, Codebook, Level, Theme
 from qcode.refiqda.codebook_exchange import export_qdc, import_qdc
@@ -155,8 +155,8 @@ def test_cli_export_and_reimport_qdc_keeps_the_codebook(invoke, project, tmp_pat
 
 
 def test_cli_import_qdc_refuses_to_drop_coded_codes(invoke, project):
-    from qcode.codings import add_codes
-    from qcode.ingest import read_document
+    from qcode.coding.store import add_codes
+    from qcode.ingest.run import read_document
 
     doc, _ = read_document(b"I: Hello there.\n\nR: We had no money.\n", source="a.txt",
                            doc_id="D1")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcode.codings import coder_names, current_codings
+from qcode.coding.store import coder_names, current_codings
 from qcode.project import open_project
 from qcode.refiqda.importer import import_qdpx
 from qcode.refiqda.offsets import MODELS, Selection, detect, map_with, source_text

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcode.codings import add_codes, coder_names, current_codings, load_state, set_memo
+from qcode.coding.store import add_codes, coder_names, current_codings, load_state, set_memo
 from qcode.errors import ConflictError, ExitCode
-from qcode.ingest import read_document
+from qcode.ingest.run import read_document
+from qcode.ingest.segmentation import layout
 from qcode.models import Code, Codebook, Document, Level, Theme
 from qcode.project import Project, init_project, open_project
 from qcode.refiqda.codebook_yaml import dump
 from qcode.refiqda.exporter import build_qdpx, export_qdpx
 from qcode.refiqda.importer import import_qdpx
-from qcode.segmentation import layout
 
 DATA = Path(__file__).parent / "data" / "refiqda"
 

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from qcode.registry import bundled_registry, read
+from qcode.registry.table import bundled_registry, read
 
 ROOT = Path(__file__).resolve().parent.parent
 GENERATOR = ROOT / "transcripts" / "registry" / "generate.py"

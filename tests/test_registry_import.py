@@ -1,4 +1,4 @@
-"""Reading, checking and storing registry CSV files (qcode.registry, qcode registry import)."""
+"""Reading, checking and storing registry CSV files (qcode.registry.table, qcode registry import)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.errors import ConflictError, ExitCode, InvalidInputError, NotFoundError
-from qcode.registry import (
+from qcode.registry.table import (
     PROJECT_FILE,
     REQUIRED_COLUMNS,
     Registry,

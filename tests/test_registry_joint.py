@@ -24,9 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from qcode.codings import add_codes
+from qcode.coding.store import add_codes
 from qcode.errors import ExitCode, UsageError
-from qcode.joint import (
+from qcode.models import Document, Segment
+from qcode.project import Project
+from qcode.registry.joint import (
     ThemeLevelCounts,
     build,
     excerpt,
@@ -34,8 +36,6 @@ from qcode.joint import (
     parse_by,
     short_quote,
 )
-from qcode.models import Document, Segment
-from qcode.project import Project
 from qcode.reports.joint import as_html, as_markdown
 
 DATA = Path(__file__).parent / "data" / "registry"
@@ -76,7 +76,7 @@ def study(project: Project) -> Project:
     add_codes(project, "ann", docs["D3"], ["D3:0001"], ["GOV-MAC-01", "LOCAL-01"])
     add_codes(project, "ann", docs["D4"], ["D4:0001"], ["ORG-MIC-01"])
     add_codes(project, "bob", docs["D1"], ["D1:0003"], ["ORG-MIC-01"])
-    from qcode.registry import read, store
+    from qcode.registry.table import read, store
 
     store(project.root, read(DATA / "known_shares.csv"))
     return project

@@ -27,8 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.errors import ExitCode, UsageError
-from qcode.registry import REQUIRED_COLUMNS, Registry, RegistryRow, read
-from qcode.utilisation import as_dict, parse_years, summarise
+from qcode.registry.table import REQUIRED_COLUMNS, Registry, RegistryRow, read
+from qcode.registry.utilisation import as_dict, parse_years, summarise
 
 DATA = Path(__file__).parent / "data" / "registry"
 

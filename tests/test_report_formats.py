@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from qcode.counts.excerpts import resolve_selection
 from qcode.errors import ExitCode
-from qcode.excerpts import resolve_selection
 from qcode.project import Project
 from qcode.reports.content import build_report, render_report
 from qcode.reports.tables import neutralise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from qcode.codings import add_codes, set_memo
+from qcode.coding.store import add_codes, set_memo
 from qcode.errors import ExitCode
 from qcode.models import Document, Segment, Turn
 

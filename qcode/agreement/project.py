@@ -73,7 +73,7 @@ def default_metrics(n_coders: int) -> tuple[str, ...]:
 
 def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
     """Validate metric names (unweighted only: presence/absence has no order)."""
-    from qcode.codebook import suggestions
+    from qcode.codebook.load import suggestions
 
     allowed = [n for n in NAMES if not SPECS[n].weighted]
     for m in metrics:
@@ -88,7 +88,7 @@ def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
 def select_coders(completed: Mapping[str, Iterable[str]],
                   coders: Sequence[str] | None, known: Iterable[str] = ()) -> list[str]:
     """The coders to compare: the given ones (checked), else all who completed a document."""
-    from qcode.codebook import suggestions
+    from qcode.codebook.load import suggestions
 
     every = list(dict.fromkeys([*completed, *known]))
     if coders:
@@ -259,8 +259,8 @@ def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
 
 def agreement_for_project(project: Any, **options: Any) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure."""
-    from qcode import codings as store
-    from qcode.decisions import reconciliation_names
+    from qcode.coding import store
+    from qcode.reconcile.ledger import reconciliation_names
 
     names = store.coder_names(project)
     completed = {c: store.completed_documents(project, c) for c in names}

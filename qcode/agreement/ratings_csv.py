@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from qcode._io.textfile import read_user_text
 from qcode.agreement.ratings import Ratings
 from qcode.errors import InsufficientDataError, InvalidInputError, located
-from qcode.textfile import read_user_text
 
 HEADER = ("unit", "coder", "value")
 _MAX_REPORTED = 20

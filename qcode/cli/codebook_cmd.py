@@ -43,7 +43,7 @@ def show(
 
       qcode codebook show --format json > codebook.json
     """
-    from qcode.codebook import load, resolve_facet
+    from qcode.codebook.load import load, resolve_facet
     from qcode.reports.codebook import as_dict, as_markdown, as_rows, filtered
 
     cb = load(path) if path else state(ctx).project().codebook
@@ -113,7 +113,7 @@ def check(
 
       qcode codebook check my-codebook.yaml --format json
     """
-    from qcode.codebook import check_file
+    from qcode.codebook.load import check_file
     from qcode.errors import CodebookError
 
     target = path or state(ctx).project().codebook_path
@@ -190,7 +190,7 @@ def export(
     """
     import io
 
-    from qcode import atomic
+    from qcode._io import atomic
     from qcode.errors import UsageError
     from qcode.reports.codebook import as_dict, as_markdown, as_rows
 

@@ -69,7 +69,7 @@ def code(
 
       printf 'GOV-MAC-01\\n\\nq\\n' | qcode code N01 --coder ingrid
     """
-    from qcode.session import Session
+    from qcode.coding.session import Session
 
     project = state(ctx).project()
     document = project.load_document(doc)
@@ -131,7 +131,7 @@ def _run_terminal(session: Any) -> None:
 
 
 def _codes(project: Any, queries: list[str]) -> list[str]:
-    from qcode.codebook import resolve_code
+    from qcode.codebook.load import resolve_code
 
     return list(dict.fromkeys(resolve_code(project.codebook, q).id for q in queries))
 
@@ -161,8 +161,8 @@ def tag(
 
       qcode tag N01 12 --code GOV-MES-02 --coder ingrid --memo "pilot never became routine"
     """
-    from qcode import codings
-    from qcode.session import resolve_segments
+    from qcode.coding import store as codings
+    from qcode.coding.session import resolve_segments
 
     project = state(ctx).project()
     document = project.load_document(doc)
@@ -193,8 +193,8 @@ def untag(
 
       qcode untag N01 3-7 --coder lars
     """
-    from qcode import codings
-    from qcode.session import resolve_segments
+    from qcode.coding import store as codings
+    from qcode.coding.session import resolve_segments
 
     project = state(ctx).project()
     document = project.load_document(doc)
@@ -221,7 +221,7 @@ def undo(
 
       qcode undo --coder ingrid
     """
-    from qcode import codings
+    from qcode.coding import store as codings
     from qcode.errors import NotFoundError
 
     project = state(ctx).project()
@@ -253,7 +253,7 @@ def done(
 
       qcode done N01 --coder ingrid --reopen
     """
-    from qcode import codings
+    from qcode.coding import store as codings
 
     project = state(ctx).project()
     document = project.load_document(doc)
@@ -287,7 +287,7 @@ def coders(
 
       qcode coders --format json
     """
-    from qcode import codings
+    from qcode.coding import store as codings
 
     project = state(ctx).project()
     rows = []
@@ -344,8 +344,8 @@ def export(
 
       qcode codings export --coder lars --format jsonl --doc N01 -o lars-N01.jsonl
     """
-    from qcode import codings
-    from qcode.coding_exchange import export_text
+    from qcode.coding import store as codings
+    from qcode.coding.exchange import export_text
 
     project = state(ctx).project()
     st = codings.load_state(project, coder)
@@ -355,7 +355,7 @@ def export(
     if output is None:
         sys.stdout.write(text)
     else:
-        from qcode.atomic import write_text
+        from qcode._io.atomic import write_text
 
         write_text(output, text)
         note(f"Wrote {len(records)} codings of {coder} to {output}")
@@ -379,7 +379,7 @@ def import_(
 
       qcode codings import lars.jsonl --coder lars
     """
-    from qcode.coding_exchange import import_file
+    from qcode.coding.exchange import import_file
 
     project = state(ctx).project()
     rows, added = import_file(project, file, coder)

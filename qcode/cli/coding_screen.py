@@ -1,7 +1,7 @@
 """Drawing the coding session: a rich screen on a terminal, plain lines for scripts.
 
-The session (:mod:`qcode.session`) decides what to show; this module only draws a
-:class:`qcode.session.View` and the messages of a reply.
+The session (:mod:`qcode.coding.session`) decides what to show; this module only draws a
+:class:`qcode.coding.session.View` and the messages of a reply.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    from qcode import atomic
+    from qcode._io import atomic
 
     atomic.write_text(output, text)
     note(f"Wrote {output}")

@@ -128,7 +128,7 @@ def import_qdc(
 
       qcode import qdc tree.qdc --map-levels "Macro=macro,Meso=meso,Micro=micro"
     """
-    from qcode import atomic
+    from qcode._io import atomic
     from qcode.errors import ConflictError
     from qcode.refiqda.codebook_exchange import apply_codebook
     from qcode.refiqda.codebook_exchange import import_qdc as run

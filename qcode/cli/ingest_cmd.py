@@ -87,10 +87,10 @@ def ingest(
 
       qcode ingest corrected/N01.docx --id N01 --replace
     """
-    from qcode.attributes import parse_assignment
     from qcode.errors import PartialFailureError
-    from qcode.ingest import IngestOptions, collect
-    from qcode.ingest import ingest as run
+    from qcode.ingest.attributes import parse_assignment
+    from qcode.ingest.run import IngestOptions, collect
+    from qcode.ingest.run import ingest as run
 
     project = state(ctx).project()
     options = IngestOptions(
@@ -151,11 +151,11 @@ def _n(count: int, noun: str) -> str:
 def _reanchor(project: Any, old: Any, new: Any) -> None:
     """Re-anchor the codings of a replaced document (after it is saved) and say how.
 
-    ``qcode.reanchor.reanchor_project(project, old_doc, new_doc)`` belongs to the coding
+    ``qcode.ingest.reanchor.reanchor_project(project, old_doc, new_doc)`` belongs to the coding
     module; it is only called when the project has coder logs at all.
     """
-    from qcode.ingest import clear_reanchor_pending
-    from qcode.reanchor import reanchor_project
+    from qcode.ingest.reanchor import reanchor_project
+    from qcode.ingest.run import clear_reanchor_pending
 
     if any(project.codings_dir.glob("*.jsonl")):
         for line in reanchor_project(project, old, new).lines():
@@ -166,7 +166,7 @@ def _reanchor(project: Any, old: Any, new: Any) -> None:
 def _finish_interrupted_reanchoring(project: Any) -> None:
     """A ``--replace`` stopped after saving the new version but before re-anchoring the
     codings (Ctrl-C, a kill): re-anchor them now, before anything else."""
-    from qcode.ingest import pending_reanchors
+    from qcode.ingest.run import pending_reanchors
 
     for old, current in pending_reanchors(project):
         note(f"Finishing the re-anchoring of {current.id}, interrupted earlier:")
@@ -185,7 +185,7 @@ def docs(
 
       qcode docs --format json
     """
-    from qcode.document_view import summaries
+    from qcode.ingest.document_view import summaries
 
     rows = summaries(state(ctx).project().documents())
     if fmt is ListFormat.json:
@@ -233,13 +233,13 @@ def show(
 
       qcode show N01 --coder ingrid
     """
-    from qcode.document_view import as_json, as_text_lines
+    from qcode.ingest.document_view import as_json, as_text_lines
 
     project = state(ctx).project()
     document = project.load_document(doc)
     codes = None
     if coder is not None:
-        from qcode.codings import load_state
+        from qcode.coding.store import load_state
 
         st = load_state(project, coder)
         codes = {s.id: (sorted(st.codes_on(document.id, s.id)),
@@ -267,7 +267,7 @@ def attributes_import(
 
       qcode attributes import attributes.csv
     """
-    from qcode.attributes import apply_table, read_table
+    from qcode.ingest.attributes import apply_table, read_table
 
     project = state(ctx).project()
     table = read_table(file)
@@ -294,7 +294,7 @@ def attributes_show(
 
       qcode attributes show --format csv > attributes.csv
     """
-    from qcode.attributes import attribute_table
+    from qcode.ingest.attributes import attribute_table
 
     keys, rows = attribute_table(state(ctx).project().documents())
     if fmt is AttrFormat.json:

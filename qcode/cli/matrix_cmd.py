@@ -98,7 +98,7 @@ def matrix(
 
       qcode matrix --where region=North --format svg -o matrix.svg
     """
-    from qcode.matrix import load_corpus, parse_where, select, split_matrices
+    from qcode.counts.matrix import load_corpus, parse_where, select, split_matrices
 
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
@@ -109,7 +109,7 @@ def matrix(
     if split_by:
         parts = split_matrices(corpus, split_by, rows, cols, count.value, percent.value)
     else:
-        from qcode.matrix import crosstab
+        from qcode.counts.matrix import crosstab
 
         parts = [("", crosstab(corpus, rows, cols, count.value, percent.value))]
     _render_matrices(parts, split_by, fmt, output)
@@ -260,8 +260,8 @@ def cooccur(
 
       qcode cooccur --by cell --format svg -o cells.svg
     """
-    from qcode.cooccur import cooccurrence
-    from qcode.matrix import load_corpus, parse_where, select
+    from qcode.counts.cooccur import cooccurrence
+    from qcode.counts.matrix import load_corpus, parse_where, select
 
     project = state(ctx).project()
     co = cooccurrence(select(load_corpus(project, coder), parse_where(where, doc)), by.value,

@@ -65,7 +65,7 @@ def diff_cmd(
 
       qcode diff ingrid consensus --all-docs --format json
     """
-    from qcode.disagreements import diff
+    from qcode.reconcile.units import diff
 
     project = state(ctx).project()
     result = diff(project, a, b, list(docs or []), list(code or []), all_docs)
@@ -182,13 +182,13 @@ def reconcile_cmd(
                              hint="--status and --summary only report; they change nothing")
     project = state(ctx).project()
     if status_name is not None:
-        from qcode.reconcile_report import status
+        from qcode.reconcile.status import status
 
         _show_status(status(project, status_name, list(doc or []), list(code or []),
                             all_docs), fmt)
         return
     if summary_name is not None:
-        from qcode.reconcile_report import summary
+        from qcode.reconcile.status import summary
 
         _show_summary(summary(project, summary_name), fmt)
         return
@@ -203,7 +203,7 @@ def reconcile_cmd(
                              hint="union, intersection, majority, prefer:CODER, or ask to "
                                   "read answers from stdin")
         strategy = "ask"
-    from qcode.reconcile import Reconciliation
+    from qcode.reconcile.run import Reconciliation
 
     with Reconciliation(project, names, as_name, strategy, list(doc or []) or None,
                         list(code or []) or None, by, all_docs) as run:
@@ -310,7 +310,7 @@ def _render(screen: Any) -> None:
 
 
 def _ask(run: Any, codebook: Any, require_rationale: bool) -> Any:
-    from qcode.reconcile_session import AskSession
+    from qcode.reconcile.ask import AskSession
 
     run.start()
     session = AskSession(list(run.queue), list(run.plan.coders), codebook, require_rationale)

@@ -55,7 +55,7 @@ def import_(
 
       qcode registry import corrected.csv --replace
     """
-    from qcode.registry import read, store
+    from qcode.registry.table import read, store
 
     project = state(ctx).project()
     registry = read(path)
@@ -111,8 +111,8 @@ def summary(
 
       qcode registry summary --format svg -o share-by-region.svg
     """
-    from qcode.registry import load
-    from qcode.utilisation import parse_years, summarise
+    from qcode.registry.table import load
+    from qcode.registry.utilisation import parse_years, summarise
 
     registry = load(state(ctx).project().root)
     period = parse_years(years) if years else None
@@ -121,7 +121,7 @@ def summary(
     if fmt is SummaryFormat.json:
         import json
 
-        from qcode.utilisation import as_dict
+        from qcode.registry.utilisation import as_dict
 
         if output is None:
             echo_json(as_dict(result))
@@ -145,7 +145,7 @@ def summary(
 def _csv(result: Any) -> str:
     import io
 
-    from qcode.utilisation import CSV_FIELDS, as_rows
+    from qcode.registry.utilisation import CSV_FIELDS, as_rows
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(CSV_FIELDS), lineterminator="\n")
@@ -155,8 +155,8 @@ def _csv(result: Any) -> str:
 
 
 def _svg(result: Any, registry: Any, period: tuple[int, int] | None) -> str:
+    from qcode.registry.utilisation import summarise
     from qcode.reports.registry_svg import Line, line_chart
-    from qcode.utilisation import summarise
 
     lines_of = result if result.by != "year" else summarise(registry, "region", period)
     lines = [Line(g.key, tuple((y.year, y.share_pct) for y in g.years))
@@ -294,8 +294,8 @@ def joint(
 
       qcode joint --format html -o joint.html
     """
-    from qcode.joint import as_dict, build
-    from qcode.utilisation import parse_years
+    from qcode.registry.joint import as_dict, build
+    from qcode.registry.utilisation import parse_years
 
     display = build(state(ctx).project(), by, coder, top,
                     parse_years(years) if years else None, count)
@@ -329,7 +329,7 @@ def joint(
 def _joint_table(display: Any) -> None:
     from rich.table import Table
 
-    from qcode.joint import short_quote
+    from qcode.registry.joint import short_quote
     from qcode.reports.joint import TITLE, column_label, preamble, registry_line
 
     console = out()

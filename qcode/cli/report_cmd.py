@@ -72,9 +72,9 @@ def report(
     """
     from datetime import date as Date
 
+    from qcode.counts.excerpts import resolve_selection
+    from qcode.counts.matrix import parse_where
     from qcode.errors import UsageError
-    from qcode.excerpts import resolve_selection
-    from qcode.matrix import parse_where
     from qcode.reports.content import build_report, render_report
 
     kind = fmt.value if fmt else _from_suffix(output)
@@ -95,7 +95,7 @@ def report(
         assert isinstance(data, str)
         typer.echo(data, nl=False)
         return
-    from qcode import atomic
+    from qcode._io import atomic
 
     if isinstance(data, bytes):
         atomic.write_bytes(output, data)

@@ -59,10 +59,10 @@ def suggest(
 
       qcode suggest --evaluate --against ingrid
     """
-    from qcode import codings
+    from qcode.coding import store as codings
+    from qcode.coding.suggest import apply_suggestions, suggest_documents
+    from qcode.coding.suggest import evaluate as run_evaluate
     from qcode.errors import InsufficientDataError, UsageError
-    from qcode.suggest import apply_suggestions, suggest_documents
-    from qcode.suggest import evaluate as run_evaluate
 
     project = state(ctx).project()
     if evaluate and against is None:

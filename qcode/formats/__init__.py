@@ -2,7 +2,7 @@
 
 Every reader turns a file into a :class:`Parsed` transcript: raw speaker turns (speaker,
 text, start/end time in seconds when known) plus metadata (title, attributes, warnings).
-The ingest core (:mod:`qcode.ingest`) lays the turns out as the document text and cuts
+The ingest core (:mod:`qcode.ingest.run`) lays the turns out as the document text and cuts
 segments; readers never compute offsets.
 
 >>> [r.name for r in as_list()]
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from ..errors import UsageError
+from qcode.errors import UsageError
 
 
 @dataclass(slots=True)

@@ -23,9 +23,9 @@ import io
 import re
 import zipfile
 
-from ..errors import InvalidInputError
-from . import Parsed, RawTurn
-from .labels import attribute_key, is_metadata_key, parse_labelled, seconds
+from qcode.errors import InvalidInputError
+from qcode.formats import Parsed, RawTurn
+from qcode.formats.labels import attribute_key, is_metadata_key, parse_labelled, seconds
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _T, _TAB, _BR, _CR, _R, _RPR = W + "t", W + "tab", W + "br", W + "cr", W + "r", W + "rPr"

@@ -3,7 +3,7 @@ turn, and a time mark ``#hh:mm:ss-d#`` (tenths after the dash) at the **end** of
 
 The mark closes its turn, so it is the turn's ``time_end``; the next turn starts there.
 Marks are removed from the text. Old Windows installs save cp1252, which
-:mod:`qcode.decoding` handles.
+:mod:`qcode.ingest.decoding` handles.
 
 >>> p = read("I: Wie geht's? #00:00:04-2#\\nB: Gut (lacht). #00:00:09-5#\\n", "a.txt")
 >>> [(t.speaker, t.text, t.time_start, t.time_end) for t in p.turns]
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from . import Parsed
-from .labels import parse_labelled, to_parsed
+from qcode.formats import Parsed
+from qcode.formats.labels import parse_labelled, to_parsed
 
 MARK = re.compile(r"[ \t]*#(\d{1,2}):(\d{2}):(\d{2})[-.,](\d{1,2})#")
 

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import Parsed, RawTurn
+from qcode.formats import Parsed, RawTurn
 
 MAX_LABEL = 63  # MAXQDA's limit for speaker names
 

@@ -20,9 +20,9 @@ import json
 import re
 from typing import Any
 
-from ..errors import InvalidInputError
-from . import Parsed
-from .labels import parse_labelled, to_parsed
+from qcode.errors import InvalidInputError
+from qcode.formats import Parsed
+from qcode.formats.labels import parse_labelled, to_parsed
 
 FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..errors import InvalidInputError
-from . import Parsed, RawTurn
-from .labels import KNOWN_SPEAKER, is_metadata_key
+from qcode.errors import InvalidInputError
+from qcode.formats import Parsed, RawTurn
+from qcode.formats.labels import KNOWN_SPEAKER, is_metadata_key
 
 CUE_START = re.compile(r"(?:\d+[ \t]*\n)?[0-9]+[,.:][0-9]+[,.:][0-9]+[,.:]?[0-9]*[ \t]*-->")
 TAGS = re.compile(r"</?(?:i|b|u|font|s)\b[^>]*>|\{\\[^}]*\}", re.IGNORECASE)

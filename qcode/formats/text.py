@@ -10,8 +10,8 @@ See :mod:`qcode.formats.labels` for how labels are told apart from ``Date:`` hea
 
 from __future__ import annotations
 
-from . import Parsed
-from .labels import parse_labelled, to_parsed
+from qcode.formats import Parsed
+from qcode.formats.labels import parse_labelled, to_parsed
 
 
 def read(text: str, source: str) -> Parsed:

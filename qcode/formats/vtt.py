@@ -1,7 +1,7 @@
 """WebVTT captions from Zoom and Microsoft Teams.
 
 - Teams: the speaker is a voice tag ``<v Full Name>text</v>``; cue ids like
-  ``GUID/18-0``; often a BOM and CRLF (handled by :mod:`qcode.decoding`).
+  ``GUID/18-0``; often a BOM and CRLF (handled by :mod:`qcode.ingest.decoding`).
 - Zoom: the payload is ``Speaker Name: text``; the name is split off at the first ``": "``
   only when it is a speaker name of the file (at most 63 characters, and a prefix of at
   least two cues or of most cues), so later colons in the text are left alone. Older Zoom
@@ -27,9 +27,9 @@ import html
 import re
 from collections import Counter
 
-from ..errors import InvalidInputError
-from . import Parsed, RawTurn
-from .labels import MAX_LABEL, is_metadata_key
+from qcode.errors import InvalidInputError
+from qcode.formats import Parsed, RawTurn
+from qcode.formats.labels import MAX_LABEL, is_metadata_key
 
 _STAMP = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
 TIMING = re.compile(r"^[ \t]*" + _STAMP + r"[ \t]+-->[ \t]+" + _STAMP + r"(?:[ \t].*)?$")

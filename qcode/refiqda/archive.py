@@ -19,7 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..errors import InvalidInputError, NotFoundError
+from qcode.errors import InvalidInputError, NotFoundError
 
 MAX_ENTRIES = 20_000
 MAX_TOTAL = 2 * 1024 * 1024 * 1024  # 2 GiB uncompressed in all
@@ -137,7 +137,7 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Path, budget: list[
 
 def open_qde(path: Path) -> Archive:
     """A bare project file; its sources are looked up beside it (see :func:`sibling`)."""
-    from .codebook_exchange import read_file
+    from qcode.refiqda.codebook_exchange import read_file
 
     path = Path(path)
     data = read_file(path, "project file")

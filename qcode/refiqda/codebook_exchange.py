@@ -3,21 +3,22 @@
 Importing into a project **replaces** its codebook with the imported one, but refuses (and
 changes nothing) when a code that some coder has used would disappear; the previous
 codebook is kept beside it as ``codebook.before-import-<time>.yaml``. The new file is
-checked by ``qcode.codebook`` before it is written.
+checked by ``qcode.codebook.load`` before it is written.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import __version__, atomic
-from ..codebook import check_text
-from ..errors import CodebookError, ConflictError, InvalidInputError, NotFoundError
-from ..models import Codebook
-from .codebook_map import build_codebook
-from .codebook_xml import qdc_bytes, read_qdc
-from .codebook_yaml import dump
-from .report import ImportReport
+from qcode import __version__
+from qcode._io import atomic
+from qcode.codebook.load import check_text
+from qcode.errors import CodebookError, ConflictError, InvalidInputError, NotFoundError
+from qcode.models import Codebook
+from qcode.refiqda.codebook_map import build_codebook
+from qcode.refiqda.codebook_xml import qdc_bytes, read_qdc
+from qcode.refiqda.codebook_yaml import dump
+from qcode.refiqda.report import ImportReport
 
 MAX_XML_BYTES = 256 * 1024 * 1024
 ORIGIN = f"qcode {__version__}"
@@ -92,7 +93,7 @@ def coded_code_ids(project: object) -> dict[str, int]:
     """code id -> number of current codings (all coders)."""
     from collections import Counter
 
-    from ..codings import coder_names, current_codings
+    from qcode.coding.store import coder_names, current_codings
 
     counts: Counter[str] = Counter()
     for coder in coder_names(project):
@@ -102,7 +103,7 @@ def coded_code_ids(project: object) -> dict[str, int]:
 
 def apply_codebook(project: object, cb: Codebook, text: str, report: ImportReport) -> Path:
     """Replace the project's codebook (see the module docstring); return the backup path."""
-    from ..project import now_iso
+    from qcode.project import now_iso
 
     used = coded_code_ids(project)
     gone = sorted(cid for cid in used if cb.code(cid) is None)

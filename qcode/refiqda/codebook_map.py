@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models import Code, Codebook, Level, Theme
-from .codebook_xml import CodeSet, Node, code_readable, split_trailer, xml_safe
-from .guids import norm_guid
-from .report import ImportReport
+from qcode.models import Code, Codebook, Level, Theme
+from qcode.refiqda.codebook_xml import CodeSet, Node, code_readable, split_trailer, xml_safe
+from qcode.refiqda.guids import norm_guid
+from qcode.refiqda.report import ImportReport
 
 _SLUG = re.compile(r"\W+")
 _CODE_FIELDS = ("definition", "parent", "source", "include", "exclude", "examples",
@@ -38,7 +38,7 @@ def parse_level_map(spec: str | None) -> dict[str, str]:
     >>> parse_level_map("Macro level=macro,Meso=meso")
     {'macro level': 'macro', 'meso': 'meso'}
     """
-    from ..errors import UsageError
+    from qcode.errors import UsageError
 
     out: dict[str, str] = {}
     if not spec:

@@ -21,9 +21,9 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import Element
 
-from ..models import Code, Codebook
-from .guids import guid
-from .safexml import attr, kid, kids, local, parse, text_of
+from qcode.models import Code, Codebook
+from qcode.refiqda.guids import guid
+from qcode.refiqda.safexml import attr, kid, kids, local, parse, text_of
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"

@@ -1,4 +1,4 @@
-"""A Codebook -> codebook YAML text that ``qcode.codebook.load`` reads back to the same record.
+"""A Codebook -> codebook YAML text that ``qcode.codebook.load.load`` reads back to the same record.
 
 Keys follow ``codebooks/template.yaml``; empty fields are left out. Text is written by
 PyYAML's safe dumper, which quotes anything YAML would otherwise read as a number,
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Code, Codebook
+from qcode.models import Code, Codebook
 
 _LISTS = ("include", "exclude", "examples", "keywords", "keywords_no")
 

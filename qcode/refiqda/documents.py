@@ -20,10 +20,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..formats.labels import KNOWN_SPEAKER, LABEL_LINE, is_metadata_key
-from ..models import Document, Segment, Turn
-from ..project import DOC_ID_RE
-from ..segmentation import paragraph_spans, segment_id
+from qcode.formats.labels import KNOWN_SPEAKER, LABEL_LINE, is_metadata_key
+from qcode.ingest.segmentation import paragraph_spans, segment_id
+from qcode.models import Document, Segment, Turn
+from qcode.project import DOC_ID_RE
 
 _LINE = re.compile(r"[^\n]+")
 

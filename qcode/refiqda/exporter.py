@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from .. import atomic
-from ..models import Document
-from .codebook_exchange import ORIGIN
-from .codebook_xml import (
+from qcode._io import atomic
+from qcode.models import Document
+from qcode.refiqda.codebook_exchange import ORIGIN
+from qcode.refiqda.codebook_xml import (
     PROJECT_NS,
     XSI,
     code_guid,
@@ -35,8 +35,8 @@ from .codebook_xml import (
     with_trailer,
     xml_safe,
 )
-from .guids import guid
-from .offsets import to_units
+from qcode.refiqda.guids import guid
+from qcode.refiqda.offsets import to_units
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -75,7 +75,7 @@ def doc_trailer(doc: Document) -> dict[str, Any]:
 def build_qdpx(project: Any, coders: list[str] | None = None,
                line_endings: str = "lf") -> tuple[bytes, ExportSummary]:
     """The ``.qdpx`` bytes for ``project`` (all coders unless ``coders`` is given)."""
-    from ..codings import coder_names, load_state
+    from qcode.coding.store import coder_names, load_state
 
     cb = project.codebook
     names = coders if coders else coder_names(project)
@@ -198,7 +198,7 @@ def _source(d: Document, states: dict[str, Any], known: set[str], crlf: bool,
 
 def export_qdpx(project: Any, path: Path, coders: list[str] | None = None,
                 line_endings: str = "lf") -> ExportSummary:
-    from ..codings import log_path
+    from qcode.coding.store import log_path
 
     for c in coders or []:
         log_path(project, c)  # NotFoundError for an unknown coder

@@ -7,7 +7,7 @@ Guarantee (``qcode import qdpx`` into an existing project):
 2. New documents are written, each atomically; then the codebook (a copy of the old one is
    kept as ``codebook.before-import-<time>.yaml``), atomically.
 3. Codings, memos and completion marks go last: one locked, fsynced append per coder,
-   which the coder log writes as a single line (:mod:`qcode.log_file`), so each coder's
+   which the coder log writes as a single line (:mod:`qcode.coding.log_file`), so each coder's
    share of the import is on disk whole or not at all.
 4. The marker is removed.
 
@@ -35,7 +35,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConflictError
+from qcode.errors import ConflictError
 
 MARKER = ".import-pending.json"
 
@@ -78,9 +78,9 @@ def check_pending(project: Any, path: Path) -> bool:
 
 def write_plan(project: Any, plan: Any, report: Any, source: Path | None = None) -> None:
     """Write a checked plan into an open project, in the crash-safe order above."""
-    from .. import atomic
-    from ..codings import append_events, log_path
-    from ..project import now_iso
+    from qcode._io import atomic
+    from qcode.coding.store import append_events, log_path
+    from qcode.project import now_iso
 
     for coder in plan.events:
         log_path(project, coder, create=True)  # refuses clashing names before any write
@@ -110,8 +110,8 @@ def write_plan(project: Any, plan: Any, report: Any, source: Path | None = None)
 
 def write_new_project(folder: Path, plan: Any, report: Any) -> None:
     """Build the project in a hidden sibling folder, then rename it into place."""
-    from .. import atomic
-    from ..project import SETTINGS_FILE, Project, init_project
+    from qcode._io import atomic
+    from qcode.project import SETTINGS_FILE, Project, init_project
 
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):

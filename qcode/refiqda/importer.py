@@ -28,19 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..codings import validate_coder_name
-from ..errors import ConflictError, InvalidInputError, UsageError
-from ..models import Codebook, Document
-from .archive import Archive, open_any, sibling
-from .codebook_exchange import check_namespace, checked
-from .codebook_map import build_codebook
-from .codebook_xml import split_trailer
-from .documents import doc_id_from_name, foreign, from_trailer
-from .guids import norm_guid
-from .import_write import check_pending, write_new_project, write_plan
-from .offsets import Selection, detect, source_text
-from .project_xml import QProject, QSource, read_qde
-from .report import ImportReport, SourceReport
+from qcode.coding.store import validate_coder_name
+from qcode.errors import ConflictError, InvalidInputError, UsageError
+from qcode.models import Codebook, Document
+from qcode.refiqda.archive import Archive, open_any, sibling
+from qcode.refiqda.codebook_exchange import check_namespace, checked
+from qcode.refiqda.codebook_map import build_codebook
+from qcode.refiqda.codebook_xml import split_trailer
+from qcode.refiqda.documents import doc_id_from_name, foreign, from_trailer
+from qcode.refiqda.guids import norm_guid
+from qcode.refiqda.import_write import check_pending, write_new_project, write_plan
+from qcode.refiqda.offsets import Selection, detect, source_text
+from qcode.refiqda.project_xml import QProject, QSource, read_qde
+from qcode.refiqda.report import ImportReport, SourceReport
 
 DEFAULT_CODER = "imported"
 
@@ -203,7 +203,7 @@ def _note_text(qp: QProject, archive: Archive, guid: str) -> tuple[str | None, s
 def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | None = None,
                 ) -> tuple[Plan, ImportReport]:
     """Read and map everything; write nothing."""
-    from ..codings import coder_names, load_state_or_empty
+    from qcode.coding.store import coder_names, load_state_or_empty
 
     archive = open_any(Path(path))
     where = archive.where if archive.folder is not None else \

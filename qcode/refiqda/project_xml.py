@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from .codebook_xml import CodeSet, Node, read_sets, read_tree
-from .guids import norm_guid
-from .safexml import attr, kid, kids, local, parse, text_of
+from qcode.refiqda.codebook_xml import CodeSet, Node, read_sets, read_tree
+from qcode.refiqda.guids import norm_guid
+from qcode.refiqda.safexml import attr, kid, kids, local, parse, text_of
 
 _VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue",
                "DateTimeValue")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from ..errors import InvalidInputError
+from qcode.errors import InvalidInputError
 
 _NS = re.compile(r"^\{([^}]*)\}(.*)$")
 

@@ -11,8 +11,8 @@ from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
-from qcode.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
-from qcode.matrix import Matrix, consensus_coders, crosstab, load_corpus
+from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
+from qcode.counts.matrix import Matrix, consensus_coders, crosstab, load_corpus
 from qcode.models import Codebook
 
 
@@ -51,7 +51,7 @@ class ReportContent:
     groups: tuple[ThemeGroup, ...]
     attribute_names: tuple[str, ...]
     agreement: AgreementSummary | None = None
-    #: a qcode.joint.JointDisplay when the report was asked to include one
+    #: a qcode.registry.joint.JointDisplay when the report was asked to include one
     joint: Any = None
 
     @property
@@ -75,7 +75,7 @@ def agreement_summary(project: Any, exclude: list[str]) -> AgreementSummary | No
     """Per-theme agreement of the human coders who completed documents, or None when fewer
     than two did. Coders in ``exclude`` (consensus coders) are left out."""
     from qcode.agreement.project import agreement_for_project
-    from qcode.codings import coder_names, completed_documents
+    from qcode.coding.store import coder_names, completed_documents
     from qcode.errors import QcodeError
 
     coders = [c for c in coder_names(project)
@@ -105,7 +105,7 @@ def build_report(project: Any, *, coder: str | None = None,
                  title: str | None = None, agreement: bool = True,
                  joint_by: str | None = None) -> ReportContent:
     """Gather a report: header, theme x level matrix, excerpts, agreement, joint display."""
-    from qcode.codings import coder_names
+    from qcode.coding.store import coder_names
 
     sel = selection or Selection()
     corpus = load_corpus(project, coder)
@@ -113,7 +113,7 @@ def build_report(project: Any, *, coder: str | None = None,
     consensus = consensus_coders(project)
     joint = None
     if joint_by:
-        from qcode.joint import build as build_joint
+        from qcode.registry.joint import build as build_joint
 
         joint = build_joint(project, joint_by, coder=corpus.coder)
     return ReportContent(

@@ -90,7 +90,7 @@ def _fmt(v: float) -> str:
 
 
 def matrix_svg(m, title: str | None = None) -> str:  # type: ignore[no-untyped-def]
-    """The heatmap of a :class:`qcode.matrix.Matrix` (cells coloured by count)."""
+    """The heatmap of a :class:`qcode.counts.matrix.Matrix` (cells coloured by count)."""
     from qcode.reports.tables import axis_title, cell_text
 
     pct = m.percents() if m.percent != "none" else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from qcode.matrix import Matrix
+from qcode.counts.matrix import Matrix
 from qcode.reports.heatmap_svg import matrix_svg
 from qcode.reports.tables import matrix_grid
 

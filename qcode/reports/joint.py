@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from qcode.joint import JointDisplay, JointRow
+from qcode.registry.joint import JointDisplay, JointRow
 
 TITLE = "Joint display: registry figures beside the interviews"
 COUNT_WORDS = {"segments": "coded segments (a segment counts once per cell)",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qcode.excerpts import format_time
-from qcode.matrix import Matrix
+from qcode.counts.excerpts import format_time
+from qcode.counts.matrix import Matrix
 from qcode.reports.tables import matrix_grid
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|&~!]")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from qcode.matrix import Matrix
+from qcode.counts.matrix import Matrix
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

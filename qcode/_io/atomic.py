@@ -1,0 +1,82 @@
+"""Durable writes: a file is either its old self or its complete new self, never half-written."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename or a new file in ``directory`` survive a power cut (POSIX only)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _set_mode(fd: int, path: Path) -> None:
+    """Give the new file the old file's permissions, or those of any new file (0666 less
+    the umask): mkstemp makes it private (0600), which surprised people sharing reports."""
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        mode = 0o666 & ~mask
+    os.fchmod(fd, mode)
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename.
+
+    A file that cannot be written (a folder of that name, no permission, a full disk) is
+    a :class:`~qcode.errors.QcodeError` naming the file; the old file, if any, is intact.
+    """
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            _set_mode(fh.fileno(), path)
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _cannot_write(path, exc) from None
+        raise
+    fsync_dir(path.parent)
+
+
+def _cannot_write(path: Path, exc: OSError) -> Exception:
+    from qcode.errors import InvalidInputError, QcodeError
+
+    why = exc.strerror or type(exc).__name__
+    if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EEXIST, errno.EACCES,
+                     errno.EPERM, errno.EROFS, errno.ENAMETOOLONG):
+        return InvalidInputError(f"cannot write {path} ({why}); nothing was written there",
+                                 hint="give a file name in a folder you can write to")
+    return QcodeError(f"cannot write {path} ({why}); the old file, if any, is unchanged",
+                      hint="check the free disk space and the folder, then repeat the command")
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically write UTF-8 text with LF line endings."""
+    write_bytes(path, text.encode("utf-8"))

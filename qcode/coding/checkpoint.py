@@ -1,0 +1,146 @@
+"""Checkpoints of a coder's fold, so that a large log loads without replaying every line.
+
+``codings/.<coder>.checkpoint`` holds the fold of the log's first ``log_bytes`` bytes and the
+SHA-256 of exactly those bytes. Loading checks the hash against the log as it is now; if the
+log was edited, replaced (a git checkout, a restore) or cut short, the checkpoint is ignored
+and the log is replayed in full. After the checkpoint, only the new lines are replayed. An
+``undo`` in the new lines that reverts an event inside the checkpoint also sends the load
+back to a full replay (the checkpoint keeps the state, not the history).
+
+The checkpoint is a cache: deleting it loses nothing. It is written atomically, after a
+load that replayed at least :data:`MIN_EVENTS` events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qcode._io import atomic
+
+if TYPE_CHECKING:
+    from qcode.coding.store import CoderState
+
+FORMAT = 3
+#: write a checkpoint after a load that had to replay at least this many events
+MIN_EVENTS = 20_000
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        from orjson import loads
+    except ImportError:  # pragma: no cover
+        from json import loads
+    return loads(data)
+
+
+def _dumps(obj: Any) -> bytes:
+    try:
+        from orjson import dumps
+
+        return dumps(obj)
+    except ImportError:  # pragma: no cover
+        import json
+
+        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+
+
+def _prefix_end(data: bytes) -> int:
+    """Length of the complete lines at the start of ``data`` (a torn tail is left out)."""
+    return data.rfind(b"\n") + 1
+
+
+def _segments(st: CoderState) -> list[list[Any]]:
+    """Live codings grouped by segment, the quote stored once per segment (most segments
+    carry several codes): ``[doc, segment, start, end, quote, [[code, seq, time, origin,
+    decision], ...]]``."""
+    out: list[list[Any]] = []
+    for (doc, seg), by_code in st.codes.items():
+        groups: dict[tuple[Any, Any, Any], list[list[Any]]] = {}
+        for code, ev in by_code.items():
+            key = (ev.get("start"), ev.get("end"), ev.get("quote"))
+            groups.setdefault(key, []).append([code, ev["seq"], ev.get("time"),
+                                               ev.get("origin", "manual"), ev.get("decision")])
+        for (start, end, quote), codes in groups.items():
+            out.append([doc, seg, start, end, quote, codes])
+    return out
+
+
+def save(path: Path, st: CoderState, data: bytes) -> None:
+    """Write a checkpoint of ``st``, the fold of every complete line of ``data``.
+
+    Best effort: a checkpoint that cannot be written (read-only project) is skipped.
+    """
+    from qcode.coding.fold import undo_targets
+
+    end = _prefix_end(data)
+    if end != len(data):
+        return  # the fold included nothing from the torn tail, but keep it simple: skip
+    body = {
+        "format": FORMAT,
+        "coder": st.coder,
+        "log_bytes": end,
+        "log_sha256": hashlib.sha256(memoryview(data)[:end]).hexdigest(),
+        "n_lines": data.count(b"\n", 0, end),
+        "last_seq": st.last_seq,
+        "last_time": st.last_time,
+        "n_events": st.n_events,
+        "segments": _segments(st),
+        "memos": [[d, s, m] for (d, s), m in st.memos.items()],
+        "done": sorted(st.done),
+        # an undo may name a seq that comes later (qcode never writes one, a hand edit may)
+        "undone": list(undo_targets(data)),
+        "problems": [[p.line, p.reason] for p in st.problems],
+    }
+    with contextlib.suppress(OSError):
+        atomic.write_bytes(path, _dumps(body))
+
+
+def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:
+    """The fold of ``data`` from the checkpoint at ``path``, and the number of events
+    replayed after it; None when the checkpoint does not apply."""
+    from qcode.coding.fold import _fold_pass, _MissedUndo, undo_targets
+    from qcode.coding.store import CoderState, LogProblem
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        ck = _loads(raw)
+        if not isinstance(ck, dict) or ck.get("format") != FORMAT or ck.get("coder") != coder:
+            return None
+        end = int(ck["log_bytes"])
+        if end > len(data) or \
+                hashlib.sha256(memoryview(data)[:end]).hexdigest() != ck["log_sha256"]:
+            return None
+        tail = data[end:]
+        first_line = int(ck["n_lines"]) + 1
+        undone = undo_targets(tail)
+        if any(t <= ck["last_seq"] for t in undone):
+            return None
+        undone.update(ck["undone"])
+        st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
+                        n_events=ck["n_events"])
+        codes = st.codes
+        for doc, seg, start, end, quote, entries in ck["segments"]:
+            on = codes.setdefault((doc, seg), {})
+            for code, seq, time, origin, decision in entries:
+                ev = {"op": "add", "seq": seq, "time": time, "doc": doc, "segment": seg,
+                      "start": start, "end": end, "quote": quote, "code": code,
+                      "origin": origin}
+                if decision is not None:
+                    ev["decision"] = decision
+                on[code] = ev
+        st.memos.update(((d, s), m) for d, s, m in ck["memos"])
+        st.done.update(ck["done"])
+        st.problems = [LogProblem(log, line, reason) for line, reason in ck["problems"]]
+    except (ValueError, KeyError, TypeError):
+        return None
+    try:
+        replayed = _fold_pass(st, tail, log, first_line, undone) if tail else 0
+    except _MissedUndo:  # an undo the byte scan could not see: replay everything
+        return None
+    return st, replayed

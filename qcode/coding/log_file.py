@@ -1,0 +1,190 @@
+"""The log file itself: locked, fsynced appends and reading lines back from the end.
+
+:mod:`qcode.coding.store` decides what to write; this module makes sure it lands whole. An
+append runs under the coder's exclusive lock, reads only the file's tail (for the next
+sequence number and whether a torn line needs closing), writes the whole batch with one
+``write`` loop on an ``O_APPEND`` descriptor, and fsyncs before it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from qcode._io.atomic import fsync_dir
+from qcode._io.locking import exclusive
+from qcode.errors import QcodeError
+from qcode.models import CodingEvent
+
+try:
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+
+
+def is_event(ev: Any) -> bool:
+    """Whether a parsed value looks like an event (a dict with an int seq and an op)."""
+    return type(ev) is dict and type(ev.get("seq")) is int and type(ev.get("op")) is str
+
+
+def line_events(parsed: Any) -> list[dict[str, Any]] | None:
+    """The events of one parsed line: an event object, or a batch (a JSON array of events
+    written by one action); None when the line is not that."""
+    if is_event(parsed):
+        return [parsed]
+    if type(parsed) is list and parsed and all(is_event(e) for e in parsed):
+        return parsed
+    return None
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file that serialises writers of the log at ``path``."""
+    return path.with_name(f".{path.stem}.lock")
+
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def read_back(fd: int, size: int) -> Iterator[tuple[dict[str, Any] | None, bool]]:
+    """Events from the end of the file backwards: (event or None for an unreadable line,
+    ends_clean) -- ``ends_clean`` tells whether the file ends with a newline."""
+    if size == 0:
+        return
+    ends_clean = os.pread(fd, 1, size - 1) == b"\n"
+    end, chunk, carry = size, 65536, b""
+    while end > 0:
+        start = max(0, end - chunk)
+        block = os.pread(fd, end - start, start) + carry
+        lines = block.split(b"\n")
+        carry = lines[0] if start > 0 else b""
+        for raw in reversed(lines if start == 0 else lines[1:]):
+            if not raw.strip():
+                continue
+            try:
+                evs = line_events(_loads(raw))
+            except ValueError:
+                evs = None
+            if evs is None:
+                yield None, ends_clean
+            else:
+                for ev in reversed(evs):
+                    yield ev, ends_clean
+        end = start
+        chunk = min(chunk * 2, 8 << 20)
+
+
+def _last_seq(fd: int, size: int) -> tuple[int, bool]:
+    """(last good seq, whether the file ends with a newline)."""
+    ends_clean = True
+    for ev, ends_clean in read_back(fd, size):
+        if ev is not None:
+            return int(ev["seq"]), ends_clean
+    return 0, ends_clean
+
+
+@dataclass
+class Appended:
+    """Events now on disk, and where they are in the log (byte offsets)."""
+
+    records: list[CodingEvent]
+    start: int
+    end: int
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def append_locked(fd: int, events: list[dict[str, Any]]) -> Appended:
+    """Append one action's events (caller holds the lock); they share one timestamp and,
+    when there are several, one line."""
+    size = os.fstat(fd).st_size
+    seq, ends_clean = _last_seq(fd, size)
+    now = _now()
+    records = []
+    for ev in events:
+        seq += 1
+        records.append(CodingEvent(seq=seq, time=now, **ev))
+    dumped = [r.model_dump_json(exclude_none=True).encode("utf-8") for r in records]
+    # one line per action: a batch is a JSON array, so a crash can tear it only as a whole
+    payload = dumped[0] + b"\n" if len(dumped) == 1 else b"[" + b",".join(dumped) + b"]\n"
+    if not ends_clean:
+        payload = b"\n" + payload  # close a torn line so it cannot swallow ours
+    _write_all(fd, payload)
+    os.fsync(fd)
+    return Appended(records, size, size + len(payload))
+
+
+GITIGNORE = """# qcode: machine-local files (locks, load checkpoints, session positions)
+.*.lock
+.*.checkpoint
+.*.position.json
+.*.tmp
+"""
+
+
+def _ignore_local_files(folder: Path) -> None:
+    """Keep lock, checkpoint and position files out of git (codings/*.jsonl are shared)."""
+    target = folder / ".gitignore"
+    if not target.exists():
+        from qcode._io.atomic import write_text
+
+        write_text(target, GITIGNORE)
+
+
+
+@contextmanager
+def open_for_append(path: Path) -> Iterator[int]:
+    """The log at ``path`` opened for appending, under its exclusive lock."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _ignore_local_files(path.parent)
+        with exclusive(lock_path(path)):
+            is_new = not path.exists()
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            try:
+                if is_new:
+                    fsync_dir(path.parent)  # the new file's name must survive a power cut
+                yield fd
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        raise QcodeError(f"cannot write {path} ({exc.strerror or type(exc).__name__}); the "
+                         "last action was not saved",
+                         hint="check the folder's permissions and the free disk space, then "
+                              "repeat it") from None
+
+
+def last_action(fd: int, size: int) -> list[dict[str, Any]]:
+    """The events of the last action not yet undone (one appended batch), oldest first.
+
+    Reads backwards: every undo of an event comes after it, so by the time the scan reaches
+    an event it has seen every undo that reverts it.
+    """
+    undone: set[int] = set()
+    batch: list[dict[str, Any]] = []
+    for ev, _ in read_back(fd, size):
+        if ev is None:
+            continue
+        if batch and ev.get("time") != batch[0]["time"]:
+            break
+        if ev["op"] == "undo":
+            if batch:
+                break
+            if ev.get("target") is not None:
+                undone.add(ev["target"])
+            continue
+        if ev["seq"] not in undone:
+            batch.insert(0, ev)
+    return batch

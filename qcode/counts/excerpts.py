@@ -1,0 +1,179 @@
+"""Coded excerpts: the quotes behind the counts, grouped theme -> level -> code.
+
+Each excerpt carries its document (id and title), speaker, segment id, time, the document's
+attributes and the coder's memo. Order inside a code: document id, then position in the
+document, so the same project always gives the same list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from pydantic import Field
+
+from qcode.codebook.load import resolve_code, resolve_facet
+from qcode.counts.matrix import NO_LEVEL, Corpus, select
+from qcode.models import Codebook, Record
+
+
+class Excerpt(NamedTuple):
+    """One coded segment under one code (a light tuple: reports hold thousands)."""
+
+    code: str
+    theme: str
+    level: str
+    doc: str
+    title: str
+    segment: str
+    speaker: str
+    time_start: float | None
+    time_end: float | None
+    quote: str
+    memo: str | None
+    attributes: dict[str, str]
+    origin: str = "manual"
+
+
+_new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
+
+
+class CodeGroup(Record):
+    code: str
+    name: str
+    excerpts: tuple[Any, ...]  # Excerpt records
+
+
+class LevelGroup(Record):
+    level: str
+    name: str
+    codes: tuple[CodeGroup, ...]
+
+
+class ThemeGroup(Record):
+    theme: str
+    name: str
+    levels: tuple[LevelGroup, ...]
+
+
+class Selection(Record):
+    """The filters an excerpt list was made with (for report headers)."""
+
+    theme: str | None = None
+    level: str | None = None
+    codes: tuple[str, ...] = ()
+    where: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    def describe(self) -> str:
+        parts = []
+        if self.theme:
+            parts.append(f"theme {self.theme}")
+        if self.level:
+            parts.append(f"level {self.level}")
+        if self.codes:
+            parts.append("code " + ", ".join(self.codes))
+        for k, vals in self.where.items():
+            parts.append(f"{k} = {' or '.join(vals)}")
+        return "; ".join(parts) or "all codings"
+
+
+def resolve_selection(cb: Codebook, theme: str | None = None, level: str | None = None,
+                      codes: list[str] | tuple[str, ...] = (),
+                      where: dict[str, tuple[str, ...]] | None = None) -> Selection:
+    """Resolve names to ids (with "did you mean" errors) into a :class:`Selection`."""
+    return Selection(theme=resolve_facet(cb, "theme", theme) if theme else None,
+                     level=resolve_facet(cb, "level", level) if level else None,
+                     codes=tuple(resolve_code(cb, q).id for q in codes),
+                     where=dict(where or {}))
+
+
+def format_time(seconds: float | None) -> str:
+    """``h:mm:ss`` (or ``m:ss`` under an hour); empty when unknown.
+
+    >>> format_time(3725.4), format_time(65), format_time(None)
+    ('1:02:05', '1:05', '')
+    """
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def apply_selection(corpus: Corpus, sel: Selection) -> Corpus:
+    """The corpus with only the codings the selection keeps."""
+    corpus = select(corpus, sel.where)
+    cb = corpus.codebook
+    keep = {c.id for c in cb.codes
+            if (sel.theme is None or c.theme == sel.theme)
+            and (sel.level is None or c.level == sel.level)
+            and (not sel.codes or c.id in sel.codes)}
+    if len(keep) == len(cb.codes):
+        return corpus
+    return Corpus(coder=corpus.coder, codebook=cb, docs=corpus.docs,
+                  codings=[c for c in corpus.codings if c.code in keep],
+                  skipped=corpus.skipped, attribute_names=corpus.attribute_names)
+
+
+def excerpts(corpus: Corpus, sel: Selection | None = None) -> list[ThemeGroup]:
+    """Excerpts grouped theme -> level -> code, in codebook order; empty groups left out."""
+    if sel is not None:
+        corpus = apply_selection(corpus, sel)
+    cb = corpus.codebook
+    by_code: dict[str, list[tuple[str, int, Excerpt]]] = {}
+    code_of = {c.id: c for c in cb.codes}
+    for c in corpus.codings:
+        d = corpus.docs[c.doc]
+        pos, speaker, t0, t1 = d.segments[c.segment]
+        code = code_of[c.code]
+        ex = _new(Excerpt, (c.code, code.theme, code.level or NO_LEVEL, c.doc, d.title,
+                            c.segment, speaker, t0, t1, c.quote, c.memo, d.attributes,
+                            c.origin))
+        by_code.setdefault(c.code, []).append((c.doc, pos, ex))
+    level_ids: list[str] = [lv.id for lv in cb.levels]
+    if any(c.level is None for c in cb.codes):
+        level_ids.append(NO_LEVEL)
+    groups = []
+    for t in cb.themes:
+        levels = []
+        for lv in level_ids:
+            codes = []
+            for code in cb.codes:
+                if code.theme != t.id or (code.level or NO_LEVEL) != lv:
+                    continue
+                items = by_code.get(code.id)
+                if items:
+                    items.sort(key=lambda x: (x[0], x[1]))
+                    codes.append(CodeGroup(code=code.id, name=code.name,
+                                           excerpts=tuple(x[2] for x in items)))
+            if codes:
+                level = cb.level(lv)
+                levels.append(LevelGroup(level=lv, name=level.name if level else lv,
+                                         codes=tuple(codes)))
+        if levels:
+            groups.append(ThemeGroup(theme=t.id, name=t.name, levels=tuple(levels)))
+    return groups
+
+
+def flat(groups: list[ThemeGroup]) -> list[Excerpt]:
+    """Every excerpt of a grouping, in report order."""
+    return [e for t in groups for lv in t.levels for c in lv.codes for e in c.excerpts]
+
+
+def rows(groups: list[ThemeGroup], attribute_names: list[str]) -> list[dict[str, Any]]:
+    """One flat row per excerpt (for CSV and XLSX), attributes as their own columns."""
+    out = []
+    for t in groups:
+        for lv in t.levels:
+            for cg in lv.codes:
+                for e in cg.excerpts:
+                    row: dict[str, Any] = {
+                        "theme": t.theme, "level": lv.level, "code": cg.code,
+                        "code_name": cg.name, "document": e.doc, "title": e.title,
+                        "segment": e.segment, "speaker": e.speaker,
+                        "time": format_time(e.time_start), "quote": e.quote,
+                        "memo": e.memo or ""}
+                    for a in attribute_names:
+                        row[f"attr:{a}"] = e.attributes.get(a, "")
+                    out.append(row)
+    return out

@@ -1,0 +1,474 @@
+"""Crosstabs of one coder's codings: theme x level, or any two dimensions.
+
+Counting rules (also shown by ``qcode matrix --help``):
+
+- ``segments``: a segment counts once in a cell however many codes of that cell it has;
+- ``codings``: every code on a segment counts (a segment with two codes of a cell counts 2);
+- ``documents``: the distinct documents with at least one coded segment in the cell;
+- ``speakers``: the distinct speakers (a speaker within one document) with at least one
+  coded segment in the cell.
+
+Row and column totals count distinct units in the same way, so a segment with codes in two
+cells of a row counts once in that row's total: totals can be smaller than the sum of the
+cells (never for ``codings``). Percentages divide a cell by its row total, column total or
+the grand total. Every row and column of a dimension is kept, with 0 for empty cells; theme,
+level and code order comes from the codebook.
+
+A dimension is ``theme``, ``level``, ``code``, ``document``, ``speaker`` or ``attr:NAME``
+(a document attribute).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from qcode.codebook.load import suggestions
+from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
+from qcode.models import Codebook, Record
+
+try:  # orjson reads the document files several times faster; json is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+
+DIMENSIONS = ("theme", "level", "code", "document", "speaker")
+#: dimensions whose value depends only on the code of a coding
+CODE_DIMENSIONS = ("theme", "level", "code")
+COUNT_MODES = ("segments", "codings", "documents", "speakers")
+PERCENT_MODES = ("none", "row", "col", "total")
+MISSING = "(missing)"
+NO_LEVEL = "(no level)"
+#: keys of ``--where`` that are not document attributes
+WHERE_SPECIAL = ("document", "speaker")
+
+
+# ----------------------------------------------------------------------------- coder
+
+
+def consensus_coders(project: Any) -> list[str]:
+    """Coders that hold reconciled codings (or are named by a file in reconciliations/)."""
+    from qcode.coding.store import coder_names
+
+    names = coder_names(project)
+    rec_dir: Path = project.reconciliations_dir
+    named = {p.stem for p in rec_dir.glob("*.jsonl")} if rec_dir.is_dir() else set()
+    found = []
+    for name in names:
+        if name in named:
+            found.append(name)
+            continue
+        try:
+            data = (project.codings_dir / f"{name}.jsonl").read_bytes()
+        except OSError:
+            continue
+        if b'"origin":"reconciled"' in data or b'"origin": "reconciled"' in data:
+            found.append(name)
+    return found
+
+
+def default_coder(project: Any, coder: str | None = None) -> str:
+    """``coder`` if given (checked); else the consensus coder; else the only coder."""
+    from qcode.coding.store import coder_names, log_path
+
+    if coder:
+        log_path(project, coder)  # raises NotFoundError with the coders as a hint
+        return coder
+    names = coder_names(project)
+    if not names:
+        raise InsufficientDataError("no coder has coded in this project yet",
+                                    hint="code a document first: qcode code DOC --coder NAME")
+    consensus = consensus_coders(project)
+    if len(consensus) == 1:
+        return consensus[0]
+    if len(names) == 1:
+        return names[0]
+    pool = consensus or names
+    raise UsageError("this project has several coders; choose one with --coder",
+                     hint=f"coders: {', '.join(pool)}")
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+@dataclass
+class DocInfo:
+    """What counting needs of a document: attributes and per-segment speaker, time, order."""
+
+    id: str
+    title: str
+    attributes: dict[str, str]
+    #: segment id -> (position in the document, speaker, time_start, time_end)
+    segments: dict[str, tuple[int, str, float | None, float | None]]
+
+
+class Coded(NamedTuple):
+    """One code on one segment: the fields of :class:`qcode.models.Coding`, as a light
+    tuple (a corpus holds tens of thousands of them)."""
+
+    coder: str
+    doc: str
+    segment: str
+    code: str
+    start: int
+    end: int
+    quote: str
+    origin: str = "manual"
+    memo: str | None = None
+    decision: str | None = None
+
+
+_new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
+
+
+@dataclass
+class Corpus:
+    """One coder's codings beside the documents they sit in."""
+
+    coder: str
+    codebook: Codebook
+    docs: dict[str, DocInfo]
+    codings: list[Coded]
+    #: codings whose code, document or segment is no longer in the project (left out)
+    skipped: int = 0
+    attribute_names: list[str] = field(default_factory=list)
+
+
+def _doc_info(path: Path) -> DocInfo:
+    try:
+        raw = _loads(path.read_bytes())
+        segs = {s["id"]: (i, s["speaker"], s.get("time_start"), s.get("time_end"))
+                for i, s in enumerate(raw.get("segments", ()))}
+        attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}
+        return DocInfo(id=raw["id"], title=raw.get("title", raw["id"]), attributes=attrs,
+                       segments=segs)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise ProjectDamagedError(f"{path}: not a valid qcode document",
+                                  hint="restore it from a backup, or ingest the transcript "
+                                       "again with --replace") from None
+
+
+def load_corpus(project: Any, coder: str | None = None) -> Corpus:
+    """Read the project's documents and the (default) coder's current codings.
+
+    Codings of codes, documents or segments no longer in the project are left out and
+    counted in ``skipped``.
+    """
+    from qcode.coding.store import load_state
+
+    name = default_coder(project, coder)
+    cb: Codebook = project.codebook
+    docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
+    codes = {c.id for c in cb.codes}
+    state = load_state(project, name)
+    memos = state.memos
+    kept: list[Coded] = []
+    skipped = 0
+    for (doc, seg), by_code in state.codes.items():
+        d = docs.get(doc)
+        if d is None or seg not in d.segments:
+            skipped += len(by_code)
+            continue
+        memo = memos.get((doc, seg))
+        for code, ev in by_code.items():
+            if code not in codes:
+                skipped += 1
+                continue
+            kept.append(_new(Coded, (name, doc, seg, code, ev.get("start") or 0,
+                                     ev.get("end") or 0, ev.get("quote") or "",
+                                     ev.get("origin", "manual"), memo, ev.get("decision"))))
+    attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
+    return Corpus(coder=name, codebook=cb, docs=docs, codings=kept, skipped=skipped,
+                  attribute_names=attrs)
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def parse_where(items: Iterable[str], docs: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
+    """``["region=North", "region=West", "role=nurse"]`` -> {region: (North, West), role: ...}.
+
+    ``docs`` (from ``--doc``) are the same as ``document=ID`` items.
+
+    >>> parse_where(["region=North", "region=West"], docs=["N01"])
+    {'region': ('North', 'West'), 'document': ('N01',)}
+    """
+    items = [*items, *(f"document={d}" for d in docs)]
+    out: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--where '{item}' is not ATTR=VALUE",
+                             hint="for example: --where region=North")
+        out.setdefault(key.strip(), []).append(value.strip())
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _check_attribute(corpus: Corpus, name: str, option: str) -> None:
+    if name in corpus.attribute_names:
+        return
+    near = suggestions(name, corpus.attribute_names)
+    known = ", ".join(corpus.attribute_names) or "none (add them with qcode attributes import)"
+    raise NotFoundError(f"{option}: no document attribute '{name}'"
+                        + (f"; did you mean {', '.join(repr(n) for n in near)}?" if near
+                           else ""), hint=f"attributes: {known}")
+
+
+def _check_values(corpus: Corpus, key: str, values: tuple[str, ...]) -> None:
+    """A value no document has is a typo ('Helse nord'), not an empty selection."""
+    if key == "document":
+        known = set(corpus.docs)
+    elif key == "speaker":
+        known = {seg[1] for d in corpus.docs.values() for seg in d.segments.values()}
+    else:
+        known = {d.attributes[key] for d in corpus.docs.values() if d.attributes.get(key)}
+    for value in values:
+        if value and value not in known:
+            near = ([k for k in sorted(known) if k.casefold() == value.casefold()]
+                    or suggestions(value, sorted(known)))
+            what = "document" if key == "document" else f"value of {key}"
+            listed = sorted(known, key=str.casefold)
+            shown = ", ".join(listed[:12]) + (", ..." if len(listed) > 12 else "")
+            raise NotFoundError(f"--where {key}={value}: no such {what} in this project"
+                                + (f"; did you mean {', '.join(repr(n) for n in near)}?"
+                                   if near else ""), hint=f"{key} values: {shown}")
+
+
+def select(corpus: Corpus, where: dict[str, tuple[str, ...]] | None = None) -> Corpus:
+    """The corpus restricted by ``where``: values of one key are alternatives (OR), different
+    keys must all hold (AND). Keys are document attributes, ``document`` or ``speaker``."""
+    if not where:
+        return corpus
+    for key in where:
+        if key not in WHERE_SPECIAL:
+            _check_attribute(corpus, key, "--where")
+        _check_values(corpus, key, where[key])
+    docs = {}
+    for doc_id, d in corpus.docs.items():
+        ok = True
+        for key, values in where.items():
+            if key == "speaker":
+                continue
+            have = doc_id if key == "document" else d.attributes.get(key, "")
+            if have not in values:
+                ok = False
+                break
+        if ok:
+            docs[doc_id] = d
+    speakers = where.get("speaker")
+    codings = [c for c in corpus.codings if c.doc in docs and
+               (speakers is None or docs[c.doc].segments[c.segment][1] in speakers)]
+    return Corpus(coder=corpus.coder, codebook=corpus.codebook, docs=docs, codings=codings,
+                  skipped=corpus.skipped, attribute_names=corpus.attribute_names)
+
+
+# ----------------------------------------------------------------------------- dimensions
+
+
+@dataclass
+class Axis:
+    """The values of one dimension, in display order, and how a coding maps onto them."""
+
+    dimension: str
+    values: list[str]
+    labels: list[str]
+    key: Callable[[Coded], str]
+
+
+def axis(corpus: Corpus, dimension: str) -> Axis:
+    """The ordered values of ``dimension`` over the corpus (every value, coded or not)."""
+    cb = corpus.codebook
+    code_of = {c.id: c for c in cb.codes}
+    if dimension == "theme":
+        return Axis("theme", [t.id for t in cb.themes], [t.name for t in cb.themes],
+                    lambda c: code_of[c.code].theme)
+    if dimension == "level":
+        values = [lv.id for lv in cb.levels]
+        labels = [lv.name for lv in cb.levels]
+        if any(c.level is None for c in cb.codes):
+            values.append(NO_LEVEL)
+            labels.append(NO_LEVEL)
+        return Axis("level", values, labels, lambda c: code_of[c.code].level or NO_LEVEL)
+    if dimension == "code":
+        return Axis("code", [c.id for c in cb.codes], [c.name for c in cb.codes],
+                    lambda c: c.code)
+    if dimension == "document":
+        ids = list(corpus.docs)
+        return Axis("document", ids, [corpus.docs[i].title for i in ids], lambda c: c.doc)
+    if dimension == "speaker":
+        names = sorted({s[1] for d in corpus.docs.values() for s in d.segments.values()},
+                       key=lambda s: (s.casefold(), s))
+        docs = corpus.docs
+        return Axis("speaker", names, list(names),
+                    lambda c: docs[c.doc].segments[c.segment][1])
+    if dimension.startswith("attr:"):
+        name = dimension[5:]
+        _check_attribute(corpus, name, f"'{dimension}'")
+        values = attribute_values(corpus, name)
+        docs = corpus.docs
+        return Axis(dimension, values, list(values),
+                    lambda c: docs[c.doc].attributes.get(name) or MISSING)
+    choices = ", ".join((*DIMENSIONS, "attr:NAME"))
+    near = suggestions(dimension, list(DIMENSIONS))
+    raise UsageError(f"unknown dimension '{dimension}'"
+                     + (f"; did you mean '{near[0]}'?" if near else ""),
+                     hint=f"dimensions: {choices}")
+
+
+def attribute_values(corpus: Corpus, name: str) -> list[str]:
+    """Distinct values of a document attribute, sorted; ``(missing)`` last if any lack it."""
+    vals = {d.attributes.get(name) or MISSING for d in corpus.docs.values()}
+    missing = MISSING in vals
+    vals.discard(MISSING)
+    return sorted(vals, key=lambda v: (v.casefold(), v)) + ([MISSING] if missing else [])
+
+
+def unit_key(corpus: Corpus, count: str) -> Callable[[Coded], Any]:
+    """What one unit is under a counting mode."""
+    if count == "segments":
+        return itemgetter(1, 2)  # (doc, segment) of a Coded tuple
+    if count == "codings":
+        return itemgetter(1, 2, 3)  # (doc, segment, code)
+    if count == "documents":
+        return itemgetter(1)  # doc
+    if count == "speakers":
+        docs = corpus.docs
+        return lambda c: (c.doc, docs[c.doc].segments[c.segment][1])
+    raise UsageError(f"unknown count '{count}'", hint=f"counts: {', '.join(COUNT_MODES)}")
+
+
+# ----------------------------------------------------------------------------- matrix
+
+
+class Matrix(Record):
+    """A crosstab: ``counts[i][j]`` for row value ``rows[i]`` and column value ``cols[j]``."""
+
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+    row_totals: tuple[int, ...]
+    col_totals: tuple[int, ...]
+    total: int
+    count: str = "segments"
+    coder: str = ""
+    row_dim: str = "theme"
+    col_dim: str = "level"
+    percent: str = "none"
+
+    def percents(self, percent: str | None = None) -> list[list[float]]:
+        """Each cell as a percentage of its row total, column total or the grand total."""
+        how = percent or self.percent
+        out = []
+        for i, row in enumerate(self.counts):
+            line = []
+            for j, n in enumerate(row):
+                base = {"row": self.row_totals[i], "col": self.col_totals[j],
+                        "total": self.total}.get(how, 0)
+                line.append(round(100.0 * n / base, 2) if base else 0.0)
+            out.append(line)
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (plus ``percents`` when a percentage was asked for)."""
+        d: dict[str, Any] = {"rows": list(self.rows), "cols": list(self.cols),
+                             "counts": [list(r) for r in self.counts],
+                             "row_totals": list(self.row_totals),
+                             "col_totals": list(self.col_totals), "total": self.total,
+                             "count": self.count, "coder": self.coder}
+        if self.percent != "none":
+            d["percent"] = self.percent
+            d["percents"] = self.percents()
+        return d
+
+
+def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
+             count: str = "segments", percent: str = "none") -> Matrix:
+    """Count ``corpus`` into a ``rows`` x ``cols`` matrix (see the module for the rules)."""
+    if percent not in PERCENT_MODES:
+        raise UsageError(f"unknown percent '{percent}'",
+                         hint=f"choose one of: {', '.join(PERCENT_MODES)}")
+    ra, ca = axis(corpus, rows), axis(corpus, cols)
+    unit = unit_key(corpus, count)
+    ri = {v: i for i, v in enumerate(ra.values)}
+    ci = {v: j for j, v in enumerate(ca.values)}
+    cells: list[list[set[Any]]] = [[set() for _ in ca.values] for _ in ra.values]
+    if rows in CODE_DIMENSIONS and cols in CODE_DIMENSIONS:
+        # both dimensions follow from the code alone: one lookup per coding
+        cell_of: dict[str, set[Any] | None] = {}
+        for code in corpus.codebook.codes:
+            probe = Coded("", "", "", code.id, 0, 0, "")
+            i, j = ri.get(ra.key(probe)), ci.get(ca.key(probe))
+            cell_of[code.id] = cells[i][j] if i is not None and j is not None else None
+        for c in corpus.codings:
+            target = cell_of[c.code]
+            if target is not None:
+                target.add(unit(c))
+    else:
+        for c in corpus.codings:
+            i, j = ri.get(ra.key(c)), ci.get(ca.key(c))
+            if i is not None and j is not None:
+                cells[i][j].add(unit(c))
+    counts = tuple(tuple(len(s) for s in row) for row in cells)
+    row_totals = tuple(len(set().union(*row)) if row else 0 for row in cells)
+    col_totals = tuple(len(set().union(*(row[j] for row in cells))) if cells else 0
+                       for j in range(len(ca.values)))
+    total = len(set().union(*(s for row in cells for s in row)))
+    return Matrix(rows=tuple(ra.values), cols=tuple(ca.values), row_labels=tuple(ra.labels),
+                  col_labels=tuple(ca.labels), counts=counts, row_totals=row_totals,
+                  col_totals=col_totals, total=total, count=count, coder=corpus.coder,
+                  row_dim=rows, col_dim=cols, percent=percent)
+
+
+def split(corpus: Corpus, attribute: str) -> list[tuple[str, Corpus]]:
+    """The corpus divided by the value of a document attribute (``(missing)`` last)."""
+    name = attribute[5:] if attribute.startswith("attr:") else attribute
+    _check_attribute(corpus, name, "--split-by")
+    parts = []
+    for value in attribute_values(corpus, name):
+        docs = {i: d for i, d in corpus.docs.items()
+                if (d.attributes.get(name) or MISSING) == value}
+        parts.append((value, Corpus(coder=corpus.coder, codebook=corpus.codebook, docs=docs,
+                                    codings=[c for c in corpus.codings if c.doc in docs],
+                                    skipped=corpus.skipped,
+                                    attribute_names=corpus.attribute_names)))
+    return parts
+
+
+def matrix(project: Any, *, coder: str | None = None, rows: str = "theme", cols: str = "level",
+           count: str = "segments", where: Sequence[str] | dict[str, tuple[str, ...]] = (),
+           percent: str = "none") -> Matrix:
+    """Library entry point: one matrix of the project (see :func:`crosstab`)."""
+    conds = where if isinstance(where, dict) else parse_where(where)
+    return crosstab(select(load_corpus(project, coder), conds), rows, cols, count, percent)
+
+
+def split_matrices(corpus: Corpus, split_by: str, rows: str = "theme", cols: str = "level",
+                   count: str = "segments", percent: str = "none") -> list[tuple[str, Matrix]]:
+    """One matrix per value of ``split_by``; all share the same rows and columns."""
+    full_rows, full_cols = axis(corpus, rows), axis(corpus, cols)
+    out = []
+    for value, part in split(corpus, split_by):
+        m = crosstab(part, rows, cols, count, percent)
+        out.append((value, _reindex(m, full_rows, full_cols)))
+    return out
+
+
+def _reindex(m: Matrix, rows: Axis, cols: Axis) -> Matrix:
+    """Give a split's matrix the rows and columns of the whole corpus (0 where absent)."""
+    if list(m.rows) == rows.values and list(m.cols) == cols.values:
+        return m
+    ri = {v: i for i, v in enumerate(m.rows)}
+    ci = {v: j for j, v in enumerate(m.cols)}
+    counts = tuple(tuple(m.counts[ri[r]][ci[c]] if r in ri and c in ci else 0
+                         for c in cols.values) for r in rows.values)
+    return m.model_copy(update={
+        "rows": tuple(rows.values), "cols": tuple(cols.values),
+        "row_labels": tuple(rows.labels), "col_labels": tuple(cols.labels), "counts": counts,
+        "row_totals": tuple(m.row_totals[ri[r]] if r in ri else 0 for r in rows.values),
+        "col_totals": tuple(m.col_totals[ci[c]] if c in ci else 0 for c in cols.values)})

@@ -1,0 +1,185 @@
+"""Re-anchoring codings after a transcript is corrected and ingested again (``--replace``).
+
+Every coding carries the quote it was made on. When a document is replaced, each coder's
+codings (and memos) on it are looked up in the new text:
+
+1. **exact**: the quote occurs in the new text (the occurrence nearest the old offset is
+   taken); the coding goes to the new segment that holds most of it. If the segment id and
+   offsets are unchanged, nothing is written (``unchanged``); otherwise it is ``moved``;
+2. **fuzzy**: otherwise the new segment most like the quote (rapidfuzz ``ratio`` >= 80, or
+   ``partial_ratio`` >= 90 when a segment was split or merged) takes it (``reanchored``,
+   with the score);
+3. otherwise the coding is ``orphaned``: it stays in the log exactly as it was (nothing is
+   dropped) and the report lists it, so the coder can place it by hand.
+
+Moves are appended to each coder's log as one batch (remove at the old place, add at the
+new one, same code, origin and decision), so ``qcode undo`` reverts a re-anchoring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from qcode.models import Document
+
+RATIO_CUTOFF = 80.0
+PARTIAL_CUTOFF = 90.0
+
+Outcome = Literal["unchanged", "moved", "reanchored", "orphaned"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one coding (or memo, ``code`` None) went."""
+
+    coder: str
+    code: str | None
+    old_segment: str
+    new_segment: str | None
+    outcome: Outcome
+    score: float = 100.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"coder": self.coder, "code": self.code, "old_segment": self.old_segment,
+                "new_segment": self.new_segment, "outcome": self.outcome,
+                "score": round(self.score, 1)}
+
+
+@dataclass
+class ReanchorReport:
+    doc: str
+    placements: list[Placement] = field(default_factory=list)
+
+    def of(self, outcome: Outcome) -> list[Placement]:
+        return [p for p in self.placements if p.outcome == outcome]
+
+    def counts(self) -> dict[str, int]:
+        return {o: len(self.of(o)) for o in ("unchanged", "moved", "reanchored", "orphaned")}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"doc": self.doc, **self.counts(),
+                "placements": [p.as_json() for p in self.placements
+                               if p.outcome != "unchanged"]}
+
+    def lines(self) -> list[str]:
+        """A report for people (segment ids and codes only, never transcript text)."""
+        c = self.counts()
+        if not self.placements:
+            return [f"Re-anchoring {self.doc}: no codings on it."]
+        out = [f"Re-anchoring {self.doc}: {c['unchanged']} unchanged, {c['moved']} moved, "
+               f"{c['reanchored']} re-anchored, {c['orphaned']} orphaned."]
+        for p in self.placements:
+            what = p.code or "memo"
+            if p.outcome == "moved":
+                out.append(f"  moved       {p.coder} {what}: {p.old_segment} -> {p.new_segment}")
+            elif p.outcome == "reanchored":
+                out.append(f"  re-anchored {p.coder} {what}: {p.old_segment} -> "
+                           f"{p.new_segment} (similarity {p.score:.0f})")
+            elif p.outcome == "orphaned":
+                out.append(f"  orphaned    {p.coder} {what}: {p.old_segment} (kept as it was; "
+                           "its quote is no longer in the transcript: place it by hand)")
+        return out
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, min(a1, b1) - max(a0, b0))
+
+
+def locate(new: Document, quote: str, old_start: int) -> tuple[str, Outcome, float] | None:
+    """(segment id, exact or fuzzy, score) for a quote in the new document, or None."""
+    from rapidfuzz import fuzz
+
+    if quote:
+        best_pos, pos = -1, new.text.find(quote)
+        while pos >= 0:
+            if best_pos < 0 or abs(pos - old_start) < abs(best_pos - old_start):
+                best_pos = pos
+            pos = new.text.find(quote, pos + 1)
+        if best_pos >= 0:
+            end = best_pos + len(quote)
+            seg = max(new.segments, key=lambda s: _overlap(s.start, s.end, best_pos, end))
+            if _overlap(seg.start, seg.end, best_pos, end) > 0:
+                return seg.id, "moved", 100.0
+    if not quote.strip():
+        return None
+    best: tuple[float, int, str] | None = None
+    for s in new.segments:
+        text = new.text[s.start:s.end]
+        score = fuzz.ratio(quote, text, score_cutoff=RATIO_CUTOFF)
+        if not score and min(len(text), len(quote)) >= 20:
+            score = fuzz.partial_ratio(quote, text, score_cutoff=PARTIAL_CUTOFF) * 0.99
+        if score:
+            key = (score, -abs(s.start - old_start), s.id)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    if best is None:
+        return None
+    return best[2], "reanchored", best[0]
+
+
+def reanchor_project(project: Any, old: Document, new: Document) -> ReanchorReport:
+    """Re-anchor every coder's codings and memos on ``old`` to ``new``; append the moves;
+    return the report. Call it after the new document is saved."""
+    from qcode.coding import store as codings
+
+    report = ReanchorReport(new.id)
+    for coder in codings.coder_names(project):
+        state = codings.load_state(project, coder)
+        removes: list[dict[str, Any]] = []
+        adds: dict[tuple[str, str], dict[str, Any]] = {}
+        memo_events: list[dict[str, Any]] = []
+        for (doc_id, seg_id), by_code in sorted(state.codes.items()):
+            if doc_id != old.id:
+                continue
+            for code, ev in sorted(by_code.items()):
+                old_seg = old.segment(seg_id)
+                quote = ev.get("quote") or (old.text[old_seg.start:old_seg.end]
+                                            if old_seg else "")
+                start = ev.get("start") or (old_seg.start if old_seg else 0)
+                found = locate(new, quote, start)
+                if found is None:
+                    report.placements.append(Placement(coder, code, seg_id, None, "orphaned",
+                                                       0.0))
+                    continue
+                new_id, outcome, score = found
+                seg = new.segment(new_id)
+                assert seg is not None
+                new_quote = new.text[seg.start:seg.end]
+                if (new_id == seg_id and ev.get("start") == seg.start
+                        and ev.get("end") == seg.end and ev.get("quote") == new_quote):
+                    report.placements.append(Placement(coder, code, seg_id, new_id,
+                                                       "unchanged"))
+                    continue
+                report.placements.append(Placement(coder, code, seg_id, new_id, outcome,
+                                                   score))
+                removes.append({"op": "remove", "doc": old.id, "segment": seg_id,
+                                "code": code, "start": ev.get("start"), "end": ev.get("end"),
+                                "origin": ev.get("origin", "manual")})
+                adds[(new_id, code)] = {
+                    "op": "add", "doc": new.id, "segment": new_id, "code": code,
+                    "start": seg.start, "end": seg.end, "quote": new_quote,
+                    "origin": ev.get("origin", "manual"), "decision": ev.get("decision")}
+        final: dict[str, list[str]] = {}
+        current = {seg: m for (d, seg), m in state.memos.items() if d == old.id}
+        for seg_id, memo in sorted(current.items()):
+            old_seg = old.segment(seg_id)
+            quote = old.text[old_seg.start:old_seg.end] if old_seg else ""
+            found = locate(new, quote, old_seg.start if old_seg else 0)
+            if found is None:
+                report.placements.append(Placement(coder, None, seg_id, None, "orphaned", 0))
+                final.setdefault(seg_id, []).append(memo)
+                continue
+            new_id, outcome, score = found
+            outcome = "unchanged" if new_id == seg_id else outcome
+            report.placements.append(Placement(coder, None, seg_id, new_id, outcome, score))
+            final.setdefault(new_id, []).append(memo)
+        for seg_id in sorted(set(current) - set(final)):
+            memo_events.append({"op": "memo", "doc": new.id, "segment": seg_id, "memo": ""})
+        for seg_id, memos in sorted(final.items()):
+            text = " | ".join(memos)
+            if current.get(seg_id) != text:
+                memo_events.append({"op": "memo", "doc": new.id, "segment": seg_id,
+                                    "memo": text})
+        codings.append_events(project, coder, removes + list(adds.values()) + memo_events)
+    return report

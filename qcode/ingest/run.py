@@ -1,0 +1,409 @@
+"""Transcript files -> Documents in the project (decode, read turns, lay out, segment, save).
+
+The library entry points:
+
+- :func:`read_document` turns one file's bytes into a :class:`~qcode.models.Document`
+  without touching any project;
+- :func:`ingest` walks files and folders, applies attributes, enforces the re-ingest rules
+  and saves documents; it returns an :class:`IngestReport` (what was added, left unchanged,
+  updated or replaced, and which files failed and why) and never prints.
+
+Re-ingest rules (segmentation is frozen at ingest):
+
+- the same bytes under an existing id: nothing is re-read; only attributes given now are
+  merged in (status ``unchanged`` or ``updated``);
+- other bytes under an existing id: refused (ConflictError) unless ``replace=True``; then
+  the old and the new Document are both in the outcome (status ``replaced``), so the
+  coding module can re-anchor codings (``qcode.ingest.reanchor.reanchor_project``).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from qcode import formats
+from qcode.errors import ConflictError, InvalidInputError, NotFoundError, QcodeError, UsageError
+from qcode.ingest.attributes import AttributeTable, check_known, read_table, use_project_names
+from qcode.ingest.decoding import decode
+from qcode.ingest.segmentation import UNITS, layout
+from qcode.models import Document
+from qcode.project import DOC_ID_RE, Project
+
+Status = Literal["added", "unchanged", "updated", "replaced"]
+_ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
+#: threads that save documents while the next file is parsed (saving waits on fsync)
+SAVE_THREADS = 4
+SKIPPED_NAMES = re.compile(r"(?i)^(?:(?:readme|license|licence|changelog)(?:\..*)?|~\$.*)$")
+#: extensions taken when a folder is walked (files named on the command line are always read)
+TRANSCRIPT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".vtt", ".srt", ".docx",
+                                 ""})
+
+
+@dataclass
+class Outcome:
+    """One file that was ingested (or found already there)."""
+
+    path: Path
+    status: Status
+    document: Document
+    previous: Document | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.id
+
+
+@dataclass
+class Failure:
+    """One path that could not be ingested, with the reason."""
+
+    path: Path
+    error: QcodeError
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    #: files in walked folders that were not transcripts (by name or extension)
+    skipped: list[Path] = field(default_factory=list)
+
+    @property
+    def replaced(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "replaced"]
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """What ``qcode ingest`` was asked to do beyond the paths."""
+
+    fmt: str = "auto"
+    unit: str | None = None  # None: the project's default unit
+    attributes: dict[str, str] = field(default_factory=dict)
+    attributes_csv: Path | None = None
+    doc_id: str | None = None
+    replace: bool = False
+
+
+# ------------------------------------------------------------------ ids and paths
+
+
+def doc_id_for(path: Path) -> str:
+    """The document id from a file name: the stem, with runs of other characters as ``-``.
+
+    Letters with accents keep their base letter, and æ ø å ß become ae o a ss, so no letter
+    of a name is lost.
+
+    >>> doc_id_for(Path("N01 national.docx")), doc_id_for(Path("GMT2024_Rec.transcript.vtt"))
+    ('N01-national', 'GMT2024_Rec.transcript')
+    >>> doc_id_for(Path("Intervju 3 – Ålesund, Tromsø (Bærum, café).txt"))
+    'Intervju-3-Alesund-Tromso-Baerum-cafe'
+    """
+    import unicodedata
+
+    stem = path.stem.translate(_LETTERS)
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    return _ID_JUNK.sub("-", stem).strip("-.")[:64]
+
+
+_LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d",
+                          "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "œ": "oe",
+                          "Œ": "Oe"})
+
+
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path]]:
+    """(files to ingest, missing paths as failures, files skipped in folders).
+
+    Files named directly are always read. Folders are walked in sorted order; there,
+    hidden files, README/LICENSE files, Word lock files (``~$name.docx``) and files whose
+    extension is not a transcript extension (``.txt .text .md .markdown .vtt .srt .docx``
+    or none) are skipped.
+    """
+    files: list[Path] = []
+    failures: list[Failure] = []
+    skipped: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                rel = p.relative_to(path).parts
+                if not p.is_file() or any(part.startswith(".") for part in rel):
+                    continue
+                if SKIPPED_NAMES.match(p.name) or p.suffix.lower() not in TRANSCRIPT_SUFFIXES:
+                    skipped.append(p)
+                else:
+                    files.append(p)
+        elif path.is_file():
+            files.append(path)
+        else:
+            failures.append(Failure(path, NotFoundError(
+                f"{path}: no such file or folder; nothing was ingested from it",
+                hint="check the path (quote names with spaces)")))
+    return files, failures, skipped
+
+
+# ------------------------------------------------------------------ one document
+
+
+def read_document(data: bytes, *, source: str, doc_id: str, fmt: str = "auto",
+                  unit: str = "turn", attributes: dict[str, str] | None = None,
+                  sha256: str | None = None) -> tuple[Document, list[str]]:
+    """Bytes of one transcript file -> (Document, warnings). ``source`` is its file name;
+    ``sha256`` the digest of ``data`` if the caller has it already."""
+    if unit not in UNITS:
+        raise UsageError(f"unknown segmentation unit '{unit}'",
+                         hint=f"choose one of: {', '.join(UNITS)}")
+    if not DOC_ID_RE.match(doc_id):
+        raise UsageError(f"{source}: '{doc_id}' is not a valid document id",
+                         hint="pass --id with letters, digits, '_', '-' or '.' "
+                              "(at most 64 characters)")
+    reader = formats.detect(source, data[:8192]) if fmt == "auto" else formats.by_name(fmt)
+    if reader.binary:
+        if not data:
+            raise InvalidInputError(f"{source}: the file is empty; nothing was ingested")
+        parsed = reader.read_bytes(data, source)
+        encoding = "docx"
+    else:
+        decoded = decode(data, source)
+        parsed = reader.read_text(decoded.text, source)
+        encoding = decoded.encoding
+    pairs: list[tuple[str, str]] = []
+    times: list[tuple[float | None, float | None]] = []
+    for t in parsed.turns:
+        body = t.text.strip()
+        if body:
+            pairs.append((t.speaker.strip() or "unknown", body))
+            times.append((t.time_start, t.time_end))
+    if not pairs:
+        raise InvalidInputError(f"{source}: no transcript text found ({reader.name} format); "
+                                "nothing was ingested",
+                                hint="check the file, or pass --format to choose the reader")
+    text, turns, segments = layout(doc_id, pairs, unit, times)
+    attrs = dict(parsed.attributes)
+    attrs.update(attributes or {})
+    name = Path(source).name
+    doc = Document.model_validate({
+        "id": doc_id, "title": parsed.title or Path(source).stem, "format": reader.name,
+        "unit": unit, "attributes": attrs, "text": text, "turns": turns,
+        "segments": segments, "sha256": sha256 or hashlib.sha256(data).hexdigest(),
+        "source_name": name, "encoding": encoding})
+    return doc, list(parsed.warnings)
+
+
+# ------------------------------------------------------------------ many documents
+
+
+def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | None = None,
+           advance: Callable[[], None] | None = None) -> IngestReport:
+    """Ingest files and folders into ``project``; see the module docstring for the rules.
+
+    Usage errors (``--id`` with several files, an attributes CSV naming an unknown
+    document, ...) are raised before anything is written. Per-file problems are collected
+    in the report, so one bad file never stops the others.
+    """
+    options = options or IngestOptions()
+    paths = list(paths)
+    if options.fmt != "auto":
+        formats.by_name(options.fmt)
+    unit = options.unit or project.settings.unit
+    if unit not in UNITS:
+        raise UsageError(f"unknown segmentation unit '{unit}'",
+                         hint=f"choose one of: {', '.join(UNITS)}")
+    files, failures, skipped = collect(paths)
+    report = IngestReport(failures=failures, skipped=skipped)
+    sweep_stale_temp_files(project)
+    if options.doc_id is not None and len(files) + len(failures) > 1:
+        raise UsageError("--id names one document, but several files were given; nothing "
+                         "was ingested", hint="ingest that file on its own with --id")
+    ids = [options.doc_id or doc_id_for(p) for p in files]
+    table: AttributeTable | None = None
+    if options.attributes_csv is not None:
+        table = read_table(options.attributes_csv)
+        check_known(table, set(ids) | set(project.document_ids()))
+        use_project_names(project, table)
+    first_of: dict[str, Path] = {}
+    with _collector_paused(), _Writer(project, report) as writer:
+        for path, doc_id in zip(files, ids, strict=True):
+            _attempt(project, path, doc_id, unit, table, options, first_of, report, writer)
+            if advance is not None:
+                advance()
+    return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a batch.
+
+    Ingest allocates tens of thousands of small, acyclic records (freed by reference
+    counting anyway); the collector's repeated passes over them cost about a quarter of the
+    time of a 200-file batch (measured in benchmarks/bench_ingest.py).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _attempt(project: Project, path: Path, doc_id: str, unit: str,
+             table: AttributeTable | None, options: IngestOptions,
+             first_of: dict[str, Path], report: IngestReport, writer: _Writer) -> None:
+    """Ingest one file; its failure goes into the report."""
+    try:
+        if doc_id in first_of:
+            raise ConflictError(
+                f"{path}: its document id '{doc_id}' is also the id of {first_of[doc_id]} "
+                "in this run; nothing was ingested from it",
+                hint="rename one of the files, or ingest it on its own with --id")
+        first_of[doc_id] = path
+        attrs = dict(table.rows.get(doc_id, {})) if table else {}
+        attrs.update(options.attributes)
+        writer.add(_one(project, path, doc_id, unit, attrs, options))
+    except QcodeError as exc:
+        report.failures.append(Failure(path, exc))
+    except OSError as exc:
+        report.failures.append(Failure(path, _unreadable(path, exc)))
+
+
+def _unreadable(path: Path, exc: OSError) -> InvalidInputError:
+    return InvalidInputError(f"{path}: cannot be read or written "
+                             f"({exc.strerror or type(exc).__name__}); nothing was ingested "
+                             "from it")
+
+
+class _Writer:
+    """Saves documents on a background thread while the next file is parsed.
+
+    Saving is fsync-bound and releases the GIL, so this overlaps disk waits with parsing.
+    Outcomes are appended to the report in input order once their file is safely written.
+    """
+
+    def __init__(self, project: Project, report: IngestReport) -> None:
+        self.project = project
+        self.report = report
+        self.pending: list[tuple[Outcome, Future[Path] | None]] = []
+        self.pool = ThreadPoolExecutor(max_workers=SAVE_THREADS, thread_name_prefix="qcode-save")
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def add(self, outcome: Outcome) -> None:
+        """Keep ``outcome``; save its document unless it is unchanged.
+
+        Before a replacement is saved, the old document is kept as a hidden "re-anchoring
+        pending" file, so an interrupted ``--replace`` can still re-anchor its codings.
+        """
+        if outcome.status == "replaced" and outcome.previous is not None:
+            mark_reanchor_pending(self.project, outcome.previous)
+        future = (None if outcome.status == "unchanged" else
+                  self.pool.submit(self.project.save_document, outcome.document))
+        self.pending.append((outcome, future))
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True)
+        for outcome, future in self.pending:
+            error = future.exception() if future is not None else None
+            if error is None:
+                self.report.outcomes.append(outcome)
+            elif isinstance(error, QcodeError):
+                self.report.failures.append(Failure(outcome.path, error))
+            elif isinstance(error, OSError):
+                self.report.failures.append(Failure(outcome.path,
+                                                    _unreadable(outcome.path, error)))
+            else:
+                raise error
+
+
+def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, str],
+         options: IngestOptions) -> Outcome:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    old = project.load_document(doc_id) if project.has_document(doc_id) else None
+    if old is not None and old.sha256 == digest:
+        merged = {**old.attributes, **attrs}
+        if merged == old.attributes:
+            return Outcome(path, "unchanged", old)
+        updated = old.model_copy(update={"attributes": merged})
+        return Outcome(path, "updated", updated, previous=old)
+    if old is not None and not options.replace:
+        raise ConflictError(
+            f"{path}: document '{doc_id}' is already ingested from different bytes; "
+            "nothing was changed",
+            hint="pass --replace to ingest the new version over it (its codings are "
+                 "re-anchored), or --id to ingest it as a new document")
+    doc, warnings = read_document(
+        data, source=str(path), doc_id=doc_id, fmt=options.fmt,
+        unit=options.unit or (old.unit if old is not None else unit),
+        attributes={**(old.attributes if old is not None else {}), **attrs}, sha256=digest)
+    return Outcome(path, "replaced" if old is not None else "added", doc, previous=old,
+                   warnings=warnings)
+
+
+# ------------------------------------------------------------ re-anchoring pending
+
+
+def _pending_path(project: Project, doc_id: str) -> Path:
+    return project.documents_dir / f".{doc_id}.before-replace.json"
+
+
+def mark_reanchor_pending(project: Project, old: Document) -> None:
+    """Keep the document being replaced until its codings are re-anchored (durably first:
+    a kill between saving the new version and re-anchoring must not lose the old one)."""
+    from qcode._io import atomic
+
+    path = _pending_path(project, old.id)
+    if not path.exists():  # an older pending version is the one the codings point at
+        atomic.write_text(path, old.model_dump_json() + "\n")
+
+
+def pending_reanchors(project: Project) -> list[tuple[Document, Document]]:
+    """(old, current) for every replaced document whose re-anchoring was interrupted."""
+    pairs: list[tuple[Document, Document]] = []
+    for path in sorted(project.documents_dir.glob(".*.before-replace.json")):
+        doc_id = path.name[1:-len(".before-replace.json")]
+        try:
+            old = Document.model_validate_json(path.read_bytes())
+        except (OSError, ValueError):
+            continue
+        if project.has_document(doc_id):
+            pairs.append((old, project.load_document(doc_id)))
+    return pairs
+
+
+def clear_reanchor_pending(project: Project, doc_id: str) -> None:
+    """Re-anchoring of ``doc_id`` is done (or not needed): drop the kept old version."""
+    _pending_path(project, doc_id).unlink(missing_ok=True)
+
+
+STALE_TEMP_SECONDS = 600
+
+
+def sweep_stale_temp_files(project: Project) -> int:
+    """Remove half-written ``.<id>.json.*.tmp`` files that a killed save left behind (the
+    document itself is whole or absent). Only files older than 10 minutes are touched, so a
+    save running in another process keeps its own."""
+    import time
+
+    removed = 0
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    if not project.documents_dir.is_dir():
+        return 0
+    for path in project.documents_dir.glob(".*.json.*.tmp"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

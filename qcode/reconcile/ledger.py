@@ -1,0 +1,311 @@
+"""The decision log of a reconciliation: ``reconciliations/<name>.jsonl``.
+
+One JSON object a line, each with a ``kind``:
+
+``run``
+    a reconciliation was started: the coders, the strategy, who ran it, the documents and
+    codes in scope. The first run fixes the coders of the reconciliation.
+``decision``
+    one segment decided (or deferred): each coder's codes at decision time, the outcome,
+    the codes chosen for the consensus, the strategy or person that decided, the rationale.
+``applied``
+    the consensus coder's log (``codings/<name>.jsonl``) now holds the listed decisions.
+    A decision saved without this mark (a crash between the two writes) is applied again
+    by the next run, so nothing confirmed is lost.
+
+Appends are serialised with an exclusive lock, flushed and fsynced before they return; a
+torn last line (a crash mid-write) is reported and skipped, and the next append starts on
+a fresh line so it never swallows good lines.
+
+>>> d = Decision(id="R00002", seq=2, time="2026-01-01T00:00:00Z", doc="D01",
+...              segment="D01:0003", coders={"ingrid": ("A",), "lars": ()},
+...              outcome="union", chosen=("A",), strategy="union")
+>>> d.covers("A"), d.covers("B")
+(True, True)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from qcode._io.locking import exclusive
+from qcode.coding.store import validate_coder_name
+from qcode.errors import ConflictError, NotFoundError
+from qcode.models import Record
+from qcode.project import now_iso
+
+try:  # orjson reads long logs faster; json is the fallback
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover
+    _loads = json.loads
+
+Outcome = Literal["agreed", "accept", "union", "intersection", "majority", "manual",
+                  "deferred"]
+OUTCOMES: tuple[str, ...] = ("agreed", "accept", "union", "intersection", "majority",
+                             "manual", "deferred")
+
+
+class Decision(Record):
+    """One decided (or deferred) segment of a reconciliation.
+
+    ``scope`` is the codes the decision is about (``--code``), or None for every code;
+    ``coders`` holds each coder's codes within that scope when the decision was made.
+    ``accepted`` names the coder whose codes were taken (outcome ``accept``); ``tie`` lists
+    codes a majority vote split evenly (left out of the consensus, flagged for review).
+    ``strategy`` is the strategy of the run (``ask`` when a person decided: see ``by``).
+    """
+
+    kind: Literal["decision"] = "decision"
+    id: str
+    seq: int
+    time: str
+    doc: str
+    segment: str
+    scope: tuple[str, ...] | None = None
+    coders: dict[str, tuple[str, ...]]
+    outcome: Outcome
+    chosen: tuple[str, ...] = ()
+    accepted: str | None = None
+    tie: tuple[str, ...] = ()
+    strategy: str
+    by: str | None = None
+    rationale: str | None = None
+
+    def covers(self, code: str) -> bool:
+        return self.scope is None or code in self.scope
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.doc, self.segment)
+
+
+class Run(Record):
+    """A reconciliation run: who ran which strategy over which coders and documents."""
+
+    kind: Literal["run"] = "run"
+    seq: int
+    time: str
+    coders: tuple[str, ...]
+    strategy: str
+    by: str | None = None
+    docs: tuple[str, ...] = ()
+    codes: tuple[str, ...] | None = None
+
+
+class Applied(Record):
+    """A mark that the consensus coder's log holds these decisions."""
+
+    kind: Literal["applied"] = "applied"
+    seq: int
+    time: str
+    ids: tuple[str, ...]
+
+
+Entry = Decision | Run | Applied
+_KINDS: dict[str, type[Record]] = {"decision": Decision, "run": Run, "applied": Applied}
+
+
+# ----------------------------------------------------------------------------- index
+
+
+@dataclass
+class Ledger:
+    """A reconciliation's log read into memory, indexed by segment."""
+
+    name: str
+    path: Path
+    runs: list[Run] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    applied: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    #: (doc, segment) -> decisions that are not deferrals, oldest first
+    by_unit: dict[tuple[str, str], list[Decision]] = field(default_factory=dict)
+    #: (doc, segment) -> seq of the last deferral
+    deferred: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def add(self, entry: Entry) -> None:
+        if isinstance(entry, Run):
+            self.runs.append(entry)
+        elif isinstance(entry, Applied):
+            self.applied.update(entry.ids)
+        else:
+            self.decisions.append(entry)
+            if entry.outcome == "deferred":
+                self.deferred[entry.key] = entry.seq
+            else:
+                self.by_unit.setdefault(entry.key, []).append(entry)
+
+    @property
+    def coders(self) -> tuple[str, ...] | None:
+        """The coders of the reconciliation (fixed by its first run)."""
+        return self.runs[0].coders if self.runs else None
+
+    def effective(self, key: tuple[str, str], code: str) -> Decision | None:
+        """The decision in force for one code on one segment: the latest that covers it."""
+        for d in reversed(self.by_unit.get(key, ())):
+            if d.covers(code):
+                return d
+        return None
+
+    def live(self) -> list[Decision]:
+        """Decisions still in force for at least one code, in log order."""
+        out: dict[str, Decision] = {}
+        for key, decs in self.by_unit.items():
+            codes = set().union(*(set(d.chosen) | {c for v in d.coders.values() for c in v}
+                                  for d in decs))
+            whole = [d for d in decs if d.scope is None]
+            if whole:  # the latest whole-segment decision is in force for codes nobody gave
+                out.setdefault(whole[-1].id, whole[-1])
+            for code in codes:
+                d = self.effective(key, code)
+                if d is not None:
+                    out.setdefault(d.id, d)
+        return sorted(out.values(), key=lambda d: d.seq)
+
+    def deferred_open(self, key: tuple[str, str]) -> bool:
+        """True when the segment's last word is a deferral."""
+        seq = self.deferred.get(key)
+        if seq is None:
+            return False
+        decs = self.by_unit.get(key)
+        return not decs or decs[-1].seq < seq
+
+
+# ----------------------------------------------------------------------------- files
+
+
+def log_file(project: Any, name: str) -> Path:
+    validate_coder_name(name)
+    return project.reconciliations_dir / f"{name}.jsonl"
+
+
+def reconciliation_names(project: Any) -> list[str]:
+    folder: Path = project.reconciliations_dir
+    if not folder.is_dir():
+        return []
+    return sorted((p.stem for p in folder.glob("*.jsonl")), key=str.casefold)
+
+
+def _lock(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.lock")
+
+
+GITIGNORE = "# qcode: machine-local lock files (the *.jsonl decision logs are shared)\n.*.lock\n"
+
+
+def _prepare(folder: Path) -> None:
+    """Create the folder, with a .gitignore that keeps the lock files out of git."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / ".gitignore"
+    if not target.exists():
+        from qcode._io.atomic import write_text
+
+        write_text(target, GITIGNORE)
+
+
+@contextmanager
+def run_lock(project: Any, name: str) -> Iterator[None]:
+    """Held for a whole run, so two runs cannot decide the same segments at once. It is
+    not waited for: a second run stops at once with a clear error."""
+    path = log_file(project, name).with_name(f".{name}.run.lock")
+    _prepare(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            if os.name == "posix":
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:  # pragma: no cover - Windows
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise ConflictError(f"reconciliation '{name}' is being run by another process; "
+                                "nothing was changed",
+                                hint="wait for it to finish (or quit it), then run this "
+                                     "again") from None
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def read_ledger(project: Any, name: str, *, must_exist: bool = False) -> Ledger:
+    """Read a reconciliation's log; unreadable lines are reported in ``problems``."""
+    path = log_file(project, name)
+    ledger = Ledger(name=name, path=path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if must_exist:
+            names = reconciliation_names(project)
+            raise NotFoundError(f"no reconciliation '{name}' in this project",
+                                hint=f"reconciliations: {', '.join(names)}" if names else
+                                "start one with: qcode reconcile --coders A,B --as NAME"
+                                ) from None
+        return ledger
+    lines = data.split(b"\n")
+    torn_tail = lines[-1] != b""
+    for i, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = _loads(raw)
+            entry = _KINDS[obj["kind"]].model_validate(obj)
+        except (ValueError, KeyError, TypeError, ValidationError):
+            torn = i == len(lines) and torn_tail
+            ledger.problems.append(
+                f"{path}:{i}: " + ("incomplete last line (torn by a crash or kill)" if torn
+                                   else "unreadable line") + "; the line was skipped")
+            continue
+        ledger.add(entry)  # type: ignore[arg-type]
+    return ledger
+
+
+def _last_seq(data: bytes) -> int:
+    for raw in reversed(data.split(b"\n")):
+        if raw.strip():
+            try:
+                return int(json.loads(raw)["seq"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return 0
+
+
+def append(project: Any, name: str, drafts: Iterable[dict[str, Any]]) -> list[Entry]:
+    """Append entries under the log's lock; ``seq``, ``time`` and decision ``id`` are
+    assigned here. Returns the records once they are on disk."""
+    drafts = list(drafts)
+    if not drafts:
+        return []
+    path = log_file(project, name)
+    _prepare(path.parent)
+    with exclusive(_lock(path)):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        with os.fdopen(fd, "r+b") as fh:
+            data = fh.read()
+            seq = _last_seq(data)
+            now = now_iso()
+            records: list[Entry] = []
+            for draft in drafts:
+                seq += 1
+                extra: dict[str, Any] = {"seq": seq, "time": now}
+                if draft["kind"] == "decision":
+                    extra["id"] = f"R{seq:05d}"
+                records.append(_KINDS[draft["kind"]].model_validate(draft | extra))  # type: ignore[arg-type]
+            payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
+                               for r in records)
+            if data and not data.endswith(b"\n"):
+                payload = b"\n" + payload
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return records

@@ -1,0 +1,456 @@
+"""Reconcile several coders into one consensus coder, with a record of every decision.
+
+A reconciliation has a name, which is also the name of its **consensus coder**: decisions
+go to ``reconciliations/<name>.jsonl`` (see :mod:`qcode.reconcile.ledger`) and their result to
+``codings/<name>.jsonl`` (origin ``reconciled``, each event pointing to its decision), so
+every other command (agree, matrix, report, export) uses the consensus like any coder.
+
+The unit is a segment. Segments where every coder gave the same codes go to the consensus
+automatically (outcome ``agreed``; segments nobody coded are left out of the record).
+The others are decided by a strategy:
+
+``union``         every code any coder gave;
+``intersection``  only the codes every coder gave;
+``majority``      a code is kept when **more than half** of the coders gave it. When exactly
+                  half gave it (an even split, e.g. one of two coders) it is left out, and
+                  the decision lists it under ``tie`` so reviewers can find it
+                  (``qcode reconcile --summary`` counts ties). With two coders every
+                  disagreement is a tie, so majority equals intersection plus tie flags;
+``prefer:A``      coder A's codes;
+``ask``           a person decides each segment (:mod:`qcode.reconcile.ask`).
+
+A decision is **stale** once a coder's codes on its segment (within its codes) differ from
+the codes recorded with it. Stale decisions and new disagreements are shown by
+:func:`status`; the next run decides them again (nothing changes silently). A document is
+marked done for the consensus coder when every coder has completed it and none of its
+segments waits for a decision.
+
+Library use::
+
+    from qcode.reconcile.run import reconcile
+    result = reconcile(project, ["ingrid", "lars"], "consensus", "majority")
+    result.by_outcome        # {"agreed": 41, "majority": 9}
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from qcode.coding.store import (
+    CoderState,
+    add_events,
+    append_events,
+    coder_names,
+    load_state_or_empty,
+    remove_events,
+)
+from qcode.errors import ConflictError, UsageError
+from qcode.models import Document
+from qcode.reconcile import ledger as log
+from qcode.reconcile.ledger import Decision, Ledger
+from qcode.reconcile.strategies import STRATEGIES, Choice, decide, parse_strategy  # noqa: F401
+from qcode.reconcile.units import (
+    Scope,
+    SkippedDocument,
+    Unit,
+    code_sets_differ,
+    document_scope,
+    iter_units,
+    load_states,
+    resolve_codes,
+)
+
+# ----------------------------------------------------------------------------- planning
+
+
+@dataclass
+class Pending:
+    """A segment waiting for a decision: new, stale (its decision no longer matches the
+    coders' codes) or deferred."""
+
+    unit: Unit
+    reason: Literal["new", "stale", "deferred"]
+    stale: tuple[Decision, ...] = ()
+    #: codes already decided by a decision that is still valid (e.g. one made with
+    #: ``--code``): code -> whether it is in the consensus. A new decision keeps them so.
+    settled: Mapping[str, bool] = field(default_factory=dict)
+
+    def final(self, chosen: frozenset[str]) -> frozenset[str]:
+        """The codes to record: ``chosen``, with the settled codes kept as decided."""
+        return frozenset((chosen - set(self.settled)) |
+                         {c for c, kept in self.settled.items() if kept})
+
+    @property
+    def agreed(self) -> bool:
+        return not code_sets_differ(self.unit.sets)
+
+
+@dataclass
+class Plan:
+    """What a reconciliation has left to do over its scope."""
+
+    name: str
+    coders: list[str]
+    codes: frozenset[str] | None
+    scope: Scope
+    ledger: Ledger
+    states: list[CoderState]
+    agreed: list[Pending] = field(default_factory=list)
+    disagreements: list[Pending] = field(default_factory=list)
+    settled: int = 0
+    units: list[Unit] = field(default_factory=list, repr=False)
+    documents: dict[str, Document] = field(default_factory=dict, repr=False)
+
+    def reassess(self) -> None:
+        """Sort the units again against the ledger as it is now (after decisions)."""
+        self.agreed, self.disagreements, self.settled = [], [], 0
+        for unit in self.units:
+            pending = assess(unit, self.ledger, self.codes)
+            if pending is None:
+                self.settled += 1
+            elif pending.agreed:
+                self.agreed.append(pending)
+            else:
+                self.disagreements.append(pending)
+
+
+def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending | None:
+    """None when the segment needs nothing; else why it waits for a decision."""
+    key = unit.key
+    decs = ledger.by_unit.get(key)
+    if not decs:  # the usual case: nothing decided here yet
+        if not any(unit.sets.values()):
+            return None
+        return Pending(unit, "deferred" if ledger.deferred_open(key) else "new")
+    candidates: set[str] = set().union(*unit.sets.values())
+    for d in decs:
+        candidates.update(d.chosen)
+        for v in d.coders.values():
+            candidates.update(v)
+    if codes is not None:
+        candidates &= codes
+    unsettled = False
+    stale: dict[str, Decision] = {}
+    for code in candidates:
+        d = ledger.effective(key, code)
+        if d is None:
+            unsettled = unsettled or any(code in s for s in unit.sets.values())
+        elif any((code in d.coders.get(c, ())) != (code in s) for c, s in unit.sets.items()):
+            stale[d.id] = d
+    if not stale and not unsettled:
+        return None
+    settled = {}
+    for code in candidates:
+        d = ledger.effective(key, code)
+        if d is not None and d.id not in stale:
+            settled[code] = code in d.chosen
+    if stale:
+        return Pending(unit, "stale", tuple(sorted(stale.values(), key=lambda d: d.seq)),
+                       settled)
+    return Pending(unit, "deferred" if ledger.deferred_open(key) else "new", (), settled)
+
+
+def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger | None) -> None:
+    """Refuse bad names; without a ledger only the checks that need none."""
+    if len(coders) < 2:
+        raise UsageError("reconciliation needs at least two coders",
+                         hint="give them as --coders A,B[,C...]")
+    if name.casefold() in (c.casefold() for c in coders):
+        other = "consensus" if "consensus" not in {c.casefold() for c in coders} else \
+            f"{name[:20]}-merged"
+        raise UsageError(f"the consensus coder '{name}' cannot also be one of the coders",
+                         hint=f"choose another name with --as, e.g. --as {other}")
+    if ledger is None:
+        return
+    if ledger.coders is not None and set(ledger.coders) != set(coders):
+        raise ConflictError(f"reconciliation '{name}' reconciles {', '.join(ledger.coders)}, "
+                            f"not {', '.join(coders)}",
+                            hint=f"use --coders {','.join(ledger.coders)}, or another --as")
+    if ledger.coders is None and any(c.casefold() == name.casefold()
+                                     for c in coder_names(project)):
+        raise ConflictError(f"coder '{name}' already has codings and is not a "
+                            "reconciliation; nothing was changed",
+                            hint="choose another name with --as")
+
+
+def make_plan(project: Any, coders: list[str], name: str, docs: list[str] | None = None,
+              codes: list[str] | None = None, all_docs: bool = False,
+              include_decided_docs: bool = False,
+              documents: dict[str, Document] | None = None,
+              ledger: Ledger | None = None) -> Plan:
+    """Read everything and sort the segments in scope into agreed / disagreements."""
+    ledger = ledger if ledger is not None else log.read_ledger(project, name)
+    _check_names(project, coders, name, ledger)
+    states = load_states(project, coders)
+    code_filter = resolve_codes(project.codebook, codes)
+    scope = document_scope(project, states, docs, all_docs)
+    if include_decided_docs and not docs:
+        extra = {d for d, _ in ledger.by_unit} - set(scope.docs)
+        scope.docs = sorted(set(scope.docs) | {d for d in extra if project.has_document(d)})
+        scope.skipped = [s for s in scope.skipped if s.doc not in extra]
+    plan = Plan(name=name, coders=list(coders), codes=code_filter, scope=scope, ledger=ledger,
+                states=states, documents=documents if documents is not None else {})
+    plan.units = list(iter_units(project, states, scope.docs, code_filter, plan.documents))
+    plan.reassess()
+    return plan
+
+
+# ----------------------------------------------------------------------------- recording
+
+
+def default_person() -> str | None:
+    """Who is deciding: ``$USER`` (or ``$USERNAME`` on Windows)."""
+    return os.environ.get("USER") or os.environ.get("USERNAME") or None
+
+
+def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str | None,
+           rationale: str | None) -> dict[str, Any]:
+    return {"kind": "decision", "doc": pending.unit.doc.id, "segment": pending.unit.segment_id,
+            "scope": sorted(plan.codes) if plan.codes is not None else None,
+            "coders": {c: sorted(pending.unit.sets[c]) for c in plan.coders},
+            "outcome": choice.outcome,
+            "chosen": sorted(pending.final(choice.chosen)) if choice.outcome != "deferred"
+            else [],
+            "accepted": choice.accepted, "tie": sorted(choice.tie), "strategy": strategy,
+            "by": by, "rationale": rationale or None}
+
+
+def consensus_state(project: Any, name: str) -> CoderState:
+    """The consensus coder's current state (empty before its first decision)."""
+    return load_state_or_empty(project, name)
+
+
+def _apply(project: Any, name: str, decided: Iterable[Decision], ledger: Ledger,
+           documents: dict[str, Document] | None = None) -> None:
+    """Write decisions into the consensus coder's log, then mark them applied."""
+    documents = documents if documents is not None else {}
+    decided = [d for d in decided if d.outcome != "deferred"]
+    if not decided:
+        return
+    state = consensus_state(project, name)
+    docs: dict[str, Any] = {}
+    events: list[dict[str, Any]] = []
+    for d in decided:
+        have = state.codes.setdefault(d.key, {})
+        on = {c for c in have if d.covers(c)}
+        chosen = set(d.chosen)
+        if (chosen ^ on) and d.doc not in docs:
+            docs[d.doc] = documents.get(d.doc) or project.load_document(d.doc)
+        if on - chosen:
+            gone = remove_events(state, docs[d.doc], [d.segment], sorted(on - chosen))
+            events += [ev | {"origin": "reconciled", "decision": d.id} for ev in gone]
+            for code in on - chosen:
+                del have[code]
+        if chosen - on:
+            added = add_events(state, docs[d.doc], [d.segment], sorted(chosen - on),
+                               origin="reconciled", decision=d.id)
+            events += added
+            have.update({ev["code"]: ev for ev in added})
+    append_events(project, name, events)
+    for rec in log.append(project, name, [{"kind": "applied",
+                                           "ids": [d.id for d in decided]}]):
+        ledger.add(rec)  # type: ignore[arg-type]
+
+
+def repair(project: Any, ledger: Ledger) -> int:
+    """Apply decisions saved without their ``applied`` mark (an interrupted run)."""
+    todo = [d for d in ledger.decisions
+            if d.outcome != "deferred" and d.id not in ledger.applied]
+    live = {d.id for d in ledger.live()}
+    _apply(project, ledger.name, [d for d in todo if d.id in live], ledger)
+    superseded = [d.id for d in todo if d.id not in live]
+    if superseded:  # nothing to write for them: a later decision is in force
+        for rec in log.append(project, ledger.name, [{"kind": "applied", "ids": superseded}]):
+            ledger.add(rec)  # type: ignore[arg-type]
+    return len(todo)
+
+
+def record(project: Any, plan: Plan, items: list[tuple[Pending, Choice]], strategy: str,
+           by: str | None, rationale: str | None = None) -> list[Decision]:
+    """Save decisions (one locked, fsynced append), then apply them to the consensus coder."""
+    saved = log.append(project, plan.name, [_draft(plan, p, c, strategy, by, rationale)
+                                            for p, c in items])
+    decs = [d for d in saved if isinstance(d, Decision)]
+    for d in decs:
+        plan.ledger.add(d)
+    _apply(project, plan.name, decs, plan.ledger, plan.documents)
+    return decs
+
+
+def refresh_done(project: Any, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
+    """Mark documents done for the consensus coder when every coder completed them and
+    nothing in them waits for a decision; reopen those where something waits again."""
+    if plan.codes is None:
+        if changed:
+            plan.reassess()
+        full = plan
+    else:
+        full = make_plan(project, plan.coders, plan.name, plan.scope.docs, None,
+                         documents=plan.documents)
+    waiting = {p.unit.doc.id for p in full.agreed + full.disagreements}
+    state = consensus_state(project, plan.name)
+    done, reopened = [], []
+    for doc in plan.scope.docs:
+        complete = all(doc in s.done for s in full.states) and doc not in waiting
+        if complete and doc not in state.done:
+            done.append(doc)
+        elif not complete and doc in state.done:
+            reopened.append(doc)
+    append_events(project, plan.name, [{"op": "done", "doc": d} for d in done] +
+                  [{"op": "reopen", "doc": d} for d in reopened])
+    return done, reopened
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+class ReconcileResult:
+    """What one run did. ``as_dict()`` is the JSON of ``qcode reconcile --format json``."""
+
+    def __init__(self, plan: Plan, strategy: str, by: str | None) -> None:
+        self.name = plan.name
+        self.coders = plan.coders
+        self.strategy = strategy
+        self.by = by
+        self.documents: list[str] = list(plan.scope.docs)
+        self.skipped: list[SkippedDocument] = list(plan.scope.skipped)
+        self.warnings: list[str] = list(plan.scope.warnings) + list(plan.ledger.problems)
+        self.decisions: list[Decision] = []
+        self.repaired = 0
+        self.remaining = 0
+        self.deferred = 0
+        self.done: list[str] = []
+        self.reopened: list[str] = []
+
+    @property
+    def decided(self) -> list[Decision]:
+        """The decisions of this run, deferrals left out."""
+        return [d for d in self.decisions if d.outcome != "deferred"]
+
+    @property
+    def by_outcome(self) -> dict[str, int]:
+        counts = Counter(d.outcome for d in self.decided)
+        return {o: counts[o] for o in log.OUTCOMES if counts[o]}
+
+    @property
+    def ties(self) -> list[Decision]:
+        return [d for d in self.decisions if d.tie]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "coders": self.coders, "strategy": self.strategy,
+                "by": self.by, "documents": self.documents,
+                "skipped_documents": [s.model_dump() for s in self.skipped],
+                "decisions": len(self.decided), "by_outcome": self.by_outcome,
+                "ties": [d.id for d in self.ties], "deferred": self.deferred,
+                "remaining": self.remaining, "repaired": self.repaired,
+                "documents_done": self.done, "documents_reopened": self.reopened,
+                "warnings": self.warnings}
+
+
+class Reconciliation:
+    """One run: the automatic part on start, then decisions one by one or all at once.
+
+    The interactive ``ask`` walk uses :meth:`commit` for each decision and :meth:`finish`
+    at the end (also when interrupted): every committed decision is already on disk.
+    A run holds the reconciliation's run lock from creation to :meth:`finish` (or
+    :meth:`close`), so a second run of the same reconciliation stops with a clear error.
+    """
+
+    def __init__(self, project: Any, coders: list[str], name: str, strategy: str,
+                 docs: list[str] | None = None, codes: list[str] | None = None,
+                 by: str | None = None, all_docs: bool = False) -> None:
+        self.project = project
+        self.kind, self.prefer = parse_strategy(strategy, list(coders))
+        self.strategy = f"prefer:{self.prefer}" if self.prefer else self.kind
+        self.by = by if by is not None else default_person()
+        _check_names(project, list(coders), name, None)  # before the lock file is made
+        self._lock = ExitStack()
+        self._lock.enter_context(log.run_lock(project, name))
+        try:
+            self.plan = make_plan(project, list(coders), name, docs, codes, all_docs)
+        except BaseException:
+            self.close()
+            raise
+        self.result = ReconcileResult(self.plan, self.strategy, self.by)
+        self.queue: list[Pending] = list(self.plan.disagreements)
+
+    def close(self) -> None:
+        """Release the run lock (``finish`` does it too)."""
+        self._lock.close()
+
+    def __enter__(self) -> Reconciliation:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> ReconcileResult:
+        """Record the run, repair an interrupted one, and decide the agreed segments."""
+        plan = self.plan
+        log.append(self.project, plan.name, [{
+            "kind": "run", "coders": plan.coders, "strategy": self.strategy, "by": self.by,
+            "docs": plan.scope.docs,
+            "codes": sorted(plan.codes) if plan.codes is not None else None}])
+        self.result.repaired = repair(self.project, plan.ledger)
+        agreed = [(p, Choice("agreed", next(iter(p.unit.sets.values())))) for p in plan.agreed]
+        self.result.decisions += record(self.project, plan, agreed, self.strategy, self.by)
+        return self.result
+
+    def decide_all(self, rationale: str | None = None) -> ReconcileResult:
+        """Decide every disagreement with the (non-interactive) strategy."""
+        items = [(p, decide(self.kind, p.unit.sets, self.prefer)) for p in self.queue]
+        self.result.decisions += record(self.project, self.plan, items, self.strategy,
+                                        self.by, rationale)
+        self.queue = []
+        return self.finish()
+
+    def commit(self, pending: Pending, choice: Choice, rationale: str | None = None) -> Decision:
+        """Save one decision made by a person (outcome ``deferred`` keeps it pending)."""
+        dec = record(self.project, self.plan, [(pending, choice)], self.strategy, self.by,
+                     rationale)[0]
+        self.result.decisions.append(dec)
+        if choice.outcome != "deferred":
+            self.queue = [p for p in self.queue if p.unit.key != pending.unit.key]
+        return dec
+
+    def finish(self) -> ReconcileResult:
+        """Update the consensus coder's done marks; count what is left."""
+        decided = {d.key for d in self.result.decisions if d.outcome != "deferred"}
+        self.result.deferred = sum(1 for d in self.result.decisions if d.outcome == "deferred"
+                                   and d.key not in decided)
+        self.result.remaining = sum(1 for p in self.plan.disagreements
+                                    if p.unit.key not in decided)
+        try:
+            self.result.done, self.result.reopened = refresh_done(
+                self.project, self.plan, changed=bool(self.result.decisions))
+        finally:
+            self.close()
+        return self.result
+
+
+def reconcile(project: Any, coders: list[str], as_name: str, strategy: str,
+              docs: list[str] | None = None, codes: list[str] | None = None,
+              by: str | None = None, all_docs: bool = False,
+              rationale: str | None = None) -> ReconcileResult:
+    """Reconcile ``coders`` into the consensus coder ``as_name`` with a non-interactive
+    strategy (``union``, ``intersection``, ``majority`` or ``prefer:CODER``).
+
+    Segments where the coders agree are recorded with outcome ``agreed``; every other
+    segment in scope is decided by the strategy; each decision is appended to
+    ``reconciliations/<as_name>.jsonl`` and its result to ``codings/<as_name>.jsonl``.
+    ``docs`` / ``codes`` narrow the scope; by default the documents every coder has
+    completed are reconciled (``all_docs=True``: every document any of them touched).
+    ``by`` defaults to ``$USER``. Running it again decides only what is new or stale.
+    """
+    with Reconciliation(project, coders, as_name, strategy, docs, codes, by, all_docs) as run:
+        if run.kind == "ask":
+            raise UsageError("the ask strategy is interactive",
+                             hint="use qcode reconcile on a terminal, or a strategy such as "
+                                  "majority")
+        run.start()
+        return run.decide_all(rationale)

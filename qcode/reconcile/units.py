@@ -1,0 +1,256 @@
+"""Where coders disagree: the units compared, each coder's code set on them, and the diff.
+
+The unit of comparison is a segment. By default only documents that **every** coder has
+marked complete (``qcode done``) are compared, because on a document a coder has not
+finished, a segment without codes may simply not have been read yet. ``all_docs=True``
+widens the scope to every document any of the coders has touched; naming documents
+explicitly compares exactly those (with a warning for each one not complete for everyone).
+
+>>> code_sets_differ({"ingrid": frozenset({"A"}), "lars": frozenset({"A"})})
+False
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from qcode.coding.store import CoderState, load_state
+from qcode.errors import UsageError
+from qcode.models import Document, Record
+
+# ----------------------------------------------------------------------------- records
+
+
+class SkippedDocument(Record):
+    """A document one of the coders touched that is left out of the comparison, and why."""
+
+    doc: str
+    reason: str
+
+
+class SegmentDiff(Record):
+    """One segment where two coders' code sets differ."""
+
+    doc: str
+    segment: str
+    speaker: str
+    time_start: float | None = None
+    text: str
+    only_a: tuple[str, ...]
+    only_b: tuple[str, ...]
+    both: tuple[str, ...]
+
+
+class CodeCount(Record):
+    """How often one code was given by both coders, only by A, and only by B."""
+
+    code: str
+    name: str
+    both: int
+    only_a: int
+    only_b: int
+
+
+class DiffResult(Record):
+    """The result of :func:`diff`; ``as_dict()`` is the JSON of ``qcode diff``."""
+
+    a: str
+    b: str
+    documents: tuple[str, ...]
+    codes: tuple[str, ...] | None
+    segments_compared: int
+    disagreements: tuple[SegmentDiff, ...]
+    per_code: tuple[CodeCount, ...]
+    skipped_documents: tuple[SkippedDocument, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "coders": [self.a, self.b],
+            "documents": list(self.documents),
+            "codes": list(self.codes) if self.codes is not None else None,
+            "segments_compared": self.segments_compared,
+            "segments_differing": len(self.disagreements),
+            "disagreements": [d.model_dump() | {"only_a": list(d.only_a),
+                                                "only_b": list(d.only_b),
+                                                "both": list(d.both)}
+                              for d in self.disagreements],
+            "per_code": [c.model_dump() for c in self.per_code],
+            "skipped_documents": [s.model_dump() for s in self.skipped_documents],
+            "warnings": list(self.warnings),
+        }
+
+
+# ----------------------------------------------------------------------------- scope
+
+
+@dataclass
+class Scope:
+    """The documents compared, those left out (with reasons) and warnings for people."""
+
+    docs: list[str]
+    skipped: list[SkippedDocument] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def touched_documents(state: CoderState) -> set[str]:
+    """Documents on which the coder has any code now, or that they marked complete."""
+    return {doc for doc, _ in state.codes} | set(state.done)
+
+
+def document_scope(project: Any, states: list[CoderState], docs: list[str] | None = None,
+                   all_docs: bool = False) -> Scope:
+    """Which documents to compare for these coders (see the module docstring)."""
+    if docs:
+        scope = Scope(docs=[])
+        for doc_id in dict.fromkeys(docs):
+            if not project.has_document(doc_id):
+                project.load_document(doc_id)  # raises NotFoundError with a suggestion
+            missing = [s.coder for s in states if doc_id not in s.done]
+            if missing:
+                scope.warnings.append(f"{doc_id} is not marked complete by "
+                                      f"{', '.join(missing)}; its uncoded segments count "
+                                      "as coded with nothing")
+            scope.docs.append(doc_id)
+        return scope
+    scope = Scope(docs=[])
+    touched = set().union(*(touched_documents(s) for s in states)) if states else set()
+    for doc_id in sorted(touched):
+        if not project.has_document(doc_id):
+            scope.skipped.append(SkippedDocument(doc=doc_id, reason="not in the project"))
+            continue
+        missing = [s.coder for s in states if doc_id not in s.done]
+        if missing and not all_docs:
+            scope.skipped.append(SkippedDocument(
+                doc=doc_id, reason=f"not marked complete by {', '.join(missing)}"))
+            continue
+        scope.docs.append(doc_id)
+    return scope
+
+
+def resolve_codes(codebook: Any, queries: list[str] | None) -> frozenset[str] | None:
+    """Code ids for ``--code`` options (ids or names), or None for every code."""
+    if not queries:
+        return None
+    from qcode.codebook.load import resolve_code
+
+    return frozenset(resolve_code(codebook, q).id for q in queries)
+
+
+def load_states(project: Any, coders: list[str]) -> list[CoderState]:
+    """Each coder's current state; refuses duplicates and unknown coders."""
+    seen: dict[str, str] = {}
+    for c in coders:
+        if c.casefold() in seen:
+            raise UsageError(f"coder '{c}' is named twice", hint="name each coder once")
+        seen[c.casefold()] = c
+    return [load_state(project, c) for c in coders]
+
+
+# ----------------------------------------------------------------------------- units
+
+
+@dataclass(slots=True)
+class Unit:
+    """One segment with every coder's current codes on it (restricted to the code filter)."""
+
+    doc: Document
+    segment_id: str
+    sets: Mapping[str, frozenset[str]]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.doc.id, self.segment_id)
+
+    @property
+    def segment(self) -> Any:
+        return self.doc.segment(self.segment_id)
+
+
+def code_sets_differ(sets: Mapping[str, frozenset[str]]) -> bool:
+    """True when not every coder gave exactly the same codes."""
+    values = list(sets.values())
+    return any(v != values[0] for v in values[1:])
+
+
+def iter_units(project: Any, states: list[CoderState], docs: list[str],
+               codes: frozenset[str] | None = None,
+               cache: dict[str, Document] | None = None) -> Iterator[Unit]:
+    """Every segment of the documents, in order, with each coder's code set on it.
+    Documents are read once into ``cache`` when one is given."""
+    for doc_id in docs:
+        if cache is None:
+            doc = project.load_document(doc_id)
+        elif doc_id in cache:
+            doc = cache[doc_id]
+        else:
+            doc = cache[doc_id] = project.load_document(doc_id)
+        folded = [(st.coder, st.codes) for st in states]
+        empty: frozenset[str] = frozenset()
+        for seg in doc.segments:
+            key = (doc_id, seg.id)
+            sets = {}
+            for coder, by_unit in folded:
+                on = by_unit.get(key)
+                have = frozenset(on) if on else empty
+                sets[coder] = have if codes is None or not have else have & codes
+            yield Unit(doc=doc, segment_id=seg.id, sets=sets)
+
+
+def code_name(codebook: Any, code_id: str) -> str:
+    code = codebook.code(code_id) if codebook is not None else None
+    return code.name if code is not None else ""
+
+
+# ----------------------------------------------------------------------------- diff
+
+
+def diff(project: Any, a: str, b: str, docs: list[str] | None = None,
+         codes: list[str] | None = None, all_docs: bool = False) -> DiffResult:
+    """Every segment where coders ``a`` and ``b`` gave different code sets.
+
+    ``docs`` restricts the comparison to those documents; ``codes`` (ids or names) to those
+    codes. ``per_code`` counts, over every segment compared (agreeing ones included), how
+    often each code was given by both, only by ``a`` and only by ``b``.
+    """
+    if a.casefold() == b.casefold():
+        raise UsageError(f"cannot compare coder '{a}' with itself",
+                         hint="name two different coders: qcode diff A B")
+    states = load_states(project, [a, b])
+    code_filter = resolve_codes(project.codebook, codes)
+    scope = document_scope(project, states, docs, all_docs)
+    found: list[SegmentDiff] = []
+    counts: dict[str, list[int]] = {}
+    n = 0
+    for unit in iter_units(project, states, scope.docs, code_filter):
+        n += 1
+        set_a, set_b = unit.sets[a], unit.sets[b]
+        for code in set_a | set_b:
+            row = counts.setdefault(code, [0, 0, 0])
+            row[0 if code in set_a and code in set_b else 1 if code in set_a else 2] += 1
+        if set_a != set_b:
+            seg = unit.segment
+            found.append(SegmentDiff(
+                doc=unit.doc.id, segment=seg.id, speaker=seg.speaker,
+                time_start=seg.time_start, text=unit.doc.segment_text(seg),
+                only_a=tuple(sorted(set_a - set_b)), only_b=tuple(sorted(set_b - set_a)),
+                both=tuple(sorted(set_a & set_b))))
+    if code_filter is not None:
+        for code in code_filter:
+            counts.setdefault(code, [0, 0, 0])
+    key = code_sort_key(project.codebook)
+    per_code = tuple(CodeCount(code=c, name=code_name(project.codebook, c), both=v[0],
+                               only_a=v[1], only_b=v[2])
+                     for c, v in sorted(counts.items(), key=lambda kv: key(kv[0])))
+    return DiffResult(a=a, b=b, documents=tuple(scope.docs),
+                      codes=tuple(sorted(code_filter)) if code_filter is not None else None,
+                      segments_compared=n, disagreements=tuple(found), per_code=per_code,
+                      skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings))
+
+
+def code_sort_key(codebook: Any) -> Any:
+    """A sort key for code ids: codebook order first, then unknown codes by id."""
+    order = {c.id: i for i, c in enumerate(codebook.codes)} if codebook is not None else {}
+    return lambda code_id: (order.get(code_id, len(order)), code_id)
