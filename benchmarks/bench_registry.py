@@ -5,8 +5,9 @@
 The bundled fictional registry (2,744 rows) is copied ``--copies`` times under distinct
 hospital ids (50 copies: 137,200 rows, 1,450 hospitals), written to a temporary CSV, then:
 
-1. qcode: ``qcode.registry.table.read`` (every row checked) and ``qcode.registry.utilisation.summarise``
-   by region (shares by group and year, adoption, regularity, specialty ranks, trend);
+1. qcode: ``qcode.registry.table.read`` (every row checked) and
+   ``qcode.registry.utilisation.summarise`` by region
+   (shares by group and year, adoption, regularity, specialty ranks, trend);
 2. the reference, pandas: ``read_csv`` plus the same figures with ``groupby`` (no row
    checks), so the ratio shows what the per-row validation and records cost.
 

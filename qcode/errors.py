@@ -22,6 +22,7 @@ class ExitCode(IntEnum):
     CONFLICT = 6  # the action would overwrite or contradict something already saved
     PARTIAL = 7  # a batch finished, but some items failed (each one reported)
     INSUFFICIENT_DATA = 8  # the data cannot give an answer (e.g. agreement with one coder)
+    WRITE_FAILED = 9  # nothing could be saved: disk full, read-only folder, I/O error
     INTERRUPTED = 130  # Ctrl-C
 
 
@@ -80,6 +81,15 @@ class PartialFailureError(QcodeError):
 
 class InsufficientDataError(QcodeError):
     exit_code = ExitCode.INSUFFICIENT_DATA
+
+
+class WriteFailedError(QcodeError):
+    """The operating system refused a write (full disk, read-only folder, I/O error).
+
+    The message says what is known: whether the data reached the file or nothing changed.
+    """
+
+    exit_code = ExitCode.WRITE_FAILED
 
 
 def located(path: object, line: int | None = None) -> str:

@@ -18,7 +18,8 @@ from qcode.ingest.run import read_document
 
 FIXTURES = Path(__file__).parent / "data" / "formats"
 
-DOCTEST_MODULES = ["qcode.ingest.decoding", "qcode.ingest.segmentation", "qcode.ingest.run", "qcode.ingest.attributes",
+DOCTEST_MODULES = ["qcode.ingest.decoding", "qcode.ingest.segmentation", "qcode.ingest.run",
+                   "qcode.ingest.attributes",
                    "qcode.formats", "qcode.formats.labels", "qcode.formats.text",
                    "qcode.formats.otter", "qcode.formats.f4", "qcode.formats.markdown",
                    "qcode.formats.vtt", "qcode.formats.srt"]

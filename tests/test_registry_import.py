@@ -1,4 +1,4 @@
-"""Reading, checking and storing registry CSV files (qcode.registry.table, qcode registry import)."""
+"""Reading, checking and storing registry CSV files (qcode.registry.table, registry import)."""
 
 from __future__ import annotations
 
