@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
+import tomli_w
 from pydantic import ValidationError
 
 from qcode._io import atomic
@@ -44,19 +45,20 @@ class Settings(Record):
     created: str = ""
 
 
-def _toml_string(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+def check_project_name(name: str) -> None:
+    """Refuse a name that a UTF-8 ``qcode.toml`` cannot hold (lone surrogates, from bad bytes)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UsageError(
+            f"the project name cannot be stored: it holds a character that is not valid "
+            f"Unicode (position {exc.start + 1})",
+            hint="give the name with --name in plain UTF-8 text") from None
 
 
-def _settings_toml(s: Settings) -> str:
-    return (
-        "# qcode project settings\n[project]\n"
-        f"name = {_toml_string(s.name)}\n"
-        f"codebook = {_toml_string(s.codebook)}\n"
-        f"unit = {_toml_string(s.unit)}\n"
-        f"created = {_toml_string(s.created)}\n"
-    )
+def settings_toml(s: Settings) -> str:
+    """The text of ``qcode.toml``, written by tomli-w so that any name reads back the same."""
+    return "# qcode project settings\n" + tomli_w.dumps({"project": s.model_dump()})
 
 
 def now_iso() -> str:
@@ -193,6 +195,8 @@ def init_project(directory: Path, codebook: Path | None = None,
                  name: str | None = None) -> Project:
     """Create a new project folder; refuse (changing nothing) if one is already there."""
     directory = Path(directory)
+    project_name = name or directory.resolve().name
+    check_project_name(project_name)
     if (directory / SETTINGS_FILE).exists():
         raise ConflictError(f"{directory} is already a qcode project; nothing was changed",
                             hint="choose another folder, or work in this one")
@@ -209,9 +213,9 @@ def init_project(directory: Path, codebook: Path | None = None,
         atomic.write_bytes(target, source.read_bytes())
         for sub in ("documents", "codings", "reconciliations"):
             (directory / sub).mkdir(exist_ok=True)
-        settings = Settings(name=name or directory.resolve().name, created=now_iso())
+        settings = Settings(name=project_name, created=now_iso())
         # qcode.toml last: the folder is a project only once everything else is in place
-        atomic.write_text(directory / SETTINGS_FILE, _settings_toml(settings))
+        atomic.write_text(directory / SETTINGS_FILE, settings_toml(settings))
     except OSError as exc:
         raise InvalidInputError(
             f"cannot create a project in {directory} "
