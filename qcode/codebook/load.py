@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode._io.textfile import read_user_text
+from qcode._io.yaml_limits import MAX_EXPANDED_NODES, alias_excess
 from qcode.errors import CodebookError, NotFoundError, located
 from qcode.models import Code, Codebook, Level, Theme
 
@@ -91,6 +92,12 @@ def _parse_yaml(text: str, path: str) -> _Node | None:
                             hint=f"convert it with: qcode import qdc {path} --output "
                                  "codebook.yaml")
 
+    bomb_line = alias_excess(text)
+    if bomb_line is not None:
+        raise CodebookError(
+            f"{located(path, bomb_line)}: the codebook uses YAML aliases beyond the limit "
+            f"(more than {MAX_EXPANDED_NODES} values once expanded); nothing was read",
+            hint="write the repeated parts out, or use fewer '*' aliases")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qcode._io.yaml_limits import alias_excess
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.models import Document
 
@@ -93,8 +94,12 @@ def _read_file(path: Path) -> tuple[str, list[str], list[_Entry]]:
     import yaml
 
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        bomb_line = alias_excess(text)
+        if bomb_line is not None:
+            raise InvalidInputError(f"{path}:{bomb_line}: uses YAML aliases beyond the limit")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InvalidInputError(f"{path}: cannot be read as YAML ({type(exc).__name__})") \
             from None

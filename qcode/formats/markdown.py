@@ -20,6 +20,7 @@ import json
 import re
 from typing import Any
 
+from qcode._io.yaml_limits import MAX_EXPANDED_NODES, alias_excess
 from qcode.errors import InvalidInputError
 from qcode.formats import Parsed
 from qcode.formats.labels import parse_labelled, to_parsed
@@ -59,6 +60,13 @@ def front_matter(text: str, source: str) -> tuple[dict[str, str], str, int]:
         return {}, text, 0
     import yaml
 
+    bomb_line = alias_excess(m.group(1) or "")
+    if bomb_line is not None:
+        raise InvalidInputError(f"{source}:{bomb_line + 1}: the front matter uses YAML aliases "
+                                f"beyond the limit (more than {MAX_EXPANDED_NODES} values "
+                                "once expanded); nothing was ingested",
+                                hint="write the repeated values out, or remove the '*' "
+                                     "aliases")
     try:
         data = yaml.load(m.group(1) or "", Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
