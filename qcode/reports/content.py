@@ -11,9 +11,19 @@ from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
+from qcode.agreement.project import agreement_for_project
+from qcode.coding.store import coder_names, completed_documents
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
 from qcode.counts.matrix import Matrix, consensus_coders, crosstab, load_corpus
+from qcode.errors import QcodeError
 from qcode.models import Codebook
+from qcode.project import Project
+from qcode.registry.joint import JointDisplay
+from qcode.registry.joint import build as build_joint
+from qcode.reports.docx import report_docx
+from qcode.reports.html import report_html
+from qcode.reports.markdown import report_markdown
+from qcode.reports.tables import rows_csv, xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -51,8 +61,8 @@ class ReportContent:
     groups: tuple[ThemeGroup, ...]
     attribute_names: tuple[str, ...]
     agreement: AgreementSummary | None = None
-    #: a qcode.registry.joint.JointDisplay when the report was asked to include one
-    joint: Any = None
+    #: the joint display when the report was asked to include one
+    joint: JointDisplay | None = None
 
     @property
     def n_excerpts(self) -> int:
@@ -71,13 +81,9 @@ class ReportContent:
                 ("Excerpts", str(self.n_excerpts))]
 
 
-def agreement_summary(project: Any, exclude: list[str]) -> AgreementSummary | None:
+def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
     than two did. Coders in ``exclude`` (consensus coders) are left out."""
-    from qcode.agreement.project import agreement_for_project
-    from qcode.coding.store import coder_names, completed_documents
-    from qcode.errors import QcodeError
-
     coders = [c for c in coder_names(project)
               if c not in exclude and completed_documents(project, c)]
     if len(coders) < 2:
@@ -100,21 +106,17 @@ def agreement_summary(project: Any, exclude: list[str]) -> AgreementSummary | No
                             mean_per_code=tuple(rep.mean_per_code.get(m) for m in metrics))
 
 
-def build_report(project: Any, *, coder: str | None = None,
+def build_report(project: Project, *, coder: str | None = None,
                  selection: Selection | None = None, date: str | None = None,
                  title: str | None = None, agreement: bool = True,
                  joint_by: str | None = None) -> ReportContent:
     """Gather a report: header, theme x level matrix, excerpts, agreement, joint display."""
-    from qcode.coding.store import coder_names
-
     sel = selection or Selection()
     corpus = load_corpus(project, coder)
     chosen = apply_selection(corpus, sel)
     consensus = consensus_coders(project)
     joint = None
     if joint_by:
-        from qcode.registry.joint import build as build_joint
-
         joint = build_joint(project, joint_by, coder=corpus.coder)
     return ReportContent(
         title=title or f"Coded excerpts: {project.name}", project=project.name,
@@ -139,19 +141,11 @@ def _when(text: str) -> datetime:
 def render_report(content: ReportContent, kind: str) -> str | bytes:
     """The report in one format: text for md/html/csv, bytes for docx/xlsx."""
     if kind == "md":
-        from qcode.reports.markdown import report_markdown
-
         return report_markdown(content)
     if kind == "html":
-        from qcode.reports.html import report_html
-
         return report_html(content)
     if kind == "docx":
-        from qcode.reports.docx import report_docx
-
         return report_docx(content)
-    from qcode.reports.tables import rows_csv, xlsx_bytes
-
     rows = content.excerpt_rows()
     fields = list(rows[0]) if rows else ["theme", "level", "code", "code_name", "document",
                                          "title", "segment", "speaker", "time", "quote",

@@ -9,9 +9,14 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from qcode.reports.joint import TITLE, preamble, registry_line
+from qcode.reports.markup import source_line
 from qcode.reports.tables import deterministic_zip, matrix_grid
+
+if TYPE_CHECKING:
+    from qcode.reports.content import ReportContent
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -23,6 +28,7 @@ def _safe(text: str) -> str:
 
 def _table(doc: Any, header: list[str], body: list[list[str]], total_row: bool = True,
            right_from: int = 1) -> None:
+    # python-docx takes ~0.2 s to import: loaded only when a DOCX is written.
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     t = doc.add_table(rows=1 + len(body), cols=len(header))
@@ -51,12 +57,11 @@ def _num(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.3f}"
 
 
-def report_docx(r: Any) -> bytes:
+def report_docx(r: ReportContent) -> bytes:
     """The report (a :class:`qcode.reports.content.ReportContent`) as DOCX bytes."""
+    # python-docx takes ~0.2 s to import: loaded only when a DOCX is written.
     from docx import Document
     from docx.shared import Pt
-
-    from qcode.reports.markdown import source_line
 
     doc = Document()
     props = doc.core_properties
@@ -88,8 +93,6 @@ def report_docx(r: Any) -> bytes:
         _table(doc, ["Theme", "Prevalence", *a.metric_labels], rows)
 
     if r.joint is not None:
-        from qcode.reports.joint import TITLE, preamble, registry_line
-
         doc.add_heading(TITLE, level=1)
         for line in preamble(r.joint):
             doc.add_paragraph(line)

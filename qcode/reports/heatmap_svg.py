@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from qcode.counts.matrix import Matrix
+from qcode.reports.tables import axis_title, cell_text
+
 FONT = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 CELL_W, CELL_H = 84, 40
 CHAR_W = 7.2  # average advance of a 12 px sans-serif character
@@ -89,10 +92,8 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
 
 
-def matrix_svg(m, title: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def matrix_svg(m: Matrix, title: str | None = None) -> str:
     """The heatmap of a :class:`qcode.counts.matrix.Matrix` (cells coloured by count)."""
-    from qcode.reports.tables import axis_title, cell_text
-
     pct = m.percents() if m.percent != "none" else None
     texts = [[cell_text(m, i, j, pct) for j in range(len(m.cols))] for i in range(len(m.rows))]
     heading = title if title is not None else f"{m.count.capitalize()} coded by {m.coder}"

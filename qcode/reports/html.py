@@ -7,11 +7,18 @@ a Content-Security-Policy forbids scripts and remote resources as a second line 
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qcode.counts.matrix import Matrix
 from qcode.reports.heatmap_svg import matrix_svg
+from qcode.reports.joint import CSS as JOINT_CSS
+from qcode.reports.joint import as_html_section
+from qcode.reports.markup import source_line
 from qcode.reports.tables import matrix_grid
+
+if TYPE_CHECKING:
+    from qcode.models import Codebook
+    from qcode.reports.content import AgreementSummary, ReportContent
 
 CSS = """
 body{font-family:Helvetica,Arial,'Liberation Sans','DejaVu Sans',sans-serif;color:#111;
@@ -69,7 +76,7 @@ def _num(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.3f}"
 
 
-def _agreement(a: Any) -> str:
+def _agreement(a: AgreementSummary) -> str:
     header = ["Theme", "Prevalence", *a.metric_labels]
     body = [[r.label, f"{100 * r.prevalence:.1f}%", *(_num(v) for v in r.values)]
             for r in a.rows]
@@ -81,13 +88,11 @@ def _agreement(a: Any) -> str:
 
 def _joint_css() -> str:
     """The joint display's own table styles (its page-level rules left out)."""
-    from qcode.reports.joint import CSS as JOINT_CSS
-
     return "\n".join(line for line in JOINT_CSS.splitlines()
                      if line.strip() and not line.startswith("body"))
 
 
-def _codebook(cb: Any) -> str:
+def _codebook(cb: Codebook) -> str:
     out = [f"<p>{escape(cb.name)}" + (f", version {escape(cb.version)}" if cb.version
                                        else "") + "</p>"]
     if cb.description:
@@ -118,10 +123,8 @@ def _codebook(cb: Any) -> str:
     return "\n".join(out) + "\n"
 
 
-def report_html(r: Any) -> str:
+def report_html(r: ReportContent) -> str:
     """The whole report (a :class:`qcode.reports.content.ReportContent`) as one HTML file."""
-    from qcode.reports.markdown import source_line
-
     body = [f"<h1>{escape(r.title)}</h1>", '<dl class="meta">']
     body += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in r.header_lines()]
     body += ["</dl>", "<h2>Theme x level matrix</h2>", matrix_fragment(r.matrix)]
@@ -129,8 +132,6 @@ def report_html(r: Any) -> str:
         body += ["<h2>Agreement</h2>", _agreement(r.agreement)]
     extra_css = ""
     if r.joint is not None:
-        from qcode.reports.joint import as_html_section
-
         body.append(as_html_section(r.joint, 2))
         extra_css = _joint_css() + "\n"
     body.append("<h2>Excerpts</h2>")

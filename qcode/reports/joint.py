@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from qcode.registry.joint import JointDisplay, JointRow
+from qcode.reports.markup import md_escape
 
 TITLE = "Joint display: registry figures beside the interviews"
 COUNT_WORDS = {"segments": "coded segments (a segment counts once per cell)",
@@ -73,8 +74,6 @@ def preamble(d: JointDisplay) -> list[str]:
 
 def _md_cell(text: str) -> str:
     """Transcript text and names in Markdown: never live HTML, links or table breaks."""
-    from qcode.reports.markdown import md_escape
-
     return md_escape(text)
 
 

@@ -6,27 +6,20 @@ escaped), so a quote can never become a heading, a link or raw HTML.
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import TYPE_CHECKING
 
-from qcode.counts.excerpts import format_time
+from qcode.counts.excerpts import Excerpt
 from qcode.counts.matrix import Matrix
+from qcode.reports.codebook import as_markdown as codebook_markdown
+from qcode.reports.joint import as_markdown as joint_markdown
+from qcode.reports.markup import md_escape, source_line
 from qcode.reports.tables import matrix_grid
 
-_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|&~!]")
+if TYPE_CHECKING:
+    from qcode.reports.content import AgreementSummary, ReportContent
 
-
-def md_escape(text: str) -> str:
-    r"""Backslash-escape Markdown punctuation; newlines become spaces.
-
-    >>> md_escape("<b>*50%*</b> | x")
-    '\\<b\\>\\*50%\\*\\</b\\> \\| x'
-    """
-    if "\n" in text or "\r" in text or "\t" in text:
-        text = " ".join(text.split())
-    if _SPECIAL.search(text) is None:
-        return text
-    return _SPECIAL.sub(lambda m: "\\" + m.group(), text)
+__all__ = ["agreement_markdown", "matrix_markdown", "md_escape", "report_markdown",
+           "source_line", "table"]
 
 
 def table(header: list[str], body: list[list[str]], align_right_from: int = 1) -> str:
@@ -53,7 +46,7 @@ def _num(v: float | None, digits: int = 3) -> str:
     return "n/a" if v is None else f"{v:.{digits}f}"
 
 
-def agreement_markdown(a: Any) -> str:
+def agreement_markdown(a: AgreementSummary) -> str:
     """The agreement summary (a :class:`qcode.reports.content.AgreementSummary`)."""
     lines = [f"Coders {', '.join(a.coders)} on {a.documents} documents both completed "
              f"({a.units} segments, uncoded segments included). Krippendorff's alpha over "
@@ -65,18 +58,14 @@ def agreement_markdown(a: Any) -> str:
     return "\n".join(md_escape(x) for x in lines[:1]) + "\n\n" + table(header, body)
 
 
-def report_markdown(r: Any) -> str:
+def report_markdown(r: ReportContent) -> str:
     """The whole report (a :class:`qcode.reports.content.ReportContent`) as Markdown."""
-    from qcode.reports.codebook import as_markdown
-
     out = [f"# {md_escape(r.title)}", ""]
     out += [f"- **{k}:** {md_escape(v)}" for k, v in r.header_lines()]
     out += ["", "## Theme x level matrix", "", matrix_markdown(r.matrix).rstrip(), ""]
     if r.agreement is not None:
         out += ["## Agreement", "", agreement_markdown(r.agreement).rstrip(), ""]
     if r.joint is not None:
-        from qcode.reports.joint import as_markdown as joint_markdown
-
         out += [joint_markdown(r.joint, heading_level=2).rstrip(), ""]
     out += ["## Excerpts", ""]
     cache: dict[tuple[str, str], list[str]] = {}
@@ -92,22 +81,12 @@ def report_markdown(r: Any) -> str:
                         f"({n} excerpt{'s' if n != 1 else ''})", ""]
                 for e in cg.excerpts:
                     out += _excerpt_md(e, r.attribute_names, cache)
-    appendix = as_markdown(r.codebook, heading_level=2)
+    appendix = codebook_markdown(r.codebook, heading_level=2)
     out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
     return "\n".join(out)
 
 
-def source_line(e: Any, attribute_names: tuple[str, ...]) -> str:
-    """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text)."""
-    parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc, e.segment]
-    t = format_time(e.time_start)
-    if t:
-        parts.append(t)
-    attrs = "; ".join(f"{a}: {e.attributes[a]}" for a in attribute_names if e.attributes.get(a))
-    return ", ".join(parts) + (f"; {attrs}" if attrs else "")
-
-
-def _excerpt_md(e: Any, attribute_names: tuple[str, ...],
+def _excerpt_md(e: Excerpt, attribute_names: tuple[str, ...],
                 cache: dict[tuple[str, str], list[str]]) -> list[str]:
     """The blockquote of one excerpt (the same segment under several codes is escaped
     once)."""

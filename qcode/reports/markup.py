@@ -1,0 +1,36 @@
+"""Text shared by every report format: Markdown escaping and an excerpt's source line.
+
+A low module on purpose: markdown, html, docx and the joint display all import it, and it
+imports none of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qcode.counts.excerpts import Excerpt, format_time
+
+_SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|&~!]")
+
+
+def md_escape(text: str) -> str:
+    r"""Backslash-escape Markdown punctuation; newlines become spaces.
+
+    >>> md_escape("<b>*50%*</b> | x")
+    '\\<b\\>\\*50%\\*\\</b\\> \\| x'
+    """
+    if "\n" in text or "\r" in text or "\t" in text:
+        text = " ".join(text.split())
+    if _SPECIAL.search(text) is None:
+        return text
+    return _SPECIAL.sub(lambda m: "\\" + m.group(), text)
+
+
+def source_line(e: Excerpt, attribute_names: tuple[str, ...]) -> str:
+    """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text)."""
+    parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc, e.segment]
+    t = format_time(e.time_start)
+    if t:
+        parts.append(t)
+    attrs = "; ".join(f"{a}: {e.attributes[a]}" for a in attribute_names if e.attributes.get(a))
+    return ", ".join(parts) + (f"; {attrs}" if attrs else "")
