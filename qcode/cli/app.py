@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from qcode import __version__
 from qcode.cli.console import State, state
+from qcode.cli.groups import SuggestingGroup
 from qcode.errors import ExitCode, QcodeError
 
 
@@ -38,7 +38,7 @@ COMMAND_ORDER = (
 )
 
 
-class QcodeGroup(TyperGroup):
+class QcodeGroup(SuggestingGroup):
     """The root group: commands listed in pipeline order, and the error funnel."""
 
     def list_commands(self, ctx: Any) -> list[str]:

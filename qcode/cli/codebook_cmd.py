@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from enum import Enum
 from pathlib import Path
 
 import typer
 
 from qcode.cli.console import echo_json, out, state, warn
+from qcode.cli.groups import SuggestingGroup
 
 codebook_app = typer.Typer(help="View, validate and export the codebook.",
-                           no_args_is_help=True)
+                           no_args_is_help=True, cls=SuggestingGroup)
 
 
 class ShowFormat(str, Enum):
@@ -43,8 +42,9 @@ def show(
 
       qcode codebook show --format json > codebook.json
     """
+    from qcode._io.csvfile import write_dicts
     from qcode.codebook.load import load, resolve_facet
-    from qcode.reports.codebook import as_dict, as_markdown, as_rows, filtered
+    from qcode.reports.codebook import CSV_FIELDS, as_dict, as_markdown, as_rows, filtered
 
     cb = load(path) if path else state(ctx).project().codebook
     theme_id = resolve_facet(cb, "theme", theme) if theme else None
@@ -53,11 +53,7 @@ def show(
     if fmt is ShowFormat.json:
         echo_json(as_dict(cb))
     elif fmt is ShowFormat.csv:
-        rows = as_rows(cb)
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        typer.echo(write_dicts(as_rows(cb), CSV_FIELDS), nl=False)
     elif fmt is ShowFormat.md:
         typer.echo(as_markdown(cb), nl=False)
     else:
@@ -188,11 +184,10 @@ def export(
 
       qcode codebook export for-nvivo.qdc
     """
-    import io
-
-    from qcode._io import atomic
+    from qcode._io.csvfile import write_dicts
     from qcode.errors import UsageError
-    from qcode.reports.codebook import as_dict, as_markdown, as_rows
+    from qcode.outputs import write_output
+    from qcode.reports.codebook import CSV_FIELDS, as_dict, as_markdown, as_rows
 
     project = state(ctx).project()
     if file.is_dir():
@@ -212,19 +207,13 @@ def export(
 
         data = (json.dumps(as_dict(cb), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     elif kind == "csv":
-        rows = as_rows(cb)
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["id"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        data = buf.getvalue().encode("utf-8")
+        data = write_dicts(as_rows(cb), CSV_FIELDS).encode("utf-8")
     else:
         from qcode.refiqda.codebook_exchange import ORIGIN
         from qcode.refiqda.codebook_xml import qdc_bytes
 
         data = qdc_bytes(cb, ORIGIN)
-    atomic.write_bytes(file, data)  # a file it cannot write is a one-line error
+    write_output(file, data)  # a file it cannot write is a one-line error
     typer.echo(f"Wrote {file} ({kind}): {len(cb.codes)} codes, {len(cb.themes)} themes, "
                f"{len(cb.levels)} levels")
 

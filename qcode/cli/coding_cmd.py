@@ -11,9 +11,10 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, note, out, state, warn
+from qcode.cli.groups import SuggestingGroup
 
 codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
-                          no_args_is_help=True)
+                          no_args_is_help=True, cls=SuggestingGroup)
 
 CODER_HELP = "The coder (a name: letters, digits, '-', '_')."
 
@@ -355,9 +356,9 @@ def export(
     if output is None:
         sys.stdout.write(text)
     else:
-        from qcode._io.atomic import write_text
+        from qcode.outputs import write_output
 
-        write_text(output, text)
+        write_output(output, text)
         note(f"Wrote {len(records)} codings of {coder} to {output}")
 
 

@@ -10,11 +10,14 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, note, state, warn
+from qcode.cli.groups import SuggestingGroup
 
 export_app = typer.Typer(help="Export the codebook (.qdc) or the whole project (.qdpx) "
-                              "in the REFI-QDA exchange format.", no_args_is_help=True)
+                              "in the REFI-QDA exchange format.", no_args_is_help=True,
+                         cls=SuggestingGroup)
 import_app = typer.Typer(help="Import a REFI-QDA codebook (.qdc) or project (.qdpx, .qde) "
-                              "from another QDA tool.", no_args_is_help=True)
+                              "from another QDA tool.", no_args_is_help=True,
+                         cls=SuggestingGroup)
 
 
 class OutFormat(str, Enum):
@@ -128,8 +131,8 @@ def import_qdc(
 
       qcode import qdc tree.qdc --map-levels "Macro=macro,Meso=meso,Micro=micro"
     """
-    from qcode._io import atomic
     from qcode.errors import ConflictError
+    from qcode.outputs import write_output
     from qcode.refiqda.codebook_exchange import apply_codebook
     from qcode.refiqda.codebook_exchange import import_qdc as run
     from qcode.refiqda.codebook_map import parse_level_map
@@ -141,7 +144,7 @@ def import_qdc(
             if output.exists():
                 raise ConflictError(f"{output} already exists; nothing was written",
                                     hint="choose another --output file")
-            atomic.write_text(output, text)
+            write_output(output, text)
             report.target, report.written = str(output), True
         else:
             apply_codebook(state(ctx).project(), cb, text, report)
@@ -183,10 +186,13 @@ def import_qdpx(
 
       qcode import qdpx project.qde --into study2 --map-levels "Macro=macro,Micro=micro"
     """
+    from qcode.outputs import guard_output
     from qcode.refiqda.codebook_map import parse_level_map
     from qcode.refiqda.importer import import_qdpx as run
 
     levels = parse_level_map(map_levels)
+    if into is not None:
+        guard_output(into)  # a new project, never inside a project's data folders
     project = None if into is not None else state(ctx).project()
     report = run(file, project=project, into=into, level_map=levels, dry_run=dry_run)
     _show(report, fmt)

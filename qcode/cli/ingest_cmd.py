@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, note, out, progress, state, warn
+from qcode.cli.groups import SuggestingGroup
 
 #: the --format choices of ingest; tests check that this equals qcode.formats.names()
 FORMAT_CHOICES = ("auto", "txt", "otter", "f4", "md", "vtt", "srt", "docx")
@@ -252,7 +251,7 @@ def show(
 
 
 attributes_app = typer.Typer(help="Document attributes: import a CSV, show them.",
-                             no_args_is_help=True)
+                             no_args_is_help=True, cls=SuggestingGroup)
 
 
 @attributes_app.command("import")
@@ -302,12 +301,9 @@ def attributes_show(
                     "attributes": {k: v for k, v in r.items() if k != "document"}}
                    for r in rows])
     elif fmt is AttrFormat.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=["document", *keys],
-                                lineterminator="\n")
-        writer.writeheader()
-        from qcode.reports.tables import neutralise  # '=HYPERLINK(..)' must not run in Excel
+        from qcode._io.csvfile import write_dicts  # '=HYPERLINK(..)' must not run in Excel
 
-        writer.writerows({k: neutralise(v) for k, v in r.items()} for r in rows)
+        typer.echo(write_dicts(rows, ["document", *keys]), nl=False)
     else:
         from rich.markup import escape
         from rich.table import Table

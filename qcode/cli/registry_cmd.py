@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from enum import Enum
 from functools import partial
 from pathlib import Path
@@ -11,11 +10,12 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, emit, note, out, state
+from qcode.cli.groups import SuggestingGroup
 
 registry_app = typer.Typer(
     help="Registry figures: outpatient visits and telemedicine contacts by year, region, "
          "hospital and specialty.",
-    no_args_is_help=True)
+    no_args_is_help=True, cls=SuggestingGroup)
 
 
 class By(str, Enum):
@@ -143,15 +143,10 @@ def summary(
 
 
 def _csv(result: Any) -> str:
-    import io
-
+    from qcode._io.csvfile import write_dicts
     from qcode.registry.utilisation import CSV_FIELDS, as_rows
 
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(CSV_FIELDS), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(as_rows(result))
-    return buffer.getvalue()
+    return write_dicts(as_rows(result), CSV_FIELDS)
 
 
 def _svg(result: Any, registry: Any, period: tuple[int, int] | None) -> str:
