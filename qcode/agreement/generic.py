@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from qcode.agreement.coefficients import UNWEIGHTED, WEIGHTED, CoefficientResult, compute
 from qcode.agreement.distances import LEVELS
+from qcode.agreement.kappa import resolve_weights
 from qcode.agreement.ratings import Ratings
 from qcode.agreement.ratings_csv import read_ratings_csv
 from qcode.agreement.weights import SCHEMES
@@ -35,8 +36,6 @@ def ratings_agreement(ratings: Ratings, *, level: str | None = None,
                       seed: int | None = None) -> RatingsAgreement:
     """Every applicable coefficient: unweighted ones, or with ``weights`` the weighted ones
     (and alpha with those weights instead of a level's distance)."""
-    from qcode.agreement.kappa import resolve_weights
-
     if level is not None and weights is not None:
         raise UsageError("--level and --weights both set alpha's distance; give one of them")
     if level is not None and level not in LEVELS:

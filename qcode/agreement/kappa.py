@@ -28,6 +28,7 @@ from qcode.agreement.observed import (
     observed_agreement,
     require_value,
 )
+from qcode.agreement.weights import check_weights, weight_matrix
 from qcode.errors import InsufficientDataError
 
 if TYPE_CHECKING:
@@ -100,8 +101,6 @@ def conger_from_tally(tally: UnitTally, w: np.ndarray, weights: np.ndarray) -> n
 
 def resolve_weights(ratings: Ratings, weights: Weights) -> np.ndarray:
     """A named scheme (see :mod:`qcode.agreement.weights`) or a q x q matrix."""
-    from qcode.agreement.weights import check_weights, weight_matrix
-
     if isinstance(weights, str):
         return weight_matrix(weights, ratings.numeric_values())
     return check_weights(weights, ratings.q)

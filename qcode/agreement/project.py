@@ -27,8 +27,12 @@ from pydantic import BaseModel, ConfigDict
 
 from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, compute
 from qcode.agreement.ratings import Ratings
+from qcode.codebook.load import suggestions
+from qcode.coding import store
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.models import Codebook, Coding
+from qcode.project import Project
+from qcode.reconcile.ledger import reconciliation_names
 
 By = Literal["code", "theme", "level", "document"]
 BY_CHOICES: tuple[str, ...] = ("code", "theme", "level", "document")
@@ -73,8 +77,6 @@ def default_metrics(n_coders: int) -> tuple[str, ...]:
 
 def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
     """Validate metric names (unweighted only: presence/absence has no order)."""
-    from qcode.codebook.load import suggestions
-
     allowed = [n for n in NAMES if not SPECS[n].weighted]
     for m in metrics:
         if m not in allowed:
@@ -88,8 +90,6 @@ def check_metrics(metrics: Sequence[str]) -> tuple[str, ...]:
 def select_coders(completed: Mapping[str, Iterable[str]],
                   coders: Sequence[str] | None, known: Iterable[str] = ()) -> list[str]:
     """The coders to compare: the given ones (checked), else all who completed a document."""
-    from qcode.codebook.load import suggestions
-
     every = list(dict.fromkeys([*completed, *known]))
     if coders:
         for c in coders:
@@ -257,15 +257,19 @@ def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
     return res.model_copy(update={"label": "Krippendorff's alpha (MASI)"})
 
 
-def agreement_for_project(project: Any, **options: Any) -> ProjectAgreement:
-    """Read coders, codings, completion and segments from a project, then measure."""
-    from qcode.coding import store
-    from qcode.reconcile.ledger import reconciliation_names
+def agreement_for_project(project: Project, *, coders: Sequence[str] | None = None,
+                          by: str = "code", metrics: Sequence[str] | None = None,
+                          ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
+                          progress: Callable[[int, int], None] | None = None
+                          ) -> ProjectAgreement:
+    """Read coders, codings, completion and segments from a project, then measure.
 
+    The options are those of :func:`project_agreement`; without ``coders`` every coder who
+    completed a document is compared, consensus coders left out."""
     names = store.coder_names(project)
     completed = {c: store.completed_documents(project, c) for c in names}
     left_out: tuple[str, ...] = ()
-    if not options.get("coders"):
+    if not coders:
         # a consensus coder is built from the others' codings: comparing it with them
         # would inflate agreement, so it is compared only when named with --coders
         consensus = set(reconciliation_names(project))
@@ -273,12 +277,13 @@ def agreement_for_project(project: Any, **options: Any) -> ProjectAgreement:
         if left_out:
             names = [c for c in names if c not in consensus]
             completed = {c: v for c, v in completed.items() if c not in consensus}
-    chosen = select_coders(completed, options.get("coders"), names)
+    chosen = select_coders(completed, coders, names)
     docs = common_documents(completed, chosen, project.document_ids())
     codings = {c: store.current_codings(project, c) for c in chosen}
     segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
-    options["coders"] = chosen
-    result = project_agreement(segments, codings, completed, project.codebook, **options)
+    result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
+                               by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
+                               progress=progress)
     some = set().union(*(set(completed.get(c, ())) for c in chosen)) - set(docs)
     not_compared = {d: tuple(c for c in chosen if d not in set(completed.get(c, ())))
                     for d in project.document_ids() if d in some}

@@ -17,14 +17,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
+
+from qcode.agreement.tally import UnitTally
 from qcode.errors import InsufficientDataError, InvalidInputError
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from qcode.agreement.tally import UnitTally
 
 MISSING = -1
 
@@ -65,14 +63,10 @@ class Ratings:
     @cached_property
     def tally(self) -> UnitTally:
         """Units grouped by identical rating rows (see :mod:`qcode.agreement.tally`)."""
-        from qcode.agreement.tally import UnitTally
-
         return UnitTally.from_codes(self.codes, self.q)
 
     def numeric_values(self) -> np.ndarray:
         """Numbers for the categories: their values when all are numbers, else ranks 1..q."""
-        import numpy as np
-
         if self.values is not None and not np.isnan(self.values).any():
             return self.values
         if self.set_valued:
@@ -116,8 +110,6 @@ class Ratings:
         case), else by sorting. ``categories`` declares the domain and its order; a value
         outside it raises :class:`InvalidInputError`.
         """
-        import numpy as np
-
         arr = np.asarray(data)
         if arr.ndim != 2:
             raise InvalidInputError("ratings must be a 2-D units x coders matrix")
@@ -136,8 +128,6 @@ class Ratings:
 
 def _factorise_numeric(arr: np.ndarray, categories: Sequence[Any] | None
                        ) -> tuple[np.ndarray, tuple[Any, ...], np.ndarray]:
-    import numpy as np
-
     if categories is None:
         small = _small_integer_codes(arr)
         if small is not None:
@@ -170,8 +160,6 @@ def _small_integer_codes(arr: np.ndarray
     Values are shifted so the smallest is 1 and NaN becomes 0; the table maps 0 to -1
     (missing) and each value that occurs to its rank.
     """
-    import numpy as np
-
     flat = arr.ravel()
     lo = float(np.fmin.reduce(flat)) if flat.size else math.nan
     hi = float(np.fmax.reduce(flat)) if flat.size else math.nan
@@ -192,8 +180,6 @@ def _small_integer_codes(arr: np.ndarray
 
 def _factorise_objects(arr: np.ndarray, categories: Sequence[Any] | None
                        ) -> tuple[np.ndarray, tuple[Any, ...], np.ndarray]:
-    import numpy as np
-
     n, m = arr.shape
     codes = np.full((n, m), MISSING, dtype=np.int64)
     index: dict[Any, int] = {}

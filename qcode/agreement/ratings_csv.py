@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from qcode._io.textfile import read_user_text
 from qcode.agreement.ratings import Ratings
 from qcode.errors import InsufficientDataError, InvalidInputError, located
@@ -107,8 +109,6 @@ def parse_ratings_csv(text: str, name: str = "ratings.csv", *, level: str = "nom
 
 def _build(cells: dict[tuple[str, str], list[str]], first_line: dict[tuple[str, str], int],
            name: str, level: str, domain: list[str] | None, reason: str) -> Ratings:
-    import numpy as np
-
     units = list(dict.fromkeys(u for u, _ in cells))
     coders = list(dict.fromkeys(c for _, c in cells))
     u_index = {u: i for i, u in enumerate(units)}
@@ -119,7 +119,7 @@ def _build(cells: dict[tuple[str, str], list[str]], first_line: dict[tuple[str, 
         for (u, c), labels in cells.items():
             matrix[u_index[u], c_index[c]] = frozenset(labels)
         return Ratings.from_matrix(matrix, coders=coders, units=units)
-    parsed: dict[str, Any] = {}
+    parsed: dict[str, Any] | None = {}
     if numeric:
         parsed = _numbers({v for vs in cells.values() for v in vs})
     if numeric and domain is None and parsed is None:
