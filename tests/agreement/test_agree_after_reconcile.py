@@ -14,7 +14,7 @@ from qcode.agreement.project import agreement_for_project
 from qcode.errors import ExitCode
 from qcode.project import Project
 from qcode.reconcile.run import reconcile
-from tests.test_reconcile_core import CODERS3, build_study
+from tests.builders import CODERS3, build_study
 
 
 def test_default_coders_leave_out_the_consensus_coder(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]

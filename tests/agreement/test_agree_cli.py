@@ -12,8 +12,9 @@ import pytest
 from qcode.errors import ExitCode
 from qcode.models import Document, Segment, Turn
 from qcode.project import Project
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "agreement"
+DATA = TESTDATA / "agreement"
 UNWEIGHTED = ["percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "conger_kappa",
               "krippendorff_alpha", "gwet_ac1", "brennan_prediger"]
 WEIGHTED = ["percent_agreement", "weighted_cohen_kappa", "weighted_fleiss_kappa",

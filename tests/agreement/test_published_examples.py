@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,8 +19,9 @@ from qcode.agreement import (
     read_ratings_csv,
     scott_pi,
 )
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "agreement"
+DATA = TESTDATA / "agreement"
 
 
 def load(name: str, level: str = "nominal") -> Ratings:

@@ -13,8 +13,9 @@ import typer
 
 from qcode.cli.app import app
 from qcode.errors import ExitCode
+from tests.builders import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = ROOT
 
 
 def _commands() -> list[tuple[str, Any]]:

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from qcode.codebook.load import check_file, check_text, load, resolve_code, resolve_facet
 from qcode.errors import CodebookError, ExitCode, NotFoundError
-
-from .conftest import DATA
+from tests.builders import DATA
 
 CB = DATA / "codebook"
 

@@ -13,8 +13,9 @@ from qcode.codebook.load import load
 from qcode.errors import ExitCode
 from qcode.project import Project
 from qcode.refiqda.codebook_exchange import import_qdc
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "codebook"
+DATA = TESTDATA / "codebook"
 
 
 @pytest.mark.parametrize("name", ["cb.yaml", "cb.md", "cb.json", "cb.csv", "cb.qdc"])
@@ -90,7 +91,7 @@ def test_check_json_on_a_good_and_an_unparsable_codebook(invoke, project: Projec
 
 def test_a_qdc_given_as_yaml_codebook_says_what_to_do(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """It was 'YAML syntax error: mapping values are not allowed' at some line."""
-    qdc = Path(__file__).parent / "data" / "refiqda" / "taguette-codebook.qdc"
+    qdc = TESTDATA / "refiqda" / "taguette-codebook.qdc"
     want = (f"Error: {qdc} is XML (a REFI-QDA .qdc codebook?), not a YAML codebook\n"
             f"Hint: convert it with: qcode import qdc {qdc} --output codebook.yaml\n")
     r = invoke("codebook", "check", str(qdc))

@@ -13,9 +13,10 @@ import pytest
 from qcode.coding import store as codings
 from qcode.errors import ExitCode
 from qcode.project import Project
-from tests.coding_support import interview
+from tests.builders import DATA as TESTDATA
+from tests.builders import interview
 
-DATA = Path(__file__).parent / "data" / "coding"
+DATA = TESTDATA / "coding"
 
 
 @pytest.fixture

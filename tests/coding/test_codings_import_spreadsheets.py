@@ -12,7 +12,7 @@ import pytest
 from qcode.coding import store as codings
 from qcode.errors import ExitCode
 from qcode.project import Project
-from tests.coding_support import interview
+from tests.builders import interview
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from itertools import pairwise
 
 from qcode.coding import store as codings
 from qcode.project import Project
-from tests.coding_support import numbered_doc
+from tests.builders import numbered_doc
 
 DOC = numbered_doc("D01", 40)
 

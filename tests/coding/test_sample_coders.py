@@ -10,9 +10,10 @@ from qcode.coding import store as codings
 from qcode.coding.sample_coders import apply_sample_coders
 from qcode.errors import InvalidInputError
 from qcode.project import Project
-from tests.coding_support import interview, make_doc
+from tests.builders import DATA as TESTDATA
+from tests.builders import ROOT, interview, make_doc
 
-DATA = Path(__file__).parent / "data" / "coding" / "sample_coders"
+DATA = TESTDATA / "coding" / "sample_coders"
 
 
 def _t02():
@@ -70,7 +71,7 @@ def test_unmatched_anchors_and_unknown_codes_write_nothing(project: Project,
 
 
 def test_the_bundled_sample_study_replays_completely(project: Project) -> None:
-    root = Path(__file__).resolve().parents[1] / "transcripts"
+    root = ROOT / "transcripts"
     files = sorted((root / "interviews").glob("*.*"))
     if not files or not (root / "coders").is_dir():
         pytest.skip("the sample study is not in this tree")

@@ -11,7 +11,7 @@ from qcode.coding.session import Session, resolve_segments
 from qcode.coding.suggest import Matcher
 from qcode.errors import ExitCode, NotFoundError, UsageError
 from qcode.project import Project
-from tests.coding_support import interview, numbered_doc
+from tests.builders import interview, numbered_doc
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from qcode.coding import log_file
 from qcode.coding import store as codings
 from qcode.errors import ConflictError, NotFoundError, QcodeError, UsageError
 from qcode.project import Project
-from tests.coding_support import numbered_doc
+from tests.builders import numbered_doc
 
 DOC = numbered_doc("D01", 8)
 

@@ -14,7 +14,7 @@ from qcode.coding.suggest import Matcher, Suggestion, evaluate, words
 from qcode.errors import ConflictError, ExitCode
 from qcode.models import Code, Codebook, Coding, Theme
 from qcode.project import Project
-from tests.coding_support import interview
+from tests.builders import interview
 
 CB = Codebook(themes=(Theme(id="T", name="T"),), codes=(
     Code(id="FIN", name="Financing", theme="T", keywords=("reimburs", "activity-based financing"),

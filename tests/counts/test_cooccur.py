@@ -11,7 +11,7 @@ from qcode.counts.excerpts import excerpts, flat, format_time, resolve_selection
 from qcode.counts.matrix import load_corpus
 from qcode.errors import UsageError
 from qcode.project import Project
-from tests.test_matrix_core import build_known
+from tests.builders import build_known
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from defusedxml import ElementTree
 
 from qcode.errors import ExitCode
 from qcode.project import Project
-from tests.test_matrix_core import build_known
+from tests.builders import build_known
 
 SVG = "{http://www.w3.org/2000/svg}"
 

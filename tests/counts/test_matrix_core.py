@@ -18,7 +18,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from qcode.coding import store as codings
 from qcode.counts.matrix import (
@@ -31,42 +30,13 @@ from qcode.counts.matrix import (
     split_matrices,
 )
 from qcode.errors import NotFoundError, UsageError
-from qcode.models import Document, Segment, Turn
-from qcode.project import Project, init_project
+from qcode.project import Project
+from tests.builders import DATA as TESTDATA
+from tests.builders import build_known
 
-DATA = Path(__file__).parent / "data" / "matrix"
+DATA = TESTDATA / "matrix"
 
 
-def build_known(root: Path, coders: tuple[str, ...] = ("ana",), done: bool = False) -> Project:
-    """Create the known project under ``root`` with the given coders' codings."""
-    spec = yaml.safe_load((DATA / "known.yaml").read_text(encoding="utf-8"))
-    project = init_project(root, codebook=DATA / "codebook.yaml", name="known")
-    docs = {}
-    for doc_id, d in spec["documents"].items():
-        parts, turns, segs, pos = [], [], [], 0
-        for n, speaker in enumerate(d["speakers"], start=1):
-            sid = f"{doc_id}:{n:04d}"
-            body = spec["texts"].get(sid, f"{doc_id} segment {n}, said {speaker}.")
-            t0 = d.get("times", [None] * 4)[n - 1]
-            turns.append(Turn(speaker=speaker, start=pos, end=pos + len(body), time_start=t0))
-            segs.append(Segment(id=sid, start=pos, end=pos + len(body), speaker=speaker,
-                                turn=n - 1, time_start=t0))
-            parts.append(body)
-            pos += len(body) + 2
-        doc = Document(id=doc_id, title=f"Interview {doc_id}", format="txt",
-                       attributes=d["attributes"], text="\n\n".join(parts),
-                       turns=tuple(turns), segments=tuple(segs))
-        project.save_document(doc)
-        docs[doc_id] = doc
-    for coder in coders:
-        for sid, codes in spec["codings"][coder].items():
-            doc = docs[sid.split(":")[0]]
-            memo = spec["memos"].get(coder, {}).get(sid)
-            codings.add_codes(project, coder, doc, [sid], codes, memo=memo)
-        if done:
-            for doc_id in docs:
-                codings.mark_done(project, coder, doc_id)
-    return project
 
 
 @pytest.fixture

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.codebook.load import load
 from qcode.counts.cooccur import cooccurrence
 from qcode.counts.matrix import Coded, Corpus, DocInfo, crosstab, split_matrices
+from tests.builders import DATA
 
-CODEBOOK = load(Path(__file__).parent / "data" / "matrix" / "codebook.yaml")
+CODEBOOK = load(DATA / "matrix" / "codebook.yaml")
 CODES = [c.id for c in CODEBOOK.codes]
 SPEAKERS = ["I", "Anna", "Bo"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from qcode.errors import ExitCode
 from qcode.project import Project
-from tests.test_matrix_core import build_known
+from tests.builders import build_known
 
 
 @pytest.fixture

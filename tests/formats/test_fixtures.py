@@ -13,8 +13,9 @@ import pytest
 
 from qcode.errors import ExitCode
 from qcode.project import Project
+from tests.builders import DATA as TESTDATA
 
-FIXTURES = Path(__file__).parent / "data" / "formats"
+FIXTURES = TESTDATA / "formats"
 
 # fixture -> (format, turns, speakers in order of appearance)
 EXPECTED: dict[str, tuple[str, int, list[str]]] = {

@@ -15,8 +15,9 @@ from qcode.errors import InvalidInputError, UsageError
 from qcode.formats import labels, text, vtt
 from qcode.ingest.decoding import decode
 from qcode.ingest.run import read_document
+from tests.builders import DATA as TESTDATA
 
-FIXTURES = Path(__file__).parent / "data" / "formats"
+FIXTURES = TESTDATA / "formats"
 
 DOCTEST_MODULES = ["qcode.ingest.decoding", "qcode.ingest.segmentation", "qcode.ingest.run",
                    "qcode.ingest.attributes",

@@ -10,6 +10,7 @@ import pytest
 
 from qcode.errors import ExitCode
 from qcode.project import Project
+from tests.builders import DATA
 
 
 @pytest.fixture
@@ -116,7 +117,7 @@ def test_a_folder_of_unchanged_files_is_one_line(q: Callable[..., Any], tmp_path
 def test_docx_table_rows_are_turns(q: Callable[..., Any], project: Project) -> None:
     # was: a Word transcript laid out as a time | speaker | text table came in as one
     # 'unknown' speaker with the labels as turns of their own
-    fixture = Path(__file__).parent / "data" / "formats" / "docx_table_rows.docx"
+    fixture = DATA / "formats" / "docx_table_rows.docx"
     result = q("ingest", str(fixture))
     assert result.exit_code == ExitCode.OK
     doc = project.load_document("docx_table_rows")

@@ -14,6 +14,7 @@ from qcode.ingest.run import read_document
 from qcode.ingest.segmentation import UNITS, layout
 from qcode.models import Document
 from qcode.project import init_project
+from tests.builders import DATA
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
@@ -162,7 +163,7 @@ def test_ingest_writes_identical_files_twice(tmp_path: Path) -> None:
     """Two projects fed the same folder hold byte-identical document files."""
     from qcode.ingest.run import ingest
 
-    folder = Path(__file__).parent / "data" / "formats"
+    folder = DATA / "formats"
     first, second = init_project(tmp_path / "a"), init_project(tmp_path / "b")
     ingest(first, [folder])
     ingest(second, [folder])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from qcode.errors import ExitCode
 from qcode.project import Project
+from tests.builders import ROOT
 
-SAMPLE = Path(__file__).parent.parent / "transcripts"
+SAMPLE = ROOT / "transcripts"
 
 # id -> (format, turns, speakers); turn counts were counted independently with grep /
 # python-docx over the label lines (consecutive cues of one speaker counted once)

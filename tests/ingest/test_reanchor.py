@@ -7,7 +7,7 @@ from rapidfuzz import fuzz
 from qcode.coding import store as codings
 from qcode.ingest.reanchor import locate, reanchor_project
 from qcode.project import Project
-from tests.coding_support import INTERVIEW, interview, make_doc
+from tests.builders import INTERVIEW, interview, make_doc
 
 
 def _corrected():

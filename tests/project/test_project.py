@@ -9,8 +9,7 @@ import pytest
 
 from qcode.errors import ConflictError, ExitCode, ProjectNotFoundError
 from qcode.project import find_root, init_project, open_project
-
-from .conftest import DATA
+from tests.builders import DATA
 
 
 def test_init_creates_the_folder_layout(tmp_path: Path) -> None:

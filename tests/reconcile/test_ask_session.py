@@ -12,7 +12,7 @@ from qcode.project import Project, init_project
 from qcode.reconcile.ask import AskSession
 from qcode.reconcile.ledger import read_ledger
 from qcode.reconcile.run import Reconciliation
-from tests.test_reconcile_core import CODERS3, build_study, consensus
+from tests.builders import CODERS3, build_study, consensus
 
 # One answer (choice line, rationale line) per disagreement, in queue order:
 # D01:0002, D01:0005, D02:0002 (deferred), D02:0003; then the deferred one comes back.

@@ -9,7 +9,7 @@ import pytest
 from qcode.coding.store import add_codes, remove_codes
 from qcode.errors import ExitCode
 from qcode.project import Project
-from tests.test_reconcile_core import build_study, consensus
+from tests.builders import build_study, consensus
 
 
 @pytest.fixture

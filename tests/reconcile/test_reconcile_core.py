@@ -18,60 +18,30 @@ D03:0002   ECO-MAC-01 (D03 not done)   -                        -
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from qcode.coding.store import (
     add_codes,
     completed_documents,
     current_codings,
-    load_state,
     mark_done,
     remove_codes,
 )
 from qcode.errors import ConflictError, NotFoundError, UsageError
-from qcode.models import Document, Segment, Turn
 from qcode.project import Project
 from qcode.reconcile.ledger import read_ledger
 from qcode.reconcile.run import Reconciliation, reconcile
 from qcode.reconcile.status import status
+from tests.builders import CODERS3, build_study, consensus
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "reconcile"
-CODERS3 = ["ingrid", "lars", "maja"]
-
-
-def build_study(project: Project, name: str = "three_coders.yaml") -> dict[str, Document]:
-    """Documents built directly from the fixture, codings written with add_codes."""
-    spec = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-    docs: dict[str, Document] = {}
-    for doc_id, rows in spec["documents"].items():
-        text, segs, turns = "", [], []
-        for i, (speaker, words) in enumerate(rows, start=1):
-            start = len(text)
-            text += words
-            segs.append(Segment(id=f"{doc_id}:{i:04d}", start=start, end=len(text),
-                                speaker=speaker, turn=i - 1, time_start=float(10 * i)))
-            turns.append(Turn(speaker=speaker, start=start, end=len(text)))
-            text += "\n"
-        doc = Document(id=doc_id, title=doc_id, format="txt", text=text, turns=tuple(turns),
-                       segments=tuple(segs))
-        project.save_document(doc)
-        docs[doc_id] = doc
-    for coder, entry in spec["coders"].items():
-        for seg, codes in entry["codes"].items():
-            add_codes(project, coder, docs[seg.split(":")[0]], [seg], codes)
-        for doc_id in entry["done"]:
-            mark_done(project, coder, doc_id)
-    return docs
+DATA = TESTDATA / "reconcile"
 
 
-def consensus(project: Project, name: str = "consensus") -> dict[str, set[str]]:
-    """segment -> codes of the consensus coder (segments without codes left out)."""
-    st = load_state(project, name)
-    return {seg: set(codes) for (_, seg), codes in st.codes.items() if codes}
+
+
 
 
 @pytest.fixture

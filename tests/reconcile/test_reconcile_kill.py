@@ -23,7 +23,7 @@ from qcode.coding.store import add_codes, load_state, mark_done
 from qcode.project import Project
 from qcode.reconcile.ledger import read_ledger
 from qcode.reconcile.run import Choice, Reconciliation
-from tests.coding_support import numbered_doc
+from tests.builders import numbered_doc
 
 CODES = ["GOV-MAC-01", "ORG-MIC-01", "ECO-MES-01", "ECO-MAC-01"]
 

@@ -7,7 +7,7 @@ import pytest
 
 from qcode.errors import ExitCode
 from qcode.project import Project
-from tests.test_reconcile_core import build_study
+from tests.builders import build_study
 
 
 def test_result_lines_are_whole_when_piped(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +38,7 @@ def test_consensus_named_like_a_coder(invoke, project: Project) -> None:  # type
 def test_diff_table_keeps_bracketed_transcript_notes(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     """rich read "[laughs]" or "[inaudible]" in a transcript as markup and dropped it."""
     from qcode.coding.store import add_codes, mark_done
-    from tests.coding_support import make_doc
+    from tests.builders import make_doc
 
     doc = make_doc("B1", [("Interviewer", "Was it used?"),
                           ("Respondent", "Yes [laughs] but [inaudible 00:03] rarely.")])

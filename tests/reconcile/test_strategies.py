@@ -14,7 +14,7 @@ from qcode.coding.store import add_codes, mark_done
 from qcode.project import Project, init_project
 from qcode.reconcile.ask import AskSession
 from qcode.reconcile.run import Reconciliation, decide, reconcile
-from tests.test_reconcile_core import CODERS3, build_study, consensus
+from tests.builders import CODERS3, build_study, consensus
 
 CODES = ["A", "B", "C", "D"]
 code_sets = st.lists(st.frozensets(st.sampled_from(CODES)), min_size=2, max_size=6)

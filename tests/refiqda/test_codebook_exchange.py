@@ -13,9 +13,11 @@ from qcode.refiqda.codebook_exchange import export_qdc, import_qdc
 from qcode.refiqda.codebook_map import parse_level_map
 from qcode.refiqda.codebook_xml import code_guid, qdc_bytes
 from qcode.refiqda.guids import norm_guid
+from tests.builders import DATA as TESTDATA
+from tests.builders import ROOT
 
-DATA = Path(__file__).parent / "data" / "refiqda"
-ROOT = Path(__file__).parent.parent
+DATA = TESTDATA / "refiqda"
+ROOT = ROOT
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from qcode.refiqda import import_write
 from qcode.refiqda.codebook_yaml import dump
 from qcode.refiqda.exporter import export_qdpx
 from qcode.refiqda.importer import import_qdpx
-from tests.coding_support import numbered_doc
+from tests.builders import DATA, numbered_doc
 
 
 def _source_project(root: Path) -> Project:
@@ -208,7 +208,7 @@ def test_importing_twice_does_not_duplicate_a_renamed_code(tmp_path: Path,
     assert ids.count("ORG-MIC-01-2") == 1 and "ORG-MIC-01-3" not in ids
 
 
-NVIVO = Path(__file__).parent / "data" / "refiqda" / "nvivo-mac-15-project.qde"
+NVIVO = DATA / "refiqda" / "nvivo-mac-15-project.qde"
 
 
 def test_into_with_every_code_dropped_is_refused(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

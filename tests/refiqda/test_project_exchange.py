@@ -22,8 +22,9 @@ from qcode.project import Project, init_project, open_project
 from qcode.refiqda.codebook_yaml import dump
 from qcode.refiqda.exporter import build_qdpx, export_qdpx
 from qcode.refiqda.importer import import_qdpx
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "refiqda"
+DATA = TESTDATA / "refiqda"
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from qcode.registry.table import bundled_registry, read
+from tests.builders import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = ROOT
 GENERATOR = ROOT / "transcripts" / "registry" / "generate.py"
 
 

@@ -37,8 +37,9 @@ from qcode.registry.joint import (
     short_quote,
 )
 from qcode.reports.joint import as_html, as_markdown
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "registry"
+DATA = TESTDATA / "registry"
 
 D1 = ["What happened?",
       "Yes. The ministry wrote a national strategy, but nobody funded it at all.",

@@ -20,8 +20,9 @@ from qcode.registry.table import (
     store,
     to_csv,
 )
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "registry"
+DATA = TESTDATA / "registry"
 
 
 def test_known_file_is_read_row_by_row() -> None:

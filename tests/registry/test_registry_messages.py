@@ -13,8 +13,9 @@ import pytest
 
 from qcode._io import atomic
 from qcode.project import Project
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "registry"
+DATA = TESTDATA / "registry"
 
 
 @pytest.mark.parametrize("by", ["region", "hospital", "specialty", "year"])
@@ -88,7 +89,7 @@ def test_names_in_brackets_are_printed_as_written(invoke, project: Project,  # t
 def test_joint_keeps_the_attribute_name_as_written(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     """The group column was headed "Stakeholderlevel" (str.capitalize lowers the rest)."""
     from qcode.coding.store import add_codes
-    from tests.coding_support import numbered_doc
+    from tests.builders import numbered_doc
 
     doc = numbered_doc("J1", 4).model_copy(update={"attributes": {"StakeholderLevel": "RHF"}})
     project.save_document(doc)

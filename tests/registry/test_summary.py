@@ -29,8 +29,9 @@ from hypothesis import strategies as st
 from qcode.errors import ExitCode, UsageError
 from qcode.registry.table import REQUIRED_COLUMNS, Registry, RegistryRow, read
 from qcode.registry.utilisation import as_dict, parse_years, summarise
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "registry"
+DATA = TESTDATA / "registry"
 
 
 @pytest.fixture

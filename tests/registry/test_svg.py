@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
 from qcode.reports.registry_svg import Line, line_chart, nice_step
+from tests.builders import DATA as TESTDATA
 
-DATA = Path(__file__).parent / "data" / "registry"
+DATA = TESTDATA / "registry"
 SVG = "{http://www.w3.org/2000/svg}"
 
 

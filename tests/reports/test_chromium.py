@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qcode.reports.content import build_report, render_report
-from tests.test_matrix_core import build_known
+from tests.builders import build_known
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),

@@ -21,9 +21,10 @@ from qcode.errors import ExitCode
 from qcode.project import Project
 from qcode.reports.content import build_report, render_report
 from qcode.reports.tables import neutralise
-from tests.test_matrix_core import build_known
+from tests.builders import DATA as TESTDATA
+from tests.builders import build_known
 
-GOLDEN = Path(__file__).parent / "data" / "reports"
+GOLDEN = TESTDATA / "reports"
 DATE = "2026-01-31"
 
 
