@@ -9,9 +9,13 @@ import signal
 import time
 from itertools import pairwise
 
+import pytest
+
 from qcode.coding import store as codings
 from qcode.project import Project
 from tests.builders import numbered_doc
+
+pytestmark = pytest.mark.slow  # real kills of real processes; .ci/run runs them too
 
 DOC = numbered_doc("D01", 40)
 

@@ -19,11 +19,15 @@ import select
 import signal
 import time
 
+import pytest
+
 from qcode.coding.store import add_codes, load_state, mark_done
 from qcode.project import Project
 from qcode.reconcile.ledger import read_ledger
 from qcode.reconcile.run import Choice, Reconciliation
 from tests.builders import numbered_doc
+
+pytestmark = pytest.mark.slow  # real kills of real processes; .ci/run runs them too
 
 CODES = ["GOV-MAC-01", "ORG-MIC-01", "ECO-MES-01", "ECO-MAC-01"]
 

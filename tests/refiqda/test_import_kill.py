@@ -23,6 +23,8 @@ from qcode.refiqda.exporter import export_qdpx
 from qcode.refiqda.importer import import_qdpx
 from tests.builders import DATA, numbered_doc
 
+pytestmark = pytest.mark.slow  # real kills of real processes; .ci/run runs them too
+
 
 def _source_project(root: Path) -> Project:
     """Three documents, two coders (one memo each), every document marked complete, and a
