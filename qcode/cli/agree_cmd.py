@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, note, out, progress_steps, state
+from qcode.cli.options import CODERS_METAVAR, coders_given
 
 
 class Level(str, Enum):
@@ -66,10 +65,12 @@ def agree(
     categories: str | None = typer.Option(
         None, "--categories", metavar="V1,V2,...",
         help="Generic mode: the category domain, in order (values outside it are errors)."),
-    coders: str | None = typer.Option(
-        None, "--coders", metavar="A,B,...",
-        help="Project mode: coders to compare (default: all who completed a document, "
-             "except consensus coders made by qcode reconcile)."),
+    coder: list[str] | None = typer.Option(
+        None, "--coder", "-c", metavar=CODERS_METAVAR,
+        help="Project mode: coders to compare; repeatable, or A,B (default: all who "
+             "completed a document, except consensus coders made by qcode reconcile)."),
+    old_coders: str | None = typer.Option(None, "--coders", hidden=True,
+                                          help="Deprecated: use --coder A,B."),
     by: By = typer.Option(By.code, "--by", help="Project mode: one row per code, theme, "
                                                 "level or document."),
     metric: str | None = typer.Option(
@@ -106,7 +107,7 @@ def agree(
 
       qcode agree
 
-      qcode agree --coders ingrid,ola --by theme --seed 7
+      qcode agree --coder ingrid,ola --by theme --seed 7
 
       qcode agree --metric krippendorff_alpha,gwet_ac1 --format json
 
@@ -116,12 +117,13 @@ def agree(
     """
     from qcode.errors import UsageError
 
+    coders = coders_given(coder, old_coders)
     if seed is None and bootstrap > 0:
         import secrets
 
         seed = secrets.randbelow(2**31)
     if ratings is not None:
-        project_only = [name for name, given in (("--coders", coders), ("--metric", metric),
+        project_only = [name for name, given in (("--coder", coders), ("--metric", metric),
                                                  ("--by", by is not By.code)) if given]
         if project_only:
             raise UsageError(f"{project_only[0]} applies to project mode, not to --ratings")
@@ -132,7 +134,7 @@ def agree(
     if generic_only:
         raise UsageError(f"{generic_only[0]} applies to --ratings FILE.csv only",
                          hint="in project mode codes are presence/absence (nominal)")
-    _project(ctx, _split(coders), by, _split(metric), ci, bootstrap, seed, fmt)
+    _project(ctx, coders, by, _split(metric), ci, bootstrap, seed, fmt)
 
 
 # ------------------------------------------------------------------ generic mode
@@ -216,7 +218,7 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
         names = ", ".join(rep.left_out)
         note(f"Note: left out the consensus coder{'s' if len(rep.left_out) > 1 else ''} "
              f"{names} (built from the others' codings); to compare with it, name it: "
-             f"--coders {','.join([*rep.coders[:1], *rep.left_out])}")
+             f"--coder {','.join([*rep.coders[:1], *rep.left_out])}")
     if fmt is Format.json:
         echo_json(project_json(rep))
     elif fmt is Format.csv:
@@ -317,11 +319,9 @@ def _footer(n_boot: int, seed: int | None) -> str:
 
 
 def _write_csv(rows: list[dict[str, Any]]) -> None:
-    fields = list(dict.fromkeys(k for row in rows for k in row))
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    from qcode._io.csvfile import write_dicts  # a code label '=cmd|...' must not run
+
+    typer.echo(write_dicts(rows), nl=False)
 
 
 def register(app: typer.Typer) -> None:

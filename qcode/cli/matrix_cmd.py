@@ -118,20 +118,17 @@ def matrix(
 def _split_csv(parts: list[tuple[str, Any]], name: str) -> str:
     """One CSV for every split: the split value is the first column (a plain table that
     any CSV reader takes, rather than several tables between comment lines)."""
-    import csv
-    import io
+    from qcode._io.csvfile import write_rows
+    from qcode.reports.tables import matrix_csv_rows
 
-    from qcode.reports.tables import matrix_csv, neutralise
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    header: list[object] = [name]
+    body: list[list[object]] = []
     for k, (value, m) in enumerate(parts):
-        rows = list(csv.reader(io.StringIO(matrix_csv(m))))
+        head, rows = matrix_csv_rows(m)
         if k == 0:
-            w.writerow([neutralise(name), *rows[0]])
-        for row in rows[1:]:
-            w.writerow([neutralise(value), *row])
-    return buf.getvalue()
+            header += head
+        body += [[value, *row] for row in rows]
+    return write_rows(header, body)
 
 
 def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: MatrixFormat,

@@ -1,14 +1,13 @@
 """Tabular renderings: matrix grids, CSV, XLSX and LaTeX.
 
-Cells written to CSV or XLSX that start with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return are prefixed with an apostrophe, so a spreadsheet shows the text instead of
-running it as a formula (transcripts are untrusted input: "=HYPERLINK(...)" is a quote, not
-a formula). Numbers stay numbers.
+CSV goes through the one writer of :mod:`qcode._io.csvfile`, which guards cells a
+spreadsheet would run as formulas; XLSX cells starting the same way are stored as text
+with a quote prefix (transcripts are untrusted input: "=HYPERLINK(...)" is a quote, not a
+formula). Numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -16,21 +15,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from qcode._io.csvfile import FORMULA_STARTS, guard, write_dicts, write_rows
 from qcode.counts.matrix import Matrix
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A cell value that no spreadsheet will evaluate; non-strings are returned as they are.
-
-    >>> neutralise("=1+1"), neutralise("-2 hours"), neutralise("fine"), neutralise(-2)
-    ("'=1+1", "'-2 hours", 'fine', -2)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
+neutralise = guard  # the name the report tests know; the guard itself is csvfile's
 
 # ----------------------------------------------------------------------------- matrix grid
 
@@ -67,28 +55,27 @@ def matrix_grid(m: Matrix, labels: bool = True) -> tuple[list[str], list[list[st
 
 def matrix_csv(m: Matrix) -> str:
     """The matrix as CSV: ids as heads, counts (and a percent column block when asked)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([neutralise(f"{m.row_dim}\\{m.col_dim}"), *map(neutralise, m.cols), "total"])
+    header, body = matrix_csv_rows(m)
+    return write_rows(header, body)
+
+
+def matrix_csv_rows(m: Matrix) -> tuple[list[object], list[list[object]]]:
+    """The header and rows of :func:`matrix_csv` (not yet guarded)."""
+    header: list[object] = [f"{m.row_dim}\\{m.col_dim}", *m.cols, "total"]
     pct = m.percents() if m.percent != "none" else None
+    body: list[list[object]] = []
     for i, row in enumerate(m.counts):
-        cells: list[Any] = list(row)
+        cells: list[object] = list(row)
         if pct is not None:
             cells = [f"{pct[i][j]:.2f}" for j in range(len(row))]
-        w.writerow([neutralise(m.rows[i]), *cells, m.row_totals[i]])
-    w.writerow(["total", *m.col_totals, m.total])
-    return buf.getvalue()
+        body.append([m.rows[i], *cells, m.row_totals[i]])
+    body.append(["total", *m.col_totals, m.total])
+    return header, body
 
 
 def rows_csv(rows: Sequence[dict[str, Any]], fields: Sequence[str] | None = None) -> str:
-    """Rows of dicts as CSV, every text cell neutralised."""
-    buf = io.StringIO()
-    names = list(fields or (rows[0] if rows else []))
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([neutralise(n) for n in names])
-    for r in rows:
-        w.writerow([neutralise("" if r.get(n) is None else r.get(n)) for n in names])
-    return buf.getvalue()
+    """Rows of dicts as CSV (every text cell guarded; see :mod:`qcode._io.csvfile`)."""
+    return write_dicts(rows, list(fields or (rows[0] if rows else [])))
 
 
 # ----------------------------------------------------------------------------- latex
