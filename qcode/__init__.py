@@ -36,7 +36,7 @@ _EXPORTS: dict[str, str] = {
     "init_project": "qcode.project",
     "load_codebook": "qcode.codebook.load",
     "check_codebook": "qcode.codebook.load",
-    "resolve_code": "qcode.codebook.load",
+    "resolve_code": "qcode.codebook.lookup",
     # transcripts in
     "ingest": "qcode.ingest.run",
     "read_document": "qcode.ingest.run",

@@ -1,4 +1,3 @@
-"""The codebook: load and check the YAML, look codes up by id or name.
-
-A codebook is a grid of themes x levels; the records live in qcode.models.
+"""The codebook: load and check the YAML with located problems (load), look codes, themes
+and levels up by id or name with suggestions (lookup). The records live in qcode.models.
 """

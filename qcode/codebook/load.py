@@ -1,8 +1,10 @@
-"""Load, validate and look up the faceted codebook (YAML).
+"""Load and validate the faceted codebook (YAML read with its line numbers).
 
 The file has ordered ``levels`` (optional), ``themes`` and ``codes``; see
 ``codebooks/template.yaml`` for a commented example. Validation reports every problem at
 once, each located by file, line and field, so a researcher can fix them in one pass.
+Looking codes up (by id or name, with suggestions) is :mod:`qcode.codebook.lookup`; its
+names are re-exported here for the callers that import them from this module.
 """
 
 from __future__ import annotations
@@ -11,10 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from qcode._io.textfile import read_user_text
 from qcode._io.yaml_limits import MAX_EXPANDED_NODES, alias_excess
-from qcode.errors import CodebookError, NotFoundError, located
+from qcode.codebook.lookup import did_you_mean, resolve_code, resolve_facet, suggestions
+from qcode.errors import CodebookError, located
 from qcode.models import Code, Codebook, Level, Theme
+
+__all__ = ["CheckResult", "Problem", "check_file", "check_text", "load", "resolve_code",
+           "resolve_facet", "suggestions"]
 
 _TEXT_FIELDS = ("definition",)
 _LIST_FIELDS = ("include", "exclude", "examples", "keywords", "keywords_no")
@@ -59,8 +67,6 @@ class _Node:
 
 
 def _convert(node: Any) -> _Node:
-    import yaml
-
     line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, tuple[_Node, _Node]] = {}
@@ -85,8 +91,6 @@ def _convert(node: Any) -> _Node:
 
 
 def _parse_yaml(text: str, path: str) -> _Node | None:
-    import yaml
-
     if text.lstrip("\ufeff \t\r\n").startswith("<"):
         raise CodebookError(f"{path} is XML (a REFI-QDA .qdc codebook?), not a YAML codebook",
                             hint=f"convert it with: qcode import qdc {path} --output "
@@ -170,7 +174,7 @@ class _Checker:
         for key, (knode, _) in entry.items():
             if key not in allowed:
                 self.warn(knode.line, f"{where}.{key}",
-                          f"unknown field, ignored{_did_you_mean(key, sorted(allowed))}")
+                          f"unknown field, ignored{did_you_mean(key, sorted(allowed))}")
 
     def facets(self, root: dict[str, tuple[_Node, _Node]], key: str,
                required: bool) -> list[tuple[Any, int]]:
@@ -248,13 +252,13 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
             ok = cid is not None and name is not None and theme is not None
             if theme is not None and theme not in theme_ids:
                 ck.error(e["theme"][1].line, f"{where}.theme",
-                         f"unknown theme '{theme}'{_did_you_mean(theme, theme_ids)}")
+                         f"unknown theme '{theme}'{did_you_mean(theme, theme_ids)}")
                 ok = False
             if level is not None and level not in level_ids:
                 known = ", ".join(level_ids) if level_ids else "none are defined"
                 ck.error(e["level"][1].line, f"{where}.level",
                          f"unknown level '{level}' (levels: {known})"
-                         f"{_did_you_mean(level, level_ids)}")
+                         f"{did_you_mean(level, level_ids)}")
                 ok = False
             if cid is not None and cid in code_lines:
                 ck.error(e["id"][1].line, f"{where}.id",
@@ -267,7 +271,7 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
             definition = ck.text(e, "definition", where, item.line) or ""
             if cid is not None and cid not in code_lines:
                 code_lines[cid] = e["id"][1].line
-            if not ok:
+            if not ok or cid is None or name is None or theme is None:
                 continue
             parent = ck.text(e, "parent", where, item.line)
             if parent is not None:
@@ -280,7 +284,7 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
     for parent, where, line in parents:
         if parent not in code_lines:
             ck.error(line, f"{where}.parent",
-                     f"unknown parent code '{parent}'{_did_you_mean(parent, list(code_lines))}")
+                     f"unknown parent code '{parent}'{did_you_mean(parent, list(code_lines))}")
     meta = {k: ck.text(top, k, "codebook", 1) or "" for k in ("name", "version", "description")}
     if ck.errors:
         return CheckResult(None, ck.errors, ck.warnings)
@@ -313,58 +317,3 @@ def load(path: Path | str) -> Codebook:
 
 def _read(path: Path) -> str:
     return read_user_text(path, "a YAML codebook")
-
-
-# ------------------------------------------------------------------ lookup
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str:
-    best = suggestions(word, choices, limit=3)
-    return f"; did you mean {', '.join(repr(b) for b in best)}?" if best else ""
-
-
-def suggestions(word: str, choices: list[str], limit: int = 3, cutoff: float = 60) -> list[str]:
-    """Up to ``limit`` choices that look like ``word`` (rapidfuzz WRatio, case-insensitive)."""
-    if not choices:
-        return []
-    from rapidfuzz import fuzz, process, utils
-
-    hits = process.extract(word, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                           limit=limit, score_cutoff=cutoff)
-    return [h[0] for h in hits]
-
-
-def resolve_code(codebook: Codebook, query: str) -> Code:
-    """Find a code by exact id, then by name (case-insensitive), else raise with suggestions.
-
-    >>> cb = Codebook(themes=(Theme(id="T", name="T"),),
-    ...               codes=(Code(id="A1", name="Trust in video", theme="T"),))
-    >>> resolve_code(cb, "trust in video").id
-    'A1'
-    """
-    q = query.strip()
-    hit = codebook.code(q)
-    if hit is not None:
-        return hit
-    by_name = [c for c in codebook.codes if c.name.casefold() == q.casefold()]
-    if len(by_name) == 1:
-        return by_name[0]
-    by_id = [c for c in codebook.codes if c.id.casefold() == q.casefold()]
-    if len(by_id) == 1:
-        return by_id[0]
-    keys = {c.id: c for c in codebook.codes} | {c.name: c for c in codebook.codes}
-    near = suggestions(q, list(keys))
-    shown = list(dict.fromkeys(f"{keys[k].id} ({keys[k].name})" for k in near))[:3]
-    hint = f"did you mean {'; '.join(shown)}?" if shown else "run: qcode codebook show"
-    raise NotFoundError(f"unknown code '{q}'", hint=hint)
-
-
-def resolve_facet(codebook: Codebook, kind: str, query: str) -> str:
-    """Resolve a theme or level by id or name (case-insensitive); return its id."""
-    items = codebook.themes if kind == "theme" else codebook.levels
-    for item in items:
-        if query in (item.id,) or query.casefold() in (item.id.casefold(), item.name.casefold()):
-            return item.id
-    ids = [i.id for i in items]
-    raise NotFoundError(f"unknown {kind} '{query}'{_did_you_mean(query, ids)}",
-                        hint=f"{kind}s: {', '.join(ids) or 'none defined'}")
