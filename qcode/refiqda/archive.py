@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.refiqda.codebook_exchange import read_file
 
 MAX_ENTRIES = 20_000
 MAX_TOTAL = 2 * 1024 * 1024 * 1024  # 2 GiB uncompressed in all
@@ -137,8 +138,6 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Path, budget: list[
 
 def open_qde(path: Path) -> Archive:
     """A bare project file; its sources are looked up beside it (see :func:`sibling`)."""
-    from qcode.refiqda.codebook_exchange import read_file
-
     path = Path(path)
     data = read_file(path, "project file")
     return Archive(str(path), path.name, data, {}, folder=path.resolve().parent)

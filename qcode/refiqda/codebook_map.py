@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qcode.errors import UsageError
 from qcode.models import Code, Codebook, Level, Theme
 from qcode.refiqda.codebook_xml import CodeSet, Node, code_readable, split_trailer, xml_safe
 from qcode.refiqda.guids import norm_guid
@@ -38,8 +39,6 @@ def parse_level_map(spec: str | None) -> dict[str, str]:
     >>> parse_level_map("Macro level=macro,Meso=meso")
     {'macro level': 'macro', 'meso': 'meso'}
     """
-    from qcode.errors import UsageError
-
     out: dict[str, str] = {}
     if not spec:
         return out

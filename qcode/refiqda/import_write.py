@@ -33,9 +33,16 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from qcode._io import atomic
+from qcode.coding.store import append_events, log_path
 from qcode.errors import ConflictError
+from qcode.project import SETTINGS_FILE, Project, init_project, now_iso
+from qcode.refiqda.report import ImportReport
+
+if TYPE_CHECKING:
+    from qcode.refiqda.importer import Plan
 
 MARKER = ".import-pending.json"
 
@@ -48,7 +55,7 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def pending_import(project: Any) -> dict[str, Any] | None:
+def pending_import(project: Project) -> dict[str, Any] | None:
     """The marker of an interrupted import into ``project`` (None if there is none)."""
     path = Path(project.root) / MARKER
     try:
@@ -60,7 +67,7 @@ def pending_import(project: Any) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else {"file": "?", "sha256": "", "started": ""}
 
 
-def check_pending(project: Any, path: Path) -> bool:
+def check_pending(project: Project, path: Path) -> bool:
     """True if ``path`` is the file of an interrupted import (running it again completes
     it); a ConflictError if another file's import was interrupted."""
     pending = pending_import(project)
@@ -76,12 +83,9 @@ def check_pending(project: Any, path: Path) -> bool:
              "give it up; what it wrote so far stays)")
 
 
-def write_plan(project: Any, plan: Any, report: Any, source: Path | None = None) -> None:
+def write_plan(project: Project, plan: Plan, report: ImportReport,
+               source: Path | None = None) -> None:
     """Write a checked plan into an open project, in the crash-safe order above."""
-    from qcode._io import atomic
-    from qcode.coding.store import append_events, log_path
-    from qcode.project import now_iso
-
     for coder in plan.events:
         log_path(project, coder, create=True)  # refuses clashing names before any write
     marker = Path(project.root) / MARKER
@@ -108,11 +112,8 @@ def write_plan(project: Any, plan: Any, report: Any, source: Path | None = None)
     report.written = True
 
 
-def write_new_project(folder: Path, plan: Any, report: Any) -> None:
+def write_new_project(folder: Path, plan: Plan, report: ImportReport) -> None:
     """Build the project in a hidden sibling folder, then rename it into place."""
-    from qcode._io import atomic
-    from qcode.project import SETTINGS_FILE, Project, init_project
-
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         what = "a qcode project" if (folder / SETTINGS_FILE).exists() else "not empty"

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qcode.coding.store import validate_coder_name
+from qcode.coding.store import coder_names, load_state_or_empty, validate_coder_name
 from qcode.errors import ConflictError, InvalidInputError, UsageError
 from qcode.models import Codebook, Document
+from qcode.project import Project
 from qcode.refiqda.archive import Archive, open_any, sibling
 from qcode.refiqda.codebook_exchange import check_namespace, checked
 from qcode.refiqda.codebook_map import build_codebook
@@ -110,7 +111,7 @@ def _source_bytes(src: QSource, qp: QProject, archive: Archive) -> tuple[bytes |
     return None, "its text file is not in the archive"
 
 
-def _codebook_for(qp: QProject, project: Any, report: ImportReport,
+def _codebook_for(qp: QProject, project: Project | None, report: ImportReport,
                   level_map: dict[str, str] | None) -> tuple[Codebook, str, bool]:
     coded = {norm_guid(c.code) for s in qp.sources for sel in s.selections
              for c in sel.codings} | {norm_guid(c.code) for s in qp.sources for c in s.whole}
@@ -200,11 +201,9 @@ def _note_text(qp: QProject, archive: Archive, guid: str) -> tuple[str | None, s
 # ------------------------------------------------------------------ the plan
 
 
-def plan_import(path: Path, project: Any = None, level_map: dict[str, str] | None = None,
+def plan_import(path: Path, project: Project | None = None, level_map: dict[str, str] | None = None,
                 ) -> tuple[Plan, ImportReport]:
     """Read and map everything; write nothing."""
-    from qcode.coding.store import coder_names, load_state_or_empty
-
     archive = open_any(Path(path))
     where = archive.where if archive.folder is not None else \
         f"{archive.where}/{archive.qde_name}"
@@ -378,7 +377,7 @@ def _renumber(doc: Document) -> Document:
     return doc.model_copy(update={"segments": segs})
 
 
-def import_qdpx(path: Path, *, project: Any = None, into: Path | None = None,
+def import_qdpx(path: Path, *, project: Project | None = None, into: Path | None = None,
                 level_map: dict[str, str] | None = None, dry_run: bool = False,
                 ) -> ImportReport:
     """Import a project file into ``project`` or a new project at ``into``."""
