@@ -1,0 +1,51 @@
+"""Option spellings shared by every command (the contract in docs/cli.md), and the
+deprecation notes of the spellings they replace.
+
+One name per thing: ``--coder`` (repeatable, and ``A,B`` lists where a command takes
+several coders), ``--doc``, ``--where``, ``--format`` (output) and ``-o/--output``;
+``ingest --from`` is the transcript input format. Old spellings keep working for one
+release and print one ``Note: ... is deprecated; use ...`` line on stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from qcode.cli.console import note
+
+#: the metavar of an option that takes several coders
+CODERS_METAVAR = "NAME[,NAME...]"
+#: what to type instead of an old spelling of several coders
+CODERS_INSTEAD = "--coder A --coder B (or --coder A,B)"
+
+
+def deprecated(old: str, instead: str) -> None:
+    """The one-line note for an old spelling that still works (stderr)."""
+    note(f"Note: {old} is deprecated; use {instead}")
+
+
+def split_names(values: Iterable[str] | None) -> list[str]:
+    """``["a,b", "c"]`` -> ``["a", "b", "c"]``: repeated options and comma lists, in order,
+    each name once.
+
+    >>> split_names(["ingrid,lars", "maja", "lars"])
+    ['ingrid', 'lars', 'maja']
+    """
+    names: list[str] = []
+    for value in values or ():
+        for part in value.split(","):
+            part = part.strip()
+            if part and part not in names:
+                names.append(part)
+    return names
+
+
+def coders_given(coder: list[str] | None, old_coders: str | None) -> list[str] | None:
+    """The coders of ``--coder`` (repeatable, comma lists) and of the deprecated
+    ``--coders A,B``; ``None`` when neither was given."""
+    if old_coders is not None:
+        deprecated("--coders", CODERS_INSTEAD)
+    values = list(coder or []) + ([old_coders] if old_coders is not None else [])
+    if not values:
+        return None
+    return split_names(values)
