@@ -16,6 +16,7 @@ import re
 
 from qcode.formats import Parsed, RawTurn
 from qcode.formats.labels import MAX_LABEL, seconds
+from qcode.formats.text import read as read_text
 
 HEADER = re.compile(
     rf"^(?P<spk>\S.{{0,{MAX_LABEL - 1}}}?)[ \t\u00a0]{{2,}}"
@@ -85,8 +86,6 @@ def read(text: str, source: str) -> Parsed:
     if not turns:
         parsed.warnings.append(f"{source}: no Otter speaker lines ('Name  0:07') found; "
                                "ingested as one speaker 'unknown'")
-        from qcode.formats.text import read as read_text
-
         fallback = read_text(text, source)
         parsed.turns = [RawTurn("unknown", t.text) for t in fallback.turns]
     return parsed

@@ -23,9 +23,19 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from qcode.errors import UsageError
+from qcode.counts.matrix import COUNT_MODES, Corpus, Matrix, axis, crosstab, load_corpus
+from qcode.errors import NotFoundError, UsageError
 from qcode.models import Codebook, Coding, Record
-from qcode.registry.utilisation import GroupFigures, Regularity, Summary, Tally, share_pct
+from qcode.project import Project
+from qcode.registry import table as registry_files
+from qcode.registry.utilisation import (
+    GroupFigures,
+    Regularity,
+    Summary,
+    Tally,
+    share_pct,
+    summarise,
+)
 
 REGISTRY_DIMENSIONS = ("region", "hospital")
 QUOTE_CHARS = 160  # a "short quote": at most this many characters (cut at a word)
@@ -240,7 +250,7 @@ def group_interviews(key: str, documents: Iterable[str], codings: Iterable[Codin
                            top_codes=tuple(top_codes))
 
 
-def theme_level_counts(matrix: Any, themes: Iterable[str], levels: Iterable[str]
+def theme_level_counts(matrix: Matrix, themes: Iterable[str], levels: Iterable[str]
                        ) -> ThemeLevelCounts:
     """A ``qcode.counts.matrix.Matrix`` (rows x cols) laid onto the given themes and levels (0
     where the matrix has no such row or column)."""
@@ -303,7 +313,7 @@ def joint_display(by: str, coder: str, interviews: Mapping[str, GroupInterviews]
         unlinked_documents=tuple(sorted(unlinked_documents)))
 
 
-def build(project: Any, by: str, coder: str | None = None, top: int = 3,
+def build(project: Project, by: str, coder: str | None = None, top: int = 3,
           years: tuple[int, int] | None = None, count: str = "segments") -> JointDisplay:
     """The joint display of a project (library entry point behind ``qcode joint``).
 
@@ -313,11 +323,6 @@ def build(project: Any, by: str, coder: str | None = None, top: int = 3,
     codings, documents or speakers). Codings of codes no longer in the codebook are left
     out, as in ``qcode matrix``.
     """
-    from qcode.counts.matrix import COUNT_MODES, Corpus, axis, crosstab, load_corpus
-    from qcode.errors import NotFoundError
-    from qcode.registry import table as registry_files
-    from qcode.registry.utilisation import summarise
-
     if count not in COUNT_MODES:
         raise UsageError(f"unknown count '{count}'", hint=f"counts: {', '.join(COUNT_MODES)}")
     attribute, dimension = parse_by(by)
