@@ -271,7 +271,7 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     left_out: tuple[str, ...] = ()
     if not coders:
         # a consensus coder is built from the others' codings: comparing it with them
-        # would inflate agreement, so it is compared only when named with --coders
+        # would inflate agreement, so it is compared only when named with --coder
         consensus = set(reconciliation_names(project))
         left_out = tuple(c for c in names if c in consensus and completed.get(c))
         if left_out:

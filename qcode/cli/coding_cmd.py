@@ -12,6 +12,7 @@ import typer
 
 from qcode.cli.console import echo_json, note, out, state, warn
 from qcode.cli.groups import SuggestingGroup
+from qcode.cli.options import ActionFormat, said
 
 codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
                           no_args_is_help=True, cls=SuggestingGroup)
@@ -148,6 +149,8 @@ def tag(
     coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
     memo: str | None = typer.Option(None, "--memo", "-m", help="Also set this memo on each "
                                                                "segment."),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Put codes on segments (for scripts); codes already there are left alone.
 
@@ -172,9 +175,17 @@ def tag(
     written = codings.add_codes(project, coder, document, seg_ids, code_ids, memo=memo)
     added = sum(1 for e in written if e.op == "add")
     already = len(seg_ids) * len(code_ids) - added
-    typer.echo(f"Tagged {len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of "
-               f"{document.id} with {', '.join(code_ids)} for {coder}: {added} added"
-               + (f", {already} already there" if already else "") + ".")
+    said(fmt, f"Tagged {len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of "
+              f"{document.id} with {', '.join(code_ids)} for {coder}: {added} added"
+              + (f", {already} already there" if already else "") + ".",
+         {"coder": coder, "document": document.id, "segments": seg_ids, "codes": code_ids,
+          "added": added, "already_there": already, "events": _events(written)})
+
+
+def _events(written: list[Any]) -> list[dict[str, Any]]:
+    """The log events a command wrote, for its JSON output (no quotes: transcript text)."""
+    return [{"seq": e.seq, "op": e.op, "document": e.doc, "segment": e.segment,
+             "code": e.code} for e in written]
 
 
 def untag(
@@ -185,6 +196,8 @@ def untag(
     codes: list[str] = typer.Option([], "--code", "-k", help="A code id or name (repeatable;"
                                                              " default: all of the coder's)."),
     coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Take codes off segments (for scripts).
 
@@ -202,9 +215,11 @@ def untag(
     seg_ids = resolve_segments(document, segments)
     code_ids = _codes(project, codes) if codes else None
     written = codings.remove_codes(project, coder, document, seg_ids, code_ids)
-    typer.echo(f"Removed {len(written)} coding{'s' if len(written) != 1 else ''} from "
-               f"{len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of {document.id} "
-               f"for {coder}.")
+    said(fmt, f"Removed {len(written)} coding{'s' if len(written) != 1 else ''} from "
+              f"{len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of {document.id} "
+              f"for {coder}.",
+         {"coder": coder, "document": document.id, "segments": seg_ids,
+          "removed": len(written), "events": _events(written)})
 
 
 # ----------------------------------------------------------------------------- undo / done
@@ -213,6 +228,8 @@ def untag(
 def undo(
     ctx: typer.Context,
     coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Revert the coder's last action (a whole tag command, one session input, ...).
 
@@ -236,7 +253,8 @@ def undo(
             "reopen": f"reopened {last.doc}"}.get(last.op, last.op)
     more = f" (and {len(batch) - 1} more change{'s' if len(batch) > 2 else ''} made with it)" \
         if len(batch) > 1 else ""
-    typer.echo(f"Undone for {coder}: {what}{more}.")
+    said(fmt, f"Undone for {coder}: {what}{more}.",
+         {"coder": coder, "undone": _events(batch)})
 
 
 def done(
@@ -244,6 +262,8 @@ def done(
     doc: str = typer.Argument(..., metavar="DOC", help="The document."),
     coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
     reopen: bool = typer.Option(False, "--reopen", help="Mark it not complete again."),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Mark a document completely coded by a coder (segments without codes count as coded
     'nothing'); agreement uses only documents both coders completed.
@@ -259,17 +279,20 @@ def done(
     project = state(ctx).project()
     document = project.load_document(doc)
     st = codings.load_state_or_empty(project, coder)
-    if (document.id in st.done) != reopen:
-        typer.echo(f"{document.id} is already {'open' if reopen else 'marked complete'} for "
-                   f"{coder}.")
+    coded = sum(1 for (d, _s), v in st.codes.items() if d == document.id and v)
+    data = {"coder": coder, "document": document.id, "complete": not reopen,
+            "changed": (document.id in st.done) == reopen, "segments_coded": coded,
+            "segments_total": len(document.segments)}
+    if not data["changed"]:
+        said(fmt, f"{document.id} is already {'open' if reopen else 'marked complete'} for "
+                  f"{coder}.", data)
         return
     codings.mark_done(project, coder, document.id, done=not reopen)
-    coded = sum(1 for (d, _s), v in st.codes.items() if d == document.id and v)
     if reopen:
-        typer.echo(f"Reopened {document.id} for {coder}.")
+        said(fmt, f"Reopened {document.id} for {coder}.", data)
     else:
-        typer.echo(f"Marked {document.id} complete for {coder} ({coded} of "
-                   f"{len(document.segments)} segments coded).")
+        said(fmt, f"Marked {document.id} complete for {coder} ({coded} of "
+                  f"{len(document.segments)} segments coded).", data)
 
 
 # ----------------------------------------------------------------------------- coders
@@ -291,7 +314,7 @@ def coders(
     from qcode.coding import store as codings
 
     project = state(ctx).project()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in codings.coder_names(project):
         st = codings.load_state(project, name)
         _report_problems(st)
@@ -306,7 +329,7 @@ def coders(
                      "events": st.n_events, "last_activity": st.last_time,
                      "unreadable_lines": len(st.problems)})
     if fmt is TableFormat.json:
-        echo_json(rows)
+        echo_json({"coders": rows})
         return
     if not rows:
         note("No coder has coded yet. Start with: qcode code DOC --coder NAME")
@@ -367,6 +390,8 @@ def import_(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="A CSV or JSONL file of codings."),
     coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Import codings for a coder (origin 'imported'); all or nothing.
 
@@ -384,9 +409,11 @@ def import_(
 
     project = state(ctx).project()
     rows, added = import_file(project, file, coder)
-    typer.echo(f"Imported {file} for {coder}: {rows} row{'' if rows == 1 else 's'}, "
-               f"{added} coding{'' if added == 1 else 's'} added"
-               + (f", {rows - added} already there" if rows > added else "") + ".")
+    said(fmt, f"Imported {file} for {coder}: {rows} row{'' if rows == 1 else 's'}, "
+              f"{added} coding{'' if added == 1 else 's'} added"
+              + (f", {rows - added} already there" if rows > added else "") + ".",
+         {"file": str(file), "coder": coder, "rows_read": rows, "added": added,
+          "already_there": rows - added})
 
 
 def register(app: typer.Typer) -> None:

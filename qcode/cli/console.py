@@ -61,9 +61,21 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-def echo_json(data: Any) -> None:
-    """Stable machine output: sorted only where the caller sorted, UTF-8, two-space indent."""
-    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+#: the version of every command's JSON output (docs/cli.md); raised when keys change
+SCHEMA_VERSION = 1
+
+
+def json_text(data: dict[str, Any]) -> str:
+    """A command's JSON output: an object whose first key is "schema_version"; sorted only
+    where the caller sorted, UTF-8, two-space indent, a final newline."""
+    body = {k: v for k, v in data.items() if k != "schema_version"}
+    return json.dumps({"schema_version": SCHEMA_VERSION, **body}, indent=2,
+                      ensure_ascii=False) + "\n"
+
+
+def echo_json(data: dict[str, Any]) -> None:
+    """Print a command's JSON output (see :func:`json_text`) on stdout."""
+    typer.echo(json_text(data), nl=False)
 
 
 def emit(text: str, output: Path | None) -> None:

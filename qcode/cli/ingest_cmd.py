@@ -188,7 +188,7 @@ def docs(
 
     rows = summaries(state(ctx).project().documents())
     if fmt is ListFormat.json:
-        echo_json(rows)
+        echo_json({"documents": rows})
         return
     if not rows:
         note("No documents yet; bring transcripts in with: qcode ingest PATH...")
@@ -285,7 +285,8 @@ def attributes_show(
     """Show every document's attributes (csv output can be edited and imported again;
     a value starting with = + - @ is written with a leading ' that import takes off).
 
-    JSON: [{"document": id, "attributes": {name: value}}, ...].
+    JSON: {"schema_version": 1, "documents": [{"document": id, "attributes": {name:
+    value}}, ...]}.
 
     Examples:
 
@@ -297,9 +298,9 @@ def attributes_show(
 
     keys, rows = attribute_table(state(ctx).project().documents())
     if fmt is AttrFormat.json:
-        echo_json([{"document": r["document"],
-                    "attributes": {k: v for k, v in r.items() if k != "document"}}
-                   for r in rows])
+        echo_json({"documents": [
+            {"document": r["document"],
+             "attributes": {k: v for k, v in r.items() if k != "document"}} for r in rows]})
     elif fmt is AttrFormat.csv:
         from qcode._io.csvfile import write_dicts  # '=HYPERLINK(..)' must not run in Excel
 

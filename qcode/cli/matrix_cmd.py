@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, emit, note, out, state
+from qcode.cli.console import echo_json, emit, json_text, note, out, state
 
 
 class Count(str, Enum):
@@ -142,9 +142,7 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
         if output is None:
             echo_json(data)
         else:
-            import json
-
-            emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+            emit(json_text(data), output)
         return
     if fmt is MatrixFormat.table:
         _tables(parts, name)
@@ -268,9 +266,7 @@ def cooccur(
         if output is None:
             echo_json(data)
         else:
-            import json
-
-            emit(json.dumps(data, indent=2, ensure_ascii=False) + "\n", output)
+            emit(json_text(data), output)
         return
     if fmt is CooccurFormat.svg:
         from qcode.reports.heatmap_svg import heatmap_svg

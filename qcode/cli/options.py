@@ -10,8 +10,12 @@ release and print one ``Note: ... is deprecated; use ...`` line on stderr.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
+from typing import Any
 
-from qcode.cli.console import note
+import typer
+
+from qcode.cli.console import echo_json, note
 
 #: the metavar of an option that takes several coders
 CODERS_METAVAR = "NAME[,NAME...]"
@@ -49,3 +53,20 @@ def coders_given(coder: list[str] | None, old_coders: str | None) -> list[str] |
     if not values:
         return None
     return split_names(values)
+
+
+class ActionFormat(str, Enum):
+    """``--format`` of a command that changes the project: a line for people, or JSON."""
+
+    table = "table"
+    json = "json"
+
+
+def said(fmt: ActionFormat, line: str, data: dict[str, Any]) -> None:
+    """What a command that changed the project did: ``line`` on stdout for people, or
+    ``data`` as JSON on stdout with ``line`` on stderr."""
+    if fmt is ActionFormat.json:
+        note(line)
+        echo_json(data)
+    else:
+        typer.echo(line)

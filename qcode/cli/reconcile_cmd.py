@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, note, out, state, warn
+from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
 
 
 class TableOrJson(str, Enum):
@@ -38,10 +39,14 @@ def _num(x: float | None) -> str:
 
 def diff_cmd(
     ctx: typer.Context,
-    a: str = typer.Argument(..., metavar="A", help="First coder."),
-    b: str = typer.Argument(..., metavar="B", help="Second coder."),
-    docs: list[str] | None = typer.Argument(None, metavar="DOC",
-                                            help="Only these documents."),
+    words: list[str] | None = typer.Argument(
+        None, metavar="[A B] [DOC...]", show_default=False,
+        help="Deprecated: coders and documents as arguments (use --coder and --doc)."),
+    coder: list[str] | None = typer.Option(
+        None, "--coder", "-c", metavar=CODERS_METAVAR,
+        help="The two coders to compare: --coder A --coder B, or --coder A,B."),
+    doc: list[str] | None = typer.Option(None, "--doc", "-d", metavar="DOC",
+                                         help="Only this document; repeatable."),
     code: list[str] | None = typer.Option(None, "--code", "-k", metavar="CODE",
                                           help="Only this code (id or name); repeatable."),
     all_docs: bool = typer.Option(False, "--all-docs",
@@ -59,16 +64,17 @@ def diff_cmd(
 
     Examples:
 
-      qcode diff ingrid lars
+      qcode diff --coder ingrid,lars
 
-      qcode diff ingrid lars N01 --code GOV-MAC-01
+      qcode diff --coder ingrid --coder lars --doc N01 --code GOV-MAC-01
 
-      qcode diff ingrid consensus --all-docs --format json
+      qcode diff --coder ingrid,consensus --all-docs --format json
     """
     from qcode.reconcile.units import diff
 
+    a, b, docs = _diff_coders(split_names(coder), list(words or []), list(doc or []))
     project = state(ctx).project()
-    result = diff(project, a, b, list(docs or []), list(code or []), all_docs)
+    result = diff(project, a, b, docs, list(code or []), all_docs)
     for s in result.skipped_documents:
         note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
     for w in result.warnings:
@@ -102,13 +108,34 @@ def diff_cmd(
                   f"(documents: {docs_text})", soft_wrap=True, markup=False)
 
 
+def _diff_coders(coders: list[str], words: list[str],
+                 docs: list[str]) -> tuple[str, str, list[str]]:
+    """The two coders and the documents of ``diff``; the old positional ``A B [DOC...]``
+    still works, with a note."""
+    from qcode.errors import UsageError
+
+    if not coders and len(words) >= 2:
+        deprecated("qcode diff A B", CODERS_INSTEAD)
+        coders, words = words[:2], words[2:]
+    if words:
+        deprecated("qcode diff ... DOC", "--doc DOC (repeatable)")
+        docs = docs + [w for w in words if w not in docs]
+    if len(coders) != 2:
+        raise UsageError(f"diff compares two coders; {len(coders)} given",
+                         hint="qcode diff --coder A --coder B (or --coder A,B)")
+    return coders[0], coders[1], docs
+
+
 # ----------------------------------------------------------------------------- reconcile
 
 
 def reconcile_cmd(
     ctx: typer.Context,
-    coders: str | None = typer.Option(None, "--coders", metavar="A,B[,C...]",
-                                      help="The coders to reconcile, comma-separated."),
+    coder: list[str] | None = typer.Option(
+        None, "--coder", "-c", metavar=CODERS_METAVAR,
+        help="The coders to reconcile: --coder A --coder B, or --coder A,B."),
+    old_coders: str | None = typer.Option(None, "--coders", hidden=True,
+                                          help="Deprecated: use --coder A,B."),
     as_name: str | None = typer.Option(None, "--as", metavar="NAME",
                                        help="The consensus coder (and reconciliation) name."),
     strategy: str | None = typer.Option(
@@ -156,9 +183,9 @@ def reconcile_cmd(
 
     Examples:
 
-      qcode reconcile --coders ingrid,lars --as consensus
+      qcode reconcile --coder ingrid,lars --as consensus
 
-      qcode reconcile --coders ingrid,lars,maja --as consensus --strategy majority
+      qcode reconcile --coder ingrid,lars,maja --as consensus --strategy majority
 
       qcode reconcile --status consensus
 
@@ -166,12 +193,13 @@ def reconcile_cmd(
     """
     from qcode.errors import UsageError
 
+    coders = coders_given(coder, old_coders)
     modes = [m for m in (status_name, summary_name) if m is not None]
     if len(modes) > 1:
         raise UsageError("--status and --summary cannot be used together",
                          hint="run them one after the other")
     if modes:
-        extra = [opt for opt, v in (("--coders", coders), ("--as", as_name),
+        extra = [opt for opt, v in (("--coder", coders), ("--as", as_name),
                                     ("--strategy", strategy), ("--by", by),
                                     ("--rationale", rationale)) if v is not None]
         if summary_name is not None and (doc or code or all_docs):
@@ -193,9 +221,9 @@ def reconcile_cmd(
         _show_summary(summary(project, summary_name), fmt)
         return
     if not coders or not as_name:
-        raise UsageError("name the coders and the consensus coder: --coders A,B --as NAME",
+        raise UsageError("name the coders and the consensus coder: --coder A,B --as NAME",
                          hint="or report on one with --status NAME / --summary NAME")
-    names = [c.strip() for c in coders.split(",") if c.strip()]
+    names = coders
     if strategy is None:
         if not sys.stdin.isatty():
             raise UsageError("stdin is not a terminal, so decisions cannot be asked: name a "
@@ -385,7 +413,7 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
         console.print("Nothing is stale or waiting: the consensus is up to date.",
                       soft_wrap=True, markup=False)
     else:
-        console.print(f"Decide them with: qcode reconcile --coders {','.join(report.coders)} "
+        console.print(f"Decide them with: qcode reconcile --coder {','.join(report.coders)} "
                       f"--as {report.name}", soft_wrap=True, markup=False)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, emit, note, out, state
+from qcode.cli.console import echo_json, emit, json_text, note, out, state
 from qcode.cli.groups import SuggestingGroup
 
 registry_app = typer.Typer(
@@ -119,14 +119,12 @@ def summary(
     result = summarise(registry, by.value, period)  # type: ignore[arg-type]
     text: str | None = None
     if fmt is SummaryFormat.json:
-        import json
-
         from qcode.registry.utilisation import as_dict
 
         if output is None:
             echo_json(as_dict(result))
             return
-        text = json.dumps(as_dict(result), indent=2, ensure_ascii=False) + "\n"
+        text = json_text(as_dict(result))
     elif fmt is SummaryFormat.csv:
         text = _csv(result)
     elif fmt is SummaryFormat.svg:
@@ -296,12 +294,10 @@ def joint(
                     parse_years(years) if years else None, count)
     text: str | None = None
     if fmt is JointFormat.json:
-        import json
-
         if output is None:
             echo_json(as_dict(display))
             return
-        text = json.dumps(as_dict(display), indent=2, ensure_ascii=False) + "\n"
+        text = json_text(as_dict(display))
     elif fmt is JointFormat.md:
         from qcode.reports.joint import as_markdown
 

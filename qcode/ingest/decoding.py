@@ -70,7 +70,7 @@ def decode(data: bytes, source: str) -> Decoded:
     if kind:
         hint = ("convert it to .docx, .txt, .md, .vtt or .srt first"
                 if kind != "a ZIP archive (Office file?)" else
-                "if it is a Word file, give it the .docx extension or pass --format docx")
+                "if it is a Word file, give it the .docx extension or pass --from docx")
         raise InvalidInputError(f"{source}: {kind}, not a transcript; nothing was ingested",
                                 hint=hint)
     if data.startswith(codecs.BOM_UTF8):

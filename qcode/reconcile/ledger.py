@@ -249,7 +249,7 @@ def read_ledger(project: Any, name: str, *, must_exist: bool = False) -> Ledger:
             names = reconciliation_names(project)
             raise NotFoundError(f"no reconciliation '{name}' in this project",
                                 hint=f"reconciliations: {', '.join(names)}" if names else
-                                "start one with: qcode reconcile --coders A,B --as NAME"
+                                "start one with: qcode reconcile --coder A,B --as NAME"
                                 ) from None
         return ledger
     lines = data.split(b"\n")

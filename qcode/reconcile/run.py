@@ -159,7 +159,7 @@ def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger | No
     """Refuse bad names; without a ledger only the checks that need none."""
     if len(coders) < 2:
         raise UsageError("reconciliation needs at least two coders",
-                         hint="give them as --coders A,B[,C...]")
+                         hint="give them as --coder A,B[,C...]")
     if name.casefold() in (c.casefold() for c in coders):
         other = "consensus" if "consensus" not in {c.casefold() for c in coders} else \
             f"{name[:20]}-merged"
@@ -170,7 +170,7 @@ def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger | No
     if ledger.coders is not None and set(ledger.coders) != set(coders):
         raise ConflictError(f"reconciliation '{name}' reconciles {', '.join(ledger.coders)}, "
                             f"not {', '.join(coders)}",
-                            hint=f"use --coders {','.join(ledger.coders)}, or another --as")
+                            hint=f"use --coder {','.join(ledger.coders)}, or another --as")
     if ledger.coders is None and any(c.casefold() == name.casefold()
                                      for c in coder_names(project)):
         raise ConflictError(f"coder '{name}' already has codings and is not a "

@@ -76,7 +76,7 @@ def _open(project: Any, name: str) -> tuple[Ledger, list[str]]:
     if ledger.coders is None:
         raise NotFoundError(f"reconciliation '{name}' has no run recorded "
                             f"({ledger.path})",
-                            hint="start it with: qcode reconcile --coders A,B --as " + name)
+                            hint="start it with: qcode reconcile --coder A,B --as " + name)
     return ledger, list(ledger.coders)
 
 

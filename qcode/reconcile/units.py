@@ -217,7 +217,7 @@ def diff(project: Any, a: str, b: str, docs: list[str] | None = None,
     """
     if a.casefold() == b.casefold():
         raise UsageError(f"cannot compare coder '{a}' with itself",
-                         hint="name two different coders: qcode diff A B")
+                         hint="name two different coders: qcode diff --coder A --coder B")
     states = load_states(project, [a, b])
     code_filter = resolve_codes(project.codebook, codes)
     scope = document_scope(project, states, docs, all_docs)
