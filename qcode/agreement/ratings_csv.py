@@ -4,18 +4,20 @@ A missing rating is a missing row. With ``level="masi"`` a unit/coder pair may h
 rows, one per label, and the rating is the set of labels. Values are read as numbers for
 ordinal / interval / ratio levels where every value parses; ``categories`` fixes the domain
 and its order (values outside it are errors). Every problem is reported with ``file:line``.
+The file is read by :mod:`qcode._io.csvfile` like every CSV qcode reads (comma, semicolon
+or tab; ``rater`` for ``coder``); a unit, coder or value holding a control character (a
+NUL...) is refused.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from qcode._io.csvfile import name_problem, parse_table
 from qcode._io.textfile import read_user_text
 from qcode.agreement.ratings import Ratings
 from qcode.errors import InsufficientDataError, InvalidInputError, located
@@ -43,25 +45,27 @@ def parse_ratings_csv(text: str, name: str = "ratings.csv", *, level: str = "nom
     first_line: dict[tuple[str, str], int] = {}
     domain = list(categories) if categories is not None else None
     allowed = set(domain) if domain is not None else None
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header_seen = False
-    for row in reader:
-        line = reader.line_num
-        if not row or all(not f.strip() for f in row):
-            continue
-        fields = [f.strip() for f in row]
-        if not header_seen:
-            header_seen = True
-            if tuple(f.lower() for f in fields) != HEADER:
-                raise InvalidInputError(
-                    f"{located(name, line)}: the header must be unit,coder,value (found "
-                    f"{','.join(fields)})", hint="one rating per row: unit,coder,value")
-            continue
+    table = parse_table(text, name, required=HEADER,
+                        empty_hint="the first line must be the header unit,coder,value")
+    if table.missing or len(table.header) != len(HEADER):
+        raise InvalidInputError(
+            f"{located(name, table.header_line)}: the header must be unit,coder,value (found "
+            f"{','.join(table.header)})", hint="one rating per row: unit,coder,value")
+    order = [table.columns[c] for c in HEADER]
+    problems += table.problems
+    for row in table.rows:
+        line = row.line
+        fields = list(row.cells)
         if len(fields) != 3:
             problems.append(f"{located(name, line)}: expected 3 fields (unit,coder,value), "
                             f"found {len(fields)}")
             continue
-        unit, coder, value = fields
+        unit, coder, value = (fields[i] for i in order)
+        bad = next((p for p in (name_problem(v, c) for c, v in zip(HEADER, (unit, coder, value),
+                                                                   strict=True)) if p), None)
+        if bad:
+            problems.append(f"{located(name, line)}: {bad}")
+            continue
         if not unit or not coder:
             problems.append(f"{located(name, line)}: empty {'unit' if not unit else 'coder'}")
             continue
@@ -90,9 +94,6 @@ def parse_ratings_csv(text: str, name: str = "ratings.csv", *, level: str = "nom
             first_line[key] = line
         if len(problems) > _MAX_REPORTED:
             break
-    if not header_seen:
-        raise InvalidInputError(f"{name} is empty",
-                                hint="the first line must be the header unit,coder,value")
     if problems:
         n = len(problems)
         shown = problems[:_MAX_REPORTED]

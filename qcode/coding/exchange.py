@@ -2,26 +2,38 @@
 
 Both formats carry one coding per row: ``doc``, ``segment``, ``code`` (required on import),
 and ``memo`` (optional); export adds ``coder``, ``start``, ``end``, ``origin`` and ``quote``
-(ignored on import: the segment in the project defines them). In CSV, a text cell starting
-with = + - @ gets a leading ``'`` so spreadsheets never run it (import takes it off the
-memo again). Import is all or nothing:
-every unknown document, segment or code, and every malformed row, is listed with its line
-number, and nothing is written unless there is none.
+(ignored on import: the segment in the project defines them). CSV goes through
+:mod:`qcode._io.csvfile`: on export a text cell starting with = + - @ gets a leading ``'``
+so spreadsheets never run it (import takes it off the memo again); on import the
+delimiter, a byte-order mark and the header aliases (``document``, ``doc``,
+``document_id``...) are recognised as in every CSV qcode reads. Import is all or nothing:
+every unknown document, segment or code (with a did-you-mean), every name holding a
+control character, and every malformed row, is listed with its line number and value,
+and nothing is written unless there is none.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Any
 
-from qcode.errors import InvalidInputError, NotFoundError
+from qcode._io.csvfile import (
+    ALIASES,
+    header_key,
+    name_problem,
+    parse_table,
+    shown,
+    unguard,
+    unknown,
+    write_rows,
+)
+from qcode._io.textfile import read_user_text
+from qcode.errors import InvalidInputError
 from qcode.models import Coding
 
 COLUMNS = ("coder", "doc", "segment", "code", "start", "end", "origin", "memo", "quote")
-REQUIRED = ("doc", "segment", "code")
+REQUIRED = ("document", "segment", "code")
 
 
 def export_text(records: list[Coding], fmt: str) -> str:
@@ -29,32 +41,14 @@ def export_text(records: list[Coding], fmt: str) -> str:
     if fmt == "jsonl":
         return "".join(json.dumps({k: getattr(c, k) for k in COLUMNS}, ensure_ascii=False)
                        + "\n" for c in records)
-    from qcode.reports.tables import neutralise
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(COLUMNS)
-    for c in records:  # a quote or memo like '=HYPERLINK(...)' must not run in a spreadsheet
-        w.writerow(["" if getattr(c, k) is None else neutralise(getattr(c, k))
-                    for k in COLUMNS])
-    return buf.getvalue()
-
-
-def _memo_from_csv(memo: str) -> str:
-    """Undo the export's spreadsheet guard: ``'=x`` was written for the memo ``=x``."""
-    from qcode.reports.tables import FORMULA_STARTS
-
-    return memo[1:] if memo.startswith("'") and memo[1:].startswith(FORMULA_STARTS) else memo
+    # a quote or memo like '=HYPERLINK(...)' must not run in a spreadsheet
+    return write_rows(COLUMNS, ([getattr(c, k) for k in COLUMNS] for c in records))
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, row) for every data row of a CSV or JSONL file."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise NotFoundError(f"file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{path}: not UTF-8 text", hint="save it as UTF-8") from None
+    text = read_user_text(path, "a codings file (CSV or JSONL)",
+                          consequence="; nothing was imported")
     is_jsonl = path.suffix.lower() in (".jsonl", ".ndjson", ".json") or \
         text.lstrip().startswith("{")
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -75,21 +69,38 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
             raise InvalidInputError(f"{path}: {len(bad)} unreadable lines; nothing was imported",
                                     details=bad)
         return rows
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)  # Excel in many locales writes ';'
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    if reader.fieldnames:  # 'Doc', ' Segment ' are the same columns
-        reader.fieldnames = [(f or "").strip().lower() for f in reader.fieldnames]
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InvalidInputError(f"{path}:1: the header lacks {', '.join(missing)}; nothing was "
-                                "imported", hint="the columns are doc, segment, code "
-                                "(and optionally memo)")
-    for row in reader:
-        if row.get("memo"):
-            row["memo"] = _memo_from_csv(row["memo"])
-        rows.append((reader.line_num, row))
+    table = parse_table(text, str(path), required=REQUIRED, optional=("memo",),
+                        consequence="; nothing was imported")
+    table.require("; nothing was imported",
+                  hint="the columns are doc, segment, code (and optionally memo)")
+    if table.problems:
+        raise InvalidInputError(f"{path}: {len(table.problems)} unreadable rows; nothing was "
+                                "imported", details=table.problems)
+    for row in table.rows:
+        values = {k: table.value(row, k) for k in (*REQUIRED, "memo")}
+        values["memo"] = unguard(values["memo"])
+        rows.append((row.line, values))
     return rows
+
+
+def _cell(row: dict[str, Any], name: str) -> str:
+    """The value of canonical column ``name`` in a CSV row or a JSONL object (whose keys
+    may be any alias: ``doc``, ``document``, ``document_id``...)."""
+    if name in row:
+        value = row[name]
+    else:
+        keys = {header_key(k): k for k in row}
+        alias = next((keys[a] for a in ALIASES.get(name, (name,)) if a in keys), None)
+        value = row[alias] if alias is not None else None
+    return "" if value is None else str(value).strip()
+
+
+def _segment_range(doc: Any) -> str:
+    """`` (it has T01:0001 to T01:0012)``: segment ids are numbered, so the range is the
+    useful did-you-mean."""
+    if not doc.segments:
+        return " (it has no segments)"
+    return f" (it has {doc.segments[0].id} to {doc.segments[-1].id})"
 
 
 def plan_import(project: Any, path: Path, coder: str) -> list[dict[str, Any]]:
@@ -103,30 +114,31 @@ def plan_import(project: Any, path: Path, coder: str) -> list[dict[str, Any]]:
     known = {c.id for c in project.codebook.codes}
     wanted: dict[tuple[str, str], dict[str, Any]] = {}
     for line, row in rows:
-        vals = {k: str(row.get(k) or "").strip() for k in (*REQUIRED, "memo")}
+        vals = {k: _cell(row, k) for k in (*REQUIRED, "memo")}
+        bad = [p for p in (name_problem(vals[k], k) for k in REQUIRED) if p]
+        if bad:
+            problems += [f"{path}:{line}: {p}" for p in bad]
+            continue
         empty = [k for k in REQUIRED if not vals[k]]
         if empty:
             problems.append(f"{path}:{line}: missing {', '.join(empty)}")
             continue
-        doc_id, seg_id, code = vals["doc"], vals["segment"], vals["code"]
+        doc_id, seg_id, code = vals["document"], vals["segment"], vals["code"]
         if doc_id not in docs:
             docs[doc_id] = project.load_document(doc_id) if project.has_document(doc_id) \
                 else None
         doc = docs[doc_id]
         if doc is None:
-            problems.append(f"{path}:{line}: unknown document '{doc_id}'")
+            problems.append(f"{path}:{line}: {unknown('document', doc_id, project.document_ids())}")
             continue
         if seg_id.isdigit() and doc.segments:  # '12' as in qcode tag
             width = len(doc.segments[0].id.rsplit(":", 1)[-1])
             seg_id = f"{doc_id}:{int(seg_id):0{width}d}"
         if doc.segment(seg_id) is None:
-            problems.append(f"{path}:{line}: unknown segment '{seg_id}' in document {doc_id}")
+            problems.append(f"{path}:{line}: unknown segment '{shown(seg_id)}' in document "
+                            f"{doc_id}" + _segment_range(doc))
         if code not in known:
-            from qcode.codebook.load import suggestions
-
-            near = suggestions(code, sorted(known))
-            problems.append(f"{path}:{line}: unknown code '{code}'"
-                            + (f" (did you mean {', '.join(near)}?)" if near else ""))
+            problems.append(f"{path}:{line}: {unknown('code', code, known)}")
         if doc.segment(seg_id) is None or code not in known:
             continue
         entry = wanted.setdefault((doc_id, seg_id), {"codes": [], "memo": None})

@@ -134,8 +134,9 @@ def test_import_is_all_or_nothing_and_lists_every_problem(run: Callable[..., obj
     assert r.exit_code == ExitCode.INVALID_INPUT
     assert r.stderr.splitlines() == [
         f"Error: {bad}: 4 problems; nothing was imported",
-        f"  {bad}:3: unknown document 'T09'",
-        f"  {bad}:4: unknown segment 'T01:0099' in document T01",
+        f"  {bad}:3: unknown document 'T09' (did you mean T01?)",
+        f"  {bad}:4: unknown segment 'T01:0099' in document T01 (it has T01:0001 to "
+        "T01:0006)",
         f"  {bad}:5: unknown code 'GOV-MAC-99' (did you mean GOV-MAC-01, GOV-MAC-02, "
         "GOV-MAC-03?)",
         f"  {bad}:6: missing code",
