@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 import typer
 
 from qcode.cli.console import echo_json, note, out, progress, state, warn
 from qcode.cli.groups import SuggestingGroup
+from qcode.cli.options import ActionFormat
+
+if TYPE_CHECKING:
+    from qcode.ingest.run import IngestReport
 
 #: the --format choices of ingest; tests check that this equals qcode.formats.names()
 FORMAT_CHOICES = ("auto", "txt", "otter", "f4", "md", "vtt", "srt", "docx")
@@ -43,8 +48,11 @@ def ingest(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., metavar="PATH",
                                        help="Transcript files, or folders to walk."),
-    fmt: InFormat = typer.Option("auto", "--format", "-f",  # type: ignore[valid-type]
-                                 help="Reader to use (default: from extension and content)."),
+    source: InFormat = typer.Option("auto", "--from",
+                                    help="Transcript format, the reader to use (default: "
+                                         "from extension and content)."),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="[table|json]",
+                            help="Output: lines for people, or json (what was ingested)."),
     unit: Unit | None = typer.Option(None, "--unit", "-u",
                                      help="Segment unit (default: the project's, 'turn')."),
     attr: list[str] = typer.Option([], "--attr", "-a", metavar="KEY=VALUE",
@@ -92,8 +100,9 @@ def ingest(
     from qcode.ingest.run import ingest as run
 
     project = state(ctx).project()
+    reader, as_json = _ingest_formats(source.value, fmt)
     options = IngestOptions(
-        fmt=fmt.value, unit=unit.value if unit else None,
+        fmt=reader, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
         attributes_csv=attributes, doc_id=doc_id, replace=replace)
     _finish_interrupted_reanchoring(project)
@@ -125,6 +134,8 @@ def ingest(
         note(f"Skipped {len(report.skipped)} files that are not transcripts: {names}{more}")
     for o in report.replaced:
         _reanchor(project, o.previous, o.document)
+    if as_json:
+        echo_json(_ingest_json(report))
     if not report.failures:
         if len(report.outcomes) > 1:
             added = sum(o.status in ("added", "replaced") for o in report.outcomes)
@@ -145,6 +156,36 @@ def ingest(
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _ingest_formats(source: str, fmt: str) -> tuple[str, bool]:
+    """The reader (``--from``) and whether the output is JSON (``--format``); ``--format
+    vtt`` (an input format) is the old spelling of ``--from vtt``."""
+    from qcode.cli.options import deprecated
+    from qcode.errors import UsageError
+
+    if fmt in ("table", "json"):
+        return source, fmt == "json"
+    if fmt in FORMAT_CHOICES:
+        deprecated(f"ingest --format {fmt}", f"--from {fmt} (--format is the output format)")
+        return fmt, False
+    raise UsageError(f"--format: '{fmt}' is not table or json",
+                     hint=f"the transcript format is --from {'|'.join(FORMAT_CHOICES)}")
+
+
+def _ingest_json(report: IngestReport) -> dict[str, object]:
+    """What ingest did: each document added, replaced, updated or unchanged; files skipped
+    and files that failed (no transcript text)."""
+    return {
+        "documents": [{"id": o.document.id, "path": str(o.path), "status": o.status,
+                       "format": o.document.format, "turns": len(o.document.turns),
+                       "speakers": list(o.document.speakers),
+                       "segments": len(o.document.segments), "warnings": list(o.warnings)}
+                      for o in report.outcomes],
+        "skipped": [str(p) for p in report.skipped],
+        "failures": [{"path": str(f.path), "error": f.error.message}
+                     for f in report.failures],
+    }
 
 
 def _reanchor(project: Any, old: Any, new: Any) -> None:
@@ -259,6 +300,8 @@ def attributes_import(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE.csv",
                                 help="A 'document' column plus one column per attribute."),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Set document attributes from a CSV (checked whole before anything is written).
 
@@ -271,6 +314,8 @@ def attributes_import(
     project = state(ctx).project()
     table = read_table(file)
     changed = apply_table(project, table)
+    if fmt is ActionFormat.json:
+        echo_json({"file": str(file), "documents_changed": list(changed)})
     if changed:
         note(f"Updated the attributes of {_n(len(changed), 'document')}: {', '.join(changed)}")
     else:

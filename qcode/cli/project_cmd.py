@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.console import note
+from qcode.cli.console import echo_json, note
+from qcode.cli.options import ActionFormat
 
 
 def init(
@@ -17,6 +18,8 @@ def init(
                                               "bundled telemedicine codebook)."),
     name: str | None = typer.Option(None, "--name", help="Project name (default: folder "
                                                           "name)."),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: lines for people; json: what was made."),
 ) -> None:
     """Create a new project: qcode.toml, codebook.yaml, documents/ and codings/.
 
@@ -32,6 +35,10 @@ def init(
 
     project = init_project(directory, codebook=codebook, name=name)
     cb = project.codebook
+    if fmt is ActionFormat.json:
+        echo_json({"root": str(project.root), "name": project.name,
+                   "codebook": project.codebook_path.name, "codes": len(cb.codes),
+                   "themes": len(cb.themes), "levels": len(cb.levels)})
     note(f"Created project '{project.name}' in {project.root}")
     note(f"Codebook: {len(cb.codes)} codes in {len(cb.themes)} themes x {len(cb.levels)} "
          f"levels ({project.codebook_path.name})")

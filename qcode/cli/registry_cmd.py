@@ -11,6 +11,7 @@ import typer
 
 from qcode.cli.console import echo_json, emit, json_text, note, out, state
 from qcode.cli.groups import SuggestingGroup
+from qcode.cli.options import ActionFormat
 
 registry_app = typer.Typer(
     help="Registry figures: outpatient visits and telemedicine contacts by year, region, "
@@ -38,6 +39,8 @@ def import_(
     path: Path = typer.Argument(..., metavar="FILE.csv", help="The registry table to import."),
     replace: bool = typer.Option(False, "--replace",
                                  help="Replace registry data already in the project."),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: what was done."),
 ) -> None:
     """Check a registry CSV file and store it in the project (registry/registry.csv).
 
@@ -76,6 +79,13 @@ def import_(
          f"{n(visits, 'outpatient visit', 'outpatient visits')}, "
          f"{n(contacts, 'telemedicine contact', 'telemedicine contacts')}"
          + (f" (extra columns kept: {', '.join(extra)})" if extra else ""))
+    if fmt is ActionFormat.json:
+        echo_json({"file": str(path), "replaced": replace, "rows_imported": len(rows),
+                   "years": list(years), "regions": sorted({r.region for r in rows}),
+                   "hospitals": sorted({r.hospital for r in rows}),
+                   "specialties": sorted({r.specialty for r in rows}),
+                   "outpatient_visits": visits, "telemedicine_contacts": contacts,
+                   "extra_columns": list(extra)})
 
 
 @registry_app.command("summary")

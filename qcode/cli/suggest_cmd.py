@@ -99,8 +99,12 @@ def suggest(
              f"{n(len(documents), 'document')}: {n(added, 'coding')} added, {removed} removed; "
              f"{marked} complete.")
     if fmt is Format.json:
-        echo_json({"min_score": min_score, "documents": ids,
-                   "suggestions": [s.as_json() for s in found]})
+        data: dict[str, Any] = {"min_score": min_score, "documents": ids,
+                                "suggestions": [s.as_json() for s in found]}
+        if apply:
+            data["applied"] = {"coder": as_coder, "added": added, "removed": removed,
+                               "documents_complete": ids}
+        echo_json(data)
         return
     if apply:
         return
