@@ -22,6 +22,8 @@ import tomli_w
 from pydantic import ValidationError
 
 from qcode._io import atomic
+from qcode._io.gitignore import ensure_gitignore
+from qcode._io.nofollow import read_nofollow, refuse_linked_folder
 from qcode.bundled import bundled_codebook
 from qcode.codebook.load import load as load_codebook
 from qcode.errors import (
@@ -35,6 +37,8 @@ from qcode.errors import (
 from qcode.models import Codebook, Document, Record
 
 SETTINGS_FILE = "qcode.toml"
+#: the folders that hold the project's data (never written by a command's --output)
+DATA_FOLDERS = ("documents", "codings", "reconciliations", "registry", "memos")
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -72,6 +76,8 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.settings = self._read_settings()
+        for folder in DATA_FOLDERS:  # a link could lead reads and writes out of the project
+            refuse_linked_folder(self.root / folder)
 
     # ---------------------------------------------------------------- settings & codebook
 
@@ -140,7 +146,7 @@ class Project:
     def load_document(self, doc_id: str) -> Document:
         path = self.document_path(doc_id)
         try:
-            raw = path.read_bytes()
+            raw = read_nofollow(path)
         except FileNotFoundError:
             from qcode.codebook.load import suggestions
 
@@ -161,6 +167,7 @@ class Project:
 
     def save_document(self, doc: Document) -> Path:
         path = self.document_path(doc.id)
+        ensure_gitignore(self.root)  # a project made before qcode wrote one gets it now
         atomic.write_text(path, doc.model_dump_json(indent=2) + "\n")
         return path
 
@@ -213,6 +220,7 @@ def init_project(directory: Path, codebook: Path | None = None,
         atomic.write_bytes(target, source.read_bytes())
         for sub in ("documents", "codings", "reconciliations"):
             (directory / sub).mkdir(exist_ok=True)
+        ensure_gitignore(directory)  # locks, checkpoints, temp files stay out of git
         settings = Settings(name=project_name, created=now_iso())
         # qcode.toml last: the folder is a project only once everything else is in place
         atomic.write_text(directory / SETTINGS_FILE, settings_toml(settings))

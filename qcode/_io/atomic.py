@@ -9,6 +9,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from qcode._io.leftovers import sweep_temp_files
+
 
 def fsync_dir(directory: Path) -> None:
     """Make a rename or a new file in ``directory`` survive a power cut (POSIX only)."""
@@ -46,6 +48,7 @@ def write_bytes(path: Path, data: bytes) -> None:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temp_files(path.parent, path.name)  # left by a killed write of this file
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise _cannot_write(path, exc) from None

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from qcode._io.nofollow import open_nofollow
+
 
 def _lock(fd: int, exclusive_lock: bool) -> None:
     if os.name == "posix":
@@ -31,9 +33,9 @@ def _lock(fd: int, exclusive_lock: bool) -> None:
 @contextmanager
 def exclusive(lock_path: Path) -> Iterator[None]:
     """Block until this process holds the lock on ``lock_path`` alone (file created if
-    missing)."""
+    missing; a symbolic link there is refused, so a dangling one creates nothing)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_nofollow(lock_path, os.O_RDWR | os.O_CREAT)
     try:
         _lock(fd, True)
         yield
@@ -49,10 +51,10 @@ def shared(lock_path: Path) -> Iterator[None]:
     be opened or created, the block runs without a lock.
     """
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_nofollow(lock_path, os.O_RDWR | os.O_CREAT)
     except OSError:
         try:
-            fd = os.open(lock_path, os.O_RDONLY)
+            fd = open_nofollow(lock_path, os.O_RDONLY)
         except OSError:
             fd = -1
     try:

@@ -1,0 +1,133 @@
+"""What a killed run leaves behind: removed when it is certainly stale, never committed.
+
+Two kinds of leftovers exist:
+
+* **Temp files** ``.NAME.XXXXXXXX.tmp`` of an atomic write (:mod:`qcode._io.atomic`) that was
+  killed between creating the temp file and renaming it over ``NAME``. A live writer holds
+  its temp file only while it writes and fsyncs bytes it already has in memory (well under
+  a minute even for a large export), so a temp file **not modified for 10 minutes** belongs
+  to a dead run. :func:`sweep_temp_files` removes those: for one target name before each
+  atomic write (a killed ``export -o out.qdpx`` is tidied by the next export to
+  ``out.qdpx``), and for every name in a project's folders when a command opens the
+  project. Only regular files are removed, never a link or a folder.
+* **Import folders** ``.NAME.importing-XXXXXXXX/`` built by ``import qdpx --into NAME``
+  (they hold transcript text). The importer holds an exclusive lock on
+  ``IMPORT_LOCK`` inside the folder for as long as it runs, and the operating system
+  releases it when the process dies: :func:`sweep_import_folders` removes a folder whose
+  lock it can take at once, or one without a lock file that has not been modified for 10
+  minutes (killed before the lock existed). It runs before the next ``--into`` import in the
+  same parent folder.
+
+:mod:`qcode._io.gitignore` keeps these files out of git.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import time
+from pathlib import Path
+
+#: a temp file or import folder untouched for this long belongs to a run that was killed
+STALE_SECONDS = 600
+
+#: the lock file an import into a new folder holds while it runs
+IMPORT_LOCK = ".qcode-import.lock"
+
+_IMPORT_DIR = re.compile(r"^\..+\.importing-[A-Za-z0-9_]{8}$")
+
+
+def _is_stale(st: os.stat_result, now: float) -> bool:
+    return st.st_mtime < now - STALE_SECONDS
+
+
+def sweep_temp_files(folder: Path, name: str | None = None) -> list[Path]:
+    """Remove the stale temp files of atomic writes in ``folder``: of the target ``name``
+    only, or of any target when ``name`` is None. Returns what was removed; a folder that
+    cannot be read or a file that cannot be removed is left alone."""
+    prefix = f".{name}." if name is not None else "."
+    now = time.time()
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and _is_stale(st, now):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def sweep_project(root: Path, folders: tuple[str, ...]) -> list[Path]:
+    """Remove stale temp files in a project's root and its data ``folders``."""
+    removed = sweep_temp_files(root)
+    for sub in folders:
+        removed += sweep_temp_files(root / sub)
+    return removed
+
+
+def _try_lock(path: Path) -> bool | None:
+    """True if the lock at ``path`` was free (its holder is gone), False if it is held,
+    None if there is no such lock file."""
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False  # cannot tell: keep the folder
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def sweep_import_folders(parent: Path) -> list[Path]:
+    """Remove the ``.NAME.importing-*`` folders in ``parent`` that a killed import left."""
+    if os.name != "posix":  # pragma: no cover - no flock: leave them to the user
+        return []
+    now = time.time()
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _IMPORT_DIR.match(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            continue
+        free = _try_lock(Path(entry.path) / IMPORT_LOCK)
+        if free or (free is None and _is_stale(st, now)):
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(Path(entry.path))
+    return removed
+
+
+def hold_import_lock(folder: Path) -> int:
+    """Create and take the lock of an import folder; the caller closes the returned
+    descriptor when done (closing, or dying, releases it)."""
+    fd = os.open(folder / IMPORT_LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                 0o644)
+    if os.name == "posix":
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd

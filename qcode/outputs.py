@@ -1,0 +1,99 @@
+"""Writing a file the user named (``--output``, ``export qdpx FILE``, ``demo DIR``...).
+
+Every command that writes a user-named file goes through :func:`write_output` (or calls
+:func:`guard_output` first, for a folder), so one rule protects the project's own data:
+
+* a path inside a project's data -- ``documents/``, ``codings/``, ``reconciliations/``,
+  ``registry/``, ``memos/``, the codebook, ``qcode.toml``, ``codebook.log.jsonl`` and the
+  import marker -- is refused with a :class:`~qcode.errors.ConflictError`, however it is
+  spelled (relative, absolute, with ``..``, through a linked folder; on a file system that
+  ignores case, in any case);
+* a symbolic link at the output path is refused (qcode does not write through links).
+
+The project is found from the target itself, by walking up from it to a ``qcode.toml``: so
+the rule holds whether or not a project is open, and whichever project ``--project``
+names. (A codebook kept outside the project folder, by a ``codebook =`` setting that leads
+elsewhere, is not found this way.)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from qcode._io import atomic
+from qcode.errors import ConflictError, QcodeError
+from qcode.project import DATA_FOLDERS, SETTINGS_FILE, Project
+from qcode.refiqda.import_write import MARKER
+
+#: files at a project's root that are its data too (besides the codebook and qcode.toml)
+ROOT_DATA_FILES = ("codebook.log.jsonl", MARKER)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _protected(root: Path) -> list[tuple[Path, str]]:
+    """(resolved path, how to name it) of each part of the project's data at ``root``."""
+    try:
+        codebook = Project(root).codebook_path
+    except QcodeError:  # a damaged qcode.toml: protect the default name
+        codebook = root / "codebook.yaml"
+    items = [(root / f, f"{f}/") for f in DATA_FOLDERS]
+    items += [(root / f, f) for f in (SETTINGS_FILE, *ROOT_DATA_FILES)]
+    items.append((codebook, codebook.name))
+    return [(p.resolve(), label) for p, label in items]
+
+
+def _data_part(target: Path) -> str | None:
+    """The part of a project's data that ``target`` (resolved) is or lies in, if any."""
+    for folder in target.parents:
+        if not (folder / SETTINGS_FILE).is_file():
+            continue
+        protected = _protected(folder)
+        for path, label in protected:
+            if target == path or path in target.parents:
+                return label
+        # the same folders or files under another spelling (case-insensitive file systems)
+        ids = {i: label for path, label in protected if (i := _identity(path)) is not None}
+        for here in (target, *target.parents):
+            if here == folder:
+                break
+            ident = _identity(here)
+            if ident is not None and ident in ids:
+                return ids[ident]
+    return None
+
+
+def guard_output(path: Path | str) -> None:
+    """Refuse to write the user-named file or folder ``path`` if it is a symbolic link or
+    lies in a project's data (see the module's docstring)."""
+    path = Path(path)
+    if path.is_symlink():
+        raise ConflictError(f"{path} is a symbolic link; qcode does not write output through "
+                            "links, so nothing was written",
+                            hint="give the path of a real file (or delete the link first)")
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a loop of links: the write itself will fail clearly
+        return
+    label = _data_part(target)
+    if label is not None:
+        raise ConflictError(
+            f"{path} is in the project's data ({label}); writing there would replace the "
+            "project's own files, so nothing was written",
+            hint=f"write it outside the project's data folders, e.g. output/{path.name}")
+
+
+def write_output(path: Path | str, data: bytes | str) -> None:
+    """Write a user-named output file atomically, after :func:`guard_output`."""
+    guard_output(path)
+    if isinstance(data, str):
+        atomic.write_text(Path(path), data)
+    else:
+        atomic.write_bytes(Path(path), data)
