@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import ConflictError, InvalidInputError, PartialFailureError
+from qcode.outputs import guard_output
 
 SAMPLE_CODERS = ("ingrid", "lars")
 CONSENSUS = "consensus"
@@ -65,6 +66,7 @@ class DemoResult:
 def check_target(directory: Path) -> None:
     """Refuse a folder that holds a project, or anything else (an empty folder is fine)."""
     directory = Path(directory)
+    guard_output(directory)  # never inside a project's data folders
     if (directory / "qcode.toml").exists():
         raise ConflictError(f"{directory} already holds a qcode project; the demo builds a "
                             "new one and changed nothing",

@@ -83,9 +83,9 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    from qcode._io import atomic
+    from qcode.outputs import write_output
 
-    atomic.write_text(output, text)
+    write_output(output, text)  # refuses the project's own files and symbolic links
     note(f"Wrote {output}")
 
 

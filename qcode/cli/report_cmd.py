@@ -95,12 +95,9 @@ def report(
         assert isinstance(data, str)
         typer.echo(data, nl=False)
         return
-    from qcode._io import atomic
+    from qcode.outputs import write_output
 
-    if isinstance(data, bytes):
-        atomic.write_bytes(output, data)
-    else:
-        atomic.write_text(output, data)
+    write_output(output, data)
     n = content.n_excerpts
     note(f"Wrote {output}: {n} excerpt{'' if n == 1 else 's'} coded by {content.coder}")
 

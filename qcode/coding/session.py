@@ -22,8 +22,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qcode._io.nofollow import read_nofollow
 from qcode.coding import store as codings
-from qcode.errors import ConflictError, NotFoundError, QcodeError, UsageError
+from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, QcodeError, UsageError
 from qcode.models import Code, Document, Segment
 
 HELP = (
@@ -167,8 +168,8 @@ class Session:
 
     def _resume_index(self) -> int:
         seg_id = None
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            seg_id = json.loads(self._position_file.read_text(encoding="utf-8")).get(self.doc.id)
+        with contextlib.suppress(OSError, ValueError, AttributeError, ProjectDamagedError):
+            seg_id = json.loads(read_nofollow(self._position_file)).get(self.doc.id)
         ids = [self.doc.segments[i].id for i in self.order]
         if seg_id in ids:
             return ids.index(seg_id)
@@ -179,10 +180,10 @@ class Session:
         from qcode._io.atomic import write_text
 
         try:
-            data = json.loads(self._position_file.read_text(encoding="utf-8"))
+            data = json.loads(read_nofollow(self._position_file))
             if not isinstance(data, dict):
                 data = {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, ProjectDamagedError):  # a link: replaced by the write
             data = {}
         data[self.doc.id] = self.current.id
         with contextlib.suppress(OSError):  # the position is a convenience; codings are safe

@@ -15,6 +15,7 @@ from qcode._io import atomic
 from qcode.codebook.load import check_text
 from qcode.errors import CodebookError, ConflictError, InvalidInputError, NotFoundError
 from qcode.models import Codebook
+from qcode.outputs import write_output
 from qcode.refiqda.codebook_map import build_codebook
 from qcode.refiqda.codebook_xml import qdc_bytes, read_qdc
 from qcode.refiqda.codebook_yaml import dump
@@ -26,7 +27,7 @@ ORIGIN = f"qcode {__version__}"
 
 def export_qdc(cb: Codebook, path: Path) -> int:
     """Write ``cb`` as a ``.qdc``; return the number of codes."""
-    atomic.write_bytes(Path(path), qdc_bytes(cb, ORIGIN))
+    write_output(Path(path), qdc_bytes(cb, ORIGIN))
     return len(cb.codes)
 
 

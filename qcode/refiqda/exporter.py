@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from qcode._io import atomic
 from qcode.models import Document
+from qcode.outputs import write_output
 from qcode.refiqda.codebook_exchange import ORIGIN
 from qcode.refiqda.codebook_xml import (
     PROJECT_NS,
@@ -203,7 +203,7 @@ def export_qdpx(project: Any, path: Path, coders: list[str] | None = None,
     for c in coders or []:
         log_path(project, c)  # NotFoundError for an unknown coder
     data, summary = build_qdpx(project, coders, line_endings)
-    atomic.write_bytes(Path(path), data)
+    write_output(Path(path), data)
     summary.path = str(path)
     return summary
 
