@@ -21,9 +21,10 @@ goes back to the choice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from qcode.codebook.lookup import resolve_code
 from qcode.errors import QcodeError
+from qcode.models import Codebook
 from qcode.reconcile.run import Choice, Pending
 from qcode.reconcile.units import code_name, code_sort_key
 
@@ -88,7 +89,7 @@ class AskSession:
 
     queue: list[Pending]
     coders: list[str]
-    codebook: Any = None
+    codebook: Codebook | None = None
     require_rationale: bool = False
     position: int = 0
     stage: str = "choose"
@@ -212,8 +213,6 @@ class AskSession:
                                      hint=f"numbers run from 1 to {len(codes)}")
                 chosen.add(codes[k - 1])
             elif self.codebook is not None:
-                from qcode.codebook.load import resolve_code
-
                 chosen.add(resolve_code(self.codebook, tok).id)
             else:
                 chosen.add(tok)

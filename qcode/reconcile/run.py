@@ -51,6 +51,7 @@ from qcode.coding.store import (
 )
 from qcode.errors import ConflictError, UsageError
 from qcode.models import Document
+from qcode.project import Project
 from qcode.reconcile import ledger as log
 from qcode.reconcile.ledger import Decision, Ledger
 from qcode.reconcile.strategies import STRATEGIES, Choice, decide, parse_strategy  # noqa: F401
@@ -137,25 +138,26 @@ def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending 
     unsettled = False
     stale: dict[str, Decision] = {}
     for code in candidates:
-        d = ledger.effective(key, code)
-        if d is None:
+        effective = ledger.effective(key, code)
+        if effective is None:
             unsettled = unsettled or any(code in s for s in unit.sets.values())
-        elif any((code in d.coders.get(c, ())) != (code in s) for c, s in unit.sets.items()):
-            stale[d.id] = d
+        elif any((code in effective.coders.get(c, ())) != (code in s)
+                 for c, s in unit.sets.items()):
+            stale[effective.id] = effective
     if not stale and not unsettled:
         return None
     settled = {}
     for code in candidates:
-        d = ledger.effective(key, code)
-        if d is not None and d.id not in stale:
-            settled[code] = code in d.chosen
+        effective = ledger.effective(key, code)
+        if effective is not None and effective.id not in stale:
+            settled[code] = code in effective.chosen
     if stale:
         return Pending(unit, "stale", tuple(sorted(stale.values(), key=lambda d: d.seq)),
                        settled)
     return Pending(unit, "deferred" if ledger.deferred_open(key) else "new", (), settled)
 
 
-def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger | None) -> None:
+def _check_names(project: Project, coders: list[str], name: str, ledger: Ledger | None) -> None:
     """Refuse bad names; without a ledger only the checks that need none."""
     if len(coders) < 2:
         raise UsageError("reconciliation needs at least two coders",
@@ -178,7 +180,7 @@ def _check_names(project: Any, coders: list[str], name: str, ledger: Ledger | No
                             hint="choose another name with --as")
 
 
-def make_plan(project: Any, coders: list[str], name: str, docs: list[str] | None = None,
+def make_plan(project: Project, coders: list[str], name: str, docs: list[str] | None = None,
               codes: list[str] | None = None, all_docs: bool = False,
               include_decided_docs: bool = False,
               documents: dict[str, Document] | None = None,
@@ -220,12 +222,12 @@ def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str 
             "by": by, "rationale": rationale or None}
 
 
-def consensus_state(project: Any, name: str) -> CoderState:
+def consensus_state(project: Project, name: str) -> CoderState:
     """The consensus coder's current state (empty before its first decision)."""
     return load_state_or_empty(project, name)
 
 
-def _apply(project: Any, name: str, decided: Iterable[Decision], ledger: Ledger,
+def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Ledger,
            documents: dict[str, Document] | None = None) -> None:
     """Write decisions into the consensus coder's log, then mark them applied."""
     documents = documents if documents is not None else {}
@@ -254,10 +256,10 @@ def _apply(project: Any, name: str, decided: Iterable[Decision], ledger: Ledger,
     append_events(project, name, events)
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
-        ledger.add(rec)  # type: ignore[arg-type]
+        ledger.add(rec)
 
 
-def repair(project: Any, ledger: Ledger) -> int:
+def repair(project: Project, ledger: Ledger) -> int:
     """Apply decisions saved without their ``applied`` mark (an interrupted run)."""
     todo = [d for d in ledger.decisions
             if d.outcome != "deferred" and d.id not in ledger.applied]
@@ -266,11 +268,11 @@ def repair(project: Any, ledger: Ledger) -> int:
     superseded = [d.id for d in todo if d.id not in live]
     if superseded:  # nothing to write for them: a later decision is in force
         for rec in log.append(project, ledger.name, [{"kind": "applied", "ids": superseded}]):
-            ledger.add(rec)  # type: ignore[arg-type]
+            ledger.add(rec)
     return len(todo)
 
 
-def record(project: Any, plan: Plan, items: list[tuple[Pending, Choice]], strategy: str,
+def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], strategy: str,
            by: str | None, rationale: str | None = None) -> list[Decision]:
     """Save decisions (one locked, fsynced append), then apply them to the consensus coder."""
     saved = log.append(project, plan.name, [_draft(plan, p, c, strategy, by, rationale)
@@ -282,7 +284,7 @@ def record(project: Any, plan: Plan, items: list[tuple[Pending, Choice]], strate
     return decs
 
 
-def refresh_done(project: Any, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
+def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
     """Mark documents done for the consensus coder when every coder completed them and
     nothing in them waits for a decision; reopen those where something waits again."""
     if plan.codes is None:
@@ -334,7 +336,7 @@ class ReconcileResult:
 
     @property
     def by_outcome(self) -> dict[str, int]:
-        counts = Counter(d.outcome for d in self.decided)
+        counts: Counter[str] = Counter(d.outcome for d in self.decided)
         return {o: counts[o] for o in log.OUTCOMES if counts[o]}
 
     @property
@@ -361,7 +363,7 @@ class Reconciliation:
     :meth:`close`), so a second run of the same reconciliation stops with a clear error.
     """
 
-    def __init__(self, project: Any, coders: list[str], name: str, strategy: str,
+    def __init__(self, project: Project, coders: list[str], name: str, strategy: str,
                  docs: list[str] | None = None, codes: list[str] | None = None,
                  by: str | None = None, all_docs: bool = False) -> None:
         self.project = project
@@ -433,7 +435,7 @@ class Reconciliation:
         return self.result
 
 
-def reconcile(project: Any, coders: list[str], as_name: str, strategy: str,
+def reconcile(project: Project, coders: list[str], as_name: str, strategy: str,
               docs: list[str] | None = None, codes: list[str] | None = None,
               by: str | None = None, all_docs: bool = False,
               rationale: str | None = None) -> ReconcileResult:

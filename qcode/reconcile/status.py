@@ -12,6 +12,7 @@ from typing import Any
 
 from qcode.errors import NotFoundError
 from qcode.models import Record
+from qcode.project import Project
 from qcode.reconcile.ledger import OUTCOMES, Decision, Ledger, read_ledger
 from qcode.reconcile.run import consensus_state, make_plan
 from qcode.reconcile.units import code_name, code_sort_key, load_states
@@ -71,7 +72,7 @@ class StatusReport(Record):
         return self.model_dump(mode="json")
 
 
-def _open(project: Any, name: str) -> tuple[Ledger, list[str]]:
+def _open(project: Project, name: str) -> tuple[Ledger, list[str]]:
     ledger = read_ledger(project, name, must_exist=True)
     if ledger.coders is None:
         raise NotFoundError(f"reconciliation '{name}' has no run recorded "
@@ -84,7 +85,7 @@ def _sorted(codes: Any) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
-def status(project: Any, name: str, docs: list[str] | None = None,
+def status(project: Project, name: str, docs: list[str] | None = None,
            codes: list[str] | None = None, all_docs: bool = False, *,
            _read: tuple[Ledger, list[str], dict[str, Any]] | None = None) -> StatusReport:
     """Decisions now stale, segments waiting for a decision, and consensus edits.
@@ -210,7 +211,7 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, float |
     return p, r, f1
 
 
-def _by_code(project: Any, live: list[Decision]) -> list[CodeDecisions]:
+def _by_code(project: Project, live: list[Decision]) -> list[CodeDecisions]:
     rows: dict[str, Counter[str]] = {}
     for d in live:
         given = [set(v) for v in d.coders.values()]
@@ -231,7 +232,7 @@ def _by_code(project: Any, live: list[Decision]) -> list[CodeDecisions]:
                                                              key(kv[0]))]
 
 
-def _scores(project: Any, name: str, states: list[Any], docs: list[str],
+def _scores(project: Project, name: str, states: list[Any], docs: list[str],
             cache: dict[str, Any]) -> list[CoderScore]:
     consensus = consensus_state(project, name)
     key = code_sort_key(project.codebook)
@@ -266,7 +267,7 @@ def _scores(project: Any, name: str, states: list[Any], docs: list[str],
     return out
 
 
-def summary(project: Any, name: str) -> Summary:
+def summary(project: Project, name: str) -> Summary:
     """Decisions in force by outcome and by code, and each coder against the consensus.
 
     Coders are compared with the consensus coder's current codes over every segment of the
@@ -276,7 +277,7 @@ def summary(project: Any, name: str) -> Summary:
     """
     ledger, coders = _open(project, name)
     live = ledger.live()
-    counts = Counter(d.outcome for d in live)
+    counts: Counter[str] = Counter(d.outcome for d in live)
     docs = sorted({d.doc for d in live if project.has_document(d.doc)})
     cache: dict[str, Any] = {}
     report = status(project, name, _read=(ledger, coders, cache))
