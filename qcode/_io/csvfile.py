@@ -81,13 +81,11 @@ def write_rows(header: Sequence[object], rows: Iterable[Sequence[object]], *,
     '=cmd|' /C calc'!A0,3
     "a,b",
     """
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
     clean = guard if guarded else _same
-    writer.writerow([clean(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if v is None else clean(v) for v in row])
-    return buf.getvalue()
+    lines = [",".join(_quoted(clean(h)) for h in header)]
+    lines += [",".join("" if v is None else _quoted(clean(v)) for v in row) or '""'
+              for row in rows]  # a row of one empty cell is "", not a blank line
+    return "\n".join(lines) + "\n"
 
 
 def write_dicts(rows: Sequence[Mapping[str, object]],
@@ -100,6 +98,20 @@ def write_dicts(rows: Sequence[Mapping[str, object]],
 
 def _same(value: object) -> object:
     return value
+
+
+def _quoted(value: object) -> str:
+    r"""One cell, quoted when it holds a comma, a quote, or a line break of any kind (the
+    csv module leaves a lone carriage return unquoted when rows end in LF, and readers then
+    split the row there).
+
+    >>> _quoted("a\rb"), _quoted('a"b'), _quoted(2.5)
+    ('"a\rb"', '"a""b"', '2.5')
+    """
+    text = str(value)
+    if any(ch in text for ch in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 # ----------------------------------------------------------------------------- reading
