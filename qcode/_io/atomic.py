@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from qcode._io.leftovers import sweep_temp_files
+from qcode.errors import InvalidInputError, QcodeError
 
 
 def fsync_dir(directory: Path) -> None:
@@ -69,8 +70,6 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 
 def _cannot_write(path: Path, exc: OSError) -> Exception:
-    from qcode.errors import InvalidInputError, QcodeError
-
     why = exc.strerror or type(exc).__name__
     if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EEXIST, errno.EACCES,
                      errno.EPERM, errno.EROFS, errno.ENAMETOOLONG):
