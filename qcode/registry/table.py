@@ -7,8 +7,10 @@ A registry file is a CSV table with one row per year, region, hospital and speci
 
 ``outpatient_visits`` counts all outpatient activity of that cell, telemedicine contacts
 included, so the telemedicine share is ``telemedicine_contacts / outpatient_visits``. Any
-further columns are kept as they are (and written back when the data are stored). Commas,
-semicolons or tabs separate the fields; the file is UTF-8 (a byte-order mark is allowed).
+further columns are kept as they are (and written back when the data are stored). The file
+is read by :mod:`qcode._io.csvfile` like every CSV qcode reads: commas, semicolons or tabs
+separate the fields; it is UTF-8 (a byte-order mark is allowed); a region, hospital or
+specialty holding a control character is refused.
 
 Reading checks every row and reports every problem at once, each with its line number;
 a file with any problem is refused as a whole.
@@ -16,13 +18,12 @@ a file with any problem is refused as a whole.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from pydantic import Field
 
 from qcode._io import atomic
+from qcode._io.csvfile import header_key, name_problem, parse_table, write_rows
 from qcode._io.textfile import read_user_text
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, located
 from qcode.models import Record
@@ -86,12 +87,6 @@ def _shown(value: str) -> str:
     return value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN - 1] + "…"
 
 
-def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _count(value: str, column: str, where: str, problems: list[str]) -> int | None:
     text = value.strip()
     if text == "":
@@ -140,19 +135,10 @@ def parse(text: str, source: str = "<registry>") -> Registry:
     Column names are matched without regard to case or surrounding spaces. Blank lines
     are skipped. Line numbers in messages are the physical lines of the file.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    first = text.split("\n", 1)[0]
-    if not text.strip():
-        raise InvalidInputError(f"{source} is empty; nothing was imported",
-                                hint="the first line must name the columns: "
-                                     + ",".join(REQUIRED_COLUMNS))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except csv.Error as exc:
-        raise InvalidInputError(f"{located(source, 1)}: the header row cannot be read ({exc}); "
-                                "nothing was imported") from None
+    table = parse_table(text, source, consequence="; nothing was imported",
+                        empty_hint="the first line must name the columns: "
+                                   + ",".join(REQUIRED_COLUMNS))
+    header = [header_key(h) for h in table.header]
     problems = _header_problems(header, source)
     if problems:
         raise _refused(source, problems)
@@ -161,34 +147,29 @@ def parse(text: str, source: str = "<registry>") -> Registry:
     first_line: dict[tuple[int, str, str, str], int] = {}
     hospital_region: dict[str, tuple[str, int]] = {}
     index = {name: i for i, name in enumerate(header)}
-    line = reader.line_num
-    try:
-        for fields in reader:
-            line, start = reader.line_num, line + 1
-            if not any(f.strip() for f in fields):
-                continue
-            where = located(source, start)
-            if len(fields) != len(header):
-                problems.append(f"{where}: {len(fields)} fields, but the header has "
-                                f"{len(header)}")
-                continue
-            row = _row(fields, index, header, where, start, problems)
-            if row is None:
-                continue
-            if row.key in first_line:
-                problems.append(f"{where}: repeats year {row.year}, region {row.region}, "
-                                f"hospital {row.hospital}, specialty {row.specialty} from "
-                                f"line {first_line[row.key]}")
-                continue
-            first_line[row.key] = start
-            region, seen_at = hospital_region.setdefault(row.hospital, (row.region, start))
-            if region != row.region:
-                problems.append(f"{where}: hospital {row.hospital} is in region {row.region} "
-                                f"here but in region {region} on line {seen_at}")
-                continue
-            rows.append(row)
-    except csv.Error as exc:
-        problems.append(f"{located(source, reader.line_num)}: cannot be read as CSV ({exc})")
+    for data in table.rows:
+        fields, start = list(data.cells), data.line
+        where = located(source, start)
+        if len(fields) != len(header):
+            problems.append(f"{where}: {len(fields)} fields, but the header has "
+                            f"{len(header)}")
+            continue
+        row = _row(fields, index, header, where, start, problems)
+        if row is None:
+            continue
+        if row.key in first_line:
+            problems.append(f"{where}: repeats year {row.year}, region {row.region}, "
+                            f"hospital {row.hospital}, specialty {row.specialty} from "
+                            f"line {first_line[row.key]}")
+            continue
+        first_line[row.key] = start
+        region, seen_at = hospital_region.setdefault(row.hospital, (row.region, start))
+        if region != row.region:
+            problems.append(f"{where}: hospital {row.hospital} is in region {row.region} "
+                            f"here but in region {region} on line {seen_at}")
+            continue
+        rows.append(row)
+    problems += table.problems
     if problems:
         raise _refused(source, problems)
     if not rows:
@@ -204,8 +185,11 @@ def _row(fields: list[str], index: dict[str, int], header: list[str], where: str
     texts = {}
     for column in TEXT_COLUMNS:
         texts[column] = fields[index[column]].strip()
+        bad = name_problem(texts[column], column)
         if not texts[column]:
             problems.append(f"{where}: {column} is empty")
+        elif bad:
+            problems.append(f"{where}: {bad}")
     visits = _count(fields[index["outpatient_visits"]], "outpatient_visits", where, problems)
     contacts = _count(fields[index["telemedicine_contacts"]], "telemedicine_contacts", where,
                       problems)
@@ -241,15 +225,14 @@ def read(path: Path | str) -> Registry:
 
 def to_csv(registry: Registry) -> str:
     """The registry as comma-separated UTF-8 text with LF line ends, columns in file order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(registry.columns)
-    for r in registry.rows:
+    def cells(r: RegistryRow) -> list[object]:
         values = {**r.extra, "year": str(r.year), "region": r.region, "hospital": r.hospital,
                   "specialty": r.specialty, "outpatient_visits": str(r.outpatient_visits),
                   "telemedicine_contacts": str(r.telemedicine_contacts)}
-        writer.writerow([values.get(c, "") for c in registry.columns])
-    return buffer.getvalue()
+        return [values.get(c, "") for c in registry.columns]
+
+    # the project's own copy, read back by parse(): stored exactly as imported
+    return write_rows(registry.columns, (cells(r) for r in registry.rows), guarded=False)
 
 
 def project_path(root: Path) -> Path:
