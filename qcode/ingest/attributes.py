@@ -5,11 +5,14 @@ The table has a ``document`` column (the document id) and one column per attribu
     document,stakeholder_level,region,organisation_type,role
     N01,national,all,directorate,senior adviser
 
-Commas, semicolons (Excel in Norwegian locales) and tabs are accepted as delimiters. An
-empty cell leaves that attribute as it was. The whole table is checked before anything is
-written: a duplicate or empty column name, a row with the wrong number of cells, a
-repeated document, or a document the project does not have, each refuses the table with
-one line naming the file and line.
+The table is read by :mod:`qcode._io.csvfile` as every CSV qcode reads: commas,
+semicolons (Excel in Norwegian locales) and tabs are accepted as delimiters, the document
+column may be called ``document``, ``doc``, ``document_id`` or ``id``, and a quoted cell
+keeps its line breaks. An empty cell leaves that attribute as it was. The whole table
+is checked before anything is written: a duplicate or empty column name, a row with the
+wrong number of cells, a repeated document, a control character in a document id, or a
+document the project does not have, each refuses the table with one line naming the file
+and line.
 
 Precedence when a document gets attributes from several places (later wins): the file's
 own front matter / header, then the attributes CSV, then ``--attr KEY=VALUE``.
@@ -17,16 +20,15 @@ own front matter / header, then the attributes CSV, then ``--attr KEY=VALUE``.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qcode._io.csvfile import header_key, name_problem, parse_table, unguard
+from qcode.codebook.load import suggestions
 from qcode.errors import InvalidInputError, NotFoundError, UsageError
 from qcode.ingest.decoding import decode
 from qcode.models import Document
 from qcode.project import Project
-
-DOCUMENT_COLUMNS = ("document", "doc", "document_id", "id")
 
 
 @dataclass
@@ -65,17 +67,16 @@ def read_table(path: Path) -> AttributeTable:
     if not data.strip():
         raise InvalidInputError(f"{path}: the attributes file is empty; nothing was changed",
                                 hint="line 1 names the columns: document,<attribute>,...")
-    text = decode(data, str(path)).text
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    rows = list(csv.reader(text.split("\n"), delimiter=delimiter))
-    while rows and not any(c.strip() for c in rows[-1]):
-        rows.pop()
-    header = [c.strip() for c in rows[0]]
-    lowered = [c.lower() for c in header]
-    doc_col = next((lowered.index(c) for c in DOCUMENT_COLUMNS if c in lowered), None)
+    csv_table = parse_table(decode(data, str(path)).text, str(path), optional=("document",),
+                            consequence="; nothing was changed")
+    if csv_table.problems:
+        raise InvalidInputError(f"{csv_table.problems[0]}; nothing was changed",
+                                hint="close the quote that starts that cell")
+    header = list(csv_table.header)
+    doc_col = csv_table.columns.get("document")
     if doc_col is None:
-        raise InvalidInputError(f"{path}:1: no 'document' column; nothing was changed",
+        raise InvalidInputError(f"{path}:{csv_table.header_line}: no 'document' column; "
+                                "nothing was changed",
                                 hint="the first line must name the columns, one of them "
                                      "'document' (the document id)")
     seen: set[str] = set()
@@ -83,47 +84,40 @@ def read_table(path: Path) -> AttributeTable:
         if not name:
             raise InvalidInputError(f"{path}:1: column {i + 1} has no name; nothing was "
                                     "changed", hint="give every column a name in line 1")
-        if name.lower() in seen:
+        if header_key(name) in seen:
             raise InvalidInputError(f"{path}:1: the column '{name}' appears twice; nothing "
                                     "was changed", hint="remove or rename one of them")
-        seen.add(name.lower())
+        seen.add(header_key(name))
     table = AttributeTable(path=path, columns=[h for i, h in enumerate(header) if i != doc_col])
-    for line_no, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
+    for line_no, row in ((r.line, r.cells) for r in csv_table.rows):
         if len(row) != len(header):
             raise InvalidInputError(f"{path}:{line_no}: {len(row)} cells where the header has "
                                     f"{len(header)}; nothing was changed",
                                     hint="quote values that contain the delimiter")
-        doc_id = row[doc_col].strip()
+        doc_id = row[doc_col]
         if not doc_id:
             raise InvalidInputError(f"{path}:{line_no}: the document cell is empty; nothing "
                                     "was changed")
+        problem = name_problem(doc_id, "document")
+        if problem:
+            raise InvalidInputError(f"{path}:{line_no}: {problem}; nothing was changed",
+                                    hint="document ids are plain text; list them with: "
+                                         "qcode docs")
         if doc_id in table.rows:
             raise InvalidInputError(f"{path}:{line_no}: document '{doc_id}' is listed again "
                                     f"(first on line {table.lines[doc_id]}); nothing was "
                                     "changed", hint="keep one row per document")
-        table.rows[doc_id] = {header[i]: _unguarded(cell.strip()) for i, cell in enumerate(row)
-                              if i != doc_col and cell.strip()}
+        # unguard: '=x was written by attributes show --format csv for the value =x
+        table.rows[doc_id] = {header[i]: unguard(cell) for i, cell in enumerate(row)
+                              if i != doc_col and cell}
         table.lines[doc_id] = line_no
     return table
-
-
-def _unguarded(value: str) -> str:
-    """``'=x`` -> ``=x``: the guard ``attributes show --format csv`` puts before a value a
-    spreadsheet would run."""
-    from qcode.reports.tables import FORMULA_STARTS
-
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) \
-        else value
 
 
 def check_known(table: AttributeTable, known: set[str]) -> None:
     """Refuse a table that names a document outside ``known``."""
     for doc_id, line in table.lines.items():
         if doc_id not in known:
-            from qcode.codebook.load import suggestions
-
             near = suggestions(doc_id, sorted(known))
             hint = (f"did you mean {', '.join(near)}?" if near else
                     "the document column holds document ids; list them with: qcode docs")
