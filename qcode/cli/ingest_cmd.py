@@ -106,7 +106,7 @@ def ingest(
         attributes=dict(parse_assignment(a) for a in attr),
         attributes_csv=attributes, doc_id=doc_id, replace=replace)
     _finish_interrupted_reanchoring(project)
-    files, _, _ = collect(paths)
+    files = collect(paths)[0]
     with progress(len(files), "Ingesting") as advance:
         report = run(project, paths, options, advance=advance)
     unchanged = [o for o in report.outcomes if o.status == "unchanged"]
@@ -132,6 +132,11 @@ def ingest(
         names = ", ".join(p.name for p in report.skipped[:5])
         more = f" and {len(report.skipped) - 5} more" if len(report.skipped) > 5 else ""
         note(f"Skipped {len(report.skipped)} files that are not transcripts: {names}{more}")
+    if report.links:
+        names = ", ".join(str(p) for p in report.links[:5])
+        more = f" and {len(report.links) - 5} more" if len(report.links) > 5 else ""
+        note(f"Skipped {_n(len(report.links), 'symbolic link')} in the folder (qcode does "
+             f"not follow links there; name a file to ingest it): {names}{more}")
     for o in report.replaced:
         _reanchor(project, o.previous, o.document)
     if as_json:

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qcode._io import atomic
+from qcode._io.nofollow import read_nofollow
+from qcode.errors import ProjectDamagedError
 
 if TYPE_CHECKING:
     from qcode.coding.store import CoderState
@@ -105,8 +107,8 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
     from qcode.coding.store import CoderState, LogProblem
 
     try:
-        raw = path.read_bytes()
-    except OSError:
+        raw = read_nofollow(path)
+    except (OSError, ProjectDamagedError):  # a link is not read; the next save replaces it
         return None
     try:
         ck = _loads(raw)

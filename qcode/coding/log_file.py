@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from qcode._io.atomic import fsync_dir
+from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
+from qcode._io.nofollow import open_nofollow
 from qcode.errors import QcodeError
 from qcode.models import CodingEvent
 
@@ -141,6 +143,7 @@ def _ignore_local_files(folder: Path) -> None:
         from qcode._io.atomic import write_text
 
         write_text(target, GITIGNORE)
+    ensure_gitignore(folder.parent)  # the project root's covers every folder
 
 
 
@@ -152,7 +155,7 @@ def open_for_append(path: Path) -> Iterator[int]:
         _ignore_local_files(path.parent)
         with exclusive(lock_path(path)):
             is_new = not path.exists()
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            fd = open_nofollow(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
             try:
                 if is_new:
                     fsync_dir(path.parent)  # the new file's name must survive a power cut

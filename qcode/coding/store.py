@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode._io.locking import shared
+from qcode._io.nofollow import read_nofollow
 from qcode.coding.log_file import (
     Appended,
     append_locked,
@@ -177,7 +178,7 @@ def read_log_bytes(path: Path) -> bytes:
     """The bytes of a log, read while no writer is in the middle of an append."""
     with shared(lock_path(path)):
         try:
-            return path.read_bytes()
+            return read_nofollow(path)
         except FileNotFoundError:
             return b""
         except OSError as exc:

@@ -27,6 +27,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Codebook, Record
@@ -63,7 +64,7 @@ def consensus_coders(project: Any) -> list[str]:
             found.append(name)
             continue
         try:
-            data = (project.codings_dir / f"{name}.jsonl").read_bytes()
+            data = read_nofollow(project.codings_dir / f"{name}.jsonl")
         except OSError:
             continue
         if b'"origin":"reconciled"' in data or b'"origin": "reconciled"' in data:
@@ -140,7 +141,7 @@ class Corpus:
 
 def _doc_info(path: Path) -> DocInfo:
     try:
-        raw = _loads(path.read_bytes())
+        raw = _loads(read_nofollow(path))
         segs = {s["id"]: (i, s["speaker"], s.get("time_start"), s.get("time_end"))
                 for i, s in enumerate(raw.get("segments", ()))}
         attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -76,6 +77,8 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     #: files in walked folders that were not transcripts (by name or extension)
     skipped: list[Path] = field(default_factory=list)
+    #: symbolic links (to files or folders) in walked folders: never followed
+    links: list[Path] = field(default_factory=list)
 
     @property
     def replaced(self) -> list[Outcome]:
@@ -120,24 +123,39 @@ _LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "s
                           "Œ": "Oe"})
 
 
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path]]:
-    """(files to ingest, missing paths as failures, files skipped in folders).
+def collect(paths: Iterable[Path]
+            ) -> tuple[list[Path], list[Failure], list[Path], list[Path]]:
+    """(files to ingest, missing paths as failures, files skipped in folders, symbolic
+    links skipped in folders).
 
-    Files named directly are always read. Folders are walked in sorted order; there,
-    hidden files, README/LICENSE files, Word lock files (``~$name.docx``) and files whose
-    extension is not a transcript extension (``.txt .text .md .markdown .vtt .srt .docx``
-    or none) are skipped.
+    Files named directly are always read (a link named directly is followed). Folders are
+    walked in sorted order; there, hidden files, README/LICENSE files, Word lock files
+    (``~$name.docx``) and files whose extension is not a transcript extension (``.txt
+    .text .md .markdown .vtt .srt .docx`` or none) are skipped, and so are symbolic links
+    to files or folders (``passwd.txt -> /etc/passwd`` in a shared folder is not read).
     """
     files: list[Path] = []
     failures: list[Failure] = []
     skipped: list[Path] = []
+    links: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for p in sorted(path.rglob("*")):
-                rel = p.relative_to(path).parts
-                if not p.is_file() or any(part.startswith(".") for part in rel):
-                    continue
+            found: list[Path] = []
+            for top, dirs, names in os.walk(path):  # never descends into a linked folder
+                here = Path(top)
+                links.extend(here / d for d in dirs
+                             if not d.startswith(".") and (here / d).is_symlink())
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in names:
+                    p = here / name
+                    if name.startswith("."):
+                        continue
+                    if p.is_symlink():
+                        links.append(p)
+                    elif p.is_file():
+                        found.append(p)
+            for p in sorted(found):
                 if SKIPPED_NAMES.match(p.name) or p.suffix.lower() not in TRANSCRIPT_SUFFIXES:
                     skipped.append(p)
                 else:
@@ -148,7 +166,7 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Failure], list[Path
             failures.append(Failure(path, NotFoundError(
                 f"{path}: no such file or folder; nothing was ingested from it",
                 hint="check the path (quote names with spaces)")))
-    return files, failures, skipped
+    return files, failures, skipped, sorted(links)
 
 
 # ------------------------------------------------------------------ one document
@@ -218,8 +236,8 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
     if unit not in UNITS:
         raise UsageError(f"unknown segmentation unit '{unit}'",
                          hint=f"choose one of: {', '.join(UNITS)}")
-    files, failures, skipped = collect(paths)
-    report = IngestReport(failures=failures, skipped=skipped)
+    files, failures, skipped, links = collect(paths)
+    report = IngestReport(failures=failures, skipped=skipped, links=links)
     sweep_stale_temp_files(project)
     if options.doc_id is not None and len(files) + len(failures) > 1:
         raise UsageError("--id names one document, but several files were given; nothing "

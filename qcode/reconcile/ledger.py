@@ -36,7 +36,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
+from qcode._io.nofollow import open_nofollow, read_nofollow
 from qcode.coding.store import validate_coder_name
 from qcode.errors import ConflictError, NotFoundError
 from qcode.models import Record
@@ -209,6 +211,7 @@ def _prepare(folder: Path) -> None:
         from qcode._io.atomic import write_text
 
         write_text(target, GITIGNORE)
+    ensure_gitignore(folder.parent)  # the project root's covers every folder
 
 
 @contextmanager
@@ -217,7 +220,7 @@ def run_lock(project: Any, name: str) -> Iterator[None]:
     not waited for: a second run stops at once with a clear error."""
     path = log_file(project, name).with_name(f".{name}.run.lock")
     _prepare(path.parent)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_nofollow(path, os.O_RDWR | os.O_CREAT)
     try:
         try:
             if os.name == "posix":
@@ -243,7 +246,7 @@ def read_ledger(project: Any, name: str, *, must_exist: bool = False) -> Ledger:
     path = log_file(project, name)
     ledger = Ledger(name=name, path=path)
     try:
-        data = path.read_bytes()
+        data = read_nofollow(path)
     except FileNotFoundError:
         if must_exist:
             names = reconciliation_names(project)
@@ -289,7 +292,7 @@ def append(project: Any, name: str, drafts: Iterable[dict[str, Any]]) -> list[En
     path = log_file(project, name)
     _prepare(path.parent)
     with exclusive(_lock(path)):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        fd = open_nofollow(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
         with os.fdopen(fd, "r+b") as fh:
             data = fh.read()
             seq = _last_seq(data)

@@ -20,7 +20,8 @@ file, a new import is refused, so two half-finished imports cannot mix.
 
 Into a new folder (``--into``) the project is built in a hidden sibling folder and renamed
 into place at the end: either the whole project appears or nothing does (a crash may leave
-the hidden ``.NAME.importing-*`` folder behind; it can be deleted).
+the hidden ``.NAME.importing-*`` folder behind; the next ``--into`` import in the same folder
+removes it once its lock is free, see :mod:`qcode._io.leftovers`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qcode._io import atomic
+from qcode._io.leftovers import hold_import_lock, sweep_import_folders
 from qcode.coding.store import append_events, log_path
 from qcode.errors import ConflictError
 from qcode.project import SETTINGS_FILE, Project, init_project, now_iso
@@ -122,7 +124,9 @@ def write_new_project(folder: Path, plan: Plan, report: ImportReport) -> None:
                                  "project without --into")
     parent = folder.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
+    sweep_import_folders(parent)  # folders of killed imports (they hold transcript text)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.importing-", dir=parent))
+    lock = hold_import_lock(tmp)  # held while this import runs: no sweep removes it
     try:
         fd, cb_file = tempfile.mkstemp(suffix=".yaml", dir=tmp)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -138,6 +142,7 @@ def write_new_project(folder: Path, plan: Plan, report: ImportReport) -> None:
         atomic.fsync_dir(parent)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        os.close(lock)
     report.target = str(folder)
     report.written = True
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from pydantic import Field
 
 from qcode._io import atomic
+from qcode._io.gitignore import ensure_gitignore
+from qcode._io.nofollow import linked_error
 from qcode._io.csvfile import header_key, name_problem, parse_table, write_rows
 from qcode._io.textfile import read_user_text
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, located
@@ -246,6 +248,7 @@ def store(root: Path, registry: Registry, *, replace: bool = False) -> Path:
     if path.exists() and not replace:
         raise ConflictError(f"{path} already holds registry data; nothing was imported",
                             hint="pass --replace to replace it with the new file")
+    ensure_gitignore(Path(root))  # a project made before qcode wrote one gets it now
     atomic.write_text(path, to_csv(registry))
     return path
 
@@ -253,6 +256,8 @@ def store(root: Path, registry: Registry, *, replace: bool = False) -> Path:
 def load(root: Path) -> Registry:
     """The registry data stored in the project at ``root``."""
     path = project_path(root)
+    if path.is_symlink() or path.parent.is_symlink():
+        raise linked_error(path if path.is_symlink() else path.parent)
     if not path.is_file():
         raise NotFoundError("this project has no registry data yet",
                             hint="import a file with: qcode registry import FILE.csv")
