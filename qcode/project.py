@@ -21,7 +21,7 @@ from pathlib import Path
 import tomli_w
 from pydantic import ValidationError
 
-from qcode._io import atomic
+from qcode._io import atomic, limits
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import read_nofollow, refuse_linked_folder
 from qcode.bundled import bundled_codebook
@@ -92,6 +92,9 @@ class Project:
             raise ProjectDamagedError(f"{path}: cannot be read: {exc}",
                                       hint="fix the file by hand or restore it from a backup"
                                       ) from None
+        table = data.get("limits", {})
+        limits.use_project_limits(limits.Limits.from_mapping(
+            table if isinstance(table, dict) else {"limits": table}, str(path)))
         try:
             return Settings.model_validate(data.get("project", {}))
         except ValidationError as exc:

@@ -6,9 +6,67 @@ not UTF-8 each give one located sentence (``file:line`` for bad bytes) and a hin
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
+from qcode._io import limits
 from qcode.errors import InvalidInputError, NotFoundError, located
+
+_CHUNK = 1 << 20
+
+
+def read_user_bytes(path: Path | str, what: str, *, hint: str | None = None,
+                    consequence: str = "", limit_key: str = "max_file_mb") -> bytes:
+    """The bytes of the regular file ``path``, read in chunks up to the ``limit_key`` bound.
+
+    A device, pipe or socket (``/dev/zero``, a FIFO) is refused before anything is read: it
+    may never end. A file above the bound is refused at the bound (a file that grows while
+    it is read included), so memory stays bounded.
+
+    >>> read_user_bytes("/dev/zero", "a CSV file")
+    Traceback (most recent call last):
+    ...
+    qcode.errors.InvalidInputError: /dev/zero is not a regular file (a device, pipe or socket)
+    """
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise NotFoundError(f"{path} does not exist{consequence}",
+                            hint=hint or f"give the path of {what}") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"{path} is a folder, not {what}{consequence}") from None
+    except OSError as exc:
+        raise InvalidInputError(f"{path} cannot be read ({exc.strerror or type(exc).__name__})"
+                                f"{consequence}", hint="check the file's permissions") from None
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InvalidInputError(f"{path} is a folder, not {what}{consequence}")
+        if not stat.S_ISREG(mode):
+            raise InvalidInputError(
+                f"{path} is not a regular file (a device, pipe or socket){consequence}",
+                hint=f"save {what} to a file and give that file's path")
+        cap = limits.current().bytes(limit_key)
+        size = os.fstat(fd).st_size
+        if size > cap:
+            raise limits.too_large(str(path), f"the file is {size / limits.MB:.1f} MB",
+                                   limit_key, consequence)
+        chunks: list[bytes] = []
+        got = 0
+        try:
+            while chunk := fh.read(_CHUNK):
+                got += len(chunk)
+                if got > cap:
+                    raise limits.too_large(str(path), "the file grew past the limit while "
+                                           "it was read", limit_key, consequence)
+                chunks.append(chunk)
+        except OSError as exc:
+            raise InvalidInputError(f"{path} cannot be read "
+                                    f"({exc.strerror or type(exc).__name__}){consequence}"
+                                    ) from None
+    return b"".join(chunks)
 
 
 def read_user_text(path: Path | str, what: str, *, hint: str | None = None,
@@ -24,13 +82,7 @@ def read_user_text(path: Path | str, what: str, *, hint: str | None = None,
     qcode.errors.NotFoundError: /nonexistent/x.csv does not exist
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path} does not exist{consequence}",
-                            hint=hint or f"give the path of {what}") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not {what}{consequence}") from None
+    raw = read_user_bytes(path, what, hint=hint, consequence=consequence)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

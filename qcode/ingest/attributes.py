@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qcode._io.csvfile import header_key, name_problem, parse_table, unguard
+from qcode._io.textfile import read_user_bytes
 from qcode.codebook.load import suggestions
 from qcode.errors import InvalidInputError, NotFoundError, UsageError
 from qcode.ingest.decoding import decode
@@ -57,13 +58,8 @@ def parse_assignment(text: str) -> tuple[str, str]:
 def read_table(path: Path) -> AttributeTable:
     """Read and check an attributes CSV (nothing is applied here)."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such attributes file; nothing was changed",
-                            hint="check the path of the CSV") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path}: is a folder, not an attributes CSV") from None
+    data = read_user_bytes(path, "an attributes CSV", consequence="; nothing was changed",
+                           hint="check the path of the CSV")
     if not data.strip():
         raise InvalidInputError(f"{path}: the attributes file is empty; nothing was changed",
                                 hint="line 1 names the columns: document,<attribute>,...")

@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Literal
 
 from qcode import formats
+from qcode._io import limits
+from qcode._io.textfile import read_user_bytes
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, QcodeError, UsageError
 from qcode.ingest.attributes import AttributeTable, check_known, read_table, use_project_names
 from qcode.ingest.decoding import decode
@@ -160,7 +162,7 @@ def collect(paths: Iterable[Path]
                     skipped.append(p)
                 else:
                     files.append(p)
-        elif path.is_file():
+        elif path.exists():  # a device or a pipe is refused when it is read, with a reason
             files.append(path)
         else:
             failures.append(Failure(path, NotFoundError(
@@ -191,9 +193,15 @@ def read_document(data: bytes, *, source: str, doc_id: str, fmt: str = "auto",
         parsed = reader.read_bytes(data, source)
         encoding = "docx"
     else:
+        if len(data) > 4 * limits.current().bytes("max_transcript_mb"):  # >= 1 byte a character
+            raise limits.too_large(source, "the transcript holds more text than qcode reads",
+                                   "max_transcript_mb", NOTHING_INGESTED)
         decoded = decode(data, source)
+        cues = decoded.text.count("-->") if reader.name in ("vtt", "srt") else 0
+        _check_size(source, len(decoded.text), cues)  # a cue is at most one segment's start
         parsed = reader.read_text(decoded.text, source)
         encoding = decoded.encoding
+    _check_size(source, sum(len(t.text) for t in parsed.turns), len(parsed.turns))
     pairs: list[tuple[str, str]] = []
     times: list[tuple[float | None, float | None]] = []
     for t in parsed.turns:
@@ -206,6 +214,13 @@ def read_document(data: bytes, *, source: str, doc_id: str, fmt: str = "auto",
                                 "nothing was ingested",
                                 hint="check the file, or pass --format to choose the reader")
     text, turns, segments = layout(doc_id, pairs, unit, times)
+    _check_size(source, 0, len(segments))
+    longest = max(segments, key=lambda seg: seg["end"] - seg["start"], default=None)
+    if longest and longest["end"] - longest["start"] > limits.current().max_segment_chars:
+        raise limits.too_large(
+            source, f"segment {longest['id']} holds {longest['end'] - longest['start']} "
+            "characters (every coding of it would store them all as its quote)",
+            "max_segment_chars", NOTHING_INGESTED)
     attrs = dict(parsed.attributes)
     attrs.update(attributes or {})
     name = Path(source).name
@@ -343,9 +358,23 @@ class _Writer:
                 raise error
 
 
+NOTHING_INGESTED = "; nothing was ingested"
+
+
+def _check_size(source: str, chars: int, segments: int) -> None:
+    """Refuse a transcript above the ``max_transcript_mb`` or ``max_segments`` limit."""
+    bound = limits.current()
+    if chars > bound.bytes("max_transcript_mb"):
+        raise limits.too_large(source, f"the transcript holds {chars / limits.MB:.1f} million "
+                               "characters", "max_transcript_mb", NOTHING_INGESTED)
+    if segments > bound.max_segments:
+        raise limits.too_large(source, f"the transcript has {segments} segments (turns, cues "
+                               "or paragraphs)", "max_segments", NOTHING_INGESTED)
+
+
 def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, str],
          options: IngestOptions) -> Outcome:
-    data = path.read_bytes()
+    data = read_user_bytes(path, "a transcript", consequence=NOTHING_INGESTED)
     digest = hashlib.sha256(data).hexdigest()
     old = project.load_document(doc_id) if project.has_document(doc_id) else None
     if old is not None and old.sha256 == digest:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from qcode import __version__
 from qcode._io import atomic
+from qcode._io.textfile import read_user_bytes
 from qcode.codebook.load import check_text
-from qcode.errors import CodebookError, ConflictError, InvalidInputError, NotFoundError
+from qcode.errors import CodebookError, ConflictError, InvalidInputError
 from qcode.models import Codebook
 from qcode.outputs import write_output
 from qcode.refiqda.codebook_map import build_codebook
@@ -21,7 +22,6 @@ from qcode.refiqda.codebook_xml import qdc_bytes, read_qdc
 from qcode.refiqda.codebook_yaml import dump
 from qcode.refiqda.report import ImportReport
 
-MAX_XML_BYTES = 256 * 1024 * 1024
 ORIGIN = f"qcode {__version__}"
 
 
@@ -32,17 +32,8 @@ def export_qdc(cb: Codebook, path: Path) -> int:
 
 
 def read_file(path: Path, what: str) -> bytes:
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_XML_BYTES:
-            raise InvalidInputError(f"{path}: the {what} is {size} bytes, more than qcode "
-                                    f"reads ({MAX_XML_BYTES} bytes); nothing was imported")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file", hint="check the path") from None
-    except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not a {what}") from None
+    return read_user_bytes(path, f"a {what}", consequence="; nothing was imported",
+                           hint="check the path")
 
 
 def checked(cb: Codebook, where: str) -> tuple[Codebook, str]:
