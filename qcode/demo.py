@@ -19,8 +19,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qcode.errors import ConflictError, InvalidInputError, PartialFailureError
+from qcode._io import atomic
+from qcode.agreement.output import project_json
+from qcode.agreement.project import agreement_for_project
+from qcode.bundled import bundled_codebook, bundled_dir
+from qcode.coding.sample_coders import apply_sample_coders
+from qcode.coding.store import current_codings
+from qcode.counts.cooccur import cooccurrence
+from qcode.counts.matrix import Corpus, Matrix, crosstab, load_corpus, split_matrices
+from qcode.errors import ConflictError, InvalidInputError, NotFoundError, PartialFailureError
+from qcode.ingest.run import IngestOptions, ingest
 from qcode.outputs import guard_output
+from qcode.project import Project, init_project
+from qcode.reconcile.run import reconcile
+from qcode.registry import table as registry
+from qcode.reports.content import build_report, render_report
+from qcode.reports.heatmap_svg import heatmap_svg, matrix_svg
+from qcode.reports.markdown import matrix_markdown
 
 SAMPLE_CODERS = ("ingrid", "lars")
 CONSENSUS = "consensus"
@@ -55,12 +70,21 @@ class DemoResult:
     decisions: dict[str, int] = field(default_factory=dict)
     masi_alpha: float | None = None
     agreement_by_theme: list[tuple[str, float | None]] = field(default_factory=list)
-    matrix: Any = None
+    matrix: Matrix | None = None
     top_pairs: list[dict[str, Any]] = field(default_factory=list)
     #: label -> path of each file written under output/
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    """What a step leaves for the later ones (the project from init, the corpus from matrix)."""
+
+    project: Project = field(init=False)
+    corpus: Corpus = field(init=False)
+    registry: bool = False
 
 
 def check_target(directory: Path) -> None:
@@ -87,7 +111,7 @@ def run_demo(directory: Path | str, *, date: str | None = None,
     check_target(root)
     result = DemoResult(root=root)
     started = time.perf_counter()
-    ctx: dict[str, Any] = {}
+    ctx = _Context()
     for key, words in STEPS:
         if on_step is not None:
             on_step(key, words)
@@ -95,27 +119,21 @@ def run_demo(directory: Path | str, *, date: str | None = None,
         _STEP_FUNCS[key](root, result, ctx, date)
         result.timings[key] = time.perf_counter() - t0
     result.timings["total"] = time.perf_counter() - started
-    result.root = ctx["project"].root
+    result.root = ctx.project.root
     return result
 
 
 # ----------------------------------------------------------------------------- steps
 
 
-def _init(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.bundled import bundled_codebook
-    from qcode.project import init_project
-
-    ctx["project"] = init_project(root, bundled_codebook(), name=PROJECT_NAME)
+def _init(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
+    ctx.project = init_project(root, bundled_codebook(), name=PROJECT_NAME)
     (root / "output").mkdir(exist_ok=True)
 
 
-def _ingest(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.bundled import bundled_dir
-    from qcode.ingest.run import IngestOptions, ingest
-
+def _ingest(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
     study = bundled_dir("transcripts")
-    report = ingest(ctx["project"], [study / "interviews"],
+    report = ingest(ctx.project, [study / "interviews"],
                     IngestOptions(attributes_csv=study / "attributes.csv"))
     if report.failures:
         raise PartialFailureError(f"{len(report.failures)} bundled interviews could not be "
@@ -123,25 +141,18 @@ def _ingest(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | Non
                                   details=[f"{f.path.name}: {f.error}" for f in
                                            report.failures],
                                   hint="reinstall qcode: pip install --force-reinstall qcode")
-    result.documents = len(ctx["project"].document_ids())
+    result.documents = len(ctx.project.document_ids())
 
 
-def _coders(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.bundled import bundled_dir
-    from qcode.coding.sample_coders import apply_sample_coders
-    from qcode.coding.store import current_codings
-
-    project = ctx["project"]
+def _coders(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
+    project = ctx.project
     apply_sample_coders(project, bundled_dir("transcripts") / "coders")
     for coder in SAMPLE_CODERS:
         result.codings[coder] = len(current_codings(project, coder))
 
 
-def _agreement(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.agreement.output import project_json
-    from qcode.agreement.project import agreement_for_project
-
-    rep = agreement_for_project(ctx["project"], coders=list(SAMPLE_CODERS), by="theme",
+def _agreement(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
+    rep = agreement_for_project(ctx.project, coders=list(SAMPLE_CODERS), by="theme",
                                 n_boot=200, seed=2017)
     result.masi_alpha = rep.masi_alpha.value
     for row in rep.rows:
@@ -153,38 +164,28 @@ def _agreement(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | 
     result.files["agreement per theme, with bootstrap intervals"] = path
 
 
-def _reconcile(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.coding.store import current_codings
-    from qcode.reconcile.run import reconcile
-
-    run = reconcile(ctx["project"], list(SAMPLE_CODERS), CONSENSUS, STRATEGY, by="qcode demo",
+def _reconcile(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
+    run = reconcile(ctx.project, list(SAMPLE_CODERS), CONSENSUS, STRATEGY, by="qcode demo",
                     rationale=RATIONALE)
     result.decisions = dict(run.by_outcome)
-    result.codings[CONSENSUS] = len(current_codings(ctx["project"], CONSENSUS))
+    result.codings[CONSENSUS] = len(current_codings(ctx.project, CONSENSUS))
     result.files["every reconciliation decision, one JSON line each"] = \
-        ctx["project"].reconciliations_dir / f"{CONSENSUS}.jsonl"
+        ctx.project.reconciliations_dir / f"{CONSENSUS}.jsonl"
 
 
-def _registry(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.errors import NotFoundError
-    from qcode.registry import table as registry
-
+def _registry(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
     try:
         source = registry.bundled_registry()
     except NotFoundError:
         result.notes.append("no bundled registry data: the joint display was left out")
         return
-    registry.store(ctx["project"].root, registry.read(source))
-    ctx["registry"] = True
+    registry.store(ctx.project.root, registry.read(source))
+    ctx.registry = True
 
 
-def _matrix(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.counts.matrix import crosstab, load_corpus, split_matrices
-    from qcode.reports.heatmap_svg import matrix_svg
-    from qcode.reports.markdown import matrix_markdown
-
-    corpus = load_corpus(ctx["project"], CONSENSUS)
-    ctx["corpus"] = corpus
+def _matrix(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
+    corpus = load_corpus(ctx.project, CONSENSUS)
+    ctx.corpus = corpus
     m = crosstab(corpus)
     result.matrix = m
     out = root / "output"
@@ -201,18 +202,15 @@ def _matrix(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | Non
         out / "matrix-by-stakeholder-level.json"
 
 
-def _cooccur(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.counts.cooccur import cooccurrence
-    from qcode.reports.heatmap_svg import heatmap_svg
-
+def _cooccur(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
     out = root / "output"
-    co = cooccurrence(ctx["corpus"], by="cell")
+    co = cooccurrence(ctx.corpus, by="cell")
     result.top_pairs = co.pairs()[:3]
     _write_json(out / "cooccur-cells.json", co.as_dict())
     _write(out / "cooccur-cells.svg",
            heatmap_svg(co.items, co.items, co.counts, title="Theme x level cells on the same "
                        "segment (consensus)", row_axis="cell", col_axis="cell"))
-    codes = cooccurrence(ctx["corpus"], by="code", window=1)
+    codes = cooccurrence(ctx.corpus, by="code", window=1)
     _write_json(out / "cooccur-codes-window1.json", codes.as_dict())
     result.files["theme x level cells on the same segment, with Jaccard"] = \
         out / "cooccur-cells.json"
@@ -220,18 +218,9 @@ def _cooccur(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | No
     result.files["codes within 1 segment of each other"] = out / "cooccur-codes-window1.json"
 
 
-def _reports(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | None) -> None:
-    from qcode.reports.content import build_report, render_report
-
-    joint_by = None
-    if ctx.get("registry"):
-        try:
-            import qcode.registry.joint  # noqa: F401
-
-            joint_by = "region"
-        except ImportError:  # pragma: no cover - the joint display arrived with issue 9
-            result.notes.append("the joint display module is missing; reports leave it out")
-    content = build_report(ctx["project"], coder=CONSENSUS, date=date, joint_by=joint_by)
+def _reports(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
+    joint_by = "region" if ctx.registry else None
+    content = build_report(ctx.project, coder=CONSENSUS, date=date, joint_by=joint_by)
     out = root / "output"
     for kind, label in (("md", "the report in Markdown"),
                         ("html", "the report as one HTML file: open it in a browser"),
@@ -248,7 +237,7 @@ def _reports(root: Path, result: DemoResult, ctx: dict[str, Any], date: str | No
                             "registry figures beside the interviews)")
 
 
-_STEP_FUNCS: dict[str, Callable[[Path, DemoResult, dict[str, Any], str | None], None]] = {
+_STEP_FUNCS: dict[str, Callable[[Path, DemoResult, _Context, str | None], None]] = {
     "init": _init, "ingest": _ingest, "coders": _coders, "agreement": _agreement,
     "reconcile": _reconcile, "registry": _registry, "matrix": _matrix, "cooccur": _cooccur,
     "reports": _reports,
@@ -256,14 +245,10 @@ _STEP_FUNCS: dict[str, Callable[[Path, DemoResult, dict[str, Any], str | None], 
 
 
 def _write(path: Path, text: str) -> None:
-    from qcode._io import atomic
-
     atomic.write_text(path, text)
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    from qcode._io import atomic
-
     atomic.write_bytes(path, data)
 
 

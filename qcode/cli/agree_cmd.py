@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, progress_steps, state
+from qcode.cli.console import echo_json, note, out, progress_steps, state, warn_omissions
 from qcode.cli.options import CODERS_METAVAR, coders_given
 from qcode.cli.options import CODERS_METAVAR, coders_given
 
@@ -211,6 +211,7 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
     with progress_steps("Agreement (bootstrap)" if n_boot else "Agreement") as update:
         rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
                                     ci=ci, n_boot=n_boot, seed=seed, progress=update)
+    warn_omissions(rep.omissions, project.root)
     if rep.not_compared:
         shown = [f"{d} ({', '.join(who)})" for d, who in list(rep.not_compared.items())[:8]]
         more = len(rep.not_compared) - len(shown)

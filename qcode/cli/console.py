@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from qcode.coding.usable import Omissions
     from qcode.project import Project
 
 
@@ -91,6 +92,39 @@ def emit(text: str, output: Path | None) -> None:
 
 def warn(message: str) -> None:
     typer.echo(f"Warning: {message}", err=True)
+
+
+def _listed(items: list[str], limit: int) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more"
+                                       if len(items) > limit else "")
+
+
+def omission_lines(om: Omissions, root: Path | None = None) -> list[str]:
+    """The warnings for what a command left out of the codings it read: one line per log
+    with unreadable lines, one per coder with codings that refer to what is not in the
+    project. Paths are shown relative to ``root`` (the project folder)."""
+    lines = []
+    for d in om.damaged:
+        log = d.log
+        if root is not None and log.is_relative_to(root):
+            log = log.relative_to(root)
+        n = len(d.lines)
+        where = ("line " if n == 1 else "lines ") + _listed([str(x) for x in d.lines], 10)
+        lines.append(f"skipped {n} unreadable line{'' if n == 1 else 's'} in {log} ({where}; "
+                     f"{d.events} event{'' if d.events == 1 else 's'} lost): they are left "
+                     "out until those lines are repaired or removed")
+    for lo in om.left_out:
+        named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing], 5)
+        lines.append(f"left out {lo.total} coding{'' if lo.total == 1 else 's'} by {lo.coder} "
+                     f"whose code, document or segment is not in the project: {named}")
+    return lines
+
+
+def warn_omissions(om: Omissions, root: Path | None = None) -> None:
+    """Print :func:`omission_lines` as warnings on stderr (nothing when nothing was left
+    out). Every command that reads codings calls this with what the core returned."""
+    for line in omission_lines(om, root):
+        warn(line)
 
 
 def note(message: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, state, warn
+from qcode.cli.console import echo_json, note, state, warn, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 
 export_app = typer.Typer(help="Export the codebook (.qdc) or the whole project (.qdpx) "
@@ -94,7 +94,9 @@ def export_qdpx(
     """
     from qcode.refiqda.exporter import export_qdpx as run
 
-    summary = run(state(ctx).project(), file, coder or None, line_endings.value)
+    project = state(ctx).project()
+    summary = run(project, file, coder or None, line_endings.value)
+    warn_omissions(summary.omissions, project.root)
     for line in summary.skipped:
         warn(f"not exported: {line}")
     if fmt is OutFormat.json:

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, progress, state, warn
+from qcode.cli.console import echo_json, note, out, progress, state, warn, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat
 
@@ -284,9 +284,10 @@ def show(
     document = project.load_document(doc)
     codes = None
     if coder is not None:
-        from qcode.coding.store import load_state
+        from qcode.coding.usable import load_usable, omissions
 
-        st = load_state(project, coder)
+        (st,) = load_usable(project, [coder])
+        warn_omissions(omissions([st]), project.root)
         codes = {s.id: (sorted(st.codes_on(document.id, s.id)),
                         st.memo_on(document.id, s.id)) for s in document.segments}
     if fmt is ShowFormat.json:

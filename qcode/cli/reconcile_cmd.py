@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state, warn
+from qcode.cli.console import echo_json, note, out, state, warn, warn_omissions
 from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
 
 
@@ -75,6 +75,7 @@ def diff_cmd(
     a, b, docs = _diff_coders(split_names(coder), list(words or []), list(doc or []))
     project = state(ctx).project()
     result = diff(project, a, b, docs, list(code or []), all_docs)
+    warn_omissions(result.omissions, project.root)
     for s in result.skipped_documents:
         note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
     for w in result.warnings:
@@ -247,8 +248,10 @@ def reconcile_cmd(
 
 def _run(run: Any, project: Any, fmt: TableOrJson, require_rationale: bool,
          rationale: str | None) -> Any:
+    from qcode.coding.usable import omissions
     from qcode.errors import UsageError
 
+    warn_omissions(omissions(run.plan.states), project.root)
     for s in run.plan.scope.skipped:
         note(f"Skipped {s.doc}: {s.reason} (add --all-docs to include it)")
     for w in run.result.warnings:
