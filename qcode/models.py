@@ -1,4 +1,7 @@
-"""The domain nouns of qcode as small frozen pydantic records.
+"""The domain nouns of qcode as small frozen records.
+
+Records read from files (codebook, documents, log events) are pydantic models, validated at
+the file boundary; a :class:`Coding`, of which there are many in hot loops, is a NamedTuple.
 
 Codebook (levels, themes, codes) -> Document (turns, segments) -> Coding.
 Offsets are ``[start, end)`` code-point offsets into a document's normalised text, so
@@ -7,7 +10,7 @@ Offsets are ``[start, end)`` code-point offsets into a document's normalised tex
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -209,8 +212,17 @@ class CodingEvent(Record):
     decision: str | None = None
 
 
-class Coding(Record):
-    """The current state: one code on one segment by one coder (a fold of the log)."""
+class Coding(NamedTuple):
+    """The current state: one code on one segment by one coder (a fold of the log).
+
+    The one shape of a coding everywhere (folds, counts, agreement, exports). A frozen tuple,
+    not a pydantic model: a corpus holds hundreds of thousands of them, built from log events
+    that were already checked when the log was read (:mod:`qcode.coding.events`).
+
+    >>> c = Coding("ingrid", "N01", "N01:0003", "GOV-MAC-01", 10, 42, "a quote")
+    >>> (c.code, c.origin, c.memo)
+    ('GOV-MAC-01', 'manual', None)
+    """
 
     coder: str
     doc: str
@@ -222,3 +234,7 @@ class Coding(Record):
     origin: Origin = "manual"
     memo: str | None = None
     decision: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The fields by name (the JSON shape of a coding)."""
+        return dict(zip(self._fields, self, strict=True))

@@ -23,12 +23,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, compute
 from qcode.agreement.ratings import Ratings
 from qcode.codebook.load import suggestions
 from qcode.coding import store
+from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.models import Codebook, Coding
 from qcode.project import Project
@@ -68,6 +69,9 @@ class ProjectAgreement(BaseModel):
     left_out: tuple[str, ...] = ()
     #: documents some but not all of the coders completed (not compared): doc -> who lacks it
     not_compared: dict[str, tuple[str, ...]] = {}
+    #: unreadable log lines and codings of unknown codes, documents or segments, left out
+    #: (reported on stderr by the CLI; not part of the JSON)
+    omissions: Omissions = Field(default_factory=Omissions, exclude=True)
 
 
 def default_metrics(n_coders: int) -> tuple[str, ...]:
@@ -279,7 +283,8 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
             completed = {c: v for c, v in completed.items() if c not in consensus}
     chosen = select_coders(completed, coders, names)
     docs = common_documents(completed, chosen, project.document_ids())
-    codings = {c: store.current_codings(project, c) for c in chosen}
+    states = usable_states(project, [store.load_state(project, c) for c in chosen])
+    codings = {s.coder: s.codings() for s in states}
     segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
@@ -287,7 +292,5 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     some = set().union(*(set(completed.get(c, ())) for c in chosen)) - set(docs)
     not_compared = {d: tuple(c for c in chosen if d not in set(completed.get(c, ())))
                     for d in project.document_ids() if d in some}
-    if left_out or not_compared:
-        result = result.model_copy(update={"left_out": left_out,
-                                           "not_compared": not_compared})
-    return result
+    return result.model_copy(update={"left_out": left_out, "not_compared": not_compared,
+                                     "omissions": omissions(states)})

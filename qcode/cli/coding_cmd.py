@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state, warn
+from qcode.cli.console import echo_json, note, out, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat, said
 
@@ -28,13 +28,6 @@ class TableFormat(str, Enum):
 class ExportFormat(str, Enum):
     csv = "csv"
     jsonl = "jsonl"
-
-
-def _report_problems(st: Any) -> None:
-    for p in st.problems[:5]:
-        warn(str(p))
-    if len(st.problems) > 5:
-        warn(f"... and {len(st.problems) - 5} more unreadable lines in the same log")
 
 
 # ----------------------------------------------------------------------------- code
@@ -312,12 +305,14 @@ def coders(
       qcode coders --format json
     """
     from qcode.coding import store as codings
+    from qcode.coding.usable import load_usable, omissions
 
     project = state(ctx).project()
     rows: list[dict[str, Any]] = []
-    for name in codings.coder_names(project):
-        st = codings.load_state(project, name)
-        _report_problems(st)
+    states = load_usable(project, codings.coder_names(project))
+    warn_omissions(omissions(states), project.root)
+    for st in states:
+        name = st.coder
         origins: dict[str, int] = {}
         for by in st.codes.values():
             for ev in by.values():
@@ -368,12 +363,12 @@ def export(
 
       qcode codings export --coder lars --format jsonl --doc N01 -o lars-N01.jsonl
     """
-    from qcode.coding import store as codings
     from qcode.coding.exchange import export_text
+    from qcode.coding.usable import load_usable, omissions
 
     project = state(ctx).project()
-    st = codings.load_state(project, coder)
-    _report_problems(st)
+    (st,) = load_usable(project, [coder])
+    warn_omissions(omissions([st]), project.root)
     records = [c for c in st.codings() if not doc or c.doc in doc]
     text = export_text(records, fmt.value)
     if output is None:

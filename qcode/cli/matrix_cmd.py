@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, emit, json_text, note, out, state
+from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
 
 
 class Count(str, Enum):
@@ -102,10 +102,8 @@ def matrix(
 
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
+    warn_omissions(corpus.omissions, project.root)
     corpus = select(corpus, parse_where(where, doc))
-    if corpus.skipped:
-        note(f"Note: {corpus.skipped} codings of codes, documents or segments no longer in "
-             "the project were left out")
     if split_by:
         parts = split_matrices(corpus, split_by, rows, cols, count.value, percent.value)
     else:
@@ -259,8 +257,9 @@ def cooccur(
     from qcode.counts.matrix import load_corpus, parse_where, select
 
     project = state(ctx).project()
-    co = cooccurrence(select(load_corpus(project, coder), parse_where(where, doc)), by.value,
-                      window)
+    corpus = load_corpus(project, coder)
+    warn_omissions(corpus.omissions, project.root)
+    co = cooccurrence(select(corpus, parse_where(where, doc)), by.value, window)
     if fmt is CooccurFormat.json:
         data = co.as_dict(min_count)
         if output is None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, emit, json_text, note, out, state
+from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat
 
@@ -300,8 +300,9 @@ def joint(
     from qcode.registry.joint import as_dict, build
     from qcode.registry.utilisation import parse_years
 
-    display = build(state(ctx).project(), by, coder, top,
-                    parse_years(years) if years else None, count)
+    project = state(ctx).project()
+    display = build(project, by, coder, top, parse_years(years) if years else None, count)
+    warn_omissions(display.omissions, project.root)
     text: str | None = None
     if fmt is JointFormat.json:
         if output is None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.console import note, state
+from qcode.cli.console import note, state, warn_omissions
 
 
 class ReportFormat(str, Enum):
@@ -90,6 +90,7 @@ def report(
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),
                            joint_by=joint)
+    warn_omissions(content.omissions, project.root)
     data = render_report(content, kind)
     if output is None:
         assert isinstance(data, str)

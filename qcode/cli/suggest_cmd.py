@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state
+from qcode.cli.console import echo_json, note, out, state, warn_omissions
 
 
 class Format(str, Enum):
@@ -59,9 +59,9 @@ def suggest(
 
       qcode suggest --evaluate --against ingrid
     """
-    from qcode.coding import store as codings
     from qcode.coding.suggest import apply_suggestions, suggest_documents
     from qcode.coding.suggest import evaluate as run_evaluate
+    from qcode.coding.usable import load_usable, omissions
     from qcode.errors import InsufficientDataError, UsageError
 
     project = state(ctx).project()
@@ -73,7 +73,8 @@ def suggest(
     ids = list(dict.fromkeys(docs or project.document_ids()))
     if evaluate:
         assert against is not None
-        human = codings.load_state(project, against)
+        (human,) = load_usable(project, [against])
+        warn_omissions(omissions([human]), project.root)
         done = sorted(human.done)
         ids = [d for d in (docs or done) if d in done]
         if not ids:

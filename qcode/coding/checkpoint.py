@@ -15,38 +15,30 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from qcode._io import atomic
 from qcode._io.nofollow import read_nofollow
+from qcode.coding.events import LogProblem, loads
+from qcode.coding.fold import CoderState, MissedUndo, fold_pass, undo_targets
 from qcode.errors import ProjectDamagedError
 
-if TYPE_CHECKING:
-    from qcode.coding.store import CoderState
+try:
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover
+    _orjson_dumps = None
 
-FORMAT = 3
+FORMAT = 4
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
 
 
-def _loads(data: bytes) -> Any:
-    try:
-        from orjson import loads
-    except ImportError:  # pragma: no cover
-        from json import loads
-    return loads(data)
-
-
 def _dumps(obj: Any) -> bytes:
-    try:
-        from orjson import dumps
-
-        return dumps(obj)
-    except ImportError:  # pragma: no cover
-        import json
-
-        return json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    if _orjson_dumps is not None:
+        return bytes(_orjson_dumps(obj))
+    return json.dumps(obj, ensure_ascii=False).encode("utf-8")  # pragma: no cover
 
 
 def _prefix_end(data: bytes) -> int:
@@ -75,8 +67,6 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
 
     Best effort: a checkpoint that cannot be written (read-only project) is skipped.
     """
-    from qcode.coding.fold import undo_targets
-
     end = _prefix_end(data)
     if end != len(data):
         return  # the fold included nothing from the torn tail, but keep it simple: skip
@@ -94,7 +84,7 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
         "done": sorted(st.done),
         # an undo may name a seq that comes later (qcode never writes one, a hand edit may)
         "undone": list(undo_targets(data)),
-        "problems": [[p.line, p.reason] for p in st.problems],
+        "problems": [[p.line, p.reason, p.events] for p in st.problems],
     }
     with contextlib.suppress(OSError):
         atomic.write_bytes(path, _dumps(body))
@@ -103,15 +93,12 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
 def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:
     """The fold of ``data`` from the checkpoint at ``path``, and the number of events
     replayed after it; None when the checkpoint does not apply."""
-    from qcode.coding.fold import _fold_pass, _MissedUndo, undo_targets
-    from qcode.coding.store import CoderState, LogProblem
-
     try:
         raw = read_nofollow(path)
     except (OSError, ProjectDamagedError):  # a link is not read; the next save replaces it
         return None
     try:
-        ck = _loads(raw)
+        ck = loads(raw)
         if not isinstance(ck, dict) or ck.get("format") != FORMAT or ck.get("coder") != coder:
             return None
         end = int(ck["log_bytes"])
@@ -138,11 +125,12 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
                 on[code] = ev
         st.memos.update(((d, s), m) for d, s, m in ck["memos"])
         st.done.update(ck["done"])
-        st.problems = [LogProblem(log, line, reason) for line, reason in ck["problems"]]
+        st.problems = [LogProblem(log, line, reason, events)
+                       for line, reason, events in ck["problems"]]
     except (ValueError, KeyError, TypeError):
         return None
     try:
-        replayed = _fold_pass(st, tail, log, first_line, undone) if tail else 0
-    except _MissedUndo:  # an undo the byte scan could not see: replay everything
+        replayed = fold_pass(st, tail, log, first_line, undone) if tail else 0
+    except MissedUndo:  # an undo the byte scan could not see: replay everything
         return None
     return st, replayed

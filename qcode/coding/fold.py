@@ -1,21 +1,197 @@
-"""Folding a coder's log straight from its bytes, in one pass (the fast path of loading).
+"""Folding a coder's log into its current state: what is on each segment now.
 
-:func:`fold_bytes` gives exactly ``fold(coder, parse_lines(data, path).events)`` while
-parsing and applying each line in turn, so the events of a large log never all exist at once.
+The state is the fold of the log's events in order, minus the ones an ``undo`` reverted.
+:func:`fold_bytes` folds straight from the log's bytes in one pass (the fast path of
+loading) and gives exactly ``fold(coder, parse_lines(data, path).events)`` while parsing and
+applying each line in turn, so the events of a large log never all exist at once. Lines
+that cannot be folded (torn, damaged, or an event with missing or mistyped fields, see
+:mod:`qcode.coding.events`) are skipped and listed in ``problems`` with their line numbers.
 """
 
 from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qcode.coding.log_file import line_events
-from qcode.coding.store import CoderState, LogProblem, _loads, apply_event, fold, parse_lines
+from qcode.coding.events import (
+    LogProblem,
+    event_ok,
+    line_events,
+    line_problem,
+    loads,
+    parse_line,
+)
+from qcode.models import Coding
+
+_new = tuple.__new__  # builds a Coding from a full tuple, skipping its Python __new__
 
 
-class _MissedUndo(Exception):
+# ----------------------------------------------------------------------------- state
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Codings of one coder left out because what they refer to is not in the project.
+
+    ``missing`` holds ``(kind, id, count)`` with kind ``document``, ``segment`` or ``code``
+    (the first reference found missing, in that order), most frequent first.
+    """
+
+    coder: str
+    total: int
+    missing: tuple[tuple[str, str, int], ...]
+
+
+@dataclass
+class CoderState:
+    """The fold of one coder's log: what is on each segment now."""
+
+    coder: str
+    #: (doc, segment) -> {code: add-event dict}
+    codes: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    memos: dict[tuple[str, str], str] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    last_time: str | None = None
+    last_seq: int = 0
+    n_events: int = 0
+    problems: list[LogProblem] = field(default_factory=list)
+    #: codings left out because their document, segment or code is not in the project
+    #: (set by :func:`qcode.coding.usable.usable_state`; None when nothing was checked)
+    left_out: LeftOut | None = None
+
+    def codes_on(self, doc: str, segment: str) -> list[str]:
+        return list(self.codes.get((doc, segment), {}))
+
+    def memo_on(self, doc: str, segment: str) -> str | None:
+        return self.memos.get((doc, segment))
+
+    def codings(self, doc: str | None = None) -> list[Coding]:
+        """The current codings as records, ordered by document, segment and code.
+
+        The events were checked when the log was folded, so records are built without
+        validating again (a large log gives hundreds of thousands of records).
+        """
+        out: list[Coding] = []
+        items = sorted(self.codes.items()) if doc is None else \
+            sorted((k, v) for k, v in self.codes.items() if k[0] == doc)
+        new, cls, coder, memos = _new, Coding, self.coder, self.memos
+        append = out.append
+        for (d, seg), by_code in items:
+            memo = memos.get((d, seg))
+            for code, ev in sorted(by_code.items()):
+                get = ev.get
+                append(new(cls, (coder, d, seg, code, get("start") or 0, get("end") or 0,
+                                 get("quote") or "", get("origin", "manual"), memo,
+                                 get("decision"))))
+        return out
+
+
+@dataclass
+class LogRead:
+    """Every good event of a log, in order, and the lines that were skipped."""
+
+    events: list[dict[str, Any]]
+    problems: list[LogProblem] = field(default_factory=list)
+
+
+def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
+    """Parse log bytes (whole lines, the last one possibly torn) into event dicts.
+
+    ``first_line`` is the line number of the first line of ``data`` in the file.
+    """
+    if not data:
+        return LogRead([])
+    lines = data.split(b"\n")
+    torn_tail = lines[-1] != b""
+    if not torn_tail:
+        lines.pop()
+    try:  # fast path: every line parses and holds one good event (the usual case)
+        parsed = [loads(raw) for raw in lines]
+    except ValueError:
+        parsed = None
+    if parsed is not None and all(event_ok(e) for e in parsed):
+        return LogRead(parsed)
+    events: list[dict[str, Any]] = []
+    problems: list[LogProblem] = []
+    for i, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        value = parsed[i] if parsed is not None else parse_line(raw)
+        evs = line_events(value)
+        if evs is None:
+            problems.append(line_problem(path, first_line + i, raw, value,
+                                         last=i == len(lines) - 1 and torn_tail))
+            continue
+        events.extend(evs)
+    return LogRead(events, problems)
+
+
+# ----------------------------------------------------------------------------- folding
+
+
+def undone_seqs(events: Iterable[dict[str, Any]]) -> set[int]:
+    return {e["target"] for e in events if e["op"] == "undo" and e.get("target") is not None}
+
+
+def apply_event(codes: dict[tuple[str, str], dict[str, Any]],
+                memos: dict[tuple[str, str], str], done: set[str], op: str,
+                ev: dict[str, Any]) -> None:
+    """Apply one event that is not undone to a coder's state (in place).
+
+    Unknown ops (written by a newer qcode) are left alone.
+    """
+    if op == "add":
+        key = (ev["doc"], ev["segment"])
+        on = codes.get(key)
+        if on is None:
+            codes[key] = {ev["code"]: ev}
+        else:
+            on[ev["code"]] = ev
+    elif op == "remove":
+        key = (ev["doc"], ev["segment"])
+        on = codes.get(key)
+        if on is not None and on.pop(ev["code"], None) is not None and not on:
+            del codes[key]
+    elif op == "memo":
+        key = (ev["doc"], ev["segment"])
+        if ev.get("memo"):
+            memos[key] = ev["memo"]
+        else:
+            memos.pop(key, None)
+    elif op == "done":
+        done.add(ev["doc"])
+    elif op == "reopen":
+        done.discard(ev["doc"])
+
+
+def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> CoderState:
+    """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``."""
+    codes, memos, done = st.codes, st.memos, st.done
+    for ev in events:
+        op = ev["op"]
+        if op == "undo" or (undone and ev["seq"] in undone):
+            continue
+        apply_event(codes, memos, done, op, ev)
+    st.n_events += len(events)
+    if events:
+        st.last_time = events[-1].get("time")
+        st.last_seq = events[-1]["seq"]
+    return st
+
+
+def fold(coder: str, events: list[dict[str, Any]]) -> CoderState:
+    """Replay events in order; events reverted by an ``undo`` are skipped."""
+    return replay(CoderState(coder=coder), events, undone_seqs(events))
+
+
+# ----------------------------------------------------------------------------- one pass
+
+
+class MissedUndo(Exception):
     """The byte scan for undo lines missed one (e.g. an escaped ``"undo"``)."""
 
 
@@ -32,30 +208,26 @@ def undo_targets(data: bytes) -> set[Any]:
             a = rfind(b"\n", 0, i) + 1
             b = find(b"\n", i)
             b = end if b < 0 else b
-            try:
-                evs = line_events(_loads(data[a:b]))
-            except ValueError:
-                evs = None
-            for e in evs or ():
+            for e in line_events(parse_line(data[a:b])) or ():
                 if e["op"] == "undo" and e.get("target") is not None:
                     out.add(e["target"])
             i = find(word, b)
     return out
 
 
-def _fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
-               undone: set[Any]) -> int:
+def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
+              undone: set[Any]) -> int:
     """Parse and apply log bytes line by line, in one pass (same result as
     ``replay(st, parse_lines(data).events, undone)``); return the number of events.
 
     Each line is applied right after it is parsed, so the millions of event dicts never
     live at once; an add keeps its line's bytes, and only the adds still standing at the
     end are parsed again into dicts. Code ids are interned: the per-segment dicts then
-    compare keys by identity. Raises :class:`_MissedUndo` when an undo's target is not in
+    compare keys by identity. Raises :class:`MissedUndo` when an undo's target is not in
     ``undone``.
     """
     codes, memos, done, problems = st.codes, st.memos, st.done, st.problems
-    loads, intern = _loads, sys.intern
+    ok, intern = event_ok, sys.intern
     n, last, i = 0, None, first_line - 1
     for raw in io.BytesIO(data):  # lines one at a time (with their newline)
         i += 1
@@ -63,39 +235,34 @@ def _fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
             ev = loads(raw)
         except ValueError:
             ev = None
-        if type(ev) is dict:
-            op, seq = ev.get("op"), ev.get("seq")
-            if type(op) is str and type(seq) is int:
-                n += 1
-                last = ev
-                if op == "add":
-                    if undone and seq in undone:
-                        continue
-                    key = (ev["doc"], ev["segment"])
-                    code = ev["code"]
-                    if type(code) is str:
-                        code = intern(code)
-                    on = codes.get(key)
-                    if on is None:
-                        codes[key] = {code: raw}
-                    else:
-                        on[code] = raw
+        if ok(ev):
+            n += 1
+            last = ev
+            op = ev["op"]
+            if op == "add":
+                if undone and ev["seq"] in undone:
                     continue
-                if op == "undo":
-                    target = ev.get("target")
-                    if target is not None and target not in undone:
-                        raise _MissedUndo
-                    continue
-                if undone and seq in undone:
-                    continue
-                apply_event(codes, memos, done, op, ev)
+                key = (ev["doc"], ev["segment"])
+                code = intern(ev["code"])
+                on = codes.get(key)
+                if on is None:
+                    codes[key] = {code: raw}
+                else:
+                    on[code] = raw
                 continue
+            if op == "undo":
+                target = ev.get("target")
+                if target is not None and target not in undone:
+                    raise MissedUndo
+                continue
+            if undone and ev["seq"] in undone:
+                continue
+            apply_event(codes, memos, done, op, ev)
+            continue
         evs = line_events(ev)
         if evs is None:
             if raw.strip():
-                reason = ("incomplete last line (torn by a crash or kill)"
-                          if not raw.endswith(b"\n") else "unreadable line")
-                problems.append(LogProblem(path, i, reason))
+                problems.append(line_problem(path, i, raw, ev, last=not raw.endswith(b"\n")))
             continue
         for ev in evs:
             n += 1
@@ -104,7 +271,7 @@ def _fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
             if op == "undo":
                 target = ev.get("target")
                 if target is not None and target not in undone:
-                    raise _MissedUndo
+                    raise MissedUndo
                 continue
             if undone and ev["seq"] in undone:
                 continue
@@ -127,8 +294,8 @@ def fold_bytes(coder: str, data: bytes, path: Path) -> CoderState:
     if not data:
         return st
     try:
-        _fold_pass(st, data, path, 1, undo_targets(data))
-    except _MissedUndo:  # an undo the byte scan could not see: parse first, then replay
+        fold_pass(st, data, path, 1, undo_targets(data))
+    except MissedUndo:  # an undo the byte scan could not see: parse first, then replay
         read = parse_lines(data, path)
         st = fold(coder, read.events)
         st.problems = read.problems

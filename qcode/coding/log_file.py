@@ -8,7 +8,6 @@ sequence number and whether a torn line needs closing), writes the whole batch w
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,28 +20,9 @@ from qcode._io.atomic import fsync_dir
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow
-from qcode.errors import QcodeError
+from qcode.coding.events import line_events, parse_line
+from qcode.errors import QcodeError, WriteFailedError
 from qcode.models import CodingEvent
-
-try:
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover
-    _loads = json.loads
-
-
-def is_event(ev: Any) -> bool:
-    """Whether a parsed value looks like an event (a dict with an int seq and an op)."""
-    return type(ev) is dict and type(ev.get("seq")) is int and type(ev.get("op")) is str
-
-
-def line_events(parsed: Any) -> list[dict[str, Any]] | None:
-    """The events of one parsed line: an event object, or a batch (a JSON array of events
-    written by one action); None when the line is not that."""
-    if is_event(parsed):
-        return [parsed]
-    if type(parsed) is list and parsed and all(is_event(e) for e in parsed):
-        return parsed
-    return None
 
 
 def lock_path(path: Path) -> Path:
@@ -70,10 +50,7 @@ def read_back(fd: int, size: int) -> Iterator[tuple[dict[str, Any] | None, bool]
         for raw in reversed(lines if start == 0 else lines[1:]):
             if not raw.strip():
                 continue
-            try:
-                evs = line_events(_loads(raw))
-            except ValueError:
-                evs = None
+            evs = line_events(parse_line(raw))
             if evs is None:
                 yield None, ends_clean
             else:
@@ -108,9 +85,13 @@ def _write_all(fd: int, payload: bytes) -> None:
         view = view[n:]
 
 
-def append_locked(fd: int, events: list[dict[str, Any]]) -> Appended:
+def append_locked(fd: int, events: list[dict[str, Any]], path: Path | None = None) -> Appended:
     """Append one action's events (caller holds the lock); they share one timestamp and,
-    when there are several, one line."""
+    when there are several, one line. ``path`` (the log's) is named in messages.
+
+    A write that fails part-way is cut back to the last whole line before the error goes
+    on; a failed fsync after the whole line was written raises :class:`WriteFailedError`
+    saying that the line is in the log but not confirmed on disk."""
     size = os.fstat(fd).st_size
     seq, ends_clean = _last_seq(fd, size)
     now = _now()
@@ -123,9 +104,35 @@ def append_locked(fd: int, events: list[dict[str, Any]]) -> Appended:
     payload = dumped[0] + b"\n" if len(dumped) == 1 else b"[" + b",".join(dumped) + b"]\n"
     if not ends_clean:
         payload = b"\n" + payload  # close a torn line so it cannot swallow ours
-    _write_all(fd, payload)
-    os.fsync(fd)
+    try:
+        _write_all(fd, payload)
+    except OSError:
+        cut_back(fd, size)  # never leave part of a line behind (e.g. a full disk)
+        raise
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        # the line is in the file (every reader sees it) but the disk did not confirm it
+        raise WriteFailedError(
+            f"the last action was written to {path or 'the coder log'} but the disk did not "
+            f"confirm it ({exc.strerror or type(exc).__name__}): it is in the log now and may "
+            "be lost if the computer stops before the disk recovers",
+            hint="check the disk (free space, errors) and look at your codings again "
+                 "before going on") from None
     return Appended(records, size, size + len(payload))
+
+
+def cut_back(fd: int, size: int) -> None:
+    """Truncate the log back to ``size`` bytes, its last whole line before a failed append.
+
+    If even that fails, the partial line stays and is read as a torn line (skipped and
+    reported); the next append closes it with a newline first.
+    """
+    try:
+        os.ftruncate(fd, size)
+        os.fsync(fd)
+    except OSError:
+        pass
 
 
 GITIGNORE = """# qcode: machine-local files (locks, load checkpoints, session positions)

@@ -20,34 +20,33 @@ only when the log still starts with exactly the bytes it was made from.
 
 from __future__ import annotations
 
-import gc
-import json
 import os
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from qcode._io.locking import shared
 from qcode._io.nofollow import read_nofollow
+from qcode.codebook.load import suggestions
+from qcode.coding import checkpoint as log_checkpoint
+from qcode.coding.events import LogProblem as LogProblem
+from qcode.coding.events import gc_paused
+from qcode.coding.fold import CoderState as CoderState
+from qcode.coding.fold import LogRead as LogRead
+from qcode.coding.fold import apply_event as apply_event
+from qcode.coding.fold import fold as fold
+from qcode.coding.fold import fold_bytes, parse_lines
+from qcode.coding.fold import replay as replay
+from qcode.coding.fold import undone_seqs as undone_seqs
 from qcode.coding.log_file import (
     Appended,
     append_locked,
-    is_event,
     last_action,
-    line_events,
     lock_path,
     open_for_append,
 )
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Coding, CodingEvent, Document, Origin
-
-try:  # orjson parses large logs about three times faster; json is the fallback
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover
-    _loads = json.loads
 
 CODER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -92,8 +91,6 @@ def log_path(project: Any, coder: str, *, create: bool = False) -> Path:
                                 hint=f"use --coder {existing}")
     path = project.codings_dir / f"{coder}.jsonl"
     if not create and not path.exists():
-        from qcode.codebook.load import suggestions
-
         names = coder_names(project)
         near = suggestions(coder, names)
         hint = (f"did you mean {', '.join(near)}?" if near else
@@ -104,74 +101,6 @@ def log_path(project: Any, coder: str, *, create: bool = False) -> Path:
 
 
 # ----------------------------------------------------------------------------- reading
-
-
-@dataclass
-class LogProblem:
-    """A line of a log that could not be read (e.g. torn by a crash); it is skipped."""
-
-    path: Path
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.reason}; the line was skipped"
-
-
-@dataclass
-class LogRead:
-    events: list[dict[str, Any]]
-    problems: list[LogProblem] = field(default_factory=list)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Millions of small acyclic dicts: the cyclic collector would only cost time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
-    """Parse log bytes (whole lines, the last one possibly torn) into event dicts.
-
-    ``first_line`` is the line number of the first line of ``data`` in the file.
-    """
-    if not data:
-        return LogRead([])
-    lines = data.split(b"\n")
-    torn_tail = lines[-1] != b""
-    if not torn_tail:
-        lines.pop()
-    try:  # fast path: every line parses (the usual case)
-        parsed = [_loads(raw) for raw in lines]
-    except ValueError:
-        parsed = None
-    if parsed is not None and all(is_event(e) for e in parsed):
-        return LogRead(parsed)
-    events: list[dict[str, Any]] = []
-    problems: list[LogProblem] = []
-    for i, raw in enumerate(lines):
-        if not raw.strip():
-            continue
-        if parsed is not None:
-            evs = line_events(parsed[i])
-        else:
-            try:
-                evs = line_events(_loads(raw))
-            except ValueError:
-                evs = None
-        if evs is None:
-            reason = ("incomplete last line (torn by a crash or kill)"
-                      if i == len(lines) - 1 and torn_tail else "unreadable line")
-            problems.append(LogProblem(path, first_line + i, reason))
-            continue
-        events.extend(evs)
-    return LogRead(events, problems)
 
 
 def read_log_bytes(path: Path) -> bytes:
@@ -195,145 +124,10 @@ def read_log(path: Path) -> LogRead:
 # ----------------------------------------------------------------------------- folding
 
 
-@dataclass
-class CoderState:
-    """The fold of one coder's log: what is on each segment now."""
-
-    coder: str
-    #: (doc, segment) -> {code: add-event dict}
-    codes: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
-    memos: dict[tuple[str, str], str] = field(default_factory=dict)
-    done: set[str] = field(default_factory=set)
-    last_time: str | None = None
-    last_seq: int = 0
-    n_events: int = 0
-    problems: list[LogProblem] = field(default_factory=list)
-
-    def codes_on(self, doc: str, segment: str) -> list[str]:
-        return list(self.codes.get((doc, segment), {}))
-
-    def memo_on(self, doc: str, segment: str) -> str | None:
-        return self.memos.get((doc, segment))
-
-    def codings(self, doc: str | None = None) -> list[Coding]:
-        """The current codings as records, ordered by document, segment and code.
-
-        The events were validated when they were written, so records are built without
-        validating again (a large log gives hundreds of thousands of records).
-        """
-        out = []
-        items = sorted(self.codes.items()) if doc is None else \
-            sorted((k, v) for k, v in self.codes.items() if k[0] == doc)
-        make, coder, memos = _trusted_coding, self.coder, self.memos
-        for (d, seg), by_code in items:
-            memo = memos.get((d, seg))
-            for code, ev in sorted(by_code.items()):
-                get = ev.get
-                out.append(make({"coder": coder, "doc": d, "segment": seg, "code": code,
-                                 "start": get("start") or 0, "end": get("end") or 0,
-                                 "quote": get("quote") or "", "origin": get("origin", "manual"),
-                                 "memo": memo, "decision": get("decision")}))
-        return out
-
-
-_CODING_FIELDS = frozenset(Coding.model_fields)
-
-
-def _fast_coding(fields: dict[str, Any], _new: Any = Coding.__new__, _cls: Any = Coding,
-                 _set: Any = object.__setattr__, _fs: frozenset[str] = _CODING_FIELDS
-                 ) -> Coding:
-    """A Coding from already-valid fields, about four times faster than model_construct
-    (which re-applies defaults field by field)."""
-    obj = _new(_cls)
-    _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", _fs)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _slow_coding(fields: dict[str, Any]) -> Coding:
-    return Coding.model_construct(**fields)
-
-
-def _pick_constructor() -> Any:
-    """Use the fast path only if this pydantic builds records equal to validated ones."""
-    sample = {"coder": "c", "doc": "D", "segment": "D:0001", "code": "X", "start": 0,
-              "end": 1, "quote": "q", "origin": "manual", "memo": None, "decision": None}
-    try:
-        fast = _fast_coding(dict(sample))
-        if fast == Coding(**sample) and fast.model_dump() == sample and hash(fast) is not None:
-            return _fast_coding
-    except Exception:  # pragma: no cover - a future pydantic
-        pass
-    return _slow_coding  # pragma: no cover
-
-
-_trusted_coding = _pick_constructor()
-
-
-def undone_seqs(events: Iterable[dict[str, Any]]) -> set[int]:
-    return {e["target"] for e in events if e["op"] == "undo" and e.get("target") is not None}
-
-
-def apply_event(codes: dict[tuple[str, str], dict[str, Any]],
-                memos: dict[tuple[str, str], str], done: set[str], op: str,
-                ev: dict[str, Any]) -> None:
-    """Apply one event that is not undone to a coder's state (in place).
-
-    Unknown ops (written by a newer qcode) are left alone.
-    """
-    if op == "add":
-        key = (ev["doc"], ev["segment"])
-        on = codes.get(key)
-        if on is None:
-            codes[key] = {ev["code"]: ev}
-        else:
-            on[ev["code"]] = ev
-    elif op == "remove":
-        key = (ev["doc"], ev["segment"])
-        on = codes.get(key)
-        if on is not None and on.pop(ev["code"], None) is not None and not on:
-            del codes[key]
-    elif op == "memo":
-        key = (ev["doc"], ev["segment"])
-        if ev.get("memo"):
-            memos[key] = ev["memo"]
-        else:
-            memos.pop(key, None)
-    elif op == "done":
-        done.add(ev["doc"])
-    elif op == "reopen":
-        done.discard(ev["doc"])
-
-
-def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> CoderState:
-    """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``."""
-    codes, memos, done = st.codes, st.memos, st.done
-    for ev in events:
-        op = ev["op"]
-        if op == "undo" or (undone and ev["seq"] in undone):
-            continue
-        apply_event(codes, memos, done, op, ev)
-    st.n_events += len(events)
-    if events:
-        st.last_time = events[-1].get("time")
-        st.last_seq = events[-1]["seq"]
-    return st
-
-
-def fold(coder: str, events: list[dict[str, Any]]) -> CoderState:
-    """Replay events in order; events reverted by an ``undo`` are skipped."""
-    return replay(CoderState(coder=coder), events, undone_seqs(events))
-
-
 def state_from_bytes(coder: str, data: bytes, path: Path, *,
                      checkpoint: Path | None = None) -> CoderState:
     """The fold of log bytes, starting from a valid checkpoint when one is given."""
-    from qcode.coding import checkpoint as log_checkpoint
-    from qcode.coding.fold import fold_bytes
-
-    with _gc_paused():
+    with gc_paused():
         resumed = log_checkpoint.resume(checkpoint, coder, data, path) if checkpoint else None
         if resumed is not None:
             st, replayed = resumed
@@ -377,19 +171,13 @@ def completed_documents(project: Any, coder: str) -> set[str]:
 # ----------------------------------------------------------------------------- writing
 
 
-@contextmanager
-def _locked_log(project: Any, coder: str) -> Iterator[int]:
-    """The coder's log opened for appending, under the exclusive lock."""
-    with open_for_append(log_path(project, coder, create=True)) as fd:
-        yield fd
-
-
 def append(project: Any, coder: str, events: list[dict[str, Any]]) -> Appended:
     """Append events as one batch; return them, with offsets, once they are on disk."""
     if not events:
         return Appended([], -1, -1)
-    with _locked_log(project, coder) as fd:
-        return append_locked(fd, events)
+    path = log_path(project, coder, create=True)
+    with open_for_append(path) as fd:
+        return append_locked(fd, events, path)
 
 
 def append_events(project: Any, coder: str, events: list[dict[str, Any]]) -> list[CodingEvent]:
@@ -489,8 +277,8 @@ def undo_last(project: Any, coder: str, *, doc: str | None = None) -> list[Codin
     The choice and the undo are made under the lock, so two terminals cannot undo the same
     action twice.
     """
-    log_path(project, coder)  # a coder without a log is an error
-    with _locked_log(project, coder) as fd:
+    path = log_path(project, coder)  # a coder without a log is an error
+    with open_for_append(path) as fd:
         batch = last_action(fd, os.fstat(fd).st_size)
         if not batch:
             return []
@@ -499,7 +287,7 @@ def undo_last(project: Any, coder: str, *, doc: str | None = None) -> list[Codin
                 f"your last action was on document {batch[-1]['doc']}, not {doc}; "
                 "nothing was undone", hint=f"undo it with: qcode undo --coder {coder}")
         append_locked(fd, [{"op": "undo", "doc": e["doc"], "target": e["seq"]}
-                            for e in batch])
+                            for e in batch], path)
     return [CodingEvent.model_validate(e) for e in batch]
 
 

@@ -112,7 +112,7 @@ def apply_selection(corpus: Corpus, sel: Selection) -> Corpus:
         return corpus
     return Corpus(coder=corpus.coder, codebook=cb, docs=corpus.docs,
                   codings=[c for c in corpus.codings if c.code in keep],
-                  skipped=corpus.skipped, attribute_names=corpus.attribute_names)
+                  omissions=corpus.omissions, attribute_names=corpus.attribute_names)
 
 
 def excerpts(corpus: Corpus, sel: Selection | None = None) -> list[ThemeGroup]:

@@ -22,15 +22,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
+from qcode.coding.store import coder_names, load_state, log_path
+from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
-from qcode.models import Codebook, Record
+from qcode.models import Codebook, Coding, Record
+from qcode.project import Project
 
 try:  # orjson reads the document files several times faster; json is the fallback
     from orjson import loads as _loads
@@ -51,10 +54,8 @@ WHERE_SPECIAL = ("document", "speaker")
 # ----------------------------------------------------------------------------- coder
 
 
-def consensus_coders(project: Any) -> list[str]:
+def consensus_coders(project: Project) -> list[str]:
     """Coders that hold reconciled codings (or are named by a file in reconciliations/)."""
-    from qcode.coding.store import coder_names
-
     names = coder_names(project)
     rec_dir: Path = project.reconciliations_dir
     named = {p.stem for p in rec_dir.glob("*.jsonl")} if rec_dir.is_dir() else set()
@@ -72,10 +73,8 @@ def consensus_coders(project: Any) -> list[str]:
     return found
 
 
-def default_coder(project: Any, coder: str | None = None) -> str:
+def default_coder(project: Project, coder: str | None = None) -> str:
     """``coder`` if given (checked); else the consensus coder; else the only coder."""
-    from qcode.coding.store import coder_names, log_path
-
     if coder:
         log_path(project, coder)  # raises NotFoundError with the coders as a hint
         return coder
@@ -107,23 +106,7 @@ class DocInfo:
     segments: dict[str, tuple[int, str, float | None, float | None]]
 
 
-class Coded(NamedTuple):
-    """One code on one segment: the fields of :class:`qcode.models.Coding`, as a light
-    tuple (a corpus holds tens of thousands of them)."""
-
-    coder: str
-    doc: str
-    segment: str
-    code: str
-    start: int
-    end: int
-    quote: str
-    origin: str = "manual"
-    memo: str | None = None
-    decision: str | None = None
-
-
-_new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
+_new = tuple.__new__  # builds a Coding from a full tuple without its Python __new__
 
 
 @dataclass
@@ -133,10 +116,16 @@ class Corpus:
     coder: str
     codebook: Codebook
     docs: dict[str, DocInfo]
-    codings: list[Coded]
-    #: codings whose code, document or segment is no longer in the project (left out)
-    skipped: int = 0
+    codings: list[Coding]
+    #: what could not be read (log lines) or used (codings whose code, document or
+    #: segment is not in the project): left out, for the caller to report
+    omissions: Omissions = field(default_factory=Omissions)
     attribute_names: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        """How many codings were left out because what they refer to is not in the project."""
+        return sum(lo.total for lo in self.omissions.left_out)
 
 
 def _doc_info(path: Path) -> DocInfo:
@@ -153,38 +142,29 @@ def _doc_info(path: Path) -> DocInfo:
                                        "again with --replace") from None
 
 
-def load_corpus(project: Any, coder: str | None = None) -> Corpus:
+def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     """Read the project's documents and the (default) coder's current codings.
 
-    Codings of codes, documents or segments no longer in the project are left out and
-    counted in ``skipped``.
+    Unreadable log lines, and codings of codes, documents or segments not in the project,
+    are left out and described in ``omissions`` (see :mod:`qcode.coding.usable`).
     """
-    from qcode.coding.store import load_state
-
     name = default_coder(project, coder)
     cb: Codebook = project.codebook
     docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
-    codes = {c.id for c in cb.codes}
-    state = load_state(project, name)
+    known = known_parts(project, segments={i: frozenset(d.segments) for i, d in docs.items()})
+    state = usable_state(load_state(project, name), known)
     memos = state.memos
-    kept: list[Coded] = []
-    skipped = 0
+    kept: list[Coding] = []
+    append, new = kept.append, _new
     for (doc, seg), by_code in state.codes.items():
-        d = docs.get(doc)
-        if d is None or seg not in d.segments:
-            skipped += len(by_code)
-            continue
         memo = memos.get((doc, seg))
         for code, ev in by_code.items():
-            if code not in codes:
-                skipped += 1
-                continue
-            kept.append(_new(Coded, (name, doc, seg, code, ev.get("start") or 0,
-                                     ev.get("end") or 0, ev.get("quote") or "",
-                                     ev.get("origin", "manual"), memo, ev.get("decision"))))
+            append(new(Coding, (name, doc, seg, code, ev.get("start") or 0,
+                                ev.get("end") or 0, ev.get("quote") or "",
+                                ev.get("origin", "manual"), memo, ev.get("decision"))))
     attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
-    return Corpus(coder=name, codebook=cb, docs=docs, codings=kept, skipped=skipped,
-                  attribute_names=attrs)
+    return Corpus(coder=name, codebook=cb, docs=docs, codings=kept,
+                  omissions=omissions([state]), attribute_names=attrs)
 
 
 # ----------------------------------------------------------------------------- filters
@@ -263,8 +243,7 @@ def select(corpus: Corpus, where: dict[str, tuple[str, ...]] | None = None) -> C
     speakers = where.get("speaker")
     codings = [c for c in corpus.codings if c.doc in docs and
                (speakers is None or docs[c.doc].segments[c.segment][1] in speakers)]
-    return Corpus(coder=corpus.coder, codebook=corpus.codebook, docs=docs, codings=codings,
-                  skipped=corpus.skipped, attribute_names=corpus.attribute_names)
+    return replace(corpus, docs=docs, codings=codings)
 
 
 # ----------------------------------------------------------------------------- dimensions
@@ -277,7 +256,7 @@ class Axis:
     dimension: str
     values: list[str]
     labels: list[str]
-    key: Callable[[Coded], str]
+    key: Callable[[Coding], str]
 
 
 def axis(corpus: Corpus, dimension: str) -> Axis:
@@ -328,10 +307,10 @@ def attribute_values(corpus: Corpus, name: str) -> list[str]:
     return sorted(vals, key=lambda v: (v.casefold(), v)) + ([MISSING] if missing else [])
 
 
-def unit_key(corpus: Corpus, count: str) -> Callable[[Coded], Any]:
+def unit_key(corpus: Corpus, count: str) -> Callable[[Coding], Any]:
     """What one unit is under a counting mode."""
     if count == "segments":
-        return itemgetter(1, 2)  # (doc, segment) of a Coded tuple
+        return itemgetter(1, 2)  # (doc, segment) of a Coding tuple
     if count == "codings":
         return itemgetter(1, 2, 3)  # (doc, segment, code)
     if count == "documents":
@@ -403,7 +382,7 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
         # both dimensions follow from the code alone: one lookup per coding
         cell_of: dict[str, set[Any] | None] = {}
         for code in corpus.codebook.codes:
-            probe = Coded("", "", "", code.id, 0, 0, "")
+            probe = Coding("", "", "", code.id, 0, 0, "")
             i, j = ri.get(ra.key(probe)), ci.get(ca.key(probe))
             cell_of[code.id] = cells[i][j] if i is not None and j is not None else None
         for c in corpus.codings:
@@ -434,14 +413,12 @@ def split(corpus: Corpus, attribute: str) -> list[tuple[str, Corpus]]:
     for value in attribute_values(corpus, name):
         docs = {i: d for i, d in corpus.docs.items()
                 if (d.attributes.get(name) or MISSING) == value}
-        parts.append((value, Corpus(coder=corpus.coder, codebook=corpus.codebook, docs=docs,
-                                    codings=[c for c in corpus.codings if c.doc in docs],
-                                    skipped=corpus.skipped,
-                                    attribute_names=corpus.attribute_names)))
+        parts.append((value, replace(corpus, docs=docs,
+                                     codings=[c for c in corpus.codings if c.doc in docs])))
     return parts
 
 
-def matrix(project: Any, *, coder: str | None = None, rows: str = "theme", cols: str = "level",
+def matrix(project: Project, *, coder: str | None = None, rows: str = "theme", cols: str = "level",
            count: str = "segments", where: Sequence[str] | dict[str, tuple[str, ...]] = (),
            percent: str = "none") -> Matrix:
     """Library entry point: one matrix of the project (see :func:`crosstab`)."""

@@ -16,7 +16,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import Field
+
 from qcode.coding.store import CoderState, load_state
+from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import UsageError
 from qcode.models import Document, Record
 
@@ -65,6 +68,8 @@ class DiffResult(Record):
     per_code: tuple[CodeCount, ...]
     skipped_documents: tuple[SkippedDocument, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: unreadable log lines and unusable codings left out (reported by the CLI; not JSON)
+    omissions: Omissions = Field(default_factory=Omissions, exclude=True)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -140,13 +145,15 @@ def resolve_codes(codebook: Any, queries: list[str] | None) -> frozenset[str] | 
 
 
 def load_states(project: Any, coders: list[str]) -> list[CoderState]:
-    """Each coder's current state; refuses duplicates and unknown coders."""
+    """Each coder's usable state (:func:`qcode.coding.usable.usable_state`: codings whose
+    code, document or segment is not in the project are left out and counted); refuses
+    duplicates and unknown coders."""
     seen: dict[str, str] = {}
     for c in coders:
         if c.casefold() in seen:
             raise UsageError(f"coder '{c}' is named twice", hint="name each coder once")
         seen[c.casefold()] = c
-    return [load_state(project, c) for c in coders]
+    return usable_states(project, [load_state(project, c) for c in coders])
 
 
 # ----------------------------------------------------------------------------- units
@@ -247,7 +254,8 @@ def diff(project: Any, a: str, b: str, docs: list[str] | None = None,
     return DiffResult(a=a, b=b, documents=tuple(scope.docs),
                       codes=tuple(sorted(code_filter)) if code_filter is not None else None,
                       segments_compared=n, disagreements=tuple(found), per_code=per_code,
-                      skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings))
+                      skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings),
+                      omissions=omissions(states))
 
 
 def code_sort_key(codebook: Any) -> Any:

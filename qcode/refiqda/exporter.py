@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.models import Document
 from qcode.outputs import write_output
 from qcode.refiqda.codebook_exchange import ORIGIN
@@ -51,6 +52,8 @@ class ExportSummary:
     codings: int = 0
     memos: int = 0
     skipped: list[str] = field(default_factory=list)
+    #: unreadable log lines and codings of unknown codes, documents or segments, left out
+    omissions: Omissions = field(default_factory=Omissions)
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.path, "coders": self.coders, "documents": self.documents,
@@ -81,7 +84,9 @@ def build_qdpx(project: Any, coders: list[str] | None = None,
     names = coders if coders else coder_names(project)
     summary = ExportSummary(path="", coders=list(names), codes=len(cb.codes))
     crlf = line_endings == "crlf"
-    states = {c: load_state(project, c) for c in names}
+    usable = usable_states(project, [load_state(project, c) for c in names])
+    summary.omissions = omissions(usable)
+    states = {st.coder: st for st in usable}
     root = Element(_q("Project"), {"name": xml_safe(project.name), "origin": ORIGIN,
                                    f"{{{XSI}}}schemaLocation": f"{PROJECT_NS} Project.xsd"})
     if names:

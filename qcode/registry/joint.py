@@ -23,6 +23,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from pydantic import Field
+
+from qcode.coding.usable import Omissions
 from qcode.counts.matrix import COUNT_MODES, Corpus, Matrix, axis, crosstab, load_corpus
 from qcode.errors import NotFoundError, UsageError
 from qcode.models import Codebook, Coding, Record
@@ -114,6 +117,8 @@ class JointDisplay(Record):
     rows: tuple[JointRow, ...]
     registry_only: tuple[str, ...] = ()  # registry groups without interviews
     unlinked_documents: tuple[str, ...] = ()  # documents without the linking attribute
+    #: what was left out of the coder's codings (reported by the CLI; not in the JSON)
+    omissions: Omissions = Field(default_factory=Omissions, exclude=True)
 
 
 # ------------------------------------------------------------------------ grouping
@@ -357,10 +362,11 @@ def build(project: Project, by: str, coder: str | None = None, top: int = 3,
                                     levels.values)
         interviews[key] = group_interviews(key, ids, part.codings, corpus.codebook, counts,
                                            top, quote_of)
-    return joint_display(by, corpus.coder, interviews, zip(themes.values, themes.labels,
-                                                           strict=True),
-                         zip(levels.values, levels.labels, strict=True), summary, unlinked,
-                         count)
+    display = joint_display(by, corpus.coder, interviews,
+                            zip(themes.values, themes.labels, strict=True),
+                            zip(levels.values, levels.labels, strict=True), summary,
+                            unlinked, count)
+    return display.model_copy(update={"omissions": corpus.omissions})
 
 
 # ------------------------------------------------------------------------ plain data

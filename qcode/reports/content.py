@@ -6,13 +6,14 @@ format a :class:`ReportContent`, so the same inputs give the same bytes in every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
 from qcode.agreement.project import agreement_for_project
 from qcode.coding.store import coder_names, completed_documents
+from qcode.coding.usable import Omissions, combined
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
 from qcode.counts.matrix import Matrix, consensus_coders, crosstab, load_corpus
 from qcode.errors import QcodeError
@@ -45,6 +46,8 @@ class AgreementSummary:
     masi_alpha: float | None
     rows: tuple[AgreementRow, ...]
     mean_per_code: tuple[float | None, ...]
+    #: what the agreement left out of the coders' codings (reported by the CLI)
+    omissions: Omissions = field(default_factory=Omissions)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class ReportContent:
     agreement: AgreementSummary | None = None
     #: the joint display when the report was asked to include one
     joint: JointDisplay | None = None
+    #: unreadable log lines and unusable codings left out of everything above
+    omissions: Omissions = field(default_factory=Omissions)
 
     @property
     def n_excerpts(self) -> int:
@@ -103,7 +108,8 @@ def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary 
     return AgreementSummary(coders=tuple(rep.coders), documents=len(rep.documents),
                             units=rep.n_units, metrics=metrics, metric_labels=labels,
                             masi_alpha=rep.masi_alpha.value, rows=rows_,
-                            mean_per_code=tuple(rep.mean_per_code.get(m) for m in metrics))
+                            mean_per_code=tuple(rep.mean_per_code.get(m) for m in metrics),
+                            omissions=rep.omissions)
 
 
 def build_report(project: Project, *, coder: str | None = None,
@@ -118,6 +124,7 @@ def build_report(project: Project, *, coder: str | None = None,
     joint = None
     if joint_by:
         joint = build_joint(project, joint_by, coder=corpus.coder)
+    summary = agreement_summary(project, consensus) if agreement else None
     return ReportContent(
         title=title or f"Coded excerpts: {project.name}", project=project.name,
         coder=corpus.coder, coders=tuple(coder_names(project)),
@@ -125,7 +132,9 @@ def build_report(project: Project, *, coder: str | None = None,
         date=date or Date.today().isoformat(), selection=sel,
         matrix=crosstab(chosen), groups=tuple(excerpts(chosen)),
         attribute_names=tuple(corpus.attribute_names),
-        agreement=agreement_summary(project, consensus) if agreement else None, joint=joint)
+        agreement=summary, joint=joint,
+        omissions=combined(corpus.omissions, summary.omissions if summary else Omissions(),
+                           joint.omissions if joint else Omissions()))
 
 
 REPORT_FORMATS = ("md", "html", "docx", "csv", "xlsx")

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from qcode.codebook.load import load
 from qcode.counts.cooccur import cooccurrence
-from qcode.counts.matrix import Coded, Corpus, DocInfo, crosstab, split_matrices
+from qcode.counts.matrix import Corpus, DocInfo, crosstab, split_matrices
+from qcode.models import Coding
 from tests.builders import DATA
 
 CODEBOOK = load(DATA / "matrix" / "codebook.yaml")
@@ -28,7 +29,7 @@ def corpora(draw: st.DrawFn) -> Corpus:
         docs[doc_id] = DocInfo(id=doc_id, title=doc_id, attributes=attrs, segments=segs)
         for sid in segs:
             for code in draw(st.sets(st.sampled_from(CODES), max_size=3)):
-                codings.append(Coded("c", doc_id, sid, code, 0, 1, "q"))
+                codings.append(Coding("c", doc_id, sid, code, 0, 1, "q"))
     return Corpus(coder="c", codebook=CODEBOOK, docs=docs, codings=codings,
                   attribute_names=["region"])
 

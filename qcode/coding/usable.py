@@ -1,0 +1,164 @@
+"""What a command that reads codings could not read or use, in one place.
+
+Two things drop codings out of an analysis: log lines that cannot be read (torn, damaged,
+or holding an event with missing or mistyped fields; :mod:`qcode.coding.events`) and
+codings whose code, document or segment is not in the project (a code id edited by hand in
+``codebook.yaml``, a document file removed). :func:`usable_state` decides the second, the
+same way for every command, and :func:`omissions` gathers both from the states a command
+used, for the CLI to print in one warning line per log and per coder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from qcode.coding.fold import CoderState, LeftOut
+from qcode.coding.store import load_state
+from qcode.errors import ProjectDamagedError
+from qcode.project import Project
+
+try:
+    from orjson import loads as _orjson_loads
+except ImportError:  # pragma: no cover
+    _orjson_loads = None
+
+#: kinds of reference a coding can lose, in the order they are checked and named
+KINDS = ("document", "segment", "code")
+
+
+@dataclass(frozen=True)
+class Known:
+    """The ids codings may refer to: codes of the codebook, documents and their segments."""
+
+    codes: frozenset[str]
+    segments: dict[str, frozenset[str]]
+
+
+def _segment_ids(path: Path) -> frozenset[str]:
+    try:
+        data = path.read_bytes()
+        raw = _orjson_loads(data) if _orjson_loads is not None else json.loads(data)
+        return frozenset(s["id"] for s in raw.get("segments", ()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        raise ProjectDamagedError(f"{path}: not a valid qcode document",
+                                  hint="restore it from a backup, or ingest the transcript "
+                                       "again with --replace") from None
+
+
+def known_parts(project: Project, *,
+                segments: dict[str, frozenset[str]] | None = None) -> Known:
+    """The project's code, document and segment ids (``segments`` if the caller has read
+    the documents already)."""
+    if segments is None:
+        segments = {d: _segment_ids(project.document_path(d)) for d in project.document_ids()}
+    return Known(codes=frozenset(c.id for c in project.codebook.codes), segments=segments)
+
+
+def usable_state(state: CoderState, known: Known) -> CoderState:
+    """``state`` with only the codings whose document, segment and code are in the project;
+    what was left out is counted in the returned state's ``left_out``. Memos, completion
+    and unreadable lines are kept as they are."""
+    counts: dict[tuple[str, str], int] = {}
+    codes: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
+    known_codes, segments = known.codes, known.segments
+    for key, by_code in state.codes.items():
+        doc, seg = key
+        segs = segments.get(doc)
+        if segs is None or seg not in segs:
+            what = ("document", doc) if segs is None else ("segment", seg)
+            counts[what] = counts.get(what, 0) + len(by_code)
+            continue
+        if all(c in known_codes for c in by_code):
+            codes[key] = by_code
+            continue
+        kept = {}
+        for code, ev in by_code.items():
+            if code in known_codes:
+                kept[code] = ev
+            else:
+                counts[("code", code)] = counts.get(("code", code), 0) + 1
+        if kept:
+            codes[key] = kept
+    missing = tuple(sorted(((k, i, n) for (k, i), n in counts.items()),
+                           key=lambda t: (-t[2], KINDS.index(t[0]), t[1])))
+    left_out = LeftOut(state.coder, sum(counts.values()), missing) if counts else None
+    return replace(state, codes=codes, left_out=left_out)
+
+
+def usable_states(project: Project, states: Iterable[CoderState], *,
+                  known: Known | None = None) -> list[CoderState]:
+    """:func:`usable_state` for several coders of the project."""
+    known = known if known is not None else known_parts(project)
+    return [usable_state(s, known) for s in states]
+
+
+def load_usable(project: Project, coders: Iterable[str]) -> list[CoderState]:
+    """The coders' states with only usable codings: the way every command that reads
+    codings loads them (:func:`omissions` then says what was left out)."""
+    return usable_states(project, [load_state(project, c) for c in coders])
+
+
+@dataclass(frozen=True)
+class LogDamage:
+    """The lines of one log that could not be read, and how many events they held."""
+
+    coder: str
+    log: Path
+    lines: tuple[int, ...]
+    events: int
+
+
+@dataclass(frozen=True)
+class Omissions:
+    """Everything a command left out of the codings it read."""
+
+    damaged: tuple[LogDamage, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.damaged or self.left_out)
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape (for ``--format json`` outputs that report omissions)."""
+        return {"unreadable_lines": [{"coder": d.coder, "log": str(d.log),
+                                      "lines": list(d.lines), "events": d.events}
+                                     for d in self.damaged],
+                "left_out_codings": [{"coder": lo.coder, "count": lo.total,
+                                      "missing": [{"kind": k, "id": i, "count": n}
+                                                  for k, i, n in lo.missing]}
+                                     for lo in self.left_out]}
+
+
+def omissions(states: Iterable[CoderState]) -> Omissions:
+    """What the given coder states could not read (unreadable log lines) or use (codings
+    left out by :func:`usable_state`), one entry per log and per coder."""
+    damaged: list[LogDamage] = []
+    left: list[LeftOut] = []
+    seen: set[str] = set()
+    for st in states:
+        if st.coder in seen:
+            continue
+        seen.add(st.coder)
+        if st.problems:
+            damaged.append(LogDamage(st.coder, st.problems[0].path,
+                                     tuple(p.line for p in st.problems),
+                                     sum(p.events for p in st.problems)))
+        if st.left_out is not None:
+            left.append(st.left_out)
+    return Omissions(tuple(damaged), tuple(left))
+
+
+def combined(*parts: Omissions) -> Omissions:
+    """Several commands' worth of omissions as one, each log and coder named once (a report
+    reads the same coder for its excerpts and its agreement summary)."""
+    damaged: dict[Path, LogDamage] = {}
+    left: dict[str, LeftOut] = {}
+    for part in parts:
+        for d in part.damaged:
+            damaged.setdefault(d.log, d)
+        for lo in part.left_out:
+            left.setdefault(lo.coder, lo)
+    return Omissions(tuple(damaged.values()), tuple(left.values()))
