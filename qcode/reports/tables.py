@@ -15,10 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from qcode._io.csvfile import FORMULA_STARTS, guard, write_dicts, write_rows
+from qcode._io.csvfile import FORMULA_STARTS, write_dicts, write_rows
 from qcode.counts.matrix import Matrix
-
-neutralise = guard  # the name the report tests know; the guard itself is csvfile's
 
 # ----------------------------------------------------------------------------- matrix grid
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+from qcode._io.csvfile import guard as neutralise
 from qcode.counts.excerpts import resolve_selection
 from qcode.errors import ExitCode
 from qcode.project import Project
 from qcode.reports.content import build_report, render_report
-from qcode.reports.tables import neutralise
 from tests.builders import DATA as TESTDATA
 from tests.builders import build_known
 
