@@ -28,26 +28,24 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from orjson import loads as _loads  # a dependency: reads long ledgers faster than json
 from pydantic import ValidationError
 
+from qcode._io.atomic import write_text
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow, read_nofollow
 from qcode.coding.store import validate_coder_name
 from qcode.errors import ConflictError, NotFoundError
 from qcode.models import Record
-from qcode.project import now_iso
-
-try:  # orjson reads long logs faster; json is the fallback
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover
-    _loads = json.loads
+from qcode.project import Project, now_iso
 
 Outcome = Literal["agreed", "accept", "union", "intersection", "majority", "manual",
                   "deferred"]
@@ -184,12 +182,12 @@ class Ledger:
 # ----------------------------------------------------------------------------- files
 
 
-def log_file(project: Any, name: str) -> Path:
+def log_file(project: Project, name: str) -> Path:
     validate_coder_name(name)
     return project.reconciliations_dir / f"{name}.jsonl"
 
 
-def reconciliation_names(project: Any) -> list[str]:
+def reconciliation_names(project: Project) -> list[str]:
     folder: Path = project.reconciliations_dir
     if not folder.is_dir():
         return []
@@ -208,14 +206,12 @@ def _prepare(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ".gitignore"
     if not target.exists():
-        from qcode._io.atomic import write_text
-
         write_text(target, GITIGNORE)
     ensure_gitignore(folder.parent)  # the project root's covers every folder
 
 
 @contextmanager
-def run_lock(project: Any, name: str) -> Iterator[None]:
+def run_lock(project: Project, name: str) -> Iterator[None]:
     """Held for a whole run, so two runs cannot decide the same segments at once. It is
     not waited for: a second run stops at once with a clear error."""
     path = log_file(project, name).with_name(f".{name}.run.lock")
@@ -223,12 +219,12 @@ def run_lock(project: Any, name: str) -> Iterator[None]:
     fd = open_nofollow(path, os.O_RDWR | os.O_CREAT)
     try:
         try:
-            if os.name == "posix":
-                import fcntl
+            if sys.platform != "win32":
+                import fcntl  # POSIX only: imported on the platform that has it
 
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             else:  # pragma: no cover - Windows
-                import msvcrt
+                import msvcrt  # Windows only
 
                 msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
@@ -241,7 +237,7 @@ def run_lock(project: Any, name: str) -> Iterator[None]:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def read_ledger(project: Any, name: str, *, must_exist: bool = False) -> Ledger:
+def read_ledger(project: Project, name: str, *, must_exist: bool = False) -> Ledger:
     """Read a reconciliation's log; unreadable lines are reported in ``problems``."""
     path = log_file(project, name)
     ledger = Ledger(name=name, path=path)
@@ -283,7 +279,7 @@ def _last_seq(data: bytes) -> int:
     return 0
 
 
-def append(project: Any, name: str, drafts: Iterable[dict[str, Any]]) -> list[Entry]:
+def append(project: Project, name: str, drafts: Iterable[dict[str, Any]]) -> list[Entry]:
     """Append entries under the log's lock; ``seq``, ``time`` and decision ``id`` are
     assigned here. Returns the records once they are on disk."""
     drafts = list(drafts)

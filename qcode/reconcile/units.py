@@ -18,10 +18,12 @@ from typing import Any
 
 from pydantic import Field
 
+from qcode.codebook.lookup import resolve_code
 from qcode.coding.store import CoderState, load_state
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import UsageError
-from qcode.models import Document, Record
+from qcode.models import Codebook, Document, Record
+from qcode.project import Project
 
 # ----------------------------------------------------------------------------- records
 
@@ -105,7 +107,7 @@ def touched_documents(state: CoderState) -> set[str]:
     return {doc for doc, _ in state.codes} | set(state.done)
 
 
-def document_scope(project: Any, states: list[CoderState], docs: list[str] | None = None,
+def document_scope(project: Project, states: list[CoderState], docs: list[str] | None = None,
                    all_docs: bool = False) -> Scope:
     """Which documents to compare for these coders (see the module docstring)."""
     if docs:
@@ -135,16 +137,14 @@ def document_scope(project: Any, states: list[CoderState], docs: list[str] | Non
     return scope
 
 
-def resolve_codes(codebook: Any, queries: list[str] | None) -> frozenset[str] | None:
+def resolve_codes(codebook: Codebook, queries: list[str] | None) -> frozenset[str] | None:
     """Code ids for ``--code`` options (ids or names), or None for every code."""
     if not queries:
         return None
-    from qcode.codebook.load import resolve_code
-
     return frozenset(resolve_code(codebook, q).id for q in queries)
 
 
-def load_states(project: Any, coders: list[str]) -> list[CoderState]:
+def load_states(project: Project, coders: list[str]) -> list[CoderState]:
     """Each coder's usable state (:func:`qcode.coding.usable.usable_state`: codings whose
     code, document or segment is not in the project are left out and counted); refuses
     duplicates and unknown coders."""
@@ -182,7 +182,7 @@ def code_sets_differ(sets: Mapping[str, frozenset[str]]) -> bool:
     return any(v != values[0] for v in values[1:])
 
 
-def iter_units(project: Any, states: list[CoderState], docs: list[str],
+def iter_units(project: Project, states: list[CoderState], docs: list[str],
                codes: frozenset[str] | None = None,
                cache: dict[str, Document] | None = None) -> Iterator[Unit]:
     """Every segment of the documents, in order, with each coder's code set on it.
@@ -214,7 +214,7 @@ def code_name(codebook: Any, code_id: str) -> str:
 # ----------------------------------------------------------------------------- diff
 
 
-def diff(project: Any, a: str, b: str, docs: list[str] | None = None,
+def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
          codes: list[str] | None = None, all_docs: bool = False) -> DiffResult:
     """Every segment where coders ``a`` and ``b`` gave different code sets.
 
