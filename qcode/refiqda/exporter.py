@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.models import Document
 from qcode.outputs import write_output
+from qcode.project import Project
 from qcode.refiqda.codebook_exchange import ORIGIN
 from qcode.refiqda.codebook_xml import (
     PROJECT_NS,
@@ -75,11 +77,9 @@ def doc_trailer(doc: Document) -> dict[str, Any]:
                          for s in doc.segments]}
 
 
-def build_qdpx(project: Any, coders: list[str] | None = None,
+def build_qdpx(project: Project, coders: list[str] | None = None,
                line_endings: str = "lf") -> tuple[bytes, ExportSummary]:
     """The ``.qdpx`` bytes for ``project`` (all coders unless ``coders`` is given)."""
-    from qcode.coding.store import coder_names, load_state
-
     cb = project.codebook
     names = coders if coders else coder_names(project)
     summary = ExportSummary(path="", coders=list(names), codes=len(cb.codes))
@@ -201,10 +201,8 @@ def _source(d: Document, states: dict[str, Any], known: set[str], crlf: bool,
     return el
 
 
-def export_qdpx(project: Any, path: Path, coders: list[str] | None = None,
+def export_qdpx(project: Project, path: Path, coders: list[str] | None = None,
                 line_endings: str = "lf") -> ExportSummary:
-    from qcode.coding.store import log_path
-
     for c in coders or []:
         log_path(project, c)  # NotFoundError for an unknown coder
     data, summary = build_qdpx(project, coders, line_endings)
