@@ -23,10 +23,11 @@ from pathlib import Path
 from pydantic import Field
 
 from qcode._io import atomic
+from qcode._io.csvfile import header_key, name_problem, parse_table, write_rows
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import linked_error
-from qcode._io.csvfile import header_key, name_problem, parse_table, write_rows
 from qcode._io.textfile import read_user_text
+from qcode.bundled import bundled_dir
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, located
 from qcode.models import Record
 
@@ -266,8 +267,6 @@ def load(root: Path) -> Registry:
 
 def bundled_registry() -> Path:
     """The fictional registry data set shipped beside the sample study."""
-    from qcode.bundled import bundled_dir
-
     path = bundled_dir("transcripts") / "registry" / "registry.csv"
     if not path.is_file():
         raise NotFoundError("the bundled registry data set is missing from this installation",
