@@ -8,15 +8,18 @@ checked by ``qcode.codebook.load`` before it is written.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from qcode import __version__
 from qcode._io import atomic
 from qcode._io.textfile import read_user_bytes
 from qcode.codebook.load import check_text
+from qcode.coding.store import coder_names, current_codings
 from qcode.errors import CodebookError, ConflictError, InvalidInputError
 from qcode.models import Codebook
 from qcode.outputs import write_output
+from qcode.project import Project, now_iso
 from qcode.refiqda.codebook_map import build_codebook
 from qcode.refiqda.codebook_xml import qdc_bytes, read_qdc
 from qcode.refiqda.codebook_yaml import dump
@@ -81,22 +84,16 @@ def check_namespace(report: ImportReport, kind: str) -> None:
         report.note(f"namespace '{ns}' is another REFI-QDA version; read as 1.0")
 
 
-def coded_code_ids(project: object) -> dict[str, int]:
+def coded_code_ids(project: Project) -> dict[str, int]:
     """code id -> number of current codings (all coders)."""
-    from collections import Counter
-
-    from qcode.coding.store import coder_names, current_codings
-
     counts: Counter[str] = Counter()
     for coder in coder_names(project):
         counts.update(c.code for c in current_codings(project, coder))
     return dict(counts)
 
 
-def apply_codebook(project: object, cb: Codebook, text: str, report: ImportReport) -> Path:
+def apply_codebook(project: Project, cb: Codebook, text: str, report: ImportReport) -> Path:
     """Replace the project's codebook (see the module docstring); return the backup path."""
-    from qcode.project import now_iso
-
     used = coded_code_ids(project)
     gone = sorted(cid for cid in used if cb.code(cid) is None)
     if gone:
