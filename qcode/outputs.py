@@ -46,7 +46,10 @@ def _protected(root: Path) -> list[tuple[Path, str]]:
         codebook = root / "codebook.yaml"
     items = [(root / f, f"{f}/") for f in DATA_FOLDERS]
     items += [(root / f, f) for f in (SETTINGS_FILE, *ROOT_DATA_FILES)]
-    items.append((codebook, codebook.name))
+    try:
+        items.append((codebook, codebook.relative_to(root).as_posix()))
+    except ValueError:  # a codebook kept outside the project folder
+        items.append((codebook, str(codebook)))
     return [(p.resolve(), label) for p, label in items]
 
 
