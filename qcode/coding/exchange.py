@@ -29,8 +29,10 @@ from qcode._io.csvfile import (
     write_rows,
 )
 from qcode._io.textfile import read_user_text
+from qcode.coding import store as codings
 from qcode.errors import InvalidInputError
 from qcode.models import Coding
+from qcode.project import Project
 
 COLUMNS = ("coder", "doc", "segment", "code", "start", "end", "origin", "memo", "quote")
 REQUIRED = ("document", "segment", "code")
@@ -103,11 +105,9 @@ def _segment_range(doc: Any) -> str:
     return f" (it has {doc.segments[0].id} to {doc.segments[-1].id})"
 
 
-def plan_import(project: Any, path: Path, coder: str) -> list[dict[str, Any]]:
+def plan_import(project: Project, path: Path, coder: str) -> list[dict[str, Any]]:
     """The events that import ``path`` for ``coder`` (origin imported); raise listing every
     problem when there is any."""
-    from qcode.coding import store as codings
-
     rows = _rows(path)
     problems: list[str] = []
     docs: dict[str, Any] = {}
@@ -159,10 +159,8 @@ def plan_import(project: Any, path: Path, coder: str) -> list[dict[str, Any]]:
     return events
 
 
-def import_file(project: Any, path: Path, coder: str) -> tuple[int, int]:
+def import_file(project: Project, path: Path, coder: str) -> tuple[int, int]:
     """Import codings for ``coder`` in one batch; return (rows read, codings added)."""
-    from qcode.coding import store as codings
-
     events = plan_import(project, path, coder)
     written = codings.append_events(project, coder, events)
     return len(_rows(path)), sum(1 for e in written if e.op == "add")

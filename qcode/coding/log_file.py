@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from qcode._io.atomic import fsync_dir
+from qcode._io.atomic import fsync_dir, write_text
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow
@@ -147,8 +147,6 @@ def _ignore_local_files(folder: Path) -> None:
     """Keep lock, checkpoint and position files out of git (codings/*.jsonl are shared)."""
     target = folder / ".gitignore"
     if not target.exists():
-        from qcode._io.atomic import write_text
-
         write_text(target, GITIGNORE)
     ensure_gitignore(folder.parent)  # the project root's covers every folder
 

@@ -27,9 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from qcode._io.yaml_limits import alias_excess
+from qcode.codebook.lookup import resolve_code
+from qcode.coding import store as codings
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.models import Document
+from qcode.project import Project
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"',
@@ -91,8 +96,6 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 
 
 def _read_file(path: Path) -> tuple[str, list[str], list[_Entry]]:
-    import yaml
-
     try:
         text = path.read_text(encoding="utf-8")
         bomb_line = alias_excess(text)
@@ -103,7 +106,7 @@ def _read_file(path: Path) -> tuple[str, list[str], list[_Entry]]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InvalidInputError(f"{path}: cannot be read as YAML ({type(exc).__name__})") \
             from None
-    if not isinstance(data, dict) or not isinstance(data.get("codings"), list):
+    if root is None or not isinstance(data, dict) or not isinstance(data.get("codings"), list):
         raise InvalidInputError(f"{path}: expected document, coders and a list of codings")
     doc_id = str(data.get("document") or path.stem)
     coders = [str(c) for c in data.get("coders") or []]
@@ -136,12 +139,9 @@ def _locate(doc: Document, anchor: str, norm: tuple[str, list[int]] | None
     return (segs, exact) if segs else None
 
 
-def apply_sample_coders(project: Any, coders_dir: Path) -> SampleSummary:
+def apply_sample_coders(project: Project, coders_dir: Path) -> SampleSummary:
     """Append the sample coders' codings (and completion) for every ``*.yaml`` in
     ``coders_dir`` to ``project``; see the module docstring."""
-    from qcode.codebook.load import resolve_code
-    from qcode.coding import store as codings
-
     files = sorted(Path(coders_dir).glob("*.yaml"))
     if not files:
         raise NotFoundError(f"no coder files (*.yaml) in {coders_dir}")

@@ -22,10 +22,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qcode._io.atomic import write_text
 from qcode._io.nofollow import read_nofollow
 from qcode.coding import store as codings
+from qcode.coding.suggest import Matcher, is_interviewer
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, QcodeError, UsageError
 from qcode.models import Code, Document, Segment
+from qcode.project import Project
 
 HELP = (
     "CODE / 1-9 / name   add a code: id, suggestion number, or (part of) its name;"
@@ -113,11 +116,9 @@ def resolve_segments(doc: Document, specs: list[str]) -> list[str]:
 class Session:
     """One coder coding one document; see the module docstring."""
 
-    def __init__(self, project: Any, doc: Document, coder: str, *, n_suggestions: int = 5,
+    def __init__(self, project: Project, doc: Document, coder: str, *, n_suggestions: int = 5,
                  min_score: float = 50.0, context: int = 1, skip_interviewer: bool = False
                  ) -> None:
-        from qcode.coding.suggest import Matcher, is_interviewer
-
         if not doc.segments:
             raise UsageError(f"document {doc.id} has no segments to code")
         self.project, self.doc, self.coder = project, doc, coder
@@ -177,8 +178,6 @@ class Session:
         return min(coded[-1] + 1, len(ids) - 1) if coded else 0
 
     def _save_position(self) -> None:
-        from qcode._io.atomic import write_text
-
         try:
             data = json.loads(read_nofollow(self._position_file))
             if not isinstance(data, dict):
@@ -368,6 +367,7 @@ class Session:
 
     def _find(self, query: str, among: list[Code] | None = None) -> list[Code]:
         """Codes matching ``query``: one when it is clear, several when ambiguous."""
+        # rapidfuzz takes ~50 ms to import: loaded when a code is looked up by text
         from rapidfuzz import fuzz, process, utils
 
         pool = among if among is not None else list(self.codebook.codes)

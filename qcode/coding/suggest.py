@@ -29,7 +29,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from qcode.coding import store as codings
+from qcode.errors import ConflictError
 from qcode.models import Codebook, Document, Segment
+from qcode.project import Project
 
 WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*-?")
 INTERVIEWER_NAMES = frozenset({"interviewer", "intervjuer", "i", "int", "moderator", "q",
@@ -170,16 +173,13 @@ def suggest_documents(codebook: Codebook, docs: Iterable[Document], *,
 # ----------------------------------------------------------------------------- applying
 
 
-def apply_suggestions(project: Any, coder: str, docs: list[Document],
+def apply_suggestions(project: Project, coder: str, docs: list[Document],
                       suggestions: list[Suggestion]) -> tuple[int, int]:
     """Make pseudo-coder ``coder`` hold exactly ``suggestions`` on ``docs`` (origin auto);
     mark those documents done. Return (codings added, codings removed).
 
     Refuses a coder who has codings of another origin: a human's work is never replaced.
     """
-    from qcode.coding import store as codings
-    from qcode.errors import ConflictError
-
     state = codings.load_state_or_empty(project, coder)
     human = sum(1 for by in state.codes.values() for ev in by.values()
                 if ev.get("origin", "manual") != "auto")
