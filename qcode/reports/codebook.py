@@ -1,10 +1,17 @@
-"""The codebook as plain data (JSON, CSV rows) and as Markdown."""
+"""The codebook as plain data (JSON, CSV rows) and as Markdown.
+
+Codebook text is untrusted like transcript text (a shared codebook can name a code
+``<img src=x onerror=...>``): in Markdown every name, id, definition and criterion is
+escaped (:func:`qcode.reports.markup.md_escape`), so it can never become raw HTML, a link
+or a heading.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from qcode.models import Code, Codebook
+from qcode.reports.markup import md_escape, md_paragraphs
 
 CSV_FIELDS = ("id", "name", "theme", "level", "parent", "source", "definition", "include",
               "exclude", "examples", "keywords", "keywords_no")
@@ -34,18 +41,18 @@ def as_rows(cb: Codebook) -> list[dict[str, str]]:
 
 def _code_md(c: Code, h: str) -> list[str]:
     """One code; ``h`` is the Markdown heading prefix of the code itself."""
-    lines = [f"{h} {c.id}: {c.name}", ""]
+    lines = [f"{h} {md_escape(c.id)}: {md_escape(c.name)}", ""]
     if c.definition:
-        lines += [c.definition, ""]
+        lines += [md_paragraphs(c.definition), ""]
     for label, items in (("Include", c.include), ("Exclude", c.exclude),
                          ("Example", c.examples)):
         for item in items:
-            lines.append(f"- *{label}:* {item}")
+            lines.append(f"- *{label}:* {md_escape(item)}")
     kws = ", ".join(c.all_keywords)
     if kws:
-        lines.append(f"- *Keywords:* {kws}")
+        lines.append(f"- *Keywords:* {md_escape(kws)}")
     if c.source:
-        lines.append(f"- *Basis:* {c.source}")
+        lines.append(f"- *Basis:* {md_escape(c.source)}")
     lines.append("")
     return lines
 
@@ -53,24 +60,25 @@ def _code_md(c: Code, h: str) -> list[str]:
 def as_markdown(cb: Codebook, heading_level: int = 1) -> str:
     """A readable codebook: themes, then levels, then codes with their criteria."""
     h = "#" * heading_level
-    out = [f"{h} Codebook: {cb.name}" + (f" (version {cb.version})" if cb.version else ""), ""]
+    out = [f"{h} Codebook: {md_escape(cb.name)}"
+           + (f" (version {md_escape(cb.version)})" if cb.version else ""), ""]
     if cb.description:
-        out += [cb.description, ""]
+        out += [md_paragraphs(cb.description), ""]
     level_ids: list[str | None] = [lv.id for lv in cb.levels] or [None]
     for t in cb.themes:
         codes_in_theme = [c for c in cb.codes if c.theme == t.id]
         if not codes_in_theme:
             continue
-        out += [f"{h}# {t.name} ({t.id})", ""]
+        out += [f"{h}# {md_escape(t.name)} ({md_escape(t.id)})", ""]
         if t.description:
-            out += [t.description, ""]
+            out += [md_paragraphs(t.description), ""]
         for lv in level_ids:
             cell = [c for c in codes_in_theme if c.level == lv]
             if not cell:
                 continue
             if lv is not None:
                 level = cb.level(lv)
-                out += [f"{h}## {level.name if level else lv}", ""]
+                out += [f"{h}## {md_escape(level.name if level else lv)}", ""]
             code_heading = f"{h}###" if lv is not None else f"{h}##"  # no level: no gap
             for c in cell:
                 out += _code_md(c, code_heading)

@@ -80,8 +80,8 @@ def _md_cell(text: str) -> str:
 def as_markdown(d: JointDisplay, heading_level: int = 1) -> str:
     h = "#" * heading_level
     out = [f"{h} {TITLE}", ""]
-    out += [*preamble(d), ""]
-    theme_ids = [t for t, _ in d.themes]
+    out += [*(_md_cell(line) for line in preamble(d)), ""]
+    theme_ids = [_md_cell(t) for t, _ in d.themes]
     out.append(f"| {column_label(d.by)} | Telemedicine share | Use | Interviews "
                f"| Codings | " + " | ".join(theme_ids) + " |")
     out.append("|---|---:|---|---|---:|" + "---:|" * len(theme_ids))
@@ -92,40 +92,46 @@ def as_markdown(d: JointDisplay, heading_level: int = 1) -> str:
                "hospitals using")
         totals = [str(sum(r)) for r in iv.matrix.counts]
         out.append(f"| {_md_cell(row.key)} | {pct(reg.share_pct) if reg else '-'} | {use} | "
-                   f"{', '.join(iv.documents)} | {iv.codings} | " + " | ".join(totals) + " |")
+                   f"{_md_cell(', '.join(iv.documents))} | {iv.codings} | "
+                   + " | ".join(totals) + " |")
     out.append("")
-    level_names = [n or "codes" for _, n in d.levels]
+    level_names = [_md_cell(n or "codes") for _, n in d.levels]
     for row in d.rows:
         iv = row.interviews
         out += [f"{h}# {_md_cell(row.key)}", "", f"Registry: {registry_line(row)}.", "",
-                f"Interviews: {', '.join(iv.documents)} ({iv.codings} codings).", ""]
+                f"Interviews: {_md_cell(', '.join(iv.documents))} ({iv.codings} codings).", ""]
         out.append("| Theme | " + " | ".join(level_names) + " |")
         out.append("|---|" + "---:|" * len(level_names))
         for (tid, tname), counts in zip(d.themes, iv.matrix.counts, strict=True):
-            out.append(f"| {_md_cell(tname)} ({tid}) | " + " | ".join(map(str, counts)) + " |")
+            out.append(f"| {_md_cell(tname)} ({_md_cell(tid)}) | "
+                       + " | ".join(map(str, counts)) + " |")
         out.append("")
         if iv.top_codes:
             out.append("Most frequent codes:")
             out.append("")
             for q in iv.top_codes:
-                out.append(f"- **{q.code}** {_md_cell(q.name)} ({q.count}): "
-                           f"\u201c{_md_cell(q.quote)}\u201d ({q.doc}, {q.segment})")
+                out.append(f"- **{_md_cell(q.code)}** {_md_cell(q.name)} ({q.count}): "
+                           f"\u201c{_md_cell(q.quote)}\u201d "
+                           f"({_md_cell(q.doc)}, {_md_cell(q.segment)})")
             out.append("")
     return "\n".join(out)
 
 
+# Every rule but the page's own body rule is scoped to the display's <section>: the report
+# embeds this CSS with --joint, and an unscoped blockquote rule restyled every quote in it.
 CSS = """
 body { font-family: Arial, Helvetica, sans-serif; margin: 2em; color: #111; }
-table.joint { border-collapse: collapse; width: 100%; }
-table.joint > thead > tr > th, table.joint > tbody > tr > td {
+.joint-display table.joint { border-collapse: collapse; width: 100%; }
+.joint-display table.joint > thead > tr > th, .joint-display table.joint > tbody > tr > td {
   border: 1px solid #999; padding: 0.5em; vertical-align: top; text-align: left; }
-table.tl { border-collapse: collapse; }
-table.tl th, table.tl td { border: 1px solid #ccc; padding: 0.15em 0.5em; text-align: right; }
-table.tl th[scope=row] { text-align: left; }
-td.zero { color: #aaa; }
-blockquote { margin: 0.2em 0 0.6em 1em; font-style: italic; }
-.source { color: #555; font-size: 0.9em; }
-p.note { color: #333; }
+.joint-display table.tl { border-collapse: collapse; }
+.joint-display table.tl th, .joint-display table.tl td {
+  border: 1px solid #ccc; padding: 0.15em 0.5em; text-align: right; }
+.joint-display table.tl th[scope=row] { text-align: left; }
+.joint-display td.zero { color: #aaa; }
+.joint-display blockquote { margin: 0.2em 0 0.6em 1em; font-style: italic; }
+.joint-display .source { color: #555; font-size: 0.9em; }
+.joint-display p.note { color: #333; }
 """
 
 

@@ -26,6 +26,17 @@ def md_escape(text: str) -> str:
     return _SPECIAL.sub(lambda m: "\\" + m.group(), text)
 
 
+def md_paragraphs(text: str) -> str:
+    r"""Like :func:`md_escape` for prose that may hold paragraphs: each paragraph escaped on
+    one line, paragraphs kept apart by a blank line.
+
+    >>> md_paragraphs("<script>x</script>\n\nSecond\nline")
+    '\\<script\\>x\\</script\\>\n\nSecond line'
+    """
+    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return "\n\n".join(md_escape(p) for p in paragraphs if p.strip())
+
+
 def source_line(e: Excerpt, attribute_names: tuple[str, ...]) -> str:
     """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text)."""
     parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc, e.segment]
