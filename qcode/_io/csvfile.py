@@ -28,8 +28,8 @@ from pathlib import Path
 
 from qcode._io.controls import first_control, visible
 from qcode._io.textfile import read_user_text
-from qcode.codebook.load import suggestions
 from qcode.errors import InvalidInputError, located
+from qcode.similar import suggestions
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 

@@ -7,24 +7,15 @@ from __future__ import annotations
 
 from qcode.errors import NotFoundError
 from qcode.models import Code, Codebook
+from qcode.similar import suggestions
+
+__all__ = ["did_you_mean", "resolve_code", "resolve_facet", "suggestions"]
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
     """``"; did you mean 'x', 'y'?"`` for the choices near ``word``, or ``""``."""
     best = suggestions(word, choices, limit=3)
     return f"; did you mean {', '.join(repr(b) for b in best)}?" if best else ""
-
-
-def suggestions(word: str, choices: list[str], limit: int = 3, cutoff: float = 60) -> list[str]:
-    """Up to ``limit`` choices that look like ``word`` (rapidfuzz WRatio, case-insensitive)."""
-    if not choices:
-        return []
-    # rapidfuzz takes ~50 ms to import and is needed only when a name was not found.
-    from rapidfuzz import fuzz, process, utils
-
-    hits = process.extract(word, choices, scorer=fuzz.WRatio, processor=utils.default_process,
-                           limit=limit, score_cutoff=cutoff)
-    return [h[0] for h in hits]
 
 
 def resolve_code(codebook: Codebook, query: str) -> Code:
