@@ -26,6 +26,7 @@ from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import read_nofollow, refuse_linked_folder
 from qcode.bundled import bundled_codebook
 from qcode.codebook.load import load as load_codebook
+from qcode.codebook.lookup import suggestions
 from qcode.errors import (
     ConflictError,
     InvalidInputError,
@@ -151,8 +152,6 @@ class Project:
         try:
             raw = read_nofollow(path)
         except FileNotFoundError:
-            from qcode.codebook.load import suggestions
-
             near = suggestions(doc_id, self.document_ids())
             hint = f"did you mean {', '.join(near)}?" if near else "list them with: qcode docs"
             raise NotFoundError(f"no document '{doc_id}' in this project", hint=hint) from None

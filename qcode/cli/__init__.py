@@ -1,1 +1,7 @@
-"""The command-line interface: the only part of qcode that imports typer and rich."""
+"""The command-line interface: one ``*_cmd`` module per command group, the only part of
+qcode that imports typer and rich; cli.app holds the single error boundary.
+
+Command functions import the core they call inside their bodies, on purpose: ``qcode
+--version`` and ``--help`` then load no pipeline package (start-up time). Nowhere else in
+qcode imports a qcode module inside a function (tests/project/test_layout.py checks it).
+"""

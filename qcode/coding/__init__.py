@@ -1,3 +1,3 @@
-"""Stage 2, coding: each coder's append-only log, its fold into current codings,
-checkpoints, the plain coding session, keyword suggestions and CSV/JSONL exchange.
+"""Stage 2, coding: each coder's append-only log (events, log file), its fold into current
+codings with checkpoints, the plain session, keyword suggestions and CSV/JSONL exchange.
 """
