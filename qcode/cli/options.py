@@ -28,9 +28,9 @@ def deprecated(old: str, instead: str) -> None:
     note(f"Note: {old} is deprecated; use {instead}")
 
 
-def split_names(values: Iterable[str] | None) -> list[str]:
+def split_names(values: Iterable[str] | None, *, unique: bool = True) -> list[str]:
     """``["a,b", "c"]`` -> ``["a", "b", "c"]``: repeated options and comma lists, in order,
-    each name once.
+    each name once (unless ``unique`` is false).
 
     >>> split_names(["ingrid,lars", "maja", "lars"])
     ['ingrid', 'lars', 'maja']
@@ -39,7 +39,7 @@ def split_names(values: Iterable[str] | None) -> list[str]:
     for value in values or ():
         for part in value.split(","):
             part = part.strip()
-            if part and part not in names:
+            if part and (not unique or part not in names):
                 names.append(part)
     return names
 

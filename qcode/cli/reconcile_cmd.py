@@ -72,7 +72,8 @@ def diff_cmd(
     """
     from qcode.reconcile.units import diff
 
-    a, b, docs = _diff_coders(split_names(coder), list(words or []), list(doc or []))
+    a, b, docs = _diff_coders(split_names(coder, unique=False), list(words or []),
+                              list(doc or []))
     project = state(ctx).project()
     result = diff(project, a, b, docs, list(code or []), all_docs)
     warn_omissions(result.omissions, project.root)

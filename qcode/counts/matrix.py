@@ -355,15 +355,18 @@ class Matrix(Record):
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        """The documented JSON shape (plus ``percents`` when a percentage was asked for)."""
-        d: dict[str, Any] = {"rows": list(self.rows), "cols": list(self.cols),
+        """The documented JSON shape (plus ``cells_pct`` when a percentage was asked for).
+
+        The row and column values are ``row_labels`` / ``col_labels`` (``rows`` in other
+        outputs are objects); percentages 0-100 are named ``*_pct`` (docs/cli.md)."""
+        d: dict[str, Any] = {"row_labels": list(self.rows), "col_labels": list(self.cols),
                              "counts": [list(r) for r in self.counts],
                              "row_totals": list(self.row_totals),
                              "col_totals": list(self.col_totals), "total": self.total,
                              "count": self.count, "coder": self.coder}
         if self.percent != "none":
             d["percent"] = self.percent
-            d["percents"] = self.percents()
+            d["cells_pct"] = self.percents()
         return d
 
 

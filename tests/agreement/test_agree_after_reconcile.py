@@ -29,10 +29,10 @@ def test_default_coders_leave_out_the_consensus_coder(invoke, project: Project) 
     assert json.loads(after.stdout)["coders"] == CODERS3
     assert after.stdout == before.stdout
     assert after.stderr == ("Note: left out the consensus coder consensus (built from the "
-                            "others' codings); to compare with it, name it: --coders "
+                            "others' codings); to compare with it, name it: --coder "
                             "ingrid,consensus\n")
     named = invoke("--project", str(project.root), "agree", "--format", "json",
-                   "--bootstrap", "0", "--coders", "ingrid,consensus")
+                   "--bootstrap", "0", "--coder", "ingrid,consensus")
     assert named.exit_code == 0 and named.stderr == ""
     assert json.loads(named.stdout)["coders"] == ["ingrid", "consensus"]
 

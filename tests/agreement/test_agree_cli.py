@@ -30,7 +30,7 @@ def as_json(result) -> dict:  # type: ignore[no-untyped-def,type-arg]
 def test_generic_json_shape_and_published_value(invoke) -> None:  # type: ignore[no-untyped-def]
     out = as_json(invoke("agree", "--ratings", str(DATA / "krippendorff2011.csv"),
                          "--level", "ordinal", "--format", "json", "--seed", "1"))
-    assert list(out) == ["n_units", "n_coders", "coefficients"]
+    assert list(out) == ["schema_version", "n_units", "n_coders", "coefficients"]
     assert (out["n_units"], out["n_coders"]) == (12, 4)
     assert list(out["coefficients"]) == UNWEIGHTED
     for name, entry in out["coefficients"].items():
@@ -177,8 +177,8 @@ def coded(project: Project) -> Project:
 def test_project_json(invoke, coded: Project) -> None:  # type: ignore[no-untyped-def]
     out = as_json(invoke("--project", str(coded.root), "agree", "--format", "json",
                          "--seed", "5", "--bootstrap", "200"))
-    assert list(out) == ["coders", "documents", "n_units", "by", "metrics", "ci_level",
-                         "bootstrap", "seed", "overall", "rows"]
+    assert list(out) == ["schema_version", "coders", "documents", "n_units", "by",
+                         "metrics", "ci_level", "bootstrap", "seed", "overall", "rows"]
     assert out["coders"] == ["ingrid", "ola"] and out["documents"] == ["D01"]
     assert out["n_units"] == 6 and out["seed"] == 5
     assert list(out["overall"]) == ["masi_alpha", "mean_per_code"]
@@ -211,7 +211,7 @@ def test_project_csv(invoke, coded: Project) -> None:  # type: ignore[no-untyped
 
 
 def test_project_errors(invoke, coded: Project, project: Project) -> None:  # type: ignore[no-untyped-def]
-    result = invoke("--project", str(coded.root), "agree", "--coders", "ingrid,oal")
+    result = invoke("--project", str(coded.root), "agree", "--coder", "ingrid,oal")
     assert result.exit_code == ExitCode.NOT_FOUND
     assert result.stderr == "Error: no coder 'oal' in this project\nHint: did you mean ola?\n"
     result = invoke("--project", str(coded.root), "agree", "--metric", "kappa_cohen")

@@ -77,7 +77,8 @@ def test_check_json_on_a_good_and_an_unparsable_codebook(invoke, project: Projec
                                                          tmp_path: Path) -> None:
     r = invoke("--project", str(project.root), "codebook", "check", "--format", "json")
     assert r.exit_code == 0
-    assert json.loads(r.stdout) == {"file": str(project.codebook_path), "ok": True,
+    assert json.loads(r.stdout) == {"schema_version": 1,
+                                    "file": str(project.codebook_path), "ok": True,
                                     "codes": 39, "themes": 3, "levels": 3, "errors": [],
                                     "warnings": []}
     broken = tmp_path / "broken.yaml"

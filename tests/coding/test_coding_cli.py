@@ -82,7 +82,7 @@ def test_coders_lists_codings_completion_and_activity(run: Callable[..., object]
     run("done", "T01", "--coder", "lars")
     run("tag", "T01", "2", "--code", "GOV-MAC-01", "--coder", "Ingrid")
     r = run("coders", "--format", "json")
-    rows = json.loads(r.stdout)
+    rows = json.loads(r.stdout)["coders"]
     assert [(x["coder"], x["codings"], x["documents_coded"], x["completed"]) for x in rows] == [
         ("Ingrid", 1, ["T01"], []), ("lars", 2, ["T01"], ["T01"])]
     assert rows[1]["origins"] == {"manual": 2} and rows[1]["last_activity"].endswith("Z")

@@ -34,7 +34,8 @@ def test_matrix_json_is_the_documented_shape(qc: Callable[..., Any]) -> None:
     result = qc("matrix", "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
-        "rows": ["GOV", "ECO", "ORG"], "cols": ["micro", "macro"],
+        "schema_version": 1, "row_labels": ["GOV", "ECO", "ORG"],
+        "col_labels": ["micro", "macro"],
         "counts": [[5, 2], [2, 2], [0, 0]], "row_totals": [6, 4, 0], "col_totals": [5, 3],
         "total": 7, "count": "segments", "coder": "ana"}
 
@@ -50,7 +51,7 @@ def test_matrix_split_json(qc: Callable[..., Any]) -> None:
 
 def test_matrix_percent_json_and_table(qc: Callable[..., Any]) -> None:
     data = json.loads(qc("matrix", "--percent", "col", "--format", "json").stdout)
-    assert data["percents"] == [[100.0, 66.67], [40.0, 66.67], [0.0, 0.0]]
+    assert data["cells_pct"] == [[100.0, 66.67], [40.0, 66.67], [0.0, 0.0]]
     table = qc("matrix", "--percent", "col").stdout
     assert "Governance (GOV)" in table and "5 (100.0%)" in table and "2 (40.0%)" in table
 
@@ -115,8 +116,8 @@ def test_matrix_errors(invoke: Callable[..., Any], tmp_path: Path) -> None:
 
 def test_cooccur_json_and_csv(qc: Callable[..., Any]) -> None:
     data = json.loads(qc("cooccur", "--format", "json").stdout)
-    assert set(data) == {"by", "window", "coder", "items", "labels", "counts", "jaccard",
-                         "segments", "pairs"}
+    assert set(data) == {"schema_version", "by", "window", "coder", "items", "labels",
+                         "counts", "jaccard", "segments", "pairs"}
     assert data["pairs"][0] == {"a": "G1", "b": "G2", "count": 2, "jaccard": 0.4,
                                 "a_segments": 4, "b_segments": 3}
     csv_out = qc("cooccur", "--by", "cell", "--format", "csv").stdout

@@ -124,7 +124,7 @@ def test_split_by_document_rows_keeps_all_documents(known: Project) -> None:
 def test_percentages(known: Project, percent: str, expected: list[list[float]]) -> None:
     m = matrix(known, percent=percent)
     assert m.percents() == expected
-    assert ("percents" in m.as_dict()) == (percent != "none")
+    assert ("cells_pct" in m.as_dict()) == (percent != "none")
 
 
 @pytest.mark.parametrize(("rows", "cols", "expected_rows", "cells"), [
@@ -150,7 +150,7 @@ def test_unknown_dimension(known: Project) -> None:
 
 def test_json_shape(known: Project) -> None:
     d = matrix(known).as_dict()
-    assert d == {"rows": ["GOV", "ECO", "ORG"], "cols": ["micro", "macro"],
+    assert d == {"row_labels": ["GOV", "ECO", "ORG"], "col_labels": ["micro", "macro"],
                  "counts": [[5, 2], [2, 2], [0, 0]], "row_totals": [6, 4, 0],
                  "col_totals": [5, 3], "total": 7, "count": "segments", "coder": "ana"}
 

@@ -57,7 +57,7 @@ def test_show_json_shape(q: Callable[..., Any], tmp_path: Path) -> None:
     result = q("show", "X1", "--format", "json")
     assert result.exit_code == ExitCode.OK
     assert json.loads(result.stdout) == {
-        "id": "X1", "title": "R09", "format": "txt", "attributes": {},
+        "schema_version": 1, "id": "X1", "title": "R09", "format": "txt", "attributes": {},
         "speakers": ["I", "R"],
         "turns": [
             {"speaker": "I", "start": 0, "end": 3, "text": "Hi?",
@@ -96,7 +96,7 @@ def test_docs_json(q: Callable[..., Any], tmp_path: Path) -> None:
     q("ingest", str(_write(tmp_path, "a/N01.txt", GOOD)), "--attr", "level=national")
     result = q("docs", "--format", "json")
     assert result.exit_code == ExitCode.OK
-    assert json.loads(result.stdout) == [{
+    assert json.loads(result.stdout)["documents"] == [{
         "id": "N01", "title": "N01", "format": "txt", "unit": "turn", "turns": 2,
         "segments": 2, "words": 10, "speakers": ["Interviewer", "Respondent"],
         "attributes": {"level": "national"}, "source": "N01.txt"}]
@@ -272,7 +272,7 @@ def test_attributes_at_ingest_and_show(q: Callable[..., Any], project: Project,
     result = q("ingest", str(folder), "--attributes", str(table), "--attr", "study=tele")
     assert result.exit_code == ExitCode.OK
     shown = q("attributes", "show", "--format", "json")
-    assert json.loads(shown.stdout) == [
+    assert json.loads(shown.stdout)["documents"] == [
         {"document": "D1", "attributes": {"stakeholder_level": "national", "study": "tele"}},
         {"document": "D2", "attributes": {"stakeholder_level": "regional",
                                           "region": "Helse Nord", "study": "tele"}}]
@@ -340,11 +340,11 @@ def test_format_option_overrides_detection(q: Callable[..., Any], project: Proje
                                            tmp_path: Path) -> None:
     path = _write(tmp_path, "F1.txt", "I: Wie? #00:00:02-5#\nB: So. #00:00:04-0#\n")
     q("ingest", str(path))
-    q("ingest", str(path), "--id", "F2", "--format", "txt")
+    q("ingest", str(path), "--id", "F2", "--from", "txt")
     f4, txt = project.load_document("F1"), project.load_document("F2")
     assert (f4.format, f4.text, f4.turns[1].time_end) == ("f4", "Wie?\n\nSo.", 4.0)
     assert (txt.format, txt.text) == ("txt", "Wie? #00:00:02-5#\n\nSo. #00:00:04-0#")
-    wrong = q("ingest", str(path), "--id", "F3", "--format", "rtf")
+    wrong = q("ingest", str(path), "--id", "F3", "--from", "rtf")
     assert wrong.exit_code == ExitCode.USAGE
 
 

@@ -33,7 +33,7 @@ def test_sample_study_ingests(invoke: Callable[..., Any], project: Project) -> N
     assert result.exit_code == ExitCode.OK, result.stderr
     assert "Warning" not in result.stderr
     docs = json.loads(invoke("--project", str(project.root), "docs", "--format",
-                             "json").stdout)
+                             "json").stdout)["documents"]
     got = {d["id"]: (d["format"], d["turns"], d["speakers"]) for d in docs}
     assert got == EXPECTED
     for d in docs:

@@ -33,12 +33,12 @@ SKIPPED_D03 = "Skipped D03: not marked complete by {} (add --all-docs to include
 
 
 def test_diff_json_shape(q) -> None:  # type: ignore[no-untyped-def]
-    result = q("diff", "ingrid", "lars", "--format", "json")
+    result = q("diff", "--coder", "ingrid,lars", "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == SKIPPED_D03.format("ingrid, lars")
     data = json.loads(result.stdout)
-    assert list(data) == ["coders", "documents", "codes", "segments_compared",
-                          "segments_differing", "disagreements", "per_code",
+    assert list(data) == ["schema_version", "coders", "documents", "codes",
+                          "segments_compared", "segments_differing", "disagreements", "per_code",
                           "skipped_documents", "warnings"]
     assert (data["coders"], data["documents"], data["codes"]) == (["ingrid", "lars"],
                                                                   ["D01", "D02"], None)
@@ -60,8 +60,8 @@ def test_diff_json_shape(q) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_diff_filters_by_document_and_code(q) -> None:  # type: ignore[no-untyped-def]
-    result = q("diff", "ingrid", "lars", "D02", "--code", "Activity registration and coding "
-               "by clinicians", "--format", "json")
+    result = q("diff", "--coder", "ingrid,lars", "--doc", "D02", "--code",
+               "Activity registration and coding by clinicians", "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == ""
     data = json.loads(result.stdout)
@@ -72,30 +72,30 @@ def test_diff_filters_by_document_and_code(q) -> None:  # type: ignore[no-untype
 
 
 def test_diff_all_docs_and_named_unfinished_document(q) -> None:  # type: ignore[no-untyped-def]
-    result = q("diff", "ingrid", "lars", "--all-docs", "--format", "json")
+    result = q("diff", "--coder", "ingrid,lars", "--all-docs", "--format", "json")
     assert json.loads(result.stdout)["documents"] == ["D01", "D02", "D03"]
-    result = q("diff", "ingrid", "lars", "D03", "--format", "json")
+    result = q("diff", "--coder", "ingrid", "--coder", "lars", "--doc", "D03", "--format", "json")
     assert result.stderr == ("Warning: D03 is not marked complete by ingrid, lars; its "
                              "uncoded segments count as coded with nothing\n")
 
 
 def test_diff_table(q) -> None:  # type: ignore[no-untyped-def]
-    result = q("diff", "ingrid", "lars")
+    result = q("diff", "--coder", "ingrid,lars")
     assert result.exit_code == 0
     assert "Only ingrid" in result.stdout and "Only lars" in result.stdout
     assert result.stdout.endswith("4 of 8 segments differ (documents: D01, D02)\n")
 
 
 @pytest.mark.parametrize(("args", "code", "stderr"), [
-    (["lars", "lars"], ExitCode.USAGE,
+    (["--coder", "lars", "--coder", "lars"], ExitCode.USAGE,
      "Error: cannot compare coder 'lars' with itself\nHint: name two different coders: "
-     "qcode diff A B\n"),
-    (["lars", "nobody"], ExitCode.NOT_FOUND,
+     "qcode diff --coder A --coder B\n"),
+    (["--coder", "lars,nobody"], ExitCode.NOT_FOUND,
      "Error: no coder 'nobody' in this project\nHint: coders in this project: ingrid, lars, "
      "maja\n"),
-    (["lars", "maja", "D09"], ExitCode.NOT_FOUND,
+    (["-c", "lars,maja", "--doc", "D09"], ExitCode.NOT_FOUND,
      "Error: no document 'D09' in this project\nHint: did you mean D01, D02, D03?\n"),
-    (["lars", "maja", "--code", "nonsense"], ExitCode.NOT_FOUND, None),
+    (["-c", "lars", "-c", "maja", "--code", "nonsense"], ExitCode.NOT_FOUND, None),
 ])
 def test_diff_errors(q, args, code, stderr) -> None:  # type: ignore[no-untyped-def]
     result = q("diff", *args)
@@ -110,7 +110,7 @@ def test_diff_errors(q, args, code, stderr) -> None:  # type: ignore[no-untyped-
 
 
 def test_reconcile_majority_output(q, study: Project) -> None:  # type: ignore[no-untyped-def]
-    result = q("reconcile", "--coders", "ingrid,lars", "--as", "consensus", "--strategy",
+    result = q("reconcile", "--coder", "ingrid,lars", "--as", "consensus", "--strategy",
                "majority")
     assert result.exit_code == 0
     assert result.stderr == SKIPPED_D03.format("ingrid, lars")
@@ -124,13 +124,14 @@ def test_reconcile_majority_output(q, study: Project) -> None:  # type: ignore[n
 
 
 def test_reconcile_json(q) -> None:  # type: ignore[no-untyped-def]
-    result = q("reconcile", "--coders", "ingrid,lars,maja", "--as", "consensus",
+    result = q("reconcile", "--coder", "ingrid,lars,maja", "--as", "consensus",
                "--strategy", "prefer:maja", "--by", "ann", "--rationale", "maja is senior",
                "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data | {"skipped_documents": None} == {
-        "name": "consensus", "coders": ["ingrid", "lars", "maja"], "strategy": "prefer:maja",
+        "schema_version": 1, "name": "consensus", "coders": ["ingrid", "lars", "maja"],
+        "strategy": "prefer:maja",
         "by": "ann", "documents": ["D01", "D02"], "skipped_documents": None,
         "decisions": 5, "by_outcome": {"agreed": 1, "accept": 4}, "ties": [], "deferred": 0,
         "remaining": 0, "repaired": 0, "documents_done": ["D01", "D02"],
@@ -138,35 +139,35 @@ def test_reconcile_json(q) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("args", "code", "stderr"), [
-    (["--coders", "ingrid,lars", "--as", "c"], ExitCode.USAGE,
+    (["--coder", "ingrid,lars", "--as", "c"], ExitCode.USAGE,
      "Error: stdin is not a terminal, so decisions cannot be asked: name a strategy with "
      "--strategy\nHint: union, intersection, majority, prefer:CODER, or ask to read answers "
      "from stdin\n"),
-    (["--coders", "ingrid,lars", "--as", "c", "--strategy", "vote"], ExitCode.USAGE,
+    (["--coder", "ingrid,lars", "--as", "c", "--strategy", "vote"], ExitCode.USAGE,
      "Error: unknown strategy 'vote'\nHint: choose one of: ask, union, intersection, "
      "majority, prefer:CODER\n"),
-    (["--coders", "ingrid,lars", "--as", "c", "--strategy", "prefer:maja"], ExitCode.USAGE,
+    (["--coder", "ingrid,lars", "--as", "c", "--strategy", "prefer:maja"], ExitCode.USAGE,
      "Error: --strategy prefer:maja: 'maja' is not one of the coders ingrid, lars\n"
      "Hint: use e.g. --strategy prefer:ingrid\n"),
-    (["--coders", "ingrid,lars", "--as", "maja", "--strategy", "union"], ExitCode.CONFLICT,
+    (["--coder", "ingrid,lars", "--as", "maja", "--strategy", "union"], ExitCode.CONFLICT,
      "Error: coder 'maja' already has codings and is not a reconciliation; nothing was "
      "changed\nHint: choose another name with --as\n"),
-    (["--coders", "ingrid", "--as", "c", "--strategy", "union"], ExitCode.USAGE,
+    (["--coder", "ingrid", "--as", "c", "--strategy", "union"], ExitCode.USAGE,
      "Error: reconciliation needs at least two coders\nHint: give them as "
-     "--coders A,B[,C...]\n"),
+     "--coder A,B[,C...]\n"),
     (["--as", "c"], ExitCode.USAGE,
-     "Error: name the coders and the consensus coder: --coders A,B --as NAME\n"
+     "Error: name the coders and the consensus coder: --coder A,B --as NAME\n"
      "Hint: or report on one with --status NAME / --summary NAME\n"),
     (["--status", "c", "--summary", "c"], ExitCode.USAGE,
      "Error: --status and --summary cannot be used together\n"
      "Hint: run them one after the other\n"),
-    (["--status", "c", "--coders", "a,b"], ExitCode.USAGE,
-     "Error: --coders cannot be used with --status\n"
+    (["--status", "c", "--coder", "a,b"], ExitCode.USAGE,
+     "Error: --coder cannot be used with --status\n"
      "Hint: --status and --summary only report; they change nothing\n"),
     (["--summary", "nope"], ExitCode.NOT_FOUND,
      "Error: no reconciliation 'nope' in this project\n"
-     "Hint: start one with: qcode reconcile --coders A,B --as NAME\n"),
-    (["--coders", "ingrid,lars", "--as", "c", "--strategy", "ask", "--format", "json"],
+     "Hint: start one with: qcode reconcile --coder A,B --as NAME\n"),
+    (["--coder", "ingrid,lars", "--as", "c", "--strategy", "ask", "--format", "json"],
      ExitCode.USAGE, "Skipped D03: not marked complete by ingrid, lars (add --all-docs to "
      "include it)\nError: --format json cannot be used with the ask strategy\n"
      "Hint: use it with --status or --summary to read the decisions\n"),
@@ -178,7 +179,7 @@ def test_reconcile_errors(q, args, code, stderr) -> None:  # type: ignore[no-unt
 
 
 def test_status_shows_stale_and_new_then_clean(q, study: Project) -> None:  # type: ignore[no-untyped-def]
-    q("reconcile", "--coders", "ingrid,lars,maja", "--as", "consensus", "--strategy",
+    q("reconcile", "--coder", "ingrid,lars,maja", "--as", "consensus", "--strategy",
       "majority")
     d01 = study.load_document("D01")
     remove_codes(study, "maja", d01, ["D01:0005"], ["GOV-MES-01"])
@@ -186,8 +187,8 @@ def test_status_shows_stale_and_new_then_clean(q, study: Project) -> None:  # ty
     result = q("reconcile", "--status", "consensus", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["name", "coders", "documents", "decisions", "stale", "pending",
-                          "unapplied", "consensus_edits", "warnings"]
+    assert list(data) == ["schema_version", "name", "coders", "documents", "decisions",
+                          "stale", "pending", "unapplied", "consensus_edits", "warnings"]
     assert data["stale"] == [{"decision": "R00005", "doc": "D01", "segment": "D01:0005",
                               "outcome": "majority", "chosen": ["GOV-MES-01"],
                               "then": {"ingrid": ["GOV-MAC-02"], "lars": ["GOV-MES-01"],
@@ -199,10 +200,10 @@ def test_status_shows_stale_and_new_then_clean(q, study: Project) -> None:  # ty
                                                            "maja": []}}]
     table = q("reconcile", "--status", "consensus").stdout
     assert "Stale decisions (1)" in table and "Waiting for a decision (1)" in table
-    assert table.endswith("Decide them with: qcode reconcile --coders ingrid,lars,maja --as "
+    assert table.endswith("Decide them with: qcode reconcile --coder ingrid,lars,maja --as "
                           "consensus\n")
     add_codes(study, "consensus", d01, ["D01:0001"], ["GOV-MAC-01"])  # a hand edit
-    q("reconcile", "--coders", "ingrid,lars,maja", "--as", "consensus", "--strategy",
+    q("reconcile", "--coder", "ingrid,lars,maja", "--as", "consensus", "--strategy",
       "majority")
     data = json.loads(q("reconcile", "--status", "consensus", "--format", "json").stdout)
     assert (data["stale"], data["pending"], data["unapplied"]) == ([], [], 0)
@@ -215,12 +216,12 @@ def test_status_shows_stale_and_new_then_clean(q, study: Project) -> None:  # ty
 
 
 def test_summary_json_shape(q) -> None:  # type: ignore[no-untyped-def]
-    q("reconcile", "--coders", "ingrid,lars", "--as", "consensus", "--strategy", "majority")
+    q("reconcile", "--coder", "ingrid,lars", "--as", "consensus", "--strategy", "majority")
     result = q("reconcile", "--summary", "consensus", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["name", "coders", "documents", "decisions", "by_outcome", "ties",
-                          "deferred", "stale", "superseded", "by_code",
+    assert list(data) == ["schema_version", "name", "coders", "documents", "decisions",
+                          "by_outcome", "ties", "deferred", "stale", "superseded", "by_code",
                           "coders_vs_consensus"]
     assert data["by_outcome"] == {"agreed": 1, "majority": 4}
     assert (data["decisions"], data["ties"], data["deferred"], data["stale"],

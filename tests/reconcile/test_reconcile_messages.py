@@ -12,7 +12,7 @@ from tests.builders import build_study
 
 def test_result_lines_are_whole_when_piped(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     build_study(project)
-    r = invoke("--project", str(project.root), "reconcile", "--coders", "ingrid,lars,maja",
+    r = invoke("--project", str(project.root), "reconcile", "--coder", "ingrid,lars,maja",
                "--as", "a-rather-long-consensus-name", "--strategy", "union")
     assert r.exit_code == 0
     first = r.stdout.splitlines()[0]
@@ -24,11 +24,11 @@ def test_result_lines_are_whole_when_piped(invoke, project: Project) -> None:  #
 def test_consensus_named_like_a_coder(invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     build_study(project)
     base = ("--project", str(project.root), "reconcile", "--strategy", "union")
-    r = invoke(*base, "--coders", "ingrid,lars", "--as", "lars")
+    r = invoke(*base, "--coder", "ingrid,lars", "--as", "lars")
     assert r.exit_code == ExitCode.USAGE
     assert r.stderr == ("Error: the consensus coder 'lars' cannot also be one of the coders\n"
                         "Hint: choose another name with --as, e.g. --as consensus\n")
-    r = invoke(*base, "--coders", "ingrid,lars,consensus", "--as", "consensus")
+    r = invoke(*base, "--coder", "ingrid,lars,consensus", "--as", "consensus")
     assert r.exit_code == ExitCode.USAGE
     assert r.stderr == ("Error: the consensus coder 'consensus' cannot also be one of the "
                         "coders\nHint: choose another name with --as, e.g. --as "
@@ -47,7 +47,7 @@ def test_diff_table_keeps_bracketed_transcript_notes(invoke, project: Project) -
     add_codes(project, "bob", doc, ["B1:0002"], ["ECO-MAC-01"])
     for c in ("ann", "bob"):
         mark_done(project, c, "B1")
-    r = invoke("--project", str(project.root), "diff", "ann", "bob")
+    r = invoke("--project", str(project.root), "diff", "--coder", "ann,bob")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
     body = lines[next(i for i, ln in enumerate(lines) if ln.startswith("┡")) + 1:
@@ -60,7 +60,7 @@ def test_summary_warns_about_unreadable_ledger_lines(invoke, project: Project) -
     """--status warned about a damaged line of the decision log; --summary was silent."""
     build_study(project)
     p = ("--project", str(project.root))
-    assert invoke(*p, "reconcile", "--coders", "ingrid,lars", "--as", "consensus",
+    assert invoke(*p, "reconcile", "--coder", "ingrid,lars", "--as", "consensus",
                   "--strategy", "union").exit_code == 0
     ledger = project.reconciliations_dir / "consensus.jsonl"
     n = len(ledger.read_bytes().splitlines())
@@ -81,7 +81,7 @@ def test_damaged_document_names_the_count_in_the_singular(invoke, project: Proje
     data = json.loads(path.read_text(encoding="utf-8"))
     data["unit"] = "chapter"  # one field wrong: one problem
     path.write_text(json.dumps(data), encoding="utf-8")
-    r = invoke("--project", str(project.root), "diff", "ingrid", "lars")
+    r = invoke("--project", str(project.root), "diff", "--coder", "ingrid,lars")
     assert r.exit_code == ExitCode.NO_PROJECT
     assert r.stderr == (f"Error: {path}: not a valid qcode document (1 problem)\n"
                         "Hint: restore it from a backup, or ingest the transcript again with "
@@ -102,11 +102,11 @@ def test_lock_files_stay_out_of_git_and_a_refused_name_makes_none(
         invoke, project: Project) -> None:  # type: ignore[no-untyped-def]
     build_study(project)
     folder = project.reconciliations_dir
-    r = invoke("--project", str(project.root), "reconcile", "--coders", "ingrid,lars",
+    r = invoke("--project", str(project.root), "reconcile", "--coder", "ingrid,lars",
                "--as", "lars", "--strategy", "union")
     assert r.exit_code == ExitCode.USAGE
     assert not list(folder.glob(".*.lock"))
-    r = invoke("--project", str(project.root), "reconcile", "--coders", "ingrid,lars",
+    r = invoke("--project", str(project.root), "reconcile", "--coder", "ingrid,lars",
                "--as", "consensus", "--strategy", "union")
     assert r.exit_code == 0
     assert sorted(p.name for p in folder.glob(".*.lock")) == [".consensus.lock",

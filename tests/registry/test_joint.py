@@ -215,8 +215,9 @@ def test_cli_json(invoke, study) -> None:  # type: ignore[no-untyped-def]
                     "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert list(data) == ["by", "attribute", "coder", "count", "period", "national", "themes",
-                          "levels", "groups", "registry_only", "unlinked_documents"]
+    assert list(data) == ["schema_version", "by", "attribute", "coder", "count", "period",
+                          "national", "themes", "levels", "groups", "registry_only",
+                          "unlinked_documents"]
     assert data["period"] == {"first": 2010, "last": 2012}
     assert data["national"] == {"outpatient_visits": 17500, "telemedicine_contacts": 70,
                                 "share_pct": 0.4}

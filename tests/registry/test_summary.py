@@ -189,8 +189,8 @@ def test_cli_json_shape(invoke, imported) -> None:  # type: ignore[no-untyped-de
     result = invoke("--project", str(imported.root), "registry", "summary", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["period", "by", "national", "adoption", "regularity_rule", "trend",
-                          "groups", "hospitals", "specialties"]
+    assert list(data) == ["schema_version", "period", "by", "national", "adoption",
+                          "regularity_rule", "trend", "groups", "hospitals", "specialties"]
     assert data["period"] == {"first": 2010, "last": 2012, "years": [2010, 2011, 2012]}
     assert data["national"] == {"outpatient_visits": 17500, "telemedicine_contacts": 70,
                                 "share_pct": 0.4}
@@ -215,7 +215,7 @@ def test_cli_json_shape(invoke, imported) -> None:  # type: ignore[no-untyped-de
                                       "rank_by_contacts": 3, "rank_by_share": None}
     assert data["trend"]["years"][1]["share_pct"] == round(100 * 30 / 5500, 4)
     assert data["trend"]["contacts_change_pct"] == 66.67
-    assert data == as_dict(summarise(read(DATA / "known_shares.csv")))
+    assert data == {"schema_version": 1, **as_dict(summarise(read(DATA / "known_shares.csv")))}
 
 
 def test_cli_csv(invoke, imported) -> None:  # type: ignore[no-untyped-def]
