@@ -88,6 +88,15 @@ def _positive(value: object) -> float | None:
     return number if number > 0 and number == number and number != float("inf") else None
 
 
+def size(n: int) -> str:
+    """A byte count for a message.
+
+    >>> size(1500), size(3 * MB)
+    ('1500 bytes', '3.0 MB')
+    """
+    return f"{n / MB:.1f} MB" if n >= MB else f"{n} bytes"
+
+
 def env_name(key: str) -> str:
     """The environment variable of a limit.
 
@@ -120,3 +129,20 @@ def too_large(where: str, what: str, key: str, consequence: str = "") -> Invalid
         f"{where}: {what}, more than the limit {key} = {shown}{consequence}",
         hint=f"if the file is right, raise the limit: {env_name(key)}={bigger} qcode ..., "
              f"or in qcode.toml: [limits] {key} = {bigger}")
+
+
+def check_transcript(where: str, consequence: str, *, chars: int = 0, segments: int = 0,
+                     longest: tuple[str, int] | None = None) -> None:
+    """Refuse one transcript above ``max_transcript_mb`` (``chars``), ``max_segments``
+    (``segments``) or ``max_segment_chars`` (``longest``: a segment id and its length)."""
+    bound = current()
+    if chars > bound.bytes("max_transcript_mb"):
+        raise too_large(where, f"the transcript holds {chars} characters",
+                        "max_transcript_mb", consequence)
+    if segments > bound.max_segments:
+        raise too_large(where, f"the transcript has {segments} segments (turns, cues or "
+                        "paragraphs)", "max_segments", consequence)
+    if longest is not None and longest[1] > bound.max_segment_chars:
+        raise too_large(where, f"segment {longest[0]} holds {longest[1]} characters (every "
+                        "coding of it would store them all as its quote)",
+                        "max_segment_chars", consequence)

@@ -51,7 +51,7 @@ def read_user_bytes(path: Path | str, what: str, *, hint: str | None = None,
         cap = limits.current().bytes(limit_key)
         size = os.fstat(fd).st_size
         if size > cap:
-            raise limits.too_large(str(path), f"the file is {size / limits.MB:.1f} MB",
+            raise limits.too_large(str(path), f"the file is {limits.size(size)}",
                                    limit_key, consequence)
         chunks: list[bytes] = []
         got = 0

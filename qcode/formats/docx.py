@@ -23,6 +23,7 @@ import io
 import re
 import zipfile
 
+from qcode._io import ziplimits
 from qcode.errors import InvalidInputError
 from qcode.formats import Parsed, RawTurn
 from qcode.formats.labels import attribute_key, is_metadata_key, parse_labelled, seconds
@@ -77,6 +78,7 @@ def paragraphs(data: bytes, source: str) -> tuple[list[tuple[str, bool]], str | 
     from docx.opc.exceptions import OpcError
     from lxml.etree import XMLSyntaxError
 
+    _check_archive(data, source)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OpcError, XMLSyntaxError) as exc:
@@ -97,6 +99,20 @@ def paragraphs(data: bytes, source: str) -> tuple[list[tuple[str, bool]], str | 
             out.append(_paragraph(el))
     title = (document.core_properties.title or "").strip() or None
     return out, title
+
+
+def _check_archive(data: bytes, source: str) -> None:
+    """Refuse a .docx whose parts expand past the archive bounds, before python-docx
+    decompresses them (declared sizes first, then each part streamed and counted)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return  # python-docx reports it as not a readable .docx
+    with zf:
+        infos = zf.infolist()
+        budget = [ziplimits.check_directory(infos, source, "; nothing was ingested")]
+        for info in infos:
+            ziplimits.read_entry(zf, info, source, budget, "; nothing was ingested")
 
 
 _TIME_CELL = re.compile(r"^\[?(\d{1,2}(?::\d{2}){1,2})(?:[.,]\d+)?\]?$")

@@ -198,10 +198,12 @@ def read_document(data: bytes, *, source: str, doc_id: str, fmt: str = "auto",
                                    "max_transcript_mb", NOTHING_INGESTED)
         decoded = decode(data, source)
         cues = decoded.text.count("-->") if reader.name in ("vtt", "srt") else 0
-        _check_size(source, len(decoded.text), cues)  # a cue is at most one segment's start
+        # a cue starts at most one segment
+        limits.check_transcript(source, NOTHING_INGESTED, chars=len(decoded.text), segments=cues)
         parsed = reader.read_text(decoded.text, source)
         encoding = decoded.encoding
-    _check_size(source, sum(len(t.text) for t in parsed.turns), len(parsed.turns))
+    limits.check_transcript(source, NOTHING_INGESTED, chars=sum(len(t.text) for t in parsed.turns),
+                            segments=len(parsed.turns))
     pairs: list[tuple[str, str]] = []
     times: list[tuple[float | None, float | None]] = []
     for t in parsed.turns:
@@ -214,13 +216,9 @@ def read_document(data: bytes, *, source: str, doc_id: str, fmt: str = "auto",
                                 "nothing was ingested",
                                 hint="check the file, or pass --format to choose the reader")
     text, turns, segments = layout(doc_id, pairs, unit, times)
-    _check_size(source, 0, len(segments))
     longest = max(segments, key=lambda seg: seg["end"] - seg["start"], default=None)
-    if longest and longest["end"] - longest["start"] > limits.current().max_segment_chars:
-        raise limits.too_large(
-            source, f"segment {longest['id']} holds {longest['end'] - longest['start']} "
-            "characters (every coding of it would store them all as its quote)",
-            "max_segment_chars", NOTHING_INGESTED)
+    limits.check_transcript(source, NOTHING_INGESTED, segments=len(segments), longest=(
+        (longest["id"], longest["end"] - longest["start"]) if longest else None))
     attrs = dict(parsed.attributes)
     attrs.update(attributes or {})
     name = Path(source).name
@@ -359,17 +357,6 @@ class _Writer:
 
 
 NOTHING_INGESTED = "; nothing was ingested"
-
-
-def _check_size(source: str, chars: int, segments: int) -> None:
-    """Refuse a transcript above the ``max_transcript_mb`` or ``max_segments`` limit."""
-    bound = limits.current()
-    if chars > bound.bytes("max_transcript_mb"):
-        raise limits.too_large(source, f"the transcript holds {chars / limits.MB:.1f} million "
-                               "characters", "max_transcript_mb", NOTHING_INGESTED)
-    if segments > bound.max_segments:
-        raise limits.too_large(source, f"the transcript has {segments} segments (turns, cues "
-                               "or paragraphs)", "max_segments", NOTHING_INGESTED)
 
 
 def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, str],

@@ -5,27 +5,28 @@ the central directory first and again while streaming (a lying header cannot get
 
 - an entry whose name would land outside the archive folder (``../x``, ``/etc/x``,
   ``C:\\x``) refuses the whole archive (zip slip);
-- at most :data:`MAX_ENTRIES` entries and :data:`MAX_TOTAL` uncompressed bytes;
-- the project file is the single ``*.qde`` at the root (any name; ``project.qde`` wins if
-  there are several); the sources folder is found in any letter case; ``.root`` marker
-  files are ignored.
+- at most :data:`MAX_ENTRIES` entries; the uncompressed total and each entry's compression
+  ratio are bounded by ``max_archive_mb`` and ``max_zip_ratio`` (:mod:`qcode._io.ziplimits`,
+  settings in :mod:`qcode._io.limits`);
+- the project file is the single ``*.qde`` at the root (any name; two or more are refused
+  as ambiguous); the sources folder is found in any letter case; ``.root`` marker files
+  are ignored.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from qcode._io import ziplimits
+from qcode._io.textfile import read_user_bytes
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.refiqda.codebook_exchange import read_file
 
-MAX_ENTRIES = 20_000
-MAX_TOTAL = 2 * 1024 * 1024 * 1024  # 2 GiB uncompressed in all
-MAX_ENTRY = 2**31 - 1  # the spec's limit for one internal file
-_CHUNK = 1 << 16
+MAX_ENTRIES = ziplimits.MAX_ENTRIES
+NOTHING_IMPORTED = "; nothing was imported"
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -52,11 +53,9 @@ class Archive:
         return self.sources.get(name.strip().lower())
 
 
-def open_qdpx(path: Path, *, max_entries: int | None = None,
-              max_total: int | None = None) -> Archive:
+def open_qdpx(path: Path, *, max_entries: int | None = None) -> Archive:
     path = Path(path)
     max_entries = MAX_ENTRIES if max_entries is None else max_entries
-    max_total = MAX_TOTAL if max_total is None else max_total
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file", hint="check the path")
     try:
@@ -72,18 +71,13 @@ def open_qdpx(path: Path, *, max_entries: int | None = None,
                                 "imported", hint="a bare project file ends in .qde") from None
     with zf:
         infos = zf.infolist()
-        if len(infos) > max_entries:
-            raise InvalidInputError(f"{path}: refused: {len(infos)} entries (more than "
-                                    f"{max_entries}); nothing was imported")
-        for info in infos:
+        for info in infos[:max_entries + 1]:
             if _unsafe(info.filename):
                 raise InvalidInputError(
                     f"{path}: refused: entry '{info.filename}' points outside the archive "
                     "(zip slip); nothing was imported")
-        declared = sum(i.file_size for i in infos)
-        if declared > max_total:
-            raise InvalidInputError(f"{path}: refused: {declared} bytes uncompressed (more "
-                                    f"than {max_total}); nothing was imported")
+        budget = [ziplimits.check_directory(infos, str(path), NOTHING_IMPORTED,
+                                            max_entries=max_entries)]
         files = [i for i in infos if not i.is_dir()]
         qdes = [i for i in files if "/" not in i.filename.strip("/")
                 and i.filename.lower().endswith(".qde")]
@@ -92,12 +86,12 @@ def open_qdpx(path: Path, *, max_entries: int | None = None,
                                     "archive; nothing was imported",
                                     hint="is this a REFI-QDA project export (.qdpx)?")
         if len(qdes) > 1:
-            named = [i for i in qdes if i.filename.lower() == "project.qde"]
-            if len(named) != 1:
-                raise InvalidInputError(f"{path}: {len(qdes)} .qde files at the top of the "
-                                        "archive; cannot tell which is the project")
-            qdes = named
-        budget = [max_total]
+            names = ", ".join(sorted(i.filename for i in qdes))
+            raise InvalidInputError(f"{path}: refused as ambiguous: {len(qdes)} project "
+                                    f"files at the top of the archive ({names}); nothing "
+                                    "was imported",
+                                    hint="export one project per .qdpx, or unpack it and "
+                                         "import the .qde you mean")
         qde = _read(zf, qdes[0], path, budget)
         sources: dict[str, bytes] = {}
         for info in files:
@@ -109,31 +103,8 @@ def open_qdpx(path: Path, *, max_entries: int | None = None,
 
 
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Path, budget: list[int]) -> bytes:
-    """Stream one entry, stopping as soon as it passes its declared size or the budget."""
-    limit = min(info.file_size, MAX_ENTRY)
-    chunks: list[bytes] = []
-    got = 0
-    try:
-        with zf.open(info) as fh:
-            while True:
-                chunk = fh.read(_CHUNK)
-                if not chunk:
-                    break
-                got += len(chunk)
-                budget[0] -= len(chunk)
-                if got > limit or budget[0] < 0:
-                    raise InvalidInputError(
-                        f"{where}: refused: entry '{info.filename}' expands beyond its "
-                        "declared size or the size limit (a zip bomb?); nothing was imported")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
-        raise InvalidInputError(f"{where}: entry '{info.filename}' is damaged or its "
-                                f"sizes lie ({type(exc).__name__}); nothing was imported"
-                                ) from None
-    except NotImplementedError:
-        raise InvalidInputError(f"{where}: entry '{info.filename}' uses a compression qcode "
-                                "cannot read; nothing was imported") from None
-    return b"".join(chunks)
+    """Stream one entry within its declared size and the archive's bounds."""
+    return ziplimits.read_entry(zf, info, str(where), budget, NOTHING_IMPORTED)
 
 
 def open_qde(path: Path) -> Archive:
@@ -158,7 +129,7 @@ def sibling(folder: Path, name: str) -> bytes | None:
                     candidates.insert(1, f)
     for c in candidates:
         if c.is_file():
-            return c.read_bytes()
+            return read_user_bytes(c, "a source text", consequence=NOTHING_IMPORTED)
     return None
 
 

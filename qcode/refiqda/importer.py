@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qcode._io import limits
 from qcode.coding.store import coder_names, load_state_or_empty, validate_coder_name
 from qcode.errors import ConflictError, InvalidInputError, UsageError
 from qcode.models import Codebook, Document
@@ -246,6 +247,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                 continue
             raw = data
         st = source_text(raw)
+        _check_source(f"{path}: source '{src.name}'", st.text)
         attrs = _attributes(qp, src)
         _, trailer = split_trailer(src.description)
         same_id = existing.get(str(trailer.get("id"))) if trailer else None
@@ -264,6 +266,10 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                 doc = foreign(doc_id_from_name(src.name, src.guid),
                               Path(src.name).stem or src.name or src.guid, st.text, attrs,
                               src.name, raw)
+            longest = max(doc.segments, key=lambda g: g.end - g.start, default=None)
+            if longest is not None:
+                limits.check_transcript(f"{path}: source '{src.name}'", NOTHING_IMPORTED,
+                                        longest=(longest.id, longest.end - longest.start))
             if doc.id in existing:
                 raise ConflictError(
                     f"{path}: source '{src.name}' would be document '{doc.id}', but the "
@@ -358,6 +364,17 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                              if e["op"] == "done"),
         selections=sum(s.selections_taken for s in report.sources))
     return plan, report
+
+
+NOTHING_IMPORTED = "; nothing was imported"
+
+
+def _check_source(where: str, text: str) -> None:
+    """Refuse a source text above the transcript bounds before it is segmented (every line
+    with text may become a segment)."""
+    limits.check_transcript(where, NOTHING_IMPORTED, chars=len(text))
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    limits.check_transcript(where, NOTHING_IMPORTED, segments=lines)
 
 
 def _memo(qp: QProject, archive: Archive, note_guid: str, coder: str,

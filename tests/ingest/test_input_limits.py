@@ -71,7 +71,7 @@ def test_file_above_max_file_mb_is_refused(q: Callable[..., Any], tmp_path: Path
     result = q("ingest", str(path))
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert result.stderr == (
-        f"Error: {path}: the file is 0.0 MB, more than the limit max_file_mb = 0.001; "
+        f"Error: {path}: the file is 1500 bytes, more than the limit max_file_mb = 0.001; "
         "nothing was ingested\n" + hint("max_file_mb", "0.004"))
 
 
@@ -116,7 +116,7 @@ def test_transcript_text_above_the_bound_is_refused(q: Callable[..., Any], tmp_p
     result = q("ingest", str(path))
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert result.stderr == (
-        f"Error: {path}: the transcript holds 0.0 million characters, more than the limit "
+        f"Error: {path}: the transcript holds 154 characters, more than the limit "
         "max_transcript_mb = 0.0001; nothing was ingested\n"
         + hint("max_transcript_mb", "0.0004"))
 

@@ -92,12 +92,12 @@ def test_external_entity_in_a_codebook_is_refused(invoke, tmp_path):
 
 
 def test_zip_bomb_over_the_size_cap_is_refused(run_import, tmp_path, monkeypatch):
-    monkeypatch.setattr(archive, "MAX_TOTAL", 1_000_000)
+    monkeypatch.setenv("QCODE_MAX_ARCHIVE_MB", "1")
     path = _zip(tmp_path / "bomb.qdpx", {"project.qde": QDE,
                                          "sources/a.txt": b"\0" * 5_000_000})
     assert path.stat().st_size < 20_000
-    assert run_import(path) == (f"Error: {path}: refused: {5_000_000 + len(QDE)} bytes "
-                                "uncompressed (more than 1000000); nothing was imported")
+    assert run_import(path) == (f"Error: {path}: refused: the archive expands to 4.8 MB, "
+                                "more than the limit max_archive_mb = 1; nothing was imported")
 
 
 def _lie_about_size(path: Path, entry: str, fake: int) -> None:
