@@ -35,9 +35,11 @@ class State:
     def project(self) -> Project:
         """The project named by --project / QCODE_PROJECT, else the one around the cwd."""
         if self._project is None:
-            from qcode.project import open_project
+            from qcode._io.leftovers import sweep_project
+            from qcode.project import DATA_FOLDERS, open_project
 
             self._project = open_project(self.project_dir)
+            sweep_project(self._project.root, DATA_FOLDERS)  # temp files of killed runs
         return self._project
 
 
