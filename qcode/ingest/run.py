@@ -32,6 +32,7 @@ from typing import Literal
 
 from qcode import formats
 from qcode._io import limits
+from qcode._io.leftovers import sweep_temp_files
 from qcode._io.textfile import read_user_bytes
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, QcodeError, UsageError
 from qcode.ingest.attributes import AttributeTable, check_known, read_table, use_project_names
@@ -420,24 +421,8 @@ def clear_reanchor_pending(project: Project, doc_id: str) -> None:
     _pending_path(project, doc_id).unlink(missing_ok=True)
 
 
-STALE_TEMP_SECONDS = 600
-
-
 def sweep_stale_temp_files(project: Project) -> int:
     """Remove half-written ``.<id>.json.*.tmp`` files that a killed save left behind (the
-    document itself is whole or absent). Only files older than 10 minutes are touched, so a
-    save running in another process keeps its own."""
-    import time
-
-    removed = 0
-    cutoff = time.time() - STALE_TEMP_SECONDS
-    if not project.documents_dir.is_dir():
-        return 0
-    for path in project.documents_dir.glob(".*.json.*.tmp"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-                removed += 1
-        except OSError:
-            continue
-    return removed
+    document itself is whole or absent); the rule is :mod:`qcode._io.leftovers`' (older
+    than 10 minutes, so a save running in another process keeps its own)."""
+    return len(sweep_temp_files(project.documents_dir))
