@@ -23,11 +23,10 @@ from pathlib import Path
 
 from qcode._io import atomic
 from qcode.errors import ConflictError, QcodeError
-from qcode.project import DATA_FOLDERS, SETTINGS_FILE, Project
-from qcode.refiqda.import_write import MARKER
+from qcode.project import DATA_FOLDERS, IMPORT_MARKER, SETTINGS_FILE, Project
 
 #: files at a project's root that are its data too (besides the codebook and qcode.toml)
-ROOT_DATA_FILES = ("codebook.log.jsonl", MARKER)
+ROOT_DATA_FILES = ("codebook.log.jsonl", IMPORT_MARKER)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -38,6 +38,9 @@ from qcode.errors import (
 from qcode.models import Codebook, Document, Record
 
 SETTINGS_FILE = "qcode.toml"
+#: at the project root while a REFI-QDA import into it is unfinished (see
+#: :mod:`qcode.refiqda.import_write`); here so that lower modules can name it
+IMPORT_MARKER = ".import-pending.json"
 #: the folders that hold the project's data (never written by a command's --output)
 DATA_FOLDERS = ("documents", "codings", "reconciliations", "registry", "memos")
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -40,13 +40,13 @@ from qcode._io import atomic
 from qcode._io.leftovers import hold_import_lock, sweep_import_folders
 from qcode.coding.store import append_events, log_path
 from qcode.errors import ConflictError
-from qcode.project import SETTINGS_FILE, Project, init_project, now_iso
+from qcode.project import IMPORT_MARKER, SETTINGS_FILE, Project, init_project, now_iso
 from qcode.refiqda.report import ImportReport
 
 if TYPE_CHECKING:
     from qcode.refiqda.importer import Plan
 
-MARKER = ".import-pending.json"
+MARKER = IMPORT_MARKER
 
 
 def file_sha256(path: Path) -> str:
