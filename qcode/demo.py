@@ -29,7 +29,7 @@ from qcode.counts.cooccur import cooccurrence
 from qcode.counts.matrix import Corpus, Matrix, crosstab, load_corpus, split_matrices
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, PartialFailureError
 from qcode.ingest.run import IngestOptions, ingest
-from qcode.outputs import guard_output
+from qcode.outputs import guard_folder
 from qcode.project import Project, init_project
 from qcode.reconcile.run import reconcile
 from qcode.registry import table as registry
@@ -90,7 +90,7 @@ class _Context:
 def check_target(directory: Path) -> None:
     """Refuse a folder that holds a project, or anything else (an empty folder is fine)."""
     directory = Path(directory)
-    guard_output(directory)  # never inside a project's data folders
+    guard_folder(directory)  # never inside a project's data folders
     if (directory / "qcode.toml").exists():
         raise ConflictError(f"{directory} already holds a qcode project; the demo builds a "
                             "new one and changed nothing",

@@ -1,14 +1,15 @@
 """Writing a file the user named (``--output``, ``export qdpx FILE``, ``demo DIR``...).
 
 Every command that writes a user-named file goes through :func:`write_output` (or calls
-:func:`guard_output` first, for a folder), so one rule protects the project's own data:
+:func:`guard_folder` first, for a new folder), so one rule protects the project's own data:
 
 * a path inside a project's data -- ``documents/``, ``codings/``, ``reconciliations/``,
   ``registry/``, ``memos/``, the codebook, ``qcode.toml``, ``codebook.log.jsonl`` and the
   import marker -- is refused with a :class:`~qcode.errors.ConflictError`, however it is
   spelled (relative, absolute, with ``..``, through a linked folder; on a file system that
   ignores case, in any case);
-* a symbolic link at the output path is refused (qcode does not write through links).
+* a symbolic link at an output file's path is refused (qcode does not write through links;
+  a folder given for a new project may be a link, as long as it does not lead into data).
 
 The project is found from the target itself, by walking up from it to a ``qcode.toml``: so
 the rule holds whether or not a project is open, and whichever project ``--project``
@@ -73,16 +74,23 @@ def _data_part(target: Path) -> str | None:
 
 
 def guard_output(path: Path | str) -> None:
-    """Refuse to write the user-named file or folder ``path`` if it is a symbolic link or
+    """Refuse to write the user-named file ``path`` if it is a symbolic link or
     lies in a project's data (see the module's docstring)."""
     path = Path(path)
     if path.is_symlink():
         raise ConflictError(f"{path} is a symbolic link; qcode does not write output through "
                             "links, so nothing was written",
                             hint="give the path of a real file (or delete the link first)")
+    guard_folder(path)
+
+
+def guard_folder(path: Path | str) -> None:
+    """Refuse the user-named folder ``path`` (for a new project: ``init``, ``demo``,
+    ``import qdpx --into``) if it lies in a project's data."""
+    path = Path(path)
     try:
         target = path.resolve()
-    except (OSError, RuntimeError):  # a loop of links: the write itself will fail clearly
+    except (OSError, RuntimeError):  # a loop of links: creating the folder will fail clearly
         return
     label = _data_part(target)
     if label is not None:

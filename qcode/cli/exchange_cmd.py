@@ -188,13 +188,13 @@ def import_qdpx(
 
       qcode import qdpx project.qde --into study2 --map-levels "Macro=macro,Micro=micro"
     """
-    from qcode.outputs import guard_output
+    from qcode.outputs import guard_folder
     from qcode.refiqda.codebook_map import parse_level_map
     from qcode.refiqda.importer import import_qdpx as run
 
     levels = parse_level_map(map_levels)
     if into is not None:
-        guard_output(into)  # a new project, never inside a project's data folders
+        guard_folder(into)  # a new project, never inside a project's data folders
     project = None if into is not None else state(ctx).project()
     report = run(file, project=project, into=into, level_map=levels, dry_run=dry_run)
     _show(report, fmt)

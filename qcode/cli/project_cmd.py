@@ -31,10 +31,10 @@ def init(
 
       qcode init study --codebook my-codebook.yaml --name "Telemedicine 2026"
     """
-    from qcode.outputs import guard_output
+    from qcode.outputs import guard_folder
     from qcode.project import init_project
 
-    guard_output(directory)  # not inside another project's data folders
+    guard_folder(directory)  # not inside another project's data folders
     project = init_project(directory, codebook=codebook, name=name)
     cb = project.codebook
     if fmt is ActionFormat.json:

@@ -160,3 +160,14 @@ def test_a_moved_codebook_setting_is_protected(coded: Project) -> None:
     (coded.root / "cb" / "main.yaml").write_bytes((coded.root / "codebook.yaml").read_bytes())
     with pytest.raises(ConflictError, match=r"\(cb/main.yaml\)"):
         guard_output(coded.root / "cb" / "main.yaml")
+
+
+def test_a_new_project_folder_may_be_a_link_to_an_empty_folder(
+        invoke: Callable[..., Any], tmp_path: Path) -> None:
+    real = tmp_path / "synced" / "study"
+    real.mkdir(parents=True)
+    link = tmp_path / "study"
+    link.symlink_to(real, target_is_directory=True)
+    r = invoke("init", str(link))
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert (real / "qcode.toml").is_file()
