@@ -30,13 +30,20 @@ import stat
 import time
 from pathlib import Path
 
+from qcode._io.nofollow import NOFOLLOW
+
 #: a temp file or import folder untouched for this long belongs to a run that was killed
 STALE_SECONDS = 600
 
 #: the lock file an import into a new folder holds while it runs
 IMPORT_LOCK = ".qcode-import.lock"
 
-_IMPORT_DIR = re.compile(r"^\..+\.importing-[A-Za-z0-9_]{8}$")
+_IMPORT_DIR = re.compile(r"^\..+\.importing-[a-z0-9_]{8}$")
+
+
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    """The names :func:`tempfile.mkstemp` gives the temp files of ``name``'s atomic writes."""
+    return re.compile(rf"^\.{name}\.[a-z0-9_]{{8}}\.tmp$")
 
 
 def _is_stale(st: os.stat_result, now: float) -> bool:
@@ -47,7 +54,7 @@ def sweep_temp_files(folder: Path, name: str | None = None) -> list[Path]:
     """Remove the stale temp files of atomic writes in ``folder``: of the target ``name``
     only, or of any target when ``name`` is None. Returns what was removed; a folder that
     cannot be read or a file that cannot be removed is left alone."""
-    prefix = f".{name}." if name is not None else "."
+    pattern = _temp_pattern(re.escape(name) if name is not None else ".+")
     now = time.time()
     removed: list[Path] = []
     try:
@@ -55,7 +62,7 @@ def sweep_temp_files(folder: Path, name: str | None = None) -> list[Path]:
     except OSError:
         return removed
     for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+        if not pattern.match(entry.name):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -79,7 +86,7 @@ def _try_lock(path: Path) -> bool | None:
     """True if the lock at ``path`` was free (its holder is gone), False if it is held,
     None if there is no such lock file."""
     try:
-        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDWR | NOFOLLOW)
     except FileNotFoundError:
         return None
     except OSError:
@@ -124,8 +131,7 @@ def sweep_import_folders(parent: Path) -> list[Path]:
 def hold_import_lock(folder: Path) -> int:
     """Create and take the lock of an import folder; the caller closes the returned
     descriptor when done (closing, or dying, releases it)."""
-    fd = os.open(folder / IMPORT_LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
-                 0o644)
+    fd = os.open(folder / IMPORT_LOCK, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o644)
     if os.name == "posix":
         import fcntl
 

@@ -99,9 +99,10 @@ def test_a_command_opening_the_project_removes_stale_temp_files_only(
              project.root / ".codebook.yaml.k1ll3d_3.tmp"]
     fresh = project.documents_dir / ".T02.json.runn1ng_.tmp"
     mine = project.documents_dir / "notes.tmp"  # not hidden: not a qcode temp file
-    for path in (*stale, fresh, mine):
+    draft = project.root / ".draft.tmp"  # not named like a temp file of an atomic write
+    for path in (*stale, fresh, mine, draft):
         path.write_bytes(b'{"text": "half a transcript')
-    for path in (*stale, mine):
+    for path in (*stale, mine, draft):
         _age(path)
     link = project.documents_dir / ".T03.json.l1nk3d__.tmp"
     link.symlink_to(mine)
@@ -109,7 +110,7 @@ def test_a_command_opening_the_project_removes_stale_temp_files_only(
     r = invoke("--project", str(project.root), "docs", "--format", "json")
     assert r.exit_code == ExitCode.OK, r.stderr
     assert [p.exists() for p in stale] == [False, False, False]
-    assert fresh.exists() and mine.exists() and link.is_symlink()
+    assert fresh.exists() and mine.exists() and draft.exists() and link.is_symlink()
 
 
 def test_sweep_project_covers_the_root_and_every_data_folder(project: Project) -> None:
