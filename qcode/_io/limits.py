@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from qcode.errors import InvalidInputError, ProjectDamagedError
 
@@ -48,7 +49,7 @@ class Limits:
     def from_mapping(cls, values: dict[str, object], where: str) -> Limits:
         """Limits from a ``[limits]`` table; unknown keys and non-positive numbers refused."""
         known = {f.name: f.type for f in fields(cls)}
-        out = cls()
+        updates: dict[str, Any] = {}  # field name -> int or float, as the field is typed
         for key, value in values.items():
             if key not in known:
                 raise ProjectDamagedError(f"{where}: [limits] has no setting '{key}'",
@@ -56,12 +57,12 @@ class Limits:
             number = _positive(value)
             if number is None:
                 raise ProjectDamagedError(f"{where}: [limits] {key} must be a positive number")
-            out = replace(out, **{key: int(number) if known[key] == "int" else number})
-        return out
+            updates[key] = int(number) if known[key] == "int" else number
+        return replace(cls(), **updates)
 
     def with_environment(self) -> Limits:
         """These limits with any ``QCODE_MAX_...`` environment variable applied."""
-        out = self
+        updates: dict[str, Any] = {}  # field name -> int or float, as the field is typed
         for f in fields(self):
             raw = os.environ.get(env_name(f.name))
             if raw is None or not raw.strip():
@@ -70,8 +71,8 @@ class Limits:
             if number is None:
                 raise InvalidInputError(f"{env_name(f.name)}={raw!r} is not a positive number",
                                         hint=f"for example: {env_name(f.name)}=1000")
-            out = replace(out, **{f.name: int(number) if f.type == "int" else number})
-        return out
+            updates[f.name] = int(number) if f.type == "int" else number
+        return replace(self, **updates)
 
     def bytes(self, name: str) -> int:
         """A ``..._mb`` limit in bytes (or characters, for ``max_transcript_mb``)."""

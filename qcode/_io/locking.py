@@ -12,20 +12,22 @@ Locks are per open file: never take the same lock twice in one process (the seco
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from qcode._io.nofollow import open_nofollow
+from qcode._io.write_errors import folder_in_the_way
 
 
 def _lock(fd: int, exclusive_lock: bool) -> None:
-    if os.name == "posix":
-        import fcntl
+    if sys.platform != "win32":
+        import fcntl  # POSIX only: imported on the platform that has it
 
         fcntl.flock(fd, fcntl.LOCK_EX if exclusive_lock else fcntl.LOCK_SH)
     else:  # pragma: no cover - Windows has only exclusive byte-range locks
-        import msvcrt
+        import msvcrt  # Windows only
 
         msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
 
@@ -35,7 +37,10 @@ def exclusive(lock_path: Path) -> Iterator[None]:
     """Block until this process holds the lock on ``lock_path`` alone (file created if
     missing; a symbolic link there is refused, so a dangling one creates nothing)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = open_nofollow(lock_path, os.O_RDWR | os.O_CREAT)
+    try:
+        fd = open_nofollow(lock_path, os.O_RDWR | os.O_CREAT)
+    except IsADirectoryError:
+        raise folder_in_the_way(lock_path, "a lock file") from None
     try:
         _lock(fd, True)
         yield

@@ -59,7 +59,7 @@ def alias_excess(text: str, *, max_nodes: int = MAX_EXPANDED_NODES,
                 aliases += 1
                 grown = sizes.get(event.anchor or "", 1)
                 if aliases > max_aliases or total + grown > max_nodes:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark is not None else 1
             elif isinstance(event, yaml.ScalarEvent):
                 grown = 1
                 if event.anchor:
@@ -71,7 +71,7 @@ def alias_excess(text: str, *, max_nodes: int = MAX_EXPANDED_NODES,
                 assert isinstance(open_size, int)
                 stack[-1][1] = open_size + grown
                 if open_size + grown > max_nodes:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark is not None else 1
             else:
                 total += grown
     except yaml.YAMLError:
