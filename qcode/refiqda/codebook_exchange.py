@@ -102,7 +102,7 @@ def apply_codebook(project: Project, cb: Codebook, text: str, report: ImportRepo
             f"the imported codebook lacks {len(gone)} code(s) that have codings ({shown}); "
             "nothing was changed",
             hint="import into a new project (qcode init), or add those codes to the file")
-    target: Path = project.codebook_path  # type: ignore[attr-defined]
+    target: Path = project.codebook_path
     stamp = now_iso().replace(":", "").replace("-", "")
     backup = target.with_name(f"{target.stem}.before-import-{stamp}{target.suffix}")
     if target.exists():

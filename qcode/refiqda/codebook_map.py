@@ -111,8 +111,9 @@ class _Builder:
 
     def walk(self, node: Node, theme: str | None, level: str | None,
              parent: str | None) -> None:
-        desc, data = split_trailer(node.description)
-        kind = data.get("kind") if data else None
+        desc, trailer = split_trailer(node.description)
+        data = trailer or {}
+        kind = data.get("kind")
         key = node.name.strip().casefold()
         if kind == "theme" and isinstance(data.get("id"), str):
             tid = data["id"]
@@ -206,10 +207,11 @@ def build_codebook(roots: list[Node], sets: list[CodeSet], report: ImportReport,
     meta: dict = {}
     level_sets: dict[str, tuple[int, Level]] = {}
     for s in sets:
-        desc, data = split_trailer(s.description)
-        kind = data.get("kind") if data else None
+        desc, trailer = split_trailer(s.description)
+        data = trailer or {}
+        kind = data.get("kind")
         if kind == "codebook":
-            meta = data or {}
+            meta = data
         elif kind == "level" and isinstance(data.get("id"), str):
             level_sets[data["id"]] = (int(data.get("order", 0)),
                                       Level(id=data["id"], name=s.name or data["id"],

@@ -159,10 +159,12 @@ def export_tree(cb: Codebook) -> tuple[list[Node], list[CodeSet]]:
                     holder.children.append(nodes[c.id])
         roots.append(tnode)
     sets: list[CodeSet] = []
-    for i, lv in enumerate(cb.levels):
-        members = [code_guid(c.id) for c in cb.codes if c.level == lv.id]
-        sets.append(CodeSet(guid("level-set", lv.id), lv.name, xml_safe(with_trailer(
-            lv.description, {"kind": "level", "id": lv.id, "order": i})), members))
+    for i, grid_level in enumerate(cb.levels):
+        members = [code_guid(c.id) for c in cb.codes if c.level == grid_level.id]
+        sets.append(CodeSet(guid("level-set", grid_level.id), grid_level.name,
+                            xml_safe(with_trailer(grid_level.description,
+                                                  {"kind": "level", "id": grid_level.id,
+                                                   "order": i})), members))
     readable = "\n\n".join(filter(None, [cb.description, *(f"Rule: {r}" for r in cb.rules)]))
     meta = {"kind": "codebook", "name": cb.name, "version": cb.version,
             "description": cb.description, "rules": list(cb.rules)}

@@ -403,7 +403,7 @@ def import_qdpx(path: Path, *, project: Project | None = None, into: Path | None
                                 "--into DIR for a new one")
     blocked: str | None = None
     try:
-        resuming = into is None and check_pending(project, Path(path))
+        resuming = into is None and project is not None and check_pending(project, Path(path))
     except ConflictError as exc:
         if not dry_run:
             raise
@@ -430,7 +430,7 @@ def import_qdpx(path: Path, *, project: Project | None = None, into: Path | None
         return report
     if into is not None:
         write_new_project(into, plan, report)
-    else:
+    elif project is not None:  # always, when there is no --into (checked above)
         write_plan(project, plan, report, source=Path(path))
     return report
 
