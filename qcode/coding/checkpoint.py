@@ -15,30 +15,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from qcode._io import atomic
 from qcode._io.nofollow import read_nofollow
-from qcode.coding.events import LogProblem, loads
+from qcode.coding.events import LogProblem, dumps, loads
 from qcode.coding.fold import CoderState, MissedUndo, fold_pass, undo_targets
 from qcode.errors import ProjectDamagedError
-
-try:
-    from orjson import dumps as _orjson_dumps
-except ImportError:  # pragma: no cover
-    _orjson_dumps = None
 
 FORMAT = 4
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
-
-
-def _dumps(obj: Any) -> bytes:
-    if _orjson_dumps is not None:
-        return bytes(_orjson_dumps(obj))
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8")  # pragma: no cover
 
 
 def _prefix_end(data: bytes) -> int:
@@ -87,7 +75,7 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
         "problems": [[p.line, p.reason, p.events] for p in st.problems],
     }
     with contextlib.suppress(OSError):
-        atomic.write_bytes(path, _dumps(body))
+        atomic.write_bytes(path, dumps(body))
 
 
 def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:

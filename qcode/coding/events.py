@@ -19,11 +19,18 @@ from pathlib import Path
 from typing import Any
 
 try:  # orjson parses large logs about three times faster; json is the fallback
-    from orjson import loads as _orjson_loads
-
-    loads: Callable[[bytes | str], Any] = _orjson_loads
+    import orjson as _orjson
 except ImportError:  # pragma: no cover
-    loads = json.loads
+    _orjson = None  # type: ignore[assignment]
+
+loads: Callable[[bytes | str], Any] = json.loads if _orjson is None else _orjson.loads
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact JSON bytes (orjson when it is installed)."""
+    if _orjson is None:  # pragma: no cover
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _orjson.dumps(obj)
 
 ORIGINS = frozenset(("manual", "auto", "imported", "reconciled"))
 TORN = "incomplete last line (torn by a crash or kill)"

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from qcode.coding.events import (
     LogProblem,
@@ -226,7 +226,9 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     compare keys by identity. Raises :class:`MissedUndo` when an undo's target is not in
     ``undone``.
     """
-    codes, memos, done, problems = st.codes, st.memos, st.done, st.problems
+    # an add's value is its line's bytes until the end of the pass
+    codes = cast("dict[tuple[str, str], dict[str, Any]]", st.codes)
+    memos, done, problems = st.memos, st.done, st.problems
     ok, intern = event_ok, sys.intern
     n, last, i = 0, None, first_line - 1
     for raw in io.BytesIO(data):  # lines one at a time (with their newline)

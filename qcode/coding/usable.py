@@ -10,20 +10,15 @@ used, for the CLI to print in one warning line per log and per coder.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qcode.coding.events import loads
 from qcode.coding.fold import CoderState, LeftOut
 from qcode.coding.store import load_state
 from qcode.errors import ProjectDamagedError
 from qcode.project import Project
-
-try:
-    from orjson import loads as _orjson_loads
-except ImportError:  # pragma: no cover
-    _orjson_loads = None
 
 #: kinds of reference a coding can lose, in the order they are checked and named
 KINDS = ("document", "segment", "code")
@@ -39,8 +34,7 @@ class Known:
 
 def _segment_ids(path: Path) -> frozenset[str]:
     try:
-        data = path.read_bytes()
-        raw = _orjson_loads(data) if _orjson_loads is not None else json.loads(data)
+        raw = loads(path.read_bytes())
         return frozenset(s["id"] for s in raw.get("segments", ()))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",

@@ -20,7 +20,6 @@ A dimension is ``theme``, ``level``, ``code``, ``document``, ``speaker`` or ``at
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
@@ -29,16 +28,12 @@ from typing import Any
 
 from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
+from qcode.coding.events import loads as _loads
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Codebook, Coding, Record
 from qcode.project import Project
-
-try:  # orjson reads the document files several times faster; json is the fallback
-    from orjson import loads as _loads
-except ImportError:  # pragma: no cover
-    _loads = json.loads
 
 DIMENSIONS = ("theme", "level", "code", "document", "speaker")
 #: dimensions whose value depends only on the code of a coding
