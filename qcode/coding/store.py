@@ -47,6 +47,7 @@ from qcode.coding.log_file import (
 )
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Coding, CodingEvent, Document, Origin
+from qcode.project import Project
 
 CODER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
@@ -70,7 +71,7 @@ def validate_coder_name(name: str) -> str:
     return name
 
 
-def coder_names(project: Any) -> list[str]:
+def coder_names(project: Project) -> list[str]:
     """Every coder with a log in the project, sorted case-insensitively."""
     folder: Path = project.codings_dir
     if not folder.is_dir():
@@ -79,7 +80,7 @@ def coder_names(project: Any) -> list[str]:
                   key=str.casefold)
 
 
-def log_path(project: Any, coder: str, *, create: bool = False) -> Path:
+def log_path(project: Project, coder: str, *, create: bool = False) -> Path:
     """The log file of ``coder``. Names are unique regardless of case: ``Ingrid`` and
     ``ingrid`` are refused as two coders. Without ``create``, a coder without a log is an
     error."""
@@ -143,14 +144,14 @@ def checkpoint_path(path: Path) -> Path:
     return path.with_name(f".{path.stem}.checkpoint")
 
 
-def load_state(project: Any, coder: str) -> CoderState:
+def load_state(project: Project, coder: str) -> CoderState:
     """The coder's current state (every code, memo and completed document)."""
     path = log_path(project, coder)
     return state_from_bytes(coder, read_log_bytes(path), path,
                             checkpoint=checkpoint_path(path))
 
 
-def load_state_or_empty(project: Any, coder: str) -> CoderState:
+def load_state_or_empty(project: Project, coder: str) -> CoderState:
     """Like :func:`load_state`, but a coder without a log yet has an empty state."""
     path = log_path(project, coder, create=True)
     if not path.exists():
@@ -158,12 +159,12 @@ def load_state_or_empty(project: Any, coder: str) -> CoderState:
     return load_state(project, coder)
 
 
-def current_codings(project: Any, coder: str) -> list[Coding]:
+def current_codings(project: Project, coder: str) -> list[Coding]:
     """The coder's current codings (the fold of their log)."""
     return load_state(project, coder).codings()
 
 
-def completed_documents(project: Any, coder: str) -> set[str]:
+def completed_documents(project: Project, coder: str) -> set[str]:
     """Documents the coder has marked complete (``qcode done``)."""
     return set(load_state(project, coder).done)
 
@@ -171,7 +172,7 @@ def completed_documents(project: Any, coder: str) -> set[str]:
 # ----------------------------------------------------------------------------- writing
 
 
-def append(project: Any, coder: str, events: list[dict[str, Any]]) -> Appended:
+def append(project: Project, coder: str, events: list[dict[str, Any]]) -> Appended:
     """Append events as one batch; return them, with offsets, once they are on disk."""
     if not events:
         return Appended([], -1, -1)
@@ -180,7 +181,7 @@ def append(project: Any, coder: str, events: list[dict[str, Any]]) -> Appended:
         return append_locked(fd, events, path)
 
 
-def append_events(project: Any, coder: str, events: list[dict[str, Any]]) -> list[CodingEvent]:
+def append_events(project: Project, coder: str, events: list[dict[str, Any]]) -> list[CodingEvent]:
     """Append events to the coder's log under a lock; return them once they are on disk.
 
     Each dict gives the event fields except ``seq`` and ``time``, which are assigned here.
@@ -233,7 +234,7 @@ def remove_events(state: CoderState, doc: Document, segment_ids: list[str],
     return events
 
 
-def add_codes(project: Any, coder: str, doc: Document, segment_ids: list[str],
+def add_codes(project: Project, coder: str, doc: Document, segment_ids: list[str],
               code_ids: list[str], *, origin: Origin = "manual", memo: str | None = None,
               decision: str | None = None,
               state: CoderState | None = None) -> list[CodingEvent]:
@@ -247,7 +248,7 @@ def add_codes(project: Any, coder: str, doc: Document, segment_ids: list[str],
                                                     decision=decision))
 
 
-def remove_codes(project: Any, coder: str, doc: Document, segment_ids: list[str],
+def remove_codes(project: Project, coder: str, doc: Document, segment_ids: list[str],
                  code_ids: list[str] | None = None, *,
                  state: CoderState | None = None) -> list[CodingEvent]:
     """Take codes off segments (all of the coder's codes there when ``code_ids`` is None)."""
@@ -255,7 +256,7 @@ def remove_codes(project: Any, coder: str, doc: Document, segment_ids: list[str]
     return append_events(project, coder, remove_events(state, doc, segment_ids, code_ids))
 
 
-def set_memo(project: Any, coder: str, doc: Document, segment_id: str,
+def set_memo(project: Project, coder: str, doc: Document, segment_id: str,
              memo: str) -> list[CodingEvent]:
     """Set (or, with empty text, clear) the coder's memo on a segment."""
     _segment(doc, segment_id)
@@ -263,12 +264,12 @@ def set_memo(project: Any, coder: str, doc: Document, segment_id: str,
                                            "segment": segment_id, "memo": memo}])
 
 
-def mark_done(project: Any, coder: str, doc_id: str, done: bool = True) -> list[CodingEvent]:
+def mark_done(project: Project, coder: str, doc_id: str, done: bool = True) -> list[CodingEvent]:
     """Mark a document completely coded by ``coder`` (or reopen it)."""
     return append_events(project, coder, [{"op": "done" if done else "reopen", "doc": doc_id}])
 
 
-def undo_last(project: Any, coder: str, *, doc: str | None = None) -> list[CodingEvent]:
+def undo_last(project: Project, coder: str, *, doc: str | None = None) -> list[CodingEvent]:
     """Revert the coder's last action that is not yet undone; return its events ([] if
     nothing is left).
 
@@ -291,7 +292,7 @@ def undo_last(project: Any, coder: str, *, doc: str | None = None) -> list[Codin
     return [CodingEvent.model_validate(e) for e in batch]
 
 
-def undo(project: Any, coder: str) -> CodingEvent | None:
+def undo(project: Project, coder: str) -> CodingEvent | None:
     """Revert the coder's last action; return its last event, None if nothing is left."""
     batch = undo_last(project, coder)
     return batch[-1] if batch else None
