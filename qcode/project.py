@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from qcode._io import atomic, limits
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import read_nofollow, refuse_linked_folder
+from qcode._io.project_lock import generation as text_generation
 from qcode.bundled import bundled_codebook
 from qcode.codebook.load import load as load_codebook
 from qcode.codebook.lookup import suggestions
@@ -80,6 +81,9 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.settings = self._read_settings()
+        #: the documents' text generation when the project was opened (see
+        #: :mod:`qcode._io.project_lock`): coding writes check their offsets if it moved
+        self.text_generation = text_generation(self.root)
         for folder in DATA_FOLDERS:  # a link could lead reads and writes out of the project
             refuse_linked_folder(self.root / folder)
 

@@ -21,6 +21,7 @@ from rich.console import Console
 
 if TYPE_CHECKING:
     from qcode.coding.usable import Omissions
+    from qcode.ingest.reanchor import ReanchorReport
     from qcode.project import Project
 
 
@@ -32,15 +33,25 @@ class State:
     debug: bool = False
     _project: Project | None = field(default=None, repr=False)
 
-    def project(self) -> Project:
-        """The project named by --project / QCODE_PROJECT, else the one around the cwd."""
+    def project(self, *, resuming_import: bool = False) -> Project:
+        """The project named by --project / QCODE_PROJECT, else the one around the cwd.
+
+        What a killed command left unfinished is settled first (an interrupted replace is
+        re-anchored, with a note; an interrupted import is refused unless
+        ``resuming_import``), so no command reads codings that do not match their text.
+        """
         if self._project is None:
             from qcode._io.leftovers import sweep_project
+            from qcode.pending import finish_pending
             from qcode.project import DATA_FOLDERS, open_project
 
-            self._project = open_project(self.project_dir)
-            sweep_project(self._project.root, DATA_FOLDERS)  # temp files of killed runs
+            project = open_project(self.project_dir)
+            sweep_project(project.root, DATA_FOLDERS)  # temp files of killed runs
+            for finished in finish_pending(project, resuming_import=resuming_import):
+                note_finished(finished)
+            self._project = project
         return self._project
+
 
 
 def state(ctx: typer.Context) -> State:
@@ -132,6 +143,13 @@ def warn_omissions(om: Omissions, root: Path | None = None) -> None:
 def note(message: str) -> None:
     """A diagnostic for people on stderr (never mixed into machine output on stdout)."""
     typer.echo(message, err=True)
+
+
+def note_finished(report: ReanchorReport) -> None:
+    """Say that the re-anchoring of an interrupted ``ingest --replace`` was finished."""
+    note(f"Finishing the re-anchoring of {report.doc}, interrupted earlier:")
+    for line in report.lines():
+        note(line)
 
 
 @contextmanager

@@ -195,7 +195,8 @@ def import_qdpx(
     levels = parse_level_map(map_levels)
     if into is not None:
         guard_folder(into)  # a new project, never inside a project's data folders
-    project = None if into is not None else state(ctx).project()
+    # an interrupted import of this file is completed by the import itself
+    project = None if into is not None else state(ctx).project(resuming_import=True)
     report = run(file, project=project, into=into, level_map=levels, dry_run=dry_run)
     _show(report, fmt)
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, progress, state, warn, warn_omissions
+from qcode.cli.console import (
+    echo_json,
+    note,
+    note_finished,
+    out,
+    progress,
+    state,
+    warn,
+    warn_omissions,
+)
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat
 
@@ -99,16 +107,17 @@ def ingest(
     from qcode.ingest.run import IngestOptions, collect
     from qcode.ingest.run import ingest as run
 
-    project = state(ctx).project()
+    project = state(ctx).project()  # finishes an interrupted --replace first
     reader, as_json = _ingest_formats(source.value, fmt)
     options = IngestOptions(
         fmt=reader, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
         attributes_csv=attributes, doc_id=doc_id, replace=replace)
-    _finish_interrupted_reanchoring(project)
     files = collect(paths)[0]
     with progress(len(files), "Ingesting") as advance:
         report = run(project, paths, options, advance=advance)
+    for finished in report.finished:  # interrupted by a process that died meanwhile
+        note_finished(finished)
     unchanged = [o for o in report.outcomes if o.status == "unchanged"]
     for o in report.outcomes:
         for w in o.warnings:
@@ -138,7 +147,11 @@ def ingest(
         note(f"Skipped {_n(len(report.links), 'symbolic link')} in the folder (qcode does "
              f"not follow links there; name a file to ingest it): {names}{more}")
     for o in report.replaced:
-        _reanchor(project, o.previous, o.document)
+        if o.set_aside is not None:
+            note(f"Kept a copy of the damaged document {o.document.id} as {o.set_aside}")
+        if o.reanchor is not None:
+            for line in o.reanchor.lines():
+                note(line)
     if as_json:
         echo_json(_ingest_json(report))
     if not report.failures:
@@ -191,31 +204,6 @@ def _ingest_json(report: IngestReport) -> dict[str, object]:
         "failures": [{"path": str(f.path), "error": f.error.message}
                      for f in report.failures],
     }
-
-
-def _reanchor(project: Any, old: Any, new: Any) -> None:
-    """Re-anchor the codings of a replaced document (after it is saved) and say how.
-
-    ``qcode.ingest.reanchor.reanchor_project(project, old_doc, new_doc)`` belongs to the coding
-    module; it is only called when the project has coder logs at all.
-    """
-    from qcode.ingest.reanchor import reanchor_project
-    from qcode.ingest.run import clear_reanchor_pending
-
-    if any(project.codings_dir.glob("*.jsonl")):
-        for line in reanchor_project(project, old, new).lines():
-            note(line)
-    clear_reanchor_pending(project, new.id)
-
-
-def _finish_interrupted_reanchoring(project: Any) -> None:
-    """A ``--replace`` stopped after saving the new version but before re-anchoring the
-    codings (Ctrl-C, a kill): re-anchor them now, before anything else."""
-    from qcode.ingest.run import pending_reanchors
-
-    for old, current in pending_reanchors(project):
-        note(f"Finishing the re-anchoring of {current.id}, interrupted earlier:")
-        _reanchor(project, old, current)
 
 
 def docs(

@@ -214,13 +214,16 @@ def reconcile_cmd(
     if status_name is not None:
         from qcode.reconcile.status import status
 
-        _show_status(status(project, status_name, list(doc or []), list(code or []),
-                            all_docs), fmt)
+        report = status(project, status_name, list(doc or []), list(code or []), all_docs)
+        warn_omissions(report.omissions, project.root)
+        _show_status(report, fmt)
         return
     if summary_name is not None:
         from qcode.reconcile.status import summary
 
-        _show_summary(summary(project, summary_name), fmt)
+        result = summary(project, summary_name)
+        warn_omissions(result.omissions, project.root)
+        _show_summary(result, fmt)
         return
     if not coders or not as_name:
         raise UsageError("name the coders and the consensus coder: --coder A,B --as NAME",

@@ -45,6 +45,7 @@ from qcode.coding.log_file import (
     lock_path,
     open_for_append,
 )
+from qcode.coding.text_guard import guarded
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Coding, CodingEvent, Document, Origin
 from qcode.project import Project
@@ -177,7 +178,7 @@ def append(project: Project, coder: str, events: list[dict[str, Any]]) -> Append
     if not events:
         return Appended([], -1, -1)
     path = log_path(project, coder, create=True)
-    with open_for_append(path) as fd:
+    with guarded(project, events), open_for_append(path) as fd:  # waits while text changes
         return append_locked(fd, events, path)
 
 
@@ -279,7 +280,7 @@ def undo_last(project: Project, coder: str, *, doc: str | None = None) -> list[C
     action twice.
     """
     path = log_path(project, coder)  # a coder without a log is an error
-    with open_for_append(path) as fd:
+    with guarded(project, []), open_for_append(path) as fd:
         batch = last_action(fd, os.fstat(fd).st_size)
         if not batch:
             return []

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qcode._io.csvfile import header_key, name_problem, parse_table, unguard
+from qcode._io.project_lock import changing_text
 from qcode._io.textfile import read_user_bytes
 from qcode.codebook.load import suggestions
-from qcode.errors import InvalidInputError, NotFoundError, UsageError
+from qcode.errors import ConflictError, InvalidInputError, NotFoundError, UsageError
 from qcode.ingest.decoding import decode
 from qcode.models import Document
 from qcode.project import Project
@@ -142,8 +143,14 @@ def apply_table(project: Project, table: AttributeTable) -> list[str]:
         merged = {**doc.attributes, **values}
         if merged != doc.attributes:
             updated.append(doc.model_copy(update={"attributes": merged}))
-    for doc in updated:
-        project.save_document(doc)
+    with changing_text(project.root):  # a replace must not run between load and save
+        for doc in updated:
+            if project.load_document(doc.id).text != doc.text:
+                raise ConflictError(
+                    f"document {doc.id} was replaced while its attributes were read; "
+                    "nothing was changed", hint="run the command again")
+        for doc in updated:
+            project.save_document(doc)
     return [d.id for d in updated]
 
 

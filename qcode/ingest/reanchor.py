@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qcode.coding import store as codings
 from qcode.models import Document
+from qcode.project import Project
 
 RATIO_CUTOFF = 80.0
 PARTIAL_CUTOFF = 90.0
@@ -57,8 +59,17 @@ class ReanchorReport:
     def counts(self) -> dict[str, int]:
         return {o: len(self.of(o)) for o in ("unchanged", "moved", "reanchored", "orphaned")}
 
+    def by_coder(self) -> dict[str, dict[str, int]]:
+        """{coder: {"unchanged", "moved", "reanchored", "orphaned": count}}, coders sorted."""
+        table: dict[str, dict[str, int]] = {}
+        for p in sorted(self.placements, key=lambda p: p.coder):
+            row = table.setdefault(p.coder, dict.fromkeys(
+                ("unchanged", "moved", "reanchored", "orphaned"), 0))
+            row[p.outcome] += 1
+        return table
+
     def as_json(self) -> dict[str, Any]:
-        return {"doc": self.doc, **self.counts(),
+        return {"doc": self.doc, **self.counts(), "coders": self.by_coder(),
                 "placements": [p.as_json() for p in self.placements
                                if p.outcome != "unchanged"]}
 
@@ -118,24 +129,29 @@ def locate(new: Document, quote: str, old_start: int) -> tuple[str, Outcome, flo
     return best[2], "reanchored", best[0]
 
 
-def reanchor_project(project: Any, old: Document, new: Document) -> ReanchorReport:
+def reanchor_project(project: Project, old: Document | None,
+                     new: Document) -> ReanchorReport:
     """Re-anchor every coder's codings and memos on ``old`` to ``new``; append the moves;
-    return the report. Call it after the new document is saved."""
-    from qcode.coding import store as codings
+    return the report. Call it after the new document is saved.
 
+    ``old`` is None when the old version could not be read (a damaged file): codings are
+    then placed by their quotes alone, and memos stay on their segment id if it still
+    exists.
+    """
     report = ReanchorReport(new.id)
+    found: tuple[str, Outcome, float] | None
     for coder in codings.coder_names(project):
         state = codings.load_state(project, coder)
         removes: list[dict[str, Any]] = []
         adds: dict[tuple[str, str], dict[str, Any]] = {}
         memo_events: list[dict[str, Any]] = []
         for (doc_id, seg_id), by_code in sorted(state.codes.items()):
-            if doc_id != old.id:
+            if doc_id != new.id:
                 continue
             for code, ev in sorted(by_code.items()):
-                old_seg = old.segment(seg_id)
+                old_seg = old.segment(seg_id) if old is not None else None
                 quote = ev.get("quote") or (old.text[old_seg.start:old_seg.end]
-                                            if old_seg else "")
+                                            if old is not None and old_seg else "")
                 start = ev.get("start") or (old_seg.start if old_seg else 0)
                 found = locate(new, quote, start)
                 if found is None:
@@ -153,7 +169,7 @@ def reanchor_project(project: Any, old: Document, new: Document) -> ReanchorRepo
                     continue
                 report.placements.append(Placement(coder, code, seg_id, new_id, outcome,
                                                    score))
-                removes.append({"op": "remove", "doc": old.id, "segment": seg_id,
+                removes.append({"op": "remove", "doc": new.id, "segment": seg_id,
                                 "code": code, "start": ev.get("start"), "end": ev.get("end"),
                                 "origin": ev.get("origin", "manual")})
                 adds[(new_id, code)] = {
@@ -161,11 +177,15 @@ def reanchor_project(project: Any, old: Document, new: Document) -> ReanchorRepo
                     "start": seg.start, "end": seg.end, "quote": new_quote,
                     "origin": ev.get("origin", "manual"), "decision": ev.get("decision")}
         final: dict[str, list[str]] = {}
-        current = {seg: m for (d, seg), m in state.memos.items() if d == old.id}
+        current = {seg: m for (d, seg), m in state.memos.items() if d == new.id}
         for seg_id, memo in sorted(current.items()):
-            old_seg = old.segment(seg_id)
-            quote = old.text[old_seg.start:old_seg.end] if old_seg else ""
-            found = locate(new, quote, old_seg.start if old_seg else 0)
+            old_seg = old.segment(seg_id) if old is not None else None
+            if old is None:
+                same = new.segment(seg_id)
+                found = (seg_id, "unchanged", 100.0) if same is not None else None
+            else:
+                quote = old.text[old_seg.start:old_seg.end] if old_seg else ""
+                found = locate(new, quote, old_seg.start if old_seg else 0)
             if found is None:
                 report.placements.append(Placement(coder, None, seg_id, None, "orphaned", 0))
                 final.setdefault(seg_id, []).append(memo)

@@ -13,8 +13,17 @@ Re-ingest rules (segmentation is frozen at ingest):
 - the same bytes under an existing id: nothing is re-read; only attributes given now are
   merged in (status ``unchanged`` or ``updated``);
 - other bytes under an existing id: refused (ConflictError) unless ``replace=True``; then
-  the old and the new Document are both in the outcome (status ``replaced``), so the
-  coding module can re-anchor codings (``qcode.ingest.reanchor.reanchor_project``).
+  the new version is saved and every coder's codings on it are re-anchored here (status
+  ``replaced``, the :class:`~qcode.ingest.reanchor.ReanchorReport` in ``outcome.reanchor``;
+  the crash-safe order is in :mod:`qcode.ingest.replace`);
+- the same bytes with another ``unit`` and ``replace=True``: the document is segmented
+  again and its codings are re-anchored onto the new segments (without ``replace`` the
+  segmentation stays frozen: ``unchanged``);
+- a damaged ``documents/<id>.json`` under ``replace=True``: a copy of it is set aside
+  (``outcome.set_aside``) and the codings are re-anchored by their quotes alone.
+
+The whole run holds the project lock exclusively (:mod:`qcode._io.project_lock`): coding
+commands wait meanwhile, and two replaces of one document run one after the other.
 """
 
 from __future__ import annotations
@@ -33,10 +42,20 @@ from typing import Literal
 from qcode import formats
 from qcode._io import limits
 from qcode._io.leftovers import sweep_temp_files
+from qcode._io.project_lock import changing_text
 from qcode._io.textfile import read_user_bytes
-from qcode.errors import ConflictError, InvalidInputError, NotFoundError, QcodeError, UsageError
+from qcode.errors import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    ProjectDamagedError,
+    QcodeError,
+    UsageError,
+)
+from qcode.ingest import replace as replacing
 from qcode.ingest.attributes import AttributeTable, check_known, read_table, use_project_names
 from qcode.ingest.decoding import decode
+from qcode.ingest.reanchor import ReanchorReport
 from qcode.ingest.segmentation import UNITS, layout
 from qcode.models import Document
 from qcode.project import DOC_ID_RE, Project
@@ -60,6 +79,11 @@ class Outcome:
     document: Document
     previous: Document | None = None
     warnings: list[str] = field(default_factory=list)
+    #: how the codings on a replaced document were re-anchored (None: no coder logs)
+    reanchor: ReanchorReport | None = None
+    #: where a copy of a damaged document that was replaced was kept
+    set_aside: Path | None = None
+    damaged: bool = False
 
     @property
     def doc_id(self) -> str:
@@ -82,6 +106,8 @@ class IngestReport:
     skipped: list[Path] = field(default_factory=list)
     #: symbolic links (to files or folders) in walked folders: never followed
     links: list[Path] = field(default_factory=list)
+    #: re-anchorings of earlier, interrupted replaces that this run finished first
+    finished: list[ReanchorReport] = field(default_factory=list)
 
     @property
     def replaced(self) -> list[Outcome]:
@@ -263,11 +289,16 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
         check_known(table, set(ids) | set(project.document_ids()))
         use_project_names(project, table)
     first_of: dict[str, Path] = {}
-    with _collector_paused(), _Writer(project, report) as writer:
-        for path, doc_id in zip(files, ids, strict=True):
-            _attempt(project, path, doc_id, unit, table, options, first_of, report, writer)
-            if advance is not None:
-                advance()
+    with changing_text(project.root):  # coding writes wait; replaces run one at a time
+        report.finished = replacing.finish_locked(project)
+        with _collector_paused(), _Writer(project, report) as writer:
+            for path, doc_id in zip(files, ids, strict=True):
+                _attempt(project, path, doc_id, unit, table, options, first_of, report,
+                         writer)
+                if advance is not None:
+                    advance()
+        for o in report.replaced:  # saved: now their codings follow the new text
+            o.reanchor = replacing.reanchor_replaced(project, o.previous, o.document)
     return report
 
 
@@ -337,7 +368,9 @@ class _Writer:
         pending" file, so an interrupted ``--replace`` can still re-anchor its codings.
         """
         if outcome.status == "replaced" and outcome.previous is not None:
-            mark_reanchor_pending(self.project, outcome.previous)
+            replacing.mark_pending(self.project, outcome.previous)
+        elif outcome.status == "replaced":  # over a damaged file
+            outcome.set_aside = replacing.set_damaged_aside(self.project, outcome.doc_id)
         future = (None if outcome.status == "unchanged" else
                   self.pool.submit(self.project.save_document, outcome.document))
         self.pending.append((outcome, future))
@@ -364,8 +397,17 @@ def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, 
          options: IngestOptions) -> Outcome:
     data = read_user_bytes(path, "a transcript", consequence=NOTHING_INGESTED)
     digest = hashlib.sha256(data).hexdigest()
-    old = project.load_document(doc_id) if project.has_document(doc_id) else None
-    if old is not None and old.sha256 == digest:
+    try:
+        old = project.load_document(doc_id) if project.has_document(doc_id) else None
+    except ProjectDamagedError:
+        if not options.replace:
+            raise
+        old = None  # replaced below; its codings are re-anchored by their quotes
+        damaged = True
+    else:
+        damaged = False
+    resegment = options.replace and options.unit not in (None, getattr(old, "unit", None))
+    if old is not None and old.sha256 == digest and not resegment:
         merged = {**old.attributes, **attrs}
         if merged == old.attributes:
             return Outcome(path, "unchanged", old)
@@ -381,44 +423,8 @@ def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, 
         data, source=str(path), doc_id=doc_id, fmt=options.fmt,
         unit=options.unit or (old.unit if old is not None else unit),
         attributes={**(old.attributes if old is not None else {}), **attrs}, sha256=digest)
-    return Outcome(path, "replaced" if old is not None else "added", doc, previous=old,
-                   warnings=warnings)
-
-
-# ------------------------------------------------------------ re-anchoring pending
-
-
-def _pending_path(project: Project, doc_id: str) -> Path:
-    return project.documents_dir / f".{doc_id}.before-replace.json"
-
-
-def mark_reanchor_pending(project: Project, old: Document) -> None:
-    """Keep the document being replaced until its codings are re-anchored (durably first:
-    a kill between saving the new version and re-anchoring must not lose the old one)."""
-    from qcode._io import atomic
-
-    path = _pending_path(project, old.id)
-    if not path.exists():  # an older pending version is the one the codings point at
-        atomic.write_text(path, old.model_dump_json() + "\n")
-
-
-def pending_reanchors(project: Project) -> list[tuple[Document, Document]]:
-    """(old, current) for every replaced document whose re-anchoring was interrupted."""
-    pairs: list[tuple[Document, Document]] = []
-    for path in sorted(project.documents_dir.glob(".*.before-replace.json")):
-        doc_id = path.name[1:-len(".before-replace.json")]
-        try:
-            old = Document.model_validate_json(path.read_bytes())
-        except (OSError, ValueError):
-            continue
-        if project.has_document(doc_id):
-            pairs.append((old, project.load_document(doc_id)))
-    return pairs
-
-
-def clear_reanchor_pending(project: Project, doc_id: str) -> None:
-    """Re-anchoring of ``doc_id`` is done (or not needed): drop the kept old version."""
-    _pending_path(project, doc_id).unlink(missing_ok=True)
+    return Outcome(path, "replaced" if old is not None or damaged else "added", doc,
+                   previous=old, warnings=warnings, damaged=damaged)
 
 
 def sweep_stale_temp_files(project: Project) -> int:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from pydantic import Field
+
+from qcode.coding.usable import Omissions, omissions
 from qcode.errors import NotFoundError
 from qcode.models import Record
 from qcode.project import Project
@@ -63,6 +66,8 @@ class StatusReport(Record):
     unapplied: int
     consensus_edits: tuple[ConsensusEdit, ...]
     warnings: tuple[str, ...] = ()
+    #: unreadable log lines and unusable codings left out (reported by the CLI; not JSON)
+    omissions: Omissions = Field(default_factory=Omissions, exclude=True)
 
     @property
     def clean(self) -> bool:
@@ -131,7 +136,8 @@ def status(project: Project, name: str, docs: list[str] | None = None,
                         stale=tuple(sorted(stale.values(), key=lambda s: (s.doc, s.segment))),
                         pending=tuple(pending), unapplied=len(unapplied),
                         consensus_edits=tuple(edits),
-                        warnings=tuple(plan.scope.warnings + ledger.problems))
+                        warnings=tuple(plan.scope.warnings + ledger.problems),
+                        omissions=omissions(plan.states))
 
 
 # ----------------------------------------------------------------------------- summary
@@ -196,6 +202,8 @@ class Summary(Record):
     coders_vs_consensus: tuple[CoderScore, ...]
     #: unreadable ledger lines etc. (shown on stderr; not part of the JSON)
     warnings: tuple[str, ...] = ()
+    #: unreadable log lines and unusable codings left out (reported by the CLI; not JSON)
+    omissions: Omissions = Field(default_factory=Omissions, exclude=True)
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude={"warnings"})
@@ -290,4 +298,4 @@ def summary(project: Project, name: str) -> Summary:
                    stale=len(report.stale), superseded=len(decided) - len(live),
                    by_code=tuple(_by_code(project, live)),
                    coders_vs_consensus=tuple(_scores(project, name, states, docs, cache)),
-                   warnings=tuple(report.warnings))
+                   warnings=tuple(report.warnings), omissions=report.omissions)

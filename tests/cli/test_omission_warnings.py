@@ -102,3 +102,15 @@ def test_nothing_is_said_when_nothing_was_left_out(known: Project,
                                                    invoke: Callable[..., object]) -> None:
     r = invoke("matrix", "--coder", "ana")
     assert r.exit_code == 0 and "Warning" not in r.stderr
+
+
+@pytest.mark.parametrize("option", ["--status", "--summary"])
+def test_reconcile_status_and_summary_say_it_too(known: Project, invoke: Callable[..., object],
+                                                 option: str) -> None:
+    r = invoke("reconcile", "--coder", "ana", "--coder", "bo", "--as", "consensus",
+               "--strategy", "union")
+    assert r.exit_code == 0, r.output
+    _damage(known)
+    r = invoke("reconcile", option, "consensus")
+    assert r.exit_code == 0, r.output
+    assert [x for x in r.stderr.splitlines() if x.startswith("Warning:")] == [DAMAGED]
