@@ -11,6 +11,7 @@ import typer
 
 from qcode.cli.console import echo_json, note, state, warn, warn_omissions
 from qcode.cli.groups import SuggestingGroup
+from qcode.cli.options import CODERS_METAVAR, split_names
 
 export_app = typer.Typer(help="Export the codebook (.qdc) or the whole project (.qdpx) "
                               "in the REFI-QDA exchange format.", no_args_is_help=True,
@@ -71,8 +72,9 @@ def export_qdc(
 def export_qdpx(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="The .qdpx file to write."),
-    coder: list[str] | None = typer.Option(None, "--coder", "-c",
-                                           help="Only this coder's codings (repeatable)."),
+    coder: list[str] | None = typer.Option(None, "--coder", "-c", metavar=CODERS_METAVAR,
+                                           help="Only these coders' codings: repeatable, "
+                                                "or A,B."),
     line_endings: LineEndings = typer.Option(
         LineEndings.lf, "--line-endings",
         help="Line ends of the source texts; crlf for tools that expect Windows text "
@@ -95,7 +97,7 @@ def export_qdpx(
     from qcode.refiqda.exporter import export_qdpx as run
 
     project = state(ctx).project()
-    summary = run(project, file, coder or None, line_endings.value)
+    summary = run(project, file, split_names(coder) or None, line_endings.value)
     warn_omissions(summary.omissions, project.root)
     for line in summary.skipped:
         warn(f"not exported: {line}")

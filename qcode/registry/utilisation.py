@@ -335,8 +335,8 @@ def as_dict(s: Summary) -> dict[str, Any]:
                        "years_in_period": h.years_in_period, "regularity": h.regularity}
                       for h in s.hospitals],
         "specialties": [{"specialty": sp.specialty, **_tally_dict(sp),
-                         "rank_by_contacts": sp.rank_by_contacts,
-                         "rank_by_share": sp.rank_by_share} for sp in s.specialties],
+                         "contacts_rank": sp.rank_by_contacts,
+                         "share_rank": sp.rank_by_share} for sp in s.specialties],
     }
 
 

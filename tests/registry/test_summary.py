@@ -212,7 +212,7 @@ def test_cli_json_shape(invoke, imported) -> None:  # type: ignore[no-untyped-de
                                     "years_in_period": 3, "regularity": "sporadic"}
     assert data["specialties"][2] == {"specialty": "Neurosurgery", "outpatient_visits": 0,
                                       "telemedicine_contacts": 0, "share_pct": None,
-                                      "rank_by_contacts": 3, "rank_by_share": None}
+                                      "contacts_rank": 3, "share_rank": None}
     assert data["trend"]["years"][1]["share_pct"] == round(100 * 30 / 5500, 4)
     assert data["trend"]["contacts_change_pct"] == 66.67
     assert data == {"schema_version": 1, **as_dict(summarise(read(DATA / "known_shares.csv")))}
