@@ -28,11 +28,14 @@ import orjson
 
 from qcode.coding import store as codings
 from qcode.coding.checkpoint import MIN_EVENTS
+from qcode.coding.events import gc_paused
+from qcode.project import Project, init_project
 
 
-class _Project:
-    def __init__(self, root: Path) -> None:
-        self.codings_dir = root / "codings"
+def _project(root: Path) -> Project:
+    """A real project (appends take its lock and check the text generation, as in use)."""
+    folder = root / "project"
+    return Project(folder) if (folder / "qcode.toml").exists() else init_project(folder)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -41,7 +44,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def bench_append(root: Path, n: int) -> None:
-    project = _Project(root)
+    project = _project(root)
     ev = {"op": "add", "doc": "D01", "segment": "D01:0001", "start": 0, "end": 180,
           "quote": "so we had the video room but nobody booked it " * 4, "code": "GOV-MES-01"}
     lat = []
@@ -109,7 +112,7 @@ def make_log(path: Path, n: int, seed: int = 1) -> None:
 
 
 def bench_load(root: Path, n: int, repeats: int = 3) -> None:
-    project = _Project(root)
+    project = _project(root)
     path = project.codings_dir / "big.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     make_log(path, n)
@@ -119,7 +122,7 @@ def bench_load(root: Path, n: int, repeats: int = 3) -> None:
 
     t = time.perf_counter()
     data = path.read_bytes()
-    with codings._gc_paused():
+    with gc_paused():
         ref = [json.loads(line) for line in data.splitlines()]
     t_ref = time.perf_counter() - t
     del ref
@@ -131,7 +134,7 @@ def bench_load(root: Path, n: int, repeats: int = 3) -> None:
         fulls.append(time.perf_counter() - t)
         del st
         t = time.perf_counter()  # the previous method: parse every line, then replay
-        with codings._gc_paused():
+        with gc_paused():
             read = codings.parse_lines(codings.read_log_bytes(path), path)
             two = codings.fold("big", read.events)
             del read
