@@ -22,6 +22,7 @@ from typing import Any
 from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, parse_where, select
 from qcode.errors import UsageError
 from qcode.models import Record
+from qcode.project import Project
 
 BY = ("code", "cell")
 
@@ -42,7 +43,7 @@ class Cooccurrence(Record):
     def pairs(self, min_count: int = 1) -> list[dict[str, Any]]:
         """Off-diagonal pairs with at least ``min_count``: most frequent first, then by
         Jaccard, then in codebook order."""
-        out = []
+        out: list[dict[str, Any]] = []
         n = len(self.items)
         for a in range(n):
             for b in range(a + 1, n):
@@ -141,7 +142,7 @@ def _same_segment_pairs(on: dict[str, dict[int, set[int]]], n: int) -> list[list
     return both
 
 
-def cooccur(project: Any, *, coder: str | None = None, by: str = "code", window: int = 0,
+def cooccur(project: Project, *, coder: str | None = None, by: str = "code", window: int = 0,
             where: list[str] | tuple[str, ...] = ()) -> Cooccurrence:
     """Library entry point: co-occurrence for the project's (default) coder."""
     return cooccurrence(select(load_corpus(project, coder), parse_where(where)), by, window)

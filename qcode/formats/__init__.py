@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 from qcode.errors import UsageError
 
@@ -59,7 +60,7 @@ class Reader:
     module: str
     binary: bool = False
 
-    def _mod(self):  # type: ignore[no-untyped-def]
+    def _mod(self) -> ModuleType:
         return import_module(f"qcode.formats.{self.module}")
 
     def read_text(self, text: str, source: str) -> Parsed:

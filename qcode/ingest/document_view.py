@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qcode.clock import clock
 from qcode.models import Document
 
 
@@ -35,7 +36,7 @@ CodesOf = dict[str, tuple[list[str], str | None]]
 def as_json(doc: Document, codes: CodesOf | None = None) -> dict[str, Any]:
     """The JSON view; with ``codes``, each segment also has ``codes`` and ``memo``."""
     text = doc.text
-    out = {
+    out: dict[str, Any] = {
         "id": doc.id,
         "title": doc.title,
         "format": doc.format,
@@ -65,14 +66,6 @@ def summary(doc: Document) -> dict[str, Any]:
 
 def summaries(docs: list[Document]) -> list[dict[str, Any]]:
     return [summary(d) for d in docs]
-
-
-def clock(seconds: float | None) -> str:
-    """``3723.5`` -> ``'1:02:03'``."""
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def as_text_lines(doc: Document, codes: CodesOf | None = None) -> list[str]:

@@ -105,7 +105,7 @@ class Summary(Record):
     specialties: tuple[SpecialtyRank, ...]
 
     def regularity_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(REGULARITY_CLASSES, 0)
+        counts: dict[str, int] = dict.fromkeys(REGULARITY_CLASSES, 0)
         for h in self.hospitals:
             counts[h.regularity] += 1
         return counts
@@ -193,7 +193,7 @@ def _trend(years: tuple[YearTally, ...]) -> Trend:
                  contacts_change_pct=_change_pct(first.telemedicine_contacts,
                                                  last.telemedicine_contacts),
                  visits_change_pct=_change_pct(first.outpatient_visits, last.outpatient_visits),
-                 share_slope_pp_per_year=_slope(shares))  # type: ignore[arg-type]
+                 share_slope_pp_per_year=_slope(shares))
 
 
 def regularity(contacts_by_year: dict[int, int], period: tuple[int, ...]) -> Regularity:

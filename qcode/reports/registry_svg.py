@@ -86,10 +86,10 @@ def line_chart(lines: list[Line], *, title: str, x_label: str, y_label: str,
     n_ticks = round(y_top / step)
     for i in range(n_ticks + 1):
         value = i * step
-        y = sy(value)
-        out.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
+        tick_y = sy(value)
+        out.append(f'<line x1="{left}" y1="{tick_y:.1f}" x2="{left + pw}" y2="{tick_y:.1f}" '
                    f'stroke="{"#000000" if i == 0 else "#dddddd"}" stroke-width="1"/>')
-        out.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
+        out.append(f'<text x="{left - 8}" y="{tick_y + 4:.1f}" text-anchor="end" '
                    f'fill="#000000">{value:.{decimals}f}{escape(y_unit)}</text>')
     # x ticks
     out.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#000000" '
