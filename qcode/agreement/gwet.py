@@ -25,6 +25,7 @@ from qcode.agreement.observed import (
 )
 
 if TYPE_CHECKING:
+    from qcode.agreement.kappa import Kernel
     from qcode.agreement.ratings import Ratings
     from qcode.agreement.tally import UnitTally
 
@@ -50,7 +51,7 @@ def brennan_prediger_from_tally(tally: UnitTally, w: np.ndarray,
     return chance_corrected(p_a, np.full(np.shape(p_a), uniform_chance(weights)))
 
 
-def _run(kernel, ratings: Ratings, weights: np.ndarray, what: str) -> float:  # type: ignore[no-untyped-def]
+def _run(kernel: Kernel, ratings: Ratings, weights: np.ndarray, what: str) -> float:
     ratings.check_usable()
     t = ratings.tally
     return require_value(kernel(t, t.multiplicity, weights), what, ratings)

@@ -18,6 +18,7 @@ With missing ratings, p_a is averaged over the units with two or more ratings, a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,6 +35,9 @@ from qcode.errors import InsufficientDataError
 if TYPE_CHECKING:
     from qcode.agreement.ratings import Ratings
     from qcode.agreement.tally import UnitTally
+
+    #: a coefficient's formula over a tally: (tally, unit multiplicities, weights) -> value
+    Kernel = Callable[[UnitTally, np.ndarray, np.ndarray], np.ndarray]
 
 Weights = str | np.ndarray
 
@@ -113,7 +117,7 @@ def require_two_coders(ratings: Ratings, what: str) -> None:
                                     hint="use Conger's or Fleiss' kappa for more coders")
 
 
-def _run(kernel, ratings: Ratings, weights: np.ndarray, what: str) -> float:  # type: ignore[no-untyped-def]
+def _run(kernel: Kernel, ratings: Ratings, weights: np.ndarray, what: str) -> float:
     ratings.check_usable()
     t = ratings.tally
     return require_value(kernel(t, t.multiplicity, weights), what, ratings)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from qcode.cli.console import echo_json, out, state, warn
 from qcode.cli.groups import SuggestingGroup
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.codebook.load import Problem
+    from qcode.models import Codebook, Level
 
 codebook_app = typer.Typer(help="View, validate and export the codebook.",
                            no_args_is_help=True, cls=SuggestingGroup)
@@ -60,10 +65,10 @@ def show(
         _grid(cb)
 
 
-def _grid(cb) -> None:  # type: ignore[no-untyped-def]
+def _grid(cb: Codebook) -> None:
     from rich.table import Table
 
-    levels = list(cb.levels) or [None]
+    levels: list[Level | None] = list(cb.levels) or [None]
     table = Table(title=f"{cb.name} {cb.version}".strip(), show_lines=True)
     table.add_column("Theme", style="bold")
     for lv in levels:
@@ -125,7 +130,7 @@ def check(
     if fmt is CheckFormat.json:
         cb = result.codebook
 
-        def found(ps: list) -> list[dict]:  # type: ignore[type-arg]
+        def found(ps: list[Problem]) -> list[dict[str, Any]]:
             return [{"line": p.line, "field": p.field, "message": p.message} for p in ps]
 
         echo_json({"file": str(target), "ok": not result.errors,

@@ -58,5 +58,5 @@ class SuggestingGroup(TyperGroup):
             if args and isinstance(message, str) and message.startswith("No such command"):
                 visible = [name for name in self.list_commands(ctx)
                            if not getattr(self.commands.get(name), "hidden", False)]
-                exc.message = no_such_command(args[0], visible)  # type: ignore[attr-defined]
+                exc.message = no_such_command(args[0], visible)
             raise

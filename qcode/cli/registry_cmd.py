@@ -126,7 +126,7 @@ def summary(
 
     registry = load(state(ctx).project().root)
     period = parse_years(years) if years else None
-    result = summarise(registry, by.value, period)  # type: ignore[arg-type]
+    result = summarise(registry, by.value, period)
     text: str | None = None
     if fmt is SummaryFormat.json:
         from qcode.registry.utilisation import as_dict
@@ -199,7 +199,7 @@ def _tables(result: Any) -> None:
     last_columns = ("Region", "Regularity") if per_hospital else ("Hospitals using",)
     for name in ("Visits", "Contacts", "Share %", *last_columns):
         table.add_column(name, justify="left" if per_hospital and name in last_columns
-                         else "right")  # type: ignore[arg-type]
+                         else "right")
     uses = {h.hospital: h for h in result.hospitals}
     for g in result.groups:
         tail = ((uses[g.key].region, uses[g.key].regularity.replace("_", " ")) if per_hospital

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from qcode._io import ziplimits
 from qcode.errors import InvalidInputError
@@ -39,14 +40,14 @@ HEADER = re.compile(r"^(?P<spk>\S.{0,62}?)(?P<gap>[ \t\u00a0]+)"
 KV = re.compile(r"^(?P<k>[^\W\d_][\w .'-]{0,40}?)[ \t]*:[ \t]+(?P<v>.*)$")
 
 
-def _flag(rpr, tag: str) -> bool:  # type: ignore[no-untyped-def]
+def _flag(rpr: Any, tag: str) -> bool:  # rpr: an lxml element (lxml has no types)
     if rpr is None:
         return False
     el = rpr.find(W + tag)
     return el is not None and el.get(W + "val", "true").lower() not in _OFF
 
 
-def _paragraph(p) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+def _paragraph(p: Any) -> tuple[str, bool]:
     """(text, whole paragraph bold) of one ``w:p`` element."""
     parts: list[str] = []
     bold_chars = plain_chars = 0
@@ -118,7 +119,7 @@ def _check_archive(data: bytes, source: str) -> None:
 _TIME_CELL = re.compile(r"^\[?(\d{1,2}(?::\d{2}){1,2})(?:[.,]\d+)?\]?$")
 
 
-def _row_turn(tr) -> str | None:  # type: ignore[no-untyped-def]
+def _row_turn(tr: Any) -> str | None:
     """A table row laid out as ``speaker | text`` or ``time | speaker | text`` (a common
     transcript layout in Word), as a ``[time] Speaker: text`` line; None for other rows."""
     cells = ["\n".join(_paragraph(p)[0] for p in tc.iter(_P)).strip()
