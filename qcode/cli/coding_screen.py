@@ -58,9 +58,9 @@ def draw(console: Console, view: Any) -> None:
     for shown in view.before:
         console.print(_context(console, shown))
     seg = view.segment
-    title = Text.assemble((seg.id, "bold cyan"), "  ", (seg.speaker, "bold"))
+    heading = Text.assemble((seg.id, "bold cyan"), "  ", (seg.speaker, "bold"))
     if seg.time_start is not None:
-        title.append(f"  {clock(seg.time_start)}", style="cyan")
+        heading.append(f"  {clock(seg.time_start)}", style="cyan")
     body: list[Any] = [Text(seg.text)]
     if view.codes:
         codes = Text("")
@@ -70,7 +70,7 @@ def draw(console: Console, view: Any) -> None:
         body.append(codes)
     if view.memo:
         body.append(Text.assemble("\n", ("memo: ", "bold yellow"), (view.memo, "yellow")))
-    console.print(Panel(Group(*body), title=title, title_align="left", border_style="cyan",
+    console.print(Panel(Group(*body), title=heading, title_align="left", border_style="cyan",
                         padding=(0, 1)))
     for shown in view.after:
         console.print(_context(console, shown))
