@@ -57,7 +57,8 @@ def write(path: Path, turns: list[str]) -> Path:
 
 
 def coded_project(root: Path, source: Path) -> Project:
-    """A project with N01 from ``source`` and 30 codings of three coders on it."""
+    """A project with N01 from ``source`` and 30 codings of three coders on it, each coder
+    done with it."""
     project = init_project(root)
     options = IngestOptions(doc_id=DOC)
     assert not ingest(project, [source], options).failures
@@ -65,6 +66,7 @@ def coded_project(root: Path, source: Path) -> Project:
     for c, coder in enumerate(CODERS):
         segs = [s.id for k, s in enumerate(doc.segments) if (k + c) % 7 != 0][:10]
         codings.add_codes(project, coder, doc, segs, [CODES[c]])
+        codings.mark_done(project, coder, DOC)
     return project
 
 
