@@ -4,11 +4,15 @@ them against a human coder."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from qcode.cli.console import echo_json, note, out, state, warn_omissions
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.coding.suggest import Suggestion
+    from qcode.project import Project
 
 
 class Format(str, Enum):
@@ -112,7 +116,7 @@ def suggest(
     _show_table(project, found)
 
 
-def _show_table(project: Any, found: list[Any]) -> None:
+def _show_table(project: Project, found: list[Suggestion]) -> None:
     from rich.table import Table
 
     if not found and not project.document_ids():
