@@ -13,18 +13,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
-
-def clock(seconds: float | None) -> str:
-    """``mm:ss`` (``h:mm:ss`` from an hour on); empty when the time is unknown.
-
-    >>> clock(3725.2), clock(65), clock(None)
-    ('1:02:05', '01:05', '')
-    """
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    h, m, sec = s // 3600, s // 60 % 60, s % 60
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m:02d}:{sec:02d}"
+from qcode.clock import clock
 
 
 def _short(text: str, width: int, lines: int) -> str:

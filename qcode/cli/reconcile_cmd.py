@@ -10,6 +10,7 @@ import typer
 
 from qcode.cli.console import echo_json, note, out, state, warn, warn_omissions
 from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
+from qcode.clock import clock
 
 
 class TableOrJson(str, Enum):
@@ -319,8 +320,7 @@ def _render(screen: Any) -> None:
     seg = p.unit.segment
     when = ""
     if seg.time_start is not None:
-        t = int(seg.time_start)
-        when = f"  {t // 3600:02d}:{t % 3600 // 60:02d}:{t % 60:02d}"
+        when = f"  {clock(seg.time_start)}"
     console.print(f"\nDisagreement {screen.index} of {screen.total}: {seg.id}  "
                   f"{seg.speaker}{when}", style="bold", markup=False, soft_wrap=True)
     if screen.note:

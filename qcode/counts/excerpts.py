@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from pydantic import Field
 
+from qcode.clock import clock
 from qcode.codebook.load import resolve_code, resolve_facet
 from qcode.counts.matrix import NO_LEVEL, Corpus, select
 from qcode.models import Codebook, Record
@@ -87,17 +88,8 @@ def resolve_selection(cb: Codebook, theme: str | None = None, level: str | None 
 
 
 def format_time(seconds: float | None) -> str:
-    """``h:mm:ss`` (or ``m:ss`` under an hour); empty when unknown.
-
-    >>> format_time(3725.4), format_time(65), format_time(None)
-    ('1:02:05', '1:05', '')
-    """
-    if seconds is None:
-        return ""
-    s = int(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    """The time of an excerpt: :func:`qcode.clock.clock` (``h:mm:ss``)."""
+    return clock(seconds)
 
 
 def apply_selection(corpus: Corpus, sel: Selection) -> Corpus:

@@ -69,7 +69,7 @@ def test_scripted_session_codes_a_whole_document_and_resumes(
     script2 = "\n".join(["budgt constraints", "n", "n", "local champions", "", "y"]) + "\n"
     r = invoke("--project", str(p.root), "code", "T01", "--coder", "ingrid", input=script2)
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("== T01 4/6 T01:0004  Respondent  00:30\n")
+    assert r.stdout.startswith("== T01 4/6 T01:0004  Respondent  0:00:30\n")
     assert "mark T01 complete? [y/n]" in r.stdout
     assert "Marked T01 complete for ingrid (3 of 6 segments coded)." in r.stdout
     st = codings.load_state(p, "ingrid")

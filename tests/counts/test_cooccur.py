@@ -103,7 +103,7 @@ def test_excerpt_selection(known: Project) -> None:
 
 def test_excerpt_rows_and_time() -> None:
     assert format_time(3725) == "1:02:05"
-    assert format_time(0) == "0:00"
+    assert format_time(0) == "0:00:00"
 
 
 def test_rows_have_attribute_columns(known: Project) -> None:
@@ -112,6 +112,6 @@ def test_rows_have_attribute_columns(known: Project) -> None:
     assert list(r[0]) == ["theme", "level", "code", "code_name", "document", "title",
                           "segment", "speaker", "time", "quote", "memo", "attr:group",
                           "attr:region"]
-    assert r[1]["time"] == "1:05"
+    assert r[1]["time"] == "0:01:05"
     assert r[-1]["segment"] == "D2:0003" and r[-1]["attr:group"] == "local"
     assert {x["attr:group"] for x in r if x["document"] == "D3"} == {""}
