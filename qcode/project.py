@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from qcode._io import atomic, limits
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import read_nofollow, refuse_linked_folder
+from qcode._io.write_errors import REFUSED, folder_in_the_way, write_failed
 from qcode._io.project_lock import generation as text_generation
 from qcode.bundled import bundled_codebook
 from qcode.codebook.load import load as load_codebook
@@ -162,6 +163,8 @@ class Project:
             near = suggestions(doc_id, self.document_ids())
             hint = f"did you mean {', '.join(near)}?" if near else "list them with: qcode docs"
             raise NotFoundError(f"no document '{doc_id}' in this project", hint=hint) from None
+        except IsADirectoryError:
+            raise folder_in_the_way(path, "a document") from None
         try:
             return Document.model_validate_json(raw)
         except ValidationError as exc:
@@ -176,6 +179,8 @@ class Project:
 
     def save_document(self, doc: Document) -> Path:
         path = self.document_path(doc.id)
+        if path.is_dir() and not path.is_symlink():
+            raise folder_in_the_way(path, "a document")
         ensure_gitignore(self.root)  # a project made before qcode wrote one gets it now
         atomic.write_text(path, doc.model_dump_json(indent=2) + "\n")
         return path
@@ -234,6 +239,8 @@ def init_project(directory: Path, codebook: Path | None = None,
         # qcode.toml last: the folder is a project only once everything else is in place
         atomic.write_text(directory / SETTINGS_FILE, settings_toml(settings))
     except OSError as exc:
+        if exc.errno in REFUSED:  # full disk, read-only, I/O error: the write-failure family
+            raise write_failed(directory, exc, "the project was not created") from None
         raise InvalidInputError(
             f"cannot create a project in {directory} "
             f"({exc.strerror or type(exc).__name__})",

@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from qcode._io.leftovers import sweep_temp_files
-from qcode.errors import InvalidInputError, QcodeError
+from qcode._io.write_errors import write_failed
+from qcode.errors import InvalidInputError
 
 
 def fsync_dir(directory: Path) -> None:
@@ -66,17 +67,21 @@ def write_bytes(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise _cannot_write(path, exc) from None
         raise
-    fsync_dir(path.parent)
+    try:
+        fsync_dir(path.parent)
+    except OSError as exc:
+        raise write_failed(path, exc, "the new file is in place, but the disk did not "
+                           "confirm it") from None
 
 
 def _cannot_write(path: Path, exc: OSError) -> Exception:
     why = exc.strerror or type(exc).__name__
-    if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EEXIST, errno.EACCES,
-                     errno.EPERM, errno.EROFS, errno.ENAMETOOLONG):
+    if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.ENOENT, errno.EEXIST,
+                     errno.ENAMETOOLONG):  # the name cannot be a file: the user's to fix
         return InvalidInputError(f"cannot write {path} ({why}); nothing was written there",
                                  hint="give a file name in a folder you can write to")
-    return QcodeError(f"cannot write {path} ({why}); the old file, if any, is unchanged",
-                      hint="check the free disk space and the folder, then repeat the command")
+    # full disk, read-only, I/O error, permission: the one family (exit WRITE_FAILED)
+    return write_failed(path, exc, "the old file, if any, is unchanged")
 
 
 def write_text(path: Path, text: str) -> None:

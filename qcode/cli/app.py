@@ -9,6 +9,7 @@ confidential).
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,13 @@ import typer
 from typer.exceptions import TyperException
 
 from qcode import __version__
+from qcode._io.write_errors import write_failed
 from qcode.cli.console import State, state
 from qcode.cli.groups import SuggestingGroup
 from qcode.errors import ExitCode, QcodeError
+
+#: OS errors only a write can raise (EIO and EACCES can come from a read as well)
+WRITE_ONLY_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
 def report_error(exc: QcodeError) -> None:
@@ -70,6 +75,11 @@ class QcodeGroup(SuggestingGroup):
         except Exception as exc:
             if _debug(ctx):
                 raise
+            if isinstance(exc, OSError) and exc.errno in WRITE_ONLY_ERRORS:
+                # a write not yet mapped where it happens: still the write-failure family
+                report_error(write_failed(exc.filename or "a file", exc,
+                                          "what was saved before it is kept"))
+                raise typer.Exit(int(ExitCode.WRITE_FAILED)) from None
             typer.echo(f"Error: unexpected failure ({type(exc).__name__}); this is a bug "
                        "in qcode", err=True)
             typer.echo("Hint: run the command again with --debug for the traceback, and "

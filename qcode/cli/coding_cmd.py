@@ -13,6 +13,7 @@ import typer
 from qcode.cli.console import echo_json, note, out, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat, said
+from qcode.cli.stdin import require_stdin
 
 codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
                           no_args_is_help=True, cls=SuggestingGroup)
@@ -66,6 +67,9 @@ def code(
     """
     from qcode.coding.session import Session
 
+    require_stdin("qcode code cannot read your answers",
+                  hint=f"run it in a terminal, or pipe the answers in: printf 'CODE\\nq\\n' | "
+                       f"qcode code {doc} --coder {coder}")
     project = state(ctx).project()
     document = project.load_document(doc)
     session = Session(project, document, coder, n_suggestions=suggestions, context=context,

@@ -10,6 +10,7 @@ import typer
 
 from qcode.cli.console import echo_json, note, out, state, warn, warn_omissions
 from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
+from qcode.cli.stdin import is_terminal
 from qcode.clock import clock
 
 
@@ -231,7 +232,7 @@ def reconcile_cmd(
                          hint="or report on one with --status NAME / --summary NAME")
     names = coders
     if strategy is None:
-        if not sys.stdin.isatty():
+        if not is_terminal():
             raise UsageError("stdin is not a terminal, so decisions cannot be asked: name a "
                              "strategy with --strategy",
                              hint="union, intersection, majority, prefer:CODER, or ask to "
@@ -299,6 +300,8 @@ def _show_result(result: Any) -> None:
 
 
 def _read_line(prompt: str) -> str | None:
+    if sys.stdin is None or sys.stdin.closed:  # closed standard input: like end of input
+        return None
     if sys.stdin.isatty():
         try:
             return input(prompt)

@@ -20,8 +20,9 @@ from qcode._io.atomic import fsync_dir, write_text
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow
+from qcode._io.write_errors import REFUSED, write_failed
 from qcode.coding.events import line_events, parse_line
-from qcode.errors import QcodeError, WriteFailedError
+from qcode.errors import ProjectDamagedError, WriteFailedError
 from qcode.models import CodingEvent
 
 
@@ -168,10 +169,12 @@ def open_for_append(path: Path) -> Iterator[int]:
             finally:
                 os.close(fd)
     except OSError as exc:
-        raise QcodeError(f"cannot write {path} ({exc.strerror or type(exc).__name__}); the "
-                         "last action was not saved",
-                         hint="check the folder's permissions and the free disk space, then "
-                              "repeat it") from None
+        if exc.errno in REFUSED:
+            raise write_failed(path, exc, "the last action was not saved") from None
+        raise ProjectDamagedError(  # e.g. a folder where the log should be
+            f"cannot write {path} ({exc.strerror or type(exc).__name__}); the last action "
+            "was not saved", hint="check the folder's permissions and the free disk space, "
+                                  "then repeat it") from None
 
 
 def last_action(fd: int, size: int) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ a fresh line so it never swallows good lines.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -33,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from orjson import loads as _loads  # a dependency: reads long ledgers faster than json
 from pydantic import ValidationError
@@ -42,6 +43,7 @@ from qcode._io.atomic import write_text
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow, read_nofollow
+from qcode._io.write_errors import folder_in_the_way, write_failed
 from qcode.coding.store import validate_coder_name
 from qcode.errors import ConflictError, NotFoundError
 from qcode.models import Record
@@ -215,8 +217,13 @@ def run_lock(project: Project, name: str) -> Iterator[None]:
     """Held for a whole run, so two runs cannot decide the same segments at once. It is
     not waited for: a second run stops at once with a clear error."""
     path = log_file(project, name).with_name(f".{name}.run.lock")
-    _prepare(path.parent)
-    fd = open_nofollow(path, os.O_RDWR | os.O_CREAT)
+    try:
+        _prepare(path.parent)
+        fd = open_nofollow(path, os.O_RDWR | os.O_CREAT)
+    except IsADirectoryError:
+        raise folder_in_the_way(path, "a lock file") from None
+    except OSError as exc:
+        raise write_failed(path, exc, "nothing was changed") from None
     try:
         try:
             if sys.platform != "win32":
@@ -286,25 +293,54 @@ def append(project: Project, name: str, drafts: Iterable[dict[str, Any]]) -> lis
     if not drafts:
         return []
     path = log_file(project, name)
-    _prepare(path.parent)
-    with exclusive(_lock(path)):
-        fd = open_nofollow(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
-        with os.fdopen(fd, "r+b") as fh:
-            data = fh.read()
-            seq = _last_seq(data)
-            now = now_iso()
-            records: list[Entry] = []
-            for draft in drafts:
-                seq += 1
-                extra: dict[str, Any] = {"seq": seq, "time": now}
-                if draft["kind"] == "decision":
-                    extra["id"] = f"R{seq:05d}"
-                records.append(_KINDS[draft["kind"]].model_validate(draft | extra))  # type: ignore[arg-type]
-            payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
-                               for r in records)
-            if data and not data.endswith(b"\n"):
-                payload = b"\n" + payload
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
+    with _opened(path) as fh:
+        data = fh.read()
+        seq = _last_seq(data)
+        now = now_iso()
+        records: list[Entry] = []
+        for draft in drafts:
+            seq += 1
+            extra: dict[str, Any] = {"seq": seq, "time": now}
+            if draft["kind"] == "decision":
+                extra["id"] = f"R{seq:05d}"
+            records.append(_KINDS[draft["kind"]].model_validate(draft | extra))  # type: ignore[arg-type]
+        payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
+                           for r in records)
+        if data and not data.endswith(b"\n"):
+            payload = b"\n" + payload
+        _write(fh, payload, len(data), path)
     return records
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The log at ``path`` open for appending under its lock; an OS error on the way (a
+    full disk, a read-only folder) is the one write failure: nothing was saved."""
+    try:
+        _prepare(path.parent)
+        with exclusive(_lock(path)):
+            fd = open_nofollow(path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
+            with os.fdopen(fd, "r+b") as fh:
+                yield fh
+    except OSError as exc:
+        raise write_failed(path, exc, "these decisions were not saved") from None
+
+
+def _write(fh: BinaryIO, payload: bytes, size: int, path: Path) -> None:
+    """Append ``payload`` and fsync; a failed write is cut back to ``size`` (no partial
+    line stays) and both failures say what became of the decisions. Written unbuffered,
+    so closing the file after a failure cannot write part of it again."""
+    fd = fh.fileno()
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        with contextlib.suppress(OSError):  # else a partial line stays: skipped, reported
+            os.ftruncate(fd, size)
+        raise write_failed(path, exc, "these decisions were not saved") from None
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        raise write_failed(path, exc, "these decisions are in the log, but the disk did "
+                           "not confirm them") from None

@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING, Any
 
 from qcode._io import atomic
 from qcode._io.leftovers import hold_import_lock, sweep_import_folders
+from qcode._io.write_errors import write_failed
 from qcode.coding.store import append_events, log_path
-from qcode.errors import ConflictError
+from qcode.errors import ConflictError, WriteFailedError
 from qcode.project import IMPORT_MARKER, SETTINGS_FILE, Project, init_project, now_iso
 from qcode.refiqda.report import ImportReport
 
@@ -123,28 +124,43 @@ def write_new_project(folder: Path, plan: Plan, report: ImportReport) -> None:
                             hint="give --into a new folder, or import into the current "
                                  "project without --into")
     parent = folder.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    sweep_import_folders(parent)  # folders of killed imports (they hold transcript text)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.importing-", dir=parent))
-    lock = hold_import_lock(tmp)  # held while this import runs: no sweep removes it
     try:
-        fd, cb_file = tempfile.mkstemp(suffix=".yaml", dir=tmp)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(plan.codebook_yaml)
-        work = tmp / "project"
-        init_project(work, codebook=Path(cb_file), name=plan.project_name or folder.name)
-        os.unlink(cb_file)
-        # the codebook is in place already: no "before-import" copy of it in a new project
-        write_plan(Project(work), replace(plan, codebook_changed=False), report)
-        if folder.exists():
-            folder.rmdir()
-        os.replace(work, folder)
-        atomic.fsync_dir(parent)
+        parent.mkdir(parents=True, exist_ok=True)
+        sweep_import_folders(parent)  # folders of killed imports (they hold transcript text)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.importing-", dir=parent))
+        lock = hold_import_lock(tmp)  # held while this import runs: no sweep removes it
+    except OSError as exc:
+        raise write_failed(folder, exc, NOT_CREATED) from None
+    try:
+        _build(tmp, folder, parent, plan, report)
+    except OSError as exc:
+        raise write_failed(folder, exc, NOT_CREATED) from None
+    except WriteFailedError as exc:
+        raise WriteFailedError(f"{exc.message}; {NOT_CREATED}", hint=exc.hint) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         os.close(lock)
     report.target = str(folder)
     report.written = True
+
+
+NOT_CREATED = "nothing was imported (the new project was not created)"
+
+
+def _build(tmp: Path, folder: Path, parent: Path, plan: Plan, report: ImportReport) -> None:
+    """The new project, made in ``tmp`` and renamed to ``folder`` when it is complete."""
+    fd, cb_file = tempfile.mkstemp(suffix=".yaml", dir=tmp)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(plan.codebook_yaml)
+    work = tmp / "project"
+    init_project(work, codebook=Path(cb_file), name=plan.project_name or folder.name)
+    os.unlink(cb_file)
+    # the codebook is in place already: no "before-import" copy of it in a new project
+    write_plan(Project(work), replace(plan, codebook_changed=False), report)
+    if folder.exists():
+        folder.rmdir()
+    os.replace(work, folder)
+    atomic.fsync_dir(parent)
 
 
 __all__ = ["MARKER", "check_pending", "pending_import", "write_new_project", "write_plan"]
