@@ -33,7 +33,7 @@ from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.models import Codebook, Coding
 from qcode.project import Project
-from qcode.reconcile.ledger import reconciliation_names
+from qcode.reconcile.consensus import consensus_coders
 
 By = Literal["code", "theme", "level", "document"]
 BY_CHOICES: tuple[str, ...] = ("code", "theme", "level", "document")
@@ -276,7 +276,7 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     if not coders:
         # a consensus coder is built from the others' codings: comparing it with them
         # would inflate agreement, so it is compared only when named with --coder
-        consensus = set(reconciliation_names(project))
+        consensus = set(consensus_coders(project))
         left_out = tuple(c for c in names if c in consensus and completed.get(c))
         if left_out:
             names = [c for c in names if c not in consensus]

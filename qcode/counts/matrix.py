@@ -34,6 +34,7 @@ from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Codebook, Coding, Record
 from qcode.project import Project
+from qcode.reconcile.consensus import consensus_coders
 
 DIMENSIONS = ("theme", "level", "code", "document", "speaker")
 #: dimensions whose value depends only on the code of a coding
@@ -47,25 +48,6 @@ WHERE_SPECIAL = ("document", "speaker")
 
 
 # ----------------------------------------------------------------------------- coder
-
-
-def consensus_coders(project: Project) -> list[str]:
-    """Coders that hold reconciled codings (or are named by a file in reconciliations/)."""
-    names = coder_names(project)
-    rec_dir: Path = project.reconciliations_dir
-    named = {p.stem for p in rec_dir.glob("*.jsonl")} if rec_dir.is_dir() else set()
-    found = []
-    for name in names:
-        if name in named:
-            found.append(name)
-            continue
-        try:
-            data = read_nofollow(project.codings_dir / f"{name}.jsonl")
-        except OSError:
-            continue
-        if b'"origin":"reconciled"' in data or b'"origin": "reconciled"' in data:
-            found.append(name)
-    return found
 
 
 def default_coder(project: Project, coder: str | None = None) -> str:

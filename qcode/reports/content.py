@@ -15,10 +15,11 @@ from qcode.agreement.project import agreement_for_project
 from qcode.coding.store import coder_names, completed_documents
 from qcode.coding.usable import Omissions, combined
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
-from qcode.counts.matrix import Matrix, consensus_coders, crosstab, load_corpus
+from qcode.counts.matrix import Matrix, crosstab, load_corpus
 from qcode.errors import QcodeError
 from qcode.models import Codebook
 from qcode.project import Project
+from qcode.reconcile.consensus import consensus_coders
 from qcode.registry.joint import JointDisplay
 from qcode.registry.joint import build as build_joint
 from qcode.reports.docx import report_docx
