@@ -71,6 +71,13 @@ def settings_toml(s: Settings) -> str:
     return "# qcode project settings\n" + tomli_w.dumps({"project": s.model_dump()})
 
 
+def damaged_document_hint(doc_id: str) -> str:
+    """The repair for a damaged ``documents/<id>.json`` (``ingest --replace`` sets the
+    damaged file aside and re-anchors the codings by their quotes)."""
+    return (f"restore it from a backup, or ingest its transcript again: qcode ingest FILE "
+            f"--id {doc_id} --replace")
+
+
 def now_iso() -> str:
     """The current UTC time, to the second, ISO 8601 with a Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -171,7 +178,7 @@ class Project:
             raise ProjectDamagedError(
                 f"{path}: not a valid qcode document ({exc.error_count()} "
                 f"problem{'s' if exc.error_count() != 1 else ''})",
-                hint="restore it from a backup, or ingest the transcript again with --replace",
+                hint=damaged_document_hint(doc_id),
             ) from None
 
     def documents(self) -> list[Document]:

@@ -18,7 +18,7 @@ from qcode.coding.events import loads
 from qcode.coding.fold import CoderState, LeftOut
 from qcode.coding.store import load_state
 from qcode.errors import ProjectDamagedError
-from qcode.project import Project
+from qcode.project import Project, damaged_document_hint
 
 #: kinds of reference a coding can lose, in the order they are checked and named
 KINDS = ("document", "segment", "code")
@@ -38,8 +38,7 @@ def _segment_ids(path: Path) -> frozenset[str]:
         return frozenset(s["id"] for s in raw.get("segments", ()))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",
-                                  hint="restore it from a backup, or ingest the transcript "
-                                       "again with --replace") from None
+                                  hint=damaged_document_hint(path.stem)) from None
 
 
 def known_parts(project: Project, *,

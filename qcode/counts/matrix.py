@@ -33,7 +33,7 @@ from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Codebook, Coding, Record
-from qcode.project import Project
+from qcode.project import Project, damaged_document_hint
 from qcode.reconcile.consensus import consensus_coders
 
 DIMENSIONS = ("theme", "level", "code", "document", "speaker")
@@ -115,8 +115,7 @@ def _doc_info(path: Path) -> DocInfo:
                        segments=segs)
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",
-                                  hint="restore it from a backup, or ingest the transcript "
-                                       "again with --replace") from None
+                                  hint=damaged_document_hint(path.stem)) from None
 
 
 def load_corpus(project: Project, coder: str | None = None) -> Corpus:

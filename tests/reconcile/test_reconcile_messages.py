@@ -84,8 +84,8 @@ def test_damaged_document_names_the_count_in_the_singular(invoke, project: Proje
     r = invoke("--project", str(project.root), "diff", "--coder", "ingrid,lars")
     assert r.exit_code == ExitCode.NO_PROJECT
     assert r.stderr == (f"Error: {path}: not a valid qcode document (1 problem)\n"
-                        "Hint: restore it from a backup, or ingest the transcript again with "
-                        "--replace\n")
+                        "Hint: restore it from a backup, or ingest its transcript again: "
+                        "qcode ingest FILE --id D01 --replace\n")
 
 
 @pytest.mark.parametrize("module", ["qcode.reconcile.strategies", "qcode.reconcile.ledger",
