@@ -18,7 +18,7 @@ from typer.exceptions import TyperException
 
 from qcode import __version__
 from qcode._io.write_errors import write_failed
-from qcode.cli.console import State, state
+from qcode.cli.console import State, safe_text, state
 from qcode.cli.groups import SuggestingGroup
 from qcode.errors import ExitCode, QcodeError
 
@@ -27,11 +27,13 @@ WRITE_ONLY_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.ER
 
 
 def report_error(exc: QcodeError) -> None:
-    typer.echo(f"Error: {exc.message}", err=True)
+    """The error's lines on stderr; a value quoted from a file cannot carry an escape
+    sequence to the terminal (safe_text)."""
+    typer.echo(f"Error: {safe_text(exc.message)}", err=True)
     for line in exc.details:
-        typer.echo(f"  {line}", err=True)
+        typer.echo(f"  {safe_text(line)}", err=True)
     if exc.hint:
-        typer.echo(f"Hint: {exc.hint}", err=True)
+        typer.echo(f"Hint: {safe_text(exc.hint)}", err=True)
 
 
 #: the order of ``qcode --help``: the pipeline, from a new project to the exchange formats

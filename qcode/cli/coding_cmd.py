@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state, warn_omissions
+from qcode.cli.console import echo_json, note, out, say, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat, said
 from qcode.cli.stdin import require_stdin
@@ -86,13 +86,13 @@ def _run_plain(session: Any) -> None:
     reply = session.start()
     while True:
         for m in reply.messages:
-            typer.echo(m)
+            say(m)
         if reply.view is not None:
             for line in plain(reply.view):
-                typer.echo(line)
+                say(line)
         if reply.quit:
             return
-        typer.echo(reply.prompt.rstrip())
+        say(reply.prompt.rstrip())
         line = sys.stdin.readline()
         if not line:  # end of input: like q
             reply = session.handle("q")

@@ -3,6 +3,13 @@
 Commands print tables for people to stdout with rich, machine output (JSON, CSV) with
 plain ``echo`` so it is never wrapped or coloured, and diagnostics to stderr. rich honours
 NO_COLOR by itself; progress bars appear only when stderr is a terminal.
+
+Transcripts and codebooks are untrusted, and a terminal obeys escape sequences: an ESC,
+CSI, OSC or BEL in a code name or a quote could recolour the screen, retitle the window or
+hide text. Everything printed for people goes through :func:`safe_text` (control
+characters other than tab and newline written out as ``\\xNN``): the consoles of
+:func:`out` and :func:`err` apply it to every piece of text they render (table cells
+included), and :func:`say`, :func:`note` and :func:`warn` to their lines.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
+from rich.text import Text
+
+from qcode._io.controls import visible
 
 if TYPE_CHECKING:
     from qcode.coding.usable import Omissions
@@ -53,7 +64,6 @@ class State:
         return self._project
 
 
-
 def state(ctx: typer.Context) -> State:
     root = ctx.find_root()
     if not isinstance(root.obj, State):
@@ -66,13 +76,44 @@ def _env_project() -> Path | None:
     return Path(env) if env else None
 
 
+def safe_text(text: str) -> str:
+    r"""``text`` made safe for a terminal: every C0/C1 control character and DEL but tab and
+    newline is written out as ``\xNN``, so no escape sequence from data reaches the screen.
+
+    >>> safe_text("Trust\x1b]0;pwned\x07 \x1b[2Jin video\tok")
+    'Trust\\x1b]0;pwned\\x07 \\x1b[2Jin video\tok'
+    """
+    return visible(text)
+
+
+class SafeConsole(Console):
+    """A rich console that passes text through :func:`safe_text`: every string it is given
+    (printed, or a table cell) before layout, so columns keep their widths, and the text
+    of every segment before it is written, which also catches ``Text`` built elsewhere.
+    Only rich's own control segments (cursor moves of a progress bar) and the styles it
+    renders itself still reach the terminal as escape sequences."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(safe_text(text), **kwargs)
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            seg if seg.control else Segment(safe_text(seg.text), seg.style)
+            for seg in buffer)
+
+
 def out() -> Console:
     """A console on stdout (created per call, so test runners that swap stdout work)."""
-    return Console(highlight=False, soft_wrap=False)
+    return SafeConsole(highlight=False, soft_wrap=False)
 
 
 def err() -> Console:
-    return Console(stderr=True, highlight=False)
+    return SafeConsole(stderr=True, highlight=False)
+
+
+def say(message: str = "", *, nl: bool = True) -> None:
+    """A line for people on stdout (control characters made visible, see safe_text)."""
+    typer.echo(safe_text(message), nl=nl)
 
 
 #: the version of every command's JSON output (docs/cli.md); raised when keys change
@@ -94,8 +135,8 @@ def echo_json(data: dict[str, Any]) -> None:
 
 def emit(text: str, output: Path | None) -> None:
     """Machine or document output: to stdout, or atomically to ``output`` with a note."""
-    if output is None:
-        typer.echo(text, nl=False)
+    if output is None:  # a document on a terminal is for reading: no escape sequences
+        typer.echo(safe_text(text) if sys.stdout.isatty() else text, nl=False)
         return
     from qcode.outputs import write_output
 
@@ -104,7 +145,7 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def warn(message: str) -> None:
-    typer.echo(f"Warning: {message}", err=True)
+    typer.echo(f"Warning: {safe_text(message)}", err=True)
 
 
 def _listed(items: list[str], limit: int) -> str:
@@ -142,7 +183,7 @@ def warn_omissions(om: Omissions, root: Path | None = None) -> None:
 
 def note(message: str) -> None:
     """A diagnostic for people on stderr (never mixed into machine output on stdout)."""
-    typer.echo(message, err=True)
+    typer.echo(safe_text(message), err=True)
 
 
 def note_finished(report: ReanchorReport) -> None:

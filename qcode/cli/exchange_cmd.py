@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, state, warn, warn_omissions
+from qcode.cli.console import echo_json, note, say, state, warn, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import CODERS_METAVAR, split_names
 
@@ -214,20 +214,19 @@ def _show(report: Any, fmt: OutFormat) -> None:
                       if report.taken[k])
     origin = f" (written by {report.origin})" if report.origin else ""
     if report.written:
-        typer.echo(f"Imported {report.file}{origin} into {report.target}: "
-                   f"{taken or 'nothing'}")
+        say(f"Imported {report.file}{origin} into {report.target}: {taken or 'nothing'}")
     else:
-        typer.echo(f"Would import {report.file}{origin}: {taken or 'nothing'} "
-                   "(dry run: nothing written)")
+        say(f"Would import {report.file}{origin}: {taken or 'nothing'} "
+            "(dry run: nothing written)")
     for s in report.sources:
         target = f" -> {s.document} ({s.status})" if s.document else f" ({s.status})"
         offsets = f"; offsets: {s.offsets}, {s.evidence}" if s.offsets else ""
         widened = f"; {s.widened} widened to whole segments" if s.widened else ""
-        typer.echo(f"  source '{s.name}'{target}{offsets}{widened}")
+        say(f"  source '{s.name}'{target}{offsets}{widened}")
     if report.dropped:
-        typer.echo(f"Dropped ({len(report.dropped)}):")
+        say(f"Dropped ({len(report.dropped)}):")
         for kind, reason, n in report.dropped_by_reason():
-            typer.echo(f"  {n} x {kind}: {reason}")
+            say(f"  {n} x {kind}: {reason}")
     for line in report.notes:
         note(f"Note: {line}")
 

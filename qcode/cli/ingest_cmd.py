@@ -14,6 +14,7 @@ from qcode.cli.console import (
     note_finished,
     out,
     progress,
+    say,
     state,
     warn,
     warn_omissions,
@@ -282,7 +283,7 @@ def show(
         echo_json(as_json(document, codes))
     else:
         for line in as_text_lines(document, codes):
-            typer.echo(line)
+            say(line)
 
 
 attributes_app = typer.Typer(help="Document attributes: import a CSV, show them.",

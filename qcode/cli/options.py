@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
-import typer
-
-from qcode.cli.console import echo_json, note
+from qcode.cli.console import echo_json, note, say
 
 #: the metavar of an option that takes several coders
 CODERS_METAVAR = "NAME[,NAME...]"
@@ -69,4 +67,4 @@ def said(fmt: ActionFormat, line: str, data: dict[str, Any]) -> None:
         note(line)
         echo_json(data)
     else:
-        typer.echo(line)
+        say(line)

@@ -8,7 +8,16 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state, warn, warn_omissions
+from qcode.cli.console import (
+    echo_json,
+    note,
+    out,
+    safe_text,
+    say,
+    state,
+    warn,
+    warn_omissions,
+)
 from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
 from qcode.cli.stdin import is_terminal
 from qcode.clock import clock
@@ -304,10 +313,10 @@ def _read_line(prompt: str) -> str | None:
         return None
     if sys.stdin.isatty():
         try:
-            return input(prompt)
+            return input(safe_text(prompt))
         except EOFError:
             return None
-    typer.echo(prompt, nl=False)
+    say(prompt, nl=False)
     line = sys.stdin.readline()
     if not line:
         typer.echo("")
@@ -361,11 +370,11 @@ def _ask(run: Any, codebook: Any, require_rationale: bool) -> Any:
                 _render(session.screen())
             step = session.feed(_read_line(session.prompt()))
             if step.message:
-                typer.echo(step.message)
+                say(step.message)
             if step.choice is not None and step.pending is not None:
                 dec = run.commit(step.pending, step.choice, step.rationale)
                 what = "deferred" if dec.outcome == "deferred" else _codes(dec.chosen)
-                typer.echo(f"Saved {dec.id}: {dec.segment} -> {what}")
+                say(f"Saved {dec.id}: {dec.segment} -> {what}")
             if step.quit:
                 break
             show = step.show

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.console import note, state, warn_omissions
+from qcode.cli.console import emit, note, state, warn_omissions
 
 
 class ReportFormat(str, Enum):
@@ -94,7 +94,7 @@ def report(
     data = render_report(content, kind)
     if output is None:
         assert isinstance(data, str)
-        typer.echo(data, nl=False)
+        emit(data, None)
         return
     from qcode.outputs import write_output
 

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import re
 
+from qcode._io.controls import CONTROLS
 from qcode.counts.excerpts import Excerpt, format_time
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]<>#|&~!]")
 
 
 def md_escape(text: str) -> str:
-    r"""Backslash-escape Markdown punctuation; newlines become spaces.
+    r"""Backslash-escape Markdown punctuation; newlines become spaces; other control
+    characters (an ESC that a terminal showing the file would obey) are written out as
+    ``\xNN`` text.
 
     >>> md_escape("<b>*50%*</b> | x")
     '\\<b\\>\\*50%\\*\\</b\\> \\| x'
     """
     if "\n" in text or "\r" in text or "\t" in text:
         text = " ".join(text.split())
+    if CONTROLS.search(text) is not None:
+        text = CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     if _SPECIAL.search(text) is None:
         return text
     return _SPECIAL.sub(lambda m: "\\" + m.group(), text)
