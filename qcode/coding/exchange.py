@@ -30,6 +30,7 @@ from qcode._io.csvfile import (
 )
 from qcode._io.textfile import read_user_text
 from qcode.coding import store as codings
+from qcode.coding.drafts import EventDraft
 from qcode.errors import InvalidInputError
 from qcode.models import Coding
 from qcode.project import Project
@@ -105,7 +106,7 @@ def _segment_range(doc: Any) -> str:
     return f" (it has {doc.segments[0].id} to {doc.segments[-1].id})"
 
 
-def plan_import(project: Project, path: Path, coder: str) -> list[dict[str, Any]]:
+def plan_import(project: Project, path: Path, coder: str) -> list[EventDraft]:
     """The events that import ``path`` for ``coder`` (origin imported); raise listing every
     problem when there is any."""
     rows = _rows(path)
@@ -152,7 +153,7 @@ def plan_import(project: Project, path: Path, coder: str) -> list[dict[str, Any]
             "imported", details=problems,
             hint="fix those rows (qcode docs lists documents, qcode codebook show the codes)")
     state = codings.load_state_or_empty(project, coder)
-    events: list[dict[str, Any]] = []
+    events: list[EventDraft] = []
     for (doc_id, seg_id), entry in wanted.items():
         events += codings.add_events(state, docs[doc_id], [seg_id], entry["codes"],
                                      origin="imported", memo=entry["memo"])

@@ -9,7 +9,7 @@ sequence number and whether a torn line needs closing), writes the whole batch w
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,7 +86,8 @@ def _write_all(fd: int, payload: bytes) -> None:
         view = view[n:]
 
 
-def append_locked(fd: int, events: list[dict[str, Any]], path: Path | None = None) -> Appended:
+def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | None = None
+                  ) -> Appended:
     """Append one action's events (caller holds the lock); they share one timestamp and,
     when there are several, one line. ``path`` (the log's) is named in messages.
 

@@ -32,6 +32,7 @@ import yaml
 from qcode._io.yaml_limits import alias_excess
 from qcode.codebook.lookup import resolve_code
 from qcode.coding import store as codings
+from qcode.coding.drafts import EventDraft
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.models import Document
 from qcode.project import Project
@@ -199,7 +200,7 @@ def apply_sample_coders(project: Project, coders_dir: Path) -> SampleSummary:
         codings.log_path(project, coder, create=True)  # a bad coder name fails before writing
     for doc, coder, by_seg in plan:
         state = codings.load_state_or_empty(project, coder)
-        events: list[dict[str, Any]] = []
+        events: list[EventDraft] = []
         for seg in doc.segments:
             if seg.id in by_seg:
                 events += codings.add_events(state, doc, [seg.id], by_seg[seg.id])

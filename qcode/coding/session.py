@@ -19,12 +19,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qcode._io.atomic import write_text
 from qcode._io.nofollow import read_nofollow
 from qcode.coding import store as codings
+from qcode.coding.drafts import EventDraft
 from qcode.coding.suggest import Matcher, is_interviewer
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, QcodeError, UsageError
 from qcode.models import Code, Document, Segment
@@ -151,7 +153,7 @@ class Session:
                           else codings.CoderState(coder=self.coder))
             self._size = size
 
-    def _append(self, events: list[dict[str, Any]]) -> list[codings.CodingEvent]:
+    def _append(self, events: Sequence[EventDraft]) -> list[codings.CodingEvent]:
         if not events:
             return []
         done = codings.append(self.project, self.coder, events)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from qcode._io.locking import shared
 from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
 from qcode.coding import checkpoint as log_checkpoint
+from qcode.coding.drafts import AddDraft, EventDraft, MemoDraft, RemoveDraft
 from qcode.coding.events import LogProblem as LogProblem
 from qcode.coding.events import gc_paused
 from qcode.coding.fold import CoderState as CoderState
@@ -173,7 +175,7 @@ def completed_documents(project: Project, coder: str) -> set[str]:
 # ----------------------------------------------------------------------------- writing
 
 
-def append(project: Project, coder: str, events: list[dict[str, Any]]) -> Appended:
+def append(project: Project, coder: str, events: Sequence[EventDraft]) -> Appended:
     """Append events as one batch; return them, with offsets, once they are on disk."""
     if not events:
         return Appended([], -1, -1)
@@ -182,10 +184,12 @@ def append(project: Project, coder: str, events: list[dict[str, Any]]) -> Append
         return append_locked(fd, events, path)
 
 
-def append_events(project: Project, coder: str, events: list[dict[str, Any]]) -> list[CodingEvent]:
+def append_events(project: Project, coder: str, events: Sequence[EventDraft]
+                  ) -> list[CodingEvent]:
     """Append events to the coder's log under a lock; return them once they are on disk.
 
-    Each dict gives the event fields except ``seq`` and ``time``, which are assigned here.
+    Each draft (:mod:`qcode.coding.drafts`) gives the event fields except ``seq`` and
+    ``time``, which are assigned here.
     """
     return append(project, coder, events).records
 
@@ -204,9 +208,9 @@ def _segment(doc: Document, segment_id: str) -> Any:
 
 def add_events(state: CoderState, doc: Document, segment_ids: list[str],
                code_ids: list[str], *, origin: Origin = "manual", memo: str | None = None,
-               decision: str | None = None) -> list[dict[str, Any]]:
+               decision: str | None = None) -> list[AddDraft | MemoDraft]:
     """The events that put codes (and a memo) on segments, given the coder's state."""
-    events: list[dict[str, Any]] = []
+    events: list[AddDraft | MemoDraft] = []
     for sid in segment_ids:
         seg = _segment(doc, sid)
         have = state.codes.get((doc.id, sid), {})
@@ -223,9 +227,9 @@ def add_events(state: CoderState, doc: Document, segment_ids: list[str],
 
 
 def remove_events(state: CoderState, doc: Document, segment_ids: list[str],
-                  code_ids: list[str] | None = None) -> list[dict[str, Any]]:
+                  code_ids: list[str] | None = None) -> list[RemoveDraft]:
     """The events that take codes off segments (all the coder's codes there if None)."""
-    events: list[dict[str, Any]] = []
+    events: list[RemoveDraft] = []
     for sid in segment_ids:
         seg = _segment(doc, sid)
         have = state.codes_on(doc.id, sid)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qcode.coding import store as codings
+from qcode.coding.drafts import EventDraft
 from qcode.errors import ConflictError
 from qcode.models import Codebook, Document, Segment
 from qcode.project import Project
@@ -190,7 +191,7 @@ def apply_suggestions(project: Project, coder: str, docs: list[Document],
     want: dict[tuple[str, str], set[str]] = {}
     for s in suggestions:
         want.setdefault((s.doc, s.segment), set()).add(s.code)
-    events: list[dict[str, Any]] = []
+    events: list[EventDraft] = []
     added = removed = 0
     for doc in docs:
         for seg in doc.segments:

@@ -11,7 +11,7 @@ Otherwise nothing is written and the command is refused; run again, it reads the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,7 +22,7 @@ from qcode.project import Project
 
 
 @contextmanager
-def guarded(project: Project, events: Iterable[dict[str, Any]]) -> Iterator[None]:
+def guarded(project: Project, events: Iterable[Mapping[str, Any]]) -> Iterator[None]:
     """Run one append under the shared project lock, refusing events on changed text."""
     with coding_write(project.root) as now:
         if now is not None and now != project.text_generation:
@@ -41,7 +41,7 @@ def _current(project: Project, doc_id: str, cache: dict[str, Document | None]
     return cache[doc_id]
 
 
-def stale_documents(project: Project, events: Iterable[dict[str, Any]]) -> list[str]:
+def stale_documents(project: Project, events: Iterable[Mapping[str, Any]]) -> list[str]:
     """Documents whose current text does not hold these events at their offsets."""
     cache: dict[str, Document | None] = {}
     stale: dict[str, None] = {}
@@ -69,7 +69,7 @@ def _same_segment(doc: Document, segment: object, start: int, end: int) -> bool:
     return seg is not None and (seg.start, seg.end) == (start, end)
 
 
-def check_anchors(project: Project, events: Iterable[dict[str, Any]]) -> None:
+def check_anchors(project: Project, events: Iterable[Mapping[str, Any]]) -> None:
     """Refuse events computed from a document's text that has been replaced since."""
     stale = stale_documents(project, events)
     if stale:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qcode.coding import store as codings
+from qcode.coding.drafts import EventDraft
 from qcode.models import Document
 from qcode.project import Project
 
@@ -142,9 +143,9 @@ def reanchor_project(project: Project, old: Document | None,
     found: tuple[str, Outcome, float] | None
     for coder in codings.coder_names(project):
         state = codings.load_state(project, coder)
-        removes: list[dict[str, Any]] = []
-        adds: dict[tuple[str, str], dict[str, Any]] = {}
-        memo_events: list[dict[str, Any]] = []
+        removes: list[EventDraft] = []
+        adds: dict[tuple[str, str], EventDraft] = {}
+        memo_events: list[EventDraft] = []
         for (doc_id, seg_id), by_code in sorted(state.codes.items()):
             if doc_id != new.id:
                 continue

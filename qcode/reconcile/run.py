@@ -34,6 +34,7 @@ Library use::
 
 from __future__ import annotations
 
+import getpass
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -41,6 +42,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from qcode.coding.drafts import DoneDraft, EventDraft
 from qcode.coding.store import (
     CoderState,
     add_events,
@@ -206,8 +208,17 @@ def make_plan(project: Project, coders: list[str], name: str, docs: list[str] | 
 
 
 def default_person() -> str | None:
-    """Who is deciding: ``$USER`` (or ``$USERNAME`` on Windows)."""
-    return os.environ.get("USER") or os.environ.get("USERNAME") or None
+    """Who is deciding: ``$USER`` (``$USERNAME`` on Windows), else the login name of the
+    process (``getpass.getuser``: ``$LOGNAME``, then the password database), so a
+    decision made where ``$USER`` is unset (cron, a container, ``env -i``) still says by
+    whom; None only when the system cannot tell."""
+    named = os.environ.get("USER") or os.environ.get("USERNAME")
+    if named:
+        return named
+    try:
+        return getpass.getuser() or None
+    except (OSError, KeyError, ImportError):  # no such uid in /etc/passwd, or no pwd
+        return None
 
 
 def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str | None,
@@ -236,7 +247,7 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
         return
     state = consensus_state(project, name)
     docs: dict[str, Any] = {}
-    events: list[dict[str, Any]] = []
+    events: list[EventDraft] = []
     for d in decided:
         have = state.codes.setdefault(d.key, {})
         on = {c for c in have if d.covers(c)}
@@ -252,7 +263,7 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
             added = add_events(state, docs[d.doc], [d.segment], sorted(chosen - on),
                                origin="reconciled", decision=d.id)
             events += added
-            have.update({ev["code"]: ev for ev in added})
+            have.update({ev["code"]: dict(ev) for ev in added if ev["op"] == "add"})
     append_events(project, name, events)
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
@@ -303,8 +314,9 @@ def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[li
             done.append(doc)
         elif not complete and doc in state.done:
             reopened.append(doc)
-    append_events(project, plan.name, [{"op": "done", "doc": d} for d in done] +
-                  [{"op": "reopen", "doc": d} for d in reopened])
+    marks: list[EventDraft] = [DoneDraft(op="done", doc=d) for d in done]
+    marks += [DoneDraft(op="reopen", doc=d) for d in reopened]
+    append_events(project, plan.name, marks)
     return done, reopened
 
 

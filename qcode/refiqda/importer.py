@@ -26,11 +26,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from qcode._io import limits
+from qcode.coding.drafts import AddDraft, EventDraft
 from qcode.coding.store import coder_names, load_state_or_empty, validate_coder_name
-from qcode.errors import ConflictError, InvalidInputError, UsageError
+from qcode.errors import ConflictError, InvalidInputError, UsageError, WriteFailedError
 from qcode.models import Codebook, Document
 from qcode.project import Project
 from qcode.refiqda.archive import Archive, open_any, sibling
@@ -45,6 +45,8 @@ from qcode.refiqda.project_xml import QProject, QSource, read_qde
 from qcode.refiqda.report import ImportReport, SourceReport
 
 DEFAULT_CODER = "imported"
+NEEDS_LEVEL = ("the project's codebook needs a level for every code; give one with "
+               "--map-levels")
 
 
 @dataclass
@@ -53,7 +55,7 @@ class Plan:
     codebook_yaml: str
     codebook_changed: bool
     new_documents: list[Document] = field(default_factory=list)
-    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    events: dict[str, list[EventDraft]] = field(default_factory=dict)
     project_name: str = ""
 
 
@@ -156,8 +158,7 @@ def _merge(base: Codebook, new: Codebook, report: ImportReport) -> Codebook:
         if not base.levels and c.level is not None:
             c = c.model_copy(update={"level": None})
         if base.levels and c.level is None:
-            report.drop("code", f"'{c.name}' ({c.id})", "the project's codebook needs a level "
-                        "for every code; give one with --map-levels")
+            report.drop("code", f"'{c.name}' ({c.id})", NEEDS_LEVEL)
             renamed[c.id] = ""
             continue
         ids.add(c.id)
@@ -224,7 +225,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
             by_text.setdefault(d.text, d)
             existing[d.id] = d
     planned: set[str] = set()
-    adds: dict[str, dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
+    adds: dict[str, dict[tuple[str, str, str], AddDraft]] = defaultdict(dict)
     memos: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     referenced_notes: set[str] = set()
     done: dict[str, set[str]] = defaultdict(set)  # coder -> documents marked complete
@@ -343,7 +344,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
     for coder in sorted(set(adds) | set(memos) | set(done)):
         have = load_state_or_empty(project, coder) if project is not None and \
             coder in existing_coders else None
-        evs = [ev for key, ev in adds[coder].items()
+        evs: list[EventDraft] = [ev for key, ev in adds[coder].items()
                if have is None or key[2] not in have.codes_on(key[0], key[1])]
         for (doc_id, seg), texts in sorted(memos[coder].items()):
             text = "\n\n".join(dict.fromkeys(texts))
@@ -417,6 +418,8 @@ def import_qdpx(path: Path, *, project: Project | None = None, into: Path | None
                             "twice)")
     if not plan.new_documents and not plan.events and not plan.codebook_changed:
         report.note("nothing new to import")
+    if not dry_run:
+        _refuse_a_lossy_plan(Path(path), plan, report, project if into is None else None)
     if into is not None and not plan.codebook.codes and not dry_run and any(
             d.kind == "code" for d in report.dropped):
         raise InvalidInputError(
@@ -426,13 +429,55 @@ def import_qdpx(path: Path, *, project: Project | None = None, into: Path | None
                  "nodes with --map-levels, or leave --map-levels out",
             details=[f"{n} x {kind}: {reason}" for kind, reason, n
                      in report.dropped_by_reason()][:5])
+    if into is not None and not dry_run and not (plan.new_documents or plan.events or
+                                                 plan.codebook.codes):
+        raise InvalidInputError(
+            f"{path}: no text source, code or coding could be imported, so the new project "
+            "would be empty; nothing was written",
+            hint="see why with --dry-run", details=[
+                f"{n} x {kind}: {reason}" for kind, reason, n in report.dropped_by_reason()][:5])
     if dry_run:
         return report
     if into is not None:
         write_new_project(into, plan, report)
     elif project is not None:  # always, when there is no --into (checked above)
-        write_plan(project, plan, report, source=Path(path))
+        try:
+            write_plan(project, plan, report, source=Path(path))
+        except WriteFailedError as exc:
+            raise WriteFailedError(
+                f"{exc.message}; the import stopped part-way: what it wrote is kept, and "
+                "running the same import again completes it", hint=exc.hint) from None
     return report
+
+
+def _refuse_a_lossy_plan(path: Path, plan: Plan, report: ImportReport,
+                         project: Project | None) -> None:
+    """Refuse, before anything is written, an import into ``project`` that would drop
+    codes for want of a level (and with them their codings), or that would take nothing
+    at all from a file that is not already in the project."""
+    lacking = [d for d in report.dropped if d.kind == "code" and d.reason == NEEDS_LEVEL]
+    if project is not None and lacking:
+        lost = sum(1 for d in report.dropped if d.kind == "coding")
+        levels = ", ".join(lv.id for lv in project.codebook.levels)
+        example = project.codebook.levels[0].id
+        raise ConflictError(
+            f"{path}: {len(lacking)} code{'s' if len(lacking) != 1 else ''} in the file "
+            f"{'have' if len(lacking) != 1 else 'has'} no level, but every code of this "
+            f"project has one ({levels}); {lost} coding{'s' if lost != 1 else ''} on them "
+            "would be lost; nothing was imported",
+            hint=f"place them with --map-levels \"*={example}\" (every code without a level) "
+                 "or name the file's level nodes (--map-levels \"Macro=macro,...\"), or "
+                 "import into a new project with --into DIR",
+            details=[d.what for d in lacking][:5])
+    nothing = not plan.new_documents and not plan.events and not plan.codebook_changed
+    matched = any(s.status == "matched" for s in report.sources)
+    if nothing and report.dropped and not matched:
+        raise InvalidInputError(
+            f"{path}: nothing in the file could be imported ({len(report.dropped)} "
+            f"item{'s' if len(report.dropped) != 1 else ''} dropped); nothing was written",
+            hint="see why with --dry-run",
+            details=[f"{n} x {kind}: {reason}" for kind, reason, n
+                     in report.dropped_by_reason()][:5])
 
 
 __all__ = ["Plan", "import_qdpx", "plan_import", "write_new_project", "write_plan"]
