@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -14,6 +14,9 @@ from qcode.cli.console import echo_json, note, out, say, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat, said
 from qcode.cli.stdin import require_stdin
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.project import Project
 
 codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
                           no_args_is_help=True, cls=SuggestingGroup)
@@ -129,7 +132,7 @@ def _run_terminal(session: Any) -> None:
 # ----------------------------------------------------------------------------- tag / untag
 
 
-def _codes(project: Any, queries: list[str]) -> list[str]:
+def _codes(project: Project, queries: list[str]) -> list[str]:
     from qcode.codebook.load import resolve_code
 
     return list(dict.fromkeys(resolve_code(project.codebook, q).id for q in queries))

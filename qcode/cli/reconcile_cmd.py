@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -21,6 +21,10 @@ from qcode.cli.console import (
 from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
 from qcode.cli.stdin import is_terminal
 from qcode.clock import clock
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.project import Project
+    from qcode.reconcile.run import ReconcileResult, Reconciliation
 
 
 class TableOrJson(str, Enum):
@@ -232,9 +236,9 @@ def reconcile_cmd(
     if summary_name is not None:
         from qcode.reconcile.status import summary
 
-        result = summary(project, summary_name)
-        warn_omissions(result.omissions, project.root)
-        _show_summary(result, fmt)
+        summary_report = summary(project, summary_name)
+        warn_omissions(summary_report.omissions, project.root)
+        _show_summary(summary_report, fmt)
         return
     if not coders or not as_name:
         raise UsageError("name the coders and the consensus coder: --coder A,B --as NAME",
@@ -261,8 +265,8 @@ def reconcile_cmd(
         _show_result(result)
 
 
-def _run(run: Any, project: Any, fmt: TableOrJson, require_rationale: bool,
-         rationale: str | None) -> Any:
+def _run(run: Reconciliation, project: Project, fmt: TableOrJson, require_rationale: bool,
+         rationale: str | None) -> ReconcileResult:
     from qcode.coding.usable import omissions
     from qcode.errors import UsageError
 
@@ -282,7 +286,7 @@ def _run(run: Any, project: Any, fmt: TableOrJson, require_rationale: bool,
     return result
 
 
-def _show_result(result: Any) -> None:
+def _show_result(result: ReconcileResult) -> None:
     console = out()
     counts = ", ".join(f"{n} {o}" for o, n in result.by_outcome.items()) or "nothing new"
     console.print(f"Reconciled {', '.join(result.coders)} into '{result.name}' "
