@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 from qcode._io import atomic
+from qcode._io.leftovers import sweep_temp_files
 from qcode.errors import ConflictError, QcodeError
 from qcode.project import DATA_FOLDERS, IMPORT_MARKER, SETTINGS_FILE, Project
 
@@ -101,8 +102,10 @@ def guard_folder(path: Path | str) -> None:
 
 
 def write_output(path: Path | str, data: bytes | str) -> None:
-    """Write a user-named output file atomically, after :func:`guard_output`."""
+    """Write a user-named output file atomically, after :func:`guard_output`; stale temp
+    files of a killed earlier write of it are removed first (:mod:`qcode._io.leftovers`)."""
     guard_output(path)
+    sweep_temp_files(Path(path).parent, Path(path).name)  # left by a killed earlier write
     if isinstance(data, str):
         atomic.write_text(Path(path), data)
     else:

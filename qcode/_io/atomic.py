@@ -9,7 +9,6 @@ import stat
 import tempfile
 from pathlib import Path
 
-from qcode._io.leftovers import sweep_temp_files
 from qcode._io.write_errors import write_failed
 from qcode.errors import InvalidInputError
 
@@ -50,7 +49,6 @@ def write_bytes(path: Path, data: bytes) -> None:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         path.parent.mkdir(parents=True, exist_ok=True)
-        sweep_temp_files(path.parent, path.name)  # left by a killed write of this file
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise _cannot_write(path, exc) from None

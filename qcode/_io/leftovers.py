@@ -6,10 +6,12 @@ Two kinds of leftovers exist:
   killed between creating the temp file and renaming it over ``NAME``. A live writer holds
   its temp file only while it writes and fsyncs bytes it already has in memory (well under
   a minute even for a large export), so a temp file **not modified for 10 minutes** belongs
-  to a dead run. :func:`sweep_temp_files` removes those: for one target name before each
-  atomic write (a killed ``export -o out.qdpx`` is tidied by the next export to
-  ``out.qdpx``), and for every name in a project's folders when a command opens the
-  project. Only regular files are removed, never a link or a folder.
+  to a dead run. :func:`sweep_temp_files` removes those: for one output file before
+  each write of it (:func:`qcode.outputs.write_output`: a killed ``export qdpx out.qdpx``
+  is tidied by the next export to ``out.qdpx``), and for every name in a project's root and
+  data folders when a command opens the project. Only regular files are removed, never a
+  link or a folder. (Not before every atomic write: listing a folder of thousands of
+  documents for each one saved would cost more than the save.)
 * **Import folders** ``.NAME.importing-XXXXXXXX/`` built by ``import qdpx --into NAME``
   (they hold transcript text). The importer holds an exclusive lock on
   ``IMPORT_LOCK`` inside the folder for as long as it runs, and the operating system

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from qcode._io import atomic
 from qcode._io.gitignore import IGNORED, gitignore_text
 from qcode._io.leftovers import (
     IMPORT_LOCK,
@@ -28,6 +27,7 @@ from qcode._io.leftovers import (
     sweep_temp_files,
 )
 from qcode.errors import ExitCode
+from qcode.outputs import write_output
 from qcode.project import DATA_FOLDERS, Project, init_project
 from tests.builders import ROOT, interview
 
@@ -55,7 +55,7 @@ def _child(code: str, ready: Path) -> Iterator[subprocess.Popen[bytes]]:
 
 
 _STUCK_WRITER = """
-    import os, sys, time
+    import os, time
     from pathlib import Path
     from qcode._io import atomic
 
@@ -78,15 +78,15 @@ def test_temp_file_of_a_killed_export_is_removed_by_the_next_write_once_stale(
     with _child(_STUCK_WRITER.format(ready=str(ready), target=str(target)), ready) as proc:
         [left] = _temps(tmp_path, "out.qdpx")
         # the writer is still running: another write to the same file leaves its temp alone
-        atomic.write_bytes(target, b"first")
+        write_output(target, b"first")
         assert _temps(tmp_path, "out.qdpx") == [left]
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert left.exists() and target.read_bytes() == b"first"
-    atomic.write_bytes(target, b"second")  # fresh: it could still be a writer on a slow disk
+    write_output(target, b"second")  # fresh: it could still be a writer on a slow disk
     assert _temps(tmp_path, "out.qdpx") == [left]
     _age(left)
-    atomic.write_bytes(target, b"third")
+    write_output(target, b"third")
     assert _temps(tmp_path, "out.qdpx") == []
     assert target.read_bytes() == b"third"
 
