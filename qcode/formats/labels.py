@@ -10,7 +10,10 @@ or ``for example:`` never become speakers:
   twice, or once at the start of a paragraph when the file already has two speakers;
 - metadata keys (Date, Location, Duration, Title, Note, ...) never count, and a leading
   block of ``Key: value`` lines that contains one is the file's header: its pairs become
-  document attributes (``Interviewer: Kari`` inside such a header is metadata too).
+  document attributes (``Interviewer: Kari`` inside such a header is metadata too). A
+  header line may hold several pairs (``Date: 14 March 2024   Location: video call``):
+  a further metadata key after a gap of spaces, a tab, ``;`` or ``|`` (or after one space
+  when the key is capitalised) starts a new pair.
 
 Text before the first speaker label is the header (title line, ``Key: value`` attributes).
 Lines without a label continue the current turn: a hard-wrapped line joins its paragraph
@@ -72,6 +75,37 @@ def is_metadata_key(label: str) -> bool:
 def attribute_key(label: str) -> str:
     """``Interview date`` -> ``interview_date``."""
     return re.sub(r"[^\w]+", "_", label.strip().lower()).strip("_") or "field"
+
+
+_NEXT_KEY = re.compile(
+    r"(?<=\S)(?P<sep>[ \t\u00a0]*[;|][ \t\u00a0]*|[ \t\u00a0]+)"
+    r"(?=(?P<key>[^\W\d_][\w'’-]*(?: [\w'’-]+){0,2}):(?:[ \t\u00a0]|$))")
+
+
+def header_pairs(label: str, rest: str) -> list[tuple[str, str]]:
+    """The ``(key, value)`` pairs of one header line whose first label is ``label``.
+
+    >>> header_pairs("Date", "14 March 2024   Location: video call")
+    [('date', '14 March 2024'), ('location', 'video call')]
+    >>> header_pairs("Note", "she said: Time will tell; project: pilot")
+    [('note', 'she said: Time will tell'), ('project', 'pilot')]
+    """
+    pairs: list[tuple[str, str]] = []
+    key, pos = label, 0
+    for m in _NEXT_KEY.finditer(rest):
+        nxt, sep = m.group("key"), m.group("sep")
+        strong = len(sep) > 1 or sep.strip(" \u00a0") != ""
+        if m.start() < pos or not is_metadata_key(nxt) or not (strong or nxt[0].isupper()):
+            continue
+        pairs.append((attribute_key(key), rest[pos:m.start()].strip()))
+        key, pos = nxt, m.end() + len(nxt) + 1
+    pairs.append((attribute_key(key), rest[pos:].strip()))
+    return pairs
+
+
+def _add_header_line(result: LabelledResult, m: re.Match[str]) -> None:
+    for key, value in header_pairs(_label_of(m), m.group("rest") or ""):
+        result.attributes.setdefault(key, value)
 
 
 _BLOCK = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")  # a run of non-blank lines
@@ -137,8 +171,7 @@ def _header(text: str, result: LabelledResult) -> tuple[int, int | None]:
         if all(found) and any(is_metadata_key(_label_of(m)) for m in found if m):
             for m in found:
                 if m:
-                    result.attributes.setdefault(attribute_key(_label_of(m)),
-                                                 (m.group("rest") or "").strip())
+                    _add_header_line(result, m)
             continue
         if i == 0 and len(lines) == 1 and not found[0] and len(lines[0]) < 120:
             if result.title is None:
@@ -204,8 +237,7 @@ def _preamble(chunk: str, result: LabelledResult, source: str) -> None:
             continue
         m = LABEL_LINE.match(line)
         if m and is_metadata_key(_label_of(m)):
-            result.attributes.setdefault(attribute_key(_label_of(m)),
-                                         (m.group("rest") or "").strip())
+            _add_header_line(result, m)
         elif result.title is None and dropped == 0:
             result.title = stripped
         else:

@@ -73,8 +73,9 @@ def as_text_lines(doc: Document, codes: CodesOf | None = None) -> list[str]:
     """The text view: a heading, then each segment as ``ID  SPEAKER [time]: text``;
     further lines of a segment are indented; with ``codes``, a ``  => CODE, CODE`` line (and
     the memo) under each coded segment."""
-    lines = [f"{doc.id}: {doc.title} ({doc.format}, {len(doc.turns)} turns, "
-             f"{len(doc.segments)} segments by {doc.unit}, speakers: "
+    turns, segs = len(doc.turns), len(doc.segments)
+    lines = [f"{doc.id}: {doc.title} ({doc.format}, {turns} turn{'' if turns == 1 else 's'}, "
+             f"{segs} segment{'' if segs == 1 else 's'} by {doc.unit}, speakers: "
              f"{', '.join(doc.speakers)})"]
     if doc.attributes:
         lines.append("  " + ", ".join(f"{k}={v}" for k, v in doc.attributes.items()))
