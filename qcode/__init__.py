@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     # transcripts in
     "ingest": "qcode.ingest.run",
     "read_document": "qcode.ingest.run",
+    "finish_pending": "qcode.pending",
     # coding
     "coder_names": "qcode.coding.store",
     "current_codings": "qcode.coding.store",

@@ -13,17 +13,22 @@ import sys
 import types
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qcode.ingest.run import IngestOptions, IngestReport
-from qcode.ingest.run import ingest as run_ingest
-from qcode.project import Project
+if TYPE_CHECKING:
+    from qcode.ingest.run import IngestOptions, IngestReport
+    from qcode.project import Project
 
 
 class _CallablePackage(types.ModuleType):
     def __call__(self, project: Project, paths: Iterable[Path],
                  options: IngestOptions | None = None,
                  advance: Callable[[], None] | None = None) -> IngestReport:
-        return run_ingest(project, paths, options, advance)
+        # imported here, not at the top: commands that only open a project import this
+        # package (qcode.ingest.replace) and must not pay for every transcript reader
+        from qcode.ingest.run import ingest
+
+        return ingest(project, paths, options, advance)
 
 
 sys.modules[__name__].__class__ = _CallablePackage
