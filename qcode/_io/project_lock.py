@@ -28,7 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qcode._io.gitignore import ensure_gitignore
-from qcode.errors import ConflictError, ProjectDamagedError, WriteFailedError
+from qcode._io.write_errors import folder_in_the_way, write_failed
+from qcode.errors import ConflictError, ProjectDamagedError
 
 if sys.platform != "win32":
     import fcntl
@@ -61,6 +62,8 @@ def _open(path: Path, flags: int) -> int:
             raise ProjectDamagedError(
                 f"{path} is a symbolic link; qcode never follows links in a project",
                 hint="delete it (it is only a lock file; qcode makes a new one)") from None
+        if exc.errno == errno.EISDIR:
+            raise folder_in_the_way(path, "a lock file") from None
         raise
 
 
@@ -113,10 +116,7 @@ def changing_text(root: Path) -> Iterator[None]:
         created = not path.exists()
         fd = _open(path, os.O_RDWR | os.O_CREAT)
     except OSError as exc:
-        raise WriteFailedError(
-            f"cannot take the project lock {path} ({exc.strerror or type(exc).__name__}); "
-            "nothing was changed",
-            hint="documents can be changed only where the project can be written") from None
+        raise write_failed(path, exc, "nothing was changed") from None
     try:
         if created:
             ensure_gitignore(root)  # its '.*.lock' keeps this file out of git

@@ -208,3 +208,38 @@ def test_the_lock_file_is_git_ignored_and_never_a_link(
         "follows links in a project\n"
         "Hint: delete it (it is only a lock file; qcode makes a new one)\n")
     assert not outside.exists()
+
+
+def test_a_folder_at_the_lock_files_path_is_named(
+        project: Project, tmp_path: Path, invoke: Callable[..., Any]) -> None:
+    source = write(tmp_path / "in" / "N01.txt", ORIGINAL)
+    assert invoke("--project", str(project.root), "ingest", str(source)).exit_code == 0
+    lock = project.root / project_lock.LOCK_NAME
+    lock.unlink()
+    lock.mkdir()
+    for args in (["ingest", str(source), "--replace"],
+                 ["tag", DOC, "2", "--code", CODES[0], "--coder", "dora"]):
+        result = invoke("--project", str(project.root), *args)
+        assert result.exit_code == ExitCode.NO_PROJECT, args
+        assert result.stderr == (
+            f"Error: {lock} is a folder, but the project keeps a lock file there\n"
+            f"Hint: move the folder {lock} out of the way (look inside first), then repeat "
+            "the command\n")
+
+
+def test_attributes_import_waits_for_a_replace(
+        project: Project, tmp_path: Path, invoke: Callable[..., Any]) -> None:
+    # it rewrites documents: done during a replace, it could bring the old text back
+    source = write(tmp_path / "in" / "N01.txt", ORIGINAL)
+    assert invoke("--project", str(project.root), "ingest", str(source)).exit_code == 0
+    table = tmp_path / "attributes.csv"
+    table.write_text("document,region\nN01,Nord\n", encoding="utf-8")
+    ready_r, ready_w = os.pipe()
+    holder = _hold_lock(project.root, 0.6, ready_w)
+    os.read(ready_r, 1)
+    started = time.monotonic()
+    result = invoke("--project", str(project.root), "attributes", "import", str(table))
+    assert result.exit_code == 0, result.stderr
+    assert time.monotonic() - started >= 0.4
+    assert wait(holder) == 0
+    assert project.load_document(DOC).attributes == {"region": "Nord"}
