@@ -16,6 +16,7 @@ from qcode.cli.options import ActionFormat, said
 from qcode.cli.stdin import require_stdin
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.coding.session import Session
     from qcode.project import Project
 
 codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
@@ -83,7 +84,7 @@ def code(
         _run_plain(session)
 
 
-def _run_plain(session: Any) -> None:
+def _run_plain(session: Session) -> None:
     from qcode.cli.coding_screen import plain
 
     reply = session.start()
@@ -103,7 +104,7 @@ def _run_plain(session: Any) -> None:
         reply = session.handle(line.rstrip("\n"))
 
 
-def _run_terminal(session: Any) -> None:
+def _run_terminal(session: Session) -> None:
     import contextlib
 
     from rich.console import Console

@@ -7,13 +7,16 @@ The session (:mod:`qcode.coding.session`) decides what to show; this module only
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
 from qcode.clock import clock
+
+if TYPE_CHECKING:  # the session is imported by the command that draws it
+    from qcode.coding.session import Shown, View
 
 
 def _short(text: str, width: int, lines: int) -> str:
@@ -26,7 +29,7 @@ def _short(text: str, width: int, lines: int) -> str:
     return "\n".join(wrapped)
 
 
-def _context(console: Console, shown: Any) -> Text:
+def _context(console: Console, shown: Shown) -> Text:
     head = f"{shown.id}  {shown.speaker}"
     if shown.time_start is not None:
         head += f"  {clock(shown.time_start)}"
@@ -35,7 +38,7 @@ def _context(console: Console, shown: Any) -> Text:
     return t
 
 
-def draw(console: Console, view: Any) -> None:
+def draw(console: Console, view: View) -> None:
     """The full screen for a segment (clears the terminal first)."""
     console.clear()
     n = view.coded_segments
@@ -79,7 +82,7 @@ def draw(console: Console, view: Any) -> None:
                        "m memo · u undo · ? help · q quit", style="dim"))
 
 
-def plain(view: Any) -> list[str]:
+def plain(view: View) -> list[str]:
     """The same content as plain lines, for scripts and pipes (no colours, no clearing)."""
     seg = view.segment
     when = f"  {clock(seg.time_start)}" if seg.time_start is not None else ""

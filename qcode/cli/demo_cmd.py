@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from qcode.cli.console import echo_json, out, progress
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.demo import DemoResult
 
 
 class DemoFormat(str, Enum):
@@ -76,7 +79,7 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _as_json(r: Any) -> dict[str, Any]:
+def _as_json(r: DemoResult) -> dict[str, Any]:
     return {"project": str(r.root), "documents": r.documents, "codings": r.codings,
             "consensus": r.consensus, "strategy": r.strategy, "decisions": r.decisions,
             "masi_alpha": r.masi_alpha, "matrix": r.matrix.as_dict() if r.matrix else None,
@@ -84,7 +87,7 @@ def _as_json(r: Any) -> dict[str, Any]:
             "seconds": round(r.timings.get("total", 0.0), 3), "notes": r.notes}
 
 
-def _tour(r: Any) -> None:
+def _tour(r: DemoResult) -> None:
     from rich.table import Table
 
     from qcode.reports.tables import matrix_grid

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -23,8 +23,13 @@ from qcode.cli.stdin import is_terminal
 from qcode.clock import clock
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from collections.abc import Iterable
+
+    from qcode.models import Codebook
     from qcode.project import Project
+    from qcode.reconcile.ask import Screen
     from qcode.reconcile.run import ReconcileResult, Reconciliation
+    from qcode.reconcile.status import StatusReport, Summary
 
 
 class TableOrJson(str, Enum):
@@ -32,7 +37,7 @@ class TableOrJson(str, Enum):
     json = "json"
 
 
-def _codes(codes: Any) -> str:
+def _codes(codes: Iterable[str]) -> str:
     return ", ".join(codes) or "-"
 
 
@@ -328,7 +333,7 @@ def _read_line(prompt: str) -> str | None:
     return line.rstrip("\r\n")
 
 
-def _render(screen: Any) -> None:
+def _render(screen: Screen) -> None:
     from rich.table import Table
 
     console = out()
@@ -360,7 +365,8 @@ def _render(screen: Any) -> None:
     console.print(table, markup=False)
 
 
-def _ask(run: Any, codebook: Any, require_rationale: bool) -> Any:
+def _ask(run: Reconciliation, codebook: Codebook, require_rationale: bool
+         ) -> ReconcileResult:
     from qcode.reconcile.ask import AskSession
 
     run.start()
@@ -390,7 +396,7 @@ def _ask(run: Any, codebook: Any, require_rationale: bool) -> Any:
 # ----------------------------------------------------------------------------- reports
 
 
-def _show_status(report: Any, fmt: TableOrJson) -> None:
+def _show_status(report: StatusReport, fmt: TableOrJson) -> None:
     for w in report.warnings:
         warn(w)
     if fmt is TableOrJson.json:
@@ -440,7 +446,7 @@ def _show_status(report: Any, fmt: TableOrJson) -> None:
                       f"--as {report.name}", soft_wrap=True, markup=False)
 
 
-def _show_summary(summary: Any, fmt: TableOrJson) -> None:
+def _show_summary(summary: Summary, fmt: TableOrJson) -> None:
     for w in summary.warnings:
         warn(w)
     if fmt is TableOrJson.json:

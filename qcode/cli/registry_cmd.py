@@ -5,13 +5,18 @@ from __future__ import annotations
 from enum import Enum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.registry.joint import JointDisplay
+    from qcode.registry.table import Registry
+    from qcode.registry.utilisation import Summary
 
 registry_app = typer.Typer(
     help="Registry figures: outpatient visits and telemedicine contacts by year, region, "
@@ -150,14 +155,14 @@ def summary(
     _tables(result)
 
 
-def _csv(result: Any) -> str:
+def _csv(result: Summary) -> str:
     from qcode._io.csvfile import write_dicts
     from qcode.registry.utilisation import CSV_FIELDS, as_rows
 
     return write_dicts(as_rows(result), CSV_FIELDS)
 
 
-def _svg(result: Any, registry: Any, period: tuple[int, int] | None) -> str:
+def _svg(result: Summary, registry: Registry, period: tuple[int, int] | None) -> str:
     from qcode.registry.utilisation import summarise
     from qcode.reports.registry_svg import Line, line_chart
 
@@ -176,7 +181,7 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
-def _tables(result: Any) -> None:
+def _tables(result: Summary) -> None:
     from rich.table import Table
 
     console = out()
@@ -210,8 +215,8 @@ def _tables(result: Any) -> None:
     if result.by != "year":
         yearly = Table(title=f"Share % by {result.by} and year", title_justify="left")
         yearly.add_column(result.by.capitalize())
-        for y in result.period:
-            yearly.add_column(str(y), justify="right")
+        for year in result.period:
+            yearly.add_column(str(year), justify="right")
         for g in result.groups:
             yearly.add_row(g.key, *[_pct(y.share_pct) for y in g.years])
         console.print(yearly, markup=False)
@@ -328,7 +333,7 @@ def joint(
     _joint_table(display)
 
 
-def _joint_table(display: Any) -> None:
+def _joint_table(display: JointDisplay) -> None:
     from rich.table import Table
 
     from qcode.registry.joint import short_quote

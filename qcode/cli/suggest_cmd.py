@@ -11,7 +11,7 @@ import typer
 from qcode.cli.console import echo_json, note, out, state, warn_omissions
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
-    from qcode.coding.suggest import Suggestion
+    from qcode.coding.suggest import Evaluation, Suggestion
     from qcode.project import Project
 
 
@@ -139,7 +139,7 @@ def _show_table(project: Project, found: list[Suggestion]) -> None:
     note(f"{len(found)} suggestions on {len({(s.doc, s.segment) for s in found})} segments.")
 
 
-def _show_evaluation(ev: Any, fmt: Format) -> None:
+def _show_evaluation(ev: Evaluation, fmt: Format) -> None:
     if fmt is Format.json:
         echo_json(ev.as_json())
         return

@@ -32,7 +32,7 @@ from qcode._io.textfile import read_user_text
 from qcode.coding import store as codings
 from qcode.coding.drafts import EventDraft
 from qcode.errors import InvalidInputError
-from qcode.models import Coding
+from qcode.models import Coding, Document
 from qcode.project import Project
 
 COLUMNS = ("coder", "doc", "segment", "code", "start", "end", "origin", "memo", "quote")
@@ -98,7 +98,7 @@ def _cell(row: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _segment_range(doc: Any) -> str:
+def _segment_range(doc: Document) -> str:
     """`` (it has T01:0001 to T01:0012)``: segment ids are numbered, so the range is the
     useful did-you-mean."""
     if not doc.segments:
