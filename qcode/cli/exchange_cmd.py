@@ -206,6 +206,7 @@ def import_qdpx(
 def _show(report: Any, fmt: OutFormat) -> None:
     if fmt is OutFormat.json:
         echo_json(report.as_dict())
+        _partial(report)
         return
     order = ["documents", "documents_matched", "codes", "themes", "levels", "coders",
              "selections", "codings", "memos", "completion_marks"]
@@ -229,6 +230,22 @@ def _show(report: Any, fmt: OutFormat) -> None:
             say(f"  {n} x {kind}: {reason}")
     for line in report.notes:
         note(f"Note: {line}")
+    _partial(report)
+
+
+def _partial(report: Any) -> None:
+    """An import that left anything out exits PARTIAL (7), after its report."""
+    from qcode.errors import PartialFailureError
+
+    if not report.dropped:
+        return
+    n = len(report.dropped)
+    items = f"{n} item{'s' if n != 1 else ''} of {report.file}"
+    if report.written:
+        raise PartialFailureError(f"{items} could not be imported (listed under 'Dropped'); "
+                                  "the rest was imported")
+    raise PartialFailureError(f"{items} would not be imported (listed under 'Dropped'); "
+                              "dry run: nothing was written")
 
 
 def register(app: typer.Typer) -> None:

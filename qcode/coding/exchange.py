@@ -110,6 +110,10 @@ def plan_import(project: Project, path: Path, coder: str) -> list[EventDraft]:
     """The events that import ``path`` for ``coder`` (origin imported); raise listing every
     problem when there is any."""
     rows = _rows(path)
+    if not rows:
+        raise InvalidInputError(f"{path}: no codings in the file (it is empty, or holds only "
+                                "a header); nothing was imported",
+                                hint="the columns are doc, segment, code (and optionally memo)")
     problems: list[str] = []
     docs: dict[str, Any] = {}
     known = {c.id for c in project.codebook.codes}

@@ -103,6 +103,9 @@ def apply_codebook(project: Project, cb: Codebook, text: str, report: ImportRepo
             "nothing was changed",
             hint="import into a new project (qcode init), or add those codes to the file")
     target: Path = project.codebook_path
+    if target.is_file() and target.read_bytes() == text.encode("utf-8"):
+        report.note("the project's codebook is already this one; nothing was written")
+        return target  # no backup of an unchanged codebook
     stamp = now_iso().replace(":", "").replace("-", "")
     backup = target.with_name(f"{target.stem}.before-import-{stamp}{target.suffix}")
     if target.exists():

@@ -7,7 +7,8 @@ Three ways in, tried per node, so a qcode export edited in another tool still im
 2. **``--map-levels``**: nodes whose names are mapped (``Macro=macro``) are levels; the
    top-most other node on each path is the theme, and everything below is a code at the
    level of the nearest level node above it (codes under no level node are dropped and
-   reported);
+   reported, unless ``*=level`` names the level for every code without one: see
+   :data:`ANY`);
 3. **plain hierarchy**: each top-level node is a theme and every node below it a code in
    that theme, sub-codes keeping their parent. A flat list (no nesting at all) becomes one
    theme, ``Codes``. A top-level node that is itself a leaf, or that has codings in a
@@ -29,6 +30,8 @@ from qcode.refiqda.guids import norm_guid
 from qcode.refiqda.report import ImportReport
 
 _SLUG = re.compile(r"\W+")
+#: the ``--map-levels`` name for "every code no level node places": ``*=meso``
+ANY = "*"
 _CODE_FIELDS = ("definition", "parent", "source", "include", "exclude", "examples",
                 "keywords", "keywords_no", "variation_relevant")
 
@@ -38,6 +41,8 @@ def parse_level_map(spec: str | None) -> dict[str, str]:
 
     >>> parse_level_map("Macro level=macro,Meso=meso")
     {'macro level': 'macro', 'meso': 'meso'}
+    >>> parse_level_map("*=meso")
+    {'*': 'meso'}
     """
     out: dict[str, str] = {}
     if not spec:
@@ -94,12 +99,19 @@ class _Builder:
         return tid
 
     def add_code(self, code: Code, node: Node, order: float) -> None:
+        if code.level is None and ANY in self.level_map:  # a qcode code exported without one
+            lv = self.level_map[ANY]
+            code = code.model_copy(update={"level": lv})
+            self.levels.setdefault(lv, Level(id=lv, name=lv))
         self.codes.append((order, code))
         self.ids.add(code.id)
         self.report.code_ids[norm_guid(node.guid)] = code.id
 
     def foreign_code(self, node: Node, desc: str, theme: str, level: str | None,
                      parent: str | None) -> str | None:
+        if level is None and ANY in self.level_map:  # --map-levels "*=meso"
+            level = self.level_map[ANY]
+            self.levels.setdefault(level, Level(id=level, name=level))
         if self.level_map and level is None:
             self.report.drop("code", _named(node), "not under a level node named in "
                              "--map-levels")

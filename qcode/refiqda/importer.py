@@ -460,11 +460,12 @@ def _refuse_a_lossy_plan(path: Path, plan: Plan, report: ImportReport,
         lost = sum(1 for d in report.dropped if d.kind == "coding")
         levels = ", ".join(lv.id for lv in project.codebook.levels)
         example = project.codebook.levels[0].id
+        losing = f"; {lost} coding{'s' if lost != 1 else ''} on them would be lost" \
+            if lost else ""
         raise ConflictError(
             f"{path}: {len(lacking)} code{'s' if len(lacking) != 1 else ''} in the file "
             f"{'have' if len(lacking) != 1 else 'has'} no level, but every code of this "
-            f"project has one ({levels}); {lost} coding{'s' if lost != 1 else ''} on them "
-            "would be lost; nothing was imported",
+            f"project has one ({levels}){losing}; nothing was imported",
             hint=f"place them with --map-levels \"*={example}\" (every code without a level) "
                  "or name the file's level nodes (--map-levels \"Macro=macro,...\"), or "
                  "import into a new project with --into DIR",
