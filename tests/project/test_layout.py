@@ -19,6 +19,12 @@ MAX_LINES = 500
 # Modules allowed over MAX_LINES, each with the reason.
 LONG_MODULES: dict[str, str] = {}
 UI_LIBRARIES = {"typer", "rich", "textual", "click"}
+# Modules outside qcode/cli allowed a qcode import inside a function, each with the reason.
+LAZY_IMPORTS: dict[str, str] = {
+    "qcode.ingest": "the package is callable as qcode.ingest(...) and imports the ingest run "
+                    "on the call, so commands that only open a project (qcode.ingest.replace "
+                    "finishing a pending step) do not load the transcript readers",
+}
 
 
 def module_name(path: Path) -> str:
@@ -209,7 +215,7 @@ def test_qcode_modules_are_imported_at_module_top_outside_the_cli() -> None:
     time); anywhere else an import inside a function would be hiding a cycle."""
     offenders: set[str] = set()
     for module in MODULES:
-        if module == "qcode.cli" or module.startswith("qcode.cli."):
+        if module == "qcode.cli" or module.startswith("qcode.cli.") or module in LAZY_IMPORTS:
             continue
         for function in ast.walk(parse(module)):
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
