@@ -32,6 +32,7 @@ import gc
 import hashlib
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -140,8 +141,6 @@ def doc_id_for(path: Path) -> str:
     >>> doc_id_for(Path("Intervju 3 – Ålesund, Tromsø (Bærum, café).txt"))
     'Intervju-3-Alesund-Tromso-Baerum-cafe'
     """
-    import unicodedata
-
     stem = path.stem.translate(_LETTERS)
     stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
     return _ID_JUNK.sub("-", stem).strip("-.")[:64]
