@@ -49,7 +49,7 @@ def _no_live_html(text: str) -> None:
 
 def test_codebook_export_md_escapes_code_names_and_definitions(hostile: Callable[..., Any],
                                                               tmp_path: Path) -> None:
-    # was: '##### GOV-MAC-01: Strategy <script>alert(1)</script>' in cb.md
+    # was: '#### GOV-MAC-01: Strategy <script>alert(1)</script>' in cb.md
     out = tmp_path / "cb.md"
     assert hostile("codebook", "export", str(out)).exit_code == ExitCode.OK
     text = out.read_text(encoding="utf-8")
@@ -70,7 +70,9 @@ def test_report_md_escapes_codebook_text(hostile: Callable[..., Any]) -> None:
 
 def test_codebook_show_md_escapes(hostile: Callable[..., Any]) -> None:
     result = hostile("codebook", "show", "--format", "md")
+    assert result.exit_code == ExitCode.OK
     _no_live_html(result.stdout)
+    assert "GOV-MAC-01: Strategy \\<script\\>alert(1)\\</script\\>\n" in result.stdout
 
 
 def test_html_report_escapes_codebook_text(hostile: Callable[..., Any]) -> None:
