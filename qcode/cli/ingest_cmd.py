@@ -194,7 +194,7 @@ def _ingest_formats(source: str, fmt: str) -> tuple[str, bool]:
 
 def _ingest_json(report: IngestReport) -> dict[str, object]:
     """What ingest did: each document added, replaced, updated or unchanged; files skipped
-    and files that failed (no transcript text)."""
+    and files that failed (no transcript text); how replaced documents' codings moved."""
     return {
         "documents": [{"id": o.document.id, "path": str(o.path), "status": o.status,
                        "format": o.document.format, "turns": len(o.document.turns),
@@ -204,6 +204,14 @@ def _ingest_json(report: IngestReport) -> dict[str, object]:
         "skipped": [str(p) for p in report.skipped],
         "failures": [{"path": str(f.path), "error": f.error.message}
                      for f in report.failures],
+        # how the codings on each replaced document were re-anchored (moved, re-anchored,
+        # orphaned, per coder), with any interrupted replace this run finished first
+        "reanchorings": [
+            *({**r.as_json(), "interrupted_earlier": True, "damaged_copy": None}
+              for r in report.finished),
+            *({**o.reanchor.as_json(), "interrupted_earlier": False,
+               "damaged_copy": str(o.set_aside) if o.set_aside else None}
+              for o in report.replaced if o.reanchor is not None)],
     }
 
 

@@ -129,3 +129,22 @@ def test_a_new_unit_with_replace_segments_again_and_re_anchors(
                     "--unit", "sentence", "--replace")
     assert result.stderr == f"Unchanged {DOC}: {source} has the same bytes as before; " \
                             "nothing to do\n"
+
+
+def test_ingest_json_says_how_the_codings_were_re_anchored(
+        study: Project, tmp_path: Path, invoke: Callable[..., Any]) -> None:
+    source = write(tmp_path / "in" / "A.txt", VERSION_A)
+    result = invoke("--project", str(study.root), "ingest", str(source), "--id", DOC,
+                    "--replace", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["reanchorings"]
+    placements = entry.pop("placements")
+    assert entry == {
+        "doc": DOC, "unchanged": 0, "moved": 28, "reanchored": 2, "orphaned": 0,
+        "coders": {"ana": {"unchanged": 0, "moved": 9, "reanchored": 1, "orphaned": 0},
+                   "ben": {"unchanged": 0, "moved": 9, "reanchored": 1, "orphaned": 0},
+                   "cai": {"unchanged": 0, "moved": 10, "reanchored": 0, "orphaned": 0}},
+        "interrupted_earlier": False, "damaged_copy": None}
+    assert len(placements) == 30
+    assert placements[0] == {"coder": "ana", "code": "ECO-MES-02", "old_segment": "N01:0002",
+                             "new_segment": "N01:0003", "outcome": "moved", "score": 100.0}
