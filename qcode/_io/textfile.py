@@ -53,8 +53,16 @@ def read_user_bytes(path: Path | str, what: str, *, hint: str | None = None,
         if size > cap:
             raise limits.too_large(str(path), f"the file is {limits.size(size)}",
                                    limit_key, consequence)
-        chunks: list[bytes] = []
-        got = 0
+        try:
+            first = fh.read(size + 1)  # one buffer of the stated size: no copy to join
+        except OSError as exc:
+            raise InvalidInputError(f"{path} cannot be read "
+                                    f"({exc.strerror or type(exc).__name__}){consequence}"
+                                    ) from None
+        if len(first) <= size:
+            return first
+        chunks: list[bytes] = [first]  # it grew since it was measured: go on, bounded
+        got = len(first)
         try:
             while chunk := fh.read(_CHUNK):
                 got += len(chunk)

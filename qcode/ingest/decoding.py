@@ -97,6 +97,30 @@ def decode(data: bytes, source: str) -> Decoded:
     return Decoded(text, encoding)
 
 
+def more_characters_than(data: bytes, limit: int) -> bool:
+    """Whether ``data`` decodes (as :func:`decode` would) to more than ``limit``
+    characters, found without decoding all of it: at most ``limit`` characters are
+    decoded, a chunk at a time.
+
+    >>> more_characters_than("ø".encode() * 3, 3), more_characters_than(b"abcd", 3)
+    (False, True)
+    """
+    if len(data) <= limit:
+        return False  # every encoding read here takes at least one byte a character
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return (len(data) - 2) // 2 > limit  # one or two units a character
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    chars, chunk = 0, 1 << 20
+    try:
+        for at in range(0, len(data), chunk):
+            chars += len(decoder.decode(data[at:at + chunk]))
+            if chars > limit:
+                return True
+        return chars + len(decoder.decode(b"", final=True)) > limit
+    except UnicodeDecodeError:
+        return True  # read as cp1252 then: one byte a character, and there are more
+
+
 def _refuse_control_characters(text: str, source: str) -> None:
     """Refuse text with more than two control characters in its first 4096 characters."""
     bad = _CONTROL.search(text)

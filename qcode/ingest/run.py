@@ -55,7 +55,7 @@ from qcode.errors import (
 )
 from qcode.ingest import replace as replacing
 from qcode.ingest.attributes import AttributeTable, check_known, read_table, use_project_names
-from qcode.ingest.decoding import decode
+from qcode.ingest.decoding import decode, more_characters_than
 from qcode.ingest.reanchor import ReanchorReport
 from qcode.ingest.segmentation import UNITS, layout
 from qcode.models import Document
@@ -219,8 +219,9 @@ def read_document(data: bytes, *, source: str, doc_id: str, fmt: str = "auto",
         parsed = reader.read_bytes(data, source)
         encoding = "docx"
     else:
-        if len(data) > 4 * limits.current().bytes("max_transcript_mb"):  # >= 1 byte a character
-            raise limits.too_large(source, "the transcript holds more text than qcode reads",
+        if more_characters_than(data, limits.current().bytes("max_transcript_mb")):
+            raise limits.too_large(source, "the transcript holds over "
+                                   f"{limits.current().bytes('max_transcript_mb')} characters",
                                    "max_transcript_mb", NOTHING_INGESTED)
         decoded = decode(data, source)
         cues = decoded.text.count("-->") if reader.name in ("vtt", "srt") else 0

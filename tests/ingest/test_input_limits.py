@@ -116,9 +116,20 @@ def test_transcript_text_above_the_bound_is_refused(q: Callable[..., Any], tmp_p
     result = q("ingest", str(path))
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert result.stderr == (
-        f"Error: {path}: the transcript holds 154 characters, more than the limit "
+        f"Error: {path}: the transcript holds over 104 characters, more than the limit "
         "max_transcript_mb = 0.0001; nothing was ingested\n"
         + hint("max_transcript_mb", "0.0004"))
+
+
+def test_transcript_bound_counts_characters_not_bytes(q: Callable[..., Any], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      project: Project) -> None:
+    monkeypatch.setenv("QCODE_MAX_TRANSCRIPT_MB", "0.0001")  # 104 characters
+    path = tmp_path / "tromsø.txt"
+    path.write_text("I: " + "ø" * 90 + "\n", encoding="utf-8")  # 184 bytes, 94 characters
+    result = q("ingest", str(path))
+    assert result.exit_code == ExitCode.OK, result.output
+    assert project.document_ids() == ["tromso"]
 
 
 def test_long_segment_bound_comes_from_qcode_toml(q: Callable[..., Any], tmp_path: Path,
