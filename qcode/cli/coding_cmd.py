@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, say, state, warn_omissions
+from qcode.cli.console import (
+    SafeConsole,
+    echo_json,
+    note,
+    out,
+    safe_text,
+    say,
+    state,
+    warn_omissions,
+)
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat, said
 from qcode.cli.stdin import require_stdin
@@ -107,13 +116,11 @@ def _run_plain(session: Session) -> None:
 def _run_terminal(session: Session) -> None:
     import contextlib
 
-    from rich.console import Console
-
     from qcode.cli.coding_screen import draw
 
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input())
-    console = Console(highlight=False)
+    console = SafeConsole(highlight=False)  # transcript text cannot drive the terminal
     reply = session.start()
     while True:
         if reply.view is not None:
@@ -124,7 +131,7 @@ def _run_terminal(session: Session) -> None:
         if reply.quit:
             return
         try:
-            line = input(reply.prompt)
+            line = input(safe_text(reply.prompt))
         except EOFError:
             line = "q"
         reply = session.handle(line)

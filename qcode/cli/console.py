@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -116,6 +117,8 @@ def say(message: str = "", *, nl: bool = True) -> None:
     typer.echo(safe_text(message), nl=nl)
 
 
+_C1 = re.compile(r"[\x7f-\x9f]")
+
 #: the version of every command's JSON output (docs/cli.md); raised when keys change
 SCHEMA_VERSION = 1
 
@@ -124,8 +127,10 @@ def json_text(data: dict[str, Any]) -> str:
     """A command's JSON output: an object whose first key is "schema_version"; sorted only
     where the caller sorted, UTF-8, two-space indent, a final newline."""
     body = {k: v for k, v in data.items() if k != "schema_version"}
-    return json.dumps({"schema_version": SCHEMA_VERSION, **body}, indent=2,
+    text = json.dumps({"schema_version": SCHEMA_VERSION, **body}, indent=2,
                       ensure_ascii=False) + "\n"
+    # json escapes C0 controls itself but leaves DEL and the C1 range (U+009B is a CSI)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def echo_json(data: dict[str, Any]) -> None:

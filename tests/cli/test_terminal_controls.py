@@ -23,7 +23,8 @@ def hostile(project: Project, invoke: Callable[..., Any]) -> Callable[..., Any]:
     """Theme GOV named with a blink CSI, code GOV-MAC-01 with an OSC title change, a BEL
     and a C1 CSI; a transcript line with a clear-screen CSI and a BEL."""
     text = project.codebook_path.read_text(encoding="utf-8")
-    theme, code = "    name: Governance and strategy", "name: National strategy and policy direction"
+    theme = "    name: Governance and strategy"
+    code = "name: National strategy and policy direction"
     assert theme in text and code in text
     text = text.replace(theme, '    name: "Gov\\e[5mX"', 1)
     text = text.replace(code, 'name: "S\\e]0;pwned\\a\\x9b2J"', 1)
@@ -81,3 +82,11 @@ def test_an_error_quoting_a_value_prints_no_control_characters(
 
 def test_safe_text_keeps_tab_and_newline() -> None:
     assert safe_text("a\tb\nc\x1b[0m\x7f\x85") == "a\tb\nc\\x1b[0m\\x7f\\x85"
+
+
+def test_json_escapes_c1_controls_too(hostile: Callable[..., Any]) -> None:
+    # json.dumps(ensure_ascii=False) escapes C0 controls but wrote U+009B (a CSI) raw
+    result = hostile("codebook", "show", "--format", "json")
+    assert result.exit_code == ExitCode.OK
+    assert RAW.findall(result.stdout) == []
+    assert '"name": "S\\u001b]0;pwned\\u0007\\u009b2J"' in result.stdout
