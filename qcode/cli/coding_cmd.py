@@ -13,6 +13,7 @@ import typer
 from qcode.cli.console import (
     SafeConsole,
     echo_json,
+    emit,
     note,
     out,
     safe_text,
@@ -387,7 +388,7 @@ def export(
     records = [c for c in st.codings() if not doc or c.doc in doc]
     text = export_text(records, fmt.value)
     if output is None:
-        sys.stdout.write(text)
+        emit(text, None)  # a terminal gets no raw control characters
     else:
         from qcode.outputs import write_output
 
