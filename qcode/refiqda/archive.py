@@ -56,6 +56,9 @@ class Archive:
 def open_qdpx(path: Path, *, max_entries: int | None = None) -> Archive:
     path = Path(path)
     max_entries = MAX_ENTRIES if max_entries is None else max_entries
+    if path.exists() and not path.is_file():  # a device or a pipe: never opened
+        raise InvalidInputError(f"{path} is not a regular file (a device, pipe or socket)"
+                                f"{NOTHING_IMPORTED}", hint="give the path of a .qdpx file")
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file", hint="check the path")
     try:

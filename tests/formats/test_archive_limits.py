@@ -170,3 +170,14 @@ def test_qdpx_source_with_too_many_lines_is_refused(
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "the transcript has 2 segments (turns, cues or paragraphs), more than the limit " \
            "max_segments = 1; nothing was imported" in result.stderr
+
+
+@pytest.mark.parametrize(("kind", "hint"), [("qdpx", "give the path of a .qdpx file"),
+                                            ("qdc", "save a codebook file to a file and "
+                                                    "give that file's path")])
+def test_a_device_is_never_opened_as_an_archive(q: Callable[..., Any], kind: str,
+                                                hint: str) -> None:
+    result = q("import", kind, "/dev/zero", "--dry-run")
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert result.stderr == ("Error: /dev/zero is not a regular file (a device, pipe or "
+                             f"socket); nothing was imported\nHint: {hint}\n")
