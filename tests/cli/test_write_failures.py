@@ -201,6 +201,32 @@ def test_reconcile_on_a_really_full_disk(q: Callable[..., Any], study: Project) 
         next(gen, None)
 
 
+def test_import_into_a_new_folder_on_a_really_full_disk(invoke: Callable[..., Any],
+                                                        study: Project,
+                                                        tmp_path: Path) -> None:
+    qdpx = tmp_path / "study.qdpx"
+    export_qdpx(study, qdpx)
+    gen = mount_tmpfs(tmp_path / "small", "size=64k")
+    small = next(gen)
+    try:
+        fd = os.open(small / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            with pytest.raises(OSError):
+                while True:
+                    os.write(fd, b"x" * 4096)
+        finally:
+            os.close(fd)
+        (small / "filler").write_bytes(b"x" * (64 * 1024 - 24 * 1024))  # some room, not enough
+        result = invoke("import", "qdpx", str(qdpx), "--into", str(small / "new"))
+        assert result.exit_code == ExitCode.WRITE_FAILED, result.output
+        assert "the disk is full (No space left on device)" in result.stderr
+        assert result.stderr.splitlines()[0].endswith(
+            "; nothing was imported (the new project was not created)")
+        assert sorted(p.name for p in small.iterdir()) == ["filler"]  # nothing left behind
+    finally:
+        next(gen, None)
+
+
 # ------------------------------------------------------------------ folders in the way
 
 
