@@ -90,3 +90,16 @@ def test_json_escapes_c1_controls_too(hostile: Callable[..., Any]) -> None:
     assert result.exit_code == ExitCode.OK
     assert RAW.findall(result.stdout) == []
     assert '"name": "S\\u001b]0;pwned\\u0007\\u009b2J"' in result.stdout
+
+
+def test_a_document_on_a_terminal_is_made_safe_but_a_pipe_gets_it_whole(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from qcode.cli.console import emit
+
+    emit("quote \x07 here\n", None)
+    assert capsys.readouterr().out == "quote \x07 here\n"  # a file or pipe: the data
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    emit("quote \x1b[2J \x07 here\n", None)
+    assert capsys.readouterr().out == "quote \\x1b[2J \\x07 here\n"
