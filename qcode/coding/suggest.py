@@ -99,6 +99,8 @@ class Matcher:
 
     def keyword_scores(self, text: str) -> dict[str, float]:
         """Every keyword that hits ``text`` -> its score (see the module docstring)."""
+        # rapidfuzz takes ~50 ms to import: `qcode tag` imports this module (through the
+        # session) without matching anything
         from rapidfuzz import fuzz, process
 
         toks = words(text)

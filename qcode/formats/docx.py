@@ -24,6 +24,10 @@ import re
 import zipfile
 from typing import Any
 
+import docx  # this reader is imported only for .docx files (see qcode.formats)
+from docx.opc.exceptions import OpcError
+from lxml.etree import XMLSyntaxError
+
 from qcode._io import ziplimits
 from qcode.errors import InvalidInputError
 from qcode.formats import Parsed, RawTurn
@@ -75,10 +79,6 @@ def _paragraph(p: Any) -> tuple[str, bool]:
 
 def paragraphs(data: bytes, source: str) -> tuple[list[tuple[str, bool]], str | None]:
     """The body paragraphs as (text, bold), and the title property, of a .docx file."""
-    import docx
-    from docx.opc.exceptions import OpcError
-    from lxml.etree import XMLSyntaxError
-
     _check_archive(data, source)
     try:
         document = docx.Document(io.BytesIO(data))

@@ -20,6 +20,8 @@ import json
 import re
 from typing import Any
 
+import yaml
+
 from qcode._io.yaml_limits import MAX_EXPANDED_NODES, alias_excess
 from qcode.errors import InvalidInputError
 from qcode.formats import Parsed
@@ -58,8 +60,6 @@ def front_matter(text: str, source: str) -> tuple[dict[str, str], str, int]:
     m = FRONT.match(text)
     if not m:
         return {}, text, 0
-    import yaml
-
     bomb_line = alias_excess(m.group(1) or "")
     if bomb_line is not None:
         raise InvalidInputError(f"{source}:{bomb_line + 1}: the front matter uses YAML aliases "

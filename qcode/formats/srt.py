@@ -50,6 +50,7 @@ def _label(line: str) -> tuple[str | None, str, str]:
 
 
 def read(text: str, source: str) -> Parsed:
+    # the srt library is needed to read only; sniffing a .txt file imports this module too
     import srt
 
     try:

@@ -100,6 +100,7 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 def locate(new: Document, quote: str, old_start: int) -> tuple[str, Outcome, float] | None:
     """(segment id, exact or fuzzy, score) for a quote in the new document, or None."""
+    # rapidfuzz takes ~50 ms to import and only a replace re-anchors; every ingest imports this
     from rapidfuzz import fuzz
 
     if quote:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import yaml
+
 from qcode.models import Code, Codebook
 
 _LISTS = ("include", "exclude", "examples", "keywords", "keywords_no")
@@ -57,8 +59,6 @@ def _facet(fid: str, name: str, description: str) -> dict[str, str]:
 
 def dump(cb: Codebook, header: str = "") -> str:
     """The codebook as YAML text (with an optional ``#`` comment header)."""
-    import yaml
-
     body = yaml.safe_dump(codebook_dict(cb), sort_keys=False, allow_unicode=True, width=100,
                           default_flow_style=False)
     lines = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 MODELS = ("cp", "cp-lf", "utf16", "utf16-lf", "utf8")
 _WS = re.compile(r"\s+")
 
@@ -42,8 +44,6 @@ class SourceText:
 
     def positions(self, model: str) -> list[int]:
         """``positions[i]`` = units before code point ``i`` of ``text`` (len(text)+1 values)."""
-        import numpy as np
-
         base = model.removesuffix("-bom")
         lf = base.endswith("-lf")
         unit = base.removesuffix("-lf")

@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
 from qcode.errors import InvalidInputError
 
 _NS = re.compile(r"^\{([^}]*)\}(.*)$")
@@ -39,9 +42,6 @@ def namespace(tag: str) -> str:
 
 def parse(data: bytes, where: str, expected_root: str) -> Parsed:
     """Parse ``data`` (named ``where`` in messages); the root must be ``expected_root``."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
     try:
         root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

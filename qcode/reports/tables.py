@@ -136,7 +136,7 @@ def deterministic_zip(data: bytes, when: datetime | None = None) -> bytes:
 
 def _xlsx_text(value: Any) -> Any:
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # see xlsx_bytes (start-up)
 
         return ILLEGAL_CHARACTERS_RE.sub(" ", value)
     return value
@@ -151,6 +151,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     LibreOffice keep it text even when the cell is edited. Control characters that XLSX
     cannot hold (a form feed, a vertical tab...) become spaces.
     """
+    # openpyxl takes ~0.3 s to import: loaded only when an XLSX is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
