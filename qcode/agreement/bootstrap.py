@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 #: Krippendorff's (2004, 2019) thresholds: >= .800 reliable, >= .667 tentative conclusions
 THRESHOLDS = (0.667, 0.800)
-_MULTINOMIAL_MAX_PATTERNS = 5000
+MULTINOMIAL_MAX_PATTERNS = 5000
 _CHUNK_CELLS = 4_000_000
 
 
@@ -53,7 +53,7 @@ def resampled_multiplicities(tally: UnitTally, n_boot: int, rng: np.random.Gener
     mult = tally.multiplicity
     n = int(mult.sum())
     p = mult.size
-    if p <= _MULTINOMIAL_MAX_PATTERNS:
+    if p <= MULTINOMIAL_MAX_PATTERNS:
         yield rng.multinomial(n, mult / n, size=n_boot).astype(float)
         return
     unit_pattern = np.repeat(np.arange(p), mult.astype(np.int64))

@@ -35,7 +35,7 @@ def test_same_seed_same_intervals_and_other_seed_differs() -> None:
 def test_each_replicate_is_the_coefficient_of_a_resample_of_units(
         many_patterns: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     if many_patterns:
-        monkeypatch.setattr(boot, "_MULTINOMIAL_MAX_PATTERNS", 0)
+        monkeypatch.setattr(boot, "MULTINOMIAL_MAX_PATTERNS", 0)
     r = noisy(60, 3, 3, 0.7, 2)
     t = r.tally
     (chunk,) = list(boot.resampled_multiplicities(t, 5, np.random.default_rng(3),
@@ -53,7 +53,7 @@ def test_each_replicate_is_the_coefficient_of_a_resample_of_units(
 
 def test_many_pattern_path_is_chunked_and_reproducible(monkeypatch: pytest.MonkeyPatch
                                                        ) -> None:
-    monkeypatch.setattr(boot, "_MULTINOMIAL_MAX_PATTERNS", 0)
+    monkeypatch.setattr(boot, "MULTINOMIAL_MAX_PATTERNS", 0)
     r = noisy(100, 4, 6, 0.5, 4)
     chunks = list(boot.resampled_multiplicities(r.tally, 25, np.random.default_rng(5),
                                                 max_cells=1000))
