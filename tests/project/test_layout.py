@@ -187,6 +187,18 @@ def test_no_private_name_is_imported_across_modules() -> None:
     assert offenders == []
 
 
+def test_tests_import_no_private_qcode_name() -> None:
+    offenders = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("qcode"):
+                offenders += [f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name}"
+                              for alias in node.names
+                              if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert offenders == []
+
+
 def private_attributes(module: str) -> list[str]:
     """``m._name`` where ``m`` is a qcode module imported into ``module``."""
     tree = parse(module)
