@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.console import echo_json, note, say, state, warn, warn_omissions
 from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import CODERS_METAVAR, split_names
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.refiqda.report import ImportReport
 
 export_app = typer.Typer(help="Export the codebook (.qdc) or the whole project (.qdpx) "
                               "in the REFI-QDA exchange format.", no_args_is_help=True,
@@ -203,7 +206,7 @@ def import_qdpx(
     _show(report, fmt)
 
 
-def _show(report: Any, fmt: OutFormat) -> None:
+def _show(report: ImportReport, fmt: OutFormat) -> None:
     if fmt is OutFormat.json:
         echo_json(report.as_dict())
         _partial(report)
@@ -233,7 +236,7 @@ def _show(report: Any, fmt: OutFormat) -> None:
     _partial(report)
 
 
-def _partial(report: Any) -> None:
+def _partial(report: ImportReport) -> None:
     """An import that left anything out exits PARTIAL (7), after its report."""
     from qcode.errors import PartialFailureError
 
