@@ -173,6 +173,13 @@ def test_no_import_cycle_among_qcode_modules() -> None:
     assert find_cycles(import_graph()) == []
 
 
+def test_no_module_imports_itself() -> None:
+    selves = [f"{module}:{node.lineno}" for module in MODULES
+              for node in runtime_imports(parse(module))
+              for target, _name in targets(module, node) if owning_module(target) == module]
+    assert selves == []
+
+
 def test_no_private_name_is_imported_across_modules() -> None:
     offenders: list[str] = []
     for module in MODULES:
