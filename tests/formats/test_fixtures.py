@@ -85,7 +85,8 @@ def test_fixture_turns_and_speakers(invoke: Callable[..., Any], project: Project
                                     name: str) -> None:
     fmt, turns, speakers = EXPECTED[name]
     doc = _shown(invoke, project, name)
-    assert set(doc) == {"id", "title", "format", "attributes", "speakers", "turns", "segments"}
+    assert set(doc) == {"schema_version", "id", "title", "format", "attributes", "speakers",
+                        "turns", "segments"}
     assert doc["format"] == fmt
     assert len(doc["turns"]) == turns
     assert doc["speakers"] == speakers

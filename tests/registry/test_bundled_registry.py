@@ -73,7 +73,7 @@ def test_calibration_targets_through_the_cli(summary_json: dict) -> None:  # typ
         assert 0 < g["share_pct"] <= 0.5
         assert all(y["share_pct"] <= 0.5 for y in g["years"])
     assert max(regions, key=lambda k: regions[k]["share_pct"]) == "Helse Nord"
-    top = {s["specialty"] for s in d["specialties"] if s["rank_by_contacts"] <= 3}
+    top = {s["specialty"] for s in d["specialties"] if s["contacts_rank"] <= 3}
     assert top == {"Rehabilitation", "Neurosurgery", "Skin and venereal diseases"}
 
 
