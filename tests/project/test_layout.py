@@ -173,6 +173,46 @@ def test_no_import_cycle_among_qcode_modules() -> None:
     assert find_cycles(import_graph()) == []
 
 
+# The dependency layers of docs/architecture.md: a package imports only from its own layer's
+# package or lower layers. Packages not listed (new ones) are not checked until added here.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("qcode", "errors"),
+    ("similar", "clock", "models", "bundled"),
+    ("_io",),
+    ("codebook", "formats"),
+    ("project",),
+    ("coding",),
+    ("ingest", "reconcile"),
+    ("agreement", "counts"),
+    ("registry", "outputs"),
+    ("reports", "refiqda"),
+    ("pending",),
+    ("demo",),
+    ("cli",),
+    ("__main__",),
+)
+LAYER_OF = {name: depth for depth, names in enumerate(LAYERS) for name in names}
+
+
+def top_package(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "qcode"
+
+
+def test_imports_point_down_the_layers() -> None:
+    upward = []
+    for module, edges in import_graph().items():
+        here = LAYER_OF.get(top_package(module))
+        for target in edges:
+            there = LAYER_OF.get(top_package(target))
+            if here is None or there is None or top_package(module) == top_package(target):
+                continue
+            if there > here or (there == here and top_package(module) != "qcode"
+                                and top_package(target) != "qcode"):
+                upward.append(f"{module} -> {target}")
+    assert sorted(upward) == []
+
+
 def test_no_module_imports_itself() -> None:
     selves = [f"{module}:{node.lineno}" for module in MODULES
               for node in runtime_imports(parse(module))
