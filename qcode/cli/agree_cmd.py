@@ -10,7 +10,6 @@ import typer
 
 from qcode.cli.console import echo_json, note, out, progress_steps, state, warn_omissions
 from qcode.cli.options import CODERS_METAVAR, coders_given
-from qcode.cli.options import CODERS_METAVAR, coders_given
 
 
 class Level(str, Enum):
@@ -118,7 +117,6 @@ def agree(
     """
     from qcode.errors import UsageError
 
-    coders = coders_given(coder, old_coders)
     coders = coders_given(coder, old_coders)
     if seed is None and bootstrap > 0:
         import secrets

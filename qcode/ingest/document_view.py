@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from qcode.clock import clock
-from qcode.clock import clock
 from qcode.models import Document
 
 
