@@ -68,7 +68,7 @@ def test_two_replaces_of_one_document_give_one_of_the_two_orders(
         assert_anchored(open_project(copy), 30)
     assert expected["AB"] != expected["BA"]
     seen = set()
-    for trial in range(12):
+    for trial in range(8):  # without the lock about half the trials went wrong
         root = tmp_path / f"race{trial}"
         shutil.copytree(base.root, root)
         go_r, go_w = os.pipe()
