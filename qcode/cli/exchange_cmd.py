@@ -38,7 +38,8 @@ _FORMAT = typer.Option(OutFormat.text, "--format", "-f", help="Output format of 
 _MAP_LEVELS = typer.Option(
     None, "--map-levels", metavar="NAME=level,...",
     help="Nodes with these names are levels, e.g. \"Macro=macro,Meso=meso,Micro=micro\"; "
-         "without it, top-level nodes become themes and the rest a plain hierarchy.")
+         "\"*=meso\" puts every code no level node places at that level. Without it, "
+         "top-level nodes become themes and the rest a plain hierarchy.")
 
 
 @export_app.command("qdc")

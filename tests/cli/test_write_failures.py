@@ -227,6 +227,23 @@ def test_import_into_a_new_folder_on_a_really_full_disk(invoke: Callable[..., An
         next(gen, None)
 
 
+def test_import_into_a_read_only_folder(invoke: Callable[..., Any], study: Project,
+                                        tmp_path: Path) -> None:
+    qdpx = tmp_path / "study.qdpx"
+    export_qdpx(study, qdpx)
+    gen = mount_tmpfs(tmp_path / "ro", "size=64k,ro")
+    folder = next(gen)
+    try:
+        result = invoke("import", "qdpx", str(qdpx), "--into", str(folder / "new"))
+        assert result.exit_code == ExitCode.WRITE_FAILED, result.output
+        assert result.stderr == (
+            f"Error: cannot write {folder / 'new'}: the file system is read-only (Read-only "
+            "file system); nothing was imported (the new project was not created)\n"
+            "Hint: copy the project to a folder you can write to, or mount it read-write\n")
+    finally:
+        next(gen, None)
+
+
 # ------------------------------------------------------------------ folders in the way
 
 
