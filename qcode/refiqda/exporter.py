@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.models import Document
@@ -114,10 +115,12 @@ def build_qdpx(project: Project, coders: list[str] | None = None,
     known = {c.id for c in cb.codes}
     files: dict[str, bytes] = {}
     notes: list[Element] = []
+    marked = _segments_by_document(states)
     if docs:
         sources = SubElement(root, _q("Sources"))
         for d in docs:
-            sources.append(_source(d, states, known, crlf, files, notes, summary))
+            sources.append(_source(d, states, marked.get(d.id, {}), known, crlf, files, notes,
+                                   summary))
     if notes:
         SubElement(root, _q("Notes")).extend(notes)
     doc_ids = {d.id for d in docs}
@@ -140,8 +143,19 @@ def build_qdpx(project: Project, coders: list[str] | None = None,
     return buf.getvalue(), summary
 
 
-def _source(d: Document, states: dict[str, Any], known: set[str], crlf: bool,
-            files: dict[str, bytes], notes: list[Element], summary: ExportSummary) -> Element:
+def _segments_by_document(states: dict[str, CoderState]) -> dict[str, dict[str, set[str]]]:
+    """document -> coder -> the segments the coder coded or wrote a memo on, built in one
+    pass over every coder's state (scanning each state per document was quadratic)."""
+    out: dict[str, dict[str, set[str]]] = {}
+    for coder, st in states.items():
+        for doc, seg in (*st.codes, *st.memos):
+            out.setdefault(doc, {}).setdefault(coder, set()).add(seg)
+    return out
+
+
+def _source(d: Document, states: dict[str, CoderState], marked: dict[str, set[str]],
+            known: set[str], crlf: bool, files: dict[str, bytes], notes: list[Element],
+            summary: ExportSummary) -> Element:
     sguid = guid("document", d.id)
     title = f"{d.title} (qcode document {d.id}; {d.format}; {len(d.segments)} segments)"
     el = Element(_q("TextSource"), {"guid": sguid, "name": d.id,
@@ -156,24 +170,28 @@ def _source(d: Document, states: dict[str, Any], known: set[str], crlf: bool,
     # (segment) -> coder -> (codes, memo)
     on: dict[str, dict[str, tuple[list[str], str | None]]] = defaultdict(dict)
     for coder, st in states.items():
-        segs = {seg for (doc, seg) in st.codes if doc == d.id} | \
-               {seg for (doc, seg) in st.memos if doc == d.id}
-        for seg in segs:
+        for seg in sorted(marked.get(coder, ())):
             codes = sorted(st.codes.get((d.id, seg), {}))
             for c in [c for c in codes if c not in known]:
                 summary.skipped.append(f"{coder}: {d.id} {seg}: code {c} is not in the "
                                        "codebook")
             on[seg][coder] = ([c for c in codes if c in known], st.memos.get((d.id, seg)))
     by_id = {s.id: s for s in d.segments}
+    chosen: list[tuple[str, dict[str, tuple[list[str], str | None]]]] = []
+    offsets: list[int] = []
     for seg_id in sorted(on, key=lambda s: (by_id[s].start, s) if s in by_id else (-1, s)):
-        seg = by_id.get(seg_id)
-        if seg is None:
+        segment = by_id.get(seg_id)
+        if segment is None:
             summary.skipped.append(f"{d.id} {seg_id}: no such segment in the document")
             continue
-        start, end = to_units(d.text, "cp", [seg.start, seg.end], crlf=crlf)
         coders = {c: v for c, v in sorted(on[seg_id].items()) if v[0] or v[1]}
-        if not coders:
-            continue
+        if coders:
+            chosen.append((seg_id, coders))
+            offsets += [segment.start, segment.end]
+    # every selection's offsets at once: with CRLF, one pass over the text, not one each
+    units = to_units(d.text, "cp", offsets, crlf=crlf)
+    for i, (seg_id, coders) in enumerate(chosen):
+        start, end = units[2 * i], units[2 * i + 1]
         attrs = {"guid": guid("selection", d.id, seg_id), "startPosition": str(start),
                  "endPosition": str(end)}
         if len(coders) == 1:
