@@ -408,11 +408,14 @@ def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, 
         damaged = False
     resegment = options.replace and options.unit not in (None, getattr(old, "unit", None))
     if old is not None and old.sha256 == digest and not resegment:
+        frozen = [] if options.unit in (None, old.unit) else [
+            f"{path}: {doc_id} stays segmented by {old.unit} (segmentation is frozen); "
+            f"pass --replace to segment it again by {options.unit}"]
         merged = {**old.attributes, **attrs}
         if merged == old.attributes:
-            return Outcome(path, "unchanged", old)
+            return Outcome(path, "unchanged", old, warnings=frozen)
         updated = old.model_copy(update={"attributes": merged})
-        return Outcome(path, "updated", updated, previous=old)
+        return Outcome(path, "updated", updated, previous=old, warnings=frozen)
     if old is not None and not options.replace:
         raise ConflictError(
             f"{path}: document '{doc_id}' is already ingested from different bytes; "
