@@ -90,22 +90,46 @@ def options(command: Any) -> list[Any]:
 # ----------------------------------------------------------------------------- options
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_one_spelling_per_option(name: str) -> None:
-    for opt in options(COMMANDS[name]):
+def option_problems(name: str, command: Any) -> list[str]:
+    """How the options of one command break the one-spelling rule."""
+    problems = []
+    owners = {short: long for long, short in CANONICAL.items()}
+    for opt in options(command):
         longs = [o for o in opt.opts if o.startswith("--")]
         shorts = [o for o in opt.opts if not o.startswith("--")]
         for long in longs:
             if opt.hidden:
-                assert long in DEPRECATED.get(name, set()), f"{name}: hidden {long}"
-                continue
-            assert long not in FORBIDDEN, f"{name}: {long} is an old or foreign spelling"
-            if long in CANONICAL:
-                assert shorts == [CANONICAL[long]], f"{name}: {long} needs {CANONICAL[long]}"
-        for short in shorts:
-            owner = {s: lg for lg, s in CANONICAL.items()}.get(short)
-            if owner is not None:
-                assert owner in longs, f"{name}: {short} belongs to {owner}, not {longs}"
+                if long not in DEPRECATED.get(name, set()):
+                    problems.append(f"{name}: hidden {long} is not a known old spelling")
+            elif long in FORBIDDEN:
+                problems.append(f"{name}: {long} is an old or foreign spelling")
+            elif long in CANONICAL and shorts != [CANONICAL[long]]:
+                problems.append(f"{name}: {long} needs {CANONICAL[long]}")
+        problems += [f"{name}: {short} belongs to {owners[short]}" for short in shorts
+                     if short in owners and owners[short] not in longs]
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_one_spelling_per_option(name: str) -> None:
+    assert option_problems(name, COMMANDS[name]) == []
+
+
+def test_the_option_rule_catches_a_stray_spelling() -> None:
+    stray = typer.Typer()
+
+    @stray.command()
+    def cmd(coders: str = typer.Option("", "--coders"),
+            fmt: str = typer.Option("table", "--format"),
+            doc: str = typer.Option("", "--document", "-d")) -> None:
+        """A command as it should not be written."""
+
+    assert option_problems("stray", typer.main.get_command(stray)) == [
+        "stray: --coders is an old or foreign spelling",
+        "stray: --format needs -f",
+        "stray: --document is an old or foreign spelling",
+        "stray: -d belongs to --doc",
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(set(COMMANDS) - set(NO_JSON)))
@@ -256,3 +280,13 @@ def test_json_keys_match_the_golden_file(outputs: dict[str, Any]) -> None:
     assert changed == {}, ("JSON keys changed; if deliberate, write it in CHANGELOG.md and "
                            "regenerate: QCODE_UPDATE_CONTRACT=1 pytest tests/cli/"
                            "test_contract.py")
+
+
+def test_the_naming_rule_catches_a_percentage_named_share_and_a_singular_list() -> None:
+    assert naming_problems({"schema_version": 1, "equal_share": 40.0, "row": [1, 2],
+                            "documents": [{"coded_share": 0.5}]}) == [
+        "'equal_share' is 40.0, not a proportion 0-1",
+        "list under a singular key 'row'",
+    ]
+    assert key_paths({"documents": [{"id": "D1", "attributes": {"Region Name": "x"}}]}) == {
+        "documents", "documents[].id", "documents[].attributes", "documents[].attributes.*"}
