@@ -6,6 +6,7 @@ not UTF-8 each give one located sentence (``file:line`` for bad bytes) and a hin
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from pathlib import Path
@@ -79,7 +80,8 @@ def read_user_bytes(path: Path | str, what: str, *, hint: str | None = None,
 
 def read_user_text(path: Path | str, what: str, *, hint: str | None = None,
                    consequence: str = "") -> str:
-    """The UTF-8 text of ``path`` (a leading BOM dropped), or a located QcodeError.
+    """The UTF-8 text of ``path`` (a leading BOM dropped; UTF-16 with a byte-order mark,
+    as Excel saves "Unicode text", is read too), or a located QcodeError.
 
     ``what`` names the kind of file ("a codebook", "a registry CSV"); ``consequence`` is
     appended to each message (e.g. "; nothing was imported").
@@ -91,6 +93,13 @@ def read_user_text(path: Path | str, what: str, *, hint: str | None = None,
     """
     path = Path(path)
     raw = read_user_bytes(path, what, hint=hint, consequence=consequence)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"{path}: not UTF-16 text after its byte-order mark"
+                                    f"{consequence}",
+                                    hint=f"save {what} as UTF-8 and try again") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

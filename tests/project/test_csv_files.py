@@ -151,3 +151,13 @@ def test_registry_reads_quoted_newlines_on_the_line_they_start() -> None:
     with pytest.raises(InvalidInputError) as info:
         parse_registry(text, "r.csv")
     assert info.value.details == ["r.csv:4: outpatient_visits 'x' is not a whole number"]
+
+
+def test_codings_import_reads_excel_unicode_text(q: Callable[..., Any], project: Project,
+                                                 tmp_path: Path) -> None:
+    # Excel's "Unicode text": UTF-16 LE with a byte-order mark, tab-separated
+    path = tmp_path / "in.txt"
+    path.write_bytes("Doc\tSegment\tCode\r\nT01\t2\tGOV-MAC-02\r\n".encode("utf-16"))
+    result = q("codings", "import", str(path), "--coder", "kari")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert codings.load_state(project, "kari").codes_on("T01", "T01:0002") == ["GOV-MAC-02"]
