@@ -5,9 +5,10 @@ the central directory first and again while streaming (a lying header cannot get
 
 - an entry whose name would land outside the archive folder (``../x``, ``/etc/x``,
   ``C:\\x``) refuses the whole archive (zip slip);
-- at most :data:`MAX_ENTRIES` entries; the uncompressed total and each entry's compression
-  ratio are bounded by ``max_archive_mb`` and ``max_zip_ratio`` (:mod:`qcode._io.ziplimits`,
-  settings in :mod:`qcode._io.limits`);
+- at most :data:`MAX_ENTRIES` entries; only the project file and the plain texts in
+  ``sources/`` (``*.txt``) are read, and their uncompressed total and each one's
+  compression ratio are bounded by ``max_archive_mb`` and ``max_zip_ratio``
+  (:mod:`qcode._io.ziplimits`, settings in :mod:`qcode._io.limits`);
 - the project file is the single ``*.qde`` at the root (any name; two or more are refused
   as ambiguous); the sources folder is found in any letter case; ``.root`` marker files
   are ignored.
@@ -79,8 +80,9 @@ def open_qdpx(path: Path, *, max_entries: int | None = None) -> Archive:
                 raise InvalidInputError(
                     f"{path}: refused: entry '{info.filename}' points outside the archive "
                     "(zip slip); nothing was imported")
-        budget = [ziplimits.check_directory(infos, str(path), NOTHING_IMPORTED,
-                                            max_entries=max_entries)]
+        if len(infos) > max_entries:
+            raise InvalidInputError(f"{path}: refused: {len(infos)} entries (more than "
+                                    f"{max_entries}){NOTHING_IMPORTED}")
         files = [i for i in infos if not i.is_dir()]
         qdes = [i for i in files if "/" not in i.filename.strip("/")
                 and i.filename.lower().endswith(".qde")]
@@ -95,14 +97,23 @@ def open_qdpx(path: Path, *, max_entries: int | None = None) -> Archive:
                                     "was imported",
                                     hint="export one project per .qdpx, or unpack it and "
                                          "import the .qde you mean")
+        texts = [i for i in files if _plain_text(i.filename)]
+        # only what is read counts against the bounds: a project's audio and video
+        # sources (never read: qcode imports text) do not make its archive "too large"
+        budget = [ziplimits.check_directory([qdes[0], *texts], str(path), NOTHING_IMPORTED,
+                                            max_entries=max_entries)]
         qde = _read(zf, qdes[0], path, budget)
-        sources: dict[str, bytes] = {}
-        for info in files:
-            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if len(parts) == 2 and parts[0].lower() == "sources" and \
-                    parts[1].lower() != ".root":
-                sources[parts[1].lower()] = _read(zf, info, path, budget)
+        sources = {PurePosixPath(i.filename.replace("\\", "/")).name.lower():
+                   _read(zf, i, path, budget) for i in texts}
     return Archive(str(path), qdes[0].filename, qde, sources)
+
+
+def _plain_text(name: str) -> bool:
+    """A ``sources/*.txt`` entry: the plain text of a source or a note (REFI-QDA keeps
+    every ``plainTextPath`` there); media and original files are never read."""
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return len(parts) == 2 and parts[0].lower() == "sources" and \
+        parts[1].lower().endswith(".txt")
 
 
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: Path, budget: list[int]) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 from collections.abc import Callable, Iterator
@@ -181,3 +182,19 @@ def test_a_device_is_never_opened_as_an_archive(q: Callable[..., Any], kind: str
     assert result.exit_code == ExitCode.INVALID_INPUT, result.output
     assert result.stderr == ("Error: /dev/zero is not a regular file (a device, pipe or "
                              f"socket); nothing was imported\nHint: {hint}\n")
+
+
+def test_qdpx_media_are_not_read_so_not_counted(invoke: Callable[..., Any], tmp_path: Path,
+                                                exported: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QCODE_MAX_ARCHIVE_MB", "1")
+    path = rezip(exported, tmp_path / "media.qdpx",
+                 {"sources/interview.mp4": os.urandom(1_500_000)})  # incompressible
+    result = invoke("import", "qdpx", str(path), "--into", str(tmp_path / "new"))
+    assert result.exit_code == ExitCode.OK, result.output
+    assert Project(tmp_path / "new").document_ids() == ["N01"]
+    bigger = rezip(exported, tmp_path / "text.qdpx",
+                   {"sources/extra.txt": os.urandom(1_500_000)})  # a text: read, counted
+    result = invoke("import", "qdpx", str(bigger), "--into", str(tmp_path / "new2"))
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "more than the limit max_archive_mb = 1" in result.stderr
