@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from qcode._io import atomic
+from qcode._io.write_errors import write_failed
 from qcode.coding import log_file
+from qcode.coding.store import add_codes, current_codings
 from qcode.errors import ExitCode
-from qcode.project import Project
+from qcode.project import Project, init_project
 from qcode.reconcile import ledger
 from qcode.refiqda.exporter import export_qdpx
 from tests.builders import ROOT, build_study, numbered_doc
@@ -144,6 +146,38 @@ def test_import_into_a_new_folder_with_eio_creates_nothing(
     assert first.endswith("; nothing was imported (the new project was not created)")
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if ".importing-" in p.name] == []
+
+
+def test_import_into_the_project_stopped_part_way_says_how_to_finish(
+        q: Callable[..., Any], study: Project, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    other = init_project(tmp_path / "other")
+    other.save_document(numbered_doc("K1", 3))
+    other.save_document(numbered_doc("K2", 3))
+    add_codes(other, "kari", other.load_document("K1"), ["K1:0001"], ["ECO-MIC-01"])
+    qdpx = tmp_path / "other.qdpx"
+    export_qdpx(other, qdpx)
+    real = atomic.write_bytes
+    calls = []
+
+    def second_write_fails(path: Path, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == 3:  # the marker and K1 are written; K2 is not
+            raise write_failed(path, OSError(errno.EIO, os.strerror(errno.EIO)),
+                                      "the old file, if any, is unchanged")
+        real(path, data)
+
+    monkeypatch.setattr(atomic, "write_bytes", second_write_fails)
+    result = q("import", "qdpx", str(qdpx))
+    monkeypatch.undo()
+    assert result.exit_code == ExitCode.WRITE_FAILED, result.output
+    assert result.stderr.splitlines()[0].endswith(
+        "(Input/output error); the old file, if any, is unchanged; the import stopped "
+        "part-way: what it wrote is kept, and running the same import again completes it")
+    again = q("import", "qdpx", str(qdpx))
+    assert again.exit_code == ExitCode.OK, again.output
+    assert {"K1", "K2"} <= set(Project(study.root).document_ids())
+    assert [c.segment for c in current_codings(study, "kari")] == ["K1:0001"]
 
 
 # ------------------------------------------------------------------ real file systems
