@@ -193,7 +193,9 @@ def parse_table(text: str, source: str, *, required: Sequence[str] = (),
     """Split CSV text into a header and rows; blank rows are left out.
 
     A file with no header refuses with ``"{source} is empty{consequence}"``; a row the
-    csv module cannot read (a quote never closed) is a problem in ``table.problems``.
+    csv module cannot read (a quote never closed, text after a closing quote) is a
+    problem in ``table.problems``, located on the line the row starts, and ends the
+    reading.
 
     >>> t = parse_table('Doc;Segment;CODE\\nN01;3;"a\\nb"\\n\\nN02;4;c\\n', "x.csv",
     ...                 required=("document", "segment", "code"))
@@ -207,7 +209,9 @@ def parse_table(text: str, source: str, *, required: Sequence[str] = (),
         raise InvalidInputError(f"{source} is empty{consequence}", hint=empty_hint)
     first = next(line for line in text.splitlines() if line.strip())
     delimiter = sniff_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error on its line, not the rest of the file
+    # swallowed into one cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     table = Table(source=source, header=(), header_line=1, delimiter=delimiter)
     end = 0

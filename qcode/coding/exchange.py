@@ -77,8 +77,9 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
     table.require("; nothing was imported",
                   hint="the columns are doc, segment, code (and optionally memo)")
     if table.problems:
-        raise InvalidInputError(f"{path}: {len(table.problems)} unreadable rows; nothing was "
-                                "imported", details=table.problems)
+        raise InvalidInputError(f"{table.problems[0]}; nothing was imported",
+                                hint="check the quotes on that line: a cell that starts "
+                                     "with \" must end with \"")
     for row in table.rows:
         values = {k: table.value(row, k) for k in (*REQUIRED, "memo")}
         values["memo"] = unguard(values["memo"])

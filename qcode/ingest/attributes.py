@@ -68,7 +68,8 @@ def read_table(path: Path) -> AttributeTable:
                             consequence="; nothing was changed")
     if csv_table.problems:
         raise InvalidInputError(f"{csv_table.problems[0]}; nothing was changed",
-                                hint="close the quote that starts that cell")
+                                hint="check the quotes on that line: a cell that starts "
+                                     "with \" must end with \"")
     header = list(csv_table.header)
     doc_col = csv_table.columns.get("document")
     if doc_col is None:

@@ -161,3 +161,17 @@ def test_codings_import_reads_excel_unicode_text(q: Callable[..., Any], project:
     result = q("codings", "import", str(path), "--coder", "kari")
     assert result.exit_code == ExitCode.OK, result.stderr
     assert codings.load_state(project, "kari").codes_on("T01", "T01:0002") == ["GOV-MAC-02"]
+
+
+def test_an_unclosed_quote_is_named_not_swallowed(q: Callable[..., Any], project: Project,
+                                                  tmp_path: Path) -> None:
+    # was: the rest of the file became one memo cell
+    path = _write(tmp_path, "in.csv", 'doc,segment,code,memo\nT01,2,GOV-MAC-02,ok\n'
+                  'T01,3,GOV-MAC-01,"never closed\nT01,4,GOV-MAC-01,\n')
+    result = q("codings", "import", str(path), "--coder", "kari")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stderr == (
+        f"Error: {path}:3: cannot be read as CSV (unexpected end of data); nothing was "
+        "imported\nHint: check the quotes on that line: a cell that starts with \" must end "
+        "with \"\n")
+    assert codings.coder_names(project) == []
