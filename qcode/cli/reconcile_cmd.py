@@ -19,7 +19,7 @@ from qcode.cli.console import (
     warn_omissions,
 )
 from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
-from qcode.cli.stdin import is_terminal
+from qcode.cli.stdin import is_terminal, require_stdin
 from qcode.clock import clock
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
@@ -256,6 +256,10 @@ def reconcile_cmd(
                              hint="union, intersection, majority, prefer:CODER, or ask to "
                                   "read answers from stdin")
         strategy = "ask"
+    if strategy == "ask":
+        require_stdin("decisions cannot be asked",
+                      hint="name another strategy with --strategy (union, intersection, "
+                           "majority, prefer:CODER), or pipe the answers in")
     from qcode.reconcile.run import Reconciliation
 
     with Reconciliation(project, names, as_name, strategy, list(doc or []) or None,

@@ -325,3 +325,16 @@ def test_code_with_standard_input_closed(project: Project) -> None:
         "Error: standard input is closed, so qcode code cannot read your answers\n"
         "Hint: run it in a terminal, or pipe the answers in: printf 'CODE\\nq\\n' | qcode "
         "code N03 --coder x\n")
+
+
+def test_reconcile_ask_with_standard_input_closed(study: Project) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "qcode", "--project", str(study.root), *RECONCILE[:-1],
+         "ask"], preexec_fn=lambda: os.close(0), capture_output=True, text=True, cwd=ROOT,
+        timeout=60, env={**os.environ, "NO_COLOR": "1"})
+    assert done.returncode == ExitCode.USAGE, done.stderr
+    assert done.stderr == (
+        "Error: standard input is closed, so decisions cannot be asked\n"
+        "Hint: name another strategy with --strategy (union, intersection, majority, "
+        "prefer:CODER), or pipe the answers in\n")
+    assert not (study.reconciliations_dir / "consensus.jsonl").exists()
