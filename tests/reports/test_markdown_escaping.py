@@ -91,3 +91,30 @@ def test_joint_css_is_scoped_to_its_section() -> None:
     # was: 'blockquote { margin: ...; font-style: italic; }' restyled every report quote
     assert [s for s in _selectors(JOINT_CSS) if not s.startswith(".joint-display ")] == \
         ["body"]
+
+
+def test_joint_markdown_escapes_registry_and_codebook_names(project: Project) -> None:
+    # was: the registry-only region and the level name went into joint.md raw
+    from qcode.registry.joint import build
+    from qcode.registry.table import parse, store
+    from qcode.reports.joint import as_markdown
+    from tests.builders import make_doc
+
+    text = project.codebook_path.read_text(encoding="utf-8")
+    assert "  - id: macro\n    name: Macro\n" in text
+    project.codebook_path.write_text(
+        text.replace("  - id: macro\n    name: Macro\n",
+                     f'  - id: macro\n    name: "Macro {IMG}"\n', 1), encoding="utf-8")
+    project = open_project(project.root)
+    doc = make_doc("T01", [("Respondent", "The ministry wrote a strategy.")])
+    project.save_document(doc.model_copy(update={"attributes": {"region": "North"}}))
+    codings.add_codes(project, "ann", doc, [doc.segments[0].id], ["GOV-MAC-01"])
+    store(project.root, parse(
+        "year,region,hospital,specialty,outpatient_visits,telemedicine_contacts\n"
+        "2012,North,N1,Surgery,100,1\n"
+        f'2012,"South {SCRIPT}",S1,Surgery,100,2\n', "r.csv"))
+    md = as_markdown(build(project, "region", "ann"))
+    _no_live_html(md)
+    assert "In the registry but without interviews: South \\<script\\>alert(1)\\</script\\>." \
+        in md
+    assert "Macro \\<img src=x onerror=alert(2)\\>" in md
