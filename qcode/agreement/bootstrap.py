@@ -83,11 +83,19 @@ def alpha_replicates(o: np.ndarray, delta: np.ndarray, d_e: float, n_pairs: int,
     cell_p = np.where(iu[0] == iu[1], o[iu], 2.0 * o[iu]) / total
     cell_p = np.clip(cell_p, 0, None)
     cell_p /= cell_p.sum()
-    cell_d = delta[iu]
+    # Only the cells that occur are drawn (plus the last, which takes what is left): a
+    # cell of probability 0 gets no draw and uses no random numbers in numpy's
+    # multinomial, so the replicates are the ones the full q (q + 1) / 2 cells give, in
+    # memory for the cells that occur (with many distinct code sets, MASI, the full B x
+    # cells matrix was gigabytes)
+    keep = cell_p > 0
+    keep[-1] = True
+    cell_p = cell_p[keep]
+    cell_d = delta[iu][keep]
+    diagonal = (iu[0] == iu[1])[keep]
     m = max(1, int(n_pairs))
     draws = rng.multinomial(m, cell_p, size=n_boot)
     alphas = 1.0 - (draws @ cell_d) / (m * d_e)
-    diagonal = iu[0] == iu[1]
     no_variation = (draws[:, diagonal] == m).any(axis=1)
     alphas[no_variation] = 0.0
     return np.maximum(alphas, -1.0)

@@ -149,8 +149,9 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
         raise InsufficientDataError("the completed documents have no segments")
     unit_index = {u: i for i, u in enumerate(units)}
     code_ids = [c.id for c in codebook.codes]
+    in_docs = set(docs)
     extra = sorted({c.code for coder in chosen for c in codings.get(coder, ())
-                    if c.doc in set(docs)} - set(code_ids))
+                    if c.doc in in_docs} - set(code_ids))
     code_ids += extra
     code_index = {c: k for k, c in enumerate(code_ids)}
     presence = np.zeros((len(chosen), len(units), len(code_ids)), dtype=bool)
@@ -237,14 +238,19 @@ def _row(rid: str, label: str, x: np.ndarray, coders: list[str], names: Sequence
 
 def code_sets(presence: np.ndarray) -> tuple[np.ndarray, tuple[frozenset, ...]]:
     """Each coder's set of code indices per unit as a units x coders category matrix."""
-    m, n, _ = presence.shape
-    index: dict[frozenset, int] = {}
-    codes = np.empty((n, m), dtype=np.int64)
-    for g in range(m):
-        for i in range(n):
-            s = frozenset(np.flatnonzero(presence[g, i]).tolist())
-            codes[i, g] = index.setdefault(s, len(index))
-    return codes, tuple(index)
+    m, n, k = presence.shape
+    # each (coder, unit)'s codes as one packed row, coder by coder: the sets are numbered
+    # in the order they are first met, as a loop over coders and units would number them
+    packed = np.packbits(presence.reshape(m * n, k), axis=1)
+    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    codes = rank[inverse.ravel()].reshape(m, n).T.astype(np.int64)
+    flat = presence.reshape(m * n, k)
+    sets = tuple(frozenset(np.flatnonzero(flat[first[j]]).tolist()) for j in order)
+    return np.ascontiguousarray(codes), sets
 
 
 def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
@@ -289,8 +295,9 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
                                progress=progress)
-    some = set().union(*(set(completed.get(c, ())) for c in chosen)) - set(docs)
-    not_compared = {d: tuple(c for c in chosen if d not in set(completed.get(c, ())))
+    done_by = {c: set(completed.get(c, ())) for c in chosen}
+    some = set().union(*done_by.values()) - set(docs)
+    not_compared = {d: tuple(c for c in chosen if d not in done_by[c])
                     for d in project.document_ids() if d in some}
     return result.model_copy(update={"left_out": left_out, "not_compared": not_compared,
                                      "omissions": omissions(states)})
