@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from qcode._io import atomic
 from qcode._io.leftovers import hold_import_lock, sweep_import_folders
 from qcode._io.write_errors import write_failed
-from qcode.coding import store as codings
+from qcode.coding.store import append_events, log_path
 from qcode.errors import ConflictError, WriteFailedError
 from qcode.project import IMPORT_MARKER, SETTINGS_FILE, Project, init_project, now_iso
 from qcode.refiqda.report import ImportReport
@@ -90,7 +90,7 @@ def write_plan(project: Project, plan: Plan, report: ImportReport,
                source: Path | None = None) -> None:
     """Write a checked plan into an open project, in the crash-safe order above."""
     for coder in plan.events:
-        codings.log_path(project, coder, create=True)  # refuses clashing names before writing
+        log_path(project, coder, create=True)  # refuses clashing names before any write
     marker = Path(project.root) / MARKER
     if source is not None:
         atomic.write_text(marker, json.dumps({
@@ -106,9 +106,7 @@ def write_plan(project: Project, plan: Plan, report: ImportReport,
                 f"{target.stem}.before-import-{stamp}{target.suffix}"), target.read_bytes())
         atomic.write_text(target, plan.codebook_yaml)
     for coder, events in sorted(plan.events.items()):
-        # through the module, so a test can stand in for every append (tests/refiqda/
-        # test_import_kill.py kills the import right after one)
-        codings.append_events(project, coder, events)
+        append_events(project, coder, events)
     if source is not None:
         with contextlib.suppress(FileNotFoundError):
             marker.unlink()

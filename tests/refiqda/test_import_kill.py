@@ -82,7 +82,6 @@ def _kill_after(n_writes: int, target: Path, qdpx: Path) -> int:
     if pid == 0:  # pragma: no cover - the child
         try:
             from qcode._io import atomic
-            from qcode.coding import store as codings
 
             count = [0]
 
@@ -96,7 +95,8 @@ def _kill_after(n_writes: int, target: Path, qdpx: Path) -> int:
                 return wrapper
 
             atomic.write_bytes = counted(atomic.write_bytes)
-            codings.append_events = counted(codings.append_events)
+            # where it is used: import_write imports append_events by name
+            import_write.append_events = counted(import_write.append_events)
             import_qdpx(qdpx, project=open_project(target))
         finally:
             os._exit(0)
