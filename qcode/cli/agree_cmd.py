@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from qcode.cli.console import echo_json, note, out, progress_steps, state, warn_omissions
 from qcode.cli.options import CODERS_METAVAR, coders_given
+
+if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
+    from qcode.agreement.coefficients import CoefficientResult
+    from qcode.agreement.generic import RatingsAgreement
+    from qcode.agreement.project import ProjectAgreement
 
 
 class Level(str, Enum):
@@ -167,7 +172,7 @@ def _generic(path: Path, level: Level | None, weights: WeightScheme | None,
         _ratings_table(rep)
 
 
-def _ratings_table(rep: Any) -> None:
+def _ratings_table(rep: RatingsAgreement) -> None:
     from rich.table import Table
 
     how = f"weights {rep.weights}" if rep.weights else f"level {rep.level}"
@@ -228,7 +233,7 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
         _project_table(rep)
 
 
-def _project_table(rep: Any) -> None:
+def _project_table(rep: ProjectAgreement) -> None:
     from rich.table import Table
 
     table = Table(title=f"Agreement by {rep.by}: {', '.join(rep.coders)}; "
@@ -250,12 +255,12 @@ def _project_table(rep: Any) -> None:
         by_name = {r.name: r for r in row.coefficients}
         cells = []
         for name in rep.metrics:
-            r = by_name.get(name)
-            if r is None or r.value is None:
+            found = by_name.get(name)
+            if found is None or found.value is None:
                 cells.append("-")
             else:
-                ci = f"\n{r.ci[0]:.2f}-{r.ci[1]:.2f}" if r.ci else ""
-                cells.append(_value(r) + ci)
+                ci = f"\n{found.ci[0]:.2f}-{found.ci[1]:.2f}" if found.ci else ""
+                cells.append(_value(found) + ci)
         table.add_row(row.id, row.label, f"{row.prevalence:.1%}", *cells)
     console.print(table, markup=False)
     masi = rep.masi_alpha
@@ -295,7 +300,7 @@ def _fmt(v: float | None) -> str:
     return "-" if v is None else _3(v)
 
 
-def _value(r: Any) -> str:
+def _value(r: CoefficientResult) -> str:
     if r.value is None:
         return "n/a"
     if r.name == "percent_agreement":
