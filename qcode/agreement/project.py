@@ -270,14 +270,20 @@ def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
 def agreement_for_project(project: Project, *, coders: Sequence[str] | None = None,
                           by: str = "code", metrics: Sequence[str] | None = None,
                           ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
-                          progress: Callable[[int, int], None] | None = None
+                          progress: Callable[[int, int], None] | None = None,
+                          states: Mapping[str, store.CoderState] | None = None
                           ) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure.
 
     The options are those of :func:`project_agreement`; without ``coders`` every coder who
-    completed a document is compared, consensus coders left out."""
+    completed a document is compared, consensus coders left out. ``states``: coders'
+    states the caller has loaded already (each coder's log is read once either way)."""
     names = store.coder_names(project)
-    completed = {c: store.completed_documents(project, c) for c in names}
+    loaded = dict(states or {})
+    for c in names:
+        if c not in loaded:
+            loaded[c] = store.load_state(project, c)
+    completed = {c: set(loaded[c].done) for c in names}
     left_out: tuple[str, ...] = ()
     if not coders:
         # a consensus coder is built from the others' codings: comparing it with them
@@ -289,8 +295,8 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
             completed = {c: v for c, v in completed.items() if c not in consensus}
     chosen = select_coders(completed, coders, names)
     docs = common_documents(completed, chosen, project.document_ids())
-    states = usable_states(project, [store.load_state(project, c) for c in chosen])
-    codings = {s.coder: s.codings() for s in states}
+    usable = usable_states(project, [loaded[c] for c in chosen])
+    codings = {s.coder: s.codings() for s in usable}
     segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
@@ -300,4 +306,4 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     not_compared = {d: tuple(c for c in chosen if d not in done_by[c])
                     for d in project.document_ids() if d in some}
     return result.model_copy(update={"left_out": left_out, "not_compared": not_compared,
-                                     "omissions": omissions(states)})
+                                     "omissions": omissions(usable)})

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from qcode.agreement.project import agreement_for_project
-from qcode.coding.store import coder_names, completed_documents
+from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Omissions, combined
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
 from qcode.counts.matrix import Matrix, crosstab, load_corpus
@@ -90,12 +90,13 @@ class ReportContent:
 def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
     than two did. Coders in ``exclude`` (consensus coders) are left out."""
-    coders = [c for c in coder_names(project)
-              if c not in exclude and completed_documents(project, c)]
+    states = {c: load_state(project, c) for c in coder_names(project) if c not in exclude}
+    coders = [c for c, st in states.items() if st.done]
     if len(coders) < 2:
         return None
     try:
-        rep = agreement_for_project(project, coders=coders, by="theme", n_boot=0, seed=1)
+        rep = agreement_for_project(project, coders=coders, by="theme", n_boot=0, seed=1,
+                                    states=states)
     except QcodeError:
         return None
     metrics = tuple(rep.metrics)
