@@ -36,18 +36,22 @@ ORIGINS = frozenset(("manual", "auto", "imported", "reconciled"))
 TORN = "incomplete last line (torn by a crash or kill)"
 UNREADABLE = "unreadable line"
 
-_OPT_INT = frozenset((int, type(None)))
-_OPT_STR = frozenset((str, type(None)))
+#: the keys of an add event as qcode writes it (the fold's fast path reads them in one go)
+ADD_KEYS = ("seq", "time", "doc", "segment", "start", "end", "quote", "code", "origin")
+#: the types allowed for an optional integer / text field
+OPT_INT = frozenset((int, type(None)))
+OPT_STR = frozenset((str, type(None)))
 
 
 def _add_ok(ev: dict[str, Any]) -> bool:
+    # the fold checks adds inline with the same rules (qcode.coding.fold.fold_pass)
     get = ev.get
     origin = get("origin", "manual")
     return (type(get("doc")) is str and type(get("segment")) is str
-            and type(get("code")) is str and type(get("start")) in _OPT_INT
-            and type(get("end")) in _OPT_INT and type(get("quote")) in _OPT_STR
+            and type(get("code")) is str and type(get("start")) in OPT_INT
+            and type(get("end")) in OPT_INT and type(get("quote")) in OPT_STR
             and type(origin) is str and origin in ORIGINS
-            and type(get("decision")) in _OPT_STR and type(get("memo")) in _OPT_STR)
+            and type(get("decision")) in OPT_STR and type(get("memo")) in OPT_STR)
 
 
 def _remove_ok(ev: dict[str, Any]) -> bool:
@@ -59,7 +63,7 @@ def _remove_ok(ev: dict[str, Any]) -> bool:
 def _memo_ok(ev: dict[str, Any]) -> bool:
     get = ev.get
     return type(get("doc")) is str and type(get("segment")) is str and \
-        type(get("memo")) in _OPT_STR
+        type(get("memo")) in OPT_STR
 
 
 def _doc_ok(ev: dict[str, Any]) -> bool:
@@ -67,14 +71,19 @@ def _doc_ok(ev: dict[str, Any]) -> bool:
 
 
 def _undo_ok(ev: dict[str, Any]) -> bool:
-    return type(ev.get("target")) in _OPT_INT
+    return type(ev.get("target")) in OPT_INT
 
 
-#: what each op needs; an op not listed here (written by a newer qcode) is kept and ignored
-_CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
+def _any_ok(ev: dict[str, Any]) -> bool:
+    return True
+
+
+#: what each op needs beyond op, seq and time; an op not listed here (written by a newer
+#: qcode) is kept and ignored (:data:`ANY_OK`)
+OP_CHECKS: dict[str, Callable[[dict[str, Any]], bool]] = {
     "add": _add_ok, "remove": _remove_ok, "memo": _memo_ok, "done": _doc_ok,
     "reopen": _doc_ok, "undo": _undo_ok}
-_ACCEPT: Callable[[dict[str, Any]], bool] = bool
+ANY_OK: Callable[[dict[str, Any]], bool] = _any_ok
 
 #: the fields each op needs, with the types allowed (for naming what is wrong)
 _NEEDS: dict[str, tuple[tuple[str, tuple[type, ...], bool], ...]] = {
@@ -105,7 +114,7 @@ def event_ok(ev: Any) -> bool:
     if type(seq) is not int or seq < 1 or type(op) is not str or \
             type(ev.get("time")) is not str:
         return False
-    return _CHECKS.get(op, _ACCEPT)(ev)
+    return OP_CHECKS.get(op, ANY_OK)(ev)
 
 
 def event_fault(ev: Any) -> str:

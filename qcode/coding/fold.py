@@ -14,10 +14,17 @@ import io
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
 from qcode.coding.events import (
+    ADD_KEYS,
+    ANY_OK,
+    OP_CHECKS,
+    OPT_INT,
+    OPT_STR,
+    ORIGINS,
     LogProblem,
     event_ok,
     line_events,
@@ -229,38 +236,61 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     # an add's value is its line's bytes until the end of the pass
     codes = cast("dict[tuple[str, str], dict[str, Any]]", st.codes)
     memos, done, problems = st.memos, st.done, st.problems
-    ok, intern = event_ok, sys.intern
+    checks, any_ok, intern = OP_CHECKS, ANY_OK, sys.intern
+    origins, opt_int, opt_str = ORIGINS, OPT_INT, OPT_STR
+    pick, len_add = itemgetter(*ADD_KEYS), len(ADD_KEYS) + 1  # and "op"
+    t, is_int, is_str = type, int, str
     n, last, i = 0, None, first_line - 1
+    op: Any
+    seq: Any
     for raw in io.BytesIO(data):  # lines one at a time (with their newline)
         i += 1
         try:
             ev = loads(raw)
         except ValueError:
             ev = None
-        if ok(ev):
-            n += 1
-            last = ev
-            op = ev["op"]
-            if op == "add":
-                if undone and ev["seq"] in undone:
+        if type(ev) is dict:
+            get = ev.get
+            if get("op") == "add":
+                # most lines: an add as qcode writes it, checked inline by event_ok's rules
+                try:
+                    seq, time, doc, seg, start, end, quote, code, origin = pick(ev)
+                    good = (origin in origins and t(seq) is is_int and seq > 0
+                            and t(time) is is_str and t(doc) is is_str and t(seg) is is_str
+                            and t(code) is is_str
+                            and t(start) in opt_int and t(end) in opt_int
+                            and t(quote) in opt_str
+                            and (len(ev) == len_add or (t(get("decision")) in opt_str
+                                                        and t(get("memo")) in opt_str)))
+                except (KeyError, TypeError):  # a field missing (event_ok checks it below),
+                    good = False  # or an origin that is not even text
+                if good:
+                    n += 1
+                    last = ev
+                    if undone and seq in undone:
+                        continue
+                    key = (doc, seg)
+                    code = intern(code)
+                    on = codes.get(key)
+                    if on is None:
+                        codes[key] = {code: raw}
+                    else:
+                        on[code] = raw
                     continue
-                key = (ev["doc"], ev["segment"])
-                code = intern(ev["code"])
-                on = codes.get(key)
-                if on is None:
-                    codes[key] = {code: raw}
-                else:
-                    on[code] = raw
+            op, seq = get("op"), get("seq")
+            if (t(op) is is_str and t(seq) is is_int and seq > 0 and t(get("time")) is is_str
+                    and checks.get(op, any_ok)(ev)):  # event_ok, inline
+                n += 1
+                last = ev
+                if op == "undo":
+                    target = get("target")
+                    if target is not None and target not in undone:
+                        raise MissedUndo
+                    continue
+                if undone and seq in undone:
+                    continue
+                apply_event(codes, memos, done, op, ev)
                 continue
-            if op == "undo":
-                target = ev.get("target")
-                if target is not None and target not in undone:
-                    raise MissedUndo
-                continue
-            if undone and ev["seq"] in undone:
-                continue
-            apply_event(codes, memos, done, op, ev)
-            continue
         evs = line_events(ev)
         if evs is None:
             if raw.strip():

@@ -10,7 +10,7 @@ used, for the CLI to print in one warning line per log and per coder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,7 +29,8 @@ class Known:
     """The ids codings may refer to: codes of the codebook, documents and their segments."""
 
     codes: frozenset[str]
-    segments: dict[str, frozenset[str]]
+    #: document id -> its segment ids (any container: a set, or a dict keyed by id)
+    segments: Mapping[str, Container[str]]
 
 
 def _segment_ids(path: Path) -> frozenset[str]:
@@ -42,7 +43,7 @@ def _segment_ids(path: Path) -> frozenset[str]:
 
 
 def known_parts(project: Project, *,
-                segments: dict[str, frozenset[str]] | None = None) -> Known:
+                segments: Mapping[str, Container[str]] | None = None) -> Known:
     """The project's code, document and segment ids (``segments`` if the caller has read
     the documents already)."""
     if segments is None:
@@ -64,7 +65,7 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
             what = ("document", doc) if segs is None else ("segment", seg)
             counts[what] = counts.get(what, 0) + len(by_code)
             continue
-        if all(c in known_codes for c in by_code):
+        if known_codes.issuperset(by_code):  # the usual case, checked in C
             codes[key] = by_code
             continue
         kept = {}

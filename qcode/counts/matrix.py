@@ -127,7 +127,7 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     name = default_coder(project, coder)
     cb: Codebook = project.codebook
     docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
-    known = known_parts(project, segments={i: frozenset(d.segments) for i, d in docs.items()})
+    known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
     state = usable_state(load_state(project, name), known)
     memos = state.memos
     kept: list[Coding] = []

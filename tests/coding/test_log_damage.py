@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding import fold as log_fold
@@ -248,3 +250,37 @@ def test_a_full_disk_never_leaves_an_unreadable_line(project: Project, small_cod
     assert st.problems == []
     assert saved > 0 and st.n_events == 20 * saved
     assert st.memo_on("D", "D:0001") == f"memo {saved - 1} " + "x" * 1000
+
+
+json_value = st.one_of(st.none(), st.booleans(), st.integers(-2, 5), st.floats(0, 2),
+                       st.text(max_size=3), st.lists(st.integers(0, 1), max_size=1),
+                       st.sampled_from(["manual", "auto", "add", "remove", "memo", "undo"]))
+FIELDS = ["op", "seq", "time", "doc", "segment", "start", "end", "quote", "code", "origin",
+          "decision", "memo", "target"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(FIELDS), st.one_of(st.just("drop"), json_value)),
+                max_size=3))
+def test_the_inline_checks_of_the_fold_agree_with_event_ok(changes: list) -> None:
+    """Any event damaged in any field: the one-pass fold (which checks the common lines
+    inline) and the reference (event_ok on every line) keep and report the same lines."""
+    bad = dict(GOOD | {"seq": 2})
+    for name, value in changes:
+        if value == "drop":
+            bad.pop(name, None)
+        else:
+            bad[name] = value
+    other = {"op": "remove", "seq": 3, "time": "t", "doc": "D", "segment": "D:0001",
+             "code": "GOV-MAC-01"}
+    for name, value in changes:
+        other = other | ({} if value == "drop" else {name: value})
+    path = Path("c.jsonl")
+    data = b"".join(_line(ev) for ev in (GOOD, bad, other, GOOD | {"seq": 4, "code": "B"}))
+    st_ = log_fold.fold_bytes("c", data, path)
+    read = codings.parse_lines(data, path)
+    ref = codings.fold("c", read.events)
+    assert [(p.line, p.reason) for p in st_.problems] == [
+        (p.line, p.reason) for p in read.problems]
+    assert (st_.codes, st_.memos, st_.done, st_.n_events, st_.last_seq) == (
+        ref.codes, ref.memos, ref.done, ref.n_events, ref.last_seq)
