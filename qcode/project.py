@@ -24,8 +24,8 @@ from pydantic import ValidationError
 from qcode._io import atomic, limits
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import read_nofollow, refuse_linked_folder
-from qcode._io.write_errors import REFUSED, folder_in_the_way, write_failed
 from qcode._io.project_lock import generation as text_generation
+from qcode._io.write_errors import REFUSED, folder_in_the_way, write_failed
 from qcode.bundled import bundled_codebook
 from qcode.codebook.load import load as load_codebook
 from qcode.codebook.lookup import suggestions
