@@ -164,6 +164,12 @@ exchange_cmd.register(app)
 from qcode.cli import coding_cmd  # noqa: E402
 
 coding_cmd.register(app)
+from qcode.cli import check_cmd  # noqa: E402
+
+check_cmd.register(app)
+from qcode.cli import memo_cmd  # noqa: E402
+
+memo_cmd.register(app)
 
 
 def main() -> None:
