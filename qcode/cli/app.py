@@ -170,6 +170,9 @@ check_cmd.register(app)
 from qcode.cli import memo_cmd  # noqa: E402
 
 memo_cmd.register(app)
+from qcode.cli import progress_cmd  # noqa: E402
+
+progress_cmd.register(app)
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from qcode._io.atomic import write_text
 from qcode._io.nofollow import read_nofollow
 from qcode.coding import store as codings
 from qcode.coding.drafts import EventDraft
+from qcode.coding.progress import position_path
 from qcode.coding.suggest import Matcher, is_interviewer
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, QcodeError, UsageError
 from qcode.models import Code, Document, Segment
@@ -167,7 +168,7 @@ class Session:
 
     @property
     def _position_file(self) -> Any:
-        return self.project.codings_dir / f".{self.coder}.position.json"
+        return position_path(self.project, self.coder)
 
     def _resume_index(self) -> int:
         seg_id = None

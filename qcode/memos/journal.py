@@ -25,7 +25,6 @@ from qcode.coding.store import validate_coder_name
 from qcode.errors import NotFoundError, UsageError
 from qcode.memos.log import BadLine, append_event, read_events
 from qcode.project import Project
-from qcode.similar import suggestions
 
 #: the shortest id prefix ``memo remove`` accepts
 MIN_PREFIX = 4
@@ -125,12 +124,7 @@ def _subject(project: Project, on: str, target: str | None) -> str | None:
         raise UsageError(f"name the {'document' if on == 'doc' else 'code'} of the memo")
     if on == "code":
         return resolve_code(project.codebook, target).id
-    if not project.has_document(target):
-        near = suggestions(target, project.document_ids())
-        raise NotFoundError(f"no document '{target}' in this project",
-                            hint=f"did you mean {', '.join(near)}?" if near
-                            else "list the documents: qcode docs")
-    return target
+    return project.load_document(target).id  # an unknown document is named, with a hint
 
 
 def _text(text: str) -> str:
