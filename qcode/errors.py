@@ -23,6 +23,7 @@ class ExitCode(IntEnum):
     PARTIAL = 7  # a batch finished, but some items failed (each one reported)
     INSUFFICIENT_DATA = 8  # the data cannot give an answer (e.g. agreement with one coder)
     WRITE_FAILED = 9  # nothing could be saved: disk full, read-only folder, I/O error
+    PROBLEMS_FOUND = 10  # qcode check ran and found problems in the project (listed)
     INTERRUPTED = 130  # Ctrl-C
 
 

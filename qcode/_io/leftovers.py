@@ -52,27 +52,40 @@ def _is_stale(st: os.stat_result, now: float) -> bool:
     return st.st_mtime < now - STALE_SECONDS
 
 
-def sweep_temp_files(folder: Path, name: str | None = None) -> list[Path]:
-    """Remove the stale temp files of atomic writes in ``folder``: of the target ``name``
-    only, or of any target when ``name`` is None. Returns what was removed; a folder that
-    cannot be read or a file that cannot be removed is left alone."""
+def stale_temp_files(folder: Path, name: str | None = None) -> list[Path]:
+    """The stale temp files of atomic writes in ``folder`` (of the target ``name`` only, or
+    of any target when ``name`` is None): regular files untouched for :data:`STALE_SECONDS`.
+    Nothing is removed (``qcode check`` lists them)."""
     pattern = _temp_pattern(re.escape(name) if name is not None else ".+")
     now = time.time()
-    removed: list[Path] = []
+    found: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return removed
+        return found
     for entry in entries:
         if not pattern.match(entry.name):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(st.st_mode) and _is_stale(st, now):
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
         except OSError:
             continue
+        if stat.S_ISREG(st.st_mode) and _is_stale(st, now):
+            found.append(Path(entry.path))
+    return found
+
+
+def sweep_temp_files(folder: Path, name: str | None = None) -> list[Path]:
+    """Remove the stale temp files of atomic writes in ``folder``: of the target ``name``
+    only, or of any target when ``name`` is None. Returns what was removed; a folder that
+    cannot be read or a file that cannot be removed is left alone."""
+    removed: list[Path] = []
+    for path in stale_temp_files(folder, name):
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        removed.append(path)
     return removed
 
 

@@ -65,6 +65,7 @@ SINGULAR_LIST_KEYS = {
     "dropped": "what an import dropped",
     "completed": "the documents a coder completed",
     "undone": "the events undo reverted",
+    "fixed": "check --fix: what it did (a participle naming the items)",
 }
 
 
@@ -180,6 +181,7 @@ RUNS: dict[str, list[str]] = {
     "import qdc": ["import", "qdc", "{tmp}/book.qdc", "--dry-run"],
     "import qdpx": ["import", "qdpx", "{tmp}/study.qdpx", "--into", "{tmp}/copy"],
     "demo": ["demo", "{tmp}/demo"],
+    "check": ["check"],
 }
 
 

@@ -1,0 +1,158 @@
+"""What the files hold: the codebook and documents can be read, every coder log line can be
+read, every coding points at a code, document and segment of the project and its quote is
+still the text at its offsets, and no reconciliation decision has gone stale."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Container
+
+from qcode.coding.fold import CoderState
+from qcode.coding.store import coder_names, load_state
+from qcode.coding.usable import Known, usable_state
+from qcode.doctor.problem import Problem, relative
+from qcode.errors import QcodeError
+from qcode.models import Document
+from qcode.project import Project
+from qcode.reconcile.ledger import read_ledger, reconciliation_names
+from qcode.reconcile.status import status
+
+
+def _listed(items: list[str], most: int = 5) -> str:
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def readable_documents(project: Project) -> tuple[dict[str, Document], list[Problem]]:
+    """Every document that can be read, and a finding for each that cannot."""
+    docs: dict[str, Document] = {}
+    found = []
+    for doc_id in project.document_ids():
+        try:
+            docs[doc_id] = project.load_document(doc_id)
+        except QcodeError as exc:
+            found.append(Problem("unreadable_file",
+                                 relative(project.root, project.document_path(doc_id)),
+                                 "not a valid qcode document", exc.hint or ""))
+    return docs, found
+
+
+def codebook_codes(project: Project) -> tuple[frozenset[str] | None, list[Problem]]:
+    try:
+        return frozenset(c.id for c in project.codebook.codes), []
+    except QcodeError as exc:
+        return None, [Problem("unreadable_file", relative(project.root, project.codebook_path),
+                              f"the codebook cannot be used ({exc.message})",
+                              "see: qcode codebook check")]
+
+
+def log_findings(project: Project, st: CoderState) -> list[Problem]:
+    if not st.problems:
+        return []
+    lines = [p.line for p in st.problems]
+    events = sum(p.events for p in st.problems)
+    return [Problem(
+        "damaged_log", relative(project.root, st.problems[0].path),
+        f"{len(lines)} unreadable line{'s' if len(lines) > 1 else ''} "
+        f"({_listed([str(n) for n in lines], 10)}; {events} event"
+        f"{'s' if events != 1 else ''} left out)",
+        "repair or remove those lines (a torn last line is repaired by the next write)",
+        line=lines[0], count=len(lines))]
+
+
+def orphan_findings(project: Project, st: CoderState) -> list[Problem]:
+    lo = st.left_out
+    if lo is None:
+        return []
+    named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing])
+    return [Problem(
+        "orphaned_codings", relative(project.root, project.codings_dir / f"{st.coder}.jsonl"),
+        f"{lo.total} coding{'s' if lo.total != 1 else ''} by {st.coder} refer to what is "
+        f"not in the project: {named}",
+        "restore the code or document, or rename the code back in codebook.yaml",
+        count=lo.total)]
+
+
+def quote_findings(project: Project, st: CoderState, docs: dict[str, Document]
+                   ) -> list[Problem]:
+    """Codings whose stored quote is not the document text at their offsets."""
+    off: Counter[str] = Counter()
+    for (doc_id, _seg), by_code in st.codes.items():
+        doc = docs.get(doc_id)
+        if doc is None:
+            continue
+        for ev in by_code.values():
+            start, end, quote = ev.get("start"), ev.get("end"), ev.get("quote")
+            if isinstance(start, int) and isinstance(end, int) and isinstance(quote, str) \
+                    and quote and doc.text[start:end] != quote:
+                off[doc_id] += 1
+    if not off:
+        return []
+    total = sum(off.values())
+    return [Problem(
+        "quote_mismatch", relative(project.root, project.codings_dir / f"{st.coder}.jsonl"),
+        f"{total} coding{'s' if total != 1 else ''} by {st.coder} whose quote is no longer "
+        f"the text at its offsets: {_listed([f'{d} ({n})' for d, n in off.most_common()])}",
+        "a transcript was edited by hand: ingest it again with --replace to re-anchor the "
+        "codings", count=total)]
+
+
+def coding_problems(project: Project, docs: dict[str, Document],
+                    codes: frozenset[str] | None) -> list[Problem]:
+    """Unreadable lines, orphaned codings and moved quotes of every coder's log. Codings of
+    an unreadable document, or of any code when the codebook cannot be read, are not
+    called orphans (the unreadable file is the finding)."""
+    unreadable = set(project.document_ids()) - set(docs)
+    segments: dict[str, Container[str]] = {d: {s.id for s in doc.segments}
+                                           for d, doc in docs.items()}
+    for d in unreadable:
+        segments[d] = _Everything()
+    found: list[Problem] = []
+    for coder in coder_names(project):
+        st = load_state(project, coder)
+        known = Known(codes=codes if codes is not None else _codes_used(st),
+                      segments=segments)
+        usable = usable_state(st, known)
+        found += log_findings(project, st)
+        found += orphan_findings(project, usable)
+        found += quote_findings(project, usable, docs)
+    return found
+
+
+class _Everything(Container[str]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def _codes_used(st: CoderState) -> frozenset[str]:
+    return frozenset(c for by_code in st.codes.values() for c in by_code)
+
+
+def reconciliation_problems(project: Project) -> list[Problem]:
+    found = []
+    for name in reconciliation_names(project):
+        path = relative(project.root, project.reconciliations_dir / f"{name}.jsonl")
+        try:
+            ledger = read_ledger(project, name)
+            if ledger.problems:
+                found.append(Problem("damaged_log", path,
+                                     f"{len(ledger.problems)} unreadable line"
+                                     f"{'s' if len(ledger.problems) > 1 else ''}",
+                                     "repair or remove those lines",
+                                     count=len(ledger.problems)))
+            if ledger.coders is None:
+                continue
+            report = status(project, name)
+        except QcodeError as exc:
+            found.append(Problem("stale_reconciliation", path,
+                                 f"reconciliation '{name}' cannot be checked: {exc.message}",
+                                 exc.hint or ""))
+            continue
+        if report.stale:
+            n = len(report.stale)
+            found.append(Problem(
+                "stale_reconciliation", path,
+                f"{n} decision{'s' if n != 1 else ''} of reconciliation '{name}' "
+                f"{'are' if n != 1 else 'is'} stale (a coder changed those codes since)",
+                f"see them with: qcode reconcile --status {name}", count=n))
+    return found

@@ -1,0 +1,43 @@
+"""``qcode check --fix``: only what is safe and cannot lose anything.
+
+- finish an interrupted ``ingest --replace`` (re-anchoring is idempotent);
+- remove temp files of killed writes (untouched for 10 minutes: no live writer holds one);
+- add qcode's lines to the ``.gitignore`` (nothing else in it changes).
+
+An interrupted import needs the options it was given, and everything else (a damaged
+line, a conflict marker, an orphaned coding) needs a person: those are only reported.
+"""
+
+from __future__ import annotations
+
+from qcode._io.atomic import write_text
+from qcode._io.gitignore import gitignore_text
+from qcode._io.leftovers import sweep_project
+from qcode._io.nofollow import read_nofollow
+from qcode.doctor.problem import relative
+from qcode.doctor.run import CheckReport, check_project
+from qcode.ingest.replace import finish_pending as finish_replaces
+from qcode.project import DATA_FOLDERS, Project
+
+
+def fix_project(project: Project) -> CheckReport:
+    """Do the safe repairs, then check again: the report lists what is left and, in
+    ``fixed``, one line per thing done."""
+    before = check_project(project)
+    kinds = {p.kind for p in before.problems}
+    done: list[str] = []
+    if "pending_replace" in kinds:
+        for report in finish_replaces(project):
+            done.append(f"finished re-anchoring the codings of {report.doc}")
+    if "temp_file" in kinds:
+        for path in sweep_project(project.root, DATA_FOLDERS):
+            done.append(f"removed the leftover temp file {relative(project.root, path)}")
+    if "gitignore" in kinds:
+        path = project.root / ".gitignore"
+        existing = read_nofollow(path).decode("utf-8") if path.exists() else ""
+        text = gitignore_text(existing)
+        if text is not None:
+            write_text(path, text)
+            done.append("added qcode's machine-local patterns to .gitignore")
+    after = check_project(project)
+    return CheckReport(after.problems, tuple(done))
