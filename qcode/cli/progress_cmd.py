@@ -30,7 +30,8 @@ def cell_text(cell: Cell) -> str:
 
 
 def total_text(t: CoderTotal) -> str:
-    return (f"{t.documents_done}/{t.documents} done, {t.visited} of {t.segments} segments, "
+    """``1/2 done, 7 of 10, 3 codings``: documents done, segments visited, codings."""
+    return (f"{t.documents_done}/{t.documents} done, {t.visited} of {t.segments}, "
             f"{t.codings} coding{'' if t.codings == 1 else 's'}")
 
 
@@ -47,9 +48,10 @@ def progress(
     """How far each coder has got: one row per document, one column per coder.
 
     A cell is "done" (the coder marked the document complete), "n of m" segments visited
-    with the number of codings, or "not started". A segment is visited when the coder coded
+    with the number of codings, or "not started"; the last row totals each coder
+    (documents done, segments visited, codings). A segment is visited when the coder coded
     it, wrote a memo on it, or the coding session moved past it (the session's position is
-    kept on this machine only). The last row totals each coder.
+    kept on this machine only).
 
     JSON: {"documents", "coders", "cells": [{"document", "coder", "status", "visited",
     "segments", "codings"}], "totals": [{"coder", "documents", "documents_done",
