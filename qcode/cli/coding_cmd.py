@@ -3,6 +3,7 @@ and ``suggest``: coding from the terminal."""
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -27,6 +28,7 @@ from qcode.cli.stdin import require_stdin
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
     from qcode.coding.session import Session
+    from qcode.models import Document
     from qcode.project import Project
 
 codings_app = typer.Typer(help="Export and import a coder's codings (CSV, JSONL).",
@@ -58,8 +60,16 @@ def code(
                                 help="Segments of context shown before and after."),
     suggestions: int = typer.Option(5, "--suggestions", min=0, max=9,
                                     help="How many keyword suggestions to number."),
+    plain: bool = typer.Option(False, "--plain",
+                               help="The line-based session instead of the full-screen app "
+                                    "(screen readers, dumb terminals)."),
 ) -> None:
-    """Code a document interactively, one segment at a time; resumes where you stopped.
+    """Code a document interactively; resumes where you stopped.
+
+    On a terminal this opens the full-screen app: the transcript with your codings marked,
+    the codebook as a tree with a filter, suggestions and a progress line (keys are shown at
+    the bottom; README "Coding in the app"). --plain, piped input or TERM=dumb give the
+    line-based session described below.
 
     The screen shows the segment (id, speaker, time), some context before and after, YOUR
     codes on it (never another coder's: coding is blind) and numbered keyword suggestions.
@@ -86,12 +96,28 @@ def code(
                        f"qcode code {doc} --coder {coder}")
     project = state(ctx).project()
     document = project.load_document(doc)
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if terminal and not plain and os.environ.get("TERM", "") not in ("dumb", ""):
+        _run_app(project, document, coder, suggestions, skip_interviewer)
+        return
     session = Session(project, document, coder, n_suggestions=suggestions, context=context,
                       skip_interviewer=skip_interviewer)
-    if sys.stdin.isatty() and sys.stdout.isatty():
+    if terminal:
         _run_terminal(session)
     else:
         _run_plain(session)
+
+
+def _run_app(project: Project, document: Document, coder: str, suggestions: int,
+             skip_interviewer: bool) -> None:
+    # Textual is imported here only: no other command pays for it at start-up
+    from qcode.cli.tui.app import CodingApp
+    from qcode.coding.app_state import AppState
+
+    app_state = AppState(project, document, coder, n_suggestions=suggestions,
+                         skip_interviewer=skip_interviewer)
+    message = CodingApp(app_state).run()
+    say(message or app_state.quit())
 
 
 def _run_plain(session: Session) -> None:

@@ -191,6 +191,21 @@ class Session:
         with contextlib.suppress(OSError):  # the position is a convenience; codings are safe
             write_text(self._position_file, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
+    # ------------------------------------------------------------------ for the app's core
+
+    def write(self, events: Sequence[EventDraft]) -> list[codings.CodingEvent]:
+        """Append ``events`` as one action (fsynced) and apply them to :attr:`state`."""
+        return self._append(events)
+
+    def sync(self, force: bool = False) -> None:
+        """Reload :attr:`state` if the log changed on disk (another terminal, an undo)."""
+        self._sync(force)
+
+    def go(self, pos: int) -> None:
+        """Make ``order[pos]`` the current segment and remember it for resuming."""
+        self.pos = pos
+        self._save_position()
+
     # ------------------------------------------------------------------ the view
 
     @property

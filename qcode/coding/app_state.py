@@ -1,0 +1,394 @@
+"""The full-screen coding app's state machine: intents in, state and one message out.
+
+The app (:mod:`qcode.cli.tui`) only draws an :class:`AppState` and calls its intent methods
+(move, select, apply, remove, memo, undo, redo, find, done); this module decides and writes
+the coder's log through the same :class:`qcode.coding.session.Session` the plain
+``qcode code --plain`` session uses, so both resume from the same position file and every
+action is appended and fsynced before the method that made it returns. Only this coder's
+state is ever read: another coder's codings cannot reach the screen.
+
+Offsets are code points in the document text, as segments are. The cursor is an offset;
+a selection is ``[start, end)`` between an anchor and the cursor.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from qcode.coding import store as codings
+from qcode.coding.drafts import EventDraft
+from qcode.coding.session import Session
+from qcode.coding.suggest import is_interviewer
+from qcode.errors import QcodeError
+from qcode.models import Code, CodingEvent, Document, Segment
+from qcode.project import Project
+
+_WORD = re.compile(r"\S+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One of this coder's codings as the screen marks it."""
+
+    start: int
+    end: int
+    code: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    coded: int  # segments of the document with at least one of this coder's codes
+    total: int
+    codes_used: int
+    done: bool
+
+
+def _redo_draft(ev: CodingEvent) -> EventDraft | None:
+    """The event that does again what an undone event did (None for what cannot recur)."""
+    if ev.op == "add" and ev.segment and ev.code:
+        return {"op": "add", "doc": ev.doc, "segment": ev.segment, "code": ev.code,
+                "start": ev.start or 0, "end": ev.end or 0, "quote": ev.quote or "",
+                "origin": ev.origin}
+    if ev.op == "remove" and ev.segment and ev.code:
+        return {"op": "remove", "doc": ev.doc, "segment": ev.segment, "code": ev.code,
+                "start": ev.start, "end": ev.end}
+    if ev.op == "memo" and ev.segment:
+        return {"op": "memo", "doc": ev.doc, "segment": ev.segment, "memo": ev.memo or ""}
+    if ev.op in ("done", "reopen"):
+        return {"op": ev.op, "doc": ev.doc}
+    return None
+
+
+class AppState:
+    """One coder's place, cursor and selection in one document; see the module docstring."""
+
+    def __init__(self, project: Project, doc: Document, coder: str, *,
+                 n_suggestions: int = 5, skip_interviewer: bool = False) -> None:
+        self.session = Session(project, doc, coder, n_suggestions=n_suggestions, context=0,
+                               skip_interviewer=skip_interviewer)
+        self.project, self.doc, self.coder = project, doc, coder
+        self.codebook = project.codebook
+        self._code_index = {c.id: i for i, c in enumerate(self.codebook.codes)}
+        words = [(m.start(), m.end()) for m in _WORD.finditer(doc.text)]
+        self._word_starts = [a for a, _ in words]
+        self._word_ends = [b for _, b in words]
+        self._seg_starts = [s.start for s in doc.segments]
+        self.cursor = self.current.start
+        self.anchor: int | None = None
+        self.message = ""
+        self.version = 0  # bumped on every change the screen must show
+        self._redo: list[list[CodingEvent]] = []
+        if self.session.state.problems:
+            self.message = (f"note: {len(self.session.state.problems)} unreadable line(s) in "
+                            "your log were skipped (see qcode coders)")
+        self.session.go(self.session.pos)
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def current(self) -> Segment:
+        return self.session.current
+
+    @property
+    def current_index(self) -> int:
+        """Index of the current segment in ``doc.segments``."""
+        return self.session.order[self.session.pos]
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        if self.anchor is None or self.anchor == self.cursor:
+            return None
+        return (min(self.anchor, self.cursor), max(self.anchor, self.cursor))
+
+    def segment_at(self, offset: int) -> int:
+        """Index of the segment holding ``offset`` (the one before it in a gap)."""
+        return max(0, bisect.bisect_right(self._seg_starts, offset) - 1)
+
+    def spans(self, seg: Segment) -> list[Span]:
+        """This coder's codings on ``seg`` (never another coder's)."""
+        on = self.session.state.codes.get((self.doc.id, seg.id), {})
+        out = []
+        for code, ev in on.items():
+            start, end = ev.get("start"), ev.get("end")
+            if start is None or not end:  # logs from before spans: the whole segment
+                start, end = seg.start, seg.end
+            out.append(Span(start, end, code))
+        return out
+
+    def memo(self, seg: Segment) -> str | None:
+        return self.session.state.memo_on(self.doc.id, seg.id)
+
+    def code_index(self, code_id: str) -> int:
+        """A stable number per code (its place in the codebook), for its colour."""
+        return self._code_index.get(code_id, len(self._code_index))
+
+    def code(self, code_id: str) -> Code | None:
+        return self.codebook.code(code_id)
+
+    def suggestions(self) -> list[tuple[str, float]]:
+        """Keyword suggestions for the current segment: (code id, score), best first."""
+        return self.session.suggestions(self.current)
+
+    def progress(self) -> Progress:
+        st, d = self.session.state, self.doc.id
+        coded = [v for (doc, _s), v in st.codes.items() if doc == d and v]
+        used = {c for v in coded for c in v}
+        return Progress(len(coded), len(self.doc.segments), len(used), d in st.done)
+
+    def filter_codes(self, query: str) -> list[Code]:
+        """The codes matching ``query`` (fuzzy, best first); all live codes when empty."""
+        live = [c for c in self.codebook.codes if not c.retired]
+        q = query.strip().casefold()
+        if not q:
+            return live
+        exact = [c for c in live if q in c.id.casefold() or q in c.name.casefold()]
+        from rapidfuzz import fuzz, process, utils  # ~50 ms to import: needed once typed
+
+        hits = process.extract(q, [f"{c.id} {c.name}" for c in live], scorer=fuzz.WRatio,
+                               processor=utils.default_process, limit=None, score_cutoff=70)
+        return list(dict.fromkeys(exact + [live[h[2]] for h in hits]))
+
+    # ------------------------------------------------------------------ moving
+
+    def _land(self, index: int) -> None:
+        """Make segment ``index`` current (adding it to the order when it was skipped)."""
+        order = self.session.order
+        if index not in order:
+            self.session.order = order = sorted({*order, index})
+        if order[self.session.pos] != index:
+            self.session.go(order.index(index))
+
+    def move(self, step: int) -> None:
+        """To the previous/next segment; the cursor goes to its start."""
+        pos = min(max(self.session.pos + step, 0), len(self.session.order) - 1)
+        self.session.go(pos)
+        self.cursor, self.anchor = self.current.start, None
+        self.version += 1
+
+    def goto(self, index: int) -> None:
+        self._land(index)
+        self.cursor, self.anchor = self.current.start, None
+        self.version += 1
+
+    def next_uncoded(self) -> None:
+        """To the next segment without any of this coder's codes (interviewer turns passed)."""
+        order, st, d = self.session.order, self.session.state, self.doc.id
+        n = len(order)
+        for k in range(1, n + 1):
+            seg = self.doc.segments[order[(self.session.pos + k) % n]]
+            if not st.codes.get((d, seg.id)) and not is_interviewer(seg.speaker):
+                self.goto(order[(self.session.pos + k) % n])
+                return
+        self.message = "Every segment has a code."
+
+    def word(self, step: int, extend: bool = False) -> None:
+        """The cursor one word on (step 1) or back (-1); ``extend`` grows the selection."""
+        if extend and self.anchor is None:
+            self.anchor = self.cursor
+        if not extend:
+            self.anchor = None
+        if step > 0:
+            bounds = self._word_ends if extend else self._word_starts
+            i = bisect.bisect_right(bounds, self.cursor)
+            if i < len(bounds):
+                self.cursor = bounds[i]
+        else:
+            i = bisect.bisect_left(self._word_starts, self.cursor) - 1
+            if i >= 0:
+                self.cursor = self._word_starts[i]
+        if not extend:
+            idx = self.segment_at(self.cursor)
+            if idx != self.current_index:
+                self._land(idx)
+        self.version += 1
+
+    def select(self, start: int, end: int) -> None:
+        self.anchor, self.cursor = start, end
+        idx = self.segment_at(start)
+        if idx != self.current_index:
+            self._land(idx)
+        self.version += 1
+
+    def select_sentence(self) -> None:
+        """Select the sentence of the current segment that holds the cursor."""
+        seg = self.current
+        text = self.doc.text[seg.start:seg.end]
+        at = min(max(self.cursor, seg.start), seg.end) - seg.start
+        start = 0
+        for m in _SENTENCE_END.finditer(text):
+            if m.end() > at or m.end() == len(text.rstrip()):
+                end = m.end()
+                break
+            start = m.end()
+        else:
+            end = len(text.rstrip())
+        while start < end and text[start].isspace():
+            start += 1
+        self.select(seg.start + start, seg.start + end)
+
+    def select_segment(self) -> None:
+        self.select(self.current.start, self.current.end)
+
+    def click(self, offset: int, extend: bool = False) -> None:
+        """A mouse press (or drag, with ``extend``) at ``offset``: snapped to words."""
+        if extend:
+            if self.anchor is None:
+                self.anchor = self.cursor
+            i = bisect.bisect_left(self._word_ends, offset)
+            self.cursor = self._word_ends[i] if offset > self.anchor and i < len(
+                self._word_ends) else offset
+        else:
+            i = bisect.bisect_right(self._word_starts, offset) - 1
+            self.cursor, self.anchor = (self._word_starts[i] if i >= 0 else offset), None
+            idx = self.segment_at(offset)
+            if idx != self.current_index:
+                self._land(idx)
+        self.version += 1
+
+    def clear_selection(self) -> None:
+        self.anchor = None
+        self.version += 1
+
+    def find(self, query: str) -> bool:
+        """Select the next occurrence of ``query`` after the cursor (wrapping round)."""
+        q = query.casefold()
+        if not q:
+            return False
+        low = self.doc.text.casefold()
+        at = low.find(q, self.cursor + 1)
+        if at < 0:
+            at = low.find(q)
+        if at < 0:
+            self.message = "Not found."
+            self.version += 1
+            return False
+        self.select(at, at + len(q))
+        self.message = f"Found in {self.current.id}."
+        return True
+
+    # ------------------------------------------------------------------ writing
+
+    def _write(self, events: list[EventDraft]) -> list[CodingEvent]:
+        written = self.session.write(events)
+        if written:
+            self._redo.clear()
+        self.version += 1
+        return written
+
+    def _targets(self) -> list[str]:
+        """The segments an action applies to: those the selection touches, else the current."""
+        sel = self.selection
+        if sel is None:
+            return [self.current.id]
+        a, b = self.segment_at(sel[0]), self.segment_at(max(sel[0], sel[1] - 1))
+        return [s.id for s in self.doc.segments[a:b + 1]]
+
+    def apply_to_selection(self, code_ids: list[str]) -> list[CodingEvent]:
+        """Code the selection.
+
+        TODO(span API, issue 14 items 1-2): code exactly ``[start, end)`` once
+        qcode.coding.store takes span codings; until then the segments the selection
+        touches are coded whole.
+        """
+        state = self.session.state
+        return self._write(list(codings.add_events(state, self.doc, self._targets(), code_ids)))
+
+    def apply(self, code_id: str) -> None:
+        """Put a code on the selection, or on the whole current segment when none."""
+        if self.code(code_id) is None:
+            self.message = f"{code_id} is not in the codebook."
+            return
+        try:
+            if self.selection is not None:
+                written = self.apply_to_selection([code_id])
+                self.anchor = None
+            else:
+                written = self._write(list(codings.add_events(
+                    self.session.state, self.doc, [self.current.id], [code_id])))
+        except QcodeError as exc:
+            self.message = exc.message
+            return
+        where = ", ".join(dict.fromkeys(e.segment or "" for e in written))
+        self.message = (f"+ {code_id} on {where}" if written
+                        else f"{code_id} is already there.")
+
+    def accept(self, n: int) -> None:
+        """Apply suggestion number ``n`` (1-based)."""
+        sugg = self.suggestions()
+        if not 1 <= n <= len(sugg):
+            self.message = f"There is no suggestion {n} here."
+            return
+        self.apply(sugg[n - 1][0])
+
+    def remove(self, code_id: str | None = None) -> None:
+        """Take ``code_id`` (or, when None, the most recently added code) off the segments
+        the selection touches, or off the current segment."""
+        targets = self._targets()
+        st = self.session.state
+        if code_id is None:
+            on = [(ev.get("seq", 0), c) for sid in targets
+                  for c, ev in st.codes.get((self.doc.id, sid), {}).items()]
+            if not on:
+                self.message = "No codes here."
+                return
+            code_id = max(on)[1]
+        written = self._write(list(codings.remove_events(st, self.doc, targets, [code_id])))
+        self.message = f"- {code_id}" if written else f"{code_id} is not here."
+
+    def set_memo(self, text: str) -> None:
+        """Set (empty text: clear) the memo on the current segment."""
+        seg = self.current
+        if (self.memo(seg) or "") == text:
+            self.message = "Memo unchanged."
+            return
+        self._write([{"op": "memo", "doc": self.doc.id, "segment": seg.id, "memo": text}])
+        self.message = "Memo saved." if text else "Memo cleared."
+
+    def mark_done(self) -> None:
+        if self.doc.id in self.session.state.done:
+            self.message = f"{self.doc.id} is already marked complete."
+            return
+        self._write([{"op": "done", "doc": self.doc.id}])
+        p = self.progress()
+        self.message = f"Marked {self.doc.id} complete ({p.coded} of {p.total} segments coded)."
+
+    def undo(self) -> None:
+        """Revert this coder's last action in this document (it can be redone)."""
+        try:
+            undone = (codings.undo_last(self.project, self.coder, doc=self.doc.id)
+                      if self.session.path.exists() else [])
+        except QcodeError as exc:
+            self.message = exc.message
+            return
+        self.session.sync(force=True)
+        self.version += 1
+        if not undone:
+            self.message = "Nothing to undo."
+            return
+        self._redo.append(undone)
+        ev = undone[-1]
+        if ev.segment is not None and self.doc.segment(ev.segment) is not None:
+            seg = self.doc.segment(ev.segment)
+            if seg is not None and seg.id != self.current.id:
+                self.goto(self.doc.segments.index(seg))
+        self.message = f"Undone: {ev.op} {ev.code or ''}".rstrip() + "."
+
+    def redo(self) -> None:
+        """Do again the last action undone here (written as new events)."""
+        if not self._redo:
+            self.message = "Nothing to redo."
+            return
+        batch = self._redo.pop()
+        drafts = [d for d in (_redo_draft(e) for e in batch) if d is not None]
+        rest = list(self._redo)
+        self._write(drafts)
+        self._redo = rest  # a redo keeps the older undos redoable
+        ev = batch[-1]
+        self.message = f"Redone: {ev.op} {ev.code or ''}".rstrip() + "."
+
+    def quit(self) -> str:
+        self.session.go(self.session.pos)
+        return f"Saved. Resume with: qcode code {self.doc.id} --coder {self.coder}"
