@@ -57,6 +57,38 @@ def _num(v: float | None) -> str:
     return "n/a" if v is None else f"{v:.3f}"
 
 
+class _ShortBody:
+    """Keeps the document body short while a long report is added to it.
+
+    python-docx puts each new paragraph before the body's closing section properties,
+    which it finds by scanning the body's children: a report of thousands of excerpts
+    took seconds per thousand paragraphs, growing with the square of its length.
+    :meth:`park` moves what is written so far out of the body; :meth:`restore` puts it
+    back in front of what followed, in the same order (the same document).
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.body = doc.element.body
+        self.parked: list[Any] = []
+
+    def park(self) -> None:
+        blocks = list(self.body)
+        if blocks and blocks[-1].tag.endswith("}sectPr"):
+            blocks.pop()
+        for el in blocks:
+            self.body.remove(el)
+        self.parked += blocks
+
+    def restore(self) -> None:
+        if len(self.body):
+            anchor = self.body[0]
+            for el in self.parked:
+                anchor.addprevious(el)
+        else:
+            self.body.extend(self.parked)
+        self.parked = []
+
+
 def report_docx(r: ReportContent) -> bytes:
     """The report (a :class:`qcode.reports.content.ReportContent`) as DOCX bytes."""
     # python-docx takes ~0.2 s to import: loaded only when a DOCX is written.
@@ -110,6 +142,7 @@ def report_docx(r: ReportContent) -> bytes:
                 p.add_run(f"{row.key}, {q.code}: ").bold = True
                 p.add_run(_safe(f"\u201c{q.quote}\u201d ({q.doc}, {q.segment})"))
 
+    short = _ShortBody(doc)
     doc.add_heading("Excerpts", level=1)
     if not r.groups:
         doc.add_paragraph("No coded excerpts match the selection.")
@@ -130,6 +163,7 @@ def report_docx(r: ReportContent) -> bytes:
                         memo = doc.add_paragraph()
                         memo.add_run("Memo: ").italic = True
                         memo.add_run(_safe(e.memo))
+                short.park()
 
     doc.add_heading("Appendix: codebook", level=1)
     cb = r.codebook
@@ -157,6 +191,8 @@ def report_docx(r: ReportContent) -> bytes:
                         p = doc.add_paragraph(style="List Bullet")
                         p.add_run(f"{label}: ").italic = True
                         p.add_run(item)
+            short.park()
+    short.restore()
     buf = io.BytesIO()
     doc.save(buf)
     return deterministic_zip(buf.getvalue(), when)

@@ -159,9 +159,11 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        for line in (header, *rows):
+        for r, line in enumerate((header, *rows), start=1):
             ws.append([_xlsx_text(v) for v in line])
-            for cell in ws[ws.max_row]:
+            # the row's cells by position: ws[ws.max_row] scanned every cell of the sheet
+            # for each row appended (quadratic: minutes for a report of 10,000 excerpts)
+            for cell in (ws.cell(row=r, column=k) for k in range(1, len(line) + 1)):
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
                     if cell.value.startswith(FORMULA_STARTS):
