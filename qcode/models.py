@@ -68,6 +68,8 @@ class Code(Record):
     #: where the code comes from, e.g. ``from_paper`` or ``from_literature``
     source: str | None = None
     variation_relevant: bool = False
+    #: retired by ``qcode codebook retire`` (or split): no longer offered; codings kept
+    retired: bool = False
 
     @property
     def all_keywords(self) -> tuple[str, ...]:

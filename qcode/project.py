@@ -27,6 +27,7 @@ from qcode._io.nofollow import read_nofollow, refuse_linked_folder
 from qcode._io.project_lock import generation as text_generation
 from qcode._io.write_errors import REFUSED, folder_in_the_way, write_failed
 from qcode.bundled import bundled_codebook
+from qcode.codebook.commit import finish_pending as finish_codebook_change
 from qcode.codebook.load import load as load_codebook
 from qcode.codebook.lookup import suggestions
 from qcode.errors import (
@@ -128,6 +129,7 @@ class Project:
 
     @cached_property
     def codebook(self) -> Codebook:
+        finish_codebook_change(self.root, self.codebook_path)  # one a kill interrupted
         return load_codebook(self.codebook_path)
 
     # ---------------------------------------------------------------- folders

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
     from qcode.codebook.load import Problem
     from qcode.models import Codebook, Level
 
-codebook_app = typer.Typer(help="View, validate and export the codebook.",
+codebook_app = typer.Typer(help="View, validate, export and change the codebook (with a "
+                                "history).",
                            no_args_is_help=True, cls=SuggestingGroup)
 
 
@@ -224,4 +225,7 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
+    from qcode.cli.codebook_edit_cmd import add_commands
+
+    add_commands(codebook_app)
     app.add_typer(codebook_app, name="codebook")

@@ -176,6 +176,10 @@ def omission_lines(om: Omissions, root: Path | None = None) -> list[str]:
         named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing], 5)
         lines.append(f"left out {lo.total} coding{'' if lo.total == 1 else 's'} by {lo.coder} "
                      f"whose code, document or segment is not in the project: {named}")
+    for coder, code, n in om.awaiting_recode:
+        lines.append(f"{n} coding{'' if n == 1 else 's'} by {coder} of {code}, which was split, "
+                     f"still count as {code} until re-assigned: qcode code DOC --coder "
+                     f"{coder} --recode {code}")
     return lines
 
 

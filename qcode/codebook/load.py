@@ -26,7 +26,7 @@ __all__ = ["CheckResult", "Problem", "check_file", "check_text", "load", "resolv
 
 _TEXT_FIELDS = ("definition",)
 _LIST_FIELDS = ("include", "exclude", "examples", "keywords", "keywords_no")
-_CODE_FIELDS = {"id", "name", "theme", "level", "parent", "source", "variation_relevant",
+_CODE_FIELDS = {"id", "name", "theme", "level", "parent", "source", "variation_relevant", "retired",
                 *_TEXT_FIELDS, *_LIST_FIELDS}
 _FACET_FIELDS = {"id", "name", "description"}
 _TOP_FIELDS = {"name", "version", "description", "levels", "themes", "codes", "rules"}
@@ -267,6 +267,9 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
             flag = e.get("variation_relevant", (None, _Node(False, item.line)))[1]
             if not isinstance(flag.value, bool):
                 ck.error(flag.line, f"{where}.variation_relevant", "must be true or false")
+            retired = e.get("retired", (None, _Node(False, item.line)))[1]
+            if not isinstance(retired.value, bool):
+                ck.error(retired.line, f"{where}.retired", "must be true or false")
             lists = {k: ck.text_list(e, k, where) for k in _LIST_FIELDS}
             definition = ck.text(e, "definition", where, item.line) or ""
             if cid is not None and cid not in code_lines:
@@ -279,7 +282,8 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
             codes.append(Code(
                 id=cid, name=name, theme=theme, level=level, definition=definition,
                 parent=parent, source=ck.text(e, "source", where, item.line),
-                variation_relevant=flag.value is True, **lists,
+                variation_relevant=flag.value is True, retired=retired.value is True,
+                **lists,
             ))
     for parent, where, line in parents:
         if parent not in code_lines:

@@ -69,6 +69,8 @@ class CoderState:
     #: codings left out because their document, segment or code is not in the project
     #: (set by :func:`qcode.coding.usable.usable_state`; None when nothing was checked)
     left_out: LeftOut | None = None
+    #: (code, count): codings of split codes waiting to be re-assigned (set by usable_state)
+    awaiting_recode: tuple[tuple[str, int], ...] = ()
 
     def codes_on(self, doc: str, segment: str) -> list[str]:
         return list(self.codes.get((doc, segment), {}))

@@ -11,9 +11,10 @@ used, for the CLI to print in one warning line per log and per coder.
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from qcode.codebook.history import CodeMap, code_map
 from qcode.coding.events import loads
 from qcode.coding.fold import CoderState, LeftOut
 from qcode.coding.store import load_state
@@ -31,6 +32,8 @@ class Known:
     codes: frozenset[str]
     #: document id -> its segment ids (any container: a set, or a dict keyed by id)
     segments: Mapping[str, Container[str]]
+    #: where codings of renamed, merged and split codes stand (the codebook's change log)
+    code_map: CodeMap = field(default_factory=CodeMap)
 
 
 def _segment_ids(path: Path) -> frozenset[str]:
@@ -70,17 +73,24 @@ def known_parts(project: Project, *,
     """The project's code, document and segment ids (``segments`` if the caller has read
     the documents already; else each document is read when a coding refers to it)."""
     return Known(codes=frozenset(c.id for c in project.codebook.codes),
-                 segments=SegmentsOnDemand(project) if segments is None else segments)
+                 segments=SegmentsOnDemand(project) if segments is None else segments,
+                 code_map=code_map(project.root))
 
 
 def usable_state(state: CoderState, known: Known) -> CoderState:
     """``state`` with only the codings whose document, segment and code are in the project;
     what was left out is counted in the returned state's ``left_out``. Memos, completion
-    and unreadable lines are kept as they are."""
+    and unreadable lines are kept as they are. Codes renamed or merged since the coding was
+    made are read under their current id (``known.code_map``), and codings of a split code
+    not yet re-assigned are counted in ``awaiting_recode``."""
     counts: dict[tuple[str, str], int] = {}
     codes: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
-    known_codes, segments = known.codes, known.segments
+    known_codes, segments, cmap = known.codes, known.segments, known.code_map
+    awaiting: dict[str, int] = {}
     for key, by_code in state.codes.items():
+        by_code = cmap.follow(by_code)
+        for code in cmap.splits.keys() & by_code.keys():
+            awaiting[code] = awaiting.get(code, 0) + 1
         doc, seg = key
         segs = segments.get(doc)
         if segs is None or seg not in segs:
@@ -101,7 +111,8 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
     missing = tuple(sorted(((k, i, n) for (k, i), n in counts.items()),
                            key=lambda t: (-t[2], KINDS.index(t[0]), t[1])))
     left_out = LeftOut(state.coder, sum(counts.values()), missing) if counts else None
-    return replace(state, codes=codes, left_out=left_out)
+    return replace(state, codes=codes, left_out=left_out,
+                   awaiting_recode=tuple(sorted(awaiting.items())))
 
 
 def usable_states(project: Project, states: Iterable[CoderState], *,
@@ -133,9 +144,11 @@ class Omissions:
 
     damaged: tuple[LogDamage, ...] = ()
     left_out: tuple[LeftOut, ...] = ()
+    #: (coder, code, count): codings of a split code waiting to be re-assigned
+    awaiting_recode: tuple[tuple[str, str, int], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.damaged or self.left_out)
+        return bool(self.damaged or self.left_out or self.awaiting_recode)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape (for ``--format json`` outputs that report omissions)."""
@@ -145,7 +158,9 @@ class Omissions:
                 "left_out_codings": [{"coder": lo.coder, "count": lo.total,
                                       "missing": [{"kind": k, "id": i, "count": n}
                                                   for k, i, n in lo.missing]}
-                                     for lo in self.left_out]}
+                                     for lo in self.left_out],
+                "awaiting_recode": [{"coder": c, "code": k, "count": n}
+                                    for c, k, n in self.awaiting_recode]}
 
 
 def omissions(states: Iterable[CoderState]) -> Omissions:
@@ -153,6 +168,7 @@ def omissions(states: Iterable[CoderState]) -> Omissions:
     left out by :func:`usable_state`), one entry per log and per coder."""
     damaged: list[LogDamage] = []
     left: list[LeftOut] = []
+    awaiting: list[tuple[str, str, int]] = []
     seen: set[str] = set()
     for st in states:
         if st.coder in seen:
@@ -164,7 +180,8 @@ def omissions(states: Iterable[CoderState]) -> Omissions:
                                      sum(p.events for p in st.problems)))
         if st.left_out is not None:
             left.append(st.left_out)
-    return Omissions(tuple(damaged), tuple(left))
+        awaiting.extend((st.coder, code, n) for code, n in st.awaiting_recode)
+    return Omissions(tuple(damaged), tuple(left), tuple(awaiting))
 
 
 def combined(*parts: Omissions) -> Omissions:
@@ -172,9 +189,13 @@ def combined(*parts: Omissions) -> Omissions:
     reads the same coder for its excerpts and its agreement summary)."""
     damaged: dict[Path, LogDamage] = {}
     left: dict[str, LeftOut] = {}
+    awaiting: dict[tuple[str, str], int] = {}
     for part in parts:
         for d in part.damaged:
             damaged.setdefault(d.log, d)
         for lo in part.left_out:
             left.setdefault(lo.coder, lo)
-    return Omissions(tuple(damaged.values()), tuple(left.values()))
+        for coder, code, n in part.awaiting_recode:
+            awaiting.setdefault((coder, code), n)
+    return Omissions(tuple(damaged.values()), tuple(left.values()),
+                     tuple((c, k, n) for (c, k), n in awaiting.items()))
