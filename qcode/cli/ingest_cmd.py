@@ -260,11 +260,12 @@ def show(
     """Show one document: every segment with its id and speaker, or the whole record as JSON.
 
     With --coder, each segment also shows that coder's codes and memo (in JSON: "codes"
-    and "memo" on each segment).
+    and "memo" on each segment). Memos on the document (qcode memo add --doc) are shown
+    under its header (in JSON: "memos", as in qcode memo list).
 
     JSON: {"id", "title", "format", "attributes", "speakers", "turns": [{"speaker",
     "start", "end", "text", "time"}], "segments": [{"id", "start", "end", "speaker",
-    "text"}]}; offsets are [start, end) code points into the document text, "time" is
+    "text"}], "memos": [...]}; offsets are [start, end) code points into the text, "time" is
     {"start", "end"} in seconds or null.
 
     Examples:
@@ -287,10 +288,18 @@ def show(
         warn_omissions(omissions([st]), project.root)
         codes = {s.id: (sorted(st.codes_on(document.id, s.id)),
                         st.memo_on(document.id, s.id)) for s in document.segments}
+    from qcode.cli.memo_cmd import memo_lines, warn_damaged
+    from qcode.memos.journal import read_journal
+
+    journal = read_journal(project)
+    warn_damaged(journal, project.root)
+    memos = journal.on("doc", document.id)
     if fmt is ShowFormat.json:
-        echo_json(as_json(document, codes))
+        echo_json(as_json(document, codes) | {"memos": [m.as_dict() for m in memos]})
     else:
-        for line in as_text_lines(document, codes):
+        lines = as_text_lines(document, codes)
+        at = lines.index("")  # the document's memos go under its header
+        for line in lines[:at] + memo_lines(memos, "  memo ") + lines[at:]:
             say(line)
 
 

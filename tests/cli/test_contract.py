@@ -181,6 +181,10 @@ RUNS: dict[str, list[str]] = {
     "import qdc": ["import", "qdc", "{tmp}/book.qdc", "--dry-run"],
     "import qdpx": ["import", "qdpx", "{tmp}/study.qdpx", "--into", "{tmp}/copy"],
     "demo": ["demo", "{tmp}/demo"],
+    "memo add": ["memo", "add", "--doc", "N01", "read with R01", "--author", "zed"],
+    "memo list": ["memo", "list"],
+    "memo remove": ["memo", "remove", "{memo}", "--author", "zed"],
+    "progress": ["progress"],
     "check": ["check"],
 }
 
@@ -241,9 +245,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
         (tmp / "attributes.csv").write_text(run("attributes", "show", "--format", "csv")
                                             .stdout, encoding="utf-8")
         run("codings", "export", "--coder", "ingrid", "-o", str(tmp / "ingrid.csv"))
+        seeded = run("memo", "add", "--project", "to remove", "--author", "zed",
+                     "--format", "json")
+        memo_id = json.loads(seeded.stdout)["memo"]["id"]
         results: dict[str, dict[str, Any]] = {}
         for name, args in RUNS.items():
-            argv = [a.replace("{tmp}", str(tmp)) for a in args] + ["--format", "json"]
+            argv = [a.replace("{tmp}", str(tmp)).replace("{memo}", memo_id)
+                    for a in args] + ["--format", "json"]
             result = run(*argv)
             assert result.exit_code == 0, (name, result.stderr)
             results[name] = json.loads(result.stdout)

@@ -67,6 +67,7 @@ def test_show_json_shape(q: Callable[..., Any], tmp_path: Path) -> None:
         "segments": [
             {"id": "X1:0001", "start": 0, "end": 3, "speaker": "I", "text": "Hi?"},
             {"id": "X1:0002", "start": 5, "end": 9, "speaker": "R", "text": "Yes."}],
+        "memos": [],
     }
 
 

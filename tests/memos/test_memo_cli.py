@@ -158,3 +158,19 @@ def test_a_linked_memo_log_is_refused(invoke: Invoke, study: Project, tmp_path: 
     assert r.exit_code == ExitCode.NO_PROJECT
     assert r.stderr.startswith(f"Error: {log_path(study, 'ana')} is a symbolic link")
     assert target.read_text() == "mine\n"
+
+
+def test_show_lists_the_document_memos_under_its_header(invoke: Invoke, study: Project
+                                                        ) -> None:
+    memo = add_json(invoke, study, "--doc", "D01", "an early adopter")
+    add_json(invoke, study, "--doc", "D02", "not this one")
+    r = run(invoke, study, "show", "D01")
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    stamp = memo["time"][:16].replace("T", " ")
+    assert lines[1:3] == [f"  memo [{stamp}] ana: an early adopter", ""]
+    assert lines[3].startswith("D01:0001  Interviewer")
+    data = json.loads(run(invoke, study, "show", "D01", "--format", "json").stdout)
+    assert [m["text"] for m in data["memos"]] == ["an early adopter"]
+    plain = run(invoke, study, "show", "D02", "--coder", "lars").stdout.splitlines()
+    assert plain[1].endswith("ana: not this one")
