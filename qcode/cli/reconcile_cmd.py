@@ -367,14 +367,17 @@ def _render(screen: Screen) -> None:
     if not screen.rows:
         table.add_row("", "(no codes)", *("" for _ in screen.coders))
     console.print(table, markup=False)
+    for coder, memo in screen.memos:  # each coder's segment memo beside the disagreement
+        console.print(f"  memo by {coder}: {memo}", markup=False, soft_wrap=True)
 
 
 def _ask(run: Reconciliation, codebook: Codebook, require_rationale: bool
          ) -> ReconcileResult:
-    from qcode.reconcile.ask import AskSession
+    from qcode.reconcile.ask import AskSession, coder_memos
 
     run.start()
-    session = AskSession(list(run.queue), list(run.plan.coders), codebook, require_rationale)
+    session = AskSession(list(run.queue), list(run.plan.coders), codebook, require_rationale,
+                         memos=coder_memos(run.plan.states))
     if session.finished:
         note("No disagreements wait for a decision.")
     try:

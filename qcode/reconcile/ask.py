@@ -20,9 +20,11 @@ goes back to the choice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from qcode.codebook.lookup import resolve_code
+from qcode.coding.fold import CoderState
 from qcode.errors import QcodeError
 from qcode.models import Codebook
 from qcode.reconcile.run import Choice, Pending
@@ -34,6 +36,18 @@ HELP = ("1..{n}  accept that coder's codes    u  union (every code any coder gav
         "p - (no code)\n"
         "d      defer (the segment comes back next time)    s  show the segment again\n"
         "q      quit (every decision made so far is kept)    ?  this help")
+
+
+def coder_memos(states: Iterable[CoderState]
+                ) -> dict[tuple[str, str], dict[str, str]]:
+    """(document, segment) -> coder -> the coder's segment memo, for the walk to show each
+    coder's memo beside the disagreement."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for st in states:
+        for key, text in st.memos.items():
+            if text:
+                out.setdefault(key, {})[st.coder] = text
+    return out
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,8 @@ class Screen:
     pending: Pending
     coders: tuple[str, ...]
     rows: tuple[CodeRow, ...]
+    #: (coder, memo) for each coder who wrote a segment memo here, in the coders' order
+    memos: tuple[tuple[str, str], ...] = ()
 
     @property
     def note(self) -> str | None:
@@ -94,6 +110,8 @@ class AskSession:
     position: int = 0
     stage: str = "choose"
     draft: Choice | None = field(default=None, repr=False)
+    #: (document, segment) -> coder -> that coder's segment memo (see :func:`coder_memos`)
+    memos: Mapping[tuple[str, str], Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:
@@ -115,7 +133,10 @@ class AskSession:
         rows = tuple(CodeRow(i, c, code_name(self.codebook, c),
                              tuple(c in sets[k] for k in self.coders))
                      for i, c in enumerate(self._codes(), start=1))
-        return Screen(self.position + 1, len(self.queue), pending, tuple(self.coders), rows)
+        on = self.memos.get(pending.unit.key, {})
+        memos = tuple((k, on[k]) for k in self.coders if on.get(k))
+        return Screen(self.position + 1, len(self.queue), pending, tuple(self.coders), rows,
+                      memos)
 
     def prompt(self) -> str:
         if self.stage == "rationale":
