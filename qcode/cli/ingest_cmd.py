@@ -292,7 +292,7 @@ def show(
     from qcode.memos.journal import read_journal
 
     journal = read_journal(project)
-    warn_damaged(journal, project.root)
+    warn_damaged(journal.bad, project.root)
     memos = journal.on("doc", document.id)
     if fmt is ShowFormat.json:
         echo_json(as_json(document, codes) | {"memos": [m.as_dict() for m in memos]})
@@ -376,6 +376,6 @@ def attributes_show(
 
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
-    app.command("docs")(docs)
+    # docs: registered by qcode.cli.docs_cmd (a group: list, rename, remove, restore)
     app.command("show")(show)
     app.add_typer(attributes_app, name="attributes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +14,8 @@ from qcode.cli.groups import SuggestingGroup
 from qcode.cli.options import ActionFormat, said, split_names
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
-    from qcode.memos.journal import Journal, Memo
+    from qcode.memos.journal import Memo
+    from qcode.memos.log import BadLine
 
 memo_app = typer.Typer(
     help="Memos on documents, codes and the project: a dated journal, one file per author "
@@ -46,10 +48,10 @@ def when(memo: Memo) -> str:
     return f"{shown} (edited {memo.edited[:16].replace('T', ' ')})" if memo.edited else shown
 
 
-def warn_damaged(journal: Journal, root: Path) -> None:
+def warn_damaged(bad_lines: Iterable[BadLine], root: Path) -> None:
     """One warning line per memo log with lines that could not be read."""
     by_log: dict[Path, list[int]] = {}
-    for bad in journal.bad:
+    for bad in bad_lines:
         by_log.setdefault(bad.path, []).append(bad.line)
     for log, lines in by_log.items():
         shown = log.relative_to(root) if log.is_relative_to(root) else log
@@ -177,7 +179,7 @@ def list_(
     codes = [resolve_code(project.codebook, c).id for c in split_names(code)]
     authors = split_names(author)
     journal = read_journal(project)
-    warn_damaged(journal, project.root)
+    warn_damaged(journal.bad, project.root)
     memos = select(journal, docs=docs, codes=codes, project_memos=on_project,
                    authors=authors)
     if docs or not (codes or on_project):

@@ -48,17 +48,21 @@ def report(
     title: str | None = typer.Option(None, "--title", help="Report title."),
     no_agreement: bool = typer.Option(False, "--no-agreement",
                                       help="Leave out the agreement summary."),
+    memos: bool = typer.Option(False, "--memos",
+                               help="Add a Memos section (md, html, docx): the project's "
+                                    "journal, memos on the selected codes and documents."),
 ) -> None:
     """Report of coded excerpts, grouped theme -> level -> code.
 
     Each quote comes with its document, speaker, segment id, time, the document's
     attributes, and the coder's memo. Markdown, HTML and DOCX reports also hold a header
     (coder, coders, codebook version, date), the theme x level matrix (segments), the
-    agreement summary when two or more coders completed documents, and the codebook as an
-    appendix. HTML is one self-contained file (all transcript text escaped, no scripts);
-    DOCX has real Word headings and tables. CSV and XLSX have one row per excerpt, and any
-    cell starting with = + - @ is prefixed with ' so spreadsheets never run it. The same
-    inputs and --date give the same bytes.
+    agreement summary when two or more coders completed documents, with --memos a
+    "Memos" section (memos on the project, per code and per document; qcode memo add),
+    and the codebook as an appendix. HTML is one self-contained file (all transcript text
+    escaped, no scripts); DOCX has real Word headings and tables. CSV and XLSX have one
+    row per excerpt, and any cell starting with = + - @ is prefixed with ' so spreadsheets
+    never run it. The same inputs and --date give the same bytes.
 
     Examples:
 
@@ -89,8 +93,12 @@ def report(
     sel = resolve_selection(project.codebook, theme, level, code, parse_where(where, doc))
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),
-                           joint_by=joint)
+                           joint_by=joint, memos=memos and kind in ("md", "html", "docx"))
     warn_omissions(content.omissions, project.root)
+    if content.memos is not None:
+        from qcode.cli.memo_cmd import warn_damaged
+
+        warn_damaged(content.memos.unreadable, project.root)
     data = render_report(content, kind)
     if output is None:
         assert isinstance(data, str)

@@ -17,6 +17,7 @@ from qcode.coding.usable import Omissions, combined
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
 from qcode.counts.matrix import Matrix, crosstab, load_corpus
 from qcode.errors import QcodeError
+from qcode.memos.journal import read_journal
 from qcode.models import Codebook
 from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
@@ -25,6 +26,7 @@ from qcode.registry.joint import build as build_joint
 from qcode.reports.docx import report_docx
 from qcode.reports.html import report_html
 from qcode.reports.markdown import report_markdown
+from qcode.reports.memo_section import MemoSection, build_memo_section
 from qcode.reports.tables import rows_csv, xlsx_bytes
 
 
@@ -69,6 +71,8 @@ class ReportContent:
     joint: JointDisplay | None = None
     #: unreadable log lines and unusable codings left out of everything above
     omissions: Omissions = field(default_factory=Omissions)
+    #: the memos on the project, the codes and the documents (``--memos``), else None
+    memos: MemoSection | None = None
 
     @property
     def n_excerpts(self) -> int:
@@ -117,8 +121,9 @@ def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary 
 def build_report(project: Project, *, coder: str | None = None,
                  selection: Selection | None = None, date: str | None = None,
                  title: str | None = None, agreement: bool = True,
-                 joint_by: str | None = None) -> ReportContent:
-    """Gather a report: header, theme x level matrix, excerpts, agreement, joint display."""
+                 joint_by: str | None = None, memos: bool = False) -> ReportContent:
+    """Gather a report: header, theme x level matrix, excerpts, agreement, joint display,
+    and with ``memos`` the memos on the project, the selected codes and documents."""
     sel = selection or Selection()
     corpus = load_corpus(project, coder)
     chosen = apply_selection(corpus, sel)
@@ -127,6 +132,14 @@ def build_report(project: Project, *, coder: str | None = None,
     if joint_by:
         joint = build_joint(project, joint_by, coder=corpus.coder)
     summary = agreement_summary(project, consensus) if agreement else None
+    section = None
+    if memos:
+        cb = corpus.codebook
+        covered = [c.id for c in cb.codes if (sel.theme is None or c.theme == sel.theme)
+                   and (sel.level is None or c.level == sel.level)
+                   and (not sel.codes or c.id in sel.codes)]
+        section = build_memo_section(read_journal(project), cb, covered,
+                                     {d.id: d.title for d in chosen.docs.values()})
     return ReportContent(
         title=title or f"Coded excerpts: {project.name}", project=project.name,
         coder=corpus.coder, coders=tuple(coder_names(project)),
@@ -134,7 +147,7 @@ def build_report(project: Project, *, coder: str | None = None,
         date=date or Date.today().isoformat(), selection=sel,
         matrix=crosstab(chosen), groups=tuple(excerpts(chosen)),
         attribute_names=tuple(corpus.attribute_names),
-        agreement=summary, joint=joint,
+        agreement=summary, joint=joint, memos=section,
         omissions=combined(corpus.omissions, summary.omissions if summary else Omissions(),
                            joint.omissions if joint else Omissions()))
 

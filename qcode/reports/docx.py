@@ -17,6 +17,7 @@ from qcode.reports.tables import deterministic_zip, matrix_grid
 
 if TYPE_CHECKING:
     from qcode.reports.content import ReportContent
+    from qcode.reports.memo_section import MemoEntry, MemoSection
 
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -87,6 +88,29 @@ class _ShortBody:
         else:
             self.body.extend(self.parked)
         self.parked = []
+
+
+def _memos(doc: Any, m: MemoSection) -> None:
+    """The report's "Memos" section: the project's journal, memos per code and document."""
+    doc.add_heading("Memos", level=1)
+    if m.empty:
+        doc.add_paragraph("No memos on the project, these codes or these documents.")
+
+    def entries(items: tuple[MemoEntry, ...]) -> None:
+        for e in items:
+            p = doc.add_paragraph(style="List Bullet")
+            p.add_run(_safe(f"{e.when}, {e.author}: ")).bold = True
+            p.add_run(_safe(e.text))
+
+    if m.project:
+        doc.add_heading("Project", level=2)
+        entries(m.project)
+    for title, groups in (("Codes", m.codes), ("Documents", m.documents)):
+        if groups:
+            doc.add_heading(title, level=2)
+            for g in groups:
+                doc.add_heading(_safe(g.title), level=3)
+                entries(g.entries)
 
 
 def report_docx(r: ReportContent) -> bytes:
@@ -164,6 +188,10 @@ def report_docx(r: ReportContent) -> bytes:
                         memo.add_run("Memo: ").italic = True
                         memo.add_run(_safe(e.memo))
                 short.park()
+
+    if r.memos is not None:
+        _memos(doc, r.memos)
+        short.park()
 
     doc.add_heading("Appendix: codebook", level=1)
     cb = r.codebook

@@ -19,6 +19,7 @@ from qcode.reports.tables import matrix_grid
 if TYPE_CHECKING:
     from qcode.models import Codebook
     from qcode.reports.content import AgreementSummary, ReportContent
+    from qcode.reports.memo_section import MemoEntry, MemoSection
 
 CSS = """
 body{font-family:Helvetica,Arial,'Liberation Sans','DejaVu Sans',sans-serif;color:#111;
@@ -157,5 +158,27 @@ def report_html(r: ReportContent) -> str:
                             f"{escape(source_line(e, r.attribute_names))}</p>{memo}"
                             "</blockquote>")
                     body.append(quote)
+    if r.memos is not None:
+        body.append(memos_html(r.memos))
     body += ["<h2>Appendix: codebook</h2>", _codebook(r.codebook)]
     return page(r.title, "\n".join(body) + "\n", extra_css)
+
+
+def _memo_list(entries: tuple[MemoEntry, ...]) -> str:
+    return "<ul>" + "".join(f"<li><b>{escape(e.when)}</b>, {escape(e.author)}: "
+                            f"{escape(e.text)}</li>" for e in entries) + "</ul>"
+
+
+def memos_html(m: MemoSection) -> str:
+    """The report's "Memos" section: the project's journal, memos per code and document."""
+    out = ["<h2>Memos</h2>"]
+    if m.empty:
+        out.append("<p>No memos on the project, these codes or these documents.</p>")
+    if m.project:
+        out += ["<h3>Project</h3>", _memo_list(m.project)]
+    for title, groups in (("Codes", m.codes), ("Documents", m.documents)):
+        if groups:
+            out.append(f"<h3>{title}</h3>")
+            for g in groups:
+                out += [f"<h4>{escape(g.title)}</h4>", _memo_list(g.entries)]
+    return "\n".join(out)

@@ -17,6 +17,7 @@ from qcode.reports.tables import matrix_grid
 
 if TYPE_CHECKING:
     from qcode.reports.content import AgreementSummary, ReportContent
+    from qcode.reports.memo_section import MemoEntry, MemoSection
 
 __all__ = ["agreement_markdown", "matrix_markdown", "md_escape", "report_markdown",
            "source_line", "table"]
@@ -81,6 +82,8 @@ def report_markdown(r: ReportContent) -> str:
                         f"({n} excerpt{'s' if n != 1 else ''})", ""]
                 for e in cg.excerpts:
                     out += _excerpt_md(e, r.attribute_names, cache)
+    if r.memos is not None:
+        out += [memos_markdown(r.memos).rstrip(), ""]
     appendix = codebook_markdown(r.codebook, heading_level=2)
     out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
     return "\n".join(out)
@@ -100,3 +103,24 @@ def _excerpt_md(e: Excerpt, attribute_names: tuple[str, ...],
         lines.append("")
         cache[key] = lines
     return lines
+
+
+def _memo_md(e: MemoEntry) -> str:
+    return f"- **{md_escape(e.when)}**, {md_escape(e.author)}: {md_escape(e.text)}"
+
+
+def memos_markdown(m: MemoSection) -> str:
+    """The report's "Memos" section: the project's journal, then memos per code and per
+    document."""
+    out = ["## Memos", ""]
+    if m.empty:
+        out += ["No memos on the project, these codes or these documents.", ""]
+    if m.project:
+        out += ["### Project", "", *(_memo_md(e) for e in m.project), ""]
+    for title, groups in (("Codes", m.codes), ("Documents", m.documents)):
+        if groups:
+            out += [f"### {title}", ""]
+            for g in groups:
+                out += [f"#### {md_escape(g.title)}", "", *(_memo_md(e) for e in g.entries),
+                        ""]
+    return "\n".join(out)
