@@ -139,12 +139,15 @@ class AppState:
         return Progress(len(coded), len(self.doc.segments), len(used), d in st.done)
 
     def filter_codes(self, query: str) -> list[Code]:
-        """The codes matching ``query`` (fuzzy, best first); all live codes when empty."""
+        """The codes matching ``query``: in their id or name, then in their keywords, then
+        near their id and name (rapidfuzz); all live codes when ``query`` is empty."""
         live = [c for c in self.codebook.codes if not c.retired]
         q = query.strip().casefold()
         if not q:
             return live
         exact = [c for c in live if q in c.id.casefold() or q in c.name.casefold()]
+        exact += [c for c in live if c not in exact and any(q in k.casefold()
+                                                             for k in c.keywords)]
         from rapidfuzz import fuzz, process, utils  # ~50 ms to import: needed once typed
 
         hits = process.extract(q, [f"{c.id} {c.name}" for c in live], scorer=fuzz.WRatio,

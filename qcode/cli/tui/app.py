@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
@@ -128,18 +129,32 @@ class CodingApp(App[str]):
         self.query_one("#info", Static).update(self._info())
         self.query_one("#transcript", Transcript).redraw()
 
-    def _info(self) -> Text:
+    def _info(self) -> Group:
+        """The highlighted code's criteria (with i), then what is on the turn and the
+        suggestions, one line each."""
         st = self.state
         seg = st.current
-        out = Text()
+        parts: list[Text] = []
+        code = st.code(self.highlighted) if self.show_info and self.highlighted else None
+        if code is not None:
+            detail = Text()
+            detail.append(f"{code.id} {_clean(code.name)}\n", style="bold")
+            if code.definition:
+                detail.append(_clean(code.definition) + "\n")
+            for head, items in (("include", code.include), ("exclude", code.exclude)):
+                for item in items:
+                    detail.append(f"{head}: ", style="bold green" if head == "include"
+                                  else "bold red")
+                    detail.append(_clean(item) + "\n")
+            parts.append(detail)
+        out = Text(no_wrap=True, overflow="ellipsis")
         out.append("On this turn\n", style="bold")
         spans = st.spans(seg)
         if not spans:
             out.append("  (no codes)\n", style="dim")
         for s in spans:
             c = st.code(s.code)
-            out.append("  ")
-            out.append("  ", style=f"on {colour(st.code_index(s.code))}")
+            out.append("██", style=colour(st.code_index(s.code)))
             out.append(f" {s.code} {_clean(c.name) if c else '(not in codebook)'}\n")
         memo = st.memo(seg)
         if memo:
@@ -147,26 +162,15 @@ class CodingApp(App[str]):
             out.append(_clean(memo) + "\n", style="italic")
         sugg = st.suggestions()
         if sugg:
-            out.append("Suggestions\n", style="bold")
+            out.append("Suggestions (1-9 accepts)\n", style="bold")
             have = {s.code for s in spans}
             for n, (cid, score) in enumerate(sugg, start=1):
                 c = st.code(cid)
-                style = "dim" if cid in have else ""
-                out.append(f"  {n} {cid} {score:3.0f} {_clean(c.name) if c else ''}\n",
-                           style=style)
-        if self.show_info and self.highlighted:
-            c = st.code(self.highlighted)
-            if c is not None:
-                out.append(f"{c.id} {_clean(c.name)}\n", style="bold")
-                if c.definition:
-                    out.append(_clean(c.definition) + "\n")
-                for head, items in (("include", c.include), ("exclude", c.exclude)):
-                    for item in items:
-                        out.append(f"  {head}: ", style="bold green" if head == "include"
-                                   else "bold red")
-                        out.append(_clean(item) + "\n")
+                out.append(f"{n} {cid} {score:3.0f} {_clean(c.name) if c else ''}\n",
+                           style="dim" if cid in have else "")
         out.rstrip()
-        return out
+        parts.append(out)
+        return Group(*parts)
 
     def _fill_tree(self, query: str) -> None:
         """The codebook as theme > level > code, only the codes matching ``query``."""
