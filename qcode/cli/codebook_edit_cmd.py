@@ -31,6 +31,16 @@ def _commit(project: Project, plan: Any, fmt: ActionFormat, why: str | None) -> 
     return event
 
 
+def _opened(ctx: typer.Context) -> Project:
+    """The project, with a codebook change a kill interrupted finished (commands that do
+    not read the codebook itself; :attr:`Project.codebook` does it for the others)."""
+    from qcode.codebook.commit import finish_pending
+
+    project = state(ctx).project()
+    finish_pending(project.root, project.codebook_path)
+    return project
+
+
 def _editor(project: Project) -> None:
     from qcode.codebook.commit import require_editor
     from qcode.codebook.history import who
@@ -246,7 +256,7 @@ def review(
     from qcode.codebook.history import code_map
     from qcode.errors import UsageError
 
-    project = state(ctx).project()
+    project = _opened(ctx)
     chosen = [x for x in (accept, merge_id, reject) if x is not None]
     if len(chosen) > 1:
         raise UsageError("give one of --accept, --merge and --reject")
@@ -307,7 +317,7 @@ def history(
     from qcode.codebook.commit import summary
     from qcode.codebook.history import aliases, fold, involves, read_history
 
-    project = state(ctx).project()
+    project = _opened(ctx)
     hist = read_history(project.root)
     events = list(hist.events)
     if code is not None:
@@ -359,7 +369,7 @@ def diff(
     from qcode.errors import ProjectNotFoundError
 
     try:
-        project: Project | None = state(ctx).project()
+        project: Project | None = _opened(ctx)
     except ProjectNotFoundError:
         project = None
     root = project.root if project is not None else None
