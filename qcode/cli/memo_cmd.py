@@ -137,6 +137,30 @@ def remove(
          {"removed": memo.as_dict()})
 
 
+@memo_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    memo_id: str = typer.Argument(..., metavar="ID", help="The memo's id (or its first "
+                                                          "4+ characters)."),
+    text: list[str] = typer.Argument(..., metavar="TEXT...", help="The memo's new text."),
+    author: str | None = typer.Option(None, "--author", help=AUTHOR_HELP),
+    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
+                                     help="table: a line for people; json: the memo."),
+) -> None:
+    """Give a memo new text: an edit event in your memo log (the old text stays in the
+    history; the memo keeps its id, author and time, and shows when it was edited).
+
+    Examples:
+
+      qcode memo edit 3f9c2a "Narrower: national budgets only"
+    """
+    from qcode.memos.journal import edit_memo
+
+    project = state(ctx).project()
+    memo = edit_memo(project, memo_id, " ".join(text), author=author)
+    said(fmt, f"Edited memo {memo.id} on {subject_label(memo)}.", {"memo": memo.as_dict()})
+
+
 @memo_app.command("list")
 def list_(
     ctx: typer.Context,

@@ -183,6 +183,7 @@ RUNS: dict[str, list[str]] = {
     "demo": ["demo", "{tmp}/demo"],
     "memo add": ["memo", "add", "--doc", "N01", "read with R01", "--author", "zed"],
     "memo list": ["memo", "list"],
+    "memo edit": ["memo", "edit", "{memo}", "sharper", "--author", "zed"],
     "memo remove": ["memo", "remove", "{memo}", "--author", "zed"],
     "progress": ["progress"],
     "check": ["check"],

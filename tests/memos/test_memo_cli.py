@@ -174,3 +174,23 @@ def test_show_lists_the_document_memos_under_its_header(invoke: Invoke, study: P
     assert [m["text"] for m in data["memos"]] == ["an early adopter"]
     plain = run(invoke, study, "show", "D02", "--coder", "lars").stdout.splitlines()
     assert plain[1].endswith("ana: not this one")
+
+
+def test_edit_is_a_new_event_and_the_memo_keeps_its_id(invoke: Invoke, study: Project
+                                                       ) -> None:
+    memo = add_json(invoke, study, "--doc", "D02", "first")
+    r = run(invoke, study, "memo", "edit", memo["id"][:5], "second", "thought",
+            "--author", "bo")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == f"Edited memo {memo['id']} on document D02.\n"
+    (now,) = read_journal(study).memos.values()
+    assert (now.id, now.author, now.time, now.text) == (memo["id"], "ana", memo["time"],
+                                                        "second thought")
+    assert now.edited is not None and now.edited > memo["time"]
+    assert log_path(study, "ana").read_text().count("\n") == 1  # ana's line untouched
+    assert '"op": "edit"' in log_path(study, "bo").read_text()
+    listed = run(invoke, study, "memo", "list", "--doc", "D02").stdout
+    assert "(edited" in listed
+    empty = run(invoke, study, "memo", "edit", memo["id"], " ")
+    assert empty.exit_code == ExitCode.USAGE
+    assert empty.stderr.startswith("Error: the memo is empty\n")
