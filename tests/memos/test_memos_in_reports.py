@@ -76,7 +76,8 @@ def test_html_and_docx_have_the_section(known: Project) -> None:
 
     data = render_report(content, "docx")
     assert isinstance(data, bytes)
-    paras = [(p.style.name, p.text) for p in Document(io.BytesIO(data)).paragraphs]
+    paras = [(p.style.name if p.style else "", p.text)
+             for p in Document(io.BytesIO(data)).paragraphs]
     at = paras.index(("Heading 1", "Memos"))
     assert [(s, t.split(" UTC")[-1]) for s, t in paras[at:at + 10]] == [
         ("Heading 1", "Memos"), ("Heading 2", "Project"),
