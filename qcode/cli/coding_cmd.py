@@ -63,6 +63,9 @@ def code(
     plain: bool = typer.Option(False, "--plain",
                                help="The line-based session instead of the full-screen app "
                                     "(screen readers, dumb terminals)."),
+    recode: str | None = typer.Option(None, "--recode", metavar="CODE",
+                                      help="Re-assign your codings of a split CODE in DOC "
+                                           "to its parts, one by one."),
 ) -> None:
     """Code a document interactively; resumes where you stopped.
 
@@ -77,8 +80,12 @@ def code(
     which one. Several codes: A, B. Every action is saved the moment you make it.
 
     Keys: Enter/n next, p previous, g SEGMENT jump, -CODE or r CODE remove, m TEXT memo
-    (m - clears), u undo, c [TEXT] list codes, done mark complete, ? help, q quit. Going
-    past the last segment asks whether to mark the document complete.
+    (m - clears), u undo, c [TEXT] list codes, + NAME a new code (theme and level asked),
+    done mark complete, ? help, q quit. Going past the last segment asks whether to mark
+    the document complete.
+
+    With --recode CODE (a code split with qcode codebook split), walk your codings of CODE
+    in DOC and answer which part each one is (a line-based walk).
 
     Without a terminal (a script on stdin) the screen is plain lines and each prompt is a
     line of its own.
@@ -96,6 +103,9 @@ def code(
                        f"qcode code {doc} --coder {coder}")
     project = state(ctx).project()
     document = project.load_document(doc)
+    if recode is not None:
+        _run_recode(project, document, coder, recode)
+        return
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
     if terminal and not plain and os.environ.get("TERM", "") not in ("dumb", ""):
         _run_app(project, document, coder, suggestions, skip_interviewer)
@@ -118,6 +128,21 @@ def _run_app(project: Project, document: Document, coder: str, suggestions: int,
                          skip_interviewer=skip_interviewer)
     message = CodingApp(app_state).run()
     say(message or app_state.quit())
+
+
+def _run_recode(project: Project, document: Document, coder: str, code: str) -> None:
+    from qcode.coding.recode import Recode
+
+    walk = Recode(project, document, coder, code)
+    turn = walk.start()
+    while True:
+        for line in turn.lines:
+            say(line)
+        if turn.quit:
+            return
+        say(turn.prompt.rstrip())
+        answer = sys.stdin.readline()
+        turn = walk.handle(answer.rstrip("\n") if answer else "q")  # end of input: like q
 
 
 def _run_plain(session: Session) -> None:

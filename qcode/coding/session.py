@@ -27,6 +27,7 @@ from qcode._io.atomic import write_text
 from qcode._io.nofollow import read_nofollow
 from qcode.coding import store as codings
 from qcode.coding.drafts import EventDraft
+from qcode.coding.new_code import NewCode, session_codebook
 from qcode.coding.progress import position_path
 from qcode.coding.suggest import Matcher, is_interviewer
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, QcodeError, UsageError
@@ -40,11 +41,12 @@ HELP = (
     "g D01:0012 or g 12  jump to a segment     c [TEXT]  list codes (matching TEXT)",
     "-CODE or r CODE     remove a code (r alone: all codes on this segment)",
     "m TEXT              memo on this segment  (m - clears it)",
+    "+ NAME or new NAME  a new code: theme and level are asked; it is added here",
     "u                   undo your last action in this document",
     "done                mark the document completely coded     q  quit (resume later)",
 )
 
-Mode = Literal["code", "choose", "confirm_done"]
+Mode = Literal["code", "choose", "confirm_done", "new"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ class Session:
         if not doc.segments:
             raise UsageError(f"document {doc.id} has no segments to code")
         self.project, self.doc, self.coder = project, doc, coder
-        self.codebook = project.codebook
+        self.codebook = session_codebook(project, coder)  # no retired codes; own proposals
+        self._new: NewCode | None = None
         self.path = codings.log_path(project, coder, create=True)
         self.n_suggestions, self.min_score, self.context = n_suggestions, min_score, context
         self._matcher = Matcher(self.codebook)
@@ -225,8 +228,8 @@ class Session:
         return self._suggest_cache[seg.id][:self.n_suggestions]
 
     def _name(self, code_id: str) -> str:
-        c = self.codebook.code(code_id)
-        return c.name if c else "(not in the codebook)"
+        c = self.codebook.code(code_id) or self.project.codebook.code(code_id)
+        return (c.name + (" (retired)" if c.retired else "")) if c else "(not in the codebook)"
 
     def view(self) -> View:
         seg = self.current
@@ -245,7 +248,8 @@ class Session:
 
     def _reply(self, *messages: str, error: bool = False, show: bool = True) -> Reply:
         prompt = {"code": f"{self.current.id}> ", "choose": "which one? (number, Enter to "
-                  "cancel)> ", "confirm_done": f"mark {self.doc.id} complete? [y/n]> "}
+                  "cancel)> ", "confirm_done": f"mark {self.doc.id} complete? [y/n]> ",
+                  "new": "new code> "}
         return Reply(list(messages), self.view() if show else None, prompt[self.mode],
                      error=error)
 
@@ -270,6 +274,8 @@ class Session:
                 return self._choose(text)
             if self.mode == "confirm_done":
                 return self._confirm(text)
+            if self.mode == "new":
+                return self._new_code(text)
             return self._command(text)
         except QcodeError as exc:
             self.mode = "code"
@@ -308,7 +314,25 @@ class Session:
             return self._remove(text[1:].strip())
         if low == "r" or low.startswith("r "):
             return self._remove(text[1:].strip())
+        if text.startswith("+") or low.startswith("new "):
+            self._new = NewCode(self.project, self.coder, text, self.codebook)
+            return self._new_code(None)
         return self._add_query(text)
+
+    def _new_code(self, text: str | None) -> Reply:
+        """One step of the new-code dialogue (:mod:`qcode.coding.new_code`)."""
+        flow = self._new
+        assert flow is not None
+        step = flow.start() if text is None else flow.answer(text)
+        self.mode = "new" if step.prompt else "code"
+        if step.code is None:
+            return Reply(step.messages, None, step.prompt or self._reply(show=False).prompt)
+        self.codebook = session_codebook(self.project, self.coder, fresh=True)
+        self._matcher = Matcher(self.codebook)
+        self._suggest_cache.clear()
+        reply = self._add([step.code])
+        reply.messages[:0] = step.messages
+        return reply
 
     def _move(self, step: int) -> Reply:
         new = self.pos + step

@@ -86,6 +86,8 @@ class Matcher:
     def __init__(self, codebook: Codebook) -> None:
         by_text: dict[str, _Keyword] = {}
         for code in codebook.codes:
+            if code.retired:  # retired codes are no longer suggested
+                continue
             for kw in code.all_keywords:
                 k = " ".join(words(kw))
                 if not k:
