@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from qcode.codebook.history import code_map
 from qcode.codebook.lookup import resolve_code
 from qcode.coding.fold import CoderState
 from qcode.coding.store import validate_coder_name
@@ -93,15 +94,21 @@ def resolve_author(author: str | None) -> str:
 
 
 def read_journal(project: Project) -> Journal:
-    """Fold every author's memo log into the journal."""
+    """Fold every author's memo log into the journal. A memo on a code follows the code
+    through the codebook's changes (renamed, moved to a new id, merged: it is on the code
+    that holds the codings now), as codings do."""
     logs = read_events(project)
     journal = Journal(bad=logs.bad)
+    codes = code_map(project.root)
     order = sorted(range(len(logs.events)), key=lambda i: (logs.events[i]["time"], i))
     for i in order:
         ev = logs.events[i]
         if ev["op"] == "add":
             if ev["id"] not in journal.memos and ev["id"] not in journal.removed:
-                journal.memos[ev["id"]] = Memo(ev["id"], ev["on"], ev.get("target"),
+                target = ev.get("target")
+                if ev["on"] == "code" and target is not None:
+                    target = codes.current(target)
+                journal.memos[ev["id"]] = Memo(ev["id"], ev["on"], target,
                                                ev["author"], ev["time"], ev["text"])
         elif ev["op"] == "edit":
             memo = journal.memos.get(ev["memo"])

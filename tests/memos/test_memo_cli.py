@@ -194,3 +194,20 @@ def test_edit_is_a_new_event_and_the_memo_keeps_its_id(invoke: Invoke, study: Pr
     empty = run(invoke, study, "memo", "edit", memo["id"], " ")
     assert empty.exit_code == ExitCode.USAGE
     assert empty.stderr.startswith("Error: the memo is empty\n")
+
+
+def test_a_code_memo_follows_the_code_through_a_rename_and_a_merge(
+        invoke: Invoke, study: Project) -> None:
+    memo = add_json(invoke, study, "--code", "GOV-MAC-01", "narrow")
+    other = add_json(invoke, study, "--code", "GOV-MAC-02", "regional")
+    r = run(invoke, study, "codebook", "rename", "GOV-MAC-01", "--id", "GOV-MAC-91")
+    assert r.exit_code == 0, r.stderr
+    listed = json.loads(run(invoke, study, "memo", "list", "--code", "GOV-MAC-91", "-f",
+                            "json").stdout)
+    assert [(m["id"], m["target"]) for m in listed["memos"]] == [(memo["id"], "GOV-MAC-91")]
+    r = run(invoke, study, "codebook", "merge", "GOV-MAC-02", "--into", "GOV-MAC-91")
+    assert r.exit_code == 0, r.stderr
+    listed = json.loads(run(invoke, study, "memo", "list", "--code", "GOV-MAC-91", "-f",
+                            "json").stdout)
+    assert [m["id"] for m in listed["memos"]] == [memo["id"], other["id"]]
+    assert read_journal(study).on("code", "GOV-MAC-02") == []
