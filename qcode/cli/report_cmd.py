@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.console import emit, note, state, warn_omissions
+from qcode.cli.console import emit, note, state, warn, warn_omissions
 
 
 class ReportFormat(str, Enum):
@@ -89,6 +89,9 @@ def report(
             Date.fromisoformat(date)
         except ValueError:
             raise UsageError(f"--date '{date}' is not a date like 2026-01-31") from None
+    if memos and kind in ("csv", "xlsx"):
+        warn(f"--memos is left out of a {kind} report (one row per excerpt); the coders' "
+             "segment memos are in its memo column")
     project = state(ctx).project()
     sel = resolve_selection(project.codebook, theme, level, code, parse_where(where, doc))
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,

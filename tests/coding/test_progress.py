@@ -95,3 +95,19 @@ def test_progress_with_no_coder_says_how_to_start(project: Project, invoke: Invo
     r = invoke("--project", str(project.root), "progress")
     assert r.exit_code == 0
     assert r.stderr == "No coder has coded yet. Start with: qcode code DOC --coder NAME\n"
+
+
+def test_consensus_coders_are_left_out_unless_named(project: Project, invoke: Invoke) -> None:
+    from tests.builders import build_study
+
+    build_study(project)
+    root = str(project.root)
+    r = invoke("--project", root, "reconcile", "--coder", "ingrid,lars", "--as", "agreed",
+               "--strategy", "union")
+    assert r.exit_code == 0, r.output
+    data = json.loads(invoke("--project", root, "progress", "-f", "json").stdout)
+    assert data["coders"] == ["ingrid", "lars", "maja"]
+    named = json.loads(invoke("--project", root, "progress", "-c", "agreed", "-f",
+                              "json").stdout)
+    assert named["coders"] == ["agreed"]
+    assert "done" in {c["status"] for c in named["cells"]}

@@ -94,3 +94,13 @@ def test_no_memos_says_so(tmp_path: Path) -> None:
     assert isinstance(md, str)
     assert section(md) == ("## Memos\n\nNo memos on the project, these codes or these "
                            "documents.\n\n")
+
+
+def test_memos_in_a_csv_report_are_named_as_left_out(
+        known: Project, invoke: Callable[..., Any]) -> None:
+    r = invoke("--project", str(known.root), "report", "--coder", "ana", "--memos",
+               "--format", "csv")
+    assert r.exit_code == 0
+    assert r.stderr == ("Warning: --memos is left out of a csv report (one row per excerpt); "
+                        "the coders' segment memos are in its memo column\n")
+    assert "Round" not in r.stdout
