@@ -216,7 +216,7 @@ def plan_split(cb: Codebook, cmap: CodeMap, code: str, into: Sequence[str]) -> C
     if len(set(ids)) < 2:
         raise UsageError(f"split {a.id} into at least two codes",
                          hint=f"qcode codebook split {a.id} --into 'First part,Second part'")
-    return {"op": "split", "code": a.id, "into": parts}
+    return {"op": "split", "code": a.id, "parts": parts}
 
 
 def plan_retire(cb: Codebook, code: str) -> Change:

@@ -189,7 +189,7 @@ def summary(event: Mapping[str, Any]) -> str:
     if op == "merge":
         return f"merged {', '.join(event.get('codes') or ())} into {event.get('into')}"
     if op == "split":
-        into = [c["id"] if isinstance(c, dict) else str(c) for c in event.get("into") or ()]
+        into = [c["id"] if isinstance(c, dict) else str(c) for c in event.get("parts") or ()]
         return f"split {code} into {', '.join(into)} (codings wait to be re-assigned)"
     if op == "retire":
         return f"retired {code}"

@@ -39,13 +39,13 @@ class CodebookDiff:
             return {"id": c.id, "name": c.name, "theme": c.theme, "level": c.level}
 
         return {"old": self.old, "new": self.new,
-                "added": [short(c) for c in self.added],
-                "removed": [short(c) for c in self.removed],
-                "renamed": [{"old_id": a.id, "new_id": b.id, "old_name": a.name,
+                "added_codes": [short(c) for c in self.added],
+                "removed_codes": [short(c) for c in self.removed],
+                "renamed_codes": [{"old_id": a.id, "new_id": b.id, "old_name": a.name,
                              "new_name": b.name} for a, b in self.renamed],
-                "moved": [{"id": b.id, "from": f"{a.theme} x {a.level}",
+                "moved_codes": [{"id": b.id, "from": f"{a.theme} x {a.level}",
                            "to": f"{b.theme} x {b.level}"} for a, b in self.moved],
-                "changed": [{"id": b.id, "fields": f} for _a, b, f in self.changed]}
+                "changed_codes": [{"id": b.id, "fields": f} for _a, b, f in self.changed]}
 
 
 def _changed_fields(a: Code, b: Code) -> list[str]:

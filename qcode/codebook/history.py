@@ -211,7 +211,7 @@ def fold(events: Iterable[Mapping[str, Any]]) -> CodeMap:
         elif op == "split":
             a = str(ev.get("code"))
             splits[a] = tuple(str(c["id"]) if isinstance(c, dict) else str(c)
-                              for c in ev.get("into") or ())
+                              for c in ev.get("parts") or ())
             retired.add(a)
         elif op == "retire":
             retired.add(str(ev.get("code")))
@@ -239,7 +239,7 @@ def involves(ev: Mapping[str, Any], ids: set[str]) -> bool:
     for key in ("code", "new_id", "into"):
         if isinstance(ev.get(key), str):
             named.add(ev[key])
-    for key in ("codes", "into"):
+    for key in ("codes", "parts"):
         if isinstance(ev.get(key), list):
             named.update(c["id"] if isinstance(c, dict) else str(c) for c in ev[key])
     for key in ("new_code",):

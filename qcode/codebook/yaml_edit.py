@@ -150,7 +150,7 @@ def apply(doc: Any, change: Mapping[str, Any]) -> None:
                 _repoint_parents(codes, src, change["into"])
     elif op == "split":
         after = change["code"]
-        for new in change["into"]:
+        for new in change["parts"]:
             if isinstance(new, Mapping):
                 _insert(codes, new, after=after)
                 after = new["id"]

@@ -29,7 +29,7 @@ from typer.testing import CliRunner
 
 from qcode.cli.app import app
 from qcode.demo import run_demo
-from tests.builders import DATA
+from tests.builders import DATA, ROOT
 
 GOLDEN = DATA / "contract" / "json_keys.json"
 UPDATE = os.environ.get("QCODE_UPDATE_CONTRACT") == "1"
@@ -187,6 +187,22 @@ RUNS: dict[str, list[str]] = {
     "memo remove": ["memo", "remove", "{memo}", "--author", "zed"],
     "progress": ["progress"],
     "check": ["check"],
+    "codebook add": ["codebook", "add", "Staff felt watched", "--theme", "ORG", "--level",
+                     "micro", "--why", "contract"],
+    "codebook edit": ["codebook", "edit", "Staff felt watched", "--definition", "Observed."],
+    "codebook rename": ["codebook", "rename", "Staff felt watched", "--name",
+                        "Staff felt observed"],
+    "codebook move": ["codebook", "move", "Staff felt observed", "--theme", "ORG", "--level",
+                      "meso"],
+    "codebook split": ["codebook", "split", "Staff felt observed", "--into",
+                       "Observed by managers,Observed by patients"],
+    "codebook merge": ["codebook", "merge", "Observed by patients", "--into",
+                       "Observed by managers"],
+    "codebook retire": ["codebook", "retire", "Observed by managers"],
+    "codebook review": ["codebook", "review"],
+    "codebook history": ["codebook", "history"],
+    "codebook diff": ["codebook", "diff", str(ROOT / "codebooks" / "telemedicine-norway.yaml"),
+                      "codebook.yaml"],
 }
 
 

@@ -217,7 +217,7 @@ def test_diff_of_two_files(small: Project, invoke: Callable[..., object],
         "changed  GOV-MIC-01: definition\n")
     data = json.loads(invoke("codebook", "diff", str(old), "codebook.yaml", "-f",
                              "json").stdout)
-    assert data["renamed"] == [{"old_id": "GOV-MAC-01", "new_id": "GOV-MAC-07",
+    assert data["renamed_codes"] == [{"old_id": "GOV-MAC-01", "new_id": "GOV-MAC-07",
                                 "old_name": "National strategy",
                                 "new_name": "National strategy"}]
 
