@@ -12,6 +12,7 @@ after ``open_project`` before reading codings.
 
 from __future__ import annotations
 
+from qcode.documents.moves import finish_moves
 from qcode.errors import ConflictError
 from qcode.ingest.reanchor import ReanchorReport
 from qcode.ingest.replace import finish_pending as finish_replaces
@@ -38,4 +39,5 @@ def finish_pending(project: Project, *, resuming_import: bool = False) -> list[R
     completes it itself)."""
     if not resuming_import:
         refuse_pending_import(project)
+    finish_moves(project)  # a document rename, removal or restore a kill interrupted
     return finish_replaces(project)

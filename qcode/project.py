@@ -164,14 +164,37 @@ class Project:
     def has_document(self, doc_id: str) -> bool:
         return DOC_ID_RE.match(doc_id) is not None and self.document_path(doc_id).is_file()
 
+    def resolve_document(self, ref: str) -> str:
+        """The id of the document ``ref`` names: the id itself, or a prefix of exactly one
+        id (as git takes a short hash). UsageError for an ambiguous prefix, NotFoundError
+        (with near names) when nothing matches."""
+        if self.has_document(ref):
+            return ref
+        ids = self.document_ids()
+        hits = [i for i in ids if i.startswith(ref)] if ref else []
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            shown = ", ".join(hits[:10]) + (", ..." if len(hits) > 10 else "")
+            raise UsageError(f"ambiguous document prefix '{ref}': {shown}",
+                             hint="type more of the id")
+        near = suggestions(ref, ids)
+        hint = f"did you mean {', '.join(near)}?" if near else "list them with: qcode docs"
+        raise NotFoundError(f"no document '{ref}' in this project", hint=hint)
+
     def load_document(self, doc_id: str) -> Document:
+        """The document ``doc_id`` names (an id, or a unique prefix of one)."""
         path = self.document_path(doc_id)
         try:
             raw = read_nofollow(path)
         except FileNotFoundError:
-            near = suggestions(doc_id, self.document_ids())
-            hint = f"did you mean {', '.join(near)}?" if near else "list them with: qcode docs"
-            raise NotFoundError(f"no document '{doc_id}' in this project", hint=hint) from None
+            doc_id = self.resolve_document(doc_id)  # a prefix, or NotFoundError
+            path = self.document_path(doc_id)
+            try:
+                raw = read_nofollow(path)
+            except FileNotFoundError:
+                raise NotFoundError(f"no document '{doc_id}' in this project",
+                                    hint="list them with: qcode docs") from None
         except IsADirectoryError:
             raise folder_in_the_way(path, "a document") from None
         try:

@@ -30,6 +30,7 @@ from qcode.agreement.ratings import Ratings
 from qcode.codebook.load import suggestions
 from qcode.coding import store
 from qcode.coding.usable import Omissions, omissions, usable_states
+from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.models import Codebook, Coding
 from qcode.project import Project
@@ -283,7 +284,8 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     for c in names:
         if c not in loaded:
             loaded[c] = store.load_state(project, c)
-    completed = {c: set(loaded[c].done) for c in names}
+    moved = document_map(project)  # completion of renamed or archived documents follows
+    completed = {c: moved.follow_ids(loaded[c].done) for c in names}
     left_out: tuple[str, ...] = ()
     if not coders:
         # a consensus coder is built from the others' codings: comparing it with them

@@ -41,7 +41,7 @@ COMMAND_ORDER = (
     "demo", "init", "codebook", "ingest", "docs", "show", "attributes",
     "code", "tag", "untag", "undo", "done", "coders", "codings", "suggest",
     "agree", "diff", "reconcile", "matrix", "cooccur", "report",
-    "export", "import", "registry", "joint",
+    "export", "import", "registry", "joint", "check",
 )
 
 
@@ -167,6 +167,9 @@ coding_cmd.register(app)
 from qcode.cli import check_cmd  # noqa: E402
 
 check_cmd.register(app)
+from qcode.cli import docs_cmd  # noqa: E402
+
+docs_cmd.register(app)
 from qcode.cli import memo_cmd  # noqa: E402
 
 memo_cmd.register(app)

@@ -173,7 +173,10 @@ def omission_lines(om: Omissions, root: Path | None = None) -> list[str]:
                      f"{d.events} event{'' if d.events == 1 else 's'} lost): they are left "
                      "out until those lines are repaired or removed")
     for lo in om.left_out:
-        named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing], 5)
+        if not lo.total:  # only codings of archived documents: archived_lines
+            continue
+        named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing
+                         if kind != "archived"], 5)
         lines.append(f"left out {lo.total} coding{'' if lo.total == 1 else 's'} by {lo.coder} "
                      f"whose code, document or segment is not in the project: {named}")
     for coder, code, n in om.awaiting_recode:
@@ -188,6 +191,22 @@ def warn_omissions(om: Omissions, root: Path | None = None) -> None:
     out). Every command that reads codings calls this with what the core returned."""
     for line in omission_lines(om, root):
         warn(line)
+    for line in archived_lines(om):
+        note(line)
+
+
+def archived_lines(om: Omissions) -> list[str]:
+    """One note per coder whose codings of archived documents (``qcode docs remove``) were
+    left out: deliberate, so a note rather than a warning."""
+    lines = []
+    for lo in om.left_out:
+        docs = [(ident, n) for kind, ident, n in lo.missing if kind == "archived"]
+        if docs:
+            total = sum(n for _, n in docs)
+            lines.append(f"Note: {total} coding{'' if total == 1 else 's'} by {lo.coder} on "
+                         f"archived documents left out: "
+                         f"{_listed([f'{d} ({n})' for d, n in docs], 5)}")
+    return lines
 
 
 def note(message: str) -> None:

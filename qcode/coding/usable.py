@@ -18,11 +18,12 @@ from qcode.codebook.history import CodeMap, code_map
 from qcode.coding.events import loads
 from qcode.coding.fold import CoderState, LeftOut
 from qcode.coding.store import load_state
+from qcode.documents.log import UNCHANGED, DocMap, document_map
 from qcode.errors import ProjectDamagedError
 from qcode.project import Project, damaged_document_hint
 
 #: kinds of reference a coding can lose, in the order they are checked and named
-KINDS = ("document", "segment", "code")
+KINDS = ("document", "segment", "code", "archived")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Known:
     codes: frozenset[str]
     #: document id -> its segment ids (any container: a set, or a dict keyed by id)
     segments: Mapping[str, Container[str]]
+    #: renamed and archived documents (``documents.log.jsonl``): codings follow them
+    doc_map: DocMap = UNCHANGED
     #: where codings of renamed, merged and split codes stand (the codebook's change log)
     code_map: CodeMap = field(default_factory=CodeMap)
 
@@ -73,8 +76,19 @@ def known_parts(project: Project, *,
     """The project's code, document and segment ids (``segments`` if the caller has read
     the documents already; else each document is read when a coding refers to it)."""
     return Known(codes=frozenset(c.id for c in project.codebook.codes),
+                 doc_map=document_map(project),
                  segments=SegmentsOnDemand(project) if segments is None else segments,
                  code_map=code_map(project.root))
+
+
+def follow_documents(state: CoderState, docs: DocMap) -> tuple[CoderState, dict[str, int]]:
+    """``state`` under the documents' current ids (renames followed), without the codings
+    and memos of archived documents; how many codings each archived document had."""
+    if not docs:
+        return state, {}
+    codes, archived = docs.follow_keys(state.codes)
+    memos, _ = docs.follow_keys(state.memos)
+    return replace(state, codes=codes, memos=memos, done=docs.follow_ids(state.done)), archived
 
 
 def usable_state(state: CoderState, known: Known) -> CoderState:
@@ -87,6 +101,7 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
     codes: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
     known_codes, segments, cmap = known.codes, known.segments, known.code_map
     awaiting: dict[str, int] = {}
+    state, archived = follow_documents(state, known.doc_map)
     for key, by_code in state.codes.items():
         by_code = cmap.follow(by_code)
         for code in cmap.splits.keys() & by_code.keys():
@@ -108,9 +123,11 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
                 counts[("code", code)] = counts.get(("code", code), 0) + 1
         if kept:
             codes[key] = kept
+    total = sum(counts.values())  # codings of archived documents: a note, not a loss
+    counts.update((("archived", d), n) for d, n in archived.items())
     missing = tuple(sorted(((k, i, n) for (k, i), n in counts.items()),
                            key=lambda t: (-t[2], KINDS.index(t[0]), t[1])))
-    left_out = LeftOut(state.coder, sum(counts.values()), missing) if counts else None
+    left_out = LeftOut(state.coder, total, missing) if counts else None
     return replace(state, codes=codes, left_out=left_out,
                    awaiting_recode=tuple(sorted(awaiting.items())))
 

@@ -11,6 +11,7 @@ from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Known, usable_state
 from qcode.doctor.problem import Problem, relative
+from qcode.documents.log import document_map
 from qcode.errors import QcodeError
 from qcode.models import Document
 from qcode.project import Project
@@ -62,9 +63,10 @@ def log_findings(project: Project, st: CoderState) -> list[Problem]:
 
 def orphan_findings(project: Project, st: CoderState) -> list[Problem]:
     lo = st.left_out
-    if lo is None:
+    if lo is None or not lo.total:  # codings of archived documents are no problem
         return []
-    named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing])
+    named = _listed([f"{kind} {ident} ({n})" for kind, ident, n in lo.missing
+                     if kind != "archived"])
     return [Problem(
         "orphaned_codings", relative(project.root, project.codings_dir / f"{st.coder}.jsonl"),
         f"{lo.total} coding{'s' if lo.total != 1 else ''} by {st.coder} refer to what is "
@@ -108,10 +110,14 @@ def coding_problems(project: Project, docs: dict[str, Document],
     for d in unreadable:
         segments[d] = _Everything()
     found: list[Problem] = []
+    doc_map = document_map(project)
+    for former, now in doc_map.renamed.items():  # a rename whose file has not moved yet
+        if now not in segments and former in docs:
+            segments[now] = {doc_map.key(former, s.id)[1] for s in docs[former].segments}
     for coder in coder_names(project):
         st = load_state(project, coder)
         known = Known(codes=codes if codes is not None else _codes_used(st),
-                      segments=segments)
+                      segments=segments, doc_map=doc_map)
         usable = usable_state(st, known)
         found += log_findings(project, st)
         found += orphan_findings(project, usable)

@@ -11,6 +11,8 @@ from qcode._io.gitignore import gitignore_text
 from qcode._io.leftovers import stale_temp_files
 from qcode._io.nofollow import read_nofollow
 from qcode.doctor.problem import Problem, relative
+from qcode.documents.log import LOG_NAME, document_map
+from qcode.documents.moves import pending_moves
 from qcode.ingest.replace import pending_ids
 from qcode.project import DATA_FOLDERS, SETTINGS_FILE, Project
 from qcode.refiqda.import_write import MARKER, pending_import
@@ -82,6 +84,19 @@ def pending_steps(project: Project) -> list[Problem]:
             f"an import of {source} into this project was interrupted",
             f"complete it with: qcode import qdpx {source} (with the options you gave it), "
             "or delete the marker to give it up"))
+    dmap = document_map(project)
+    for path in pending_moves(project, dmap):
+        found.append(Problem(
+            "pending_rename", path,
+            "a document rename, removal or restore was interrupted before this file moved",
+            "qcode check --fix finishes it (so does any other command)"))
+    if dmap.unreadable:
+        n = len(dmap.unreadable)
+        found.append(Problem(
+            "damaged_log", LOG_NAME,
+            f"{n} unreadable line{'s' if n != 1 else ''} "
+            f"({', '.join(map(str, dmap.unreadable))})",
+            "repair or remove those lines", line=dmap.unreadable[0], count=n))
     for doc in pending_ids(project):
         found.append(Problem(
             "pending_replace", relative(project.root, project.document_path(doc)),

@@ -2,7 +2,8 @@
 
 - finish an interrupted ``ingest --replace`` (re-anchoring is idempotent);
 - remove temp files of killed writes (untouched for 10 minutes: no live writer holds one);
-- add qcode's lines to the ``.gitignore`` (nothing else in it changes).
+- add qcode's lines to the ``.gitignore`` (nothing else in it changes);
+- move a document file a killed ``docs rename``, ``remove`` or ``restore`` left behind.
 
 An interrupted import needs the options it was given, and everything else (a damaged
 line, a conflict marker, an orphaned coding) needs a person: those are only reported.
@@ -16,6 +17,7 @@ from qcode._io.leftovers import sweep_project
 from qcode._io.nofollow import read_nofollow
 from qcode.doctor.problem import relative
 from qcode.doctor.run import CheckReport, check_project
+from qcode.documents.moves import finish_moves
 from qcode.ingest.replace import finish_pending as finish_replaces
 from qcode.project import DATA_FOLDERS, Project
 
@@ -26,6 +28,9 @@ def fix_project(project: Project) -> CheckReport:
     before = check_project(project)
     kinds = {p.kind for p in before.problems}
     done: list[str] = []
+    if "pending_rename" in kinds:
+        for moved in finish_moves(project):
+            done.append(f"finished moving {moved}")
     if "pending_replace" in kinds:
         for report in finish_replaces(project):
             done.append(f"finished re-anchoring the codings of {report.doc}")
@@ -33,11 +38,11 @@ def fix_project(project: Project) -> CheckReport:
         for path in sweep_project(project.root, DATA_FOLDERS):
             done.append(f"removed the leftover temp file {relative(project.root, path)}")
     if "gitignore" in kinds:
-        path = project.root / ".gitignore"
-        existing = read_nofollow(path).decode("utf-8") if path.exists() else ""
+        ignore = project.root / ".gitignore"
+        existing = read_nofollow(ignore).decode("utf-8") if ignore.exists() else ""
         text = gitignore_text(existing)
         if text is not None:
-            write_text(path, text)
+            write_text(ignore, text)
             done.append("added qcode's machine-local patterns to .gitignore")
     after = check_project(project)
     return CheckReport(after.problems, tuple(done))

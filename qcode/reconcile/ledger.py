@@ -45,6 +45,7 @@ from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow, read_nofollow
 from qcode._io.write_errors import folder_in_the_way, write_failed
 from qcode.coding.store import validate_coder_name
+from qcode.documents.log import document_map
 from qcode.errors import ConflictError, NotFoundError
 from qcode.models import Record
 from qcode.project import Project, now_iso
@@ -260,6 +261,7 @@ def read_ledger(project: Project, name: str, *, must_exist: bool = False) -> Led
         return ledger
     lines = data.split(b"\n")
     torn_tail = lines[-1] != b""
+    docs = document_map(project)  # decisions follow renamed documents
     for i, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -272,6 +274,9 @@ def read_ledger(project: Project, name: str, *, must_exist: bool = False) -> Led
                 f"{path}:{i}: " + ("incomplete last line (torn by a crash or kill)" if torn
                                    else "unreadable line") + "; the line was skipped")
             continue
+        if docs and isinstance(entry, Decision) and docs.key(*entry.key) != entry.key:
+            doc, seg = docs.key(*entry.key)
+            entry = entry.model_copy(update={"doc": doc, "segment": seg})
         ledger.add(entry)  # type: ignore[arg-type]
     return ledger
 

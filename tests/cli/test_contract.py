@@ -153,7 +153,7 @@ def test_the_json_table_covers_every_command() -> None:
 #: how each command is run (after "--format json" is appended); {tmp} is a fresh folder
 RUNS: dict[str, list[str]] = {
     "init": ["init", "{tmp}/new"],
-    "docs": ["docs"],
+    "docs list": ["docs", "list"],
     "show": ["show", "N01", "--coder", "ingrid"],
     "attributes show": ["attributes", "show"],
     "attributes import": ["attributes", "import", "{tmp}/attributes.csv"],
@@ -203,6 +203,9 @@ RUNS: dict[str, list[str]] = {
     "codebook history": ["codebook", "history"],
     "codebook diff": ["codebook", "diff", str(ROOT / "codebooks" / "telemedicine-norway.yaml"),
                       "codebook.yaml"],
+    "docs rename": ["docs", "rename", "R03", "R09"],
+    "docs remove": ["docs", "remove", "R09"],
+    "docs restore": ["docs", "restore", "R09"],
 }
 
 

@@ -181,6 +181,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_io",),
     ("codebook", "formats"),
     ("project",),
+    ("documents",),
     ("coding",),
     ("ingest", "reconcile", "memos"),
     ("agreement", "counts"),
