@@ -78,7 +78,8 @@ def _grid(cb: Codebook) -> None:
         cells = []
         for lv in levels:
             codes = cb.cell(t.id, lv.id if lv else None)
-            cells.append("\n".join(f"{c.id} {c.name}" for c in codes) or "-")
+            cells.append("\n".join(f"{c.id} {c.name}" + (" (retired)" if c.retired else "")
+                                   for c in codes) or "-")
         table.add_row(f"{t.id}\n{t.name}", *cells)
     console = out()
     console.print(table, markup=False)

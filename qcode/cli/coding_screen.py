@@ -78,8 +78,8 @@ def draw(console: Console, view: View) -> None:
             line.append(f"{score:>3.0f}  ", style="dim")
             line.append(name + ("  ✔ on" if on else ""), style="dim" if on else "magenta")
             console.print(line, overflow="ellipsis", no_wrap=True)
-    console.print(Text("code id · number · name · Enter next · p prev · -CODE remove · "
-                       "m memo · u undo · ? help · q quit", style="dim"))
+    console.print(Text("code id · number · name · + NAME new code · Enter next · p prev · "
+                       "-CODE remove · m memo · u undo · ? help · q quit", style="dim"))
 
 
 def plain(view: View) -> list[str]:

@@ -41,7 +41,8 @@ def as_rows(cb: Codebook) -> list[dict[str, str]]:
 
 def _code_md(c: Code, h: str) -> list[str]:
     """One code; ``h`` is the Markdown heading prefix of the code itself."""
-    lines = [f"{h} {md_escape(c.id)}: {md_escape(c.name)}", ""]
+    lines = [f"{h} {md_escape(c.id)}: {md_escape(c.name)}"
+             + (" (retired)" if c.retired else ""), ""]
     if c.definition:
         lines += [md_paragraphs(c.definition), ""]
     for label, items in (("Include", c.include), ("Exclude", c.exclude),

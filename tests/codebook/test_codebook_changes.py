@@ -257,3 +257,13 @@ def test_the_bundled_codebook_is_not_touched(project: Project, invoke: Callable[
     assert invoke("codebook", "retire", "GOV-MAC-01").exit_code == 0
     assert bundled.read_bytes() == before
     assert project.codebook_path.read_bytes() != before
+
+
+def test_retired_codes_are_shown_as_retired(small: Project,
+                                            invoke: Callable[..., object]) -> None:
+    invoke("codebook", "retire", "GOV-MAC-02")
+    md = invoke("codebook", "show", "--format", "md").stdout
+    assert "GOV-MAC-02: Regional steering (retired)" in md
+    assert "GOV-MAC-01: National strategy\n" in md
+    data = json.loads(invoke("codebook", "show", "--format", "json").stdout)
+    assert [c["id"] for c in data["codes"] if c["retired"]] == ["GOV-MAC-02"]
