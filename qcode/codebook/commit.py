@@ -37,7 +37,7 @@ from qcode.codebook.history import (
 )
 from qcode.codebook.load import check_text
 from qcode.codebook.yaml_edit import rewrite
-from qcode.errors import CodebookError, UsageError
+from qcode.errors import CodebookError, UsageError, WriteFailedError
 from qcode.models import Codebook
 
 #: fault injection for the crash tests: ``after-log`` kills the process (SIGKILL) between
@@ -79,7 +79,7 @@ def _codebook(text: str, path: Path) -> Codebook:
     result = check_text(text, str(path))
     if result.codebook is None:
         first = result.errors[0] if result.errors else "not a codebook"
-        raise CodebookError(f"{path} has problems, so it cannot be changed: {first}",
+        raise CodebookError(f"the codebook cannot be changed while it has problems: {first}",
                             hint="fix them first: qcode codebook check")
     return result.codebook
 
@@ -125,7 +125,9 @@ def finish_pending(root: Path, yaml_path: Path) -> dict[str, Any] | None:
             return None
     except CodebookError:
         return None
-    with contextlib.suppress(OSError), locked(root):
+    # a copy that cannot be written (read-only, full disk) is read as it is: the codings of
+    # the unfinished change are then named as left out, never silently dropped
+    with contextlib.suppress(OSError, WriteFailedError), locked(root):
         return _finish_locked(root, yaml_path)
     return None
 

@@ -267,3 +267,15 @@ def test_retired_codes_are_shown_as_retired(small: Project,
     assert "GOV-MAC-01: National strategy\n" in md
     data = json.loads(invoke("codebook", "show", "--format", "json").stdout)
     assert [c["id"] for c in data["codes"] if c["retired"]] == ["GOV-MAC-02"]
+
+
+def test_a_codebook_with_problems_is_not_changed(small: Project,
+                                                 invoke: Callable[..., object]) -> None:
+    broken = COMMENTED.replace("  theme: ORG\n  level: macro\n", "  theme: ORGX\n  level: macro\n")
+    small.codebook_path.write_text(broken, encoding="utf-8")
+    r = invoke("codebook", "retire", "GOV-MAC-02")
+    assert (r.exit_code, r.stderr) == (4, (
+        f"Error: the codebook cannot be changed while it has problems: "
+        f"{small.codebook_path}:43: codes[4] (ORG-MAC-01).theme: unknown theme 'ORGX'; did "
+        "you mean 'ORG'?\nHint: fix them first: qcode codebook check\n"))
+    assert small.codebook_path.read_text(encoding="utf-8") == broken

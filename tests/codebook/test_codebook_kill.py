@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qcode.codebook.history import read_history
+from qcode.codebook.load import load
 from qcode.coding import store as codings
 from qcode.project import Project, init_project
 from tests.builders import ROOT, numbered_doc
@@ -93,3 +94,27 @@ def test_a_kill_then_a_copy_of_the_project_is_finished_too(
     assert qcode(clean.root, "codebook", "retire", "GOV-MAC-01").returncode == 0
     assert qcode(copy, "codebook", "history").returncode == 0
     assert (copy / "codebook.yaml").read_bytes() == clean.codebook_path.read_bytes()
+
+
+def test_changes_from_racing_processes_are_all_kept(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "race")
+    env = {**os.environ, "USER": "lead", "NO_COLOR": "1"}
+    env.pop("QCODE_PROJECT", None)
+    procs = [subprocess.Popen(
+        [sys.executable, "-c", (
+            "import sys\nfrom qcode.cli.app import main\n"
+            f"for i in range(4):\n"
+            f"    sys.argv = ['qcode', '--project', {str(project.root)!r}, 'codebook', 'add',"
+            f" 'Racer {n} code ' + str(i), '--theme', 'ORG', '--level', 'micro']\n"
+            "    try:\n        main()\n    except SystemExit as e:\n"
+            "        assert not e.code, e.code\n")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for n in range(3)]
+    for p in procs:
+        _out, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err
+    events = read_history(project.root).events
+    assert len(events) == 12
+    names = {c.name for c in load(project.codebook_path).codes}
+    assert {f"Racer {n} code {i}" for n in range(3) for i in range(4)} <= names
+    ids = [e["new_code"]["id"] for e in events]
+    assert len(set(ids)) == 12
