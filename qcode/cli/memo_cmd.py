@@ -100,15 +100,14 @@ def add(
     from qcode.errors import UsageError
     from qcode.memos.journal import add_memo
 
-    given = [(on, t) for on, t in (("doc", doc), ("code", code),
-                                   ("project", None if not on_project else ""))
-             if t is not None]
-    if len(given) != 1:
+    subjects = [on for on, given in (("doc", doc is not None), ("code", code is not None),
+                                     ("project", on_project)) if given]
+    if len(subjects) != 1:
         raise UsageError("give one of --doc, --code or --project",
                          hint='qcode memo add --doc N01 "TEXT"')
-    on, target = given[0]
+    on = subjects[0]
     project = state(ctx).project()
-    memo = add_memo(project, on=on, target=target or None, text=" ".join(text),
+    memo = add_memo(project, on=on, target=doc if on == "doc" else code, text=" ".join(text),
                     author=author)
     said(fmt, f"Memo {memo.id} on {subject_label(memo)} by {memo.author}.",
          {"memo": memo.as_dict()})

@@ -128,7 +128,9 @@ def _subject(project: Project, on: str, target: str | None) -> str | None:
     if on == "project":
         return None
     if target is None or not target.strip():
-        raise UsageError(f"name the {'document' if on == 'doc' else 'code'} of the memo")
+        what = "document" if on == "doc" else "code"
+        raise UsageError(f"name the {what} of the memo",
+                         hint=f"--{on} {'N01' if on == 'doc' else 'GOV-MAC-01'}")
     if on == "code":
         return resolve_code(project.codebook, target).id
     return project.load_document(target).id  # an unknown document is named, with a hint
