@@ -39,7 +39,8 @@ def report_error(exc: QcodeError) -> None:
 #: the order of ``qcode --help``: the pipeline, from a new project to the exchange formats
 COMMAND_ORDER = (
     "demo", "init", "codebook", "ingest", "docs", "show", "attributes",
-    "code", "tag", "untag", "undo", "done", "coders", "codings", "suggest",
+    "code", "tag", "untag", "undo", "done", "coders", "progress", "codings", "memo",
+    "suggest",
     "agree", "diff", "reconcile", "matrix", "cooccur", "report",
     "export", "import", "registry", "joint", "check",
 )
