@@ -78,7 +78,9 @@ class SourceText:
 
     @cached_property
     def non_bmp(self) -> bool:
-        return any(ord(c) > 0xFFFF for c in self.text)
+        """True when a character lies beyond U+FFFF (the highest decides: a scan in C,
+        not a Python loop over every character of every document)."""
+        return bool(self.text) and max(self.text) > "\uffff"
 
     @cached_property
     def non_ascii(self) -> bool:

@@ -157,3 +157,10 @@ def test_doctests(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF,
+                                      blacklist_categories=("Cs",)), max_size=30))
+def test_non_bmp_is_any_character_beyond_the_basic_plane(text):
+    s = source_text(text.encode("utf-8"))
+    assert s.non_bmp == any(ord(c) > 0xFFFF for c in s.text)
