@@ -78,7 +78,7 @@ class CodingApp(App[str]):
     #transcript { width: 2fr; }
     #side { width: 1fr; min-width: 28; border-left: solid $primary; }
     #codes { height: 1fr; }
-    #info { height: auto; max-height: 50%; padding: 0 1; }
+    #info { height: 45%; padding: 0 1; }
     #status { height: 1; background: $boost; }
     #keys { height: auto; max-height: 2; color: $text-muted; }
     """
@@ -92,6 +92,7 @@ class CodingApp(App[str]):
         self.show_info = False
         self.highlighted: str | None = None
         self._codes: list[Code] = []
+        self._shown: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="top")
@@ -120,14 +121,24 @@ class CodingApp(App[str]):
         title = f"  {_clean(st.doc.title)}" if st.doc.title and st.doc.title != st.doc.id \
             else ""
         done = " · complete" if p.done else ""
-        self.query_one("#top", Static).update(Text(
+        self._show("#top", Text(
             f" {st.doc.id}{title} · coder {st.coder} · turn {st.current_index + 1}/{p.total}"
             f" · {p.coded}/{p.total} coded · {p.codes_used} codes used{done}",
             no_wrap=True, overflow="ellipsis"))
-        self.query_one("#status", Static).update(Text(" " + _clean(st.message),
-                                                      no_wrap=True, overflow="ellipsis"))
-        self.query_one("#info", Static).update(self._info())
+        self._show("#status", Text(" " + _clean(st.message), no_wrap=True,
+                                   overflow="ellipsis"))
+        self._show("#info", self._info())
         self.query_one("#transcript", Transcript).redraw()
+
+    def _show(self, selector: str, content: Text | Group) -> None:
+        """Update a pane only when its text changed, without a new layout (their sizes
+        are fixed): a keystroke repaints what it changed, not the whole screen."""
+        parts = content.renderables if isinstance(content, Group) else [content]
+        key = tuple((t.plain, tuple(t.spans)) if isinstance(t, Text) else repr(t)
+                    for t in parts)
+        if self._shown.get(selector) != key:
+            self._shown[selector] = key
+            self.query_one(selector, Static).update(content, layout=False)
 
     def _info(self) -> Group:
         """The highlighted code's criteria (with i), then what is on the turn and the
@@ -202,7 +213,7 @@ class CodingApp(App[str]):
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
         self._fill_tree(event.value)
-        self.query_one("#info", Static).update(self._info())
+        self._show("#info", self._info())
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -215,7 +226,7 @@ class CodingApp(App[str]):
         if isinstance(event.node.data, str):
             self.highlighted = event.node.data
             if self.show_info:
-                self.query_one("#info", Static).update(self._info())
+                self._show("#info", self._info())
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected) -> None:

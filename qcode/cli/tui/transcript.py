@@ -8,9 +8,11 @@ lines on screen are drawn, so a long transcript costs no more per keystroke than
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from textual import events
@@ -27,6 +29,7 @@ PALETTE = ("#1f4e79", "#7b3f00", "#2e6b30", "#6a1b9a", "#8b1e3f", "#00695c", "#6
            "#37474f", "#9e4a00", "#283593")
 STRIPES = 3
 MARGIN = STRIPES + 2  # current-turn bar, stripes, a space
+_WORD = re.compile(r"\S+")
 _CONTROL = {c: " " for c in (*range(32), *range(127, 160))}
 
 
@@ -46,40 +49,44 @@ def layout(doc: Document, width: int) -> list[Line]:
     """The document's lines at ``width`` columns: a heading per turn, its words wrapped."""
     width = max(8, width)
     lines: list[Line] = []
-    text = doc.text
+    append, words, text = lines.append, _WORD.finditer, doc.text
     for i, seg in enumerate(doc.segments):
-        lines.append(Line(i, "head"))
-        pos, line_start, line_end = seg.start, -1, -1
-        while pos < seg.end:
-            while pos < seg.end and text[pos].isspace():
-                pos += 1
-            if pos >= seg.end:
-                break
-            w_end = pos
-            while w_end < seg.end and not text[w_end].isspace():
-                w_end += 1
+        append(Line(i, "head"))
+        line_start = line_end = -1
+        for m in words(text, seg.start, seg.end):
+            pos, w_end = m.span()
             if line_start < 0:
                 line_start, line_end = pos, w_end
             elif w_end - line_start <= width:
                 line_end = w_end
+                continue
             else:
-                lines.append(Line(i, "text", line_start, line_end))
+                append(Line(i, "text", line_start, line_end))
                 line_start, line_end = pos, w_end
             while line_end - line_start > width:  # a word longer than the line
-                lines.append(Line(i, "text", line_start, line_start + width))
+                append(Line(i, "text", line_start, line_start + width))
                 line_start += width
-            pos = w_end
         if line_start >= 0:
-            lines.append(Line(i, "text", line_start, line_end))
-        lines.append(Line(i, "gap"))
+            append(Line(i, "text", line_start, line_end))
+        append(Line(i, "gap"))
     return lines
+
+
+def _fit(parts: list[RichSegment], width: int, base: Style) -> Strip:
+    """One line of exactly ``width`` cells."""
+    used = sum(cell_len(p.text) for p in parts)
+    if used > width:
+        return Strip(parts).crop(0, width)
+    if used < width:
+        parts.append(RichSegment(" " * (width - used), base))
+    return Strip(parts, width)
 
 
 class TranscriptView(ScrollView, can_focus=True):
     """See the module docstring; the app binds the keys and calls :meth:`redraw`."""
 
     DEFAULT_CSS = """
-    TranscriptView { background: $surface; }
+    TranscriptView { background: $surface; scrollbar-gutter: stable; }
     """
 
     def __init__(self, state: AppState, **kwargs: object) -> None:
@@ -88,6 +95,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._lines: list[Line] = []
         self._width = -1
         self._heads: dict[int, int] = {}
+        self._sigs: dict[int, tuple[object, ...]] = {}
         self._dragging = False
 
     # ------------------------------------------------------------------ layout
@@ -123,8 +131,31 @@ class TranscriptView(ScrollView, can_focus=True):
         return y
 
     def redraw(self) -> None:
+        """Repaint the turns on screen whose look changed (all of them after a scroll)."""
+        top = int(self.scroll_offset.y)
         self.show_current()
-        self.refresh()
+        new_top = int(self.scroll_offset.y)
+        height = self.size.height
+        shown = sorted({ln.seg for ln in self._lines[new_top:new_top + height]})
+        for i in shown:
+            sig = self._signature(i)
+            if self._sigs.get(i) == sig and new_top == top:
+                continue
+            self._sigs[i] = sig
+            first = self._heads[i]
+            last = self._heads.get(i + 1, len(self._lines))
+            self.refresh_lines(first - new_top, last - first)
+
+    def _signature(self, index: int) -> tuple[object, ...]:
+        """What a turn's lines depend on: current or not, codings, memo, selection, cursor."""
+        st = self.state
+        seg = st.doc.segments[index]
+        sel = st.selection
+        if sel is not None and not (sel[0] < seg.end and sel[1] > seg.start):
+            sel = None
+        current = index == st.current_index
+        return (current, tuple(st.spans(seg)), bool(st.memo(seg)), sel,
+                st.cursor if current else None)
 
     # ------------------------------------------------------------------ drawing
 
@@ -151,7 +182,7 @@ class TranscriptView(ScrollView, can_focus=True):
             parts.append(RichSegment("▌", base + Style(color=colour(st.code_index(s.code)))))
         parts.append(RichSegment(" " * (MARGIN - 1 - len(stripes)), base))
         parts.extend(self._text(ln, spans, base, current))
-        return Strip(parts).crop(0, width).extend_cell_length(width, base)
+        return _fit(parts, width, base)
 
     def _head(self, bar: RichSegment, seg_id: str, current: bool, spans: list[Span],
               base: Style, width: int) -> Strip:
@@ -169,7 +200,7 @@ class TranscriptView(ScrollView, can_focus=True):
         codes = " ".join(dict.fromkeys(s.code for s in spans))
         if codes:
             parts.append(RichSegment("  " + codes, base + Style(color="#8fbf8f", italic=True)))
-        return Strip(parts).crop(0, width).extend_cell_length(width, base)
+        return _fit(parts, width, base)
 
     def _text(self, ln: Line, spans: list[Span], base: Style, current: bool
               ) -> list[RichSegment]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
+
+from rich.console import Console
+from textual.widgets import Static
 
 from qcode.cli.tui.app import CodingApp, Transcript
 from qcode.coding import store as codings
@@ -39,6 +43,13 @@ def codes_now(project: Project, coder: str = "ingrid") -> dict[str, list[str]]:
     """segment -> codes, folded from the log as every other command reads it."""
     state = codings.load_state(project, coder)
     return {seg: sorted(v) for (_d, seg), v in sorted(state.codes.items()) if v}
+
+
+def side_text(app: CodingApp) -> str:
+    """The characters of the side pane below the codebook (codes on the turn, suggestions)."""
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    console.print(app.query_one("#info", Static).content)
+    return console.file.getvalue()  # type: ignore[attr-defined]
 
 
 def transcript_text(app: CodingApp) -> str:

@@ -12,7 +12,14 @@ from textual.pilot import Pilot
 from qcode.cli.tui.app import CodingApp
 from qcode.coding import store as codings
 from qcode.project import Project
-from tests.cli.tui.helpers import codes_now, log_events, make_project, open_app, transcript_text
+from tests.cli.tui.helpers import (
+    codes_now,
+    log_events,
+    make_project,
+    open_app,
+    side_text,
+    transcript_text,
+)
 
 RHA = "GOV-MAC-02"  # Regional health authority steering and priorities
 
@@ -144,14 +151,15 @@ def test_another_coders_codings_never_reach_the_screen(tmp_path: Path) -> None:
     shown: list[str] = []
 
     async def session(p: Pilot[str]) -> None:
-        for _ in range(5):
+        await p.press(*["up"] * 6)  # it resumed after ingrid's last coded turn
+        for _ in range(6):
             shown.append(transcript_text(app))
-            shown.append(str(app.query_one("#info").render()))
+            shown.append(side_text(app))
             await p.press("down")
 
     _run(app, session)
     screen = "\n".join(shown)
-    assert mine in screen  # this coder's own coding is on the screen (heading, info)
+    assert f"██ {mine} " in screen  # this coder's own coding is listed for its turn
     assert theirs not in screen and "lars" not in screen and "✎" not in screen
     assert [s.code for s in st.spans(doc.segments[1])] == []
     assert [s.code for s in st.spans(doc.segments[3])] == [mine]
