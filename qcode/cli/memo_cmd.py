@@ -196,9 +196,8 @@ def list_(
     from qcode.memos.journal import read_journal, segment_memos, select
 
     project = state(ctx).project()
-    docs = split_names(doc)
-    for d in docs:
-        project.load_document(d)  # an unknown document is named, with a hint
+    # an id or a unique prefix; an unknown document is named, with a hint
+    docs = [project.resolve_document(d) for d in split_names(doc)]
     codes = [resolve_code(project.codebook, c).id for c in split_names(code)]
     authors = split_names(author)
     journal = read_journal(project)

@@ -23,6 +23,7 @@ from qcode.codebook.history import code_map
 from qcode.codebook.lookup import resolve_code
 from qcode.coding.fold import CoderState
 from qcode.coding.store import validate_coder_name
+from qcode.documents.log import document_map
 from qcode.errors import NotFoundError, UsageError
 from qcode.memos.log import BadLine, append_event, read_events
 from qcode.project import Project
@@ -96,10 +97,12 @@ def resolve_author(author: str | None) -> str:
 def read_journal(project: Project) -> Journal:
     """Fold every author's memo log into the journal. A memo on a code follows the code
     through the codebook's changes (renamed, moved to a new id, merged: it is on the code
-    that holds the codings now), as codings do."""
+    that holds the codings now), and a memo on a document follows a ``docs rename``, as
+    codings do."""
     logs = read_events(project)
     journal = Journal(bad=logs.bad)
     codes = code_map(project.root)
+    docs = document_map(project)
     order = sorted(range(len(logs.events)), key=lambda i: (logs.events[i]["time"], i))
     for i in order:
         ev = logs.events[i]
@@ -108,6 +111,8 @@ def read_journal(project: Project) -> Journal:
                 target = ev.get("target")
                 if ev["on"] == "code" and target is not None:
                     target = codes.current(target)
+                elif ev["on"] == "doc" and target is not None:
+                    target = docs.current(target)
                 journal.memos[ev["id"]] = Memo(ev["id"], ev["on"], target,
                                                ev["author"], ev["time"], ev["text"])
         elif ev["op"] == "edit":

@@ -211,3 +211,15 @@ def test_a_code_memo_follows_the_code_through_a_rename_and_a_merge(
                             "json").stdout)
     assert [m["id"] for m in listed["memos"]] == [memo["id"], other["id"]]
     assert read_journal(study).on("code", "GOV-MAC-02") == []
+
+
+def test_a_document_memo_follows_a_docs_rename_and_ids_take_a_prefix(
+        invoke: Invoke, study: Project) -> None:
+    memo = add_json(invoke, study, "--doc", "D02", "short one")
+    r = run(invoke, study, "docs", "rename", "D02", "E07")
+    assert r.exit_code == 0, r.stderr
+    listed = json.loads(run(invoke, study, "memo", "list", "--doc", "E0", "-f", "json").stdout)
+    assert [(m["id"], m["target"]) for m in listed["memos"]] == [(memo["id"], "E07")]
+    assert "short one" in run(invoke, study, "show", "E07").stdout
+    again = add_json(invoke, study, "--doc", "E", "by prefix")
+    assert again["target"] == "E07"
