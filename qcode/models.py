@@ -193,7 +193,10 @@ class CodingEvent(Record):
     Each line of the log is one action: a single event object, or a JSON array of the events
     that one action wrote together (so a crash can tear a whole action, never half of one).
 
-    ``op`` is ``add`` / ``remove`` (a code on a segment), ``memo`` (a note on a segment;
+    ``op`` is ``add`` / ``remove`` (a code on a span ``[start, end)`` of the text, whose
+    first segment is ``segment``; a span across segments lists them in ``segments``; an add
+    without offsets, or with its segment's, codes the whole segment), ``memo`` (a note on a
+    segment;
     empty text clears it), ``done`` / ``reopen`` (a document marked completely coded, or
     not), or ``undo`` (reverts the event with sequence number ``target``).
     """
@@ -206,6 +209,8 @@ class CodingEvent(Record):
     start: int | None = None
     end: int | None = None
     quote: str | None = None
+    #: every segment a span across segments touches (absent for a span in one segment)
+    segments: tuple[str, ...] | None = None
     code: str | None = None
     memo: str | None = None
     origin: Origin = "manual"
@@ -215,7 +220,10 @@ class CodingEvent(Record):
 
 
 class Coding(NamedTuple):
-    """The current state: one code on one segment by one coder (a fold of the log).
+    """The current state: one code on one span ``[start, end)`` by one coder (a fold of the
+    log). ``segment`` is the first segment the span lies in (a whole-segment coding has the
+    segment's offsets); :func:`qcode.coding.spans.segments_touched` gives every segment it
+    touches, and ``quote`` is exactly ``doc.text[start:end]`` when it was coded.
 
     The one shape of a coding everywhere (folds, counts, agreement, exports). A frozen tuple,
     not a pydantic model: a corpus holds hundreds of thousands of them, built from log events

@@ -21,10 +21,17 @@ from typing import Any
 from qcode._io import atomic
 from qcode._io.nofollow import read_nofollow
 from qcode.coding.events import LogProblem, dumps, loads
-from qcode.coding.fold import CoderState, MissedUndo, fold_pass, undo_targets
+from qcode.coding.fold import (
+    CoderState,
+    MissedUndo,
+    fold_pass,
+    rebuild_view,
+    span_key,
+    undo_targets,
+)
 from qcode.errors import ProjectDamagedError
 
-FORMAT = 4
+FORMAT = 5  # 5: spans (several per code and segment; spans across segments)
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
 
@@ -35,18 +42,21 @@ def _prefix_end(data: bytes) -> int:
 
 
 def _segments(st: CoderState) -> list[list[Any]]:
-    """Live codings grouped by segment, the quote stored once per segment (most segments
-    carry several codes): ``[doc, segment, start, end, quote, [[code, seq, time, origin,
-    decision], ...]]``."""
+    """Live spans grouped by first segment and offsets, the quote stored once per span
+    (most spans carry several codes): ``[doc, segment, start, end, quote, [[code, seq,
+    time, origin, decision], ...], segments]`` (``segments`` None for a span in one
+    segment)."""
     out: list[list[Any]] = []
-    for (doc, seg), by_code in st.codes.items():
-        groups: dict[tuple[Any, Any, Any], list[list[Any]]] = {}
-        for code, ev in by_code.items():
-            key = (ev.get("start"), ev.get("end"), ev.get("quote"))
+    for (doc, seg), by_key in st.spans.items():
+        groups: dict[tuple[Any, Any, Any, Any], list[list[Any]]] = {}
+        for (code, _s, _e), ev in by_key.items():
+            multi = ev.get("segments")
+            key = (ev.get("start"), ev.get("end"), ev.get("quote"),
+                   tuple(multi) if multi else None)
             groups.setdefault(key, []).append([code, ev["seq"], ev.get("time"),
                                                ev.get("origin", "manual"), ev.get("decision")])
-        for (start, end, quote), codes in groups.items():
-            out.append([doc, seg, start, end, quote, codes])
+        for (start, end, quote, multi), codes in groups.items():
+            out.append([doc, seg, start, end, quote, codes, multi])
     return out
 
 
@@ -101,16 +111,20 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         undone.update(ck["undone"])
         st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
                         n_events=ck["n_events"])
-        codes = st.codes
-        for doc, seg, start, end, quote, entries in ck["segments"]:
-            on = codes.setdefault((doc, seg), {})
+        spans = st.spans
+        for doc, seg, start, end, quote, entries, multi in ck["segments"]:
+            on = spans.setdefault((doc, seg), {})
             for code, seq, time, origin, decision in entries:
                 ev = {"op": "add", "seq": seq, "time": time, "doc": doc, "segment": seg,
                       "start": start, "end": end, "quote": quote, "code": code,
                       "origin": origin}
                 if decision is not None:
                     ev["decision"] = decision
-                on[code] = ev
+                k = span_key(ev)
+                on[k] = ev
+                if multi:
+                    ev["segments"] = list(multi)
+                    st.multi.setdefault((doc, seg), {})[k] = ev
         st.memos.update(((d, s), m) for d, s, m in ck["memos"])
         st.done.update(ck["done"])
         st.problems = [LogProblem(log, line, reason, events)
@@ -119,6 +133,8 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         return None
     try:
         replayed = fold_pass(st, tail, log, first_line, undone) if tail else 0
+        if not tail:
+            rebuild_view(st)
     except MissedUndo:  # an undo the byte scan could not see: replay everything
         return None
     return st, replayed

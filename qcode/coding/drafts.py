@@ -18,7 +18,9 @@ from qcode.models import Origin
 
 
 class AddDraft(TypedDict):
-    """A code put on a segment, with the segment's offsets and text as its quote."""
+    """A code put on a span ``[start, end)`` of the document text, with the span's exact
+    text as its quote; ``segment`` is the first segment the span lies in, and a span across
+    segments lists them all in ``segments`` (a whole segment: its offsets and text)."""
 
     op: Literal["add"]
     doc: str
@@ -27,13 +29,15 @@ class AddDraft(TypedDict):
     start: int
     end: int
     quote: str
+    segments: NotRequired[list[str]]
     origin: NotRequired[Origin]
     #: for origin=reconciled: the decision behind it
     decision: NotRequired[str | None]
 
 
 class RemoveDraft(TypedDict):
-    """A code taken off a segment."""
+    """A code taken off a span: the span of ``segment`` with this code and these offsets
+    (without offsets, as in logs written before spans: the code off the segment)."""
 
     op: Literal["remove"]
     doc: str

@@ -51,13 +51,20 @@ def _add_ok(ev: dict[str, Any]) -> bool:
             and type(get("code")) is str and type(get("start")) in OPT_INT
             and type(get("end")) in OPT_INT and type(get("quote")) in OPT_STR
             and type(origin) is str and origin in ORIGINS
-            and type(get("decision")) in OPT_STR and type(get("memo")) in OPT_STR)
+            and type(get("decision")) in OPT_STR and type(get("memo")) in OPT_STR
+            and segments_ok(get("segments")))
+
+
+def segments_ok(value: Any) -> bool:
+    """An add event's ``segments`` (a span across segments): absent, or a list of ids."""
+    return value is None or (type(value) is list and all(type(s) is str for s in value))
 
 
 def _remove_ok(ev: dict[str, Any]) -> bool:
     get = ev.get
     return type(get("doc")) is str and type(get("segment")) is str and \
-        type(get("code")) is str
+        type(get("code")) is str and type(get("start")) in OPT_INT and \
+        type(get("end")) in OPT_INT
 
 
 def _memo_ok(ev: dict[str, Any]) -> bool:
@@ -89,8 +96,9 @@ ANY_OK: Callable[[dict[str, Any]], bool] = _any_ok
 _NEEDS: dict[str, tuple[tuple[str, tuple[type, ...], bool], ...]] = {
     "add": (("doc", (str,), True), ("segment", (str,), True), ("code", (str,), True),
             ("start", (int,), False), ("end", (int,), False), ("quote", (str,), False),
-            ("decision", (str,), False), ("memo", (str,), False)),
-    "remove": (("doc", (str,), True), ("segment", (str,), True), ("code", (str,), True)),
+            ("decision", (str,), False), ("memo", (str,), False), ("segments", (list,), False)),
+    "remove": (("doc", (str,), True), ("segment", (str,), True), ("code", (str,), True),
+               ("start", (int,), False), ("end", (int,), False)),
     "memo": (("doc", (str,), True), ("segment", (str,), True), ("memo", (str,), False)),
     "done": (("doc", (str,), True),),
     "reopen": (("doc", (str,), True),),
@@ -138,6 +146,8 @@ def event_fault(ev: Any) -> str:
     origin = ev.get("origin", "manual")
     if op == "add" and not (type(origin) is str and origin in ORIGINS):
         return "add event without a valid 'origin'"
+    if op == "add" and not segments_ok(ev.get("segments")):
+        return "add event without a valid 'segments'"
     return "not a valid event"  # pragma: no cover - event_ok and this list agree
 
 

@@ -53,12 +53,25 @@ class LeftOut:
     missing: tuple[tuple[str, str, int], ...]
 
 
+#: a span's key among the spans of its first segment: (code, start, end); offsets missing in
+#: an old log are -1 (a whole-segment coding), so keys always sort
+SpanKey = tuple[str, int, int]
+
+
 @dataclass
 class CoderState:
-    """The fold of one coder's log: what is on each segment now."""
+    """The fold of one coder's log: the spans coded now, and the segment view of them.
+
+    ``spans`` is the state: each span under its first segment, keyed by (code, start, end)
+    (a coder may code several spans with one code in one segment). ``codes`` is the segment
+    view derived from it, kept in step by the fold: the codes present on each segment (a
+    span of the code overlaps it), each with the add event of one such span. Whole-segment
+    data (every log written before spans) has one span per code and segment, and the view
+    is exactly what the state was before spans; segment-based analyses read the view.
+    """
 
     coder: str
-    #: (doc, segment) -> {code: add-event dict}
+    #: (doc, segment) -> {code: add-event dict}: the segment view (derived from spans)
     codes: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
     memos: dict[tuple[str, str], str] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
@@ -71,6 +84,10 @@ class CoderState:
     left_out: LeftOut | None = None
     #: (code, count): codings of split codes waiting to be re-assigned (set by usable_state)
     awaiting_recode: tuple[tuple[str, int], ...] = ()
+    #: (doc, first segment) -> {(code, start, end): add-event dict}: every span coded now
+    spans: dict[tuple[str, str], dict[SpanKey, dict[str, Any]]] = field(default_factory=dict)
+    #: the spans of ``spans`` that cross segments (their events list ``segments``)
+    multi: dict[tuple[str, str], dict[SpanKey, dict[str, Any]]] = field(default_factory=dict)
 
     def codes_on(self, doc: str, segment: str) -> list[str]:
         return list(self.codes.get((doc, segment), {}))
@@ -78,20 +95,31 @@ class CoderState:
     def memo_on(self, doc: str, segment: str) -> str | None:
         return self.memos.get((doc, segment))
 
+    def spans_on(self, doc: str, segment: str) -> list[tuple[SpanKey, dict[str, Any]]]:
+        """The spans that overlap ``segment`` (those starting in it, then those crossing
+        into it from an earlier segment), as (key, add event)."""
+        out = sorted(self.spans.get((doc, segment), {}).items())
+        for (d, first), by_key in self.multi.items():
+            if d == doc and first != segment:
+                out.extend((k, ev) for k, ev in sorted(by_key.items())
+                           if segment in ev.get("segments", ()))
+        return out
+
     def codings(self, doc: str | None = None) -> list[Coding]:
-        """The current codings as records, ordered by document, segment and code.
+        """The current codings as records, one per span, ordered by document, first
+        segment, code and offsets (``Coding.segment`` is the span's first segment).
 
         The events were checked when the log was folded, so records are built without
         validating again (a large log gives hundreds of thousands of records).
         """
         out: list[Coding] = []
-        items = sorted(self.codes.items()) if doc is None else \
-            sorted((k, v) for k, v in self.codes.items() if k[0] == doc)
+        items = sorted(self.spans.items()) if doc is None else \
+            sorted((k, v) for k, v in self.spans.items() if k[0] == doc)
         new, cls, coder, memos = _new, Coding, self.coder, self.memos
         append = out.append
-        for (d, seg), by_code in items:
+        for (d, seg), by_key in items:
             memo = memos.get((d, seg))
-            for code, ev in sorted(by_code.items()):
+            for (code, _s, _e), ev in sorted(by_key.items()):
                 get = ev.get
                 append(new(cls, (coder, d, seg, code, get("start") or 0, get("end") or 0,
                                  get("quote") or "", get("origin", "manual"), memo,
@@ -146,45 +174,142 @@ def undone_seqs(events: Iterable[dict[str, Any]]) -> set[int]:
     return {e["target"] for e in events if e["op"] == "undo" and e.get("target") is not None}
 
 
-def apply_event(codes: dict[tuple[str, str], dict[str, Any]],
-                memos: dict[tuple[str, str], str], done: set[str], op: str,
-                ev: dict[str, Any]) -> None:
-    """Apply one event that is not undone to a coder's state (in place).
+def span_key(ev: dict[str, Any]) -> SpanKey:
+    """The key of an add or remove event's span among its first segment's spans."""
+    start, end = ev.get("start"), ev.get("end")
+    return (ev["code"], -1 if start is None else start, -1 if end is None else end)
+
+
+def _drop(spans: dict[tuple[str, str], dict[SpanKey, Any]], key: tuple[str, str],
+          k: SpanKey) -> None:
+    on = spans.get(key)
+    if on is not None and on.pop(k, None) is not None and not on:
+        del spans[key]
+
+
+def remove_keys(on: dict[SpanKey, Any], ev: dict[str, Any]) -> list[SpanKey]:
+    """The spans (of one segment) a remove event takes off: the span with its code and
+    offsets; a remove without offsets takes the code off the segment (every span of it
+    there), and one whose offsets match no span takes off the code's spans without
+    offsets (both only in logs written before spans)."""
+    k = span_key(ev)
+    if k in on:
+        return [k]
+    code, start, end = k
+    if start < 0 or end < 0:
+        return [x for x in on if x[0] == code]
+    return [x for x in on if x[0] == code and x[1] < 0]
+
+
+def apply_event(st: CoderState, op: str, ev: dict[str, Any]) -> None:
+    """Apply one event that is not undone to a coder's spans, memos and completed
+    documents (in place; the segment view is brought up to date by :func:`refresh`).
 
     Unknown ops (written by a newer qcode) are left alone.
     """
     if op == "add":
-        key = (ev["doc"], ev["segment"])
-        on = codes.get(key)
+        key, k = (ev["doc"], ev["segment"]), span_key(ev)
+        on = st.spans.get(key)
         if on is None:
-            codes[key] = {ev["code"]: ev}
+            st.spans[key] = {k: ev}
         else:
-            on[ev["code"]] = ev
+            on[k] = ev
+        if ev.get("segments"):
+            st.multi.setdefault(key, {})[k] = ev
+        elif st.multi:
+            _drop(st.multi, key, k)
     elif op == "remove":
         key = (ev["doc"], ev["segment"])
-        on = codes.get(key)
-        if on is not None and on.pop(ev["code"], None) is not None and not on:
-            del codes[key]
+        on = st.spans.get(key)
+        if on is None:
+            return
+        for k in remove_keys(on, ev):
+            del on[k]
+            if st.multi:
+                _drop(st.multi, key, k)
+        if not on:
+            del st.spans[key]
     elif op == "memo":
         key = (ev["doc"], ev["segment"])
         if ev.get("memo"):
-            memos[key] = ev["memo"]
+            st.memos[key] = ev["memo"]
         else:
-            memos.pop(key, None)
+            st.memos.pop(key, None)
     elif op == "done":
-        done.add(ev["doc"])
+        st.done.add(ev["doc"])
     elif op == "reopen":
-        done.discard(ev["doc"])
+        st.done.discard(ev["doc"])
+
+
+def _view_of(st: CoderState, key: tuple[str, str]) -> dict[str, dict[str, Any]]:
+    """The segment view of one segment: its codes, from the spans that overlap it."""
+    view = {k[0]: ev for k, ev in st.spans.get(key, {}).items()}
+    if st.multi:
+        doc, seg = key
+        for (d, first), by_key in st.multi.items():
+            if d == doc and first != seg:
+                for k, ev in by_key.items():
+                    if seg in ev["segments"]:
+                        view.setdefault(k[0], ev)
+    return view
+
+
+def refresh(st: CoderState, keys: Iterable[tuple[str, str]]) -> None:
+    """Bring the segment view of the segments ``keys`` (doc, segment) up to date."""
+    codes = st.codes
+    for key in keys:
+        view = _view_of(st, key)
+        if view:
+            codes[key] = view
+        else:
+            codes.pop(key, None)
+
+
+def rebuild_view(st: CoderState) -> None:
+    """The whole segment view from the spans (after a fold); event lines still held as
+    bytes by :func:`fold_pass` become dicts on the way."""
+    codes: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    for key, on in st.spans.items():
+        view = {}
+        for k, ev in on.items():
+            if type(ev) is bytes:
+                ev = on[k] = loads(ev)
+            view[k[0]] = ev
+        codes[key] = view
+    for (doc, first), by_key in st.multi.items():
+        for k, ev in by_key.items():
+            ev = st.spans[(doc, first)][k]  # the dict the bytes became
+            by_key[k] = ev
+            for seg in ev["segments"]:
+                if seg != first:
+                    codes.setdefault((doc, seg), {}).setdefault(k[0], ev)
+    st.codes = codes
+
+
+def touched_keys(ev: dict[str, Any], st: CoderState) -> list[tuple[str, str]]:
+    """The segments whose view an add or remove event may change."""
+    key = (ev["doc"], ev["segment"])
+    out = [key]
+    if st.multi or ev.get("segments"):
+        for k_ev in (*st.spans.get(key, {}).values(), ev):
+            out.extend((ev["doc"], s) for s in k_ev.get("segments") or ())
+    return out
 
 
 def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> CoderState:
-    """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``."""
-    codes, memos, done = st.codes, st.memos, st.done
+    """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``;
+    the segment view of the segments they touch is brought up to date."""
+    keys: dict[tuple[str, str], None] = {}
     for ev in events:
         op = ev["op"]
         if op == "undo" or (undone and ev["seq"] in undone):
             continue
-        apply_event(codes, memos, done, op, ev)
+        if op in ("add", "remove"):
+            keys.update(dict.fromkeys(touched_keys(ev, st)))  # before: a span removed
+        apply_event(st, op, ev)
+        if op == "add" and ev.get("segments"):
+            keys.update(dict.fromkeys(touched_keys(ev, st)))
+    refresh(st, keys)
     st.n_events += len(events)
     if events:
         st.last_time = events[-1].get("time")
@@ -194,7 +319,9 @@ def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> Co
 
 def fold(coder: str, events: list[dict[str, Any]]) -> CoderState:
     """Replay events in order; events reverted by an ``undo`` are skipped."""
-    return replay(CoderState(coder=coder), events, undone_seqs(events))
+    st = replay(CoderState(coder=coder), events, undone_seqs(events))
+    rebuild_view(st)  # the view in the order of the spans, as fold_bytes builds it
+    return st
 
 
 # ----------------------------------------------------------------------------- one pass
@@ -231,13 +358,13 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
 
     Each line is applied right after it is parsed, so the millions of event dicts never
     live at once; an add keeps its line's bytes, and only the adds still standing at the
-    end are parsed again into dicts. Code ids are interned: the per-segment dicts then
-    compare keys by identity. Raises :class:`MissedUndo` when an undo's target is not in
-    ``undone``.
+    end are parsed again into dicts, when the segment view is built from the spans. Code ids
+    are interned: the per-segment dicts then compare keys by identity. Raises
+    :class:`MissedUndo` when an undo's target is not in ``undone``.
     """
     # an add's value is its line's bytes until the end of the pass
-    codes = cast("dict[tuple[str, str], dict[str, Any]]", st.codes)
-    memos, done, problems = st.memos, st.done, st.problems
+    spans = cast("dict[tuple[str, str], dict[SpanKey, Any]]", st.spans)
+    multi, problems = st.multi, st.problems
     checks, any_ok, intern = OP_CHECKS, ANY_OK, sys.intern
     origins, opt_int, opt_str = ORIGINS, OPT_INT, OPT_STR
     pick, len_add = itemgetter(*ADD_KEYS), len(ADD_KEYS) + 1  # and "op"
@@ -263,7 +390,8 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                             and t(start) in opt_int and t(end) in opt_int
                             and t(quote) in opt_str
                             and (len(ev) == len_add or (t(get("decision")) in opt_str
-                                                        and t(get("memo")) in opt_str)))
+                                                        and t(get("memo")) in opt_str
+                                                        and "segments" not in ev)))
                 except (KeyError, TypeError):  # a field missing (event_ok checks it below),
                     good = False  # or an origin that is not even text
                 if good:
@@ -272,12 +400,15 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                     if undone and seq in undone:
                         continue
                     key = (doc, seg)
-                    code = intern(code)
-                    on = codes.get(key)
+                    k = (intern(code), -1 if start is None else start,
+                         -1 if end is None else end)
+                    on = spans.get(key)
                     if on is None:
-                        codes[key] = {code: raw}
+                        spans[key] = {k: raw}
                     else:
-                        on[code] = raw
+                        on[k] = raw
+                    if multi:
+                        _drop(multi, key, k)
                     continue
             op, seq = get("op"), get("seq")
             if (t(op) is is_str and t(seq) is is_int and seq > 0 and t(get("time")) is is_str
@@ -291,7 +422,7 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                     continue
                 if undone and seq in undone:
                     continue
-                apply_event(codes, memos, done, op, ev)
+                apply_event(st, op, ev)
                 continue
         evs = line_events(ev)
         if evs is None:
@@ -309,11 +440,8 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                 continue
             if undone and ev["seq"] in undone:
                 continue
-            apply_event(codes, memos, done, op, ev)
-    for on in codes.values():  # the adds still standing: their lines become dicts
-        for code, v in on.items():
-            if type(v) is bytes:
-                on[code] = loads(v)
+            apply_event(st, op, ev)
+    rebuild_view(st)  # the adds still standing: their lines become dicts
     st.n_events += n
     if last is not None:
         st.last_time = last.get("time")

@@ -47,6 +47,7 @@ from qcode.coding.log_file import (
     lock_path,
     open_for_append,
 )
+from qcode.coding.spans import check_span, span_segments
 from qcode.coding.text_guard import guarded
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Coding, CodingEvent, Document, Origin
@@ -209,13 +210,14 @@ def _segment(doc: Document, segment_id: str) -> Any:
 def add_events(state: CoderState, doc: Document, segment_ids: list[str],
                code_ids: list[str], *, origin: Origin = "manual", memo: str | None = None,
                decision: str | None = None) -> list[AddDraft | MemoDraft]:
-    """The events that put codes (and a memo) on segments, given the coder's state."""
+    """The events that put codes on whole segments (and a memo), given the coder's state;
+    a code whose whole-segment span is there already is left alone."""
     events: list[AddDraft | MemoDraft] = []
     for sid in segment_ids:
         seg = _segment(doc, sid)
-        have = state.codes.get((doc.id, sid), {})
+        have = state.spans.get((doc.id, sid), {})
         for code in dict.fromkeys(code_ids):
-            if code in have:
+            if (code, seg.start, seg.end) in have or (code, -1, -1) in have:
                 continue
             events.append({"op": "add", "doc": doc.id, "segment": sid, "start": seg.start,
                            "end": seg.end, "quote": doc.text[seg.start:seg.end], "code": code,
@@ -228,15 +230,102 @@ def add_events(state: CoderState, doc: Document, segment_ids: list[str],
 
 def remove_events(state: CoderState, doc: Document, segment_ids: list[str],
                   code_ids: list[str] | None = None) -> list[RemoveDraft]:
-    """The events that take codes off segments (all the coder's codes there if None)."""
+    """The events that take codes off segments: every span of each code that starts in
+    the segment (all the coder's codes there if ``code_ids`` is None), one event a span."""
     events: list[RemoveDraft] = []
     for sid in segment_ids:
-        seg = _segment(doc, sid)
-        have = state.codes_on(doc.id, sid)
-        for code in (have if code_ids is None else [c for c in code_ids if c in have]):
-            events.append({"op": "remove", "doc": doc.id, "segment": sid, "start": seg.start,
-                           "end": seg.end, "code": code})
+        _segment(doc, sid)
+        have = state.spans.get((doc.id, sid), {})
+        wanted = None if code_ids is None else set(code_ids)
+        for code, start, end in list(have):  # in the order they were coded, as before
+            if wanted is None or code in wanted:
+                events.append({"op": "remove", "doc": doc.id, "segment": sid, "code": code,
+                               "start": None if start < 0 else start,
+                               "end": None if end < 0 else end})
     return events
+
+
+def span_add_events(state: CoderState, doc: Document, start: int, end: int,
+                    code_ids: list[str], *, origin: Origin = "manual",
+                    memo: str | None = None, decision: str | None = None
+                    ) -> list[AddDraft | MemoDraft]:
+    """The events that put codes on the span ``[start, end)`` of ``doc`` (checked against
+    its text, see :func:`qcode.coding.spans.check_span`); a code already on exactly this
+    span is left alone. A memo goes on the span's first segment."""
+    touched = check_span(doc, start, end)
+    first = touched[0]
+    if len(touched) == 1 and start == first.start and end == first.end:
+        return add_events(state, doc, [first.id], code_ids, origin=origin, memo=memo,
+                          decision=decision)
+    have = state.spans.get((doc.id, first.id), {})
+    also = span_segments(touched)
+    events: list[AddDraft | MemoDraft] = []
+    for code in dict.fromkeys(code_ids):
+        if (code, start, end) in have:
+            continue
+        ev: AddDraft = {"op": "add", "doc": doc.id, "segment": first.id, "start": start,
+                        "end": end, "quote": doc.text[start:end], "code": code,
+                        "origin": origin, "decision": decision}
+        if also is not None:
+            ev["segments"] = also
+        events.append(ev)
+    if memo is not None and state.memos.get((doc.id, first.id), "") != memo:
+        events.append({"op": "memo", "doc": doc.id, "segment": first.id, "memo": memo,
+                       "origin": origin})
+    return events
+
+
+def span_remove_events(state: CoderState, doc: Document, start: int, end: int,
+                       code_ids: list[str] | None = None) -> list[RemoveDraft]:
+    """The events that take codes off exactly the span ``[start, end)`` (every code on it
+    when ``code_ids`` is None); a whole segment's span also matches a coding made before
+    spans (without offsets)."""
+    touched = check_span(doc, start, end)
+    first = touched[0]
+    have = state.spans.get((doc.id, first.id), {})
+    whole = len(touched) == 1 and start == first.start and end == first.end
+    events: list[RemoveDraft] = []
+    for code, s, e in list(have):
+        if code_ids is not None and code not in code_ids:
+            continue
+        if (s, e) == (start, end) or (whole and s < 0):
+            events.append({"op": "remove", "doc": doc.id, "segment": first.id, "code": code,
+                           "start": None if s < 0 else s, "end": None if e < 0 else e})
+    return events
+
+
+def add_span(project: Project, coder: str, doc: Document, start: int, end: int,
+             codes: list[str], *, memo: str | None = None, origin: Origin = "manual",
+             decision: str | None = None, state: CoderState | None = None
+             ) -> list[CodingEvent]:
+    """Code the span ``[start, end)`` of ``doc`` (code points of ``doc.text``) with
+    ``codes``, as one action of ``coder``; return the events written ([] when every code
+    is on exactly this span already).
+
+    The span may be a whole segment (the same event as :func:`add_codes`), any part of
+    one, or a stretch across consecutive segments; it is checked against the text
+    (:class:`UsageError` when it is out of bounds, blank, or not inside the segments) and
+    its exact text is stored as the quote. ``memo`` (optional) is set on the span's first
+    segment. The events are appended as one line, fsynced, under the project lock and the
+    coder's log lock, before this returns; :func:`undo_last` reverts them together.
+    ``state`` (the coder's current state) saves reading the log again.
+
+    >>> # add_span(project, "ingrid", doc, 120, 164, ["GOV-MAC-01"])
+    """
+    state = state if state is not None else load_state_or_empty(project, coder)
+    return append_events(project, coder, span_add_events(state, doc, start, end, codes,
+                                                         origin=origin, memo=memo,
+                                                         decision=decision))
+
+
+def remove_span(project: Project, coder: str, doc: Document, start: int, end: int,
+                codes: list[str] | None = None, *,
+                state: CoderState | None = None) -> list[CodingEvent]:
+    """Take ``codes`` (all the coder's codes on it when None) off exactly the span
+    ``[start, end)`` of ``doc``, as one action; return the events written ([] when none
+    of them is on that span). Other spans of the same codes are left alone."""
+    state = state if state is not None else load_state_or_empty(project, coder)
+    return append_events(project, coder, span_remove_events(state, doc, start, end, codes))
 
 
 def add_codes(project: Project, coder: str, doc: Document, segment_ids: list[str],

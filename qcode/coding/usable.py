@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from qcode.codebook.history import CodeMap, code_map
 from qcode.coding.events import loads
-from qcode.coding.fold import CoderState, LeftOut
+from qcode.coding.fold import CoderState, LeftOut, SpanKey
 from qcode.coding.store import load_state
 from qcode.documents.log import UNCHANGED, DocMap, document_map
 from qcode.errors import ProjectDamagedError
 from qcode.project import Project, damaged_document_hint
+
+V = TypeVar("V")
 
 #: kinds of reference a coding can lose, in the order they are checked and named
 KINDS = ("document", "segment", "code", "archived")
@@ -88,7 +91,24 @@ def follow_documents(state: CoderState, docs: DocMap) -> tuple[CoderState, dict[
         return state, {}
     codes, archived = docs.follow_keys(state.codes)
     memos, _ = docs.follow_keys(state.memos)
-    return replace(state, codes=codes, memos=memos, done=docs.follow_ids(state.done)), archived
+    spans, _ = docs.follow_keys(state.spans)
+    multi, _ = docs.follow_keys(state.multi)
+    return replace(state, codes=codes, memos=memos, done=docs.follow_ids(state.done),
+                   spans=spans, multi=multi), archived
+
+
+def follow_spans(cmap: CodeMap, by_key: dict[SpanKey, V]) -> dict[SpanKey, V]:
+    """One segment's spans with each code under its current id (as ``CodeMap.follow``:
+    two codes merged into one on the same span give one coding)."""
+    renamed = cmap.renamed
+    if not renamed or all(k[0] not in renamed for k in by_key):
+        return by_key
+    out: dict[SpanKey, V] = {}
+    for (code, start, end), ev in by_key.items():
+        now = renamed.get(code, code)
+        if (now, start, end) not in out or code == now:
+            out[(now, start, end)] = ev
+    return out
 
 
 def usable_state(state: CoderState, known: Known) -> CoderState:
@@ -99,11 +119,14 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
     not yet re-assigned are counted in ``awaiting_recode``."""
     counts: dict[tuple[str, str], int] = {}
     codes: dict[tuple[str, str], dict[str, dict[str, object]]] = {}
+    spans: dict[tuple[str, str], dict[SpanKey, dict[str, object]]] = {}
     known_codes, segments, cmap = known.codes, known.segments, known.code_map
     awaiting: dict[str, int] = {}
     state, archived = follow_documents(state, known.doc_map)
+    all_spans = state.spans
     for key, by_code in state.codes.items():
         by_code = cmap.follow(by_code)
+        by_span = all_spans.get(key)  # the spans starting in this segment, if any
         for code in cmap.splits.keys() & by_code.keys():
             awaiting[code] = awaiting.get(code, 0) + 1
         doc, seg = key
@@ -114,6 +137,8 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
             continue
         if known_codes.issuperset(by_code):  # the usual case, checked in C
             codes[key] = by_code
+            if by_span:
+                spans[key] = follow_spans(cmap, by_span)
             continue
         kept = {}
         for code, ev in by_code.items():
@@ -123,12 +148,19 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
                 counts[("code", code)] = counts.get(("code", code), 0) + 1
         if kept:
             codes[key] = kept
+        kept_spans = {k: ev for k, ev in follow_spans(cmap, by_span or {}).items()
+                      if k[0] in known_codes}
+        if kept_spans:
+            spans[key] = kept_spans
     total = sum(counts.values())  # codings of archived documents: a note, not a loss
     counts.update((("archived", d), n) for d, n in archived.items())
     missing = tuple(sorted(((k, i, n) for (k, i), n in counts.items()),
                            key=lambda t: (-t[2], KINDS.index(t[0]), t[1])))
     left_out = LeftOut(state.coder, total, missing) if counts else None
-    return replace(state, codes=codes, left_out=left_out,
+    multi = {key: {k: ev for k, ev in spans[key].items() if ev.get("segments")}
+             for key in state.multi if key in spans}
+    return replace(state, codes=codes, left_out=left_out, spans=spans,
+                   multi={key: by_key for key, by_key in multi.items() if by_key},
                    awaiting_recode=tuple(sorted(awaiting.items())))
 
 

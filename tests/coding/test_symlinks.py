@@ -140,7 +140,7 @@ def test_a_planted_checkpoint_link_cannot_inject_codings(
     log = project.codings_dir / "ana.jsonl"
     forged = codings.load_state(project, "ana")
     ev = dict(forged.codes[("T01", "T01:0002")]["GOV-MAC-01"], code="ECO-MAC-01")
-    forged.codes[("T01", "T01:0002")]["ECO-MAC-01"] = ev
+    forged.spans[("T01", "T01:0002")][("ECO-MAC-01", ev["start"], ev["end"])] = ev
     planted = tmp_path / "planted.checkpoint"
     save(planted, forged, log.read_bytes())
     assert planted.exists()
