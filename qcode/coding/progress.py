@@ -28,6 +28,7 @@ from typing import Any
 
 from qcode._io.nofollow import read_nofollow
 from qcode.coding.fold import CoderState
+from qcode.documents.log import document_map
 from qcode.errors import ProjectDamagedError
 from qcode.models import Document
 from qcode.project import Project
@@ -46,7 +47,9 @@ def read_positions(project: Project, coder: str) -> dict[str, str]:
     with contextlib.suppress(OSError, ValueError, ProjectDamagedError):
         data = json.loads(read_nofollow(position_path(project, coder)))
         if isinstance(data, dict):
-            return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+            docs = document_map(project)  # a renamed document keeps its position
+            return dict(docs.key(k, v) for k, v in data.items()
+                        if isinstance(k, str) and isinstance(v, str))
     return {}
 
 

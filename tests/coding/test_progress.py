@@ -111,3 +111,10 @@ def test_consensus_coders_are_left_out_unless_named(project: Project, invoke: In
                               "json").stdout)
     assert named["coders"] == ["agreed"]
     assert "done" in {c["status"] for c in named["cells"]}
+
+
+def test_a_renamed_document_keeps_its_progress(study: Project, invoke: Invoke) -> None:
+    r = invoke("--project", str(study.root), "docs", "rename", "D01", "K01")
+    assert r.exit_code == 0, r.stderr
+    grid = progress(study, load_usable(study, ["ana"]), study.documents())
+    assert grid.cell("K01", "ana").visited == 3  # two passed by the session, one coded
