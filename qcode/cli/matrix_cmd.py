@@ -16,6 +16,8 @@ class Count(str, Enum):
     codings = "codings"
     documents = "documents"
     speakers = "speakers"
+    characters = "characters"
+    words = "words"
 
 
 class Percent(str, Enum):
@@ -75,9 +77,12 @@ def matrix(
     """Frequency matrix: theme x level (or any two dimensions) of one coder's codings.
 
     Counting rules: --count segments counts a segment once in a cell however many codes of
-    that cell it has; codings counts every code on every segment; documents and speakers
+    that cell it has (a coded span counts each segment it touches); codings counts every
+    coded span (on whole segments: every code on every segment); documents and speakers
     count the distinct documents, or speakers (a speaker within one document), with at least
-    one coded segment in the cell. Totals count distinct units the same way, so a segment
+    one coded segment in the cell; characters and words measure coverage, the text inside
+    the union of the cell's spans (text coded twice in a cell counts once). Totals count
+    distinct units the same way, so a segment
     coded in two cells of a row counts once in the row total (totals can be less than the
     sum of their cells). --percent divides each cell by its row total, column total or the
     grand total. Every row and column is shown, with 0 for empty cells; themes, levels and

@@ -35,6 +35,15 @@ def session_codebook(project: Project, coder: str, *, fresh: bool = False) -> Co
     return cb.model_copy(update={"codes": codes})
 
 
+def wants_new(text: str, offered: Codebook) -> bool:
+    """Whether a session input asks for a new code: ``+ NAME``, or ``new NAME`` when no
+    code's name holds what was typed (``new tech`` still finds "New technology ...")."""
+    if text.startswith("+"):
+        return True
+    low = text.casefold()
+    return low.startswith("new ") and not any(low in c.name.casefold() for c in offered.codes)
+
+
 @dataclass
 class Step:
     """What the new-code dialogue says next: messages, and the next question (None: the

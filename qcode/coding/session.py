@@ -27,7 +27,7 @@ from qcode._io.atomic import write_text
 from qcode._io.nofollow import read_nofollow
 from qcode.coding import store as codings
 from qcode.coding.drafts import EventDraft
-from qcode.coding.new_code import NewCode, session_codebook
+from qcode.coding.new_code import NewCode, session_codebook, wants_new
 from qcode.coding.progress import position_path
 from qcode.coding.suggest import Matcher, is_interviewer
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, QcodeError, UsageError
@@ -314,7 +314,7 @@ class Session:
             return self._remove(text[1:].strip())
         if low == "r" or low.startswith("r "):
             return self._remove(text[1:].strip())
-        if text.startswith("+") or low.startswith("new "):
+        if wants_new(text, self.codebook):
             self._new = NewCode(self.project, self.coder, text, self.codebook)
             return self._new_code(None)
         return self._add_query(text)

@@ -11,9 +11,11 @@ import pytest
 from qcode.codebook.history import code_map, read_history
 from qcode.codebook.load import load
 from qcode.coding import store as codings
+from qcode.coding.new_code import wants_new
 from qcode.coding.session import Session
 from qcode.coding.suggest import Matcher
 from qcode.errors import NotFoundError
+from qcode.models import Code, Codebook, Theme
 from qcode.project import Project
 from tests.builders import interview
 
@@ -189,3 +191,12 @@ def test_recode_walks_a_split_codes_codings(study: Project,
         "Error: GOV-MAC-03 was not split, so there is nothing to re-assign\n"
         "Hint: codes split: GOV-MAC-02; split one with: qcode codebook split CODE --into "
         "B,C\n"))
+
+
+def test_new_asks_for_a_new_code_only_when_no_name_holds_the_words() -> None:
+    cb = Codebook(themes=(Theme(id="T", name="T"),),
+                  codes=(Code(id="T1", name="New ways of working", theme="T"),))
+    assert wants_new("+ Staff felt watched", cb)
+    assert wants_new("new Staff felt watched", cb)
+    assert not wants_new("new ways", cb)  # a code's name: found as usual
+    assert not wants_new("T1", cb)
