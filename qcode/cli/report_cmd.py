@@ -51,11 +51,19 @@ def report(
     memos: bool = typer.Option(False, "--memos",
                                help="Add a Memos section (md, html, docx): the project's "
                                     "journal, memos on the selected codes and documents."),
+    context: str | None = typer.Option(None, "--context", metavar="N|sentence",
+                                       help="Show N words (or the rest of the sentence) "
+                                            "around each quote, marked as context."),
 ) -> None:
     """Report of coded excerpts, grouped theme -> level -> code.
 
-    Each quote comes with its document, speaker, segment id, time, the document's
-    attributes, and the coder's memo. Markdown, HTML and DOCX reports also hold a header
+    Each quote is exactly the coded span (a whole segment, a phrase, or a stretch across
+    segments) and comes with its document, speaker, the segment(s) it lies in (D01:0003,
+    or D01:0003-0005), time, the document's attributes, and the coder's memo. With
+    --context N (words) or --context sentence the text around the span within its
+    segments is shown and marked as context: grey in HTML and DOCX, in brackets with an
+    ellipsis where it is cut in Markdown, and in an in_context column of CSV and XLSX.
+    Markdown, HTML and DOCX reports also hold a header
     (coder, coders, codebook version, date), the theme x level matrix (segments), the
     agreement summary when two or more coders completed documents, with --memos a
     "Memos" section (memos on the project, per code and per document; qcode memo add),
@@ -73,9 +81,12 @@ def report(
       qcode report --theme GOV --level macro --where region=North -o gov-macro.md
 
       qcode report --format xlsx -o excerpts.xlsx
+
+      qcode report --code GOV-MAC-01 --context 12 -o strategy.md
     """
     from datetime import date as Date
 
+    from qcode.counts.context import parse_context
     from qcode.counts.excerpts import resolve_selection
     from qcode.counts.matrix import parse_where
     from qcode.errors import UsageError
@@ -96,7 +107,8 @@ def report(
     sel = resolve_selection(project.codebook, theme, level, code, parse_where(where, doc))
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),
-                           joint_by=joint, memos=memos and kind in ("md", "html", "docx"))
+                           joint_by=joint, memos=memos and kind in ("md", "html", "docx"),
+                           context=parse_context(context))
     warn_omissions(content.omissions, project.root)
     if content.memos is not None:
         from qcode.cli.memo_cmd import warn_damaged

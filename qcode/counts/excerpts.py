@@ -1,8 +1,11 @@
 """Coded excerpts: the quotes behind the counts, grouped theme -> level -> code.
 
-Each excerpt carries its document (id and title), speaker, segment id, time, the document's
-attributes and the coder's memo. Order inside a code: document id, then position in the
-document, so the same project always gives the same list.
+Each excerpt is exactly one coded span (a whole segment, part of one, or a stretch across
+segments) and carries its document (id and title), speaker, the segment(s) it lies in, time,
+the document's attributes, the coder's memo and, when asked, the words around it
+(:mod:`qcode.counts.context`). Two codings of the same span under one code are one
+excerpt. Order inside a code: document id, then position in the document, so the same
+project always gives the same list.
 """
 
 from __future__ import annotations
@@ -13,12 +16,17 @@ from pydantic import Field
 
 from qcode.clock import clock
 from qcode.codebook.load import resolve_code, resolve_facet
+from qcode.counts.context import Context, around
 from qcode.counts.matrix import NO_LEVEL, Corpus, select
 from qcode.models import Codebook, Record
 
 
 class Excerpt(NamedTuple):
-    """One coded segment under one code (a light tuple: reports hold thousands)."""
+    """One coded span under one code (a light tuple: reports hold thousands).
+
+    ``segment`` is the first segment the span lies in and ``last_segment`` its last (the
+    same for a span inside one segment); ``before`` / ``after`` are the context shown
+    around the quote (empty unless a context was asked for)."""
 
     code: str
     theme: str
@@ -33,6 +41,21 @@ class Excerpt(NamedTuple):
     memo: str | None
     attributes: dict[str, str]
     origin: str = "manual"
+    start: int = 0
+    end: int = 0
+    last_segment: str = ""
+    before: str = ""
+    after: str = ""
+
+    @property
+    def segments_label(self) -> str:
+        """``D01:0003``, or ``D01:0003-0005`` for a span across segments."""
+        last = self.last_segment
+        if not last or last == self.segment:
+            return self.segment
+        head, _, tail = last.rpartition(":")
+        return f"{self.segment}-{tail}" if self.segment.startswith(f"{head}:") else \
+            f"{self.segment}-{last}"
 
 
 _new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
@@ -107,21 +130,34 @@ def apply_selection(corpus: Corpus, sel: Selection) -> Corpus:
                   omissions=corpus.omissions, attribute_names=corpus.attribute_names)
 
 
-def excerpts(corpus: Corpus, sel: Selection | None = None) -> list[ThemeGroup]:
-    """Excerpts grouped theme -> level -> code, in codebook order; empty groups left out."""
+def excerpts(corpus: Corpus, sel: Selection | None = None,
+             context: Context = None) -> list[ThemeGroup]:
+    """Excerpts grouped theme -> level -> code, in codebook order; empty groups left out.
+    ``context`` (words, ``"sentence"`` or None) adds the text around each span."""
     if sel is not None:
         corpus = apply_selection(corpus, sel)
     cb = corpus.codebook
-    by_code: dict[str, list[tuple[str, int, Excerpt]]] = {}
+    by_code: dict[str, list[tuple[str, int, int, int, Excerpt]]] = {}
+    seen: set[tuple[str, str, int, int]] = set()
     code_of = {c.id: c for c in cb.codes}
     for c in corpus.codings:
+        key = (c.code, c.doc, c.start, c.end)
+        if key in seen:  # the same span under the same code (codes merged since)
+            continue
+        seen.add(key)
         d = corpus.docs[c.doc]
         pos, speaker, t0, t1 = d.segments[c.segment]
+        touched = d.touched(c)
+        last = touched[-1]
+        before = after = ""
+        if context is not None and d.text:
+            lo, hi = d.bounds[c.segment][0], d.bounds[last][1]
+            before, after = around(d.text, lo, c.start, c.end, hi, context)
         code = code_of[c.code]
         ex = _new(Excerpt, (c.code, code.theme, code.level or NO_LEVEL, c.doc, d.title,
                             c.segment, speaker, t0, t1, c.quote, c.memo, d.attributes,
-                            c.origin))
-        by_code.setdefault(c.code, []).append((c.doc, pos, ex))
+                            c.origin, c.start, c.end, last, before, after))
+        by_code.setdefault(c.code, []).append((c.doc, pos, c.start, c.end, ex))
     level_ids: list[str] = [lv.id for lv in cb.levels]
     if any(c.level is None for c in cb.codes):
         level_ids.append(NO_LEVEL)
@@ -135,9 +171,9 @@ def excerpts(corpus: Corpus, sel: Selection | None = None) -> list[ThemeGroup]:
                     continue
                 items = by_code.get(code.id)
                 if items:
-                    items.sort(key=lambda x: (x[0], x[1]))
+                    items.sort(key=lambda x: x[:4])
                     codes.append(CodeGroup(code=code.id, name=code.name,
-                                           excerpts=tuple(x[2] for x in items)))
+                                           excerpts=tuple(x[4] for x in items)))
             if codes:
                 level = cb.level(lv)
                 levels.append(LevelGroup(level=lv, name=level.name if level else lv,
@@ -152,8 +188,16 @@ def flat(groups: list[ThemeGroup]) -> list[Excerpt]:
     return [e for t in groups for lv in t.levels for c in lv.codes for e in c.excerpts]
 
 
-def rows(groups: list[ThemeGroup], attribute_names: list[str]) -> list[dict[str, Any]]:
-    """One flat row per excerpt (for CSV and XLSX), attributes as their own columns."""
+def in_context(e: Excerpt) -> str:
+    """The quote with its context in brackets: ``[... before] quote [after ...]``."""
+    return " ".join(x for x in (f"[{e.before}]" if e.before else "", e.quote,
+                                f"[{e.after}]" if e.after else "") if x)
+
+
+def rows(groups: list[ThemeGroup], attribute_names: list[str],
+         context: bool = False) -> list[dict[str, Any]]:
+    """One flat row per excerpt (for CSV and XLSX), attributes as their own columns; with
+    ``context``, an ``in_context`` column after the quote (:func:`in_context`)."""
     out = []
     for t in groups:
         for lv in t.levels:
@@ -162,9 +206,11 @@ def rows(groups: list[ThemeGroup], attribute_names: list[str]) -> list[dict[str,
                     row: dict[str, Any] = {
                         "theme": t.theme, "level": lv.level, "code": cg.code,
                         "code_name": cg.name, "document": e.doc, "title": e.title,
-                        "segment": e.segment, "speaker": e.speaker,
-                        "time": format_time(e.time_start), "quote": e.quote,
-                        "memo": e.memo or ""}
+                        "segment": e.segments_label, "speaker": e.speaker,
+                        "time": format_time(e.time_start), "quote": e.quote}
+                    if context:
+                        row["in_context"] = in_context(e)
+                    row["memo"] = e.memo or ""
                     for a in attribute_names:
                         row[f"attr:{a}"] = e.attributes.get(a, "")
                     out.append(row)

@@ -2,11 +2,15 @@
 
 Counting rules (also shown by ``qcode matrix --help``):
 
-- ``segments``: a segment counts once in a cell however many codes of that cell it has;
-- ``codings``: every code on a segment counts (a segment with two codes of a cell counts 2);
+- ``segments``: a segment counts once in a cell however many codes of that cell it has
+  (a coded span counts every segment it touches);
+- ``codings``: every coded span counts (a segment with two codes of a cell counts 2; on
+  whole-segment codings, the number of codes on segments);
 - ``documents``: the distinct documents with at least one coded segment in the cell;
 - ``speakers``: the distinct speakers (a speaker within one document) with at least one
-  coded segment in the cell.
+  coded segment in the cell;
+- ``characters`` / ``words``: coverage, the characters (words) of the text inside the
+  union of the cell's spans, so text coded twice in a cell counts once.
 
 Row and column totals count distinct units in the same way, so a segment with codes in two
 cells of a row counts once in that row's total: totals can be smaller than the sum of the
@@ -31,6 +35,7 @@ from qcode.codebook.load import suggestions
 from qcode.coding.events import loads as _loads
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
+from qcode.counts.coverage import coverage
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Codebook, Coding, Record
 from qcode.project import Project, damaged_document_hint
@@ -40,6 +45,8 @@ DIMENSIONS = ("theme", "level", "code", "document", "speaker")
 #: dimensions whose value depends only on the code of a coding
 CODE_DIMENSIONS = ("theme", "level", "code")
 COUNT_MODES = ("segments", "codings", "documents", "speakers")
+#: counting modes that measure the text the spans cover (``qcode matrix`` only)
+COVERAGE_MODES = ("characters", "words")
 PERCENT_MODES = ("none", "row", "col", "total")
 MISSING = "(missing)"
 NO_LEVEL = "(no level)"
@@ -81,9 +88,24 @@ class DocInfo:
     attributes: dict[str, str]
     #: segment id -> (position in the document, speaker, time_start, time_end)
     segments: dict[str, tuple[int, str, float | None, float | None]]
+    #: segment id -> its [start, end) offsets, in document order (spans: the segments
+    #: a coding touches, and a report's context)
+    bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: the document text (spans are offsets into it)
+    text: str = ""
 
-
-_new = tuple.__new__  # builds a Coding from a full tuple without its Python __new__
+    def touched(self, c: Coding) -> list[str]:
+        """The segments the span of ``c`` touches, from its first segment on."""
+        b = self.bounds.get(c.segment)
+        if b is None or c.end <= b[1]:
+            return [c.segment]
+        ids = list(self.bounds)
+        out: list[str] = []
+        for sid in ids[self.segments[c.segment][0]:]:
+            if self.bounds[sid][0] >= c.end:
+                break
+            out.append(sid)
+        return out
 
 
 @dataclass
@@ -110,9 +132,10 @@ def _doc_info(path: Path) -> DocInfo:
         raw = _loads(read_nofollow(path))
         segs = {s["id"]: (i, s["speaker"], s.get("time_start"), s.get("time_end"))
                 for i, s in enumerate(raw.get("segments", ()))}
+        bounds = {s["id"]: (s["start"], s["end"]) for s in raw.get("segments", ())}
         attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}
         return DocInfo(id=raw["id"], title=raw.get("title", raw["id"]), attributes=attrs,
-                       segments=segs)
+                       segments=segs, bounds=bounds, text=raw.get("text", ""))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",
                                   hint=damaged_document_hint(path.stem)) from None
@@ -129,15 +152,12 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
     state = usable_state(load_state(project, name), known)
-    memos = state.memos
-    kept: list[Coding] = []
-    append, new = kept.append, _new
-    for (doc, seg), by_code in state.codes.items():
-        memo = memos.get((doc, seg))
-        for code, ev in by_code.items():
-            append(new(Coding, (name, doc, seg, code, ev.get("start") or 0,
-                                ev.get("end") or 0, ev.get("quote") or "",
-                                ev.get("origin", "manual"), memo, ev.get("decision"))))
+    kept = state.codings()  # one per span (a whole-segment coding: its segment's span)
+    for i, c in enumerate(kept):
+        if c.end <= c.start:  # made before offsets were recorded: the whole segment
+            d = docs[c.doc]
+            start, end = d.bounds[c.segment]
+            kept[i] = c._replace(start=start, end=end, quote=c.quote or d.text[start:end])
     attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     return Corpus(coder=name, codebook=cb, docs=docs, codings=kept,
                   omissions=omissions([state]), attribute_names=attrs)
@@ -284,17 +304,38 @@ def attribute_values(corpus: Corpus, name: str) -> list[str]:
 
 
 def unit_key(corpus: Corpus, count: str) -> Callable[[Coding], Any]:
-    """What one unit is under a counting mode."""
+    """What one unit is under a counting mode (for ``segments``, the span's first segment;
+    :func:`units_of` gives every unit a coding counts in)."""
     if count == "segments":
         return itemgetter(1, 2)  # (doc, segment) of a Coding tuple
     if count == "codings":
-        return itemgetter(1, 2, 3)  # (doc, segment, code)
+        return itemgetter(1, 2, 3, 4, 5)  # (doc, segment, code, start, end): one span
+    if count in COVERAGE_MODES:
+        return itemgetter(1, 4, 5)  # (doc, start, end): the stretch of text it covers
     if count == "documents":
         return itemgetter(1)  # doc
     if count == "speakers":
         docs = corpus.docs
         return lambda c: (c.doc, docs[c.doc].segments[c.segment][1])
-    raise UsageError(f"unknown count '{count}'", hint=f"counts: {', '.join(COUNT_MODES)}")
+    raise UsageError(f"unknown count '{count}'",
+                     hint=f"counts: {', '.join(COUNT_MODES + COVERAGE_MODES)}")
+
+
+def units_of(corpus: Corpus, count: str) -> Callable[[Coding], Iterable[Any]]:
+    """Every unit a coding counts in: with ``segments``, each segment its span touches;
+    otherwise the one unit of :func:`unit_key`."""
+    unit = unit_key(corpus, count)
+    if count != "segments":
+        return lambda c: (unit(c),)
+    docs = corpus.docs
+
+    def segments(c: Coding) -> Iterable[Any]:
+        d = docs[c.doc]
+        b = d.bounds.get(c.segment)
+        if b is None or c.end <= b[1]:
+            return ((c.doc, c.segment),)
+        return [(c.doc, s) for s in d.touched(c)]
+    return segments
 
 
 # ----------------------------------------------------------------------------- matrix
@@ -353,7 +394,7 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
         raise UsageError(f"unknown percent '{percent}'",
                          hint=f"choose one of: {', '.join(PERCENT_MODES)}")
     ra, ca = axis(corpus, rows), axis(corpus, cols)
-    unit = unit_key(corpus, count)
+    units = units_of(corpus, count)
     ri = {v: i for i, v in enumerate(ra.values)}
     ci = {v: j for j, v in enumerate(ca.values)}
     cells: list[list[set[Any]]] = [[set() for _ in ca.values] for _ in ra.values]
@@ -367,17 +408,24 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
         for c in corpus.codings:
             target = cell_of[c.code]
             if target is not None:
-                target.add(unit(c))
+                target.update(units(c))
     else:
         for c in corpus.codings:
             i, j = ri.get(ra.key(c)), ci.get(ca.key(c))
             if i is not None and j is not None:
-                cells[i][j].add(unit(c))
-    counts = tuple(tuple(len(s) for s in row) for row in cells)
-    row_totals = tuple(len(set().union(*row)) if row else 0 for row in cells)
-    col_totals = tuple(len(set().union(*(row[j] for row in cells))) if cells else 0
+                cells[i][j].update(units(c))
+    if count in COVERAGE_MODES:
+        texts = {i: d.text for i, d in corpus.docs.items()}
+
+        def size(s: set[Any]) -> int:
+            return coverage(texts, s, count)
+    else:
+        size = len
+    counts = tuple(tuple(size(s) for s in row) for row in cells)
+    row_totals = tuple(size(set().union(*row)) if row else 0 for row in cells)
+    col_totals = tuple(size(set().union(*(row[j] for row in cells))) if cells else 0
                        for j in range(len(ca.values)))
-    total = len(set().union(*(s for row in cells for s in row)))
+    total = size(set().union(*(s for row in cells for s in row)))
     return Matrix(rows=tuple(ra.values), cols=tuple(ca.values), row_labels=tuple(ra.labels),
                   col_labels=tuple(ca.labels), counts=counts, row_totals=row_totals,
                   col_totals=col_totals, total=total, count=count, coder=corpus.coder,

@@ -14,6 +14,7 @@ from typing import Any
 from qcode.agreement.project import agreement_for_project
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Omissions, combined
+from qcode.counts.context import Context
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
 from qcode.counts.matrix import Matrix, crosstab, load_corpus
 from qcode.errors import QcodeError
@@ -73,13 +74,16 @@ class ReportContent:
     omissions: Omissions = field(default_factory=Omissions)
     #: the memos on the project, the codes and the documents (``--memos``), else None
     memos: MemoSection | None = None
+    #: the context shown around each excerpt (words, ``"sentence"``), else None
+    context: Context = None
 
     @property
     def n_excerpts(self) -> int:
         return len(flat(list(self.groups)))
 
     def excerpt_rows(self) -> list[dict[str, Any]]:
-        return rows(list(self.groups), list(self.attribute_names))
+        return rows(list(self.groups), list(self.attribute_names),
+                    context=self.context is not None)
 
     def header_lines(self) -> list[tuple[str, str]]:
         """(label, value) pairs for the report header, in order."""
@@ -121,9 +125,11 @@ def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary 
 def build_report(project: Project, *, coder: str | None = None,
                  selection: Selection | None = None, date: str | None = None,
                  title: str | None = None, agreement: bool = True,
-                 joint_by: str | None = None, memos: bool = False) -> ReportContent:
+                 joint_by: str | None = None, memos: bool = False,
+                 context: Context = None) -> ReportContent:
     """Gather a report: header, theme x level matrix, excerpts, agreement, joint display,
-    and with ``memos`` the memos on the project, the selected codes and documents."""
+    and with ``memos`` the memos on the project, the selected codes and documents; with
+    ``context`` (words or ``"sentence"``), the text around each excerpt."""
     sel = selection or Selection()
     corpus = load_corpus(project, coder)
     chosen = apply_selection(corpus, sel)
@@ -145,9 +151,9 @@ def build_report(project: Project, *, coder: str | None = None,
         coder=corpus.coder, coders=tuple(coder_names(project)),
         consensus=corpus.coder in consensus, codebook=corpus.codebook,
         date=date or Date.today().isoformat(), selection=sel,
-        matrix=crosstab(chosen), groups=tuple(excerpts(chosen)),
+        matrix=crosstab(chosen), groups=tuple(excerpts(chosen, context=context)),
         attribute_names=tuple(corpus.attribute_names),
-        agreement=summary, joint=joint, memos=section,
+        agreement=summary, joint=joint, memos=section, context=context,
         omissions=combined(corpus.omissions, summary.omissions if summary else Omissions(),
                            joint.omissions if joint else Omissions()))
 
@@ -173,6 +179,8 @@ def render_report(content: ReportContent, kind: str) -> str | bytes:
     rows = content.excerpt_rows()
     fields = list(rows[0]) if rows else ["theme", "level", "code", "code_name", "document",
                                          "title", "segment", "speaker", "time", "quote",
+                                         *(["in_context"] if content.context is not None
+                                           else []),
                                          "memo", *(f"attr:{a}" for a in
                                                    content.attribute_names)]
     if kind == "csv":

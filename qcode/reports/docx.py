@@ -16,6 +16,7 @@ from qcode.reports.markup import source_line
 from qcode.reports.tables import deterministic_zip, matrix_grid
 
 if TYPE_CHECKING:
+    from qcode.counts.excerpts import Excerpt
     from qcode.reports.content import ReportContent
     from qcode.reports.memo_section import MemoEntry, MemoSection
 
@@ -88,6 +89,21 @@ class _ShortBody:
         else:
             self.body.extend(self.parked)
         self.parked = []
+
+
+#: the colour of context around a quote (grey)
+CONTEXT_GREY = (0x76, 0x76, 0x76)
+
+
+def _in_context(p: Any, e: Excerpt) -> None:
+    """A quote paragraph: the context before and after in grey, the quote as it is."""
+    from docx.shared import RGBColor  # see report_docx (start-up)
+
+    if e.before:
+        p.add_run(_safe(e.before + " ")).font.color.rgb = RGBColor(*CONTEXT_GREY)
+    p.add_run(_safe(e.quote))
+    if e.after:
+        p.add_run(_safe(" " + e.after)).font.color.rgb = RGBColor(*CONTEXT_GREY)
 
 
 def _memos(doc: Any, m: MemoSection) -> None:
@@ -179,7 +195,10 @@ def report_docx(r: ReportContent) -> bytes:
                 doc.add_heading(f"{cg.code}: {cg.name} ({n} excerpt{'s' if n != 1 else ''})",
                                 level=4)
                 for e in cg.excerpts:
-                    doc.add_paragraph(_safe(e.quote), style="Quote")
+                    if e.before or e.after:
+                        _in_context(doc.add_paragraph(style="Quote"), e)
+                    else:
+                        doc.add_paragraph(_safe(e.quote), style="Quote")
                     src = doc.add_paragraph()
                     run = src.add_run(_safe(f"\u2014 {source_line(e, r.attribute_names)}"))
                     run.font.size = Pt(9)

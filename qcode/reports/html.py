@@ -17,6 +17,7 @@ from qcode.reports.markup import source_line
 from qcode.reports.tables import matrix_grid
 
 if TYPE_CHECKING:
+    from qcode.counts.excerpts import Excerpt
     from qcode.models import Codebook
     from qcode.reports.content import AgreementSummary, ReportContent
     from qcode.reports.memo_section import MemoEntry, MemoSection
@@ -136,7 +137,7 @@ def report_html(r: ReportContent) -> str:
         body.append(as_html_section(r.joint, 2))
         extra_css = _joint_css() + "\n"
     body.append("<h2>Excerpts</h2>")
-    cache: dict[tuple[str, str], str] = {}
+    cache: dict[tuple[str, str, int, int], str] = {}
     if not r.groups:
         body.append("<p>No coded excerpts match the selection.</p>")
     for t in r.groups:
@@ -148,20 +149,38 @@ def report_html(r: ReportContent) -> str:
                 body.append(f"<h5>{escape(cg.code)}: {escape(cg.name)} ({n} "
                             f"excerpt{'s' if n != 1 else ''})</h5>")
                 for e in cg.excerpts:
-                    key = (e.doc, e.segment)  # a segment under several codes: escaped once
+                    # a span under several codes: escaped once
+                    key = (e.doc, e.segment, e.start, e.end)
                     quote = cache.get(key)
                     if quote is None:
                         memo = (f'<p class="memo"><i>Memo:</i> {escape(e.memo)}</p>'
                                 if e.memo else "")
                         quote = cache[key] = (
-                            f"<blockquote><p>{escape(e.quote)}</p><p class=\"src\">\u2014 "
+                            f"<blockquote><p>{_quote(e)}</p><p class=\"src\">\u2014 "
                             f"{escape(source_line(e, r.attribute_names))}</p>{memo}"
                             "</blockquote>")
                     body.append(quote)
     if r.memos is not None:
         body.append(memos_html(r.memos))
     body += ["<h2>Appendix: codebook</h2>", _codebook(r.codebook)]
+    if r.context is not None:
+        extra_css += CONTEXT_CSS
     return page(r.title, "\n".join(body) + "\n", extra_css)
+
+
+#: context around a quote is grey (added only to a report that shows context)
+CONTEXT_CSS = ".ctx{color:#767676}\n"
+
+
+def _quote(e: Excerpt) -> str:
+    """An excerpt's quote, its context (if any) in grey around it."""
+    quote = escape(e.quote)
+    if not (e.before or e.after):
+        return quote
+    return " ".join(x for x in (f'<span class="ctx">{escape(e.before)}</span>' if e.before
+                                else "", quote,
+                                f'<span class="ctx">{escape(e.after)}</span>' if e.after
+                                else "") if x)
 
 
 def _memo_list(entries: tuple[MemoEntry, ...]) -> str:

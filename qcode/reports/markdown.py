@@ -12,7 +12,7 @@ from qcode.counts.excerpts import Excerpt
 from qcode.counts.matrix import Matrix
 from qcode.reports.codebook import as_markdown as codebook_markdown
 from qcode.reports.joint import as_markdown as joint_markdown
-from qcode.reports.markup import md_escape, source_line
+from qcode.reports.markup import md_escape, md_quote, source_line
 from qcode.reports.tables import matrix_grid
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def report_markdown(r: ReportContent) -> str:
     if r.joint is not None:
         out += [joint_markdown(r.joint, heading_level=2).rstrip(), ""]
     out += ["## Excerpts", ""]
-    cache: dict[tuple[str, str], list[str]] = {}
+    cache: dict[tuple[str, str, int, int], list[str]] = {}
     if not r.groups:
         out += ["No coded excerpts match the selection.", ""]
     for t in r.groups:
@@ -90,13 +90,13 @@ def report_markdown(r: ReportContent) -> str:
 
 
 def _excerpt_md(e: Excerpt, attribute_names: tuple[str, ...],
-                cache: dict[tuple[str, str], list[str]]) -> list[str]:
-    """The blockquote of one excerpt (the same segment under several codes is escaped
-    once)."""
-    key = (e.doc, e.segment)
+                cache: dict[tuple[str, str, int, int], list[str]]) -> list[str]:
+    """The blockquote of one excerpt (the same span under several codes is escaped
+    once); its context, if any, in brackets around the quote."""
+    key = (e.doc, e.segment, e.start, e.end)
     lines = cache.get(key)
     if lines is None:
-        lines = [f"> {md_escape(e.quote)}", ">",
+        lines = [f"> {md_quote(e)}", ">",
                  f"> \u2014 {md_escape(source_line(e, attribute_names))}"]
         if e.memo:
             lines += [">", f"> *Memo:* {md_escape(e.memo)}"]

@@ -43,10 +43,28 @@ def md_paragraphs(text: str) -> str:
 
 
 def source_line(e: Excerpt, attribute_names: tuple[str, ...]) -> str:
-    """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text)."""
-    parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc, e.segment]
+    """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text; a span across
+    segments names them ``D1:0002-0004``)."""
+    parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc,
+             e.segments_label]
     t = format_time(e.time_start)
     if t:
         parts.append(t)
     attrs = "; ".join(f"{a}: {e.attributes[a]}" for a in attribute_names if e.attributes.get(a))
     return ", ".join(parts) + (f"; {attrs}" if attrs else "")
+
+
+def md_quote(e: Excerpt) -> str:
+    r"""An excerpt's quote in Markdown, its context (if any) in brackets around it.
+
+    >>> from qcode.counts.excerpts import Excerpt
+    >>> e = Excerpt("C", "T", "L", "D", "D", "D:1", "A", None, None, "the *plan*", None, {},
+    ...             "manual", 4, 14, "D:1", "\u2026 we made", "for 2030")
+    >>> md_quote(e)
+    '\\[\u2026 we made\\] the \\*plan\\* \\[for 2030\\]'
+    """
+    quote = md_escape(e.quote)
+    if not (e.before or e.after):
+        return quote
+    return " ".join(x for x in (f"\\[{md_escape(e.before)}\\]" if e.before else "", quote,
+                                f"\\[{md_escape(e.after)}\\]" if e.after else "") if x)
