@@ -145,7 +145,9 @@ class AppState:
         q = query.strip().casefold()
         if not q:
             return live
-        exact = [c for c in live if q in c.id.casefold() or q in c.name.casefold()]
+        exact = sorted((c for c in live if q in c.id.casefold() or q in c.name.casefold()),
+                       key=lambda c: (not c.id.casefold().startswith(q),
+                                      not c.name.casefold().startswith(q)))
         exact += [c for c in live if c not in exact and any(q in k.casefold()
                                                              for k in c.keywords)]
         from rapidfuzz import fuzz, process, utils  # ~50 ms to import: needed once typed
