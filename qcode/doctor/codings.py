@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container
 
+from qcode.codebook.history import code_map
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Known, usable_state
@@ -111,13 +112,14 @@ def coding_problems(project: Project, docs: dict[str, Document],
         segments[d] = _Everything()
     found: list[Problem] = []
     doc_map = document_map(project)
+    cmap = code_map(project.root)  # renamed, merged and split codes: not orphans
     for former, now in doc_map.renamed.items():  # a rename whose file has not moved yet
         if now not in segments and former in docs:
             segments[now] = {doc_map.key(former, s.id)[1] for s in docs[former].segments}
     for coder in coder_names(project):
         st = load_state(project, coder)
         known = Known(codes=codes if codes is not None else _codes_used(st),
-                      segments=segments, doc_map=doc_map)
+                      segments=segments, doc_map=doc_map, code_map=cmap)
         usable = usable_state(st, known)
         found += log_findings(project, st)
         found += orphan_findings(project, usable)

@@ -149,3 +149,9 @@ def test_split_codings_are_flagged_in_one_warning_line_per_coder(
     assert [x for x in r.stderr.splitlines() if x.startswith("Warning:")] == [
         "Warning: 2 codings by ben of GOV-MAC-05, which was split, still count as GOV-MAC-05 "
         "until re-assigned: qcode code DOC --coder ben --recode GOV-MAC-05"]
+
+
+def test_check_does_not_call_followed_codings_orphans(changed: Project,
+                                                      invoke: Callable[..., object]) -> None:
+    r = invoke("check")
+    assert (r.exit_code, r.stderr) == (0, "No problems found.\n"), r.output
