@@ -205,9 +205,10 @@ def fold(events: Iterable[Mapping[str, Any]]) -> CodeMap:
         elif op == "merge":
             into = str(ev.get("into"))
             for src in ev.get("codes") or ():
-                if src != into:
+                if src != into:  # a merged code's pending split or retirement ends with it
+                    splits.pop(str(src), None)
+                    retired.discard(str(src))
                     moved(str(src), into)
-                    retired.discard(into)
         elif op == "split":
             a = str(ev.get("code"))
             splits[a] = tuple(str(c["id"]) if isinstance(c, dict) else str(c)

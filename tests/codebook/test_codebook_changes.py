@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qcode.codebook.history import code_map, read_history
+from qcode.codebook.history import code_map, fold, read_history
 from qcode.codebook.load import load
 from qcode.project import Project, init_project
 from tests.builders import ROOT
@@ -279,3 +279,13 @@ def test_a_codebook_with_problems_is_not_changed(small: Project,
         f"{small.codebook_path}:43: codes[4] (ORG-MAC-01).theme: unknown theme 'ORGX'; did "
         "you mean 'ORG'?\nHint: fix them first: qcode codebook check\n"))
     assert small.codebook_path.read_text(encoding="utf-8") == broken
+
+
+def test_a_split_code_merged_away_leaves_no_split_behind() -> None:
+    cmap = fold([{"id": "1", "op": "split", "code": "A", "parts": ["B", "C"]},
+                 {"id": "2", "op": "retire", "code": "D"},
+                 {"id": "3", "op": "merge", "codes": ["A", "D"], "into": "E"},
+                 {"id": "4", "op": "rename", "code": "E", "new_id": "F"}])
+    assert dict(cmap.renamed) == {"A": "F", "D": "F", "E": "F"}
+    assert dict(cmap.splits) == {}
+    assert cmap.retired == frozenset()
