@@ -1,5 +1,5 @@
-"""``qcode code``, ``tag``, ``untag``, ``undo``, ``done``, ``coders``, ``codings export|import``
-and ``suggest``: coding from the terminal."""
+"""``qcode code``, ``undo``, ``done``, ``coders``, ``codings export|import`` and ``suggest``
+(``tag`` and ``untag`` are in :mod:`qcode.cli.tag_cmd`): coding from the terminal."""
 
 from __future__ import annotations
 
@@ -192,94 +192,10 @@ def _run_terminal(session: Session) -> None:
 # ----------------------------------------------------------------------------- tag / untag
 
 
-def _codes(project: Project, queries: list[str]) -> list[str]:
-    from qcode.codebook.load import resolve_code
-
-    return list(dict.fromkeys(resolve_code(project.codebook, q).id for q in queries))
-
-
-def tag(
-    ctx: typer.Context,
-    doc: str = typer.Argument(..., metavar="DOC", help="The document."),
-    segments: list[str] = typer.Argument(..., metavar="SEGMENT...",
-                                         help="Segments: D01:0003, ranges D01:0003-0007, "
-                                              "or numbers 3 3-7."),
-    codes: list[str] = typer.Option(..., "--code", "-k", help="A code id or name "
-                                                              "(repeatable)."),
-    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
-    memo: str | None = typer.Option(None, "--memo", "-m", help="Also set this memo on each "
-                                                               "segment."),
-    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
-                                     help="table: a line for people; json: what was done."),
-) -> None:
-    """Put codes on segments (for scripts); codes already there are left alone.
-
-    All codes and segments are checked before anything is written; the whole command is one
-    action for qcode undo.
-
-    Examples:
-
-      qcode tag N01 N01:0012 --code GOV-MAC-01 --coder ingrid
-
-      qcode tag N01 N01:0003-0007 --code "National strategy" --code ECO-MAC-01 --coder lars
-
-      qcode tag N01 12 --code GOV-MES-02 --coder ingrid --memo "pilot never became routine"
-    """
-    from qcode.coding import store as codings
-    from qcode.coding.session import resolve_segments
-
-    project = state(ctx).project()
-    document = project.load_document(doc)
-    seg_ids = resolve_segments(document, segments)
-    code_ids = _codes(project, codes)
-    written = codings.add_codes(project, coder, document, seg_ids, code_ids, memo=memo)
-    added = sum(1 for e in written if e.op == "add")
-    already = len(seg_ids) * len(code_ids) - added
-    said(fmt, f"Tagged {len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of "
-              f"{document.id} with {', '.join(code_ids)} for {coder}: {added} added"
-              + (f", {already} already there" if already else "") + ".",
-         {"coder": coder, "document": document.id, "segments": seg_ids, "codes": code_ids,
-          "added": added, "already_there": already, "events": _events(written)})
-
-
 def _events(written: list[Any]) -> list[dict[str, Any]]:
     """The log events a command wrote, for its JSON output (no quotes: transcript text)."""
     return [{"seq": e.seq, "op": e.op, "document": e.doc, "segment": e.segment,
              "code": e.code} for e in written]
-
-
-def untag(
-    ctx: typer.Context,
-    doc: str = typer.Argument(..., metavar="DOC", help="The document."),
-    segments: list[str] = typer.Argument(..., metavar="SEGMENT...",
-                                         help="Segments, as for qcode tag."),
-    codes: list[str] = typer.Option([], "--code", "-k", help="A code id or name (repeatable;"
-                                                             " default: all of the coder's)."),
-    coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
-    fmt: ActionFormat = typer.Option(ActionFormat.table, "--format", "-f",
-                                     help="table: a line for people; json: what was done."),
-) -> None:
-    """Take codes off segments (for scripts).
-
-    Examples:
-
-      qcode untag N01 N01:0012 --code GOV-MAC-01 --coder ingrid
-
-      qcode untag N01 3-7 --coder lars
-    """
-    from qcode.coding import store as codings
-    from qcode.coding.session import resolve_segments
-
-    project = state(ctx).project()
-    document = project.load_document(doc)
-    seg_ids = resolve_segments(document, segments)
-    code_ids = _codes(project, codes) if codes else None
-    written = codings.remove_codes(project, coder, document, seg_ids, code_ids)
-    said(fmt, f"Removed {len(written)} coding{'s' if len(written) != 1 else ''} from "
-              f"{len(seg_ids)} segment{'s' if len(seg_ids) != 1 else ''} of {document.id} "
-              f"for {coder}.",
-         {"coder": coder, "document": document.id, "segments": seg_ids,
-          "removed": len(written), "events": _events(written)})
 
 
 # ----------------------------------------------------------------------------- undo / done
@@ -479,11 +395,11 @@ def import_(
 
 
 def register(app: typer.Typer) -> None:
-    from qcode.cli import suggest_cmd
+    from qcode.cli import suggest_cmd, tag_cmd
 
     app.command("code")(code)
-    app.command("tag")(tag)
-    app.command("untag")(untag)
+    app.command("tag")(tag_cmd.tag)
+    app.command("untag")(tag_cmd.untag)
     app.command("undo")(undo)
     app.command("done")(done)
     app.command("coders")(coders)
