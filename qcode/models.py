@@ -168,6 +168,9 @@ class Document(Record):
     sha256: str = ""
     source_name: str = ""
     encoding: str = ""
+    #: turn number -> the speaker label it was ingested with, for turns whose label was
+    #: changed since (qcode speakers rename)
+    original_speakers: dict[int, str] = Field(default_factory=dict)
 
     def segment(self, segment_id: str) -> Segment | None:
         for s in self.segments:

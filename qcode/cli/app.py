@@ -38,7 +38,7 @@ def report_error(exc: QcodeError) -> None:
 
 #: the order of ``qcode --help``: the pipeline, from a new project to the exchange formats
 COMMAND_ORDER = (
-    "demo", "init", "codebook", "ingest", "docs", "show", "attributes",
+    "demo", "init", "codebook", "ingest", "docs", "sets", "speakers", "show", "attributes",
     "code", "tag", "untag", "undo", "done", "coders", "progress", "codings", "memo",
     "suggest",
     "agree", "diff", "reconcile", "matrix", "cooccur", "report",
@@ -171,6 +171,12 @@ check_cmd.register(app)
 from qcode.cli import docs_cmd  # noqa: E402
 
 docs_cmd.register(app)
+from qcode.cli import sets_cmd  # noqa: E402
+
+sets_cmd.register(app)
+from qcode.cli import speakers_cmd  # noqa: E402
+
+speakers_cmd.register(app)
 from qcode.cli import memo_cmd  # noqa: E402
 
 memo_cmd.register(app)

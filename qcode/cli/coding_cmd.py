@@ -23,7 +23,7 @@ from qcode.cli.console import (
     warn_omissions,
 )
 from qcode.cli.groups import SuggestingGroup
-from qcode.cli.options import ActionFormat, said
+from qcode.cli.options import ActionFormat, doc_set_option, said
 from qcode.cli.stdin import require_stdin
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
@@ -333,6 +333,7 @@ def export(
     coder: str = typer.Option(..., "--coder", "-c", help=CODER_HELP),
     fmt: ExportFormat = typer.Option(ExportFormat.csv, "--format", "-f", help="csv or jsonl."),
     doc: list[str] = typer.Option([], "--doc", "-d", help="Only this document (repeatable)."),
+    doc_set: list[str] = doc_set_option(),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
                                        help="Write to FILE (atomically) instead of stdout."),
 ) -> None:
@@ -348,11 +349,13 @@ def export(
     """
     from qcode.coding.exchange import export_text
     from qcode.coding.usable import load_usable, omissions
+    from qcode.documents.sets import selected_documents
 
     project = state(ctx).project()
+    docs = set(selected_documents(project, doc, doc_set))
     (st,) = load_usable(project, [coder])
     warn_omissions(omissions([st]), project.root)
-    records = [c for c in st.codings() if not doc or c.doc in doc]
+    records = [c for c in st.codings() if not docs or c.doc in docs]
     text = export_text(records, fmt.value)
     if output is None:
         emit(text, None)  # a terminal gets no raw control characters

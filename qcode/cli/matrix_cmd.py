@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
+from qcode.cli.options import doc_set_option
 
 
 class Count(str, Enum):
@@ -61,6 +62,7 @@ def matrix(
     count: Count = typer.Option(Count.segments, "--count", help="What a cell counts."),
     doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
                                   help="Only this document (repeat for several)."),
+    doc_set: list[str] = doc_set_option(),
     where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
                                     help="Only documents with this attribute value (repeat: "
                                          "same ATTR = any of, different ATTRs = all of)."),
@@ -104,11 +106,12 @@ def matrix(
       qcode matrix --where region=North --format svg -o matrix.svg
     """
     from qcode.counts.matrix import load_corpus, parse_where, select, split_matrices
+    from qcode.documents.sets import selected_documents
 
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
     warn_omissions(corpus.omissions, project.root)
-    corpus = select(corpus, parse_where(where, doc))
+    corpus = select(corpus, parse_where(where, selected_documents(project, doc, doc_set)))
     if split_by:
         parts = split_matrices(corpus, split_by, rows, cols, count.value, percent.value)
     else:
@@ -224,6 +227,7 @@ def cooccur(
                                     "same document (0: on the same segment)."),
     doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
                                   help="Only this document (repeat for several)."),
+    doc_set: list[str] = doc_set_option(),
     where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
                                     help="Only documents with this attribute value."),
     min_count: int = typer.Option(1, "--min", metavar="N",
@@ -260,11 +264,13 @@ def cooccur(
     """
     from qcode.counts.cooccur import cooccurrence
     from qcode.counts.matrix import load_corpus, parse_where, select
+    from qcode.documents.sets import selected_documents
 
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
     warn_omissions(corpus.omissions, project.root)
-    co = cooccurrence(select(corpus, parse_where(where, doc)), by.value, window)
+    chosen = parse_where(where, selected_documents(project, doc, doc_set))
+    co = cooccurrence(select(corpus, chosen), by.value, window)
     if fmt is CooccurFormat.json:
         data = co.as_dict(min_count)
         if output is None:

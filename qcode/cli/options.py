@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
+import typer
+
 from qcode.cli.console import echo_json, note, say
 
 #: the metavar of an option that takes several coders
@@ -51,6 +53,13 @@ def coders_given(coder: list[str] | None, old_coders: str | None) -> list[str] |
     if not values:
         return None
     return split_names(values)
+
+
+def doc_set_option() -> Any:
+    """``--set NAME`` (repeatable): the documents of a named set (``qcode sets``), beside
+    ``--doc``; both become ids in :func:`qcode.documents.sets.selected_documents`."""
+    return typer.Option([], "--set", metavar="NAME",
+                        help="Only the documents of this set (qcode sets; repeatable).")
 
 
 class ActionFormat(str, Enum):

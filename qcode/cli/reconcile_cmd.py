@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,7 +17,15 @@ from qcode.cli.console import (
     warn,
     warn_omissions,
 )
-from qcode.cli.options import CODERS_INSTEAD, CODERS_METAVAR, coders_given, deprecated, split_names
+from qcode.cli.options import (
+    CODERS_INSTEAD,
+    CODERS_METAVAR,
+    coders_given,
+    deprecated,
+    doc_set_option,
+    split_names,
+)
+from qcode.cli.reconcile_views import TableOrJson, show_status, show_summary
 from qcode.cli.stdin import is_terminal, require_stdin
 from qcode.clock import clock
 
@@ -29,12 +36,6 @@ if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
     from qcode.project import Project
     from qcode.reconcile.ask import Screen
     from qcode.reconcile.run import ReconcileResult, Reconciliation
-    from qcode.reconcile.status import StatusReport, Summary
-
-
-class TableOrJson(str, Enum):
-    table = "table"
-    json = "json"
 
 
 def _codes(codes: Iterable[str]) -> str:
@@ -44,14 +45,6 @@ def _codes(codes: Iterable[str]) -> str:
 def _n(count: int, noun: str) -> str:
     """``1 decision``, ``2 decisions``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.0f}%"
-
-
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}"
 
 
 # ----------------------------------------------------------------------------- diff
@@ -67,6 +60,7 @@ def diff_cmd(
         help="The two coders to compare: --coder A --coder B, or --coder A,B."),
     doc: list[str] | None = typer.Option(None, "--doc", "-d", metavar="DOC",
                                          help="Only this document; repeatable."),
+    doc_set: list[str] = doc_set_option(),
     code: list[str] | None = typer.Option(None, "--code", "-k", metavar="CODE",
                                           help="Only this code (id or name); repeatable."),
     all_docs: bool = typer.Option(False, "--all-docs",
@@ -90,11 +84,13 @@ def diff_cmd(
 
       qcode diff --coder ingrid,consensus --all-docs --format json
     """
+    from qcode.documents.sets import selected_documents
     from qcode.reconcile.units import diff
 
     a, b, docs = _diff_coders(split_names(coder, unique=False), list(words or []),
                               list(doc or []))
     project = state(ctx).project()
+    docs = selected_documents(project, docs, doc_set)
     result = diff(project, a, b, docs, list(code or []), all_docs)
     warn_omissions(result.omissions, project.root)
     for s in result.skipped_documents:
@@ -166,6 +162,7 @@ def reconcile_cmd(
              "(default: ask on a terminal)."),
     doc: list[str] | None = typer.Option(None, "--doc", "-d", metavar="DOC",
                                          help="Only this document; repeatable."),
+    doc_set: list[str] = doc_set_option(),
     code: list[str] | None = typer.Option(None, "--code", "-k", metavar="CODE",
                                           help="Only this code (id or name); repeatable."),
     all_docs: bool = typer.Option(False, "--all-docs",
@@ -182,6 +179,9 @@ def reconcile_cmd(
                                                 "disagreements of a reconciliation."),
     summary_name: str | None = typer.Option(None, "--summary", metavar="NAME",
                                             help="Summarise a reconciliation's decisions."),
+    remove_name: str | None = typer.Option(None, "--remove", metavar="NAME",
+                                           help="Move a (trial) reconciliation and its "
+                                                "consensus coder to archive/."),
     fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", "-f",
                                     help="Output format."),
 ) -> None:
@@ -202,6 +202,8 @@ def reconcile_cmd(
     every coder has marked complete are reconciled (--all-docs: any document touched).
     --status NAME shows decisions made stale by later coding and new disagreements;
     --summary NAME shows decisions by outcome and code and each coder against the consensus.
+    --remove NAME moves a reconciliation (its decision log and its consensus coder's log) to
+    archive/, so that a trial run no longer counts as a consensus coder; nothing is deleted.
 
     Examples:
 
@@ -212,6 +214,8 @@ def reconcile_cmd(
       qcode reconcile --status consensus
 
       qcode reconcile --summary consensus --format json
+
+      qcode reconcile --remove trial
     """
     from qcode.errors import UsageError
 
@@ -220,30 +224,36 @@ def reconcile_cmd(
     if len(modes) > 1:
         raise UsageError("--status and --summary cannot be used together",
                          hint="run them one after the other")
+    if remove_name is not None:
+        _remove(ctx, remove_name, bool(modes or coders or as_name or strategy), fmt)
+        return
     if modes:
         extra = [opt for opt, v in (("--coder", coders), ("--as", as_name),
                                     ("--strategy", strategy), ("--by", by),
                                     ("--rationale", rationale)) if v is not None]
-        if summary_name is not None and (doc or code or all_docs):
+        if summary_name is not None and (doc or doc_set or code or all_docs):
             extra += ["--doc/--code/--all-docs"]
         if extra:
             raise UsageError(f"{extra[0]} cannot be used with "
                              f"{'--status' if status_name else '--summary'}",
                              hint="--status and --summary only report; they change nothing")
+    from qcode.documents.sets import selected_documents
+
     project = state(ctx).project()
+    doc = selected_documents(project, doc or [], doc_set)
     if status_name is not None:
         from qcode.reconcile.status import status
 
         report = status(project, status_name, list(doc or []), list(code or []), all_docs)
         warn_omissions(report.omissions, project.root)
-        _show_status(report, fmt)
+        show_status(report, fmt)
         return
     if summary_name is not None:
         from qcode.reconcile.status import summary
 
         summary_report = summary(project, summary_name)
         warn_omissions(summary_report.omissions, project.root)
-        _show_summary(summary_report, fmt)
+        show_summary(summary_report, fmt)
         return
     if not coders or not as_name:
         raise UsageError("name the coders and the consensus coder: --coder A,B --as NAME",
@@ -400,89 +410,18 @@ def _ask(run: Reconciliation, codebook: Codebook, require_rationale: bool
     return result
 
 
-# ----------------------------------------------------------------------------- reports
+def _remove(ctx: typer.Context, name: str, other: bool, fmt: TableOrJson) -> None:
+    from qcode.cli.options import ActionFormat, said
+    from qcode.errors import UsageError
+    from qcode.reconcile.remove import remove_reconciliation
 
-
-def _show_status(report: StatusReport, fmt: TableOrJson) -> None:
-    for w in report.warnings:
-        warn(w)
-    if fmt is TableOrJson.json:
-        echo_json(report.as_dict())
-        return
-    from rich.table import Table
-
-    console = out()
-    console.print(f"Reconciliation '{report.name}' of {', '.join(report.coders)}: "
-                  f"{_n(report.decisions, 'decision')} in force.", soft_wrap=True, markup=False)
-    if report.stale:
-        table = Table(title=f"Stale decisions ({len(report.stale)}): a coder changed their "
-                            "codes since", show_lines=True)
-        for col in ("Decision", "Segment", "Outcome", "Chosen", "Then", "Now"):
-            table.add_column(col, overflow="fold")
-        for s in report.stale:
-            then = "\n".join(f"{c}: {_codes(v)}" for c, v in s.then.items())
-            now = "\n".join(f"{c}: {_codes(v)}" for c, v in s.now.items())
-            table.add_row(s.decision, s.segment, s.outcome, _codes(s.chosen), then, now)
-        console.print(table, markup=False)
-    if report.pending:
-        table = Table(title=f"Waiting for a decision ({len(report.pending)})")
-        table.add_column("Segment")
-        table.add_column("Reason")
-        for c in report.coders:
-            table.add_column(c, overflow="fold")
-        for p in report.pending:
-            reason = p.reason + (" (agreed)" if p.agreed else "")
-            table.add_row(p.segment, reason, *(_codes(p.codes[c]) for c in report.coders))
-        console.print(table, markup=False)
-    if report.consensus_edits:
-        console.print(f"The consensus coder was edited by hand on "
-                      f"{len(report.consensus_edits)} codes:", soft_wrap=True, markup=False)
-        for e in report.consensus_edits:
-            change = "removed" if e.in_decision else "added"
-            console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})",
-                          soft_wrap=True, markup=False)
-    if report.unapplied:
-        console.print(f"{_n(report.unapplied, 'decision')} saved but not yet in the "
-                      "consensus coder's log (an interrupted run); the next run applies them.",
-                      soft_wrap=True, markup=False)
-    if report.clean:
-        console.print("Nothing is stale or waiting: the consensus is up to date.",
-                      soft_wrap=True, markup=False)
-    else:
-        console.print(f"Decide them with: qcode reconcile --coder {','.join(report.coders)} "
-                      f"--as {report.name}", soft_wrap=True, markup=False)
-
-
-def _show_summary(summary: Summary, fmt: TableOrJson) -> None:
-    for w in summary.warnings:
-        warn(w)
-    if fmt is TableOrJson.json:
-        echo_json(summary.as_dict())
-        return
-    from rich.table import Table
-
-    console = out()
-    outcomes = ", ".join(f"{n} {o}" for o, n in summary.by_outcome.items()) or "none"
-    console.print(f"Reconciliation '{summary.name}' of {', '.join(summary.coders)}: "
-                  f"{_n(summary.decisions, 'decision')} in force ({outcomes}); {summary.ties} "
-                  f"with ties, {summary.deferred} deferred, {summary.stale} stale, "
-                  f"{summary.superseded} superseded.", soft_wrap=True, markup=False)
-    if summary.by_code:
-        table = Table(title="By code")
-        for col in ("Code", "Name", "Consensus", "Contested", "Kept", "Dropped", "Ties"):
-            table.add_column(col, justify="left" if col in ("Code", "Name") else "right")
-        for c in summary.by_code:
-            table.add_row(c.code, c.name, str(c.consensus), str(c.contested), str(c.kept),
-                          str(c.dropped), str(c.ties))
-        console.print(table, markup=False)
-    table = Table(title="Each coder against the consensus")
-    for col in ("Coder", "Segments", "Equal", "Equal (coded)", "Precision", "Recall", "F1"):
-        table.add_column(col, justify="left" if col == "Coder" else "right")
-    for s in summary.coders_vs_consensus:
-        table.add_row(s.coder, str(s.segments), _pct(s.equal_share),
-                      _pct(s.equal_coded_share), _num(s.precision), _num(s.recall),
-                      _num(s.f1))
-    console.print(table, markup=False)
+    if other:
+        raise UsageError("--remove cannot be used with other reconcile options",
+                         hint="run: qcode reconcile --remove NAME")
+    removed = remove_reconciliation(state(ctx).project(), name)
+    moved = "; ".join(f"{a} -> {b}" for a, b in removed.moved)
+    said(ActionFormat(fmt.value), f"Removed reconciliation '{name}' to the archive: {moved}",
+         removed.as_dict())
 
 
 def register(app: typer.Typer) -> None:

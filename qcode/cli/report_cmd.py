@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.console import emit, note, state, warn, warn_omissions
+from qcode.cli.options import doc_set_option
 
 
 class ReportFormat(str, Enum):
@@ -36,6 +37,7 @@ def report(
                                                       "repeat)."),
     doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
                                   help="Only this document (repeat for several)."),
+    doc_set: list[str] = doc_set_option(),
     where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
                                     help="Only documents with this attribute value (repeat: "
                                          "same ATTR = any of, different ATTRs = all of)."),
@@ -89,6 +91,7 @@ def report(
     from qcode.counts.context import parse_context
     from qcode.counts.excerpts import resolve_selection
     from qcode.counts.matrix import parse_where
+    from qcode.documents.sets import selected_documents
     from qcode.errors import UsageError
     from qcode.reports.content import build_report, render_report
 
@@ -104,7 +107,8 @@ def report(
         warn(f"--memos is left out of a {kind} report (one row per excerpt); the coders' "
              "segment memos are in its memo column")
     project = state(ctx).project()
-    sel = resolve_selection(project.codebook, theme, level, code, parse_where(where, doc))
+    chosen = parse_where(where, selected_documents(project, doc, doc_set))
+    sel = resolve_selection(project.codebook, theme, level, code, chosen)
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),
                            joint_by=joint, memos=memos and kind in ("md", "html", "docx"),

@@ -206,6 +206,10 @@ RUNS: dict[str, list[str]] = {
     "docs rename": ["docs", "rename", "R03", "R09"],
     "docs remove": ["docs", "remove", "R09"],
     "docs restore": ["docs", "restore", "R09"],
+    "sets add": ["sets", "add", "north", "N01", "N02"],
+    "sets remove": ["sets", "remove", "north", "N02"],
+    "sets list": ["sets", "list"],
+    "speakers": ["speakers", "N01"],
 }
 
 
