@@ -1,8 +1,12 @@
 """A coder's codings to and from CSV / JSONL files (``qcode codings export|import``).
 
 Both formats carry one coding per row: ``doc``, ``segment``, ``code`` (required on import),
-and ``memo`` (optional); export adds ``coder``, ``start``, ``end``, ``origin`` and ``quote``
-(ignored on import: the segment in the project defines them). CSV goes through
+``start``, ``end``, ``quote`` and ``memo`` (optional); export adds ``coder`` and ``origin``.
+On import, ``start`` and ``end`` (document offsets in code points) define the span, checked
+against the text (and against ``quote`` when it is given too: the same words); a ``quote``
+without offsets is found inside the segment (:mod:`qcode.coding.quotes`); a row without
+them (an old CSV) codes the whole segment, as do offsets ``0``-``0`` (exported from a log
+that had none). CSV goes through
 :mod:`qcode._io.csvfile`: on export a text cell starting with = + - @ gets a leading ``'``
 so spreadsheets never run it (import takes it off the memo again); on import the
 delimiter, a byte-order mark and the header aliases (``document``, ``doc``,
@@ -31,12 +35,16 @@ from qcode._io.csvfile import (
 from qcode._io.textfile import read_user_text
 from qcode.coding import store as codings
 from qcode.coding.drafts import EventDraft
-from qcode.errors import InvalidInputError
+from qcode.coding.quotes import locate
+from qcode.coding.spans import check_span
+from qcode.errors import InvalidInputError, QcodeError
 from qcode.models import Coding, Document
 from qcode.project import Project
 
 COLUMNS = ("coder", "doc", "segment", "code", "start", "end", "origin", "memo", "quote")
 REQUIRED = ("document", "segment", "code")
+OPTIONAL = ("memo", "start", "end", "quote")
+COLUMNS_HINT = "the columns are doc, segment, code (and optionally start, end, quote, memo)"
 
 
 def export_text(records: list[Coding], fmt: str) -> str:
@@ -72,17 +80,18 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
             raise InvalidInputError(f"{path}: {len(bad)} unreadable lines; nothing was imported",
                                     details=bad)
         return rows
-    table = parse_table(text, str(path), required=REQUIRED, optional=("memo",),
+    table = parse_table(text, str(path), required=REQUIRED, optional=OPTIONAL,
                         consequence="; nothing was imported")
     table.require("; nothing was imported",
-                  hint="the columns are doc, segment, code (and optionally memo)")
+                  hint=COLUMNS_HINT)
     if table.problems:
         raise InvalidInputError(f"{table.problems[0]}; nothing was imported",
                                 hint="check the quotes on that line: a cell that starts "
                                      "with \" must end with \"")
     for row in table.rows:
-        values = {k: table.value(row, k) for k in (*REQUIRED, "memo")}
+        values = {k: table.value(row, k) for k in (*REQUIRED, *OPTIONAL)}
         values["memo"] = unguard(values["memo"])
+        values["quote"] = unguard(values["quote"])
         rows.append((row.line, values))
     return rows
 
@@ -114,13 +123,13 @@ def plan_import(project: Project, path: Path, coder: str) -> list[EventDraft]:
     if not rows:
         raise InvalidInputError(f"{path}: no codings in the file (it is empty, or holds only "
                                 "a header); nothing was imported",
-                                hint="the columns are doc, segment, code (and optionally memo)")
+                                hint=COLUMNS_HINT)
     problems: list[str] = []
     docs: dict[str, Any] = {}
     known = {c.id for c in project.codebook.codes}
-    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    wanted: dict[tuple[str, str, int | None, int | None], dict[str, Any]] = {}
     for line, row in rows:
-        vals = {k: _cell(row, k) for k in (*REQUIRED, "memo")}
+        vals = {k: _cell(row, k) for k in (*REQUIRED, *OPTIONAL)}
         bad = [p for p in (name_problem(vals[k], k) for k in REQUIRED) if p]
         if bad:
             problems += [f"{path}:{line}: {p}" for p in bad]
@@ -147,7 +156,12 @@ def plan_import(project: Project, path: Path, coder: str) -> list[EventDraft]:
             problems.append(f"{path}:{line}: {unknown('code', code, known)}")
         if doc.segment(seg_id) is None or code not in known:
             continue
-        entry = wanted.setdefault((doc_id, seg_id), {"codes": [], "memo": None})
+        try:
+            start, end = row_span(doc, seg_id, vals)
+        except QcodeError as exc:
+            problems.append(f"{path}:{line}: {exc.message}")
+            continue
+        entry = wanted.setdefault((doc_id, seg_id, start, end), {"codes": [], "memo": None})
         if code not in entry["codes"]:
             entry["codes"].append(code)
         if vals["memo"]:
@@ -159,10 +173,53 @@ def plan_import(project: Project, path: Path, coder: str) -> list[EventDraft]:
             hint="fix those rows (qcode docs lists documents, qcode codebook show the codes)")
     state = codings.load_state_or_empty(project, coder)
     events: list[EventDraft] = []
-    for (doc_id, seg_id), entry in wanted.items():
-        events += codings.add_events(state, docs[doc_id], [seg_id], entry["codes"],
-                                     origin="imported", memo=entry["memo"])
+    for (doc_id, seg_id, start, end), entry in wanted.items():
+        if start is None or end is None:
+            events += codings.add_events(state, docs[doc_id], [seg_id], entry["codes"],
+                                         origin="imported", memo=entry["memo"])
+        else:
+            events += codings.span_add_events(state, docs[doc_id], start, end,
+                                              entry["codes"], origin="imported",
+                                              memo=entry["memo"])
     return events
+
+
+def _offset(value: str, name: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInputError(f"{name} '{shown(value)}' is not a whole number",
+                                hint="offsets are code points into the document text") from None
+
+
+def row_span(doc: Document, seg_id: str, vals: dict[str, str]) -> tuple[int | None, int | None]:
+    """The span a row codes: ``(start, end)``, or ``(None, None)`` for its whole segment."""
+    start, end = _offset(vals["start"], "start"), _offset(vals["end"], "end")
+    quote = vals["quote"]
+    seg = doc.segment(seg_id)
+    assert seg is not None
+    if (start is None) != (end is None):
+        raise InvalidInputError("give both start and end, or neither",
+                                hint="leave both empty to code the whole segment")
+    if start is None or end is None or (start == 0 and end == 0):
+        if not quote:
+            return None, None
+        found = locate(doc, [seg], quote)
+        start, end = found.start, found.end
+    else:
+        touched = check_span(doc, start, end)
+        if seg_id not in [s.id for s in touched]:
+            raise InvalidInputError(f"span {start}-{end} does not lie in segment {seg_id}",
+                                    hint=f"{seg_id} runs from {seg.start} to {seg.end}")
+        if quote and quote.split() != doc.text[start:end].split():
+            raise InvalidInputError(f"the quote is not the text at {start}-{end} of {doc.id}",
+                                    hint="correct the offsets, or leave them empty to find "
+                                         "the quote in the segment")
+    if start == seg.start and end == seg.end:
+        return None, None
+    return start, end
 
 
 def import_file(project: Project, path: Path, coder: str) -> tuple[int, int]:

@@ -49,7 +49,8 @@ def test_import_still_names_a_missing_column(run: Callable[..., Any], tmp_path: 
     r = run("codings", "import", str(path), "--coder", "kari")
     assert r.exit_code == ExitCode.INVALID_INPUT
     assert r.stderr == (f"Error: {path}:1: the header lacks segment; nothing was imported\n"
-                        "Hint: the columns are doc, segment, code (and optionally memo)\n")
+                        "Hint: the columns are doc, segment, code (and optionally start, end, "
+                        "quote, memo)\n")
 
 
 def test_session_undo_of_a_batch_is_plural_only_when_it_should_be(

@@ -184,5 +184,5 @@ def test_codings_import_of_an_empty_file_is_refused(q: Callable[..., Any], proje
     assert result.stderr == (
         f"Error: {path}: no codings in the file (it is empty, or holds only a header); "
         "nothing was imported\n"
-        "Hint: the columns are doc, segment, code (and optionally memo)\n")
+        "Hint: the columns are doc, segment, code (and optionally start, end, quote, memo)\n")
     assert coder_names(project) == []
