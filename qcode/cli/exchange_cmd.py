@@ -226,8 +226,7 @@ def _show(report: ImportReport, fmt: OutFormat) -> None:
     for s in report.sources:
         target = f" -> {s.document} ({s.status})" if s.document else f" ({s.status})"
         offsets = f"; offsets: {s.offsets}, {s.evidence}" if s.offsets else ""
-        widened = f"; {s.widened} widened to whole segments" if s.widened else ""
-        say(f"  source '{s.name}'{target}{offsets}{widened}")
+        say(f"  source '{s.name}'{target}{offsets}")
     if report.dropped:
         say(f"Dropped ({len(report.dropped)}):")
         for kind, reason, n in report.dropped_by_reason():

@@ -5,9 +5,10 @@ Mapping: coders -> Users; the codebook -> CodeBook (see :mod:`.codebook_xml`) pl
 and codebook Sets; attributes -> Variables (Text) and one Case per document with its
 VariableValues and a SourceRef (cases are how NVivo and QualCoder model interviewees, and
 MAXQDA reads them too); documents -> TextSources with ``internal://<GUID>.txt`` in
-``sources/`` (UTF-8, no BOM, LF or CRLF); each coded segment -> one PlainTextSelection
-(code points, exclusive end, over the text as written) with one Coding per coder and
-code; memos -> Notes referenced from the selection. The document's qcode structure
+``sources/`` (UTF-8, no BOM, LF or CRLF); each coded span (a whole segment, part of one,
+or a stretch across segments) -> one PlainTextSelection at exactly the span (code points,
+exclusive end, over the text as written) with one Coding per coder and code; memos (on
+segments) -> Notes referenced from the segment's selection. The document's qcode structure
 (title, turns, segments, provenance) rides in the TextSource Description trailer.
 """
 
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
-from qcode.coding.fold import CoderState
+from qcode.coding.fold import CoderState, SpanKey
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.models import Document
@@ -143,17 +144,26 @@ def build_qdpx(project: Project, coders: list[str] | None = None,
     return buf.getvalue(), summary
 
 
-def _segments_by_document(states: dict[str, CoderState]) -> dict[str, dict[str, set[str]]]:
-    """document -> coder -> the segments the coder coded or wrote a memo on, built in one
-    pass over every coder's state (scanning each state per document was quadratic)."""
-    out: dict[str, dict[str, set[str]]] = {}
+#: one coder's marks in one document: (first segment, (code, start, end)) of each span,
+#: and the segments with a memo
+Marks = tuple[list[tuple[str, SpanKey]], list[str]]
+
+
+def _segments_by_document(states: dict[str, CoderState]) -> dict[str, dict[str, Marks]]:
+    """document -> coder -> the spans the coder coded and the segments they wrote a memo
+    on, built in one pass over every coder's state (scanning each state per document was
+    quadratic)."""
+    out: dict[str, dict[str, Marks]] = {}
     for coder, st in states.items():
-        for doc, seg in (*st.codes, *st.memos):
-            out.setdefault(doc, {}).setdefault(coder, set()).add(seg)
+        for (doc, seg), by_key in st.spans.items():
+            out.setdefault(doc, {}).setdefault(coder, ([], []))[0].extend(
+                (seg, k) for k in by_key)
+        for doc, seg in st.memos:
+            out.setdefault(doc, {}).setdefault(coder, ([], []))[1].append(seg)
     return out
 
 
-def _source(d: Document, states: dict[str, CoderState], marked: dict[str, set[str]],
+def _source(d: Document, states: dict[str, CoderState], marked: dict[str, Marks],
             known: set[str], crlf: bool, files: dict[str, bytes], notes: list[Element],
             summary: ExportSummary) -> Element:
     sguid = guid("document", d.id)
@@ -167,33 +177,52 @@ def _source(d: Document, states: dict[str, CoderState], marked: dict[str, set[st
     SubElement(el, _q("Description")).text = xml_safe(with_trailer(title, trailer))
     text = d.text.replace("\n", "\r\n") if crlf else d.text
     files[f"sources/{sguid}.txt"] = text.encode("utf-8")
-    # (segment) -> coder -> (codes, memo)
-    on: dict[str, dict[str, tuple[list[str], str | None]]] = defaultdict(dict)
-    for coder, st in states.items():
-        for seg in sorted(marked.get(coder, ())):
-            codes = sorted(st.codes.get((d.id, seg), {}))
-            for c in [c for c in codes if c not in known]:
-                summary.skipped.append(f"{coder}: {d.id} {seg}: code {c} is not in the "
-                                       "codebook")
-            on[seg][coder] = ([c for c in codes if c in known], st.memos.get((d.id, seg)))
     by_id = {s.id: s for s in d.segments}
-    chosen: list[tuple[str, dict[str, tuple[list[str], str | None]]]] = []
+    # (start, end, first segment) -> coder -> (codes, memo); a whole segment's span is
+    # its segment's offsets (a coding made before spans has none)
+    on: dict[tuple[int, int, str], dict[str, tuple[list[str], str | None]]] = \
+        defaultdict(dict)
+    missing: set[str] = set()
+    for coder, st in states.items():
+        spans, memo_segs = marked.get(coder, ([], []))
+        for seg, (code, start, end) in sorted(spans):
+            if code not in known:
+                summary.skipped.append(f"{coder}: {d.id} {seg}: code {code} is not in the "
+                                       "codebook")
+                continue
+            segment = by_id.get(seg)
+            if segment is None:
+                missing.add(seg)
+                continue
+            if start < 0 or end < 0:
+                start, end = segment.start, segment.end
+            on[(start, end, seg)].setdefault(coder, ([], None))[0].append(code)
+        for seg in memo_segs:
+            segment = by_id.get(seg)
+            if segment is None:
+                missing.add(seg)
+                continue
+            codes, _ = on[(segment.start, segment.end, seg)].get(coder, ([], None))
+            on[(segment.start, segment.end, seg)][coder] = (codes, st.memos[(d.id, seg)])
+    summary.skipped += [f"{d.id} {seg_id}: no such segment in the document"
+                        for seg_id in sorted(missing)]
+    chosen: list[tuple[str, str, dict[str, tuple[list[str], str | None]]]] = []
     offsets: list[int] = []
-    for seg_id in sorted(on, key=lambda s: (by_id[s].start, s) if s in by_id else (-1, s)):
-        segment = by_id.get(seg_id)
-        if segment is None:
-            summary.skipped.append(f"{d.id} {seg_id}: no such segment in the document")
-            continue
-        coders = {c: v for c, v in sorted(on[seg_id].items()) if v[0] or v[1]}
+    for start, end, seg_id in sorted(on):
+        segment = by_id[seg_id]
+        coders = {c: (sorted(set(v[0])), v[1]) for c, v in sorted(on[(start, end, seg_id)]
+                                                                  .items()) if v[0] or v[1]}
         if coders:
-            chosen.append((seg_id, coders))
-            offsets += [segment.start, segment.end]
+            whole = (start, end) == (segment.start, segment.end)
+            chosen.append((seg_id, "" if whole else f"{start}-{end}", coders))
+            offsets += [start, end]
     # every selection's offsets at once: with CRLF, one pass over the text, not one each
     units = to_units(d.text, "cp", offsets, crlf=crlf)
-    for i, (seg_id, coders) in enumerate(chosen):
+    for i, (seg_id, part, coders) in enumerate(chosen):
         start, end = units[2 * i], units[2 * i + 1]
-        attrs = {"guid": guid("selection", d.id, seg_id), "startPosition": str(start),
-                 "endPosition": str(end)}
+        span = (part,) if part else ()  # a whole segment keeps the GUIDs it always had
+        attrs = {"guid": guid("selection", d.id, seg_id, *span),
+                 "startPosition": str(start), "endPosition": str(end)}
         if len(coders) == 1:
             attrs["creatingUser"] = guid("coder", next(iter(coders)))
         sel = SubElement(el, _q("PlainTextSelection"), attrs)
@@ -202,7 +231,7 @@ def _source(d: Document, states: dict[str, CoderState], marked: dict[str, set[st
         for coder, (codes, memo) in coders.items():
             for code in codes:
                 coding = SubElement(sel, _q("Coding"), {
-                    "guid": guid("coding", coder, d.id, seg_id, code),
+                    "guid": guid("coding", coder, d.id, seg_id, code, *span),
                     "creatingUser": guid("coder", coder)})
                 SubElement(coding, _q("CodeRef"), {"targetGUID": code_guid(code)})
                 summary.codings += 1

@@ -15,9 +15,10 @@ Targets:
   already taken by a different text refuses the import. Coders append to their logs
   (``origin: imported``); codings they already have are not repeated.
 
-Selections become codings on every segment they overlap (a selection covering only part of
-a segment codes the whole segment: counted as ``widened``). See :mod:`.offsets` for how
-each source's counting model is detected.
+Each selection becomes a span coding of exactly its text (mapped to code points as
+:mod:`.offsets` detects each source's counting model): part of a segment, a whole
+segment, or a stretch across segments (white space before its first segment or after its
+last is left out). Memos on a selection go on the segments it touches.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from qcode._io import limits
 from qcode.coding.drafts import AddDraft, EventDraft
+from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state_or_empty, validate_coder_name
 from qcode.errors import ConflictError, InvalidInputError, UsageError, WriteFailedError
 from qcode.models import Codebook, Document
@@ -225,7 +227,8 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
             by_text.setdefault(d.text, d)
             existing[d.id] = d
     planned: set[str] = set()
-    adds: dict[str, dict[tuple[str, str, str], AddDraft]] = defaultdict(dict)
+    adds: dict[str, dict[tuple[str, str, str, int, int], AddDraft]] = defaultdict(dict)
+    whole: set[tuple[str, str, str, int, int]] = set()  # spans that are a whole segment
     memos: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     referenced_notes: set[str] = set()
     done: dict[str, set[str]] = defaultdict(set)  # coder -> documents marked complete
@@ -308,8 +311,9 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                 report.drop("selection", what, "it covers no segment (only white space)")
                 continue
             sr.selections_taken += 1
-            if s > segs[0].start or e < segs[-1].end:
-                sr.widened += 1
+            s, e = max(s, segs[0].start), min(e, segs[-1].end)
+            also = [g.id for g in segs] if len(segs) > 1 else None
+            is_whole = also is None and (s, e) == (segs[0].start, segs[0].end)
             sel_coder = coders.get(norm_guid(sel.user)) or coders.get(
                 norm_guid(src.user)) or default
             for coding in sel.codings:
@@ -319,11 +323,14 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                                 "its code is not in the imported codebook")
                     continue
                 coder = coders.get(norm_guid(coding.user)) or sel_coder
-                for g in segs:
-                    adds[coder].setdefault((doc.id, g.id, cid), {
-                        "op": "add", "doc": doc.id, "segment": g.id, "start": g.start,
-                        "end": g.end, "quote": doc.text[g.start:g.end], "code": cid,
-                        "origin": "imported"})
+                ev: AddDraft = {"op": "add", "doc": doc.id, "segment": segs[0].id,
+                                "start": s, "end": e, "quote": doc.text[s:e], "code": cid,
+                                "origin": "imported"}
+                if also is not None:
+                    ev["segments"] = also
+                adds[coder].setdefault((doc.id, segs[0].id, cid, s, e), ev)
+                if is_whole:
+                    whole.add((doc.id, segs[0].id, cid, s, e))
                 for ng in coding.notes:
                     referenced_notes.add(norm_guid(ng))
                     _memo(qp, archive, ng, coder, coders, doc, segs, memos)
@@ -345,7 +352,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
         have = load_state_or_empty(project, coder) if project is not None and \
             coder in existing_coders else None
         evs: list[EventDraft] = [ev for key, ev in adds[coder].items()
-               if have is None or key[2] not in have.codes_on(key[0], key[1])]
+                                 if have is None or not _has_span(have, key, key in whole)]
         for (doc_id, seg), texts in sorted(memos[coder].items()):
             text = "\n\n".join(dict.fromkeys(texts))
             if have is None or have.memos.get((doc_id, seg)) != text:
@@ -386,6 +393,14 @@ def _memo(qp: QProject, archive: Archive, note_guid: str, coder: str,
     who = coders.get(norm_guid(user)) or coder
     for g in segs:
         memos[who][(doc.id, g.id)].append(text)
+
+
+def _has_span(state: CoderState, key: tuple[str, str, str, int, int], whole: bool) -> bool:
+    """Whether the coder has this span under this code already (a ``whole`` segment's
+    span also as a coding made before spans, without offsets)."""
+    doc, seg, code, start, end = key
+    on = state.spans.get((doc, seg), {})
+    return (code, start, end) in on or (whole and (code, -1, -1) in on)
 
 
 def _renumber(doc: Document) -> Document:

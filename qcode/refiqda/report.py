@@ -35,13 +35,11 @@ class SourceReport:
     evidence: str = ""
     selections: int = 0
     selections_taken: int = 0
-    widened: int = 0  # selections that cover part of a segment: the whole segment is coded
 
     def as_dict(self) -> dict[str, Any]:
         return {"guid": self.guid, "name": self.name, "document": self.document,
                 "status": self.status, "offsets": self.offsets, "evidence": self.evidence,
-                "selections": self.selections, "selections_taken": self.selections_taken,
-                "widened_to_segments": self.widened}
+                "selections": self.selections, "selections_taken": self.selections_taken}
 
 
 @dataclass

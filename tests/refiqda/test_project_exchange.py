@@ -380,4 +380,6 @@ def test_other_tools_quirks_import_with_a_full_report(tmp_path):
         ("Interview-A:0001", "Cost")]
     assert load_state(p, "ann-2").memos == {("Interview-A", "Interview-A:0001"):
                                             "Ask about this."}
-    assert [s.widened for s in report.sources[:2]] == [2, 1]
+    # selections are kept exactly ("Hello" of "Hello world", "Inline" of its text)
+    assert [(c.start, c.end, c.quote) for c in current_codings(p, "Ann")] == [
+        (0, 5, "Hello"), (0, 6, "Inline")]
