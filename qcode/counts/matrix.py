@@ -414,13 +414,12 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
             i, j = ri.get(ra.key(c)), ci.get(ca.key(c))
             if i is not None and j is not None:
                 cells[i][j].update(units(c))
+    size: Callable[[set[Any]], int] = len
     if count in COVERAGE_MODES:
         texts = {i: d.text for i, d in corpus.docs.items()}
 
         def size(s: set[Any]) -> int:
             return coverage(texts, s, count)
-    else:
-        size = len
     counts = tuple(tuple(size(s) for s in row) for row in cells)
     row_totals = tuple(size(set().union(*row)) if row else 0 for row in cells)
     col_totals = tuple(size(set().union(*(row[j] for row in cells))) if cells else 0
