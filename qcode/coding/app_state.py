@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from qcode.coding import store as codings
-from qcode.coding.drafts import EventDraft
+from qcode.coding.drafts import AddDraft, EventDraft
 from qcode.coding.session import Session
 from qcode.coding.suggest import is_interviewer
 from qcode.errors import QcodeError
@@ -36,6 +36,7 @@ class Span:
     start: int
     end: int
     code: str
+    seq: int = 0  # of the add event: the latest span is the one a bare remove takes
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,12 @@ class Progress:
 def _redo_draft(ev: CodingEvent) -> EventDraft | None:
     """The event that does again what an undone event did (None for what cannot recur)."""
     if ev.op == "add" and ev.segment and ev.code:
-        return {"op": "add", "doc": ev.doc, "segment": ev.segment, "code": ev.code,
-                "start": ev.start or 0, "end": ev.end or 0, "quote": ev.quote or "",
-                "origin": ev.origin}
+        add: AddDraft = {"op": "add", "doc": ev.doc, "segment": ev.segment, "code": ev.code,
+                         "start": ev.start or 0, "end": ev.end or 0, "quote": ev.quote or "",
+                         "origin": ev.origin}
+        if ev.segments:
+            add["segments"] = list(ev.segments)
+        return add
     if ev.op == "remove" and ev.segment and ev.code:
         return {"op": "remove", "doc": ev.doc, "segment": ev.segment, "code": ev.code,
                 "start": ev.start, "end": ev.end}
@@ -60,6 +64,16 @@ def _redo_draft(ev: CodingEvent) -> EventDraft | None:
     if ev.op in ("done", "reopen"):
         return {"op": ev.op, "doc": ev.doc}
     return None
+
+
+def _where(doc: Document, ev: CodingEvent) -> str:
+    """``N01:0002`` for a whole turn, ``3 words of N01:0002`` for part of one (or more)."""
+    seg = doc.segment(ev.segment or "")
+    if seg is not None and (ev.start, ev.end) == (seg.start, seg.end):
+        return seg.id
+    n = len((ev.quote or "").split())
+    more = f"-{ev.segments[-1]}" if ev.segments else ""
+    return f"{n} word{'' if n == 1 else 's'} of {ev.segment}{more}"
 
 
 class AppState:
@@ -108,15 +122,14 @@ class AppState:
         return max(0, bisect.bisect_right(self._seg_starts, offset) - 1)
 
     def spans(self, seg: Segment) -> list[Span]:
-        """This coder's codings on ``seg`` (never another coder's)."""
-        on = self.session.state.codes.get((self.doc.id, seg.id), {})
+        """This coder's spans that overlap ``seg`` (never another coder's); a coding from a
+        log written before spans is the whole segment."""
         out = []
-        for code, ev in on.items():
-            start, end = ev.get("start"), ev.get("end")
-            if start is None or not end:  # logs from before spans: the whole segment
+        for (code, start, end), ev in self.session.state.spans_on(self.doc.id, seg.id):
+            if start < 0 or end < 0:
                 start, end = seg.start, seg.end
-            out.append(Span(start, end, code))
-        return out
+            out.append(Span(start, end, code, ev.get("seq", 0)))
+        return sorted(out, key=lambda s: s.seq)  # in the order they were coded
 
     def memo(self, seg: Segment) -> str | None:
         return self.session.state.memo_on(self.doc.id, seg.id)
@@ -283,23 +296,19 @@ class AppState:
         self.version += 1
         return written
 
-    def _targets(self) -> list[str]:
-        """The segments an action applies to: those the selection touches, else the current."""
-        sel = self.selection
-        if sel is None:
-            return [self.current.id]
-        a, b = self.segment_at(sel[0]), self.segment_at(max(sel[0], sel[1] - 1))
-        return [s.id for s in self.doc.segments[a:b + 1]]
-
     def apply_to_selection(self, code_ids: list[str]) -> list[CodingEvent]:
-        """Code the selection.
-
-        TODO(span API, issue 14 items 1-2): code exactly ``[start, end)`` once
-        qcode.coding.store takes span codings; until then the segments the selection
-        touches are coded whole.
-        """
-        state = self.session.state
-        return self._write(list(codings.add_events(state, self.doc, self._targets(), code_ids)))
+        """Code exactly the selection ``[start, end)`` (white space at its ends left out):
+        part of a turn, a whole turn, or a stretch across turns (one action)."""
+        sel = self.selection
+        assert sel is not None
+        start, end = sel
+        text = self.doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return self._write(list(codings.span_add_events(self.session.state, self.doc, start,
+                                                        end, code_ids)))
 
     def apply(self, code_id: str) -> None:
         """Put a code on the selection, or on the whole current segment when none."""
@@ -316,9 +325,8 @@ class AppState:
         except QcodeError as exc:
             self.message = exc.message
             return
-        where = ", ".join(dict.fromkeys(e.segment or "" for e in written))
-        self.message = (f"+ {code_id} on {where}" if written
-                        else f"{code_id} is already there.")
+        self.message = f"+ {code_id} on {_where(self.doc, written[0])}" if written \
+            else f"{code_id} is already there."
 
     def accept(self, n: int) -> None:
         """Apply suggestion number ``n`` (1-based)."""
@@ -329,19 +337,27 @@ class AppState:
         self.apply(sugg[n - 1][0])
 
     def remove(self, code_id: str | None = None) -> None:
-        """Take ``code_id`` (or, when None, the most recently added code) off the segments
-        the selection touches, or off the current segment."""
-        targets = self._targets()
-        st = self.session.state
-        if code_id is None:
-            on = [(ev.get("seq", 0), c) for sid in targets
-                  for c, ev in st.codes.get((self.doc.id, sid), {}).items()]
-            if not on:
-                self.message = "No codes here."
-                return
-            code_id = max(on)[1]
-        written = self._write(list(codings.remove_events(st, self.doc, targets, [code_id])))
-        self.message = f"- {code_id}" if written else f"{code_id} is not here."
+        """Take one span of ``code_id`` (any code when None) off: the innermost under the
+        selection or the cursor, else the latest coded on the current turn."""
+        seg = self.current
+        here = self.spans(seg)
+        a, b = self.selection or (self.cursor, self.cursor + 1)
+        mine = [s for s in here if code_id is None or s.code == code_id]
+        under = [s for s in mine if s.start < b and s.end > a]
+        if not mine:
+            self.message = f"{code_id} is not here." if code_id else "No codes here."
+            return
+        # the innermost span under the cursor, else the latest coded on the turn
+        span = min(under, key=lambda s: (s.end - s.start, -s.seq)) if under else \
+            max(mine, key=lambda s: s.seq)
+        try:
+            written = self._write(list(codings.span_remove_events(
+                self.session.state, self.doc, span.start, span.end, [span.code])))
+        except QcodeError as exc:
+            self.message = exc.message
+            return
+        self.anchor = None
+        self.message = f"- {span.code}" if written else f"{span.code} is not here."
 
     def set_memo(self, text: str) -> None:
         """Set (empty text: clear) the memo on the current segment."""

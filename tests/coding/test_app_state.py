@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from qcode.coding import store as codings
@@ -96,3 +97,40 @@ def test_the_app_and_the_plain_session_share_the_position(tmp_path: Path) -> Non
     assert plain.current.id == "T01:0004"
     plain.go(1)
     assert AppState(st.project, st.doc, "ana").current.id == "T01:0002"
+
+
+def test_a_selection_is_coded_as_exactly_that_span_and_removed_under_the_cursor(
+        tmp_path: Path) -> None:
+    st = _state(tmp_path)
+    text = st.doc.text
+    a = text.index("regional health")
+    st.select(a, a + len("regional health") + 1)  # a trailing space is left out
+    st.apply("GOV-MAC-02")
+    st.goto(1)
+    st.apply("ECO-MES-02")  # the whole turn
+    # across turns: the last words of T01:0002 to the first of T01:0004
+    b = text.index("owner meeting.")
+    c = text.index("Honestly,") + len("Honestly,")
+    st.select(b, c)
+    st.apply("ORG-MIC-05")
+    adds = [e for e in _events(st) if e["op"] == "add"]
+    first = adds[0]
+    assert (first["start"], first["end"], first["quote"]) == (a, a + 15, "regional health")
+    assert adds[2]["segments"] == ["T01:0002", "T01:0003", "T01:0004"]
+    assert adds[2]["quote"] == text[b:c]
+    assert [s.code for s in st.spans(st.doc.segments[3])] == ["ORG-MIC-05"]
+    # x with the cursor in the phrase takes off the phrase's code, not the turn's
+    st.goto(1)
+    st.click(a + 3)
+    st.remove()
+    assert [s.code for s in st.spans(st.current)] == ["ECO-MES-02", "ORG-MIC-05"]
+    st.remove("ORG-MIC-05")  # the cursor is on no span of it: the turn's span of it
+    assert [s.code for s in st.spans(st.doc.segments[3])] == []
+
+
+def _events(st: AppState) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for line in (st.project.codings_dir / f"{st.coder}.jsonl").read_text().splitlines():
+        item = json.loads(line)
+        out.extend(item if isinstance(item, list) else [item])
+    return out

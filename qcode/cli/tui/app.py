@@ -166,7 +166,11 @@ class CodingApp(App[str]):
         for s in spans:
             c = st.code(s.code)
             out.append("██", style=colour(st.code_index(s.code)))
-            out.append(f" {s.code} {_clean(c.name) if c else '(not in codebook)'}\n")
+            if (s.start, s.end) == (seg.start, seg.end):
+                out.append(f" {s.code} {_clean(c.name) if c else '(not in codebook)'}\n")
+            else:  # part of the turn (or a stretch across turns): its words
+                words = " ".join(st.doc.text[s.start:s.end].split())
+                out.append(f" {s.code} “{_clean(words)}”\n", style="italic")
         memo = st.memo(seg)
         if memo:
             out.append("Memo ", style="bold")

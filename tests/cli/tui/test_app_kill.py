@@ -4,6 +4,7 @@ the coder's log, and the app opens again where it was left."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -87,11 +88,15 @@ def test_kill_9_loses_no_action_the_screen_showed(terminal: Terminal) -> None:
     terminal.keys("Enter")
     terminal.wait_for("Memo saved.")
     terminal.keys("j", "j", "right", "S-Right", "S-Right", "2")
-    shown = terminal.wait_for(" on T01:0004")
+    shown = terminal.wait_for(" on 2 words of T01:0004")
     terminal.kill9()  # the moment the screen showed it
 
-    code4 = shown.split("+ ", 1)[1].split(" on T01:0004")[0]
+    found = re.search(r"\+ (\S+) on 2 words of T01:0004", shown)
+    assert found is not None
+    code4 = found[1]
     assert codes_now(project) == {"T01:0002": ["GOV-MAC-02"], "T01:0004": [code4]}
+    last = log_events(project)[-1]
+    assert (last["code"], last["quote"]) == (code4, "nobody knew")
     assert codings.load_state(project, "ingrid").memo_on("T01", "T01:0002") == \
         "kept after a kill"
 

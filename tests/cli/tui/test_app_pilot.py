@@ -49,8 +49,13 @@ def test_select_code_change_undo_redo_memo_quit_resume_done(tmp_path: Path) -> N
         # the filter finds the code as one types; Enter codes the selection
         await p.press("slash", *"regional health auth", "enter")
         assert codes_now(project) == {"T01:0002": [RHA]}
-        assert st.message == f"+ {RHA} on T01:0002"
+        assert st.message == f"+ {RHA} on 2 words of T01:0002"
         assert st.selection is None  # applied: the selection is spent
+        # the phrase is exactly the span in the log
+        add = log_events(project)[-1]
+        assert (add["op"], add["segment"], add["code"]) == ("add", "T01:0002", RHA)
+        assert (add["start"], add["end"], add["quote"]) == (55, 70, "regional health")
+        assert doc.text[55:70] == "regional health"
         # change it: remove the code highlighted in the tree, code the budget one instead
         await p.press("x")
         assert codes_now(project) == {}

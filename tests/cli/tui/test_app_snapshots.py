@@ -38,6 +38,8 @@ def coded(tmp_path: Path) -> Project:
     codings.add_codes(project, "ingrid", doc, ["T01:0002"], ["GOV-MAC-02", "ECO-MAC-01"])
     codings.add_codes(project, "ingrid", doc, ["T01:0004"], ["ECO-MES-01"])
     codings.set_memo(project, "ingrid", doc, "T01:0004", "takst lower for video")
+    phrase = doc.text.index("oppdragsdokument every January")  # a span inside a turn
+    codings.add_span(project, "ingrid", doc, phrase, phrase + 30, ["GOV-MAC-04"])
     codings.add_codes(project, "lars", doc, ["T01:0006"], ["ORG-MIC-05"])  # never shown
     return project
 
@@ -45,7 +47,7 @@ def coded(tmp_path: Path) -> Project:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_main_screen(coded: Project, size: tuple[int, int],
                      snap_compare: Callable[..., bool]) -> None:
-    """A coded turn, a memo and a phrase being selected (shift+right twice)."""
+    """A coded turn with a coded phrase in it, a memo, and a phrase being selected."""
     assert snap_compare(open_app(coded), terminal_size=size,
                         run_before=_at(1),
                         press=["right", "right", "shift+right", "shift+right"])
