@@ -71,7 +71,7 @@ def code(
 
     On a terminal this opens the full-screen app: the transcript with your codings marked,
     the codebook as a tree with a filter, suggestions and a progress line (keys are shown at
-    the bottom; README "Coding in the app"). --plain, piped input or TERM=dumb give the
+    the bottom; README "The coding app"). --plain, piped input or TERM=dumb give the
     line-based session described below.
 
     The screen shows the segment (id, speaker, time), some context before and after, YOUR
