@@ -259,8 +259,12 @@ def show(
 ) -> None:
     """Show one document: every segment with its id and speaker, or the whole record as JSON.
 
-    With --coder, each segment also shows that coder's codes and memo (in JSON: "codes"
-    and "memo" on each segment). Memos on the document (qcode memo add --doc) are shown
+    With --coder, each segment also shows that coder's codes and memo: codes on the whole
+    segment in a "=> CODE" line under it, coded spans that are part of a segment (or run
+    across segments) marked in the text as [[coded words]]{CODE}, with a legend. In JSON:
+    "codes" (every code whose span touches the segment) and "memo" on each segment, and
+    "codings": [{"code", "start", "end", "quote", "segments"}] for the document.
+    Memos on the document (qcode memo add --doc) are shown
     under its header (in JSON: "memos", as in qcode memo list).
 
     JSON: {"id", "title", "format", "attributes", "speakers", "turns": [{"speaker",
@@ -280,14 +284,16 @@ def show(
 
     project = state(ctx).project()
     document = project.load_document(doc)
-    codes = None
+    codes = spans = None
     if coder is not None:
         from qcode.coding.usable import load_usable, omissions
+        from qcode.ingest.document_view import spans_of
 
         (st,) = load_usable(project, [coder])
         warn_omissions(omissions([st]), project.root)
         codes = {s.id: (sorted(st.codes_on(document.id, s.id)),
                         st.memo_on(document.id, s.id)) for s in document.segments}
+        spans = spans_of(document, st.codings(document.id))
     from qcode.cli.memo_cmd import memo_lines, warn_damaged
     from qcode.memos.journal import read_journal
 
@@ -295,9 +301,15 @@ def show(
     warn_damaged(journal.bad, project.root)
     memos = journal.on("doc", document.id)
     if fmt is ShowFormat.json:
-        echo_json(as_json(document, codes) | {"memos": [m.as_dict() for m in memos]})
+        echo_json(as_json(document, codes, spans) | {"memos": [m.as_dict() for m in memos]})
     else:
-        lines = as_text_lines(document, codes)
+        from qcode.ingest.document_view import partial_spans, whole_codes
+
+        if codes is not None and spans is not None:
+            lines = as_text_lines(document, whole_codes(document, spans, {
+                k: v[1] for k, v in codes.items()}), partial_spans(document, spans))
+        else:
+            lines = as_text_lines(document)
         at = lines.index("")  # the document's memos go under its header
         for line in lines[:at] + memo_lines(memos, "  memo ") + lines[at:]:
             say(line)

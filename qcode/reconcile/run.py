@@ -108,6 +108,10 @@ class Plan:
     settled: int = 0
     units: list[Unit] = field(default_factory=list, repr=False)
     documents: dict[str, Document] = field(default_factory=dict, repr=False)
+    #: the documents the consensus coder has completed, as read by the last decisions
+    #: applied in this run (under the run lock nothing else marks them), so finishing the
+    #: run does not fold the consensus log once more
+    consensus_done: frozenset[str] | None = field(default=None, repr=False)
 
     def reassess(self) -> None:
         """Sort the units again against the ledger as it is now (after decisions)."""
@@ -239,12 +243,13 @@ def consensus_state(project: Project, name: str) -> CoderState:
 
 
 def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Ledger,
-           documents: dict[str, Document] | None = None) -> None:
-    """Write decisions into the consensus coder's log, then mark them applied."""
+           documents: dict[str, Document] | None = None) -> CoderState | None:
+    """Write decisions into the consensus coder's log, then mark them applied; return the
+    consensus coder's state it worked from (None when there was nothing to apply)."""
     documents = documents if documents is not None else {}
     decided = [d for d in decided if d.outcome != "deferred"]
     if not decided:
-        return
+        return None
     state = consensus_state(project, name)
     docs: dict[str, Any] = {}
     events: list[EventDraft] = []
@@ -268,6 +273,7 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
         ledger.add(rec)
+    return state
 
 
 def repair(project: Project, ledger: Ledger) -> int:
@@ -291,7 +297,9 @@ def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], st
     decs = [d for d in saved if isinstance(d, Decision)]
     for d in decs:
         plan.ledger.add(d)
-    _apply(project, plan.name, decs, plan.ledger, plan.documents)
+    state = _apply(project, plan.name, decs, plan.ledger, plan.documents)
+    if state is not None:
+        plan.consensus_done = frozenset(state.done)
     return decs
 
 
@@ -306,13 +314,15 @@ def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[li
         full = make_plan(project, plan.coders, plan.name, plan.scope.docs, None,
                          documents=plan.documents)
     waiting = {p.unit.doc.id for p in full.agreed + full.disagreements}
-    state = consensus_state(project, plan.name)
+    marked = plan.consensus_done
+    if marked is None:
+        marked = frozenset(consensus_state(project, plan.name).done)
     done, reopened = [], []
     for doc in plan.scope.docs:
         complete = all(doc in s.done for s in full.states) and doc not in waiting
-        if complete and doc not in state.done:
+        if complete and doc not in marked:
             done.append(doc)
-        elif not complete and doc in state.done:
+        elif not complete and doc in marked:
             reopened.append(doc)
     marks: list[EventDraft] = [DoneDraft(op="done", doc=d) for d in done]
     marks += [DoneDraft(op="reopen", doc=d) for d in reopened]

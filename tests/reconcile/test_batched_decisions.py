@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from qcode.coding import store
 from qcode.coding.drafts import DoneDraft, EventDraft
 from qcode.coding.store import CoderState, add_events, append_events, load_state
 from qcode.project import Project, init_project
@@ -119,3 +120,22 @@ def test_a_killed_batch_keeps_what_was_confirmed_and_no_half_decision(tmp_path):
     got = {k: set(v) for k, v in load_state(project, "consensus").codes.items() if v}
     assert got == want
     assert reconcile(project, CODERS, "consensus", "majority").decided == []
+
+
+def test_a_run_folds_the_consensus_log_once_per_batch_it_applies(tmp_path, monkeypatch):
+    """A first run reads the consensus log (missing before it) once: before applying the
+    disagreements after the agreed segments. Finishing the run (the done marks) does not
+    fold it again: it was folded a second time for that."""
+    project = _study(tmp_path / "p", 2, 20)
+    folds: list[str] = []
+    real = store.state_from_bytes
+
+    def state_from_bytes(coder, data, path, **kw):  # type: ignore[no-untyped-def]
+        folds.append(coder)
+        return real(coder, data, path, **kw)
+
+    monkeypatch.setattr(store, "state_from_bytes", state_from_bytes)
+    result = reconcile(project, CODERS, "consensus", "majority")
+    assert {d.outcome for d in result.decided} == {"agreed", "majority"}
+    assert result.done == ["B0", "B1"]
+    assert folds.count("consensus") == 1
