@@ -12,6 +12,12 @@ codings (and memos) on it are looked up in the new text:
 3. otherwise the coding is ``orphaned``: it stays in the log exactly as it was (nothing is
    dropped) and the report lists it, so the coder can place it by hand.
 
+A coding of part of a segment, or across segments (a span), keeps its words: the exact
+quote first (the occurrence nearest the old offset), then the stretch of the old
+neighbourhood most like it (rapidfuzz ``partial_ratio`` >= 90, never longer than the
+quote); its new offsets and quote are the words found. A span that would no longer lie in
+the segments is orphaned, never widened to a whole segment (:func:`locate_span`).
+
 Moves are appended to each coder's log as one batch (remove at the old place, add at the
 new one, same code, origin and decision), so ``qcode undo`` reverts a re-anchoring.
 """
@@ -22,8 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qcode.coding import store as codings
-from qcode.coding.drafts import EventDraft
-from qcode.models import Document
+from qcode.coding.drafts import AddDraft, EventDraft
+from qcode.coding.spans import check_span, is_whole_segment, span_segments
+from qcode.errors import UsageError
+from qcode.models import Document, Segment
 from qcode.project import Project
 
 RATIO_CUTOFF = 80.0
@@ -42,11 +50,24 @@ class Placement:
     new_segment: str | None
     outcome: Outcome
     score: float = 100.0
+    #: a coding of part of a segment (or across segments): its offsets before and after
+    old_span: tuple[int, int] | None = None
+    new_span: tuple[int, int] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"coder": self.coder, "code": self.code, "old_segment": self.old_segment,
-                "new_segment": self.new_segment, "outcome": self.outcome,
-                "score": round(self.score, 1)}
+        out: dict[str, Any] = {"coder": self.coder, "code": self.code,
+                               "old_segment": self.old_segment,
+                               "new_segment": self.new_segment, "outcome": self.outcome,
+                               "score": round(self.score, 1)}
+        if self.old_span is not None:  # only spans say where in their segments they lie
+            out["old_span"] = list(self.old_span)
+            out["new_span"] = list(self.new_span) if self.new_span is not None else None
+        return out
+
+    def where(self, old: bool) -> str:
+        seg, span = (self.old_segment, self.old_span) if old else \
+            (self.new_segment, self.new_span)
+        return f"{seg} {span[0]}-{span[1]}" if span is not None else f"{seg}"
 
 
 @dataclass
@@ -84,12 +105,13 @@ class ReanchorReport:
         for p in self.placements:
             what = p.code or "memo"
             if p.outcome == "moved":
-                out.append(f"  moved       {p.coder} {what}: {p.old_segment} -> {p.new_segment}")
+                out.append(f"  moved       {p.coder} {what}: {p.where(True)} -> "
+                           f"{p.where(False)}")
             elif p.outcome == "reanchored":
-                out.append(f"  re-anchored {p.coder} {what}: {p.old_segment} -> "
-                           f"{p.new_segment} (similarity {p.score:.0f})")
+                out.append(f"  re-anchored {p.coder} {what}: {p.where(True)} -> "
+                           f"{p.where(False)} (similarity {p.score:.0f})")
             elif p.outcome == "orphaned":
-                out.append(f"  orphaned    {p.coder} {what}: {p.old_segment} (kept as it was; "
+                out.append(f"  orphaned    {p.coder} {what}: {p.where(True)} (kept as it was; "
                            "its quote is no longer in the transcript: place it by hand)")
         return out
 
@@ -131,6 +153,98 @@ def locate(new: Document, quote: str, old_start: int) -> tuple[str, Outcome, flo
     return best[2], "reanchored", best[0]
 
 
+def nearest(text: str, quote: str, old_start: int) -> int:
+    """The start of the occurrence of ``quote`` in ``text`` nearest ``old_start`` (-1: none)."""
+    best, pos = -1, text.find(quote)
+    while pos >= 0:
+        if best < 0 or abs(pos - old_start) < abs(best - old_start):
+            best = pos
+        pos = text.find(quote, pos + 1)
+    return best
+
+
+def locate_span(new: Document, quote: str, old_start: int, old_end: int
+                ) -> tuple[int, int, Outcome, float] | None:
+    """Where a span's quote is in the new document: ``(start, end, outcome, score)``, or
+    None. The exact quote first (the occurrence nearest the old place); else the stretch
+    of the old neighbourhood (the old offsets widened by the quote's length on each side)
+    most like it, rapidfuzz ``partial_ratio`` >= 90, no longer than the quote. The span
+    found must lie in the new segments (:func:`qcode.coding.spans.check_span`)."""
+    from rapidfuzz import fuzz  # see locate
+
+    if not quote.strip():
+        return None
+    found: tuple[int, int, Outcome, float] | None = None
+    pos = nearest(new.text, quote, old_start)
+    if pos >= 0:
+        found = (pos, pos + len(quote), "moved", 100.0)
+    else:
+        reach = max(len(quote), 40)
+        lo, hi = max(0, old_start - reach), min(len(new.text), old_end + reach)
+        al = fuzz.partial_ratio_alignment(quote, new.text[lo:hi], score_cutoff=PARTIAL_CUTOFF)
+        if al is not None and al.dest_end - al.dest_start <= len(quote):
+            start, end = lo + al.dest_start, lo + al.dest_end
+            # no stray white space at the edges of a span
+            text = new.text[start:end]
+            start += len(text) - len(text.lstrip())
+            end -= len(text) - len(text.rstrip())
+            found = (start, end, "reanchored", float(al.score))
+    if found is None:
+        return None
+    try:
+        check_span(new, found[0], found[1])
+    except UsageError:  # it would reach outside the segments: orphaned, never widened
+        return None
+    return found
+
+
+def whole_segment_coding(old: Document, old_seg: Segment, ev: dict[str, Any]) -> bool:
+    """Whether a coding on ``old_seg`` of ``old`` codes the whole segment (not a span)."""
+    start, end, quote = ev.get("start"), ev.get("end"), ev.get("quote") or ""
+    if is_whole_segment(old_seg, start, end):
+        return True
+    if old.text[start:end] == quote:
+        return False  # the offsets hold in the old text: a part of the segment
+    # the log was written against another version (an interrupted replace is re-run on the
+    # new document): a quote that is a whole segment's text was a whole-segment coding
+    return any(old.text[s.start:s.end] == quote for s in old.segments)
+
+
+def place_span(report: ReanchorReport, coder: str, new: Document, ev: dict[str, Any],
+               removes: list[EventDraft], adds: dict[tuple[str, str, int, int], EventDraft]
+               ) -> None:
+    """Re-anchor one coding of part of a segment (or across segments): the same words in
+    the new text, or orphaned."""
+    code, seg_id = ev["code"], ev["segment"]
+    start, end, quote = ev.get("start") or 0, ev.get("end") or 0, ev.get("quote") or ""
+    found = locate_span(new, quote, start, end)
+    if found is None:
+        report.placements.append(Placement(coder, code, seg_id, None, "orphaned", 0.0,
+                                           (start, end)))
+        return
+    new_start, new_end, outcome, score = found
+    touched = check_span(new, new_start, new_end)
+    first = touched[0]
+    new_quote = new.text[new_start:new_end]
+    also = span_segments(touched)
+    if ((first.id, new_start, new_end, new_quote) == (seg_id, start, end, quote)
+            and (also or None) == (ev.get("segments") or None)):
+        report.placements.append(Placement(coder, code, seg_id, first.id, "unchanged",
+                                           100.0, (start, end), (start, end)))
+        return
+    report.placements.append(Placement(coder, code, seg_id, first.id, outcome, score,
+                                       (start, end), (new_start, new_end)))
+    removes.append({"op": "remove", "doc": new.id, "segment": seg_id, "code": code,
+                    "start": ev.get("start"), "end": ev.get("end"),
+                    "origin": ev.get("origin", "manual")})
+    add: AddDraft = {"op": "add", "doc": new.id, "segment": first.id, "code": code,
+                     "start": new_start, "end": new_end, "quote": new_quote,
+                     "origin": ev.get("origin", "manual"), "decision": ev.get("decision")}
+    if also is not None:
+        add["segments"] = also
+    adds[(first.id, code, new_start, new_end)] = add
+
+
 def reanchor_project(project: Project, old: Document | None,
                      new: Document) -> ReanchorReport:
     """Re-anchor every coder's codings and memos on ``old`` to ``new``; append the moves;
@@ -145,13 +259,17 @@ def reanchor_project(project: Project, old: Document | None,
     for coder in codings.coder_names(project):
         state = codings.load_state(project, coder)
         removes: list[EventDraft] = []
-        adds: dict[tuple[str, str], EventDraft] = {}
+        adds: dict[tuple[str, str, int, int], EventDraft] = {}
         memo_events: list[EventDraft] = []
-        for (doc_id, seg_id), by_code in sorted(state.codes.items()):
+        for (doc_id, seg_id), by_key in sorted(state.spans.items()):
             if doc_id != new.id:
                 continue
-            for code, ev in sorted(by_code.items()):
+            for (code, _s, _e), ev in sorted(by_key.items()):
                 old_seg = old.segment(seg_id) if old is not None else None
+                if old is not None and old_seg is not None and \
+                        not whole_segment_coding(old, old_seg, ev):
+                    place_span(report, coder, new, ev, removes, adds)
+                    continue
                 quote = ev.get("quote") or (old.text[old_seg.start:old_seg.end]
                                             if old is not None and old_seg else "")
                 start = ev.get("start") or (old_seg.start if old_seg else 0)
@@ -174,7 +292,7 @@ def reanchor_project(project: Project, old: Document | None,
                 removes.append({"op": "remove", "doc": new.id, "segment": seg_id,
                                 "code": code, "start": ev.get("start"), "end": ev.get("end"),
                                 "origin": ev.get("origin", "manual")})
-                adds[(new_id, code)] = {
+                adds[(new_id, code, seg.start, seg.end)] = {
                     "op": "add", "doc": new.id, "segment": new_id, "code": code,
                     "start": seg.start, "end": seg.end, "quote": new_quote,
                     "origin": ev.get("origin", "manual"), "decision": ev.get("decision")}
