@@ -183,18 +183,16 @@ class Project:
         raise NotFoundError(f"no document '{ref}' in this project", hint=hint)
 
     def load_document(self, doc_id: str) -> Document:
-        """The document ``doc_id`` names (an id, or a unique prefix of one)."""
+        """The document with the id ``doc_id`` exactly (a document the user names, perhaps
+        by a prefix, goes through :meth:`resolve_document` first)."""
         path = self.document_path(doc_id)
         try:
             raw = read_nofollow(path)
         except FileNotFoundError:
-            doc_id = self.resolve_document(doc_id)  # a prefix, or NotFoundError
-            path = self.document_path(doc_id)
-            try:
-                raw = read_nofollow(path)
-            except FileNotFoundError:
-                raise NotFoundError(f"no document '{doc_id}' in this project",
-                                    hint="list them with: qcode docs") from None
+            self.resolve_document(doc_id)  # NotFoundError with near names (or ambiguous)
+            raise NotFoundError(f"no document '{doc_id}' in this project",
+                                hint="give its whole id, or list them with: qcode docs"
+                                ) from None
         except IsADirectoryError:
             raise folder_in_the_way(path, "a document") from None
         try:

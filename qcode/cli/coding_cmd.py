@@ -102,6 +102,7 @@ def code(
                   hint=f"run it in a terminal, or pipe the answers in: printf 'CODE\\nq\\n' | "
                        f"qcode code {doc} --coder {coder}")
     project = state(ctx).project()
+    doc = project.resolve_document(doc)  # an id, or a unique prefix of one
     document = project.load_document(doc)
     if recode is not None:
         _run_recode(project, document, coder, recode)
@@ -253,6 +254,7 @@ def done(
     from qcode.coding import store as codings
 
     project = state(ctx).project()
+    doc = project.resolve_document(doc)  # an id, or a unique prefix of one
     document = project.load_document(doc)
     st = codings.load_state_or_empty(project, coder)
     coded = sum(1 for (d, _s), v in st.codes.items() if d == document.id and v)

@@ -283,6 +283,7 @@ def show(
     from qcode.ingest.document_view import as_json, as_text_lines
 
     project = state(ctx).project()
+    doc = project.resolve_document(doc)  # an id, or a unique prefix of one
     document = project.load_document(doc)
     codes = spans = None
     if coder is not None:

@@ -74,6 +74,7 @@ def suggest(
     if evaluate and apply:
         raise UsageError("--evaluate and --apply do not go together",
                          hint="run them as two commands")
+    docs = [project.resolve_document(d) for d in docs or []]  # ids or unique prefixes
     ids = list(dict.fromkeys(docs or project.document_ids()))
     if evaluate:
         assert against is not None

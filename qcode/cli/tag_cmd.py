@@ -123,6 +123,7 @@ def tag(
     from qcode.coding.spans import segment_ids_touched
 
     project = state(ctx).project()
+    doc = project.resolve_document(doc)  # an id, or a unique prefix of one
     document = project.load_document(doc)
     seg_ids = resolve_segments(document, segments)
     code_ids = resolve_codes(project, codes)
@@ -185,6 +186,7 @@ def untag(
     from qcode.coding.session import resolve_segments
 
     project = state(ctx).project()
+    doc = project.resolve_document(doc)  # an id, or a unique prefix of one
     document = project.load_document(doc)
     seg_ids = resolve_segments(document, segments)
     code_ids = resolve_codes(project, codes) if codes else None

@@ -12,6 +12,7 @@ import pytest
 
 from qcode.documents.log import append_event, document_map
 from qcode.documents.moves import finish_moves, pending_moves
+from qcode.errors import NotFoundError
 from qcode.project import Project
 from tests.builders import build_known
 
@@ -163,3 +164,15 @@ def test_a_prefix_names_a_document(invoke, known: Project) -> None:
                                           "Hint: type more of the id\n")
     r = invoke("--project", str(known.root), "show", "Q9")
     assert r.exit_code == 5 and r.stderr.startswith("Error: no document 'Q9' in this project")
+
+
+def test_a_prefix_is_taken_where_a_user_names_a_document_only(invoke, known: Project) -> None:
+    q(invoke, known, "docs", "rename", "D3", "Zeta")
+    data = as_json(invoke, known, "tag", "Ze", "1", "--code", "G1", "--coder", "cy")
+    assert data["document"] == "Zeta"
+    r = invoke("--project", str(known.root), "tag", "D", "1", "--code", "G1", "--coder", "cy")
+    assert (r.exit_code, r.stderr) == (2, "Error: ambiguous document prefix 'D': D1, D2\n"
+                                          "Hint: type more of the id\n")
+    # inside the core an id is exact: a prefix never loads another document silently
+    with pytest.raises(NotFoundError, match="no document 'Ze' in this project"):
+        known.load_document("Ze")
