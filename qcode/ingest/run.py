@@ -45,6 +45,7 @@ from qcode._io import limits
 from qcode._io.leftovers import sweep_temp_files
 from qcode._io.project_lock import changing_text
 from qcode._io.textfile import read_user_bytes
+from qcode.documents.log import document_map
 from qcode.errors import (
     ConflictError,
     InvalidInputError,
@@ -397,6 +398,17 @@ def _one(project: Project, path: Path, doc_id: str, unit: str, attrs: dict[str, 
          options: IngestOptions) -> Outcome:
     data = read_user_bytes(path, "a transcript", consequence=NOTHING_INGESTED)
     digest = hashlib.sha256(data).hexdigest()
+    moved = document_map(project)  # codings under a former or archived id follow it
+    if doc_id in moved.renamed:
+        raise ConflictError(
+            f"{path}: '{doc_id}' was the id of a document renamed to "
+            f"{moved.renamed[doc_id]}; a former id is not used again; nothing was changed",
+            hint="ingest it under another id with --id")
+    if doc_id in moved.archived:
+        raise ConflictError(
+            f"{path}: a document '{doc_id}' is in the archive (qcode docs remove); nothing "
+            "was changed", hint=f"bring it back with: qcode docs restore {doc_id}, or give "
+                                "this one another id with --id")
     try:
         old = project.load_document(doc_id) if project.has_document(doc_id) else None
     except ProjectDamagedError:
