@@ -225,6 +225,9 @@ def cooccur(
     window: int = typer.Option(0, "--window", metavar="N",
                                help="Count pairs within N segments of each other in the "
                                     "same document (0: on the same segment)."),
+    overlap: bool = typer.Option(False, "--overlap",
+                                 help="Count pairs of coded spans that overlap (share text) "
+                                      "instead of segments."),
     doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
                                   help="Only this document (repeat for several)."),
     doc_set: list[str] = doc_set_option(),
@@ -247,7 +250,10 @@ def cooccur(
     before or after it in the same document. The count of a pair is the number of such
     segments; its Jaccard index is that count over the number of segments with either item
     (with --window 0, the classic |A and B| / |A or B|). The diagonal counts segments per
-    item.
+    item. With --overlap coded spans are compared instead: the count of a pair is the
+    number of pairs of spans (one of each item) that share text, the diagonal the number
+    of spans per item, and the Jaccard index the characters coded with both over the
+    characters coded with either; JSON then has "unit": "overlap".
 
     JSON: {"by", "window", "coder", "items", "labels", "counts", "jaccard", "segments",
     "pairs": [{"a", "b", "count", "jaccard", "a_segments", "b_segments"}]}.
@@ -257,6 +263,8 @@ def cooccur(
       qcode cooccur
 
       qcode cooccur --by cell --window 2
+
+      qcode cooccur --overlap
 
       qcode cooccur --coder consensus --format json > cooccur.json
 
@@ -270,7 +278,7 @@ def cooccur(
     corpus = load_corpus(project, coder)
     warn_omissions(corpus.omissions, project.root)
     chosen = parse_where(where, selected_documents(project, doc, doc_set))
-    co = cooccurrence(select(corpus, chosen), by.value, window)
+    co = cooccurrence(select(corpus, chosen), by.value, window, overlap)
     if fmt is CooccurFormat.json:
         data = co.as_dict(min_count)
         if output is None:
@@ -282,6 +290,8 @@ def cooccur(
         from qcode.reports.heatmap_svg import heatmap_svg
 
         where_txt = f" within {_segments(window)}" if window else " on one segment"
+        if overlap:
+            where_txt = " of overlapping spans"
         emit(heatmap_svg(co.items, co.items, co.counts, title=f"Co-occurrence{where_txt} "
                           f"({co.coder})", row_axis=by.value, col_axis=by.value), output)
         return
@@ -297,16 +307,19 @@ def cooccur(
         from qcode.reports.markdown import table
 
         body = [[p["a"], p["b"], str(p["count"]), f"{p['jaccard']:.3f}"] for p in shown]
-        emit(table(["A", "B", "Segments", "Jaccard"], body, align_right_from=2), output)
+        emit(table(["A", "B", "Span pairs" if overlap else "Segments", "Jaccard"], body,
+                   align_right_from=2), output)
         return
     from rich.table import Table
 
     labels = dict(zip(co.items, co.labels, strict=True)) if by is By.code else \
         dict.fromkeys(co.items, "")
     span = f"within {_segments(window)}" if window else "on the same segment"
+    if overlap:
+        span = "of overlapping spans"
     t = Table(title=f"Co-occurrence {span}, {co.coder} ({co.segments} coded segments)")
-    for h, just in (("A", "left"), ("B", "left"), ("Segments", "right"),
-                    ("Jaccard", "right")):
+    for h, just in (("A", "left"), ("B", "left"),
+                    ("Span pairs" if overlap else "Segments", "right"), ("Jaccard", "right")):
         t.add_column(h, justify=just)  # type: ignore[arg-type]
     for p in shown:
         t.add_row(f"{p['a']} {labels[p['a']]}".rstrip(), f"{p['b']} {labels[p['b']]}".rstrip(),

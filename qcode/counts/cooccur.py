@@ -1,6 +1,7 @@
 """Co-occurrence of codes (or theme x level cells) on the same or nearby segments.
 
-For a window of ``N`` segments, the neighbourhood of a segment is itself and the ``N``
+A coded span is on every segment it touches. For a window of ``N`` segments, the
+neighbourhood of a segment is itself and the ``N``
 segments before and after it in the same document. Two items A and B co-occur at a segment
 when one of them is on the segment and the other is in its neighbourhood. So:
 
@@ -13,12 +14,19 @@ when one of them is on the segment and the other is in its neighbourhood. So:
 
 Items are codes (``by="code"``) or theme x level cells (``by="cell"``, written
 ``THEME/level``); every item of the codebook is kept, in codebook order.
+
+By overlap (``overlap=True``, ``qcode cooccur --overlap``) coded spans are compared instead
+of segments: ``counts[a][b]`` is the number of pairs of a span of A and a span of B that
+share at least one character, ``counts[a][a]`` the number of spans of A, and
+``jaccard[a][b]`` the characters coded with both over the characters coded with either
+(each item's spans joined first, so overlapping spans of one item count once).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from qcode.counts.coverage import merged, shared
 from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, parse_where, select
 from qcode.errors import UsageError
 from qcode.models import Record
@@ -39,6 +47,8 @@ class Cooccurrence(Record):
     jaccard: tuple[tuple[float, ...], ...]
     #: coded segments considered
     segments: int
+    #: "segment" (segments and windows) or "overlap" (overlapping spans)
+    unit: str = "segment"
 
     def pairs(self, min_count: int = 1) -> list[dict[str, Any]]:
         """Off-diagonal pairs with at least ``min_count``: most frequent first, then by
@@ -56,11 +66,14 @@ class Cooccurrence(Record):
         return out
 
     def as_dict(self, min_count: int = 1) -> dict[str, Any]:
-        return {"by": self.by, "window": self.window, "coder": self.coder,
-                "items": list(self.items), "labels": list(self.labels),
-                "counts": [list(r) for r in self.counts],
-                "jaccard": [list(r) for r in self.jaccard], "segments": self.segments,
-                "pairs": self.pairs(min_count)}
+        out = {"by": self.by, "window": self.window, "coder": self.coder,
+               "items": list(self.items), "labels": list(self.labels),
+               "counts": [list(r) for r in self.counts],
+               "jaccard": [list(r) for r in self.jaccard], "segments": self.segments,
+               "pairs": self.pairs(min_count)}
+        if self.unit != "segment":
+            out["unit"] = self.unit
+        return out
 
 
 def _items(corpus: Corpus, by: str) -> tuple[list[str], list[str], dict[str, str]]:
@@ -83,17 +96,25 @@ def _items(corpus: Corpus, by: str) -> tuple[list[str], list[str], dict[str, str
     raise UsageError(f"unknown --by '{by}'", hint=f"choose one of: {', '.join(BY)}")
 
 
-def cooccurrence(corpus: Corpus, by: str = "code", window: int = 0) -> Cooccurrence:
+def cooccurrence(corpus: Corpus, by: str = "code", window: int = 0,
+                 overlap: bool = False) -> Cooccurrence:
     """Count co-occurrences in ``corpus`` (see the module for the definition)."""
     if window < 0:
         raise UsageError(f"--window must be 0 or more, not {window}")
+    if overlap:
+        if window:
+            raise UsageError("--window counts segments; it cannot be used with --overlap",
+                             hint="leave out --window, or --overlap")
+        return _by_overlap(corpus, by)
     items, labels, item_of = _items(corpus, by)
     index = {v: i for i, v in enumerate(items)}
     # per document: position -> set of item indices on that segment
     on: dict[str, dict[int, set[int]]] = {}
     for c in corpus.codings:
-        pos = corpus.docs[c.doc].segments[c.segment][0]
-        on.setdefault(c.doc, {}).setdefault(pos, set()).add(index[item_of[c.code]])
+        d = corpus.docs[c.doc]
+        item = index[item_of[c.code]]
+        for seg in d.touched(c):  # a span counts on every segment it touches
+            on.setdefault(c.doc, {}).setdefault(d.segments[seg][0], set()).add(item)
     n = len(items)
     pair = [[0] * n for _ in range(n)]
     either_base = [0] * n
@@ -131,6 +152,52 @@ def cooccurrence(corpus: Corpus, by: str = "code", window: int = 0) -> Cooccurre
                         jaccard=tuple(tuple(r) for r in jac), segments=segments)
 
 
+def _by_overlap(corpus: Corpus, by: str) -> Cooccurrence:
+    """Co-occurrence of overlapping spans (see the module)."""
+    items, labels, item_of = _items(corpus, by)
+    index = {v: i for i, v in enumerate(items)}
+    n = len(items)
+    pair = [[0] * n for _ in range(n)]
+    own: list[list[tuple[str, int, int]]] = [[] for _ in range(n)]
+    by_doc: dict[str, list[tuple[int, int, int]]] = {}
+    touched: set[tuple[str, str]] = set()
+    seen: set[tuple[int, str, int, int]] = set()
+    for c in corpus.codings:
+        i = index[item_of[c.code]]
+        if (i, c.doc, c.start, c.end) in seen:
+            continue  # the same span under two codes of one cell
+        seen.add((i, c.doc, c.start, c.end))
+        own[i].append((c.doc, c.start, c.end))
+        by_doc.setdefault(c.doc, []).append((c.start, c.end, i))
+        touched.update((c.doc, s) for s in corpus.docs[c.doc].touched(c))
+    for spans in by_doc.values():
+        spans.sort()
+        active: list[tuple[int, int, int]] = []
+        for start, end, i in spans:
+            active = [x for x in active if x[1] > start]
+            for _, _, j in active:
+                if i != j:
+                    a, b = min(i, j), max(i, j)
+                    pair[a][b] += 1
+            active.append((start, end, i))
+    unions = [merged(x) for x in own]
+    size = [sum(e - s for _, s, e in u) for u in unions]
+    counts = [[0] * n for _ in range(n)]
+    jac = [[0.0] * n for _ in range(n)]
+    for a in range(n):
+        counts[a][a] = len(own[a])
+        jac[a][a] = 1.0 if own[a] else 0.0
+        for b in range(a + 1, n):
+            both = shared(unions[a], unions[b]) if pair[a][b] else 0
+            either = size[a] + size[b] - both
+            counts[a][b] = counts[b][a] = pair[a][b]
+            jac[a][b] = jac[b][a] = round(both / either, 4) if either else 0.0
+    return Cooccurrence(by=by, window=0, coder=corpus.coder, items=tuple(items),
+                        labels=tuple(labels), counts=tuple(tuple(r) for r in counts),
+                        jaccard=tuple(tuple(r) for r in jac), segments=len(touched),
+                        unit="overlap")
+
+
 def _same_segment_pairs(on: dict[str, dict[int, set[int]]], n: int) -> list[list[int]]:
     both = [[0] * n for _ in range(n)]
     for positions in on.values():
@@ -143,6 +210,7 @@ def _same_segment_pairs(on: dict[str, dict[int, set[int]]], n: int) -> list[list
 
 
 def cooccur(project: Project, *, coder: str | None = None, by: str = "code", window: int = 0,
-            where: list[str] | tuple[str, ...] = ()) -> Cooccurrence:
+            where: list[str] | tuple[str, ...] = (), overlap: bool = False) -> Cooccurrence:
     """Library entry point: co-occurrence for the project's (default) coder."""
-    return cooccurrence(select(load_corpus(project, coder), parse_where(where)), by, window)
+    return cooccurrence(select(load_corpus(project, coder), parse_where(where)), by, window,
+                        overlap)

@@ -43,10 +43,10 @@ def coverage(texts: Mapping[str, str], stretches: Iterable[tuple[str, int, int]]
     return sum(len(texts[doc][start:end].split()) for doc, start, end in union)
 
 
-def overlap(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]) -> int:
+def shared(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]) -> int:
     """The characters two unions of stretches (each from :func:`merged`) share.
 
-    >>> overlap([("D", 0, 9)], [("D", 5, 12), ("E", 0, 3)])
+    >>> shared([("D", 0, 9)], [("D", 5, 12), ("E", 0, 3)])
     4
     """
     i = j = total = 0
