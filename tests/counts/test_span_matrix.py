@@ -64,7 +64,7 @@ def test_a_coding_without_offsets_counts_its_whole_segment(tmp_path: Path) -> No
     project, doc = span_project(tmp_path / "p")
     seg = doc.segments[0]
     store.append_events(project, "ana", [{  # as a log written before offsets were kept
-        "op": "add", "doc": doc.id, "segment": seg.id, "code": "O1"}])  # type: ignore[list-item, typeddict-item]
+        "op": "add", "doc": doc.id, "segment": seg.id, "code": "O1"}])  # type: ignore[typeddict-item]
     corpus = load_corpus(project, "ana")
     (o1,) = [c for c in corpus.codings if c.code == "O1"]
     assert (o1.start, o1.end, o1.quote) == (seg.start, seg.end, doc.text[seg.start:seg.end])
