@@ -13,6 +13,7 @@ from qcode._io.nofollow import read_nofollow
 from qcode.doctor.problem import Problem, relative
 from qcode.documents.log import LOG_NAME, document_map
 from qcode.documents.moves import pending_moves
+from qcode.documents.sets import SETS_FILE
 from qcode.ingest.replace import pending_ids
 from qcode.project import DATA_FOLDERS, SETTINGS_FILE, Project
 from qcode.refiqda.import_write import MARKER, pending_import
@@ -31,9 +32,9 @@ def conflict_lines(data: bytes) -> list[int]:
 
 
 def rewritten_files(project: Project) -> list[Path]:
-    """The project files qcode rewrites whole (a merge conflict in them is not settled by
-    git's union driver the way the append-only logs are)."""
-    files = [project.root / SETTINGS_FILE, project.codebook_path]
+    """The project files qcode rewrites whole (``qcode.toml``, the codebook, ``sets.json``
+    and the documents), where a git merge conflict leaves markers in the file."""
+    files = [project.root / SETTINGS_FILE, project.codebook_path, project.root / SETS_FILE]
     files += [project.document_path(i) for i in project.document_ids()]
     return files
 

@@ -4,8 +4,8 @@ archive) and restores, and :class:`DocMap`, what readers of codings make of it.
 One JSON object per line: ``{"op": "rename", "old": ID, "new": ID, "at": TIME}``,
 ``{"op": "remove", "doc": ID, "at": TIME}`` or ``{"op": "restore", "doc": ID, "at": TIME}``.
 Appends are locked and fsynced; a torn or damaged line is skipped and counted in
-``DocMap.unreadable`` (``qcode check`` names it). Git merges the file with the ``union``
-driver like every append-only log.
+``DocMap.unreadable`` (``qcode check`` names it). Being append-only, two people's
+additions merge in git without rewriting each other's lines.
 """
 
 from __future__ import annotations

@@ -160,3 +160,18 @@ def test_stale_reconciliation_is_reported(invoke, tmp_path: Path) -> None:
 
 def test_conflict_lines() -> None:
     assert conflict_lines(b"x\n<<<<<<< HEAD\n=======\n>>>>>>> b\n=======x\n") == [2, 3, 4]
+
+
+def test_sets_file_and_documents_log_are_checked(invoke, known: Project) -> None:
+    (known.root / "sets.json").write_text(
+        '{"sets": {\n<<<<<<< HEAD\n"a": ["D1"]\n=======\n"a": ["D2"]\n>>>>>>> x\n}}\n',
+        encoding="utf-8")
+    (known.root / "documents.log.jsonl").write_bytes(
+        b'{"op": "rename", "old": "D9", "new": "D8", "at": "x"}\n{"op": "rena\n')
+    r, data = run_json(invoke, known)
+    assert r.exit_code == 10
+    got = [(p["kind"], p["path"], p["line"], p["message"]) for p in data["problems"]]
+    assert got == [
+        ("conflict_marker", "sets.json", 2, "git conflict markers on lines 2, 4, 6"),
+        ("damaged_log", "documents.log.jsonl", 2, "1 unreadable line (2)"),
+    ]
