@@ -2,8 +2,9 @@
 
 ``--context N`` gives the ``N`` words before and after the span; ``--context sentence``
 the rest of the sentences the span starts and ends in. Context never reaches outside the
-segments the span lies in (another speaker's turn is not this excerpt's context). Text
-cut short is marked with an ellipsis on its outer side.
+speaker turns the span lies in (another speaker's turn is not this excerpt's context; a
+document segmented by sentence or paragraph gives context from the rest of the turn).
+Text cut short is marked with an ellipsis on its outer side.
 """
 
 from __future__ import annotations

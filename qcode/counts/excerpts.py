@@ -151,7 +151,8 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
         last = touched[-1]
         before = after = ""
         if context is not None and d.text:
-            lo, hi = d.bounds[c.segment][0], d.bounds[last][1]
+            lo = d.turns.get(c.segment, d.bounds[c.segment])[0]
+            hi = d.turns.get(last, d.bounds[last])[1]
             before, after = around(d.text, lo, c.start, c.end, hi, context)
         code = code_of[c.code]
         ex = _new(Excerpt, (c.code, code.theme, code.level or NO_LEVEL, c.doc, d.title,

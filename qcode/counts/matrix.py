@@ -93,6 +93,9 @@ class DocInfo:
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: the document text (spans are offsets into it)
     text: str = ""
+    #: segment id -> the [start, end) of the speaker turn it is part of (a report's
+    #: context stays inside the turn)
+    turns: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def touched(self, c: Coding) -> list[str]:
         """The segments the span of ``c`` touches, from its first segment on."""
@@ -133,9 +136,15 @@ def _doc_info(path: Path) -> DocInfo:
         segs = {s["id"]: (i, s["speaker"], s.get("time_start"), s.get("time_end"))
                 for i, s in enumerate(raw.get("segments", ()))}
         bounds = {s["id"]: (s["start"], s["end"]) for s in raw.get("segments", ())}
+        turn: dict[int, tuple[int, int]] = {}
+        for s in raw.get("segments", ()):
+            lo, hi = turn.get(s.get("turn", -1), (s["start"], s["end"]))
+            turn[s.get("turn", -1)] = (min(lo, s["start"]), max(hi, s["end"]))
         attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}
         return DocInfo(id=raw["id"], title=raw.get("title", raw["id"]), attributes=attrs,
-                       segments=segs, bounds=bounds, text=raw.get("text", ""))
+                       segments=segs, bounds=bounds, text=raw.get("text", ""),
+                       turns={s["id"]: turn[s.get("turn", -1)]
+                              for s in raw.get("segments", ())})
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",
                                   hint=damaged_document_hint(path.stem)) from None

@@ -147,3 +147,25 @@ def test_report_cli_context(invoke: Callable[..., Any], spans: tuple[Project, Do
     bad = invoke("--project", root, "report", "--context", "lots")
     assert bad.exit_code == ExitCode.USAGE
     assert "--context 'lots' is neither a number of words nor 'sentence'" in bad.output
+
+
+def test_context_comes_from_the_turn_not_only_the_segment(tmp_path: Path) -> None:
+    """In a document segmented by sentence, a whole-segment coding's context is the rest of
+    its speaker's turn (never the next speaker's)."""
+    from qcode.coding.store import add_codes
+    from qcode.models import Segment, Turn
+    from qcode.project import init_project
+
+    text = "We pay. They plan it all.\n\nNo comment."
+    doc = Document(id="T1", title="T1", format="txt", unit="sentence", text=text,
+                   turns=(Turn(speaker="A", start=0, end=25),
+                          Turn(speaker="B", start=27, end=38)),
+                   segments=(Segment(id="T1:0001", start=0, end=7, speaker="A", turn=0),
+                             Segment(id="T1:0002", start=8, end=25, speaker="A", turn=0),
+                             Segment(id="T1:0003", start=27, end=38, speaker="B", turn=1)))
+    project = init_project(tmp_path / "p", codebook=DATA / "matrix" / "codebook.yaml")
+    project.save_document(doc)
+    add_codes(project, "ana", doc, ["T1:0001", "T1:0002"], ["G1"])
+    got = [(e.quote, e.before, e.after)
+           for e in flat(excerpts(load_corpus(project, "ana"), context=2))]
+    assert got == [("We pay.", "", "They plan \u2026"), ("They plan it all.", "We pay.", "")]
