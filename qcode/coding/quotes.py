@@ -87,7 +87,16 @@ def near_miss(doc: Document, segments: list[Segment], quote: str) -> tuple[int, 
     found = fuzz.partial_ratio_alignment(text, doc.text[lo:hi])
     if found is None:
         return (lo, lo, 0.0)
-    return (lo + found.dest_start, lo + found.dest_end, float(found.score))
+    start, end = lo + found.dest_start, lo + found.dest_end
+    stretch = doc.text[start:end]  # no white space at its edges
+    start += len(stretch) - len(stretch.lstrip())
+    end = max(start, end - (len(stretch) - len(stretch.rstrip())))
+    text = doc.text  # whole words: the alignment may cut into the first or last one
+    while start > lo and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while hi > end > start and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return (start, end, float(found.score))
 
 
 def locate(doc: Document, segments: list[Segment], quote: str,
