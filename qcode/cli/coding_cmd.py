@@ -79,7 +79,8 @@ def code(
     Type a code id, a suggestion number or (part of) a code name; an ambiguous name asks
     which one. Several codes: A, B. Every action is saved the moment you make it.
 
-    Keys: Enter/n next, p previous, g SEGMENT jump, -CODE or r CODE remove, m TEXT memo
+    "exact words" CODE codes just those words of the segment (a span). Keys: Enter/n
+    next, p previous, g SEGMENT jump, -CODE or r CODE remove, m TEXT memo
     (m - clears), u undo, c [TEXT] list codes, + NAME a new code (theme and level asked),
     done mark complete, ? help, q quit. Going past the last segment asks whether to mark
     the document complete.
@@ -148,6 +149,7 @@ def _run_recode(project: Project, document: Document, coder: str, code: str) -> 
 
 def _run_plain(session: Session) -> None:
     from qcode.cli.coding_screen import plain
+    from qcode.coding.quote_line import handle_line  # "exact words" CODE: a span
 
     reply = session.start()
     while True:
@@ -163,13 +165,14 @@ def _run_plain(session: Session) -> None:
         if not line:  # end of input: like q
             reply = session.handle("q")
             continue
-        reply = session.handle(line.rstrip("\n"))
+        reply = handle_line(session, line.rstrip("\n"))
 
 
 def _run_terminal(session: Session) -> None:
     import contextlib
 
     from qcode.cli.coding_screen import draw
+    from qcode.coding.quote_line import handle_line
 
     with contextlib.suppress(ImportError):
         import readline  # noqa: F401  (line editing and history for input())
@@ -187,7 +190,7 @@ def _run_terminal(session: Session) -> None:
             line = input(safe_text(reply.prompt))
         except EOFError:
             line = "q"
-        reply = session.handle(line)
+        reply = handle_line(session, line)
 
 
 # ----------------------------------------------------------------------------- tag / untag
