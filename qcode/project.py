@@ -45,7 +45,7 @@ SETTINGS_FILE = "qcode.toml"
 #: :mod:`qcode.refiqda.import_write`); here so that lower modules can name it
 IMPORT_MARKER = ".import-pending.json"
 #: the folders that hold the project's data (never written by a command's --output)
-DATA_FOLDERS = ("documents", "codings", "reconciliations", "registry", "memos")
+DATA_FOLDERS = ("documents", "codings", "reconciliations", "registry", "memos", "archive")
 DOC_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 

@@ -176,3 +176,12 @@ def test_a_prefix_is_taken_where_a_user_names_a_document_only(invoke, known: Pro
     # inside the core an id is exact: a prefix never loads another document silently
     with pytest.raises(NotFoundError, match="no document 'Ze' in this project"):
         known.load_document("Ze")
+
+
+def test_the_archive_is_a_data_folder(invoke, known: Project, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (known.root / "archive").symlink_to(outside, target_is_directory=True)
+    r = invoke("--project", str(known.root), "docs", "remove", "D1")
+    assert r.exit_code == 3 and "archive" in r.stderr.splitlines()[0]
+    assert list(outside.iterdir()) == [] and known.has_document("D1")
