@@ -217,7 +217,7 @@ def main() -> None:
                                        statistics.median(r[k].cpu for r in runs),
                                        max(r[k].mb for r in runs)) for k in runs[0]}
             shutil.rmtree(inputs)
-    report(results)
+            report(results)  # so far: a long run that is stopped still shows a table
 
 
 def report(results: dict[int, dict[str, Sample]]) -> None:
