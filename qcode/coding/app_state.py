@@ -312,6 +312,7 @@ class AppState:
 
     def apply(self, code_id: str) -> None:
         """Put a code on the selection, or on the whole current segment when none."""
+        self.session.sync()  # another terminal may have written: decide on the log as it is
         if self.code(code_id) is None:
             self.message = f"{code_id} is not in the codebook."
             return
@@ -339,6 +340,7 @@ class AppState:
     def remove(self, code_id: str | None = None) -> None:
         """Take one span of ``code_id`` (any code when None) off: the innermost under the
         selection or the cursor, else the latest coded on the current turn."""
+        self.session.sync()
         seg = self.current
         here = self.spans(seg)
         a, b = self.selection or (self.cursor, self.cursor + 1)
@@ -361,6 +363,7 @@ class AppState:
 
     def set_memo(self, text: str) -> None:
         """Set (empty text: clear) the memo on the current segment."""
+        self.session.sync()
         seg = self.current
         if (self.memo(seg) or "") == text:
             self.message = "Memo unchanged."
@@ -369,6 +372,7 @@ class AppState:
         self.message = "Memo saved." if text else "Memo cleared."
 
     def mark_done(self) -> None:
+        self.session.sync()
         if self.doc.id in self.session.state.done:
             self.message = f"{self.doc.id} is already marked complete."
             return

@@ -134,3 +134,12 @@ def _events(st: AppState) -> list[dict[str, object]]:
         item = json.loads(line)
         out.extend(item if isinstance(item, list) else [item])
     return out
+
+
+def test_a_code_added_in_another_terminal_is_seen_before_deciding(tmp_path: Path) -> None:
+    st = _state(tmp_path)
+    st.goto(1)
+    codings.add_codes(st.project, "ana", st.doc, ["T01:0002"], ["GOV-MAC-02"])  # elsewhere
+    st.apply("GOV-MAC-02")
+    assert st.message == "GOV-MAC-02 is already there."
+    assert [s.code for s in st.spans(st.current)] == ["GOV-MAC-02"]

@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from qcode.cli.tui.app import CodingApp
 from qcode.coding import store as codings
 from qcode.project import Project
+from tests.builders import make_doc
 from tests.cli.tui.helpers import (
     codes_now,
     log_events,
@@ -183,3 +184,21 @@ def test_codes_marked_in_the_transcript(tmp_path: Path) -> None:
         assert "▌" not in text.splitlines()[1]
 
     _run(app, session)
+
+
+def test_control_characters_in_a_transcript_never_reach_the_terminal(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    project.save_document(make_doc("T01", [("Ana\x1b[2J", "Evil \x1b]0;title\x07 text here."),
+                                           ("Bo", "Plain.")]))
+    app = open_app(project)
+    shown: list[str] = []
+
+    async def session(p: Pilot[str]) -> None:
+        await p.press("m")
+        await p.pause()
+        await p.press("escape")
+        shown.append(transcript_text(app) + side_text(app))
+
+    _run(app, session)
+    assert "Evil  ]0;title  text here." in shown[0]
+    assert not any(ord(ch) < 32 and ch != "\n" for ch in shown[0])
