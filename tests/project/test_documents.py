@@ -185,3 +185,9 @@ def test_the_archive_is_a_data_folder(invoke, known: Project, tmp_path: Path) ->
     r = invoke("--project", str(known.root), "docs", "remove", "D1")
     assert r.exit_code == 3 and "archive" in r.stderr.splitlines()[0]
     assert list(outside.iterdir()) == [] and known.has_document("D1")
+
+
+def test_docs_alone_still_lists(invoke, known: Project) -> None:
+    alone = as_json(invoke, known, "docs")
+    assert alone == as_json(invoke, known, "docs", "list")
+    assert [d["id"] for d in alone["documents"]] == ["D1", "D2", "D3"]
