@@ -214,6 +214,9 @@ class CodingEvent(Record):
     quote: str | None = None
     #: every segment a span across segments touches (absent for a span in one segment)
     segments: tuple[str, ...] | None = None
+    #: a remove of exactly the span ``start``-``end`` (written since spans); a remove
+    #: without it (an older log) takes the code off the segment, every span of it there
+    span: bool | None = None
     code: str | None = None
     memo: str | None = None
     origin: Origin = "manual"

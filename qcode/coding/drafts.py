@@ -37,7 +37,8 @@ class AddDraft(TypedDict):
 
 class RemoveDraft(TypedDict):
     """A code taken off a span: the span of ``segment`` with this code and these offsets
-    (without offsets, as in logs written before spans: the code off the segment)."""
+    (``span`` true; removes in logs written before spans lack it and take the code off
+    the segment)."""
 
     op: Literal["remove"]
     doc: str
@@ -45,6 +46,7 @@ class RemoveDraft(TypedDict):
     code: str
     start: NotRequired[int | None]
     end: NotRequired[int | None]
+    span: NotRequired[bool]
     origin: NotRequired[Origin]
     decision: NotRequired[str | None]
 

@@ -41,6 +41,7 @@ ADD_KEYS = ("seq", "time", "doc", "segment", "start", "end", "quote", "code", "o
 #: the types allowed for an optional integer / text field
 OPT_INT = frozenset((int, type(None)))
 OPT_STR = frozenset((str, type(None)))
+OPT_BOOL = frozenset((bool, type(None)))
 
 
 def _add_ok(ev: dict[str, Any]) -> bool:
@@ -64,7 +65,7 @@ def _remove_ok(ev: dict[str, Any]) -> bool:
     get = ev.get
     return type(get("doc")) is str and type(get("segment")) is str and \
         type(get("code")) is str and type(get("start")) in OPT_INT and \
-        type(get("end")) in OPT_INT
+        type(get("end")) in OPT_INT and type(get("span")) in OPT_BOOL
 
 
 def _memo_ok(ev: dict[str, Any]) -> bool:
@@ -98,7 +99,7 @@ _NEEDS: dict[str, tuple[tuple[str, tuple[type, ...], bool], ...]] = {
             ("start", (int,), False), ("end", (int,), False), ("quote", (str,), False),
             ("decision", (str,), False), ("memo", (str,), False), ("segments", (list,), False)),
     "remove": (("doc", (str,), True), ("segment", (str,), True), ("code", (str,), True),
-               ("start", (int,), False), ("end", (int,), False)),
+               ("start", (int,), False), ("end", (int,), False), ("span", (bool,), False)),
     "memo": (("doc", (str,), True), ("segment", (str,), True), ("memo", (str,), False)),
     "done": (("doc", (str,), True),),
     "reopen": (("doc", (str,), True),),

@@ -188,17 +188,15 @@ def _drop(spans: dict[tuple[str, str], dict[SpanKey, Any]], key: tuple[str, str]
 
 
 def remove_keys(on: dict[SpanKey, Any], ev: dict[str, Any]) -> list[SpanKey]:
-    """The spans (of one segment) a remove event takes off: the span with its code and
-    offsets; a remove without offsets takes the code off the segment (every span of it
-    there), and one whose offsets match no span takes off the code's spans without
-    offsets (both only in logs written before spans)."""
-    k = span_key(ev)
-    if k in on:
-        return [k]
-    code, start, end = k
-    if start < 0 or end < 0:
-        return [x for x in on if x[0] == code]
-    return [x for x in on if x[0] == code and x[1] < 0]
+    """The spans (of one segment) a remove event takes off: with ``span`` (every remove
+    written since spans), the span with its code and offsets, if it is there; without it
+    (a log written before spans), the code off the segment, whatever the offsets say, as
+    such a remove always did."""
+    if ev.get("span"):
+        k = span_key(ev)
+        return [k] if k in on else []
+    code = ev["code"]
+    return [x for x in on if x[0] == code]
 
 
 def apply_event(st: CoderState, op: str, ev: dict[str, Any]) -> None:

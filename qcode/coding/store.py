@@ -241,7 +241,7 @@ def remove_events(state: CoderState, doc: Document, segment_ids: list[str],
             if wanted is None or code in wanted:
                 events.append({"op": "remove", "doc": doc.id, "segment": sid, "code": code,
                                "start": None if start < 0 else start,
-                               "end": None if end < 0 else end})
+                               "end": None if end < 0 else end, "span": True})
     return events
 
 
@@ -290,7 +290,8 @@ def span_remove_events(state: CoderState, doc: Document, start: int, end: int,
             continue
         if (s, e) == (start, end) or (whole and s < 0):
             events.append({"op": "remove", "doc": doc.id, "segment": first.id, "code": code,
-                           "start": None if s < 0 else s, "end": None if e < 0 else e})
+                           "start": None if s < 0 else s, "end": None if e < 0 else e,
+                           "span": True})
     return events
 
 

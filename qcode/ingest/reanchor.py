@@ -235,7 +235,7 @@ def place_span(report: ReanchorReport, coder: str, new: Document, ev: dict[str, 
     report.placements.append(Placement(coder, code, seg_id, first.id, outcome, score,
                                        (start, end), (new_start, new_end)))
     removes.append({"op": "remove", "doc": new.id, "segment": seg_id, "code": code,
-                    "start": ev.get("start"), "end": ev.get("end"),
+                    "start": ev.get("start"), "end": ev.get("end"), "span": True,
                     "origin": ev.get("origin", "manual")})
     add: AddDraft = {"op": "add", "doc": new.id, "segment": first.id, "code": code,
                      "start": new_start, "end": new_end, "quote": new_quote,
@@ -291,7 +291,7 @@ def reanchor_project(project: Project, old: Document | None,
                                                    score))
                 removes.append({"op": "remove", "doc": new.id, "segment": seg_id,
                                 "code": code, "start": ev.get("start"), "end": ev.get("end"),
-                                "origin": ev.get("origin", "manual")})
+                                "span": True, "origin": ev.get("origin", "manual")})
                 adds[(new_id, code, seg.start, seg.end)] = {
                     "op": "add", "doc": new.id, "segment": new_id, "code": code,
                     "start": seg.start, "end": seg.end, "quote": new_quote,

@@ -1,12 +1,12 @@
 """The fold over span codings, against a simple model.
 
 Random sequences of span adds (in one segment, whole segments, across segments, and
-whole-segment adds without offsets as old logs hold), removes (by span, without offsets as
-old logs hold) and undos are folded four ways -- replaying parsed events, the one-pass
-byte fold, event by event as a coding session applies its own writes, and resuming from a
-checkpoint of a prefix -- and each state is compared with a model that keeps a plain list
-of spans: the codings (one per span, with its quote), and the segment view (a code is on a
-segment when one of its spans overlaps it).
+whole-segment adds without offsets as old logs hold), removes (of one span, or of a code
+on a segment as old logs hold) and undos are folded four ways -- replaying parsed events,
+the one-pass byte fold, event by event as a coding session applies its own writes, and
+resuming from a checkpoint of a prefix -- and each state is compared with a model that
+keeps a plain list of spans: the codings (one per span, with its quote), and the segment
+view (a code is on a segment when one of its spans overlaps it).
 """
 
 from __future__ import annotations
@@ -71,9 +71,15 @@ def _events(steps: list[tuple[Any, Any, Any]]) -> list[dict[str, Any]]:
         elif op == "remove" and added:
             was = added[arg % len(added)]
             ev |= {"op": "remove", "segment": was["segment"], "code": was["code"],
-                   "start": was["start"], "end": was["end"]}
-        elif op in ("remove", "remove-old"):  # no offsets: the code off the segment
-            ev |= {"op": "remove", "segment": SEGS[arg % len(SEGS)].id, "code": code}
+                   "start": was["start"], "end": was["end"], "span": True}
+        elif op == "remove":  # a span that was never coded: nothing to take off
+            seg = SEGS[arg % len(SEGS)]
+            ev |= {"op": "remove", "segment": seg.id, "code": code, "start": seg.start,
+                   "end": seg.start + 1, "span": True}
+        elif op == "remove-old":  # as logs before spans: the code off the segment
+            seg = SEGS[arg % len(SEGS)]
+            ev |= {"op": "remove", "segment": seg.id, "code": code, "start": seg.start,
+                   "end": seg.end}
         else:
             ev |= {"op": "undo", "target": arg}
         out.append(ev)
@@ -96,12 +102,7 @@ def _model(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         else:
             exact = [x for x in same if (x.get("start"), x.get("end")) == (e.get("start"),
                                                                            e.get("end"))]
-            if exact:
-                gone = exact
-            elif e.get("start") is None:
-                gone = same
-            else:
-                gone = [x for x in same if x.get("start") is None]
+            gone = exact if e.get("span") else same
             live = [x for x in live if not any(x is g for g in gone)]
     return live
 
@@ -171,7 +172,7 @@ def test_several_spans_of_one_code_in_one_segment_are_kept_apart() -> None:
     b = a | {"seq": 2, "start": seg.start + 6, "end": seg.start + 10,
              "quote": DOC.text[seg.start + 6:seg.start + 10]}
     rm = {"op": "remove", "seq": 3, "time": "t", "doc": "D", "segment": seg.id, "code": "A",
-          "start": seg.start, "end": seg.start + 5}
+          "start": seg.start, "end": seg.start + 5, "span": True}
     both = codings.fold("c", [a, b])
     assert [(c.start, c.end, c.quote) for c in both.codings()] == [
         (seg.start, seg.start + 5, "alpha"), (seg.start + 6, seg.start + 10, "beta")]
