@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from qcode.coding import store as codings
-from qcode.coding.drafts import AddDraft, EventDraft
+from qcode.coding.drafts import AddDraft, EventDraft, RemoveDraft
 from qcode.coding.session import Session
 from qcode.coding.suggest import is_interviewer
 from qcode.errors import QcodeError
@@ -57,8 +57,11 @@ def _redo_draft(ev: CodingEvent) -> EventDraft | None:
             add["segments"] = list(ev.segments)
         return add
     if ev.op == "remove" and ev.segment and ev.code:
-        return {"op": "remove", "doc": ev.doc, "segment": ev.segment, "code": ev.code,
-                "start": ev.start, "end": ev.end}
+        rm: RemoveDraft = {"op": "remove", "doc": ev.doc, "segment": ev.segment,
+                           "code": ev.code, "start": ev.start, "end": ev.end}
+        if ev.span:  # a remove of exactly one span (see qcode.coding.fold.remove_keys)
+            rm["span"] = True
+        return rm
     if ev.op == "memo" and ev.segment:
         return {"op": "memo", "doc": ev.doc, "segment": ev.segment, "memo": ev.memo or ""}
     if ev.op in ("done", "reopen"):

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qcode.coding import store as codings
+from qcode.coding.app_state import AppState
 from qcode.coding.spans import segment_ids_touched
 from qcode.errors import UsageError
 from qcode.project import Project
@@ -157,3 +158,23 @@ def test_the_api_keeps_every_span_apart(project: Project, steps: list) -> None:
         got = {(c.code, c.start, c.end) for c in codings.load_state_or_empty(
             project, coder).codings()}
         assert got == history[-1]
+
+
+def test_a_redone_span_removal_leaves_the_other_spans_of_the_code(project: Project) -> None:
+    """The app's redo writes a remove of exactly one span again (``span``: true), not a
+    remove of the code off the whole turn."""
+    doc = interview("T01")
+    project.save_document(doc)
+    app = AppState(project, doc, "ana")
+    first = doc.text.index("regional health authority")
+    second = doc.text.index("owner meeting")
+    for at, words in ((first, "regional health authority"), (second, "owner meeting")):
+        app.select(at, at + len(words))
+        app.apply("GOV-MAC-01")
+    assert len(_spans(project, "ana")) == 2
+    app.select(second, second + len("owner meeting"))
+    app.remove("GOV-MAC-01")
+    app.undo()
+    app.redo()
+    assert _spans(project, "ana") == [("T01:0002", "GOV-MAC-01", first, first + 25,
+                                       "regional health authority")]
