@@ -223,6 +223,8 @@ class CodingApp(App[str]):
     def _filter_submitted(self, event: Input.Submitted) -> None:
         if self.highlighted:
             self.state.apply(self.highlighted)
+        else:
+            self.state.message = "No code matches the filter; nothing was coded."
         self.action_to_transcript()
 
     @on(Tree.NodeHighlighted)

@@ -202,3 +202,15 @@ def test_control_characters_in_a_transcript_never_reach_the_terminal(tmp_path: P
     _run(app, session)
     assert "Evil  ]0;title  text here." in shown[0]
     assert not any(ord(ch) < 32 and ch != "\n" for ch in shown[0])
+
+
+def test_enter_on_a_filter_without_matches_codes_nothing_and_says_so(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    app = open_app(project)
+
+    async def session(p: Pilot[str]) -> None:
+        await p.press("down", "slash", *"zzqqxx", "enter")
+        assert app.state.message == "No code matches the filter; nothing was coded."
+
+    _run(app, session)
+    assert log_events(project) == []
