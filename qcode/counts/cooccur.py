@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qcode.counts.coverage import merged, shared
+from qcode.counts.coverage import crossing, merged, shared
 from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, parse_where, select
 from qcode.errors import UsageError
 from qcode.models import Record
@@ -110,9 +110,14 @@ def cooccurrence(corpus: Corpus, by: str = "code", window: int = 0,
     index = {v: i for i, v in enumerate(items)}
     # per document: position -> set of item indices on that segment
     on: dict[str, dict[int, set[int]]] = {}
+    docs = corpus.docs
+    several = crossing(corpus)
     for c in corpus.codings:
-        d = corpus.docs[c.doc]
+        d = docs[c.doc]
         item = index[item_of[c.code]]
+        if not several:
+            on.setdefault(c.doc, {}).setdefault(d.segments[c.segment][0], set()).add(item)
+            continue
         for seg in d.touched(c):  # a span counts on every segment it touches
             on.setdefault(c.doc, {}).setdefault(d.segments[seg][0], set()).add(item)
     n = len(items)

@@ -1,12 +1,19 @@
 """Coverage: how much text a set of coded spans covers, each character counted once.
 
 Spans are ``(doc, start, end)`` stretches of code points. Their union is what a code (or a
-theme x level cell) covers: text coded twice, by two overlapping spans, counts once.
+theme x level cell) covers: text coded twice, by two overlapping spans, counts once. Also
+here: which codings run beyond their first segment, and the segments such a coding counts
+in (the matrix and co-occurrence count a span on every segment it touches).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qcode.counts.matrix import Corpus
+    from qcode.models import Coding
 
 
 def merged(stretches: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -65,3 +72,30 @@ def shared(a: list[tuple[str, int, int]], b: list[tuple[str, int, int]]) -> int:
         else:
             j += 1
     return total
+
+
+def crossing(corpus: Corpus) -> bool:
+    """Whether any coding's span runs beyond its first segment."""
+    docs = corpus.docs
+    for c in corpus.codings:
+        b = docs[c.doc].bounds.get(c.segment)
+        if b is not None and c.end > b[1]:
+            return True
+    return False
+
+
+def units_of(corpus: Corpus, count: str) -> Callable[[Coding], Iterable[Any]] | None:
+    """Every unit a coding counts in, when a coding can count in several: with
+    ``segments``, each segment its span touches; None when every coding counts in the one
+    unit of :func:`unit_key` (always for other modes, and for spans inside one segment)."""
+    if count != "segments" or not crossing(corpus):
+        return None
+    docs = corpus.docs
+
+    def segments(c: Coding) -> Iterable[Any]:
+        d = docs[c.doc]
+        b = d.bounds.get(c.segment)
+        if b is None or c.end <= b[1]:
+            return ((c.doc, c.segment),)
+        return [(c.doc, s) for s in d.touched(c)]
+    return segments

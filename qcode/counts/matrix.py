@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from qcode.codebook.load import suggestions
 from qcode.coding.events import loads as _loads
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
-from qcode.counts.coverage import coverage
+from qcode.counts.coverage import coverage, units_of
 from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Codebook, Coding, Record
 from qcode.project import Project, damaged_document_hint
@@ -93,9 +94,20 @@ class DocInfo:
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: the document text (spans are offsets into it)
     text: str = ""
-    #: segment id -> the [start, end) of the speaker turn it is part of (a report's
-    #: context stays inside the turn)
-    turns: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: the segments as read from the document file (for :attr:`turns`, worked out only
+    #: when a report asks for context)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def turns(self) -> dict[str, tuple[int, int]]:
+        """Segment id -> the [start, end) of the speaker turn it is part of (a report's
+        context stays inside the turn)."""
+        turn: dict[int, tuple[int, int]] = {}
+        for s in self.rows:
+            t, start, end = s.get("turn", -1), s["start"], s["end"]
+            lo, hi = turn.get(t, (start, end))
+            turn[t] = (min(lo, start), max(hi, end))
+        return {s["id"]: turn[s.get("turn", -1)] for s in self.rows}
 
     def touched(self, c: Coding) -> list[str]:
         """The segments the span of ``c`` touches, from its first segment on."""
@@ -133,18 +145,14 @@ class Corpus:
 def _doc_info(path: Path) -> DocInfo:
     try:
         raw = _loads(read_nofollow(path))
+        rows = raw.get("segments", ())
         segs = {s["id"]: (i, s["speaker"], s.get("time_start"), s.get("time_end"))
-                for i, s in enumerate(raw.get("segments", ()))}
-        bounds = {s["id"]: (s["start"], s["end"]) for s in raw.get("segments", ())}
-        turn: dict[int, tuple[int, int]] = {}
-        for s in raw.get("segments", ()):
-            lo, hi = turn.get(s.get("turn", -1), (s["start"], s["end"]))
-            turn[s.get("turn", -1)] = (min(lo, s["start"]), max(hi, s["end"]))
+                for i, s in enumerate(rows)}
+        bounds = {s["id"]: (s["start"], s["end"]) for s in rows}
         attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}
         return DocInfo(id=raw["id"], title=raw.get("title", raw["id"]), attributes=attrs,
                        segments=segs, bounds=bounds, text=raw.get("text", ""),
-                       turns={s["id"]: turn[s.get("turn", -1)]
-                              for s in raw.get("segments", ())})
+                       rows=list(rows))
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",
                                   hint=damaged_document_hint(path.stem)) from None
@@ -161,15 +169,26 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
     state = usable_state(load_state(project, name), known)
-    kept = state.codings()  # one per span (a whole-segment coding: its segment's span)
-    for i, c in enumerate(kept):
-        if c.end <= c.start:  # made before offsets were recorded: the whole segment
-            d = docs[c.doc]
-            start, end = d.bounds[c.segment]
-            kept[i] = c._replace(start=start, end=end, quote=c.quote or d.text[start:end])
+    memos = state.memos
+    kept: list[Coding] = []
+    append, new = kept.append, _new
+    for (doc, seg), by_key in state.spans.items():  # one coding per span
+        memo = memos.get((doc, seg))
+        for (code, start, end), ev in by_key.items():
+            if start < 0 or end <= start:  # made before offsets were kept: the segment
+                d = docs[doc]
+                start, end = d.bounds[seg]
+                quote = ev.get("quote") or d.text[start:end]
+            else:
+                quote = ev.get("quote") or ""
+            append(new(Coding, (name, doc, seg, code, start, end, quote,
+                                ev.get("origin", "manual"), memo, ev.get("decision"))))
     attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     return Corpus(coder=name, codebook=cb, docs=docs, codings=kept,
                   omissions=omissions([state]), attribute_names=attrs)
+
+
+_new = tuple.__new__  # builds a Coding from a full tuple without its Python __new__
 
 
 # ----------------------------------------------------------------------------- filters
@@ -330,23 +349,6 @@ def unit_key(corpus: Corpus, count: str) -> Callable[[Coding], Any]:
                      hint=f"counts: {', '.join(COUNT_MODES + COVERAGE_MODES)}")
 
 
-def units_of(corpus: Corpus, count: str) -> Callable[[Coding], Iterable[Any]]:
-    """Every unit a coding counts in: with ``segments``, each segment its span touches;
-    otherwise the one unit of :func:`unit_key`."""
-    unit = unit_key(corpus, count)
-    if count != "segments":
-        return lambda c: (unit(c),)
-    docs = corpus.docs
-
-    def segments(c: Coding) -> Iterable[Any]:
-        d = docs[c.doc]
-        b = d.bounds.get(c.segment)
-        if b is None or c.end <= b[1]:
-            return ((c.doc, c.segment),)
-        return [(c.doc, s) for s in d.touched(c)]
-    return segments
-
-
 # ----------------------------------------------------------------------------- matrix
 
 
@@ -403,7 +405,7 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
         raise UsageError(f"unknown percent '{percent}'",
                          hint=f"choose one of: {', '.join(PERCENT_MODES)}")
     ra, ca = axis(corpus, rows), axis(corpus, cols)
-    units = units_of(corpus, count)
+    unit, several = unit_key(corpus, count), units_of(corpus, count)
     ri = {v: i for i, v in enumerate(ra.values)}
     ci = {v: j for j, v in enumerate(ca.values)}
     cells: list[list[set[Any]]] = [[set() for _ in ca.values] for _ in ra.values]
@@ -417,12 +419,18 @@ def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
         for c in corpus.codings:
             target = cell_of[c.code]
             if target is not None:
-                target.update(units(c))
+                if several is None:
+                    target.add(unit(c))
+                else:
+                    target.update(several(c))
     else:
         for c in corpus.codings:
             i, j = ri.get(ra.key(c)), ci.get(ca.key(c))
             if i is not None and j is not None:
-                cells[i][j].update(units(c))
+                if several is None:
+                    cells[i][j].add(unit(c))
+                else:
+                    cells[i][j].update(several(c))
     size: Callable[[set[Any]], int] = len
     if count in COVERAGE_MODES:
         texts = {i: d.text for i, d in corpus.docs.items()}
