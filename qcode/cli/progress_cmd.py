@@ -76,8 +76,8 @@ def progress(
     if not coders:
         derived = set(consensus_coders(project))
         coders = [c for c in coder_names(project) if c not in derived]
-    docs = ([project.load_document(d) for d in split_names(doc)] if doc
-            else project.documents())
+    docs = ([project.load_document(project.resolve_document(d)) for d in split_names(doc)]
+            if doc else project.documents())
     states = load_usable(project, coders)
     warn_omissions(omissions(states), project.root)
     result = grid(project, states, docs)

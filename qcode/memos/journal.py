@@ -138,7 +138,7 @@ def _subject(project: Project, on: str, target: str | None) -> str | None:
                          hint=f"--{on} {'N01' if on == 'doc' else 'GOV-MAC-01'}")
     if on == "code":
         return resolve_code(project.codebook, target).id
-    return project.load_document(target).id  # an unknown document is named, with a hint
+    return project.resolve_document(target)  # an id or a unique prefix, else named
 
 
 def _text(text: str) -> str:

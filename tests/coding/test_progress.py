@@ -118,3 +118,14 @@ def test_a_renamed_document_keeps_its_progress(study: Project, invoke: Invoke) -
     assert r.exit_code == 0, r.stderr
     grid = progress(study, load_usable(study, ["ana"]), study.documents())
     assert grid.cell("K01", "ana").visited == 3  # two passed by the session, one coded
+
+
+def test_doc_takes_a_unique_prefix(study: Project, invoke: Invoke) -> None:
+    study.save_document(numbered_doc("K07", 3))
+    r = invoke("--project", str(study.root), "progress", "--doc", "D0")
+    assert r.exit_code == ExitCode.USAGE
+    assert r.stderr.startswith("Error: ambiguous document prefix 'D0': D01, D02\n")
+    one = json.loads(invoke("--project", str(study.root), "progress", "--doc", "K", "-c",
+                            "ben", "-f", "json").stdout)
+    assert one["documents"] == ["K07"]
+    assert one["cells"][0]["segments"] == 3
