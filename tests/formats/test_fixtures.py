@@ -86,7 +86,7 @@ def test_fixture_turns_and_speakers(invoke: Callable[..., Any], project: Project
     fmt, turns, speakers = EXPECTED[name]
     doc = _shown(invoke, project, name)
     assert set(doc) == {"schema_version", "id", "title", "format", "attributes", "speakers",
-                        "turns", "segments"}
+                        "turns", "segments", "memos"}
     assert doc["format"] == fmt
     assert len(doc["turns"]) == turns
     assert doc["speakers"] == speakers
