@@ -147,8 +147,8 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
         seen.add(key)
         d = corpus.docs[c.doc]
         pos, speaker, t0, t1 = d.segments[c.segment]
-        touched = d.touched(c)
-        last = touched[-1]
+        b = d.bounds.get(c.segment)
+        last = c.segment if b is None or c.end <= b[1] else d.touched(c)[-1]
         before = after = ""
         if context is not None and d.text:
             lo = d.turns.get(c.segment, d.bounds[c.segment])[0]

@@ -94,20 +94,20 @@ class DocInfo:
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: the document text (spans are offsets into it)
     text: str = ""
-    #: the segments as read from the document file (for :attr:`turns`, worked out only
-    #: when a report asks for context)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    #: the turn number of each segment, in document order (for :attr:`turns`, worked out
+    #: only when a report asks for context)
+    turn_numbers: list[int] = field(default_factory=list)
 
     @cached_property
     def turns(self) -> dict[str, tuple[int, int]]:
         """Segment id -> the [start, end) of the speaker turn it is part of (a report's
         context stays inside the turn)."""
         turn: dict[int, tuple[int, int]] = {}
-        for s in self.rows:
-            t, start, end = s.get("turn", -1), s["start"], s["end"]
+        pairs = list(zip(self.bounds.items(), self.turn_numbers, strict=False))
+        for (_, (start, end)), t in pairs:
             lo, hi = turn.get(t, (start, end))
             turn[t] = (min(lo, start), max(hi, end))
-        return {s["id"]: turn[s.get("turn", -1)] for s in self.rows}
+        return {sid: turn[t] for (sid, _), t in pairs}
 
     def touched(self, c: Coding) -> list[str]:
         """The segments the span of ``c`` touches, from its first segment on."""
@@ -152,7 +152,7 @@ def _doc_info(path: Path) -> DocInfo:
         attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}
         return DocInfo(id=raw["id"], title=raw.get("title", raw["id"]), attributes=attrs,
                        segments=segs, bounds=bounds, text=raw.get("text", ""),
-                       rows=list(rows))
+                       turn_numbers=[s.get("turn", -1) for s in rows])
     except (ValueError, KeyError, TypeError, AttributeError):
         raise ProjectDamagedError(f"{path}: not a valid qcode document",
                                   hint=damaged_document_hint(path.stem)) from None
