@@ -26,7 +26,6 @@ from qcode.coding.fold import (
     MissedUndo,
     fold_pass,
     rebuild_view,
-    span_key,
     undo_targets,
 )
 from qcode.errors import ProjectDamagedError
@@ -111,20 +110,26 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         undone.update(ck["undone"])
         st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
                         n_events=ck["n_events"])
-        spans = st.spans
+        spans, view = st.spans, st.codes  # the segment view is built on the way
         for doc, seg, start, end, quote, entries, multi in ck["segments"]:
-            on = spans.setdefault((doc, seg), {})
+            key = (doc, seg)
+            on = spans.get(key)
+            if on is None:
+                on = spans[key] = {}
+                view[key] = {}
+            seen = view[key]
+            s, e = -1 if start is None else start, -1 if end is None else end
             for code, seq, time, origin, decision in entries:
                 ev = {"op": "add", "seq": seq, "time": time, "doc": doc, "segment": seg,
                       "start": start, "end": end, "quote": quote, "code": code,
                       "origin": origin}
                 if decision is not None:
                     ev["decision"] = decision
-                k = span_key(ev)
-                on[k] = ev
+                on[(code, s, e)] = ev
+                seen[code] = ev
                 if multi:
                     ev["segments"] = list(multi)
-                    st.multi.setdefault((doc, seg), {})[k] = ev
+                    st.multi.setdefault(key, {})[(code, s, e)] = ev
         st.memos.update(((d, s), m) for d, s, m in ck["memos"])
         st.done.update(ck["done"])
         st.problems = [LogProblem(log, line, reason, events)
@@ -133,8 +138,8 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         return None
     try:
         replayed = fold_pass(st, tail, log, first_line, undone) if tail else 0
-        if not tail:
-            rebuild_view(st)
+        if st.multi and not tail:
+            rebuild_view(st)  # spans across segments are on the later segments' views too
     except MissedUndo:  # an undo the byte scan could not see: replay everything
         return None
     return st, replayed

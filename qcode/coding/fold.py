@@ -119,8 +119,8 @@ class CoderState:
         append = out.append
         for (d, seg), by_key in items:
             memo = memos.get((d, seg))
-            for (code, _s, _e), ev in sorted(by_key.items()):
-                get = ev.get
+            for k in sorted(by_key):
+                code, get = k[0], by_key[k].get
                 append(new(cls, (coder, d, seg, code, get("start") or 0, get("end") or 0,
                                  get("quote") or "", get("origin", "manual"), memo,
                                  get("decision"))))
@@ -368,6 +368,10 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     pick, len_add = itemgetter(*ADD_KEYS), len(ADD_KEYS) + 1  # and "op"
     t, is_int, is_str = type, int, str
     n, last, i = 0, None, first_line - 1
+    # resuming a fold (from a checkpoint): only the segments the lines touch get a new view
+    resumed = bool(st.codes)
+    touched: set[tuple[str, str]] = set()
+    touch = touched.add
     op: Any
     seq: Any
     for raw in io.BytesIO(data):  # lines one at a time (with their newline)
@@ -405,6 +409,8 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                         spans[key] = {k: raw}
                     else:
                         on[k] = raw
+                    if resumed:
+                        touch(key)
                     if multi:
                         _drop(multi, key, k)
                     continue
@@ -421,6 +427,8 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                 if undone and seq in undone:
                     continue
                 apply_event(st, op, ev)
+                if resumed and op in ("add", "remove"):
+                    touch((ev["doc"], ev["segment"]))
                 continue
         evs = line_events(ev)
         if evs is None:
@@ -439,7 +447,16 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
             if undone and ev["seq"] in undone:
                 continue
             apply_event(st, op, ev)
-    rebuild_view(st)  # the adds still standing: their lines become dicts
+            if resumed and op in ("add", "remove"):
+                touch((ev["doc"], ev["segment"]))
+    if resumed and not multi:  # after a checkpoint: only the segments the lines changed
+        for key in touched:
+            for k, v in spans.get(key, {}).items():
+                if type(v) is bytes:
+                    spans[key][k] = loads(v)
+        refresh(st, touched)
+    else:  # the adds still standing: their lines become dicts
+        rebuild_view(st)
     st.n_events += n
     if last is not None:
         st.last_time = last.get("time")
