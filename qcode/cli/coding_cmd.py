@@ -302,7 +302,7 @@ def coders(
     for st in states:
         name = st.coder
         origins: dict[str, int] = {}
-        for by in st.codes.values():
+        for by in st.spans.values():  # one coding per span (a whole segment is one)
             for ev in by.values():
                 o = ev.get("origin", "manual")
                 origins[o] = origins.get(o, 0) + 1

@@ -218,3 +218,14 @@ def test_codings_csv_carries_spans_both_ways(run: Callable[..., Any], project: P
     assert ola == [("T01:0002", "GOV-MAC-02", s2.start, s2.end, doc.segment_text(s2)),
                    ("T01:0004", "GOV-MES-01", start, start + 14, "the ISF income"),
                    ("T01:0004", "GOV-MES-02", at, at + 10, "ISF income")]
+
+
+def test_coders_counts_one_coding_per_span(run: Callable[..., Any], doc: Document) -> None:
+    run("tag", "T01", "2", "--code", "GOV-MAC-01", "--coder", "ingrid", "--quote",
+        "video clinic is used")
+    run("tag", "T01", "2", "--code", "GOV-MAC-01", "--coder", "ingrid", "--quote",
+        "video clinic is booked")
+    run("tag", "T01", "4", "--code", "ECO-MAC-01", "--coder", "ingrid")
+    r = run("coders", "--format", "json")
+    (row,) = json.loads(r.stdout)["coders"]
+    assert (row["codings"], row["origins"]) == (3, {"manual": 3})
