@@ -107,7 +107,7 @@ def cell_for(doc: Document, st: CoderState, position: str | None) -> Cell:
     if position is not None and position in ids:
         visited.update(ids[:ids.index(position)])
     visited &= set(ids)
-    codings = sum(len(codes) for (d, _), codes in st.codes.items() if d == doc.id)
+    codings = sum(len(spans) for (d, _), spans in st.spans.items() if d == doc.id)
     if doc.id in st.done:  # the coder says they went through all of it
         return Cell(doc.id, st.coder, DONE, len(ids), len(ids), codings)
     return Cell(doc.id, st.coder, STARTED if visited else NOT_STARTED, len(visited), len(ids),

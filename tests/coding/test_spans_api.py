@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from qcode.coding import store as codings
 from qcode.coding.app_state import AppState
+from qcode.coding.progress import cell_for
 from qcode.coding.spans import segment_ids_touched
 from qcode.errors import UsageError
 from qcode.project import Project
@@ -178,3 +179,14 @@ def test_a_redone_span_removal_leaves_the_other_spans_of_the_code(project: Proje
     app.redo()
     assert _spans(project, "ana") == [("T01:0002", "GOV-MAC-01", first, first + 25,
                                        "regional health authority")]
+
+
+def test_progress_counts_one_coding_per_span(project: Project) -> None:
+    doc = interview("T01")
+    project.save_document(doc)
+    s2 = doc.segments[1]
+    codings.add_span(project, "ana", doc, s2.start, s2.start + 4, ["GOV-MAC-01"])
+    codings.add_span(project, "ana", doc, s2.start + 5, s2.start + 12, ["GOV-MAC-01"])
+    st_ = codings.load_state(project, "ana")
+    cell = cell_for(doc, st_, None)
+    assert (cell.codings, cell.visited) == (2, 1)
