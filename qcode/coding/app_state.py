@@ -17,15 +17,19 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from qcode.codebook.load import load
 from qcode.coding import store as codings
 from qcode.coding.drafts import AddDraft, EventDraft, RemoveDraft
+from qcode.coding.new_code import NewCode, Step, session_codebook
 from qcode.coding.session import Session
 from qcode.coding.suggest import is_interviewer
 from qcode.errors import QcodeError
-from qcode.models import Code, CodingEvent, Document, Segment
+from qcode.models import Code, Codebook, CodingEvent, Document, Segment
 from qcode.project import Project
 
 _WORD = re.compile(r"\S+")
+IN_VIVO_MAX = 60  # characters of the selected words an in-vivo code's name keeps
+IN_VIVO_TRIM = " \t\n\"'“”‘’.,;:!?…()[]-–—"
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)]*(?=\s|$)")
 
 
@@ -87,8 +91,9 @@ class AppState:
         self.session = Session(project, doc, coder, n_suggestions=n_suggestions, context=0,
                                skip_interviewer=skip_interviewer)
         self.project, self.doc, self.coder = project, doc, coder
-        self.codebook = project.codebook
+        self.codebook = self._codebook(fresh=False)
         self._code_index = {c.id: i for i, c in enumerate(self.codebook.codes)}
+        self._new: NewCode | None = None
         words = [(m.start(), m.end()) for m in _WORD.finditer(doc.text)]
         self._word_starts = [a for a, _ in words]
         self._word_ends = [b for _, b in words]
@@ -102,6 +107,14 @@ class AppState:
             self.message = (f"note: {len(self.session.state.problems)} unreadable line(s) in "
                             "your log were skipped (see qcode coders)")
         self.session.go(self.session.pos)
+
+    def _codebook(self, *, fresh: bool) -> Codebook:
+        """The whole codebook (retired codes too, to name old codings) with this coder's
+        proposed codes, which the proposer may use (:func:`session_codebook`)."""
+        offered = session_codebook(self.project, self.coder, fresh=fresh)
+        full = load(self.project.codebook_path) if fresh else self.project.codebook
+        own = tuple(c for c in offered.codes if full.code(c.id) is None)
+        return full.model_copy(update={"codes": full.codes + own})
 
     # ------------------------------------------------------------------ reading
 
@@ -416,6 +429,56 @@ class AppState:
         self._redo = rest  # a redo keeps the older undos redoable
         ev = batch[-1]
         self.message = f"Redone: {ev.op} {ev.code or ''}".rstrip() + "."
+
+    # ------------------------------------------------------------------ new codes
+
+    def new_code(self, name: str) -> Step:
+        """Start a new code named ``name`` (the plain session's ``+ NAME`` dialogue,
+        :class:`qcode.coding.new_code.NewCode`): the returned step asks the next question
+        (a near name to use instead, the theme, the level), answered with
+        :meth:`answer_new_code`. The code goes on the selection, else the current turn."""
+        self._new = NewCode(self.project, self.coder, "+" + name,
+                            session_codebook(self.project, self.coder, fresh=True))
+        return self._new_step(self._new.start())
+
+    def in_vivo(self) -> Step | None:
+        """Start a new code named from the selected words (None, with a message, when
+        nothing is selected); it is applied to exactly that selection."""
+        sel = self.selection
+        if sel is None:
+            self.message = "Select the words first (⇧←→, s): in-vivo names a code from them."
+            return None
+        words = " ".join(self.doc.text[sel[0]:sel[1]].split()).strip(IN_VIVO_TRIM)
+        if len(words) > IN_VIVO_MAX:  # cut at a word, never inside one
+            words = words[:IN_VIVO_MAX + 1].rsplit(" ", 1)[0].rstrip(IN_VIVO_TRIM) \
+                or words[:IN_VIVO_MAX]
+        if not words:
+            self.message = "The selection has no words to name a code."
+            return None
+        return self.new_code(words)
+
+    def answer_new_code(self, text: str | None) -> Step:
+        """The answer to the new code's last question (None: cancelled)."""
+        if self._new is None:
+            return Step()
+        if text is None:
+            self._new = None
+            step = Step(["Cancelled; no code was created."])
+            self.message = step.messages[0]
+            return step
+        return self._new_step(self._new.answer(text))
+
+    def _new_step(self, step: Step) -> Step:
+        if step.prompt is None:
+            self._new = None
+        if step.code is not None:
+            self.codebook = self._codebook(fresh=True)
+            self._code_index = {c.id: i for i, c in enumerate(self.codebook.codes)}
+            self.apply(step.code.id)
+            step.messages.append(self.message)
+        if step.messages:
+            self.message = " ".join(step.messages)
+        return step
 
     def quit(self) -> str:
         self.session.go(self.session.pos)

@@ -17,11 +17,15 @@ from textual.widgets import Input, Label, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from qcode.cli.tui.transcript import TranscriptView, colour
-from qcode.coding.app_state import AppState
+from qcode.coding.app_state import AppState, Span
+from qcode.coding.new_code import Step
+from qcode.errors import QcodeError
+from qcode.memos.journal import Memo, read_journal
 from qcode.models import Code
 
 KEYS = ("←→ word  ⇧←→ select  s sentence  a turn  ↑↓ turn  ⏎ code  1-9 accept  x remove  "
-        "m memo  u undo  r redo  n uncoded  f find  d done  / filter  i info  q quit")
+        "+ new code  v in-vivo  m memo  u undo  r redo  n uncoded  f find  d done  / filter  "
+        "i info  q quit")
 KeyList = list[Binding | tuple[str, str] | tuple[str, str, str]]
 _CONTROL = {c: " " for c in (*range(32), *range(127, 160))}
 
@@ -80,7 +84,7 @@ class CodingApp(App[str]):
     #codes { height: 1fr; }
     #info { height: 45%; padding: 0 1; }
     #status { height: 1; background: $boost; }
-    #keys { height: auto; max-height: 2; color: $text-muted; }
+    #keys { height: auto; max-height: 3; color: $text-muted; }
     """
     BINDINGS: ClassVar[KeyList] = [
         Binding("escape", "to_transcript", show=False),
@@ -93,6 +97,7 @@ class CodingApp(App[str]):
         self.highlighted: str | None = None
         self._codes: list[Code] = []
         self._shown: dict[str, object] = {}
+        self._memos: list[Memo] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="top")
@@ -109,6 +114,7 @@ class CodingApp(App[str]):
         tree = self.query_one("#codes", Tree)
         tree.show_root = False
         self._fill_tree("")
+        self._read_memos()
         self.query_one("#transcript", Transcript).focus()
         self.refresh_state()
 
@@ -175,6 +181,7 @@ class CodingApp(App[str]):
         if memo:
             out.append("Memo ", style="bold")
             out.append(_clean(memo) + "\n", style="italic")
+        self._memo_lines(out, spans)
         sugg = st.suggestions()
         if sugg:
             out.append("Suggestions (1-9 accepts)\n", style="bold")
@@ -186,6 +193,31 @@ class CodingApp(App[str]):
         out.rstrip()
         parts.append(out)
         return Group(*parts)
+
+    def _read_memos(self) -> None:
+        """The document's and the codes' memos (qcode memo add), read once: shown, not
+        written, here."""
+        try:
+            journal = read_journal(self.state.project)
+        except QcodeError as exc:
+            self.state.message = f"Memos not shown: {exc.message}"
+            return
+        self._memos = [m for m in journal.memos.values() if m.on in ("doc", "code")]
+
+    def _memo_lines(self, out: Text, spans: list[Span]) -> None:
+        """The memos on this document, then on the codes under the cursor (or, with i, the
+        highlighted code), each with its author."""
+        st = self.state
+        codes = [s.code for s in spans if s.start <= st.cursor < s.end]
+        if self.show_info and self.highlighted:
+            codes.append(self.highlighted)
+        shown = [m for m in self._memos if m.on == "doc" and m.target == st.doc.id]
+        shown += [m for c in dict.fromkeys(codes) for m in self._memos
+                  if m.on == "code" and m.target == c]
+        for m in shown:
+            out.append(f"Memo on {m.target} ", style="bold")
+            out.append(f"({m.author}) ", style="dim")
+            out.append(_clean(m.text) + "\n", style="italic")
 
     def _fill_tree(self, query: str) -> None:
         """The codebook as theme > level > code, only the codes matching ``query``."""
@@ -254,6 +286,23 @@ class CodingApp(App[str]):
             self.refresh_state()
         self.push_screen(Prompt(label, value), done)
 
+    def new_code(self, step: Step | None) -> None:
+        """Carry the new-code dialogue on: ask its next question, or show the result with
+        the codebook tree filled again (it has the new code)."""
+        if step is None:
+            self.refresh_state()
+            return
+        if step.prompt is not None:
+            label = " ".join([*step.messages, step.prompt.rstrip("> ").rstrip()])
+
+            def answered(text: str | None) -> None:
+                self.new_code(self.state.answer_new_code(text))
+            self.push_screen(Prompt(label), answered)
+            self.refresh_state()
+            return
+        self._fill_tree(self.query_one("#filter", Input).value)
+        self.refresh_state()
+
 
 def _leaves(tree: Tree[str]) -> list[TreeNode[str]]:
     out, todo = [], [tree.root]
@@ -280,6 +329,8 @@ class Transcript(TranscriptView):
         *(Binding(str(n), f"accept({n})", show=False) for n in range(1, 10)),
         Binding("x,delete", "remove", show=False),
         Binding("m", "memo", show=False),
+        Binding("plus", "new_code", show=False),
+        Binding("v", "in_vivo", show=False),
         Binding("u", "undo", show=False),
         Binding("r,ctrl+y", "redo", show=False),
         Binding("n", "next_uncoded", show=False),
@@ -341,6 +392,16 @@ class Transcript(TranscriptView):
         st = self.state
         self.coding_app.ask(f"Memo on {st.current.id} (empty clears it)",
                                st.memo(st.current) or "", "set_memo")
+
+    def action_new_code(self) -> None:
+        app = self.coding_app
+
+        def named(text: str | None) -> None:
+            app.new_code(self.state.new_code(text) if text and text.strip() else None)
+        app.push_screen(Prompt("New code: its name (Escape cancels)"), named)
+
+    def action_in_vivo(self) -> None:
+        self.coding_app.new_code(self.state.in_vivo())
 
     def action_undo(self) -> None:
         self.state.undo()
