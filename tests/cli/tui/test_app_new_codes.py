@@ -185,3 +185,23 @@ def test_document_and_code_memos_show_in_the_side_pane(tmp_path: Path,
         await p.press("q")
 
     _run(app, session)
+
+
+def test_a_new_code_goes_on_the_selection_when_there_is_one(tmp_path: Path) -> None:
+    project = make_project(tmp_path)
+    doc = project.load_document("T01")
+    app = open_app(project, "ana")
+
+    async def session(p: Pilot[str]) -> None:
+        await p.press("down", "right", "right", "shift+right", "shift+right")  # 2 words
+        await p.press("plus")
+        await _type(p, "Staff felt watched")
+        await _type(p, "ORG")
+        await _type(p, "micro")
+        assert app.state.message.endswith("+ ORG-MIC-08 on 2 words of T01:0002")
+        await p.press("q")
+
+    _run(app, session)
+    add = log_events(project, "ana")[-1]
+    assert (add["code"], add["start"], add["end"]) == ("ORG-MIC-08", 55, 70)
+    assert doc.text[55:70] == add["quote"] == "regional health"
