@@ -88,7 +88,8 @@ async def first_paint(project: Project) -> tuple[float, float]:
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         took = time.perf_counter() - t0, time.process_time() - c0
-        assert app.query_one("#transcript", Transcript).render_line(0).text.strip()
+        pane = app.query_one("#transcript", Transcript)
+        assert any(pane.render_line(i).text.strip() for i in range(3))  # a turn is painted
     return took
 
 
