@@ -1,6 +1,6 @@
 """``python -m qcode``: the same as the ``qcode`` command."""
 
-from qcode.cli.app import main
+from qcode.cli.entry import main
 
 if __name__ == "__main__":
     main()
