@@ -138,3 +138,17 @@ def test_help_states_examples(invoke: Callable[..., Any], command: str) -> None:
     result = invoke(command, "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["matrix", "cooccur"])
+def test_output_without_a_file_format_is_refused(invoke: Any, tmp_path: Path,
+                                                 command: str) -> None:
+    """-o with the terminal table wrote nothing and said nothing; now it is refused."""
+    project = build_known(tmp_path / "p")
+    target = tmp_path / "out.txt"
+    result = invoke("--project", str(project.root), command, "-o", str(target))
+    assert result.exit_code == 2
+    formats = "md|csv|latex|json|html|svg" if command == "matrix" else "md|csv|json|svg"
+    assert result.output == (f"Error: --output {target} needs a file format; the table format "
+                             f"only prints to the terminal\nHint: add --format {formats}\n")
+    assert not target.exists()
