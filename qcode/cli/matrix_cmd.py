@@ -52,13 +52,13 @@ class CooccurFormat(str, Enum):
 
 
 def _check_output_format(fmt: str, output: Path | None, formats: str) -> None:
-    """``-o FILE`` writes a file; the terminal table is not a file format (it used to be
-    printed to the terminal while the named file was silently not written)."""
+    """``-o FILE`` writes a file; the terminal table is not a file format (the named file
+    was silently not written). Worded as ``registry summary`` and ``joint`` say it."""
     if output is not None and fmt == "table":
         from qcode.errors import UsageError
 
-        raise UsageError(f"--output {output} needs a file format; the table format only "
-                         "prints to the terminal", hint=f"add --format {formats}")
+        raise UsageError(f"--output needs --format {formats}",
+                         hint="tables are for the terminal")
 
 
 def matrix(
@@ -118,7 +118,7 @@ def matrix(
     from qcode.counts.matrix import load_corpus, parse_where, select, split_matrices
     from qcode.documents.sets import selected_documents
 
-    _check_output_format(fmt.value, output, "md|csv|latex|json|html|svg")
+    _check_output_format(fmt.value, output, "md, csv, latex, json, html or svg")
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
     warn_omissions(corpus.omissions, project.root)
@@ -285,7 +285,7 @@ def cooccur(
     from qcode.counts.matrix import load_corpus, parse_where, select
     from qcode.documents.sets import selected_documents
 
-    _check_output_format(fmt.value, output, "md|csv|json|svg")
+    _check_output_format(fmt.value, output, "md, csv, json or svg")
     project = state(ctx).project()
     corpus = load_corpus(project, coder)
     warn_omissions(corpus.omissions, project.root)

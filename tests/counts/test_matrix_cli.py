@@ -148,7 +148,7 @@ def test_output_without_a_file_format_is_refused(invoke: Any, tmp_path: Path,
     target = tmp_path / "out.txt"
     result = invoke("--project", str(project.root), command, "-o", str(target))
     assert result.exit_code == 2
-    formats = "md|csv|latex|json|html|svg" if command == "matrix" else "md|csv|json|svg"
-    assert result.output == (f"Error: --output {target} needs a file format; the table format "
-                             f"only prints to the terminal\nHint: add --format {formats}\n")
+    formats = "md, csv, latex, json, html or svg" if command == "matrix" else "md, csv, json or svg"
+    assert result.output == (f"Error: --output needs --format {formats}\n"
+                             "Hint: tables are for the terminal\n")
     assert not target.exists()
