@@ -95,7 +95,7 @@ def log_path(project: Project, coder: str, *, create: bool = False) -> Path:
                                 "(names are compared without case)",
                                 hint=f"use --coder {existing}")
     path = project.codings_dir / f"{coder}.jsonl"
-    if not create and not path.exists():
+    if not create and not path.exists() and not path.is_symlink():  # a link is refused on open
         names = coder_names(project)
         near = suggestions(coder, names)
         hint = (f"did you mean {', '.join(near)}?" if near else

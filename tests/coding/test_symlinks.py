@@ -56,6 +56,19 @@ def test_a_coder_log_linked_outside_is_neither_appended_to_nor_read(
         assert r.stderr == _linked(log)
 
 
+def test_a_dangling_coder_log_link_is_named_as_a_link_not_a_missing_coder(
+        q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    """It said "no coder 'evil' in this project / did you mean evil?" (the link's target
+    does not exist, and the existence check followed the link)."""
+    log = project.codings_dir / "evil.jsonl"
+    log.symlink_to(tmp_path / "nowhere.txt")
+    for args in (("coders",), ("codings", "export", "--coder", "evil")):
+        r = q(*args)
+        assert r.exit_code == ExitCode.NO_PROJECT
+        assert r.stderr == _linked(log)
+    assert not (tmp_path / "nowhere.txt").exists()
+
+
 def test_a_dangling_lock_link_creates_nothing(
         q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
     target = tmp_path / "planted" / "new-file"
