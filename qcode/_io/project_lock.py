@@ -18,7 +18,6 @@ the shared lock is not taken again there.
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 import threading
@@ -28,6 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qcode._io.gitignore import ensure_gitignore
+from qcode._io.nofollow import open_nofollow
 from qcode._io.write_errors import folder_in_the_way, write_failed
 from qcode.errors import ConflictError, ProjectDamagedError
 
@@ -54,17 +54,16 @@ def holds_exclusive(root: Path) -> bool:
 
 
 def _open(path: Path, flags: int) -> int:
-    """Open the lock file, never through a symbolic link."""
+    """Open the lock file through :func:`~qcode._io.nofollow.open_nofollow`, saying what a
+    link or a folder at this path means (it is only a lock file)."""
     try:
-        return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise ProjectDamagedError(
-                f"{path} is a symbolic link; qcode never follows links in a project",
-                hint="delete it (it is only a lock file; qcode makes a new one)") from None
-        if exc.errno == errno.EISDIR:
-            raise folder_in_the_way(path, "a lock file") from None
-        raise
+        return open_nofollow(path, flags)
+    except ProjectDamagedError:
+        raise ProjectDamagedError(
+            f"{path} is a symbolic link; qcode never follows links in a project",
+            hint="delete it (it is only a lock file; qcode makes a new one)") from None
+    except IsADirectoryError:
+        raise folder_in_the_way(path, "a lock file") from None
 
 
 def _read_generation(fd: int) -> int:
