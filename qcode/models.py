@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Origin = Literal["manual", "auto", "imported", "reconciled"]
+Origin = Literal["manual", "auto", "imported", "reconciled", "search"]
 
 
 class Record(BaseModel):

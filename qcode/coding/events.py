@@ -32,7 +32,7 @@ def dumps(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return _orjson.dumps(obj)
 
-ORIGINS = frozenset(("manual", "auto", "imported", "reconciled"))
+ORIGINS = frozenset(("manual", "auto", "imported", "reconciled", "search"))
 TORN = "incomplete last line (torn by a crash or kill)"
 UNREADABLE = "unreadable line"
 
