@@ -47,6 +47,7 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+    md = "md"
 
 
 def _split(text: str | None) -> list[str] | None:
@@ -168,6 +169,8 @@ def _generic(path: Path, level: Level | None, weights: WeightScheme | None,
         echo_json(ratings_json(rep))
     elif fmt is Format.csv:
         _write_csv(ratings_rows(rep))
+    elif fmt is Format.md:
+        _ratings_markdown(rep)
     else:
         _ratings_table(rep)
 
@@ -195,6 +198,19 @@ def _ratings_table(rep: RatingsAgreement) -> None:
         console.print(line, soft_wrap=True, markup=False)
     console.print(MARKS, soft_wrap=True, markup=False)
     console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True, markup=False)
+
+
+def _ratings_markdown(rep: RatingsAgreement) -> None:
+    from qcode.agreement.table import interval, value_text
+    from qcode.reports.agreement_table import ratings_markdown
+
+    how = f"weights {rep.weights}" if rep.weights else f"level {rep.level}"
+    notes = [f"{r.label}: n/a, {r.reason}." for r in rep.coefficients if r.reason]
+    notes += [f"Intervals: {rep.ci_level:.0%}. " + MARKS, _footer(rep.bootstrap, rep.seed)]
+    typer.echo(ratings_markdown(
+        f"Agreement: {rep.n_units} units, {rep.n_coders} coders ({', '.join(rep.coders)}), "
+        f"{len(rep.categories)} categories, {how}",
+        [(r.label, value_text(r), interval(r.ci)) for r in rep.coefficients], notes), nl=False)
 
 
 # ------------------------------------------------------------------ project mode
@@ -229,63 +245,56 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
         echo_json(project_json(rep))
     elif fmt is Format.csv:
         _write_csv(project_rows(rep))
+    elif fmt is Format.md:
+        from qcode.agreement.table import agreement_table
+        from qcode.reports.agreement_table import agreement_table_markdown
+
+        typer.echo(agreement_table_markdown(agreement_table(rep)), nl=False)
     else:
         _project_table(rep)
 
 
 def _project_table(rep: ProjectAgreement) -> None:
+    """The reader's table (qcode.agreement.table) at the terminal's width: rows nobody
+    applied named in one line, overall rows apart, special cases as lettered footnotes."""
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"Agreement by {rep.by}: {', '.join(rep.coders)}; "
-                        f"{len(rep.documents)} documents, {rep.n_units} segments")
+    from qcode.agreement.table import agreement_table
+
+    t = agreement_table(rep)
     console = out()
-    width = max([len(r.id) for r in rep.rows] + [len(rep.by)])
-    fixed = width + 5 + 9 * len(rep.metrics) + 3 * (len(rep.metrics) + 3) + 1
-    table.add_column(rep.by.capitalize(), no_wrap=True, min_width=width)
-    table.add_column("Name", no_wrap=True, overflow="ellipsis",
-                     max_width=max(6, min(28, console.width - fixed)))
+    table = Table(title=t.title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  padding=(0, 1, 0, 0))
+    ids = [r.id for r in (*t.rows, *t.overall)] + [t.by]
+    width = max(len(x) for x in ids)
+    cols = [max([len(h), *(len(c.value) for r in (*t.rows, *t.overall)
+                           for c in r.cells[k:k + 1]),
+                 *(len(c.interval) for r in t.rows for c in r.cells[k:k + 1])])
+            for k, h in enumerate(t.heads)]
+    # columns are 2 apart (a right padding and the box's blank divider)
+    room = console.width - (width + 5 + sum(cols) + 2 * (len(cols) + 1)) - 2
+    table.add_column(t.by, no_wrap=True, min_width=width)
+    if room >= 12:  # the name column only where it fits (else the ids say it)
+        table.add_column("Name", no_wrap=True, overflow="ellipsis", max_width=min(28, room))
     table.add_column("Prev.", justify="right", no_wrap=True, min_width=5)
-    labels = {}
-    for row in rep.rows:
-        for r in row.coefficients:
-            labels[r.name] = r.label
-    for name in rep.metrics:
-        table.add_column(SHORT.get(name, name), justify="right", no_wrap=True, min_width=9)
-    for row in rep.rows:
-        by_name = {r.name: r for r in row.coefficients}
-        cells = []
-        for name in rep.metrics:
-            found = by_name.get(name)
-            if found is None or found.value is None:
-                cells.append("-")
-            else:
-                ci = f"\n{found.ci[0]:.2f}-{found.ci[1]:.2f}" if found.ci else ""
-                cells.append(_value(found) + ci)
-        table.add_row(row.id, row.label, f"{row.prevalence:.1%}", *cells)
+    for head, w in zip(t.heads, cols, strict=True):
+        table.add_column(head, justify="right", no_wrap=True, min_width=w)
+    named = room >= 12
+    for r in t.rows:
+        marks = f"({', '.join(r.notes)})" if r.notes else ""
+        first = [f"{r.id}\n{marks}".rstrip(), *([r.label] if named else []), r.prevalence]
+        table.add_row(*first, *(f"{c.value}\n{c.interval}".rstrip() for c in r.cells))
+    table.add_section()
+    for r in t.overall:
+        marks = f" ({', '.join(r.notes)})" if r.notes else ""
+        first = [r.id + marks, *([r.label] if named else []), r.prevalence]
+        table.add_row(*first, *(f"{c.value}\n{c.interval}".rstrip() for c in r.cells))
     console.print(table, markup=False)
-    masi = rep.masi_alpha
-    if masi.value is None:
-        console.print(f"Overall alpha (MASI over code sets): n/a, {masi.reason}",
-                      soft_wrap=True, markup=False)
-    else:
-        extra = ""
-        if masi.p_below_667 is not None:
-            extra = (f"; P(alpha < .667) = {masi.p_below_667:.3f}, "
-                     f"P(alpha < .800) = {masi.p_below_800:.3f}")
-        line = f"Overall alpha (MASI over code sets): {_value(masi)} {_interval(masi.ci)}"
-        console.print(line.rstrip() + extra, soft_wrap=True, markup=False)
-    means = ", ".join(f"{labels.get(k, k)} {_fmt(v)}" for k, v in rep.mean_per_code.items())
-    console.print(f"Mean of per-code values: {means}", soft_wrap=True, markup=False)
-    unused = [row.id for row in rep.rows if row.note]
-    if unused:
-        console.print(f"No coder applied: {', '.join(unused)} (no values).",
-                      soft_wrap=True, markup=False)
-    console.print("Columns: " + ", ".join(f"{SHORT.get(n, n)} = {labels.get(n, n)}"
-                                          for n in rep.metrics) + "; rows show value, mark "
-                  f"and {rep.ci_level:.0%} interval.", soft_wrap=True, markup=False)
-    console.print(MARKS + " Prevalence = share of segment x coder cells coded.",
-                  soft_wrap=True, markup=False)
-    console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True, markup=False)
+    lines = [*([t.unused] if t.unused else []),
+             *(f"({letter}) {text}" for letter, text in t.notes), *t.legend]
+    for line in lines:  # prose: wrapped at the terminal's width
+        console.print(line, markup=False, overflow="fold")
 
 
 # ------------------------------------------------------------------ shared rendering

@@ -82,7 +82,7 @@ def test_overall_line_has_no_trailing_space_without_intervals(invoke, project: P
     build_study(project)
     r = invoke("--project", str(project.root), "agree", "--bootstrap", "0")
     assert r.exit_code == 0
-    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("Overall alpha"))
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("All codes "))
     assert line == line.rstrip() and line.endswith(("✓", "~", "✗", "n/a"))
 
 

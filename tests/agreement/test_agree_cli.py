@@ -198,7 +198,10 @@ def test_project_table_by_theme_and_metric(invoke, coded: Project) -> None:  # t
                     "krippendorff_alpha,gwet_ac1", "--seed", "2")
     assert result.exit_code == 0, result.output
     assert "Agreement by theme: ingrid, ola; 1 documents, 6 segments" in result.stdout
-    assert "Overall alpha (MASI over code sets):" in result.stdout
+    # the overall rows stand apart from the theme rows and say what they are
+    prose = " ".join(result.stdout.split())  # footnotes wrap at the terminal's width
+    assert "All codes: Krippendorff's alpha with the MASI distance" in prose
+    assert "the rows above are themes, the mean is over codes" in prose
     assert "Marks (Krippendorff): ✓ >= .800 reliable" in result.stdout
 
 
