@@ -43,6 +43,7 @@ def project_json(rep: ProjectAgreement) -> dict[str, Any]:
         "coders": list(rep.coders), "documents": list(rep.documents),
         "n_units": rep.n_units, "by": rep.by, "metrics": list(rep.metrics),
         "ci_level": rep.ci_level, "bootstrap": rep.bootstrap, "seed": rep.seed,
+        "overlap": rep.overlap, "overlap_rule": rep.overlap_rule,
         "overall": {"masi_alpha": coefficient_json(rep.masi_alpha),
                     "mean_per_code": {k: _num(v) for k, v in rep.mean_per_code.items()}},
         "rows": [{"id": row.id, "label": row.label, "prevalence": _num(row.prevalence),

@@ -10,6 +10,11 @@ codes applies", and that absence is data (leaving it out inflates agreement). Th
 - overall: Krippendorff's alpha with the MASI distance over each coder's *set* of codes per
   segment, and the mean of the per-code values of each metric.
 
+Codings are spans: a code is present in a segment for a coder when one of that coder's
+spans of the code overlaps the segment (``overlap=None``, ``--overlap any``), or when the
+union of those spans covers at least a share of the segment's characters (``overlap=0.5``,
+``--overlap 50%``). On whole-segment codings every rule gives the presence it always did.
+
 Each row carries the prevalence (the share of unit x coder cells marked present), because
 kappa-type coefficients behave badly at low prevalence (Feinstein & Cicchetti 1990).
 
@@ -19,6 +24,7 @@ records out); :func:`agreement_for_project` reads those from a project folder.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -73,6 +79,106 @@ class ProjectAgreement(BaseModel):
     #: unreadable log lines and codings of unknown codes, documents or segments, left out
     #: (reported on stderr by the CLI; not part of the JSON)
     omissions: Omissions = Field(default_factory=Omissions, exclude=True)
+    #: the overlap rule that made a span a code's presence in a segment: "any" or "N%"
+    overlap: str = "any"
+
+    @property
+    def overlap_rule(self) -> str:
+        """The rule in words, for the table's footer and the JSON."""
+        return overlap_rule(self.overlap)
+
+
+def parse_overlap(text: str) -> float | None:
+    """``--overlap``: ``any`` -> None; ``N%`` (or ``N``, 0 < N <= 100) -> N / 100.
+
+    >>> parse_overlap("any"), parse_overlap("50%"), parse_overlap("12.5")
+    (None, 0.5, 0.125)
+    """
+    word = text.strip().lower()
+    if word == "any":
+        return None
+    try:
+        share = float(word.removesuffix("%"))
+    except ValueError:
+        share = -1.0
+    if not 0 < share <= 100:
+        raise UsageError(f"--overlap {text!r} is not 'any' or a share of the segment like 50%",
+                         hint="use --overlap any (one character is enough) or --overlap N% "
+                              "with 0 < N <= 100")
+    return share / 100
+
+
+def overlap_label(share: float | None) -> str:
+    """The ``--overlap`` value for a share: None -> ``any``, 0.5 -> ``50%``."""
+    return "any" if share is None else f"{100 * share:g}%"
+
+
+def overlap_rule(label: str) -> str:
+    """The presence rule of an ``--overlap`` value, in words."""
+    if label == "any":
+        return ("a code is present in a segment for a coder when one of the coder's spans "
+                "of it overlaps the segment (--overlap any)")
+    return (f"a code is present in a segment for a coder when the coder's spans of it "
+            f"cover at least {label} of the segment's characters (--overlap {label})")
+
+
+def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding],
+                        units: Sequence[tuple[str, str]], bounds: Sequence[tuple[int, int]],
+                        code_index: Mapping[str, int], overlap: float | None) -> None:
+    """Mark coder ``g``'s codes present in the units (segments) their spans overlap
+    (``overlap`` None), or whose characters the union of the coder's spans of the code
+    covers by at least the share ``overlap``. ``units`` are (document, segment) in
+    document order, ``bounds`` their (start, end). A coding without offsets (an old log)
+    covers its whole segment."""
+    first: dict[str, int] = {}
+    ends: dict[str, list[int]] = {}
+    where: dict[tuple[str, str], int] = {}
+    for i, (unit, (_, end)) in enumerate(zip(units, bounds, strict=True)):
+        first.setdefault(unit[0], i)
+        ends.setdefault(unit[0], []).append(end)
+        where[unit] = i
+    cover: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for c in codings:
+        base = first.get(c.doc)
+        if base is None:
+            continue
+        k, start, end = code_index[c.code], c.start, c.end
+        if end <= start:  # no offsets: the whole of its segment
+            i = where.get((c.doc, c.segment))
+            if i is not None:
+                presence[g, i, k] = True
+            continue
+        doc_ends = ends[c.doc]
+        j = bisect.bisect_right(doc_ends, start)  # the first segment ending after start
+        while j < len(doc_ends) and bounds[base + j][0] < end:
+            s, e = bounds[base + j]
+            if overlap is None:
+                presence[g, base + j, k] = True
+            else:
+                cover.setdefault((base + j, k), []).append((max(s, start), min(e, end)))
+            j += 1
+    if overlap is not None:
+        for (i, k), pieces in cover.items():
+            s, e = bounds[i]
+            if covered(pieces) >= overlap * (e - s) - 1e-9:
+                presence[g, i, k] = True
+
+
+def covered(pieces: list[tuple[int, int]]) -> int:
+    """How many characters the union of the stretches ``pieces`` covers.
+
+    >>> covered([(0, 4), (2, 6), (10, 12)])
+    8
+    """
+    total, reach = 0, None
+    for s, e in sorted(pieces):
+        if reach is None or s >= reach:
+            total += e - s
+            reach = e
+        elif e > reach:
+            total += e - reach
+            reach = e
+    return total
 
 
 def default_metrics(n_coders: int) -> tuple[str, ...]:
@@ -131,14 +237,18 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
                       coders: Sequence[str] | None = None, by: str = "code",
                       metrics: Sequence[str] | None = None, ci: float = 0.95,
                       n_boot: int = 1000, seed: int | None = None,
-                      progress: Callable[[int, int], None] | None = None
-                      ) -> ProjectAgreement:
+                      progress: Callable[[int, int], None] | None = None,
+                      bounds: Mapping[str, Sequence[tuple[int, int]]] | None = None,
+                      overlap: float | None = None) -> ProjectAgreement:
     """Agreement per code / theme / level / document, plus overall MASI alpha.
 
     ``segments`` maps each document id to its segment ids in order; ``codings`` maps each
     coder to their current codings; ``completed`` maps each coder to the documents they
     marked complete. ``progress(done, total)`` is called as rows are computed (each row
-    runs its own bootstrap).
+    runs its own bootstrap). ``bounds`` gives each document's segments as (start, end), in
+    the order of ``segments``: a coding then counts in every segment its span overlaps,
+    under the rule ``overlap`` (see :func:`presence_from_spans`); without ``bounds`` a
+    coding counts in its (first) segment only.
     """
     if by not in BY_CHOICES:
         raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)} (got {by!r})")
@@ -156,7 +266,14 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     code_ids += extra
     code_index = {c: k for k, c in enumerate(code_ids)}
     presence = np.zeros((len(chosen), len(units), len(code_ids)), dtype=bool)
+    if bounds is None and overlap is not None:
+        raise UsageError("an overlap share needs the segments' offsets (bounds)")
+    unit_bounds = [b for d in docs for b in bounds[d]] if bounds is not None else None
     for g, coder in enumerate(chosen):
+        if unit_bounds is not None:
+            presence_from_spans(presence, g, codings.get(coder, ()), units, unit_bounds,
+                                code_index, overlap)
+            continue
         for c in codings.get(coder, ()):
             i = unit_index.get((c.doc, c.segment))
             if i is not None:
@@ -190,7 +307,8 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     report(total, total)
     return ProjectAgreement(coders=tuple(chosen), documents=tuple(docs), n_units=len(units),
                             by=by, metrics=names, ci_level=ci, bootstrap=n_boot, seed=seed,
-                            masi_alpha=masi, mean_per_code=mean, rows=rows)
+                            masi_alpha=masi, mean_per_code=mean, rows=rows,
+                            overlap=overlap_label(overlap))
 
 
 def _rows(by: str, codebook: Codebook, code_ids: list[str], docs: list[str],
@@ -272,13 +390,14 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
                           by: str = "code", metrics: Sequence[str] | None = None,
                           ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
                           progress: Callable[[int, int], None] | None = None,
-                          states: Mapping[str, store.CoderState] | None = None
-                          ) -> ProjectAgreement:
+                          states: Mapping[str, store.CoderState] | None = None,
+                          overlap: float | None = None) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure.
 
     The options are those of :func:`project_agreement`; without ``coders`` every coder who
     completed a document is compared, consensus coders left out. ``states``: coders'
-    states the caller has loaded already (each coder's log is read once either way)."""
+    states the caller has loaded already (each coder's log is read once either way).
+    ``overlap``: the presence rule of spans in segments (None: any overlap; a share)."""
     names = store.coder_names(project)
     loaded = dict(states or {})
     for c in names:
@@ -299,10 +418,12 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     docs = common_documents(completed, chosen, project.document_ids())
     usable = usable_states(project, [loaded[c] for c in chosen])
     codings = {s.coder: s.codings() for s in usable}
-    segments = {d: [s.id for s in project.load_document(d).segments] for d in docs}
+    loaded_docs = [project.load_document(d) for d in docs]
+    segments = {d.id: [s.id for s in d.segments] for d in loaded_docs}
+    bounds = {d.id: [(s.start, s.end) for s in d.segments] for d in loaded_docs}
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
-                               progress=progress)
+                               progress=progress, bounds=bounds, overlap=overlap)
     done_by = {c: set(completed.get(c, ())) for c in chosen}
     some = set().union(*done_by.values()) - set(docs)
     not_compared = {d: tuple(c for c in chosen if d not in done_by[c])

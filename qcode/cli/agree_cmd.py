@@ -90,14 +90,21 @@ def agree(
     seed: int | None = typer.Option(None, "--seed", help="Random seed, to reproduce the "
                                                          "intervals."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    overlap: str | None = typer.Option(
+        None, "--overlap", metavar="any|N%",
+        help="Project mode: when a coder's span of a code makes it present in a segment: "
+             "any overlap (default), or its spans cover at least N% of the segment's "
+             "characters."),
 ) -> None:
     """Inter-coder agreement with bootstrap confidence intervals.
 
     Project mode (no --ratings): units are all segments of the documents every selected
     coder marked complete, including segments nobody coded. Each code is presence or
-    absence per segment (--by theme/level: any code of it; --by document: segment x code
-    cells); overall, Krippendorff's alpha with MASI over each coder's set of codes, and the
-    mean of the per-code values. Values are marked against Krippendorff's thresholds:
+    absence per segment (a coder's span of the code overlapping the segment; --overlap N%:
+    the coder's spans of it covering at least N% of the segment's characters; --by
+    theme/level: any code of it; --by document: segment x code cells); overall,
+    Krippendorff's alpha with MASI over each coder's set of codes, and the mean of the
+    per-code values. Values are marked against Krippendorff's thresholds:
     ✓ >= .800, ~ >= .667, ✗ below.
 
     Generic mode (--ratings FILE.csv): every coefficient on any rating data. Without
@@ -130,7 +137,8 @@ def agree(
         seed = secrets.randbelow(2**31)
     if ratings is not None:
         project_only = [name for name, given in (("--coder", coders), ("--metric", metric),
-                                                 ("--by", by is not By.code)) if given]
+                                                 ("--by", by is not By.code),
+                                                 ("--overlap", overlap)) if given]
         if project_only:
             raise UsageError(f"{project_only[0]} applies to project mode, not to --ratings")
         _generic(ratings, level, weights, _split(categories), ci, bootstrap, seed, fmt)
@@ -140,7 +148,7 @@ def agree(
     if generic_only:
         raise UsageError(f"{generic_only[0]} applies to --ratings FILE.csv only",
                          hint="in project mode codes are presence/absence (nominal)")
-    _project(ctx, coders, by, _split(metric), ci, bootstrap, seed, fmt)
+    _project(ctx, coders, by, _split(metric), ci, bootstrap, seed, fmt, overlap)
 
 
 # ------------------------------------------------------------------ generic mode
@@ -218,18 +226,20 @@ def _ratings_markdown(rep: RatingsAgreement) -> None:
 
 def _project(ctx: typer.Context, coders: list[str] | None, by: By,
              metrics: list[str] | None, ci: float, n_boot: int, seed: int | None,
-             fmt: Format) -> None:
+             fmt: Format, overlap: str | None = None) -> None:
     from qcode.agreement.generic import check_ci
     from qcode.agreement.output import project_json, project_rows
-    from qcode.agreement.project import agreement_for_project, check_metrics
+    from qcode.agreement.project import agreement_for_project, check_metrics, parse_overlap
 
+    share = parse_overlap(overlap or "any")
     check_ci(ci, n_boot)
     if metrics is not None:
         check_metrics(metrics)
     project = state(ctx).project()
     with progress_steps("Agreement (bootstrap)" if n_boot else "Agreement") as update:
         rep = agreement_for_project(project, coders=coders, by=by.value, metrics=metrics,
-                                    ci=ci, n_boot=n_boot, seed=seed, progress=update)
+                                    ci=ci, n_boot=n_boot, seed=seed, progress=update,
+                                    overlap=share)
     warn_omissions(rep.omissions, project.root)
     if rep.not_compared:
         shown = [f"{d} ({', '.join(who)})" for d, who in list(rep.not_compared.items())[:8]]

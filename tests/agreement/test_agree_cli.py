@@ -178,7 +178,8 @@ def test_project_json(invoke, coded: Project) -> None:  # type: ignore[no-untype
     out = as_json(invoke("--project", str(coded.root), "agree", "--format", "json",
                          "--seed", "5", "--bootstrap", "200"))
     assert list(out) == ["schema_version", "coders", "documents", "n_units", "by",
-                         "metrics", "ci_level", "bootstrap", "seed", "overall", "rows"]
+                         "metrics", "ci_level", "bootstrap", "seed", "overlap", "overlap_rule",
+                         "overall", "rows"]
     assert out["coders"] == ["ingrid", "ola"] and out["documents"] == ["D01"]
     assert out["n_units"] == 6 and out["seed"] == 5
     assert list(out["overall"]) == ["masi_alpha", "mean_per_code"]
