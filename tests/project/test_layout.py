@@ -183,7 +183,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("project",),
     ("documents",),
     ("coding",),
-    ("ingest", "reconcile", "memos"),
+    ("ingest", "reconcile", "memos", "search"),
     ("agreement", "counts"),
     ("registry", "outputs"),
     ("reports", "refiqda"),

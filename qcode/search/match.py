@@ -1,0 +1,177 @@
+"""What a search query matches in a folded text: plain words, a regular expression, or
+words like the query (fuzzy), each hit as ``[start, end)`` of the original text.
+
+- **plain** (the default): the query's words in order, in the folded text (see
+  :mod:`qcode.search.folding`), anywhere (``video`` finds ``videokonsultasjon``); any run
+  of white space in the query matches any run of white space in the text;
+- **whole word**: the same, where the match neither starts nor ends inside a word;
+- **regex**: a Python regular expression matched against the folded text, ignoring case;
+  letters outside ASCII in the pattern are folded as the text is (``é`` means ``e``), the
+  rest of the pattern is left as written;
+- **fuzzy N**: each word of the text (each run of as many consecutive words as the query
+  has) is compared with the query by rapidfuzz's ``ratio`` (the normalised Indel
+  similarity, 0-100) on the folded text; a word scoring N or more is a hit, so a typo
+  (``telemedsin`` for ``telemedisin``: 95) or an inflection (``sykehuset`` for
+  ``sykehus``: 88) is found, but not the word inside a longer compound (plain search finds
+  that). Of overlapping runs the best scoring is kept.
+
+Matches are not overlapping, left to right; a match of no characters is not a hit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from qcode.errors import UsageError
+from qcode.search.folding import Folded, fold_cluster, fold_query, is_mark
+
+Mode = Literal["plain", "regex", "fuzzy"]
+_WORD = re.compile(r"\w+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to look for and how (the options of ``qcode search``).
+
+    >>> Query("sykehus").mode, Query("syk.*", regex=True).mode, Query("x", fuzzy=80).mode
+    ('plain', 'regex', 'fuzzy')
+    """
+
+    text: str
+    regex: bool = False
+    whole_word: bool = False
+    #: the minimum similarity (0-100) of a fuzzy match; None: not fuzzy
+    fuzzy: int | None = None
+
+    @property
+    def mode(self) -> Mode:
+        return "regex" if self.regex else "fuzzy" if self.fuzzy is not None else "plain"
+
+
+@dataclass
+class Matcher:
+    """A compiled query: :meth:`find` gives the hits in one folded text."""
+
+    query: Query
+    pattern: re.Pattern[str] | None = None
+    #: fuzzy: the folded words of the query, and every word (run) scored so far
+    words: tuple[str, ...] = ()
+    scored: dict[str, float] = field(default_factory=dict)
+
+    def find(self, folded: Folded) -> list[tuple[int, int, float | None]]:
+        """The hits in ``folded`` as (start, end, score) in the ORIGINAL text's offsets;
+        score is the fuzzy similarity, None for plain and regex hits."""
+        if self.pattern is not None:
+            return [(a, b, None) for a, b in _mapped(folded, (m.span() for m in
+                                                              self.pattern.finditer(folded.text)))]
+        return self._fuzzy(folded)
+
+    def _score(self, candidates: Iterable[str]) -> None:
+        from rapidfuzz import fuzz, process  # ~50 ms to import: only a fuzzy search needs it
+
+        new = [c for c in set(candidates) if c not in self.scored]
+        if not new:
+            return
+        self.scored.update(dict.fromkeys(new, 0.0))
+        wanted = " ".join(self.words)
+        cutoff = float(self.query.fuzzy or 0)
+        for word, score, _i in process.extract(wanted, new, scorer=fuzz.ratio,
+                                               score_cutoff=cutoff, limit=None):
+            self.scored[word] = score
+
+    def _fuzzy(self, folded: Folded) -> list[tuple[int, int, float | None]]:
+        text, k = folded.text, len(self.words)
+        cutoff = float(self.query.fuzzy or 0)
+        if k == 1:
+            self._score(_WORD.findall(text))
+            good = sorted((w for w, s in self.scored.items() if s >= cutoff and s > 0),
+                          key=len, reverse=True)
+            if not good:
+                return []
+            spots = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, good)) + r")(?!\w)")
+            return [(a, b, self.scored[text[a2:b2]])
+                    for (a2, b2), (a, b) in _pairs(folded, (m.span() for m in
+                                                           spots.finditer(text)))]
+        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+        runs = [(tokens[i][0], tokens[i + k - 1][1],
+                 " ".join(t[2] for t in tokens[i:i + k])) for i in range(len(tokens) - k + 1)]
+        self._score(r[2] for r in runs)
+        found = sorted(((self.scored[r[2]], r[0], r[1]) for r in runs
+                        if self.scored[r[2]] >= cutoff and self.scored[r[2]] > 0),
+                       key=lambda t: (-t[0], t[1]))
+        taken: list[tuple[int, int, float]] = []
+        for score, a, b in found:
+            if all(b <= x or a >= y for x, y, _s in taken):
+                taken.append((a, b, score))
+        taken.sort()
+        scores = {(a, b): s for a, b, s in taken}
+        return [(a, b, scores[(a2, b2)])
+                for (a2, b2), (a, b) in _pairs(folded, ((a, b) for a, b, _s in taken))]
+
+
+def _pairs(folded: Folded, spans: Iterable[tuple[int, int]]
+           ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(folded span, original span) of each span that covers whole clusters."""
+    out = []
+    for a, b in spans:
+        if a == b:
+            continue
+        orig = folded.span(a, b)
+        if orig is not None:
+            out.append(((a, b), orig))
+    return out
+
+
+def _mapped(folded: Folded, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [orig for _f, orig in _pairs(folded, spans)]
+
+
+def fold_pattern(pattern: str) -> str:
+    """A regular expression with its letters outside ASCII folded as the text is (ASCII,
+    escapes and classes left as written).
+
+    >>> fold_pattern(r"caf[ée]\\b"), fold_pattern("TROMSØ|Straße")
+    ('caf[ee]\\\\b', 'TROMSø|Strasse')
+    """
+    return _NON_ASCII.sub(lambda m: "" if is_mark(m.group()) else
+                          re.escape(fold_cluster(m.group())), pattern)
+
+
+def compile_query(query: Query) -> Matcher:
+    """Check and compile ``query``; a bad one raises :class:`UsageError` (one line: for a
+    regular expression, what is wrong and at which position of the pattern)."""
+    if query.regex and query.fuzzy is not None:
+        raise UsageError("give --regex or --fuzzy, not both",
+                         hint="--fuzzy finds words like the query; --regex a pattern")
+    if query.fuzzy is not None and not 0 <= query.fuzzy <= 100:
+        raise UsageError(f"--fuzzy {query.fuzzy} is not a similarity from 0 to 100",
+                         hint="for example --fuzzy 80")
+    if not query.text.strip():
+        raise UsageError("the search text is empty", hint="give the words to find, in quotes")
+    if query.regex:
+        try:
+            re.compile(query.text)
+        except re.error as exc:
+            raise UsageError(
+                f"bad --regex pattern {query.text!r} at position {exc.pos}: {exc.msg}",
+                hint="Python regular expression syntax; put a \\ before ( ) [ ] . * + ? "
+                     "to find them as text, or leave out --regex") from None
+        body = fold_pattern(query.text)
+    elif query.fuzzy is not None:
+        words = tuple(_WORD.findall(fold_query(query.text)))
+        if not words:
+            raise UsageError("--fuzzy needs a word to compare (letters or digits)",
+                             hint="give the words to find, in quotes")
+        return Matcher(query, None, words)
+    else:
+        body = r"\s+".join(re.escape(w) for w in fold_query(query.text).split())
+        if not body:  # only marks or characters that fold to nothing
+            raise UsageError("the search text is empty once folded",
+                             hint="give letters or digits to find")
+    if query.whole_word:
+        body = rf"(?<!\w)(?:{body})(?!\w)"
+    return Matcher(query, re.compile(body, re.IGNORECASE))
