@@ -1,0 +1,278 @@
+"""Unitized agreement: every coefficient of Krippendorff (2004) and of Krippendorff,
+Mathet, Bouvry & Widlöcher (2016), per code, per document and pooled, with intervals.
+
+:func:`unitized_agreement` takes continua (:class:`~qcode.agreement.unitized_data.Continuum`)
+and the coders to compare, and returns a :class:`UnitizedAgreement`. The formulas are in
+:mod:`~qcode.agreement.unitized_2004` and :mod:`~qcode.agreement.unitized_2016`, the
+bootstrap in :mod:`~qcode.agreement.unitized_boot`.
+
+Names (the JSON keys of ``qcode agree --spans``): ``alpha_u_2004`` (alpha_U, 2004; by code:
+cα_U), ``u_alpha``, ``binary_u_alpha`` (|u-alpha), ``cu_alpha`` and ``k_u_alpha`` (by code
+only). By code, ``u_alpha`` and ``binary_u_alpha`` are measured on that code's units alone
+(the other codes count as gaps): one code alone is a binary variable, so the two agree.
+``cu_alpha`` has no per-code breakdown of its own: that is ``k_u_alpha``.
+
+Pooled over documents, the 2016 coincidence matrices and the 2004 sums are added up over
+the documents (each document's sections stay apart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qcode.agreement import unitized_2004 as u04
+from qcode.agreement import unitized_2016 as u16
+from qcode.agreement.unitized_boot import Replicates, Value, draw, summarise
+from qcode.agreement.unitized_data import (
+    GAP,
+    Continuum,
+    Partition,
+    binary_partition,
+    block_starts,
+    code_units,
+    valued_partition,
+)
+from qcode.errors import InsufficientDataError, UsageError
+
+NAMES = ("alpha_u_2004", "u_alpha", "binary_u_alpha", "cu_alpha", "k_u_alpha")
+LABELS = {"alpha_u_2004": "alpha_U (Krippendorff 2004)",
+          "u_alpha": "u-alpha",
+          "binary_u_alpha": "|u-alpha (binary: coded or not)",
+          "cu_alpha": "cu-alpha (coding, given unitizing)",
+          "k_u_alpha": "(k)u-alpha (per code)"}
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    name: str
+    label: str
+    overall: Value
+    by_code: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnitizedAgreement:
+    coders: tuple[str, ...]
+    documents: tuple[str, ...]
+    #: the continuum of each document, (begin, end)
+    continua: dict[str, tuple[int, int]]
+    continuum_length: int
+    codes: tuple[str, ...]
+    coefficients: tuple[Coefficient, ...]
+    #: document -> its coefficients (point values; intervals only for the pooled ones)
+    per_document: dict[str, tuple[Coefficient, ...]]
+    ci_level: float
+    bootstrap: int
+    seed: int | None
+    #: what the bootstrap resampled: "documents", "blocks" (one document) or None
+    resampled: str | None
+    n_resampled: int
+    #: share of coder x position cells where one coder's spans of different codes overlap
+    #: (the 2016 family reads them as one value, the set of codes)
+    compound_share: float = 0.0
+    #: True when the continuum was not given but taken from the spans seen
+    inferred: bool = False
+
+
+@dataclass
+class _Stats:
+    """Everything the coefficients need, per resampling block (rows)."""
+
+    o: np.ndarray          # (R, V, V) observed coincidences x (m - 1)
+    s: np.ndarray          # (R, V)   S_c
+    star: np.ndarray       # (R, V)   S*_c
+    ob: np.ndarray         # (R, C, 2, 2) per code, binary
+    sb: np.ndarray         # (R, C, 2)
+    d2: np.ndarray         # (R, C)   2004 summed squared distances
+    length: np.ndarray     # (R,)
+    doc: np.ndarray        # (R,)     document index of each block
+
+
+def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
+                       ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
+                       inferred: bool = False) -> UnitizedAgreement:
+    """Every unitized coefficient on the continua, compared across ``coders``.
+
+    Each coder is taken to have unitized every continuum (no span: all gap). The bootstrap
+    resamples documents, or the blocks of the one document (see
+    :mod:`~qcode.agreement.unitized_boot`)."""
+    coders = list(dict.fromkeys(coders))
+    if len(coders) < 2:
+        raise InsufficientDataError(
+            f"unitized agreement needs at least 2 coders (found: {', '.join(coders) or 'none'})",
+            hint="every coder's spans of the same continuum are compared")
+    if not continua:
+        raise InsufficientDataError("no continuum to compare")
+    if n_boot < 0:
+        raise UsageError(f"--bootstrap must be 0 (no intervals) or more (got {n_boot})")
+    m = len(coders)
+    codes = sorted({s.code for c in continua for s in c.spans})
+    value_index = {c: k + 1 for k, c in enumerate(codes)}
+    units = [{coder: code_units(s for s in c.spans if s.coder == coder) for coder in coders}
+             for c in continua]
+    valued = [[valued_partition(u[coder], c.begin, c.end, value_index) for coder in coders]
+              for c, u in zip(continua, units, strict=True)]
+    values = ["∅", *sorted(value_index, key=value_index.__getitem__)]
+    stats, sections = _gather(continua, coders, codes, units, valued, len(values))
+    compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
+    pooled = _point(stats, np.ones(len(stats.length), dtype=bool), sections, None, m,
+                    codes, values)
+    per_doc = {}
+    if len(continua) > 1:
+        for d, c in enumerate(continua):
+            per_doc[c.doc] = _point(stats, stats.doc == d, sections, d, m, codes, values)
+    resampled: str | None = None
+    n_units = 0
+    if n_boot > 0:
+        reps, resampled, n_units = draw(stats.o, stats.s, stats.star, stats.ob, stats.sb,
+                                        stats.d2, stats.length, stats.doc, n_boot, seed)
+        de = _de_by_code(sections, None, m, codes, int(stats.length.sum()))
+        pooled = _with_intervals(pooled, reps, de, m, codes, values, ci)
+    return UnitizedAgreement(
+        coders=tuple(coders), documents=tuple(c.doc for c in continua),
+        continua={c.doc: (c.begin, c.end) for c in continua},
+        continuum_length=sum(c.length for c in continua), codes=tuple(codes),
+        coefficients=pooled, per_document=per_doc, ci_level=ci, bootstrap=n_boot,
+        seed=seed, resampled=resampled, n_resampled=n_units, compound_share=compound,
+        inferred=inferred)
+
+
+# ------------------------------------------------------------------ gathering
+
+
+def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequence[str],
+            units: list[dict[str, dict[str, list[tuple[int, int]]]]],
+            valued: list[list[Partition]], n_values: int,
+            ) -> tuple[_Stats, list[dict[str, u04.Sections2004]]]:
+    blocks = [block_starts(parts) for parts in valued]
+    r = sum(len(b) for b in blocks)
+    c_n = len(codes)
+    st = _Stats(o=np.zeros((r, n_values, n_values)), s=np.zeros((r, n_values)),
+                star=np.zeros((r, n_values)), ob=np.zeros((r, c_n, 2, 2)),
+                sb=np.zeros((r, c_n, 2)), d2=np.zeros((r, c_n)), length=np.zeros(r),
+                doc=np.zeros(r, dtype=np.int64))
+    sections: list[dict[str, u04.Sections2004]] = []
+    base = 0
+    for d, (cont, parts, blk) in enumerate(zip(continua, valued, blocks, strict=True)):
+        nb = len(blk)
+        st.doc[base:base + nb] = d
+        st.length[base:base + nb] = np.diff(np.concatenate([blk, [cont.end]]))
+        u16.section_stats(parts, blk, base, st.o, st.s, st.star)
+        per_code: dict[str, u04.Sections2004] = {}
+        for k, code in enumerate(codes):
+            bparts = [binary_partition(units[d][coder].get(code, []), cont.begin, cont.end)
+                      for coder in coders]
+            u16.section_stats(bparts, blk, base, st.ob[:, k], st.sb[:, k], None)
+            u04.observed_sum(bparts, blk, base, st.d2, k)
+            sec = u04.Sections2004([], [])
+            sec.add(bparts)
+            per_code[code] = sec
+        sections.append(per_code)
+        base += nb
+    return st, sections
+
+
+def _compound_share(valued: list[list[Partition]], n_codes: int, m: int, total: int) -> float:
+    cells = 0
+    for parts in valued:
+        for p in parts:
+            cells += int(p.lengths[p.values > n_codes].sum())
+    return cells / (m * total) if total else 0.0
+
+
+def _de_by_code(sections: list[dict[str, u04.Sections2004]], doc: int | None, m: int,
+                codes: Sequence[str], length: int) -> np.ndarray:
+    out = np.full(len(codes), np.nan)
+    chosen = sections if doc is None else [sections[doc]]
+    for k, code in enumerate(codes):
+        sec = u04.Sections2004([], [])
+        for per_code in chosen:
+            sec.units += per_code[code].units
+            sec.gaps += per_code[code].gaps
+        out[k] = u04.expected_disagreement(sec, m, length)
+    return out
+
+
+# ------------------------------------------------------------------ point values
+
+
+def _val(x: float, reason: str) -> Value:
+    return Value(None, reason) if not np.isfinite(x) else Value(float(x) + 0.0)
+
+
+def _point(st: _Stats, rows: np.ndarray, sections: list[dict[str, u04.Sections2004]],
+           doc: int | None, m: int, codes: Sequence[str],
+           values: Sequence[str]) -> tuple[Coefficient, ...]:
+    length = int(st.length[rows].sum())
+    lmat = st.o[rows].sum(axis=0)[None] / (m - 1)
+    s = st.s[rows].sum(axis=0)[None]
+    star = st.star[rows].sum(axis=0)[None]
+    d2 = st.d2[rows].sum(axis=0)
+    de = _de_by_code(sections, doc, m, codes, length)
+    do = d2 / (m * (m - 1) * float(length) ** 2)
+    by04 = {}
+    for k, code in enumerate(codes):
+        by04[code] = _val(u04.alpha(do[k], de[k]),
+                          "no coder marked a unit of it" if not np.isfinite(de[k])
+                          else "no expected disagreement")
+    ok = np.isfinite(de)
+    a04 = u04.alpha(float(do[ok].sum()), float(de[ok].sum())) if ok.any() else float("nan")
+    ob = st.ob[rows].sum(axis=0) / (m - 1)
+    sb = st.sb[rows].sum(axis=0)
+    per_code = {code: _val(float(u16.binary_u_alpha(ob[k][None], sb[k][None])[0]),
+                           "no expected disagreement (every coder marked all or none of "
+                           "the continuum)")
+                for k, code in enumerate(codes)}
+    ku = u16.k_u_alpha(lmat, star)[0]
+    by_k = {values[v + 1]: _val(float(ku[v]), "no unit of it overlaps another coder's unit"
+                                if lmat[0, 1:, v + 1].sum() == 0 else
+                                "no expected disagreement")
+            for v in range(len(values) - 1)}
+    ua = float(u16.u_alpha(lmat, s)[0])
+    ba = float(u16.binary_u_alpha(lmat, s)[0])
+    ca = float(u16.cu_alpha(lmat, star)[0])
+    return (
+        Coefficient("alpha_u_2004", LABELS["alpha_u_2004"],
+                    _val(a04, "no coder marked any unit"), by04),
+        Coefficient("u_alpha", LABELS["u_alpha"],
+                    _val(ua, u16.why_undefined(lmat[0], None, "u_alpha")), per_code),
+        Coefficient("binary_u_alpha", LABELS["binary_u_alpha"],
+                    _val(ba, u16.why_undefined(lmat[0], None, "binary_u_alpha")),
+                    dict(per_code)),
+        Coefficient("cu_alpha", LABELS["cu_alpha"],
+                    _val(ca, u16.why_undefined(lmat[0], star[0], "cu_alpha")), {}),
+        Coefficient("k_u_alpha", LABELS["k_u_alpha"],
+                    Value(None, "reported per code only"), by_k),
+    )
+
+
+# ------------------------------------------------------------------ intervals
+
+
+def _with_intervals(point: tuple[Coefficient, ...], reps: Replicates, de: np.ndarray, m: int,
+                    codes: Sequence[str], values: Sequence[str],
+                    ci: float) -> tuple[Coefficient, ...]:
+    samples = reps.coefficients(de, m)
+    out = []
+    for coef in point:
+        overall = coef.overall
+        if overall.value is not None and coef.name in samples:
+            overall = summarise(overall, samples[coef.name], ci)
+        by_code = {}
+        per = samples.get(f"{coef.name}_by")
+        keys = codes if coef.name != "k_u_alpha" else values[1:]
+        for k, key in enumerate(keys):
+            if key not in coef.by_code:
+                continue
+            v = coef.by_code[key]
+            by_code[key] = summarise(v, per[:, k], ci) if (per is not None and
+                                                          v.value is not None) else v
+        out.append(Coefficient(coef.name, coef.label, overall, by_code))
+    return tuple(out)
+
+
+__all__ = ["GAP", "LABELS", "NAMES", "Coefficient", "UnitizedAgreement", "Value",
+           "unitized_agreement"]
