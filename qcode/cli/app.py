@@ -38,8 +38,8 @@ def report_error(exc: QcodeError) -> None:
 
 #: the order of ``qcode --help``: the pipeline, from a new project to the exchange formats
 COMMAND_ORDER = (
-    "demo", "init", "codebook", "ingest", "docs", "sets", "speakers", "show", "attributes",
-    "code", "tag", "untag", "undo", "done", "coders", "progress", "codings", "memo",
+    "demo", "init", "codebook", "ingest", "docs", "sets", "speakers", "show", "search",
+    "attributes", "code", "tag", "untag", "undo", "done", "coders", "progress", "codings", "memo",
     "suggest",
     "agree", "diff", "reconcile", "matrix", "cooccur", "report",
     "export", "import", "registry", "joint", "check",
@@ -183,6 +183,9 @@ memo_cmd.register(app)
 from qcode.cli import progress_cmd  # noqa: E402
 
 progress_cmd.register(app)
+from qcode.cli import search_cmd  # noqa: E402
+
+search_cmd.register(app)
 
 
 def main() -> None:
