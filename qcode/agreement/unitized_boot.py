@@ -88,7 +88,7 @@ def draw(o: np.ndarray, s: np.ndarray, star: np.ndarray, ob: np.ndarray, sb: np.
     ``doc`` names two or more, else the blocks; returns them, what was resampled and how
     many units there were to draw from."""
     rng = np.random.default_rng(seed)
-    arrays = (o, s, star, ob, sb, d2, length)
+    arrays: tuple[np.ndarray, ...] = (o, s, star, ob, sb, d2, length)
     n_docs = int(doc.max()) + 1 if doc.size else 0
     if n_docs >= 2:
         arrays = tuple(_by_doc(a, doc, n_docs) for a in arrays)

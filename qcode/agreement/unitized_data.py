@@ -93,11 +93,17 @@ def binary_partition(units: Sequence[tuple[int, int]], begin: int, end: int) -> 
     pos = begin
     for s, e in units:
         if s > pos:
-            starts.append(pos), ends.append(s), values.append(GAP)
-        starts.append(s), ends.append(e), values.append(1)
+            starts.append(pos)
+            ends.append(s)
+            values.append(GAP)
+        starts.append(s)
+        ends.append(e)
+        values.append(1)
         pos = e
     if pos < end or not starts:
-        starts.append(pos), ends.append(end), values.append(GAP)
+        starts.append(pos)
+        ends.append(end)
+        values.append(GAP)
     return Partition(np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
                      np.asarray(values, dtype=np.int64))
 
@@ -118,7 +124,7 @@ def valued_partition(units: dict[str, list[tuple[int, int]]], begin: int, end: i
     bounds = {begin, end}
     for iv in units.values():
         for s, e in iv:
-            bounds.add(s), bounds.add(e)
+            bounds.update((s, e))
     cuts = np.asarray(sorted(bounds), dtype=np.int64)
     n = len(cuts) - 1
     codes = sorted(units)

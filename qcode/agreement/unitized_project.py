@@ -1,0 +1,75 @@
+"""Unitized agreement on a qcode project (``qcode agree --unitized``).
+
+The continuum of a document is its whole text, ``[0, len(text))`` in code points; each
+selected coder's current spans of the documents every one of them marked complete are
+the units (a coding without offsets, from an old log, covers its segment). Coders and
+documents are chosen as for segment agreement (:mod:`qcode.agreement.project`):
+consensus coders are left out unless named; ``docs`` and ``where`` (document attribute
+-> allowed values) narrow the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from qcode.agreement.project import common_documents, select_coders
+from qcode.agreement.unitized import UnitizedAgreement, unitized_agreement
+from qcode.agreement.unitized_data import Continuum, Span
+from qcode.coding import store
+from qcode.coding.usable import Omissions, omissions, usable_states
+from qcode.documents.log import document_map
+from qcode.errors import InsufficientDataError, NotFoundError
+from qcode.project import Project
+from qcode.reconcile.consensus import consensus_coders
+
+
+def unitized_for_project(project: Project, *, coders: Sequence[str] | None = None,
+                         docs: Sequence[str] = (),
+                         where: Mapping[str, Sequence[str]] | None = None,
+                         ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
+                         ) -> tuple[UnitizedAgreement, Omissions, tuple[str, ...]]:
+    """Measure; also returns what could not be used and the consensus coders left out."""
+    names = store.coder_names(project)
+    loaded = {c: store.load_state(project, c) for c in names}
+    moved = document_map(project)
+    completed = {c: moved.follow_ids(loaded[c].done) for c in names}
+    left_out: tuple[str, ...] = ()
+    if not coders:
+        consensus = set(consensus_coders(project))
+        left_out = tuple(c for c in names if c in consensus and completed.get(c))
+        names = [c for c in names if c not in consensus]
+        completed = {c: v for c, v in completed.items() if c not in consensus}
+    chosen = select_coders(completed, coders, names)
+    shared = common_documents(completed, chosen, project.document_ids())
+    if docs:
+        wanted = set(docs)
+        shared = [d for d in shared if d in wanted]
+    documents = [project.load_document(d) for d in shared]
+    for key, allowed in (where or {}).items():
+        if key == "document":
+            documents = [d for d in documents if d.id in allowed]
+            continue
+        if not any(key in d.attributes for d in documents):
+            raise NotFoundError(f"--where: no compared document has the attribute '{key}'",
+                                hint="qcode docs lists the documents and their attributes")
+        documents = [d for d in documents if d.attributes.get(key) in allowed]
+    if not documents:
+        raise InsufficientDataError(
+            "no document completed by every selected coder matches --doc/--where",
+            hint="qcode progress shows who completed which document")
+    usable = usable_states(project, [loaded[c] for c in chosen])
+    by_doc: dict[str, list[Span]] = {d.id: [] for d in documents}
+    bounds = {d.id: {s.id: (s.start, s.end) for s in d.segments} for d in documents}
+    for st in usable:
+        for c in st.codings():
+            if c.doc not in by_doc:
+                continue
+            start, end = c.start, c.end
+            if end <= start:  # no offsets: the whole of its segment
+                start, end = bounds[c.doc].get(c.segment, (0, 0))
+                if end <= start:
+                    continue
+            by_doc[c.doc].append(Span(st.coder, start, end, c.code))
+    continua = [Continuum(d.id, 0, len(d.text), tuple(by_doc[d.id])) for d in documents]
+    rep = unitized_agreement(continua, chosen, ci=ci, n_boot=n_boot, seed=seed)
+    return rep, omissions(usable), left_out
