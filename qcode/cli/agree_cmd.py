@@ -95,6 +95,21 @@ def agree(
         help="Project mode: when a coder's span of a code makes it present in a segment: "
              "any overlap (default), or its spans cover at least N% of the segment's "
              "characters."),
+    spans: Path | None = typer.Option(
+        None, "--spans", metavar="FILE.csv",
+        help="Unitized agreement on a CSV with the header coder,start,end,code[,doc] (one "
+             "span per row, end exclusive)."),
+    continuum: str | None = typer.Option(
+        None, "--continuum", metavar="START-END",
+        help="With --spans: the continuum (default: smallest start to largest end seen)."),
+    unitized: bool = typer.Option(
+        False, "--unitized", help="Project mode: Krippendorff's unitized alpha family on the "
+                                  "coders' spans (a document's continuum is its text)."),
+    doc: list[str] = typer.Option([], "--doc", "-d", metavar="DOC",
+                                  help="With --unitized: only these documents (repeatable)."),
+    where: list[str] = typer.Option([], "--where", "-w", metavar="ATTR=VALUE",
+                                    help="With --unitized: only documents with this "
+                                         "attribute value (repeatable)."),
 ) -> None:
     """Inter-coder agreement with bootstrap confidence intervals.
 
@@ -127,6 +142,15 @@ def agree(
       qcode agree --ratings ratings.csv --level ordinal --categories low,mid,high
 
       qcode agree --ratings ratings.csv --weights quadratic --format csv
+
+    Unitized agreement (--spans FILE.csv, or --unitized on the project): Krippendorff's
+    alpha_U (2004) and the 2016 family u-alpha, |u-alpha, cu-alpha and (k)u-alpha per code,
+    pooled over documents and per document, with bootstrap intervals resampling documents
+    (one document: its coded stretches).
+
+      qcode agree --spans spans.csv --continuum 0-2400 --format json
+
+      qcode agree --unitized --coder ingrid,lars --seed 7
     """
     from qcode.errors import UsageError
 
@@ -135,6 +159,19 @@ def agree(
         import secrets
 
         seed = secrets.randbelow(2**31)
+    if spans is not None or unitized or continuum is not None:
+        from qcode.cli.agree_unitized import run_unitized
+
+        given = [name for name, on in (("--ratings", ratings), ("--level", level),
+                                       ("--weights", weights), ("--categories", categories),
+                                       ("--by", by is not By.code), ("--metric", metric),
+                                       ("--overlap", overlap)) if on]
+        run_unitized(ctx, spans=spans, continuum=continuum, unitized=unitized,
+                     coders=coders, docs=doc, where=where, not_here=given, ci=ci,
+                     n_boot=bootstrap, seed=seed, fmt=fmt.value)
+        return
+    if doc or where:
+        raise UsageError(f"{'--doc' if doc else '--where'} applies to --unitized only")
     if ratings is not None:
         project_only = [name for name, given in (("--coder", coders), ("--metric", metric),
                                                  ("--by", by is not By.code),
