@@ -174,4 +174,6 @@ def compile_query(query: Query) -> Matcher:
                              hint="give letters or digits to find")
     if query.whole_word:
         body = rf"(?<!\w)(?:{body})(?!\w)"
-    return Matcher(query, re.compile(body, re.IGNORECASE))
+    # the text is folded already; a pattern keeps its capitals (\S, [A-Z]), so case is
+    # ignored for it alone (re's own folding would also make i match the dotless ı)
+    return Matcher(query, re.compile(body, re.IGNORECASE if query.regex else 0))
