@@ -24,6 +24,7 @@ class ExitCode(IntEnum):
     INSUFFICIENT_DATA = 8  # the data cannot give an answer (e.g. agreement with one coder)
     WRITE_FAILED = 9  # nothing could be saved: disk full, read-only folder, I/O error
     PROBLEMS_FOUND = 10  # qcode check ran and found problems in the project (listed)
+    LEAKS_FOUND = 11  # qcode pseudonyms check found identifying strings in a file (listed)
     INTERRUPTED = 130  # Ctrl-C
 
 

@@ -38,7 +38,8 @@ def report_error(exc: QcodeError) -> None:
 
 #: the order of ``qcode --help``: the pipeline, from a new project to the exchange formats
 COMMAND_ORDER = (
-    "demo", "init", "codebook", "ingest", "docs", "sets", "speakers", "show", "search",
+    "demo", "init", "codebook", "ingest", "docs", "sets", "speakers", "pseudonyms", "show",
+    "search",
     "attributes", "code", "tag", "untag", "undo", "done", "coders", "progress", "codings", "memo",
     "suggest",
     "agree", "diff", "reconcile", "matrix", "cooccur", "report",
@@ -186,6 +187,9 @@ progress_cmd.register(app)
 from qcode.cli import search_cmd  # noqa: E402
 
 search_cmd.register(app)
+from qcode.cli import pseudonyms_cmd  # noqa: E402
+
+pseudonyms_cmd.register(app)
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from qcode.cli.console import (
     warn_omissions,
 )
 from qcode.cli.groups import SuggestingGroup
-from qcode.cli.options import ActionFormat, doc_set_option, said
+from qcode.cli.options import ActionFormat, doc_set_option, outgoing, real_names_option, said
 from qcode.cli.stdin import require_stdin
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
@@ -341,10 +341,14 @@ def export(
     doc_set: list[str] = doc_set_option(),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
                                        help="Write to FILE (atomically) instead of stdout."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Export a coder's current codings: one row per code on a segment.
 
-    Columns: coder, doc, segment, code, start, end, origin, memo, quote.
+    Columns: coder, doc, segment, code, start, end, origin, memo, quote. With a
+    pseudonym table the quotes and memos are pseudonymised and the offsets are those of
+    the pseudonymised text: to move codings into another copy of the project, export with
+    --real-names.
 
     Examples:
 
@@ -356,7 +360,7 @@ def export(
     from qcode.coding.usable import load_usable, omissions
     from qcode.documents.sets import selected_documents
 
-    project = state(ctx).project()
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     docs = set(selected_documents(project, doc, doc_set))
     (st,) = load_usable(project, [coder])
     warn_omissions(omissions([st]), project.root)

@@ -11,7 +11,7 @@ import typer
 
 from qcode.cli.console import echo_json, note, say, state, warn, warn_omissions
 from qcode.cli.groups import SuggestingGroup
-from qcode.cli.options import CODERS_METAVAR, split_names
+from qcode.cli.options import CODERS_METAVAR, outgoing, real_names_option, split_names
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
     from qcode.refiqda.report import ImportReport
@@ -84,13 +84,17 @@ def export_qdpx(
         help="Line ends of the source texts; crlf for tools that expect Windows text "
              "(offsets are adjusted)."),
     fmt: OutFormat = _FORMAT,
+    real_names: bool = real_names_option(),
 ) -> None:
     """Export the whole project as a REFI-QDA project (.qdpx).
 
     Coders become Users, documents TextSources (UTF-8 text in sources/), every coded
     segment a PlainTextSelection with one Coding per coder and code, memos Notes, and
     document attributes Variables with one Case per document. The file is deterministic:
-    exporting the same project twice gives identical bytes.
+    exporting the same project twice gives identical bytes. When the project has a
+    pseudonym table (qcode pseudonyms), each source's text, title, speaker labels and
+    attributes are pseudonymised and every selection's offsets recomputed, so each coding
+    still covers the same words; --real-names exports the real text.
 
     Examples:
 
@@ -100,7 +104,7 @@ def export_qdpx(
     """
     from qcode.refiqda.exporter import export_qdpx as run
 
-    project = state(ctx).project()
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     summary = run(project, file, split_names(coder) or None, line_endings.value)
     warn_omissions(summary.omissions, project.root)
     for line in summary.skipped:

@@ -20,7 +20,7 @@ from qcode.cli.console import (
     warn_omissions,
 )
 from qcode.cli.groups import SuggestingGroup
-from qcode.cli.options import ActionFormat
+from qcode.cli.options import ActionFormat, outgoing, real_names_option
 
 if TYPE_CHECKING:
     from qcode.ingest.run import IngestReport
@@ -256,6 +256,7 @@ def show(
     fmt: ShowFormat = typer.Option(ShowFormat.text, "--format", "-f", help="Output format."),
     coder: str | None = typer.Option(None, "--coder", "-c",
                                      help="Also show this coder's codes and memos."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Show one document: every segment with its id and speaker, or the whole record as JSON.
 
@@ -282,7 +283,7 @@ def show(
     """
     from qcode.ingest.document_view import as_json, as_text_lines
 
-    project = state(ctx).project()
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     doc = project.resolve_document(doc)  # an id, or a unique prefix of one
     document = project.load_document(doc)
     codes = spans = None
@@ -351,9 +352,12 @@ def attributes_import(
 def attributes_show(
     ctx: typer.Context,
     fmt: AttrFormat = typer.Option(AttrFormat.table, "--format", "-f", help="Output format."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Show every document's attributes (csv output can be edited and imported again;
     a value starting with = + - @ is written with a leading ' that import takes off).
+    With a pseudonym table the values are pseudonymised: to edit and import them again,
+    show them with --real-names.
 
     JSON: {"schema_version": 1, "documents": [{"document": id, "attributes": {name:
     value}}, ...]}.
@@ -366,7 +370,7 @@ def attributes_show(
     """
     from qcode.ingest.attributes import attribute_table
 
-    keys, rows = attribute_table(state(ctx).project().documents())
+    keys, rows = attribute_table(outgoing(ctx, real_names).documents())
     if fmt is AttrFormat.json:
         echo_json({"documents": [
             {"document": r["document"],

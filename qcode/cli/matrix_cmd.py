@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
-from qcode.cli.options import doc_set_option
+from qcode.cli.options import doc_set_option, outgoing, outgoing_values, real_names_option
 
 
 class Count(str, Enum):
@@ -85,6 +85,7 @@ def matrix(
                                      help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
                                        help="Write to FILE instead of stdout."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Frequency matrix: theme x level (or any two dimensions) of one coder's codings.
 
@@ -119,10 +120,11 @@ def matrix(
     from qcode.documents.sets import selected_documents
 
     _check_output_format(fmt.value, output, "md, csv, latex, json, html or svg")
-    project = state(ctx).project()
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     corpus = load_corpus(project, coder)
     warn_omissions(corpus.omissions, project.root)
-    corpus = select(corpus, parse_where(where, selected_documents(project, doc, doc_set)))
+    corpus = select(corpus, parse_where(outgoing_values(ctx, where),
+                                        selected_documents(project, doc, doc_set)))
     if split_by:
         parts = split_matrices(corpus, split_by, rows, cols, count.value, percent.value)
     else:

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from qcode.cli.console import echo_json, note, say
+
+if TYPE_CHECKING:
+    from qcode.project import Project
 
 #: the metavar of an option that takes several coders
 CODERS_METAVAR = "NAME[,NAME...]"
@@ -77,3 +80,48 @@ def said(fmt: ActionFormat, line: str, data: dict[str, Any]) -> None:
         echo_json(data)
     else:
         say(line)
+
+
+def real_names_option() -> Any:
+    """``--real-names``: this output keeps the real names (the pseudonym table is not
+    applied). Without it, every output command pseudonymises when the table has entries."""
+    return typer.Option(False, "--real-names",
+                        help="Keep real names in this output (the project's pseudonym "
+                             "table, qcode pseudonyms, is otherwise applied).")
+
+
+def outgoing(ctx: typer.Context, real_names: bool) -> Project:
+    """The project as it may leave: the pseudonymised view (a temporary copy deleted when
+    the command ends) when the pseudonym table has entries, unless ``real_names``."""
+    from qcode.cli.console import state, warn
+    from qcode.pseudonyms.table import load
+    from qcode.pseudonyms.view import pseudonymised
+
+    project = state(ctx).project()
+    entries = load(project)
+    if not entries:
+        return project
+    if real_names:
+        note("Real names: the pseudonym table is not applied (--real-names)")
+        return project
+    from qcode.pseudonyms.rewrite import Rewriter
+
+    rewriter = Rewriter(entries)
+    ctx.meta["qcode.pseudonymise"] = rewriter.replace
+    view, report = ctx.with_resource(pseudonymised(project, rewriter))
+    n = len(entries)
+    note(f"Pseudonymised: {n} entr{'y' if n == 1 else 'ies'} of pseudonyms.csv applied "
+         "(--real-names to keep real names)")
+    if report is not None and report.left:
+        left = ", ".join(f"{d} ({k})" for d, k in sorted(report.left.items()))
+        warn(f"{sum(report.left.values())} name(s) left as written because a segment or "
+             f"turn boundary falls inside them: {left}; check the output with qcode "
+             "pseudonyms check")
+    return view
+
+
+def outgoing_values(ctx: typer.Context, values: list[str]) -> list[str]:
+    """``--where`` values as they read in the pseudonymised view (a real value the user
+    typed becomes its pseudonym; a pseudonym stays), after :func:`outgoing`."""
+    replace = ctx.meta.get("qcode.pseudonymise")
+    return [replace(v) for v in values] if replace is not None else list(values)

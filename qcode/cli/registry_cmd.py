@@ -11,7 +11,7 @@ import typer
 
 from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
 from qcode.cli.groups import SuggestingGroup
-from qcode.cli.options import ActionFormat
+from qcode.cli.options import ActionFormat, outgoing, real_names_option
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
     from qcode.registry.joint import JointDisplay
@@ -104,6 +104,7 @@ def summary(
                                       help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH",
                                        help="Write to this file instead of stdout."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Telemedicine share of outpatient activity, adoption, regularity, specialties, trend.
 
@@ -129,7 +130,7 @@ def summary(
     from qcode.registry.table import load
     from qcode.registry.utilisation import parse_years, summarise
 
-    registry = load(state(ctx).project().root)
+    registry = load(outgoing(ctx, real_names).root)  # pseudonymised with a table
     period = parse_years(years) if years else None
     result = summarise(registry, by.value, period)
     text: str | None = None
@@ -280,6 +281,7 @@ def joint(
                                     help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", metavar="PATH",
                                        help="Write to this file instead of stdout."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """A joint display: registry figures beside the interviews, group by group.
 
@@ -305,7 +307,7 @@ def joint(
     from qcode.registry.joint import as_dict, build
     from qcode.registry.utilisation import parse_years
 
-    project = state(ctx).project()
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     display = build(project, by, coder, top, parse_years(years) if years else None, count)
     warn_omissions(display.omissions, project.root)
     text: str | None = None

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.console import emit, note, state, warn, warn_omissions
-from qcode.cli.options import doc_set_option
+from qcode.cli.console import emit, note, warn, warn_omissions
+from qcode.cli.options import doc_set_option, outgoing, outgoing_values, real_names_option
 
 
 class ReportFormat(str, Enum):
@@ -56,6 +56,7 @@ def report(
     context: str | None = typer.Option(None, "--context", metavar="N|sentence",
                                        help="Show N words (or the rest of the sentence) "
                                             "around each quote, marked as context."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Report of coded excerpts, grouped theme -> level -> code.
 
@@ -106,8 +107,8 @@ def report(
     if memos and kind in ("csv", "xlsx"):
         warn(f"--memos is left out of a {kind} report (one row per excerpt); the coders' "
              "segment memos are in its memo column")
-    project = state(ctx).project()
-    chosen = parse_where(where, selected_documents(project, doc, doc_set))
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
+    chosen = parse_where(outgoing_values(ctx, where), selected_documents(project, doc, doc_set))
     sel = resolve_selection(project.codebook, theme, level, code, chosen)
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),

@@ -187,7 +187,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("agreement", "counts"),
     ("registry", "outputs"),
     ("reports", "refiqda"),
-    ("pending",),
+    ("pending", "pseudonyms"),
     ("demo", "doctor"),
     ("cli",),
     ("__main__",),
