@@ -223,6 +223,11 @@ class CodingEvent(Record):
     target: int | None = None
     #: for origin=reconciled: the id of the reconciliation decision behind this event
     decision: str | None = None
+    #: the event's own id (random, unique; absent in logs written before ids): the same
+    #: event twice in a merged log is counted once (see qcode.coding.order)
+    id: str | None = None
+    #: for an undo: the id of the event it reverts (``target`` is that event's seq)
+    target_id: str | None = None
 
 
 class Coding(NamedTuple):

@@ -21,16 +21,11 @@ from typing import Any
 from qcode._io import atomic
 from qcode._io.nofollow import read_nofollow
 from qcode.coding.events import LogProblem, dumps, loads
-from qcode.coding.fold import (
-    CoderState,
-    MissedUndo,
-    fold_pass,
-    rebuild_view,
-    undo_targets,
-)
+from qcode.coding.fold import CoderState, fold_pass, rebuild_view
+from qcode.coding.order import MissedUndo, OutOfOrder, undo_targets
 from qcode.errors import ProjectDamagedError
 
-FORMAT = 5  # 5: spans (several per code and segment; spans across segments)
+FORMAT = 6  # 5: spans (several per code and segment; spans across segments); 6: event ids
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
 
@@ -43,7 +38,7 @@ def _prefix_end(data: bytes) -> int:
 def _segments(st: CoderState) -> list[list[Any]]:
     """Live spans grouped by first segment and offsets, the quote stored once per span
     (most spans carry several codes): ``[doc, segment, start, end, quote, [[code, seq,
-    time, origin, decision], ...], segments]`` (``segments`` None for a span in one
+    time, origin, decision, id], ...], segments]`` (``segments`` None for a span in one
     segment)."""
     out: list[list[Any]] = []
     for (doc, seg), by_key in st.spans.items():
@@ -53,7 +48,8 @@ def _segments(st: CoderState) -> list[list[Any]]:
             key = (ev.get("start"), ev.get("end"), ev.get("quote"),
                    tuple(multi) if multi else None)
             groups.setdefault(key, []).append([code, ev["seq"], ev.get("time"),
-                                               ev.get("origin", "manual"), ev.get("decision")])
+                                               ev.get("origin", "manual"), ev.get("decision"),
+                                               ev.get("id")])
         for (start, end, quote, multi), codes in groups.items():
             out.append([doc, seg, start, end, quote, codes, multi])
     return out
@@ -82,9 +78,19 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
         # an undo may name a seq that comes later (qcode never writes one, a hand edit may)
         "undone": list(undo_targets(data)),
         "problems": [[p.line, p.reason, p.events] for p in st.problems],
+        "keyed": st.keyed,
+        "duplicates": st.duplicates,
     }
     with contextlib.suppress(OSError):
         atomic.write_bytes(path, dumps(body))
+
+
+def _before(target: object, last_seq: int, tail: bytes) -> bool:
+    """Whether an undo in the lines after the checkpoint reverts an event inside it: a seq
+    up to the checkpoint's last (a log without ids), or an id not among the lines after."""
+    if isinstance(target, int):
+        return target <= last_seq
+    return tail.find(b'"id":"' + str(target).encode() + b'"') < 0
 
 
 def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:
@@ -105,11 +111,12 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         tail = data[end:]
         first_line = int(ck["n_lines"]) + 1
         undone = undo_targets(tail)
-        if any(t <= ck["last_seq"] for t in undone):
+        if any(_before(t, ck["last_seq"], tail) for t in undone):
             return None
         undone.update(ck["undone"])
         st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
-                        n_events=ck["n_events"])
+                        n_events=ck["n_events"], keyed=ck["keyed"],
+                        duplicates=ck["duplicates"])
         spans, view = st.spans, st.codes  # the segment view is built on the way
         for doc, seg, start, end, quote, entries, multi in ck["segments"]:
             key = (doc, seg)
@@ -119,10 +126,12 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
                 view[key] = {}
             seen = view[key]
             s, e = -1 if start is None else start, -1 if end is None else end
-            for code, seq, time, origin, decision in entries:
+            for code, seq, time, origin, decision, eid in entries:
                 ev = {"op": "add", "seq": seq, "time": time, "doc": doc, "segment": seg,
                       "start": start, "end": end, "quote": quote, "code": code,
                       "origin": origin}
+                if eid is not None:
+                    ev["id"] = eid
                 if decision is not None:
                     ev["decision"] = decision
                 on[(code, s, e)] = ev
@@ -140,6 +149,6 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         replayed = fold_pass(st, tail, log, first_line, undone) if tail else 0
         if st.multi and not tail:
             rebuild_view(st)  # spans across segments are on the later segments' views too
-    except MissedUndo:  # an undo the byte scan could not see: replay everything
-        return None
+    except (MissedUndo, OutOfOrder):  # an undo the byte scan could not see, or lines not
+        return None  # in fold order after the checkpoint (a merge): replay everything
     return st, replayed

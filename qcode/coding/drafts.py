@@ -70,11 +70,13 @@ class DoneDraft(TypedDict):
 
 
 class UndoDraft(TypedDict):
-    """Reverts the event numbered ``target``."""
+    """Reverts the event numbered ``target`` (whose id is ``target_id``, None in a log
+    written before ids)."""
 
     op: Literal["undo"]
     doc: str
     target: int
+    target_id: NotRequired[str | None]
 
 
 EventDraft = AddDraft | RemoveDraft | MemoDraft | DoneDraft | UndoDraft

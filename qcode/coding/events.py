@@ -14,7 +14,7 @@ import gc
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ def _doc_ok(ev: dict[str, Any]) -> bool:
 
 
 def _undo_ok(ev: dict[str, Any]) -> bool:
-    return type(ev.get("target")) in OPT_INT
+    return type(ev.get("target")) in OPT_INT and type(ev.get("target_id")) in OPT_STR
 
 
 def _any_ok(ev: dict[str, Any]) -> bool:
@@ -103,7 +103,7 @@ _NEEDS: dict[str, tuple[tuple[str, tuple[type, ...], bool], ...]] = {
     "memo": (("doc", (str,), True), ("segment", (str,), True), ("memo", (str,), False)),
     "done": (("doc", (str,), True),),
     "reopen": (("doc", (str,), True),),
-    "undo": (("target", (int,), False),),
+    "undo": (("target", (int,), False), ("target_id", (str,), False)),
 }
 
 
@@ -121,7 +121,7 @@ def event_ok(ev: Any) -> bool:
     seq = ev.get("seq")
     op = ev.get("op")
     if type(seq) is not int or seq < 1 or type(op) is not str or \
-            type(ev.get("time")) is not str:
+            type(ev.get("time")) is not str or type(ev.get("id")) not in OPT_STR:
         return False
     return OP_CHECKS.get(op, ANY_OK)(ev)
 
@@ -138,6 +138,8 @@ def event_fault(ev: Any) -> str:
         return f"{op} event without a valid 'seq'"
     if type(ev.get("time")) is not str:
         return f"{op} event without a valid 'time'"
+    if type(ev.get("id")) not in OPT_STR:
+        return f"{op} event without a valid 'id'"
     for name, types, required in _NEEDS.get(op, ()):
         value = ev.get(name)
         if value is None and not required:
@@ -214,3 +216,43 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@dataclass
+class LogRead:
+    """Every good event of a log, in order, and the lines that were skipped."""
+
+    events: list[dict[str, Any]]
+    problems: list[LogProblem] = field(default_factory=list)
+
+
+def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
+    """Parse log bytes (whole lines, the last one possibly torn) into event dicts.
+
+    ``first_line`` is the line number of the first line of ``data`` in the file.
+    """
+    if not data:
+        return LogRead([])
+    lines = data.split(b"\n")
+    torn_tail = lines[-1] != b""
+    if not torn_tail:
+        lines.pop()
+    try:  # fast path: every line parses and holds one good event (the usual case)
+        parsed = [loads(raw) for raw in lines]
+    except ValueError:
+        parsed = None
+    if parsed is not None and all(event_ok(e) for e in parsed):
+        return LogRead(parsed)
+    events: list[dict[str, Any]] = []
+    problems: list[LogProblem] = []
+    for i, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        value = parsed[i] if parsed is not None else parse_line(raw)
+        evs = line_events(value)
+        if evs is None:
+            problems.append(line_problem(path, first_line + i, raw, value,
+                                         last=i == len(lines) - 1 and torn_tail))
+            continue
+        events.extend(evs)
+    return LogRead(events, problems)

@@ -6,6 +6,8 @@ loading) and gives exactly ``fold(coder, parse_lines(data, path).events)`` while
 applying each line in turn, so the events of a large log never all exist at once. Lines
 that cannot be folded (torn, damaged, or an event with missing or mistyped fields, see
 :mod:`qcode.coding.events`) are skipped and listed in ``problems`` with their line numbers.
+The order of the events, whatever order a git merge left the lines in, is
+:mod:`qcode.coding.order`'s: a log that is not in that order is sorted first.
 """
 
 from __future__ import annotations
@@ -26,11 +28,18 @@ from qcode.coding.events import (
     OPT_STR,
     ORIGINS,
     LogProblem,
-    event_ok,
     line_events,
     line_problem,
     loads,
-    parse_line,
+    parse_lines,
+)
+from qcode.coding.order import (
+    MissedUndo,
+    OutOfOrder,
+    is_undone,
+    ordered,
+    undo_key,
+    undo_targets,
 )
 from qcode.models import Coding
 
@@ -88,6 +97,14 @@ class CoderState:
     spans: dict[tuple[str, str], dict[SpanKey, dict[str, Any]]] = field(default_factory=dict)
     #: the spans of ``spans`` that cross segments (their events list ``segments``)
     multi: dict[tuple[str, str], dict[SpanKey, dict[str, Any]]] = field(default_factory=dict)
+    #: an event with an id was folded (``last_time``/``last_seq`` are then the last such
+    #: event's: the events after it must come later in :mod:`qcode.coding.order`)
+    keyed: bool = False
+    #: events a merge left twice in the log, counted once
+    duplicates: int = 0
+    #: how the log is not an append of what this machine read before (None: it is), see
+    #: :mod:`qcode.coding.continuity`
+    not_append: str | None = None
 
     def codes_on(self, doc: str, segment: str) -> list[str]:
         return list(self.codes.get((doc, segment), {}))
@@ -127,51 +144,12 @@ class CoderState:
         return out
 
 
-@dataclass
-class LogRead:
-    """Every good event of a log, in order, and the lines that were skipped."""
-
-    events: list[dict[str, Any]]
-    problems: list[LogProblem] = field(default_factory=list)
-
-
-def parse_lines(data: bytes, path: Path, first_line: int = 1) -> LogRead:
-    """Parse log bytes (whole lines, the last one possibly torn) into event dicts.
-
-    ``first_line`` is the line number of the first line of ``data`` in the file.
-    """
-    if not data:
-        return LogRead([])
-    lines = data.split(b"\n")
-    torn_tail = lines[-1] != b""
-    if not torn_tail:
-        lines.pop()
-    try:  # fast path: every line parses and holds one good event (the usual case)
-        parsed = [loads(raw) for raw in lines]
-    except ValueError:
-        parsed = None
-    if parsed is not None and all(event_ok(e) for e in parsed):
-        return LogRead(parsed)
-    events: list[dict[str, Any]] = []
-    problems: list[LogProblem] = []
-    for i, raw in enumerate(lines):
-        if not raw.strip():
-            continue
-        value = parsed[i] if parsed is not None else parse_line(raw)
-        evs = line_events(value)
-        if evs is None:
-            problems.append(line_problem(path, first_line + i, raw, value,
-                                         last=i == len(lines) - 1 and torn_tail))
-            continue
-        events.extend(evs)
-    return LogRead(events, problems)
-
-
 # ----------------------------------------------------------------------------- folding
 
 
-def undone_seqs(events: Iterable[dict[str, Any]]) -> set[int]:
-    return {e["target"] for e in events if e["op"] == "undo" and e.get("target") is not None}
+def undone_seqs(events: Iterable[dict[str, Any]]) -> set[Any]:
+    """The identities (:func:`qcode.coding.order.event_key`) of the events undone."""
+    return {undo_key(e) for e in events if e["op"] == "undo" and undo_key(e) is not None}
 
 
 def span_key(ev: dict[str, Any]) -> SpanKey:
@@ -300,7 +278,7 @@ def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> Co
     keys: dict[tuple[str, str], None] = {}
     for ev in events:
         op = ev["op"]
-        if op == "undo" or (undone and ev["seq"] in undone):
+        if op == "undo" or (undone and is_undone(ev, undone)):
             continue
         if op in ("add", "remove"):
             keys.update(dict.fromkeys(touched_keys(ev, st)))  # before: a span removed
@@ -312,41 +290,21 @@ def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> Co
     if events:
         st.last_time = events[-1].get("time")
         st.last_seq = events[-1]["seq"]
+        st.keyed = st.keyed or events[-1].get("id") is not None
     return st
 
 
 def fold(coder: str, events: list[dict[str, Any]]) -> CoderState:
-    """Replay events in order; events reverted by an ``undo`` are skipped."""
+    """Replay events (in the order of their lines) in fold order
+    (:mod:`qcode.coding.order`), each once; events reverted by an ``undo`` are skipped."""
+    events, dropped = ordered(events)
     st = replay(CoderState(coder=coder), events, undone_seqs(events))
+    st.duplicates = dropped
     rebuild_view(st)  # the view in the order of the spans, as fold_bytes builds it
     return st
 
 
 # ----------------------------------------------------------------------------- one pass
-
-
-class MissedUndo(Exception):
-    """The byte scan for undo lines missed one (e.g. an escaped ``"undo"``)."""
-
-
-def undo_targets(data: bytes) -> set[Any]:
-    """The seqs that the ``undo`` events in log bytes revert (as :func:`undone_seqs`), found
-    without parsing every line: only lines containing the bytes ``undo``, or a ``\\u``
-    escape (which could spell it), are parsed. The fold still checks every undo it meets
-    against this set."""
-    out: set[Any] = set()
-    find, rfind, end = data.find, data.rfind, len(data)
-    for word in (b"undo", b"\\u"):
-        i = find(word)
-        while i >= 0:
-            a = rfind(b"\n", 0, i) + 1
-            b = find(b"\n", i)
-            b = end if b < 0 else b
-            for e in line_events(parse_line(data[a:b])) or ():
-                if e["op"] == "undo" and e.get("target") is not None:
-                    out.add(e["target"])
-            i = find(word, b)
-    return out
 
 
 def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
@@ -358,7 +316,9 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     live at once; an add keeps its line's bytes, and only the adds still standing at the
     end are parsed again into dicts, when the segment view is built from the spans. Code ids
     are interned: the per-segment dicts then compare keys by identity. Raises
-    :class:`MissedUndo` when an undo's target is not in ``undone``.
+    :class:`MissedUndo` when an undo's target is not in ``undone``, and
+    :class:`qcode.coding.order.OutOfOrder` when the lines are not in fold order (after
+    ``st``'s last event, when resuming).
     """
     # an add's value is its line's bytes until the end of the pass
     spans = cast("dict[tuple[str, str], dict[SpanKey, Any]]", st.spans)
@@ -374,6 +334,20 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     touch = touched.add
     op: Any
     seq: Any
+    # the fold order (qcode.coding.order): events without an id first, then increasing
+    # (time, seq); a line out of that order (a merged log) stops the pass
+    keyed, lt, ls = st.keyed, st.last_time or "", st.last_seq
+
+    def after(ev: dict[str, Any]) -> None:
+        nonlocal keyed, lt, ls
+        eid, time, seq = ev.get("id"), ev["time"], ev["seq"]
+        if eid is None:
+            if keyed:
+                raise OutOfOrder
+            return
+        if keyed and not (time > lt or (time == lt and seq > ls)):
+            raise OutOfOrder
+        keyed, lt, ls = True, time, seq
     for raw in io.BytesIO(data):  # lines one at a time (with their newline)
         i += 1
         try:
@@ -386,20 +360,29 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                 # most lines: an add as qcode writes it, checked inline by event_ok's rules
                 try:
                     seq, time, doc, seg, start, end, quote, code, origin = pick(ev)
+                    eid = get("id")
                     good = (origin in origins and t(seq) is is_int and seq > 0
                             and t(time) is is_str and t(doc) is is_str and t(seg) is is_str
-                            and t(code) is is_str
+                            and t(code) is is_str and t(eid) in opt_str
                             and t(start) in opt_int and t(end) in opt_int
                             and t(quote) in opt_str
-                            and (len(ev) == len_add or (t(get("decision")) in opt_str
-                                                        and t(get("memo")) in opt_str
-                                                        and "segments" not in ev)))
+                            and (len(ev) == (len_add if eid is None else len_add + 1)
+                                 or (t(get("decision")) in opt_str
+                                     and t(get("memo")) in opt_str
+                                     and "segments" not in ev)))
                 except (KeyError, TypeError):  # a field missing (event_ok checks it below),
                     good = False  # or an origin that is not even text
                 if good:
+                    if eid is None:
+                        if keyed:
+                            raise OutOfOrder
+                    elif not keyed or time > lt or (time == lt and seq > ls):
+                        keyed, lt, ls = True, time, seq
+                    else:
+                        raise OutOfOrder
                     n += 1
                     last = ev
-                    if undone and seq in undone:
+                    if undone and (seq in undone or (eid is not None and eid in undone)):
                         continue
                     key = (doc, seg)
                     k = (intern(code), -1 if start is None else start,
@@ -417,14 +400,15 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
             op, seq = get("op"), get("seq")
             if (t(op) is is_str and t(seq) is is_int and seq > 0 and t(get("time")) is is_str
                     and checks.get(op, any_ok)(ev)):  # event_ok, inline
+                after(ev)
                 n += 1
                 last = ev
                 if op == "undo":
-                    target = get("target")
+                    target = undo_key(ev)
                     if target is not None and target not in undone:
                         raise MissedUndo
                     continue
-                if undone and seq in undone:
+                if undone and is_undone(ev, undone):
                     continue
                 apply_event(st, op, ev)
                 if resumed and op in ("add", "remove"):
@@ -436,15 +420,16 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                 problems.append(line_problem(path, i, raw, ev, last=not raw.endswith(b"\n")))
             continue
         for ev in evs:
+            after(ev)
             n += 1
             last = ev
             op = ev["op"]
             if op == "undo":
-                target = ev.get("target")
+                target = undo_key(ev)
                 if target is not None and target not in undone:
                     raise MissedUndo
                 continue
-            if undone and ev["seq"] in undone:
+            if undone and is_undone(ev, undone):
                 continue
             apply_event(st, op, ev)
             if resumed and op in ("add", "remove"):
@@ -458,6 +443,7 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     else:  # the adds still standing: their lines become dicts
         rebuild_view(st)
     st.n_events += n
+    st.keyed = keyed
     if last is not None:
         st.last_time = last.get("time")
         st.last_seq = last["seq"]
@@ -472,7 +458,8 @@ def fold_bytes(coder: str, data: bytes, path: Path) -> CoderState:
         return st
     try:
         fold_pass(st, data, path, 1, undo_targets(data))
-    except MissedUndo:  # an undo the byte scan could not see: parse first, then replay
+    except (MissedUndo, OutOfOrder):  # an undo the byte scan could not see, or a merged
+        # log: parse first, then sort and replay
         read = parse_lines(data, path)
         st = fold(coder, read.events)
         st.problems = read.problems

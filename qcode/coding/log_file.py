@@ -9,6 +9,7 @@ sequence number and whether a torn line needs closing), writes the whole batch w
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow
 from qcode._io.write_errors import REFUSED, write_failed
 from qcode.coding.events import line_events, parse_line
+from qcode.coding.order import is_undone, undo_key
 from qcode.errors import ProjectDamagedError, WriteFailedError
 from qcode.models import CodingEvent
 
@@ -61,13 +63,20 @@ def read_back(fd: int, size: int) -> Iterator[tuple[dict[str, Any] | None, bool]
         chunk = min(chunk * 2, 8 << 20)
 
 
-def _last_seq(fd: int, size: int) -> tuple[int, bool]:
-    """(last good seq, whether the file ends with a newline)."""
+def _last_event(fd: int, size: int) -> tuple[int, str, bool]:
+    """(last good seq, its time if it has an id (else ""), whether the file ends with a
+    newline)."""
     ends_clean = True
     for ev, ends_clean in read_back(fd, size):
         if ev is not None:
-            return int(ev["seq"]), ends_clean
-    return 0, ends_clean
+            return int(ev["seq"]), ev["time"] if ev.get("id") else "", ends_clean
+    return 0, "", ends_clean
+
+
+def new_id() -> str:
+    """A random event id (64 bits): two events are never the same line, even when one
+    coder name writes on two machines (see :mod:`qcode.coding.order`)."""
+    return secrets.token_hex(8)
 
 
 @dataclass
@@ -95,12 +104,14 @@ def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | Non
     on; a failed fsync after the whole line was written raises :class:`WriteFailedError`
     saying that the line is in the log but not confirmed on disk."""
     size = os.fstat(fd).st_size
-    seq, ends_clean = _last_seq(fd, size)
-    now = _now()
+    seq, last_time, ends_clean = _last_event(fd, size)
+    # never before the last line: on one machine the fold order is the order of the lines
+    # even when the clock is set back (qcode.coding.order)
+    now = max(_now(), last_time)
     records = []
     for ev in events:
         seq += 1
-        records.append(CodingEvent(seq=seq, time=now, **ev))
+        records.append(CodingEvent(seq=seq, time=now, id=new_id(), **ev))
     dumped = [r.model_dump_json(exclude_none=True).encode("utf-8") for r in records]
     # one line per action: a batch is a JSON array, so a crash can tear it only as a whole
     payload = dumped[0] + b"\n" if len(dumped) == 1 else b"[" + b",".join(dumped) + b"]\n"
@@ -184,7 +195,7 @@ def last_action(fd: int, size: int) -> list[dict[str, Any]]:
     Reads backwards: every undo of an event comes after it, so by the time the scan reaches
     an event it has seen every undo that reverts it.
     """
-    undone: set[int] = set()
+    undone: set[str | int] = set()
     batch: list[dict[str, Any]] = []
     for ev, _ in read_back(fd, size):
         if ev is None:
@@ -194,9 +205,10 @@ def last_action(fd: int, size: int) -> list[dict[str, Any]]:
         if ev["op"] == "undo":
             if batch:
                 break
-            if ev.get("target") is not None:
-                undone.add(ev["target"])
+            target = undo_key(ev)
+            if target is not None:
+                undone.add(target)
             continue
-        if ev["seq"] not in undone:
+        if not is_undone(ev, undone):
             batch.insert(0, ev)
     return batch

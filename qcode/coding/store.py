@@ -32,12 +32,12 @@ from qcode.codebook.load import suggestions
 from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding.drafts import AddDraft, EventDraft, MemoDraft, RemoveDraft
 from qcode.coding.events import LogProblem as LogProblem
-from qcode.coding.events import gc_paused
+from qcode.coding.events import LogRead as LogRead
+from qcode.coding.events import gc_paused, parse_lines
 from qcode.coding.fold import CoderState as CoderState
-from qcode.coding.fold import LogRead as LogRead
 from qcode.coding.fold import apply_event as apply_event
 from qcode.coding.fold import fold as fold
-from qcode.coding.fold import fold_bytes, parse_lines
+from qcode.coding.fold import fold_bytes
 from qcode.coding.fold import replay as replay
 from qcode.coding.fold import undone_seqs as undone_seqs
 from qcode.coding.log_file import (
@@ -382,8 +382,8 @@ def undo_last(project: Project, coder: str, *, doc: str | None = None) -> list[C
             raise ConflictError(
                 f"your last action was on document {batch[-1]['doc']}, not {doc}; "
                 "nothing was undone", hint=f"undo it with: qcode undo --coder {coder}")
-        append_locked(fd, [{"op": "undo", "doc": e["doc"], "target": e["seq"]}
-                            for e in batch], path)
+        append_locked(fd, [{"op": "undo", "doc": e["doc"], "target": e["seq"],
+                            "target_id": e.get("id")} for e in batch], path)
     return [CodingEvent.model_validate(e) for e in batch]
 
 
