@@ -215,6 +215,7 @@ def _render_matrices(parts: list[tuple[str, Any]], split_by: str | None, fmt: Ma
 def _tables(parts: list[tuple[str, Any]], name: str | None) -> None:
     from rich.table import Table
 
+    from qcode.counts.matrix_notes import matrix_notes
     from qcode.reports.tables import matrix_grid
 
     console = out()
@@ -228,6 +229,8 @@ def _tables(parts: list[tuple[str, Any]], name: str | None) -> None:
         for k, row in enumerate(body):
             table.add_row(*row, style="bold" if k == len(body) - 1 else None)
         console.print(table)
+        for line in matrix_notes(m):  # the table's footnotes, wrapped at the width
+            console.print(line, markup=False)
 
 
 def cooccur(

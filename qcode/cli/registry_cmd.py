@@ -349,10 +349,14 @@ def _joint_table(display: JointDisplay) -> None:
     table.add_column("Theme x level", no_wrap=True)
     table.add_column("Most frequent codes", ratio=2)
     width = max((len(t) for t, _ in display.themes), default=3)
-    head = " " * width + "".join(f"{(n or 'codes')[:4]:>5}" for _, n in display.levels)
+    # each column as wide as its level's name (headers are never cut: "Micro", not "Micr")
+    most = max((c for row in display.rows for counts in row.interviews.matrix.counts
+                for c in counts), default=0)
+    cell = 1 + max([len(str(most)), *(len(n or "codes") for _, n in display.levels)])
+    head = " " * width + "".join(f"{n or 'codes':>{cell}}" for _, n in display.levels)
     for row in display.rows:
         iv = row.interviews
-        grid = [head] + [f"{tid:<{width}}" + "".join(f"{c:>5}" for c in counts)
+        grid = [head] + [f"{tid:<{width}}" + "".join(f"{c:>{cell}}" for c in counts)
                          for (tid, _), counts in zip(display.themes, iv.matrix.counts,
                                                      strict=True)]
         codes = "\n".join(f"{q.code} {q.name} ({q.count}): \u201c{short_quote(q.quote, 100)}"

@@ -17,6 +17,7 @@ from qcode.coding.usable import Omissions, combined
 from qcode.counts.context import Context
 from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
 from qcode.counts.matrix import Matrix, crosstab, load_corpus
+from qcode.counts.matrix_notes import matrix_notes
 from qcode.errors import QcodeError
 from qcode.memos.journal import read_journal
 from qcode.models import Codebook
@@ -189,6 +190,7 @@ def render_report(content: ReportContent, kind: str) -> str | bytes:
     grid = [[label, *counts, total] for label, counts, total
             in zip(m.rows, m.counts, m.row_totals, strict=True)]
     grid.append(["total", *m.col_totals, m.total])
+    grid += [[], *([note] for note in matrix_notes(m))]  # the footnotes under the table
     return xlsx_bytes([("Excerpts", fields, [[r[f] for f in fields] for r in rows]),
                        ("Matrix", [f"{m.row_dim}\\{m.col_dim}", *m.cols, "total"], grid)],
                       date=_when(content.date))

@@ -11,6 +11,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from qcode.counts.matrix_notes import matrix_notes
 from qcode.reports.joint import TITLE, preamble, registry_line
 from qcode.reports.markup import source_line
 from qcode.reports.tables import deterministic_zip, matrix_grid
@@ -151,7 +152,8 @@ def report_docx(r: ReportContent) -> bytes:
     doc.add_heading("Theme x level matrix", level=1)
     header, body = matrix_grid(r.matrix)
     _table(doc, header, body)
-    doc.add_paragraph(f"{r.matrix.count.capitalize()} coded by {r.matrix.coder}.")
+    for line in matrix_notes(r.matrix):  # the table's footnotes
+        doc.add_paragraph(line)
 
     if r.agreement is not None:
         a = r.agreement

@@ -10,6 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from qcode.counts.matrix import Matrix
+from qcode.counts.matrix_notes import matrix_notes
 from qcode.reports.heatmap_svg import matrix_svg
 from qcode.reports.joint import CSS as JOINT_CSS
 from qcode.reports.joint import as_html_section
@@ -65,8 +66,8 @@ def matrix_fragment(m: Matrix) -> str:
     """The matrix as a table plus its heatmap (an inline SVG without the XML prolog)."""
     header, body = matrix_grid(m)
     svg = matrix_svg(m).split("\n", 1)[1]
-    return (grid_html(header, body) + f'<p class="note">{escape(m.count.capitalize())} coded '
-            f"by {escape(m.coder)}.</p>\n<figure>\n{svg}</figure>\n")
+    notes = "".join(f'<p class="note">{escape(n)}</p>\n' for n in matrix_notes(m))
+    return grid_html(header, body) + notes + f"<figure>\n{svg}</figure>\n"
 
 
 def matrix_page(m: Matrix) -> str:

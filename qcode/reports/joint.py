@@ -12,6 +12,9 @@ COUNT_WORDS = {"segments": "coded segments (a segment counts once per cell)",
                "codings": "codings (one per code per coded segment)",
                "documents": "documents with a coding in the cell",
                "speakers": "speakers with a coding in the cell"}
+#: under the summary table, whose theme columns add up a theme's level cells
+SUMMED_NOTE = ("Theme columns: the sum of the theme's level cells, so a segment coded at two "
+               "levels of one theme counts twice there.")
 USE_WORDS = {"every_year": "used every year", "sporadic": "used sporadically",
              "never": "never used"}
 
@@ -94,7 +97,7 @@ def as_markdown(d: JointDisplay, heading_level: int = 1) -> str:
         out.append(f"| {_md_cell(row.key)} | {pct(reg.share_pct) if reg else '-'} | {use} | "
                    f"{_md_cell(', '.join(iv.documents))} | {iv.codings} | "
                    + " | ".join(totals) + " |")
-    out.append("")
+    out += ["", "*" + md_escape(SUMMED_NOTE) + "*", ""]
     level_names = [_md_cell(n or "codes") for _, n in d.levels]
     for row in d.rows:
         iv = row.interviews

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from qcode.counts.excerpts import Excerpt
 from qcode.counts.matrix import Matrix
+from qcode.counts.matrix_notes import matrix_notes
 from qcode.reports.codebook import as_markdown as codebook_markdown
 from qcode.reports.joint import as_markdown as joint_markdown
 from qcode.reports.markup import md_escape, md_quote, source_line
@@ -33,14 +34,9 @@ def table(header: list[str], body: list[list[str]], align_right_from: int = 1) -
 
 
 def matrix_markdown(m: Matrix) -> str:
+    """The pipe table, then its footnotes (qcode.counts.matrix_notes), one paragraph each."""
     header, body = matrix_grid(m)
-    note = f"{m.count.capitalize()} coded by {m.coder}" + \
-        (f"; percentages of the {_percent_word(m.percent)}" if m.percent != "none" else "")
-    return table(header, body) + f"\n*{md_escape(note)}.*\n"
-
-
-def _percent_word(p: str) -> str:
-    return {"row": "row total", "col": "column total", "total": "grand total"}.get(p, p)
+    return table(header, body) + "".join(f"\n*{md_escape(n)}*\n" for n in matrix_notes(m))
 
 
 def _num(v: float | None, digits: int = 3) -> str:

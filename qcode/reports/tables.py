@@ -17,6 +17,7 @@ from typing import Any
 
 from qcode._io.csvfile import FORMULA_STARTS, write_dicts, write_rows
 from qcode.counts.matrix import Matrix
+from qcode.counts.matrix_notes import matrix_notes
 
 # ----------------------------------------------------------------------------- matrix grid
 
@@ -104,6 +105,9 @@ def matrix_latex(m: Matrix) -> str:
             lines.append("\\midrule")
         lines.append(" & ".join(latex_escape(c) for c in row) + r" \\")
     lines += ["\\bottomrule", "\\end{tabular}"]
+    # the footnotes under the table, as a small paragraph of their own
+    lines += ["\\par\\smallskip", "{\\footnotesize",
+              *(latex_escape(n) + r"\par" for n in matrix_notes(m)), "}"]
     return "\n".join(lines) + "\n"
 
 
@@ -172,7 +176,9 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
         for k, h in enumerate(header, start=1):
-            width = max([len(str(h)), *(min(len(str(r[k - 1])), 60) for r in rows)], default=8)
+            # a short row (a footnote under a table) spills over empty cells: not measured
+            width = max([len(str(h)), *(min(len(str(r[k - 1])), 60) for r in rows
+                                        if len(r) == len(header))], default=8)
             ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = width + 2
     if date is not None:
         wb.properties.created = date

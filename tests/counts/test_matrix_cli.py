@@ -66,7 +66,8 @@ def test_matrix_where_and_text_formats(qc: Callable[..., Any]) -> None:
                                    "| Governance (GOV) | 5 | 2 | 6 |"]
     latex = qc("matrix", "--format", "latex").stdout
     assert "Governance (GOV) & 5 & 2 & 6 \\\\" in latex
-    assert latex.strip().endswith("\\end{tabular}")
+    assert "\\end{tabular}\n\\par\\smallskip\n{\\footnotesize\n" in latex
+    assert latex.endswith("(here the grand total is 7 and the cells add up to 11).\\par\n}\n")
 
 
 def test_matrix_svg_is_plain_labelled_svg(qc: Callable[..., Any]) -> None:

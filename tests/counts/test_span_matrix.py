@@ -96,7 +96,8 @@ def test_matrix_cli_counts_characters(invoke: Callable[..., Any],
         "words", [[7, 6], [10, 11], [0, 0]], 34)
     md = invoke("--project", str(spans[0].root), "matrix", "--count", "characters",
                 "--format", "md")
-    assert "*Characters coded by ana.*" in md.stdout
+    assert ("*Cells count characters coded by ana; the characters inside the union of the "
+            "cell's spans (text coded twice in a cell counts once).*") in md.stdout
 
 
 def test_matrix_cli_refuses_an_unknown_count(invoke: Callable[..., Any],
