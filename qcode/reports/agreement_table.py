@@ -4,6 +4,8 @@ table that pastes into a manuscript."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from qcode.agreement.table import AgreementTable
 from qcode.reports.markup import md_escape
 
@@ -52,3 +54,13 @@ def ratings_markdown(title: str, rows: list[tuple[str, str, str]], notes: list[s
     for text in notes:
         lines += [md_escape(text), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def mean_per_code_line(labels: Sequence[str], means: Sequence[float | None],
+                       rows_are: str = "themes") -> str:
+    """The report's agreement summary: the mean of the per-code values as a sentence under
+    the table of themes (it is over codes, so it is not a row among them)."""
+    values = ", ".join(f"{label} {'n/a' if v is None else f'{v:.3f}'}"
+                       for label, v in zip(labels, means, strict=True))
+    return (f"Mean of the per-code values (over codes, not {rows_are}; codes nobody applied "
+            f"left out): {values}.")

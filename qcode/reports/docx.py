@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from qcode.counts.matrix_notes import matrix_notes
+from qcode.reports.agreement_table import mean_per_code_line
 from qcode.reports.joint import TITLE, preamble, registry_line
 from qcode.reports.markup import source_line
 from qcode.reports.tables import deterministic_zip, matrix_grid
@@ -163,8 +164,8 @@ def report_docx(r: ReportContent) -> bytes:
                           f"Krippendorff's alpha over code sets (MASI): {_num(a.masi_alpha)}.")
         rows = [[row.label, f"{100 * row.prevalence:.1f}%", *(_num(v) for v in row.values)]
                 for row in a.rows]
-        rows.append(["Mean per code", "", *(_num(v) for v in a.mean_per_code)])
-        _table(doc, ["Theme", "Prevalence", *a.metric_labels], rows)
+        _table(doc, ["Theme", "Prevalence", *a.metric_labels], rows, total_row=False)
+        doc.add_paragraph(mean_per_code_line(a.metric_labels, a.mean_per_code))
 
     if r.joint is not None:
         doc.add_heading(TITLE, level=1)

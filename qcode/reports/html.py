@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from qcode.counts.matrix import Matrix
 from qcode.counts.matrix_notes import matrix_notes
+from qcode.reports.agreement_table import mean_per_code_line
 from qcode.reports.heatmap_svg import matrix_svg
 from qcode.reports.joint import CSS as JOINT_CSS
 from qcode.reports.joint import as_html_section
@@ -83,10 +84,11 @@ def _agreement(a: AgreementSummary) -> str:
     header = ["Theme", "Prevalence", *a.metric_labels]
     body = [[r.label, f"{100 * r.prevalence:.1f}%", *(_num(v) for v in r.values)]
             for r in a.rows]
-    body.append(["Mean per code", "", *(_num(v) for v in a.mean_per_code)])
+    mean = mean_per_code_line(a.metric_labels, a.mean_per_code)  # apart from the themes
     return (f"<p>Coders {escape(', '.join(a.coders))} on {a.documents} documents both "
             f"completed ({a.units} segments, uncoded segments included). Krippendorff's "
-            f"alpha over code sets (MASI): {_num(a.masi_alpha)}.</p>\n" + grid_html(header, body))
+            f"alpha over code sets (MASI): {_num(a.masi_alpha)}.</p>\n"
+            + grid_html(header, body, total_row=False) + f'<p class="note">{escape(mean)}</p>\n')
 
 
 def _joint_css() -> str:

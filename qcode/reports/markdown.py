@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from qcode.counts.excerpts import Excerpt
 from qcode.counts.matrix import Matrix
 from qcode.counts.matrix_notes import matrix_notes
+from qcode.reports.agreement_table import mean_per_code_line
 from qcode.reports.codebook import as_markdown as codebook_markdown
 from qcode.reports.joint import as_markdown as joint_markdown
 from qcode.reports.markup import md_escape, md_quote, source_line
@@ -51,8 +52,9 @@ def agreement_markdown(a: AgreementSummary) -> str:
     header = ["Theme", "Prevalence", *a.metric_labels]
     body = [[r.label, f"{100 * r.prevalence:.1f}%", *(_num(v) for v in r.values)]
             for r in a.rows]
-    body.append(["Mean per code", "", *(_num(v) for v in a.mean_per_code)])
-    return "\n".join(md_escape(x) for x in lines[:1]) + "\n\n" + table(header, body)
+    mean = mean_per_code_line(a.metric_labels, a.mean_per_code)  # apart from the themes
+    return ("\n".join(md_escape(x) for x in lines[:1]) + "\n\n" + table(header, body)
+            + f"\n{md_escape(mean)}\n")
 
 
 def report_markdown(r: ReportContent) -> str:
