@@ -137,7 +137,7 @@ def render_table(rep: UnitizedAgreement) -> None:
         codes = Table(title="By code")
         codes.add_column("Code", no_wrap=True)
         for name in ("alpha_u_2004", "u_alpha", "k_u_alpha"):
-            codes.add_column(SHORT[name], justify="right")
+            codes.add_column(SHORT[name], justify="right", no_wrap=True, min_width=13)
         for key in keys:
             cells = []
             for name in ("alpha_u_2004", "u_alpha", "k_u_alpha"):
