@@ -210,6 +210,14 @@ RUNS: dict[str, list[str]] = {
     "sets remove": ["sets", "remove", "north", "N02"],
     "sets list": ["sets", "list"],
     "speakers": ["speakers", "N01"],
+    "search": ["search", "telemedicine", "--code", "GOV-MAC-01", "--coder", "zed"],
+}
+
+#: other modes of a command, whose JSON differs from its default run (mode -> arguments)
+MODES: dict[str, list[str]] = {
+    "agree --spans": ["agree", "--spans", str(DATA / "unitized" / "krippendorff2004.csv"),
+                      "--continuum", "150-450", "--bootstrap", "50", "--seed", "1"],
+    "agree --unitized": ["agree", "--unitized", "--bootstrap", "50", "--seed", "1"],
 }
 
 
@@ -273,7 +281,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
                      "--format", "json")
         memo_id = json.loads(seeded.stdout)["memo"]["id"]
         results: dict[str, dict[str, Any]] = {}
-        for name, args in RUNS.items():
+        for name, args in {**RUNS, **MODES}.items():
             argv = [a.replace("{tmp}", str(tmp)).replace("{memo}", memo_id)
                     for a in args] + ["--format", "json"]
             result = run(*argv)
@@ -284,14 +292,14 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
         os.chdir(old)
 
 
-@pytest.mark.parametrize("name", sorted(RUNS))
+@pytest.mark.parametrize("name", sorted({**RUNS, **MODES}))
 def test_json_starts_with_the_schema_version(outputs: dict[str, Any], name: str) -> None:
     data = outputs[name]
     assert isinstance(data, dict)
     assert next(iter(data)) == "schema_version" and data["schema_version"] == 1
 
 
-@pytest.mark.parametrize("name", sorted(RUNS))
+@pytest.mark.parametrize("name", sorted({**RUNS, **MODES}))
 def test_json_follows_the_naming_scheme(outputs: dict[str, Any], name: str) -> None:
     data = outputs[name]
     assert naming_problems(data) == []
