@@ -22,6 +22,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from qcode._io import atomic, limits
+from qcode._io.gitattributes import ensure_gitattributes
 from qcode._io.gitignore import ensure_gitignore
 from qcode._io.nofollow import read_nofollow, refuse_linked_folder
 from qcode._io.project_lock import generation as text_generation
@@ -265,6 +266,8 @@ def init_project(directory: Path, codebook: Path | None = None,
         for sub in ("documents", "codings", "reconciliations"):
             (directory / sub).mkdir(exist_ok=True)
         ensure_gitignore(directory)  # locks, checkpoints, temp files stay out of git
+        # append-only logs merged by git's union driver: no conflicts to settle by hand
+        ensure_gitattributes(directory)
         settings = Settings(name=project_name, created=now_iso())
         # qcode.toml last: the folder is a project only once everything else is in place
         atomic.write_text(directory / SETTINGS_FILE, settings_toml(settings))

@@ -1,7 +1,9 @@
 """Keeping machine-local files out of git.
 
-Locks, load checkpoints, session positions and temp files of interrupted writes
-(:mod:`qcode._io.leftovers`) belong to one machine. :func:`ensure_gitignore` gives a
+Locks, load checkpoints, session positions, temp files of interrupted writes
+(:mod:`qcode._io.leftovers`) and what this machine has seen (``.*.seen``: the record of
+each coder log read, :mod:`qcode.coding.continuity`, and ``qcode status``'s last look)
+belong to one machine. :func:`ensure_gitignore` gives a
 project root's ``.gitignore`` the patterns of :data:`IGNORED` it lacks -- they hold for
 every folder below it -- when the project is created, and on the next write to a project
 made by an older qcode. Nothing else in the file is changed.
@@ -17,7 +19,8 @@ from qcode._io.nofollow import read_nofollow
 from qcode.errors import QcodeError
 
 #: machine-local files, in every folder of a project: never shared through git
-IGNORED = (".*.lock", ".*.checkpoint", ".*.position.json", ".*.tmp")
+IGNORED = (".*.lock", ".*.checkpoint", ".*.position.json", ".*.tmp", ".*.seen",
+           ".qcode-index/")
 GITIGNORE_HEADER = "# qcode: machine-local files (locks, checkpoints, positions, temp files)"
 
 _ensured: set[Path] = set()

@@ -153,6 +153,7 @@ GITIGNORE = """# qcode: machine-local files (locks, load checkpoints, session po
 .*.checkpoint
 .*.position.json
 .*.tmp
+.*.seen
 """
 
 

@@ -30,6 +30,9 @@ from qcode._io.locking import shared
 from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
 from qcode.coding import checkpoint as log_checkpoint
+from qcode.coding import continuity
+from qcode.coding.conflicts import CONFLICT, cut_at_markers
+from qcode.coding.continuity import seen_path
 from qcode.coding.drafts import AddDraft, EventDraft, MemoDraft, RemoveDraft
 from qcode.coding.events import LogProblem as LogProblem
 from qcode.coding.events import LogRead as LogRead
@@ -130,8 +133,27 @@ def read_log(path: Path) -> LogRead:
 
 
 def state_from_bytes(coder: str, data: bytes, path: Path, *,
-                     checkpoint: Path | None = None) -> CoderState:
-    """The fold of log bytes, starting from a valid checkpoint when one is given."""
+                     checkpoint: Path | None = None, seen: Path | None = None) -> CoderState:
+    """The fold of log bytes, starting from a valid checkpoint when one is given. A log
+    with git conflict markers is read up to the first one (the rest is a problem of the
+    state); with ``seen`` (the record of what this machine read, see
+    :mod:`qcode.coding.continuity`), a log that lost lines says so in ``not_append``."""
+    cut = cut_at_markers(data)
+    not_append = None
+    if cut is not None:
+        data = cut.data
+    elif seen is not None:
+        not_append = continuity.check(seen, data)
+    st = _fold_bytes(coder, data, path, checkpoint)
+    if cut is not None:
+        st.problems.append(LogProblem(path, cut.line, f"{CONFLICT}: the {cut.lines} lines "
+                                      "from here on are not read", max(1, cut.events)))
+    elif seen is not None:
+        st.not_append = not_append
+    return st
+
+
+def _fold_bytes(coder: str, data: bytes, path: Path, checkpoint: Path | None) -> CoderState:
     with gc_paused():
         resumed = log_checkpoint.resume(checkpoint, coder, data, path) if checkpoint else None
         if resumed is not None:
@@ -152,7 +174,7 @@ def load_state(project: Project, coder: str) -> CoderState:
     """The coder's current state (every code, memo and completed document)."""
     path = log_path(project, coder)
     return state_from_bytes(coder, read_log_bytes(path), path,
-                            checkpoint=checkpoint_path(path))
+                            checkpoint=checkpoint_path(path), seen=seen_path(path))
 
 
 def load_state_or_empty(project: Project, coder: str) -> CoderState:

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Container
 
 from qcode.codebook.history import code_map
+from qcode.coding.conflicts import CONFLICT
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Known, usable_state
@@ -48,13 +49,35 @@ def codebook_codes(project: Project) -> tuple[frozenset[str] | None, list[Proble
                               "see: qcode codebook check")]
 
 
+def team_findings(project: Project, st: CoderState) -> list[Problem]:
+    """Git conflict markers in the coder's log, and a log that lost lines this machine had
+    read (not an append: see :mod:`qcode.coding.continuity`)."""
+    log = relative(project.root, project.codings_dir / f"{st.coder}.jsonl")
+    found = []
+    for p in st.problems:
+        if p.reason.startswith(CONFLICT):
+            found.append(Problem(
+                "log_conflict", log,
+                f"{p.reason} (about {p.events} event{'s' if p.events != 1 else ''})",
+                "qcode check --fix keeps the lines of both sides (each must be readable "
+                f"events), then: git add {log} and git commit", line=p.line))
+    if st.not_append:
+        found.append(Problem(
+            "rewritten_log", log, f"not an append of what this machine read: {st.not_append}",
+            "if an older version is checked out, go back to the newest (git checkout "
+            "<your branch>, git pull); if the lines were lost, find them in the history "
+            f"(git log -p -- {log}); qcode check --fix accepts the log as it is now"))
+    return found
+
+
 def log_findings(project: Project, st: CoderState) -> list[Problem]:
-    if not st.problems:
+    problems = [p for p in st.problems if not p.reason.startswith(CONFLICT)]
+    if not problems:
         return []
-    lines = [p.line for p in st.problems]
-    events = sum(p.events for p in st.problems)
+    lines = [p.line for p in problems]
+    events = sum(p.events for p in problems)
     return [Problem(
-        "damaged_log", relative(project.root, st.problems[0].path),
+        "damaged_log", relative(project.root, problems[0].path),
         f"{len(lines)} unreadable line{'s' if len(lines) > 1 else ''} "
         f"({_listed([str(n) for n in lines], 10)}; {events} event"
         f"{'s' if events != 1 else ''} left out)",
@@ -121,6 +144,7 @@ def coding_problems(project: Project, docs: dict[str, Document],
         known = Known(codes=codes if codes is not None else _codes_used(st),
                       segments=segments, doc_map=doc_map, code_map=cmap)
         usable = usable_state(st, known)
+        found += team_findings(project, st)
         found += log_findings(project, st)
         found += orphan_findings(project, usable)
         found += quote_findings(project, usable, docs)

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from qcode._io.gitattributes import gitattributes_text
 from qcode._io.gitignore import gitignore_text
 from qcode._io.leftovers import stale_temp_files
 from qcode._io.nofollow import read_nofollow
@@ -52,7 +53,9 @@ def conflict_markers(project: Project) -> list[Problem]:
                 "conflict_marker", relative(project.root, path),
                 f"git conflict marker{'s' if len(lines) > 1 else ''} on line"
                 f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}",
-                "settle the merge by hand (keep one side between the markers) and commit",
+                "this file is the lead's: settle the merge by hand (keep the lines of one "
+                "side between the markers, delete the marker lines), then git add and "
+                "git commit it",
                 line=lines[0], count=len(lines)))
     return found
 
@@ -134,7 +137,24 @@ def gitignore(project: Project) -> list[Problem]:
                     "qcode check --fix adds the missing lines")]
 
 
+def gitattributes(project: Project) -> list[Problem]:
+    path = project.root / ".gitattributes"
+    try:
+        existing = read_nofollow(path).decode("utf-8")
+    except FileNotFoundError:
+        existing = ""
+    except (OSError, UnicodeDecodeError):
+        return [Problem("unreadable_file", ".gitattributes", "cannot be read as UTF-8 text",
+                        "fix or remove the file")]
+    if gitattributes_text(existing) is None:
+        return []
+    return [Problem("gitattributes", ".gitattributes",
+                    "does not declare qcode's append-only logs to git's union merge (a pull "
+                    "could then stop with conflicts in them)",
+                    "qcode check --fix adds the missing lines; commit .gitattributes")]
+
+
 def folder_problems(project: Project) -> list[Problem]:
     """Every finding about the folder (none of them reads a coding)."""
     return [*conflict_markers(project), *links(project), *pending_steps(project),
-            *temp_files(project), *gitignore(project)]
+            *temp_files(project), *gitignore(project), *gitattributes(project)]

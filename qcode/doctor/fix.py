@@ -3,7 +3,12 @@
 - finish an interrupted ``ingest --replace`` (re-anchoring is idempotent);
 - remove temp files of killed writes (untouched for 10 minutes: no live writer holds one);
 - add qcode's lines to the ``.gitignore`` (nothing else in it changes);
-- move a document file a killed ``docs rename``, ``remove`` or ``restore`` left behind.
+- move a document file a killed ``docs rename``, ``remove`` or ``restore`` left behind;
+- add qcode's union-merge lines to the ``.gitattributes``;
+- settle git conflict markers in a coder log by keeping both sides, when every line of
+  both is a readable event (both sides are appends);
+- accept a coder log that is no longer an append of what this machine read (the finding
+  said what is gone; git's history still has it).
 
 An interrupted import needs the options it was given, and everything else (a damaged
 line, a conflict marker, an orphaned coding) needs a person: those are only reported.
@@ -12,9 +17,11 @@ line, a conflict marker, an orphaned coding) needs a person: those are only repo
 from __future__ import annotations
 
 from qcode._io.atomic import write_text
+from qcode._io.gitattributes import ensure_gitattributes
 from qcode._io.gitignore import gitignore_text
 from qcode._io.leftovers import sweep_project
 from qcode._io.nofollow import read_nofollow
+from qcode.doctor.logs import accept_log, settle_conflict
 from qcode.doctor.problem import relative
 from qcode.doctor.run import CheckReport, check_project
 from qcode.documents.moves import finish_moves
@@ -44,5 +51,13 @@ def fix_project(project: Project) -> CheckReport:
         if text is not None:
             write_text(ignore, text)
             done.append("added qcode's machine-local patterns to .gitignore")
+    if "gitattributes" in kinds and ensure_gitattributes(project.root):
+        done.append("declared qcode's append-only logs to git's union merge in "
+                    ".gitattributes (commit it)")
+    for p in before.problems:
+        if p.kind == "log_conflict":
+            done += settle_conflict(project, p.path)
+        elif p.kind == "rewritten_log":
+            done += accept_log(project, p.path)
     after = check_project(project)
     return CheckReport(after.problems, tuple(done))

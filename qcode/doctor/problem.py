@@ -7,12 +7,14 @@ from pathlib import Path
 
 #: the kinds of finding, in the order they are reported
 KINDS = (
-    "unreadable_file", "conflict_marker", "symlink", "pending_import", "pending_replace",
-    "pending_rename", "temp_file", "gitignore", "damaged_log", "orphaned_codings",
-    "quote_mismatch", "stale_reconciliation",
+    "unreadable_file", "conflict_marker", "log_conflict", "rewritten_log", "symlink",
+    "pending_import", "pending_replace", "pending_rename", "temp_file", "gitignore",
+    "gitattributes", "damaged_log", "orphaned_codings", "quote_mismatch",
+    "stale_reconciliation",
 )
 #: kinds ``qcode check --fix`` settles
-FIXABLE = frozenset({"pending_replace", "pending_rename", "temp_file", "gitignore"})
+FIXABLE = frozenset({"pending_replace", "pending_rename", "temp_file", "gitignore",
+                     "gitattributes", "log_conflict", "rewritten_log"})
 
 
 @dataclass(frozen=True)
