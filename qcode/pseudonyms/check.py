@@ -81,15 +81,22 @@ class Scanner:
 
     def scan(self, text: str, file: str, where: str = "") -> list[Hit]:
         prefix = f"{where}, " if where else ""
+        matches = self.rw.matches(text)
         hits = [Hit(file, prefix + _line_col(text, m.start), text[m.start:m.end],
-                    " / ".join(m.target.reals), "exact")
-                for m in self.rw.matches(text)]
+                    " / ".join(m.target.reals), "exact") for m in matches]
         if self.threshold is not None and self.fuzzy_keys:
-            exact_at = {h.place for h in hits}
-            hits += [h for h in self._fuzzy(text, file, prefix) if h.place not in exact_at]
+            # the longest near run first; a near run inside a hit already made is the same hit
+            taken = [(m.start, m.end) for m in matches]
+            near = sorted(self._fuzzy(text, file, prefix), key=lambda f: f[0] - f[1])
+            kept = []
+            for at, end, hit in near:
+                if not any(a <= at and end <= b for a, b in taken):
+                    taken.append((at, end))
+                    kept.append((at, hit))
+            hits += [hit for _, hit in sorted(kept, key=lambda k: k[0])]
         return hits
 
-    def _fuzzy(self, text: str, file: str, prefix: str) -> Iterator[Hit]:
+    def _fuzzy(self, text: str, file: str, prefix: str) -> Iterator[tuple[int, int, Hit]]:
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         assert self.threshold is not None
         for n, keys in self.fuzzy_keys.items():
@@ -108,12 +115,12 @@ class Scanner:
                                    score_cutoff=self.threshold, workers=1)
             for row, col in zip(*scores.nonzero(), strict=True):
                 gram = choices[int(col)]
-                if gram in self.rw.targets:
-                    continue  # an exact hit of another variant
+                if gram in self.rw.targets or re.sub(r"'?s$", "", gram) in self.rw.targets:
+                    continue  # an exact hit (with its genitive) of another variant
                 first = grams[gram]
                 at, end = words[first][0], words[first + n - 1][1]
-                yield Hit(file, prefix + _line_col(text, at), text[at:end],
-                          keys[names[int(row)]], f"fuzzy {scores[row, col]:.0f}%")
+                yield at, end, Hit(file, prefix + _line_col(text, at), text[at:end],
+                                   keys[names[int(row)]], f"fuzzy {scores[row, col]:.0f}%")
 
 
 def _json_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

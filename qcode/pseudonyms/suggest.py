@@ -24,7 +24,7 @@ from qcode.pseudonyms.table import same
 from qcode.pseudonyms.variants import Entry, fold
 
 #: attribute names whose whole value identifies someone or somewhere
-NAMING_ATTRIBUTES = ("name", "participant", "person", "interviewee", "respondent",
+NAMING_ATTRIBUTES = ("name", "participant", "person", "interviewee", "respondent", "location",
                      "hospital", "site", "place", "workplace", "municipality", "kommune",
                      "town", "city", "village", "employer", "organisation", "organization",
                      "clinic", "school", "ward", "unit", "department")
@@ -44,7 +44,9 @@ November December Christmas Easter Interviewer Respondent Ja Nei Og Men Det Den 
 Jeg Du Han Hun Er Som Så Nå Hvis Når Da Mandag Tirsdag Onsdag Torsdag Fredag
 """
 COMMON = frozenset(fold(w) for w in _COMMON_WORDS.split())
-_RUN = re.compile(r"(?<![^\W_])[A-ZÆØÅÀ-Þ][\w'’-]*(?:[ ][A-ZÆØÅÀ-Þ][\w'’-]*)*")
+_CAP = r"[A-ZÆØÅÀ-Þ][\w'’-]*"
+#: a run of capitalised words, which may hold "of", "and", "for", "og", "i" between them
+_RUN = re.compile(rf"(?<![^\W_]){_CAP}(?:[ ](?:(?:of|and|for|the|og|i|på|for) )?{_CAP})*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n\"“(\[—–-])\s*$")
 
 
@@ -60,10 +62,13 @@ class Suggestion:
     count: int = 0
     documents: list[str] = field(default_factory=list)
     variants: dict[str, int] = field(default_factory=dict)
+    #: speaker turns under this label
+    turns: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "kind": self.kind, "sources": self.sources,
-                "count": self.count, "documents": self.documents, "variants": self.variants}
+                "count": self.count, "turns": self.turns, "documents": self.documents,
+                "variants": self.variants}
 
 
 def codebook_words(cb: Codebook) -> set[str]:
@@ -80,6 +85,19 @@ def _capitalised_runs(value: str) -> list[str]:
     return [m.group().strip(" '’-") for m in _RUN.finditer(value)]
 
 
+def _name_like(run: str, known: set[str]) -> str:
+    """``run`` without leading common or codebook words and a final genitive, or "" when
+    nothing name-like is left (an acronym or a number alone is not a name)."""
+    words = re.sub(r"(?:'s|’s)$", "", run).split()
+    while words and (fold(words[0]) in COMMON or fold(words[0]) in known):
+        words.pop(0)
+    if not any(any(c.islower() for c in w) for w in words):
+        return ""
+    if all(fold(w) in COMMON or fold(w) in known for w in words):
+        return ""
+    return " ".join(words)
+
+
 def _mid_sentence(text: str, at: int) -> bool:
     return not _SENTENCE_END.search(text[max(0, at - 4):at])
 
@@ -88,6 +106,7 @@ def candidates(docs: list[Document], cb: Codebook, *, min_documents: int = 2
                ) -> dict[str, tuple[str, str, list[str]]]:
     """Folded key -> (text as first written, kind, sources) of every proposal."""
     found: dict[str, tuple[str, str, list[str]]] = {}
+    known = codebook_words(cb)
 
     def propose(text: str, kind: str, source: str) -> None:
         text = " ".join(text.split())
@@ -110,23 +129,18 @@ def candidates(docs: list[Document], cb: Codebook, *, min_documents: int = 2
                 propose(value, "person" if name.lower() in NAMING_ATTRIBUTES[:5]
                         else "place", f"attribute:{name}")
             for run in _capitalised_runs(value):
-                if fold(run) not in COMMON:
+                run = _name_like(run, known)
+                if run:
                     propose(run, "other", f"attribute:{name}")
-    known = codebook_words(cb)
     seen_in: dict[str, set[str]] = {}
     first: dict[str, str] = {}
     for doc in docs:
         for m in _RUN.finditer(doc.text):
             if not _mid_sentence(doc.text, m.start()):
                 continue
-            run = m.group().strip(" '’-")
-            words = [fold(w) for w in run.split()]
-            while words and (words[0] in COMMON or words[0] in known):
-                words.pop(0)
-                run = run.split(" ", 1)[1] if " " in run else ""
-            if not run or all(w in COMMON or w in known for w in words):
+            run = _name_like(m.group().strip(" '’-"), known)
+            if not run:
                 continue
-            run = re.sub(r"(?:'s|’s)$", "", run)
             key = fold(run)
             seen_in.setdefault(key, set()).add(doc.id)
             first.setdefault(key, run)
@@ -148,6 +162,7 @@ def suggest(docs: list[Document], cb: Codebook, table: Iterable[Entry] = (), *,
         rw = Rewriter([Entry(text, "?", kind)])
         variants: Counter[str] = Counter()
         in_docs: list[str] = []
+        turns = 0
         for doc in docs:
             hits = rw.matches(doc.text)
             for m in hits:
@@ -155,10 +170,13 @@ def suggest(docs: list[Document], cb: Codebook, table: Iterable[Entry] = (), *,
                 genitive = "'s" if tail in ("'s", "’s") else \
                     "s" if tail[:1] == "s" and not tail[1:2].isalnum() else ""
                 variants[doc.text[m.start:m.end] + genitive] += 1
-            if hits or any(text == t.speaker for t in doc.turns) or \
-                    text in doc.attributes.values():
+            turns += sum(1 for t in doc.turns if t.speaker == text)
+            if hits or any(t.speaker == text for t in doc.turns) or \
+                    any(fold(text) in fold(v) for v in doc.attributes.values()):
                 in_docs.append(doc.id)
         out.append(Suggestion(text, kind, sources, sum(variants.values()), in_docs,
-                              dict(variants.most_common())))
-    out.sort(key=lambda s: (-len(s.documents), -s.count, fold(s.text)))
+                              dict(variants.most_common()), turns))
+    order = {"speaker": 0, "attribute": 1, "text": 2}
+    out.sort(key=lambda s: (min(order[x.split(":")[0]] for x in s.sources),
+                            -len(s.documents), -s.count, fold(s.text)))
     return out
