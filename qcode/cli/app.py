@@ -42,8 +42,8 @@ COMMAND_ORDER = (
     "search",
     "attributes", "code", "tag", "untag", "undo", "done", "coders", "progress", "codings", "memo",
     "suggest",
-    "agree", "diff", "reconcile", "matrix", "cooccur", "report",
-    "export", "import", "registry", "joint", "check",
+    "agree", "diff", "reconcile", "matrix", "cooccur", "report", "methods",
+    "export", "import", "registry", "joint", "check", "status",
 )
 
 
@@ -169,6 +169,9 @@ coding_cmd.register(app)
 from qcode.cli import check_cmd  # noqa: E402
 
 check_cmd.register(app)
+from qcode.cli import status_cmd  # noqa: E402
+
+status_cmd.register(app)
 from qcode.cli import docs_cmd  # noqa: E402
 
 docs_cmd.register(app)
@@ -190,6 +193,9 @@ search_cmd.register(app)
 from qcode.cli import pseudonyms_cmd  # noqa: E402
 
 pseudonyms_cmd.register(app)
+from qcode.cli import methods_cmd  # noqa: E402
+
+methods_cmd.register(app)
 
 
 def main() -> None:
