@@ -66,6 +66,7 @@ SINGULAR_LIST_KEYS = {
     "completed": "the documents a coder completed",
     "undone": "the events undo reverted",
     "fixed": "check --fix: what it did (a participle naming the items)",
+    "ci": "agree: a confidence interval, [low, high]",
 }
 
 
@@ -215,9 +216,10 @@ RUNS: dict[str, list[str]] = {
 
 #: other modes of a command, whose JSON differs from its default run (mode -> arguments)
 MODES: dict[str, list[str]] = {
-    "agree --spans": ["agree", "--spans", str(DATA / "unitized" / "krippendorff2004.csv"),
-                      "--continuum", "150-450", "--bootstrap", "50", "--seed", "1"],
-    "agree --unitized": ["agree", "--unitized", "--bootstrap", "50", "--seed", "1"],
+    "agree --spans": ["agree", "--spans", str(DATA / "unitized" / "two_docs.csv"),
+                      "--bootstrap", "50", "--seed", "1"],
+    "agree --unitized": ["agree", "--unitized", "--doc", "N01", "--bootstrap", "50", "--seed",
+                         "1"],
 }
 
 
