@@ -95,7 +95,7 @@ def main() -> None:
     args = ap.parse_args()
     import pandas  # noqa: F401  (the import is not part of the reference's time)
 
-    from qcode.reconcile import status, summary
+    from qcode.reconcile.status import status, summary
     from qcode.reconcile.run import reconcile
     from qcode.reconcile.units import diff
 

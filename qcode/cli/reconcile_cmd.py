@@ -68,13 +68,15 @@ def diff_cmd(
     fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", "-f",
                                     help="Output format."),
 ) -> None:
-    """Show every segment where two coders' codes differ, and counts per code.
+    """Show every segment where two coders' codes or coded words differ, and counts per code.
 
     Segments are compared in the documents both coders have marked complete (qcode done);
     --all-docs adds every document either of them touched, and naming documents compares
     exactly those. Each differing segment shows the codes only A gave, only B gave and both
-    gave, with its speaker and text; the per-code table counts, over all segments compared,
-    how often each code was given by both, only by A and only by B.
+    gave, with its speaker and text; where they marked different words (spans), a second
+    table shows the words only one of them marked, in [brackets] within their context. The
+    per-code table counts, over all segments compared, how often each code was given by
+    both, only by A and only by B.
 
     Examples:
 
@@ -113,6 +115,15 @@ def diff_cmd(
         for d in result.disagreements:
             table.add_row(f"{d.segment}\n{d.speaker}".strip(), d.text,
                           *("\n".join(c) or "-" for c in (d.only_a, d.only_b, d.both)))
+        console.print(table, markup=False)
+    marked = [(d, x) for d in result.disagreements for x in d.spans if not x.whole_segment]
+    if marked:  # spans: the words only one of them marked, in the segment's context
+        table = Table(title="Words only one coder marked", show_lines=True, expand=True)
+        for col in ("Segment", "Code", "Only", "Words in context"):
+            table.add_column(col, overflow="fold", ratio=1 if col.startswith("Words") else None)
+        for d, x in marked:
+            table.add_row(d.segment, x.code, x.coder,
+                          f"{x.before}[{x.text}]{x.after}".replace("\n", " "))
         console.print(table, markup=False)
     if result.per_code:
         table = Table(title="Per code")
@@ -379,6 +390,23 @@ def _render(screen: Screen) -> None:
     console.print(table, markup=False)
     for coder, memo in screen.memos:  # each coder's segment memo beside the disagreement
         console.print(f"  memo by {coder}: {memo}", markup=False, soft_wrap=True)
+    text = p.unit.doc.text
+    for coder, code, spans in screen.spans:  # the words each coder marked (spans)
+        number = screen.coders.index(coder) + 1
+        words = " | ".join(f"{s}-{e} \"{_words(text[s:e])}\"" for s, e in spans)
+        console.print(f"  [{number}] {coder} {code}: {words}", markup=False, soft_wrap=True)
+
+
+def _words(text: str, limit: int = 70) -> str:
+    """A stretch of text on one line, its middle left out when it is long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[:limit // 2 - 2]} ... {text[-limit // 2 + 3:]}"
+
+
+def _render_draft(spans: list[tuple[int, str, int, int]], text: str) -> None:
+    say("Consensus spans:")
+    for number, code, s, e in spans:
+        say(f"  {number}  {code} {s}-{e} \"{_words(text[s:e])}\"")
 
 
 def _ask(run: Reconciliation, codebook: Codebook, require_rationale: bool
@@ -398,6 +426,8 @@ def _ask(run: Reconciliation, codebook: Codebook, require_rationale: bool
             step = session.feed(_read_line(session.prompt()))
             if step.message:
                 say(step.message)
+            if step.spans and session.current is not None:
+                _render_draft(session.draft_spans(), session.current.unit.doc.text)
             if step.choice is not None and step.pending is not None:
                 dec = run.commit(step.pending, step.choice, step.rationale)
                 what = "deferred" if dec.outcome == "deferred" else _codes(dec.chosen)

@@ -64,6 +64,13 @@ class Decision(Record):
     ``accepted`` names the coder whose codes were taken (outcome ``accept``); ``tie`` lists
     codes a majority vote split evenly (left out of the consensus, flagged for review).
     ``strategy`` is the strategy of the run (``ask`` when a person decided: see ``by``).
+
+    Spans (positions of the document text, ``[start, end)`` pairs within the segment):
+    ``spans`` holds each coder's positions per code when any of them marked less than the
+    whole segment; ``chosen_spans`` the consensus positions of each chosen code, and
+    ``tie_spans`` the positions a majority vote split evenly. Absent (the decisions of
+    whole-segment codings, and every decision written before spans), each code a coder
+    gave, and each code chosen, covers the whole segment.
     """
 
     kind: Literal["decision"] = "decision"
@@ -81,9 +88,28 @@ class Decision(Record):
     strategy: str
     by: str | None = None
     rationale: str | None = None
+    spans: dict[str, dict[str, tuple[tuple[int, int], ...]]] | None = None
+    chosen_spans: dict[str, tuple[tuple[int, int], ...]] | None = None
+    tie_spans: dict[str, tuple[tuple[int, int], ...]] | None = None
 
     def covers(self, code: str) -> bool:
         return self.scope is None or code in self.scope
+
+    def coder_coverage(self, coder: str, code: str,
+                       bounds: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+        """The positions ``coder`` had marked with ``code`` (``bounds``: the segment's)."""
+        if self.spans is not None and coder in self.spans:
+            return self.spans[coder].get(code, ())
+        return (bounds,) if code in self.coders.get(coder, ()) else ()
+
+    def chosen_coverage(self, code: str,
+                        bounds: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+        """The consensus positions of ``code`` (none when it was not chosen)."""
+        if code not in self.chosen:
+            return ()
+        if self.chosen_spans is not None and code in self.chosen_spans:
+            return self.chosen_spans[code]
+        return (bounds,)
 
     @property
     def key(self) -> tuple[str, str]:

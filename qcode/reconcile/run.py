@@ -19,17 +19,17 @@ The others are decided by a strategy:
 ``prefer:A``      coder A's codes;
 ``ask``           a person decides each segment (:mod:`qcode.reconcile.ask`).
 
-A decision is **stale** once a coder's codes on its segment (within its codes) differ from
-the codes recorded with it. Stale decisions and new disagreements are shown by
+Spans: where a coder marked less than a whole segment, segments agree only when the coders
+marked the same positions, and the strategies work position by position within the segment
+(:mod:`qcode.reconcile.positions`; a span across segments is decided segment by segment).
+A decision is **stale** once a coder's codes or positions on its segment (within its
+codes) differ from those recorded with it. Stale decisions and new disagreements are shown by
 :func:`status`; the next run decides them again (nothing changes silently). A document is
 marked done for the consensus coder when every coder has completed it and none of its
 segments waits for a decision.
 
-Library use::
-
-    from qcode.reconcile.run import reconcile
-    result = reconcile(project, ["ingrid", "lars"], "consensus", "majority")
-    result.by_outcome        # {"agreed": 41, "majority": 9}
+Library use: ``reconcile(project, ["ingrid", "lars"], "consensus", "majority").by_outcome``
+gives e.g. ``{"agreed": 41, "majority": 9}``.
 """
 
 from __future__ import annotations
@@ -43,29 +43,31 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qcode.coding.drafts import DoneDraft, EventDraft
-from qcode.coding.store import (
-    CoderState,
-    add_events,
-    append_events,
-    coder_names,
-    load_state_or_empty,
-    remove_events,
-)
+from qcode.coding.store import CoderState, append_events, coder_names, load_state_or_empty
 from qcode.errors import ConflictError, UsageError
 from qcode.models import Document
 from qcode.project import Project
 from qcode.reconcile import ledger as log
+from qcode.reconcile.consensus_write import decision_events
 from qcode.reconcile.ledger import Decision, Ledger
-from qcode.reconcile.strategies import STRATEGIES, Choice, decide, parse_strategy  # noqa: F401
+from qcode.reconcile.positions import Spans, as_lists, spans_json, trim
+from qcode.reconcile.strategies import (  # noqa: F401
+    STRATEGIES,
+    Choice,
+    agreed_choice,
+    decide,
+    decide_unit,
+    parse_strategy,
+)
 from qcode.reconcile.units import (
     Scope,
     SkippedDocument,
     Unit,
-    code_sets_differ,
     document_scope,
     iter_units,
     load_states,
     resolve_codes,
+    unit_differs,
 )
 
 # ----------------------------------------------------------------------------- planning
@@ -82,15 +84,27 @@ class Pending:
     #: codes already decided by a decision that is still valid (e.g. one made with
     #: ``--code``): code -> whether it is in the consensus. A new decision keeps them so.
     settled: Mapping[str, bool] = field(default_factory=dict)
+    #: the consensus positions of settled codes decided on positions
+    settled_spans: Mapping[str, Spans] = field(default_factory=dict)
 
     def final(self, chosen: frozenset[str]) -> frozenset[str]:
         """The codes to record: ``chosen``, with the settled codes kept as decided."""
         return frozenset((chosen - set(self.settled)) |
                          {c for c, kept in self.settled.items() if kept})
 
+    def final_spans(self, choice: Choice) -> dict[str, Spans] | None:
+        """The consensus positions of each final code (white space trimmed, a code left
+        without words left out); None when every one covers the whole segment."""
+        whole, text = (self.unit.bounds,), self.unit.doc.text
+        out = {c: self.settled_spans.get(c, whole) if c in self.settled else
+               (choice.spans or {}).get(c, whole) for c in self.final(choice.chosen)}
+        if all(v == whole for v in out.values()):
+            return None
+        return {c: t for c, v in out.items() if (t := v if v == whole else trim(v, text))}
+
     @property
     def agreed(self) -> bool:
-        return not code_sets_differ(self.unit.sets)
+        return not unit_differs(self.unit)
 
 
 @dataclass
@@ -148,19 +162,24 @@ def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending 
         if effective is None:
             unsettled = unsettled or any(code in s for s in unit.sets.values())
         elif any((code in effective.coders.get(c, ())) != (code in s)
-                 for c, s in unit.sets.items()):
+                 for c, s in unit.sets.items()) or (
+                (unit.spans is not None or effective.spans is not None) and any(
+                    effective.coder_coverage(c, code, unit.bounds) != unit.coverage(c, code)
+                    for c in unit.sets)):  # a coder marked other words since
             stale[effective.id] = effective
     if not stale and not unsettled:
         return None
-    settled = {}
+    settled, settled_spans = {}, {}
     for code in candidates:
         effective = ledger.effective(key, code)
         if effective is not None and effective.id not in stale:
             settled[code] = code in effective.chosen
-    if stale:
-        return Pending(unit, "stale", tuple(sorted(stale.values(), key=lambda d: d.seq)),
-                       settled)
-    return Pending(unit, "deferred" if ledger.deferred_open(key) else "new", (), settled)
+            if settled[code]:
+                settled_spans[code] = effective.chosen_coverage(code, unit.bounds)
+    reason: Literal["new", "stale", "deferred"] = \
+        "stale" if stale else "deferred" if ledger.deferred_open(key) else "new"
+    return Pending(unit, reason, tuple(sorted(stale.values(), key=lambda d: d.seq)), settled,
+                   settled_spans)
 
 
 def _check_names(project: Project, coders: list[str], name: str, ledger: Ledger | None) -> None:
@@ -227,14 +246,23 @@ def default_person() -> str | None:
 
 def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str | None,
            rationale: str | None) -> dict[str, Any]:
-    return {"kind": "decision", "doc": pending.unit.doc.id, "segment": pending.unit.segment_id,
+    unit, deferred = pending.unit, choice.outcome == "deferred"
+    spans = None if deferred else pending.final_spans(choice)
+    chosen = [] if deferred else sorted(c for c in pending.final(choice.chosen)
+                                        if spans is None or c in spans)
+    return {"kind": "decision", "doc": unit.doc.id, "segment": unit.segment_id,
             "scope": sorted(plan.codes) if plan.codes is not None else None,
             "coders": {c: sorted(pending.unit.sets[c]) for c in plan.coders},
             "outcome": choice.outcome,
-            "chosen": sorted(pending.final(choice.chosen)) if choice.outcome != "deferred"
-            else [],
+            "chosen": chosen,
             "accepted": choice.accepted, "tie": sorted(choice.tie), "strategy": strategy,
-            "by": by, "rationale": rationale or None}
+            "by": by, "rationale": rationale or None,
+            # positions: only where a coder marked less than the whole segment
+            "spans": spans_json(unit.coverages()) if unit.spans is not None else None,
+            "chosen_spans": {c: as_lists(v) for c, v in sorted(spans.items())} if spans
+            else None,
+            "tie_spans": {c: as_lists(v) for c, v in sorted(choice.tie_spans.items())}
+            if choice.tie_spans else None}
 
 
 def consensus_state(project: Project, name: str) -> CoderState:
@@ -251,24 +279,16 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
     if not decided:
         return None
     state = consensus_state(project, name)
-    docs: dict[str, Any] = {}
+    bounds: dict[str, dict[str, tuple[int, int]]] = {}  # doc -> segment -> (start, end)
+    docs: dict[str, Document] = {}
     events: list[EventDraft] = []
     for d in decided:
-        have = state.codes.setdefault(d.key, {})
-        on = {c for c in have if d.covers(c)}
-        chosen = set(d.chosen)
-        if (chosen ^ on) and d.doc not in docs:
+        if not d.chosen and d.key not in state.spans:
+            continue  # nothing to take off, nothing to put on
+        if d.doc not in docs:
             docs[d.doc] = documents.get(d.doc) or project.load_document(d.doc)
-        if on - chosen:
-            gone = remove_events(state, docs[d.doc], [d.segment], sorted(on - chosen))
-            events += [ev | {"origin": "reconciled", "decision": d.id} for ev in gone]
-            for code in on - chosen:
-                del have[code]
-        if chosen - on:
-            added = add_events(state, docs[d.doc], [d.segment], sorted(chosen - on),
-                               origin="reconciled", decision=d.id)
-            events += added
-            have.update({ev["code"]: dict(ev) for ev in added if ev["op"] == "add"})
+            bounds[d.doc] = {s.id: (s.start, s.end) for s in docs[d.doc].segments}
+        events += decision_events(state, docs[d.doc], bounds[d.doc][d.segment], d)
     append_events(project, name, events)
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
@@ -421,13 +441,13 @@ class Reconciliation:
             "docs": plan.scope.docs,
             "codes": sorted(plan.codes) if plan.codes is not None else None}])
         self.result.repaired = repair(self.project, plan.ledger)
-        agreed = [(p, Choice("agreed", next(iter(p.unit.sets.values())))) for p in plan.agreed]
+        agreed = [(p, agreed_choice(p.unit)) for p in plan.agreed]
         self.result.decisions += record(self.project, plan, agreed, self.strategy, self.by)
         return self.result
 
     def decide_all(self, rationale: str | None = None) -> ReconcileResult:
         """Decide every disagreement with the (non-interactive) strategy."""
-        items = [(p, decide(self.kind, p.unit.sets, self.prefer)) for p in self.queue]
+        items = [(p, decide_unit(self.kind, p.unit, self.prefer)) for p in self.queue]
         self.result.decisions += record(self.project, self.plan, items, self.strategy,
                                         self.by, rationale)
         self.queue = []

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from qcode.errors import UsageError
+from qcode.reconcile.positions import Spans, majority, sweep, tied
+from qcode.reconcile.units import Unit
 
 STRATEGIES = ("ask", "union", "intersection", "majority", "prefer:CODER")
 
@@ -24,6 +26,10 @@ class Choice:
     chosen: frozenset[str]
     accepted: str | None = None
     tie: frozenset[str] = frozenset()
+    #: chosen code -> its consensus positions (None: each chosen code on the whole segment)
+    spans: Mapping[str, Spans] | None = None
+    #: majority on positions: code -> the positions exactly half of the coders marked
+    tie_spans: Mapping[str, Spans] | None = None
 
 
 def parse_strategy(text: str, coders: list[str]) -> tuple[str, str | None]:
@@ -69,4 +75,55 @@ def decide(strategy: str, sets: Mapping[str, frozenset[str]],
                      hint="use union, intersection, majority or prefer:CODER")
 
 
-__all__ = ["STRATEGIES", "Choice", "decide", "parse_strategy"]
+def decide_spans(strategy: str, coverage: Mapping[str, Mapping[str, Spans]],
+                 prefer: str | None = None) -> Choice:
+    """Apply a non-interactive strategy to one segment position by position
+    (:mod:`qcode.reconcile.positions`). ``coverage``: coder -> code -> the positions the
+    coder marked with it. A code is chosen when some position of it is kept.
+
+    >>> cov = {"a": {"X": ((0, 10),)}, "b": {"X": ((5, 20),)}}
+    >>> decide_spans("intersection", cov).spans
+    {'X': ((5, 10),)}
+    >>> vote = decide_spans("majority", cov)
+    >>> vote.spans, vote.tie_spans
+    ({'X': ((5, 10),)}, {'X': ((0, 5), (10, 20))})
+    """
+    k = len(coverage)
+    codes = sorted(set().union(*coverage.values()))
+    given = {c: [cov[c] for cov in coverage.values() if cov.get(c)] for c in codes}
+    ties: dict[str, Spans] = {}
+    if strategy == "union":
+        spans = {c: sweep(v, lambda n: True) for c, v in given.items()}
+    elif strategy == "intersection":
+        spans = {c: sweep(v, lambda n: n == k) for c, v in given.items()}
+    elif strategy == "majority":
+        spans = {c: majority(v, k) for c, v in given.items()}
+        ties = {c: t for c, v in given.items() if (t := tied(v, k))}
+    elif strategy == "prefer" and prefer is not None:
+        spans = dict(coverage[prefer])
+    else:
+        raise UsageError(f"strategy '{strategy}' cannot decide on its own",
+                         hint="use union, intersection, majority or prefer:CODER")
+    kept = {c: sp for c, sp in spans.items() if sp}
+    outcome = "accept" if strategy == "prefer" else strategy
+    return Choice(outcome, frozenset(kept), accepted=prefer if strategy == "prefer" else None,
+                  tie=frozenset(ties), spans=kept, tie_spans=ties or None)
+
+
+def decide_unit(strategy: str, unit: Unit, prefer: str | None = None) -> Choice:
+    """:func:`decide` on a segment's code sets, or :func:`decide_spans` on its positions
+    where a coder marked less than the whole segment."""
+    if unit.spans is None:
+        return decide(strategy, unit.sets, prefer)
+    return decide_spans(strategy, unit.coverages(), prefer)
+
+
+def agreed_choice(unit: Unit) -> Choice:
+    """Every coder gave the same codes on the same positions: the first coder's."""
+    first = next(iter(unit.sets))
+    return Choice("agreed", unit.sets[first],
+                  spans=unit.coverages()[first] if unit.spans is not None else None)
+
+
+__all__ = ["STRATEGIES", "Choice", "agreed_choice", "decide", "decide_spans", "decide_unit",
+           "parse_strategy"]

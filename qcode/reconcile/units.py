@@ -24,6 +24,7 @@ from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import UsageError
 from qcode.models import Codebook, Document, Record
 from qcode.project import Project
+from qcode.reconcile.positions import Spans, context, coverage_in, cross_spans, minus, trim
 
 # ----------------------------------------------------------------------------- records
 
@@ -35,8 +36,25 @@ class SkippedDocument(Record):
     reason: str
 
 
+class SpanDiff(Record):
+    """Words of a segment only one of two coders marked with a code, with some of the
+    segment's text before and after them."""
+
+    code: str
+    coder: str
+    start: int
+    end: int
+    text: str
+    before: str
+    after: str
+
+    @property
+    def whole_segment(self) -> bool:
+        return not self.before and not self.after
+
+
 class SegmentDiff(Record):
-    """One segment where two coders' code sets differ."""
+    """One segment where two coders' code sets, or the words they marked, differ."""
 
     doc: str
     segment: str
@@ -46,6 +64,8 @@ class SegmentDiff(Record):
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
     both: tuple[str, ...]
+    #: the stretches only one of them marked, code by code (positions of the document)
+    spans: tuple[SpanDiff, ...] = ()
 
 
 class CodeCount(Record):
@@ -82,7 +102,8 @@ class DiffResult(Record):
             "segments_differing": len(self.disagreements),
             "disagreements": [d.model_dump() | {"only_a": list(d.only_a),
                                                 "only_b": list(d.only_b),
-                                                "both": list(d.both)}
+                                                "both": list(d.both),
+                                                "spans": [x.model_dump() for x in d.spans]}
                               for d in self.disagreements],
             "per_code": [c.model_dump() for c in self.per_code],
             "skipped_documents": [s.model_dump() for s in self.skipped_documents],
@@ -161,11 +182,29 @@ def load_states(project: Project, coders: list[str]) -> list[CoderState]:
 
 @dataclass(slots=True)
 class Unit:
-    """One segment with every coder's current codes on it (restricted to the code filter)."""
+    """One segment with every coder's current codes on it (restricted to the code filter).
+
+    ``spans``: coder -> code -> the coder's coverage of the code in the segment
+    (:mod:`qcode.reconcile.positions`), for the coders with a span here that is not the
+    whole segment; None when every coding on the segment is a whole-segment one."""
 
     doc: Document
     segment_id: str
     sets: Mapping[str, frozenset[str]]
+    bounds: tuple[int, int] = (0, 0)
+    spans: dict[str, dict[str, Spans]] | None = None
+
+    def coverage(self, coder: str, code: str) -> Spans:
+        """The positions of the segment ``coder`` marked with ``code``."""
+        by = self.spans.get(coder) if self.spans is not None else None
+        if by is not None:
+            return by.get(code, ())
+        return (self.bounds,) if code in self.sets[coder] else ()
+
+    def coverages(self) -> dict[str, dict[str, Spans]]:
+        """coder -> code -> coverage, for every code each coder gave here."""
+        return {c: {code: self.coverage(c, code) for code in sorted(v)}
+                for c, v in self.sets.items()}
 
     @property
     def key(self) -> tuple[str, str]:
@@ -182,6 +221,18 @@ def code_sets_differ(sets: Mapping[str, frozenset[str]]) -> bool:
     return any(v != values[0] for v in values[1:])
 
 
+def unit_differs(unit: Unit) -> bool:
+    """True when the coders gave different codes, or marked different positions with a
+    code they all gave."""
+    if code_sets_differ(unit.sets):
+        return True
+    if unit.spans is None:
+        return False
+    coders = list(unit.sets)
+    return any(unit.coverage(c, code) != unit.coverage(coders[0], code)
+               for code in unit.sets[coders[0]] for c in coders[1:])
+
+
 def iter_units(project: Project, states: list[CoderState], docs: list[str],
                codes: frozenset[str] | None = None,
                cache: dict[str, Document] | None = None) -> Iterator[Unit]:
@@ -194,16 +245,40 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
             doc = cache[doc_id]
         else:
             doc = cache[doc_id] = project.load_document(doc_id)
-        folded = [(st.coder, st.codes) for st in states]
+        folded = [(st.coder, st.codes, st.spans, cross_spans(st, doc_id) if st.multi else None)
+                  for st in states]
         empty: frozenset[str] = frozenset()
         for seg in doc.segments:
             key = (doc_id, seg.id)
             sets = {}
-            for coder, by_unit in folded:
+            spans = None
+            for coder, by_unit, by_first, crossing in folded:
                 on = by_unit.get(key)
                 have = frozenset(on) if on else empty
                 sets[coder] = have if codes is None or not have else have & codes
-            yield Unit(doc=doc, segment_id=seg.id, sets=sets)
+                if on:
+                    keys = list(by_first.get(key, ()))
+                    if crossing:
+                        keys += crossing.get(seg.id, ())
+                    cov = coverage_in(keys, (seg.start, seg.end), codes)
+                    if cov is not None:
+                        spans = spans if spans is not None else {}
+                        spans[coder] = cov
+            yield Unit(doc=doc, segment_id=seg.id, sets=sets, bounds=(seg.start, seg.end),
+                       spans=spans)
+
+
+def span_differences(unit: Unit, a: str, b: str) -> tuple[SpanDiff, ...]:
+    """The stretches of the segment only ``a`` or only ``b`` marked, code by code."""
+    text, out = unit.doc.text, []
+    for code in sorted(unit.sets[a] | unit.sets[b]):
+        ca, cb = unit.coverage(a, code), unit.coverage(b, code)
+        for coder, mine, theirs in ((a, ca, cb), (b, cb, ca)):
+            for s, e in trim(minus(mine, theirs), text):  # words, not the gaps
+                before, after = context(text, unit.bounds, (s, e))
+                out.append(SpanDiff(code=code, coder=coder, start=s, end=e, text=text[s:e],
+                                    before=before, after=after))
+    return tuple(out)
 
 
 def code_name(codebook: Any, code_id: str) -> str:
@@ -216,7 +291,9 @@ def code_name(codebook: Any, code_id: str) -> str:
 
 def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
          codes: list[str] | None = None, all_docs: bool = False) -> DiffResult:
-    """Every segment where coders ``a`` and ``b`` gave different code sets.
+    """Every segment where coders ``a`` and ``b`` gave different code sets, or marked
+    different words with a code (each disagreement lists the stretches only one of them
+    marked, in ``spans``).
 
     ``docs`` restricts the comparison to those documents; ``codes`` (ids or names) to those
     codes. ``per_code`` counts, over every segment compared (agreeing ones included), how
@@ -237,13 +314,15 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
         for code in set_a | set_b:
             row = counts.setdefault(code, [0, 0, 0])
             row[0 if code in set_a and code in set_b else 1 if code in set_a else 2] += 1
-        if set_a != set_b:
+        spans = span_differences(unit, a, b) if unit.spans is not None or set_a != set_b \
+            else ()
+        if set_a != set_b or spans:
             seg = unit.segment
             found.append(SegmentDiff(
                 doc=unit.doc.id, segment=seg.id, speaker=seg.speaker,
                 time_start=seg.time_start, text=unit.doc.segment_text(seg),
                 only_a=tuple(sorted(set_a - set_b)), only_b=tuple(sorted(set_b - set_a)),
-                both=tuple(sorted(set_a & set_b))))
+                both=tuple(sorted(set_a & set_b)), spans=spans))
     if code_filter is not None:
         for code in code_filter:
             counts.setdefault(code, [0, 0, 0])

@@ -32,7 +32,7 @@ SKIPPED_D03 = "Skipped D03: not marked complete by {} (add --all-docs to include
 # ----------------------------------------------------------------------------- diff
 
 
-def test_diff_json_shape(q) -> None:  # type: ignore[no-untyped-def]
+def test_diff_json_shape(q, study: Project) -> None:  # type: ignore[no-untyped-def]
     result = q("diff", "--coder", "ingrid,lars", "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == SKIPPED_D03.format("ingrid, lars")
@@ -44,10 +44,15 @@ def test_diff_json_shape(q) -> None:  # type: ignore[no-untyped-def]
                                                                   ["D01", "D02"], None)
     assert (data["segments_compared"], data["segments_differing"]) == (8, 4)
     first = data["disagreements"][0]
+    text = "The white paper said video first, but nobody funded it."
+    start = study.load_document("D01").segment("D01:0002").start  # type: ignore[union-attr]
     assert first == {"doc": "D01", "segment": "D01:0002", "speaker": "Respondent",
-                     "time_start": 20.0,
-                     "text": "The white paper said video first, but nobody funded it.",
-                     "only_a": ["ECO-MAC-01"], "only_b": [], "both": ["GOV-MAC-01"]}
+                     "time_start": 20.0, "text": text,
+                     "only_a": ["ECO-MAC-01"], "only_b": [], "both": ["GOV-MAC-01"],
+                     # whole segments: the words only ingrid marked are the segment's
+                     "spans": [{"code": "ECO-MAC-01", "coder": "ingrid", "start": start,
+                                "end": start + len(text), "text": text, "before": "",
+                                "after": ""}]}
     assert [d["segment"] for d in data["disagreements"]] == ["D01:0002", "D01:0005",
                                                              "D02:0002", "D02:0003"]
     per = {c["code"]: c for c in data["per_code"]}
