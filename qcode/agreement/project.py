@@ -38,6 +38,7 @@ from qcode.coding import store
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
+from qcode.index.documents import document_segments
 from qcode.models import Codebook, Coding
 from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
@@ -418,9 +419,7 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     docs = common_documents(completed, chosen, project.document_ids())
     usable = usable_states(project, [loaded[c] for c in chosen])
     codings = {s.coder: s.codings() for s in usable}
-    loaded_docs = [project.load_document(d) for d in docs]
-    segments = {d.id: [s.id for s in d.segments] for d in loaded_docs}
-    bounds = {d.id: [(s.start, s.end) for s in d.segments] for d in loaded_docs}
+    segments, bounds = document_segments(project, docs)
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
                                progress=progress, bounds=bounds, overlap=overlap)

@@ -21,6 +21,7 @@ from qcode.coding.fold import CoderState, LeftOut, SpanKey
 from qcode.coding.store import load_state
 from qcode.documents.log import UNCHANGED, DocMap, document_map
 from qcode.errors import ProjectDamagedError
+from qcode.index.documents import DocMeta, project_documents
 from qcode.project import Project, damaged_document_hint
 
 V = TypeVar("V")
@@ -52,16 +53,24 @@ def _segment_ids(path: Path) -> frozenset[str]:
 
 
 class SegmentsOnDemand(Mapping[str, Container[str]]):
-    """The segment ids of the project's documents, each document read the first time a
-    coding refers to it (a coder who coded 3 of 200 documents costs 3 reads)."""
+    """The segment ids of the project's documents, from the index (:mod:`qcode.index`) the
+    first time a coding refers to any; a document the index cannot vouch for is read from
+    its file when a coding refers to it."""
 
     def __init__(self, project: Project) -> None:
         self._project = project
         self._read: dict[str, frozenset[str]] = {}
+        self._indexed: dict[str, DocMeta] | None = None
 
     def __getitem__(self, doc_id: str) -> frozenset[str]:
         ids = self._read.get(doc_id)
         if ids is None:
+            if self._indexed is None:  # the index answers for every document at once
+                self._indexed = project_documents(self._project)
+            meta = self._indexed.get(doc_id)
+            if meta is not None:
+                ids = self._read[doc_id] = frozenset(meta.segment_ids)
+                return ids
             if not self._project.has_document(doc_id):
                 raise KeyError(doc_id)
             ids = self._read[doc_id] = _segment_ids(self._project.document_path(doc_id))

@@ -26,20 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
-from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
-from qcode.coding.events import loads as _loads
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.counts.coverage import coverage, units_of
-from qcode.errors import InsufficientDataError, NotFoundError, ProjectDamagedError, UsageError
+from qcode.counts.doc_info import DocInfo, corpus_documents
+from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.models import Codebook, Coding, Record
-from qcode.project import Project, damaged_document_hint
+from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
 
 DIMENSIONS = ("theme", "level", "code", "document", "speaker")
@@ -81,49 +78,6 @@ def default_coder(project: Project, coder: str | None = None) -> str:
 
 
 @dataclass
-class DocInfo:
-    """What counting needs of a document: attributes and per-segment speaker, time, order."""
-
-    id: str
-    title: str
-    attributes: dict[str, str]
-    #: segment id -> (position in the document, speaker, time_start, time_end)
-    segments: dict[str, tuple[int, str, float | None, float | None]]
-    #: segment id -> its [start, end) offsets, in document order (spans: the segments
-    #: a coding touches, and a report's context)
-    bounds: dict[str, tuple[int, int]] = field(default_factory=dict)
-    #: the document text (spans are offsets into it)
-    text: str = ""
-    #: the turn number of each segment, in document order (for :attr:`turns`, worked out
-    #: only when a report asks for context)
-    turn_numbers: list[int] = field(default_factory=list)
-
-    @cached_property
-    def turns(self) -> dict[str, tuple[int, int]]:
-        """Segment id -> the [start, end) of the speaker turn it is part of (a report's
-        context stays inside the turn)."""
-        turn: dict[int, tuple[int, int]] = {}
-        pairs = list(zip(self.bounds.items(), self.turn_numbers, strict=False))
-        for (_, (start, end)), t in pairs:
-            lo, hi = turn.get(t, (start, end))
-            turn[t] = (min(lo, start), max(hi, end))
-        return {sid: turn[t] for (sid, _), t in pairs}
-
-    def touched(self, c: Coding) -> list[str]:
-        """The segments the span of ``c`` touches, from its first segment on."""
-        b = self.bounds.get(c.segment)
-        if b is None or c.end <= b[1]:
-            return [c.segment]
-        ids = list(self.bounds)
-        out: list[str] = []
-        for sid in ids[self.segments[c.segment][0]:]:
-            if self.bounds[sid][0] >= c.end:
-                break
-            out.append(sid)
-        return out
-
-
-@dataclass
 class Corpus:
     """One coder's codings beside the documents they sit in."""
 
@@ -142,22 +96,6 @@ class Corpus:
         return sum(lo.total for lo in self.omissions.left_out)
 
 
-def _doc_info(path: Path) -> DocInfo:
-    try:
-        raw = _loads(read_nofollow(path))
-        rows = raw.get("segments", ())
-        segs = {s["id"]: (i, s["speaker"], s.get("time_start"), s.get("time_end"))
-                for i, s in enumerate(rows)}
-        bounds = {s["id"]: (s["start"], s["end"]) for s in rows}
-        attrs = {str(k): str(v) for k, v in (raw.get("attributes") or {}).items()}
-        return DocInfo(id=raw["id"], title=raw.get("title", raw["id"]), attributes=attrs,
-                       segments=segs, bounds=bounds, text=raw.get("text", ""),
-                       turn_numbers=[s.get("turn", -1) for s in rows])
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise ProjectDamagedError(f"{path}: not a valid qcode document",
-                                  hint=damaged_document_hint(path.stem)) from None
-
-
 def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     """Read the project's documents and the (default) coder's current codings.
 
@@ -166,7 +104,7 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     """
     name = default_coder(project, coder)
     cb: Codebook = project.codebook
-    docs = {i: _doc_info(project.document_path(i)) for i in project.document_ids()}
+    docs = corpus_documents(project)
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
     state = usable_state(load_state(project, name), known)
     memos = state.memos
