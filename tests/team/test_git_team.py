@@ -255,3 +255,36 @@ def test_a_coder_killed_mid_session_then_pulls(tmp_path: Path,
     assert len(got[0] - confirmed) <= 2  # at most the one being written, and the last
     assert _view(team, lead, ("ana", "bo")) == _view(team, ana, ("ana", "bo")) \
         == _view(team, bo, ("ana", "bo"))
+
+
+def test_a_project_without_the_attributes_gets_conflicts_check_fix_settles(
+        tmp_path: Path, invoke: Callable[..., Any]) -> None:
+    # a project made before qcode wrote .gitattributes: git leaves conflict markers
+    team, lead = _setup(tmp_path, invoke)
+    team.git(lead, "rm", "-q", ".gitattributes")
+    team.git(lead, "commit", "-q", "-m", "an older project")
+    team.git(lead, "push", "-q", "origin", "HEAD:main")
+    bo1 = team.clone("bo1")
+    bo2 = team.clone("bo2")
+    _code(bo1, "bo", "D01", 1, [A])
+    team.commit_own(bo1, "bo")
+    team.sync(bo1)
+    team.git(bo2, "pull", "-q")
+    _code(bo2, "bo", "D01", 2, [B])
+    _code(bo1, "bo", "D01", 3, [C])
+    team.commit_own(bo1, "desk")
+    team.sync(bo1)
+    team.commit_own(bo2, "laptop")
+    pulled = subprocess.run(["git", "pull", "-q"], cwd=bo2, env=team.env, capture_output=True,
+                            text=True)
+    assert pulled.returncode != 0 and team.conflicted(bo2) == ["UU codings/bo.jsonl"]
+    assert _raw(bo2, "bo") == {("D01", "D01:0001", A)}  # read up to the markers
+    r = invoke("--project", str(bo2), "check", "--fix")
+    assert "Fixed: kept both sides of the git conflict in codings/bo.jsonl" in r.stdout
+    assert "Fixed: declared qcode's append-only logs to git's union merge" in r.stdout
+    team.git(bo2, "add", "codings/bo.jsonl", ".gitattributes")
+    team.git(bo2, "commit", "-q", "--no-edit")
+    team.sync(bo2)
+    team.git(bo1, "pull", "-q")
+    expect = {("D01", "D01:0001", A), ("D01", "D01:0002", B), ("D01", "D01:0003", C)}
+    assert _raw(bo1, "bo") == _raw(bo2, "bo") == expect
