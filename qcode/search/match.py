@@ -30,6 +30,7 @@ from qcode.search.folding import Folded, fold_cluster, fold_query, is_mark
 
 Mode = Literal["plain", "regex", "fuzzy"]
 _WORD = re.compile(r"\w+")
+_WORD_CHAR = re.compile(r"\w")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -52,6 +53,38 @@ class Query:
         return "regex" if self.regex else "fuzzy" if self.fuzzy is not None else "plain"
 
 
+def word_before(text: str, at: int) -> bool:
+    """Whether a word character stands just before offset ``at``."""
+    return at > 0 and _WORD_CHAR.match(text, at - 1) is not None
+
+
+def spans(pattern: re.Pattern[str], text: str, *, word_start: bool = False
+          ) -> list[tuple[int, int]]:
+    r"""Every match of ``pattern`` in ``text``, left to right, not overlapping, none of no
+    characters; with ``word_start`` only matches that do not start inside a word.
+
+    The start-of-word test is made here rather than by a look-behind in the pattern: a
+    pattern that begins with its literal text lets ``re`` skip ahead to it (some 15 times
+    faster on a corpus than a pattern that begins with ``(?<!\w)``)."""
+    out: list[tuple[int, int]] = []
+    pos, n = 0, len(text)
+    search = pattern.search
+    while pos <= n:
+        m = search(text, pos)
+        if m is None:
+            break
+        a, b = m.span()
+        if word_start and word_before(text, a):
+            pos = a + 1
+            continue
+        if a == b:
+            pos = a + 1
+            continue
+        out.append((a, b))
+        pos = b
+    return out
+
+
 @dataclass
 class Matcher:
     """A compiled query: :meth:`find` gives the hits in one folded text."""
@@ -61,56 +94,67 @@ class Matcher:
     #: fuzzy: the folded words of the query, and every word (run) scored so far
     words: tuple[str, ...] = ()
     scored: dict[str, float] = field(default_factory=dict)
+    #: fuzzy, one word: the words of each white-space separated token seen so far
+    token_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def find(self, folded: Folded) -> list[tuple[int, int, float | None]]:
         """The hits in ``folded`` as (start, end, score) in the ORIGINAL text's offsets;
         score is the fuzzy similarity, None for plain and regex hits."""
         if self.pattern is not None:
-            return [(a, b, None) for a, b in _mapped(folded, (m.span() for m in
-                                                              self.pattern.finditer(folded.text)))]
+            found = spans(self.pattern, folded.text, word_start=self.query.whole_word)
+            return [(a, b, None) for a, b in _mapped(folded, found)]
         return self._fuzzy(folded)
 
-    def _score(self, candidates: Iterable[str]) -> None:
+    def _score(self, candidates: Iterable[str]) -> set[str]:
+        """Score what was not scored yet; return the candidates that reach the cutoff."""
         from rapidfuzz import fuzz, process  # ~50 ms to import: only a fuzzy search needs it
 
-        new = [c for c in set(candidates) if c not in self.scored]
-        if not new:
-            return
-        self.scored.update(dict.fromkeys(new, 0.0))
-        wanted = " ".join(self.words)
+        candidates = set(candidates)
+        scored = self.scored
+        new = [c for c in candidates if c not in scored]
         cutoff = float(self.query.fuzzy or 0)
-        for word, score, _i in process.extract(wanted, new, scorer=fuzz.ratio,
-                                               score_cutoff=cutoff, limit=None):
-            self.scored[word] = score
+        if new:
+            scored.update(dict.fromkeys(new, 0.0))
+            for word, score, _i in process.extract(" ".join(self.words), new,
+                                                   scorer=fuzz.ratio, score_cutoff=cutoff,
+                                                   limit=None):
+                scored[word] = score
+        return {c for c in candidates if scored[c] >= cutoff and scored[c] > 0}
+
+    def _vocabulary(self, text: str) -> set[str]:
+        r"""The words of ``text`` (white-space tokens split into their ``\w+`` words, each
+        distinct token split once for the whole search)."""
+        cache = self.token_words
+        words: set[str] = set()
+        for token in set(text.split()):
+            got = cache.get(token)
+            if got is None:
+                got = cache[token] = tuple(_WORD.findall(token))
+            words.update(got)
+        return words
 
     def _fuzzy(self, folded: Folded) -> list[tuple[int, int, float | None]]:
         text, k = folded.text, len(self.words)
-        cutoff = float(self.query.fuzzy or 0)
         if k == 1:
-            self._score(_WORD.findall(text))
-            good = sorted((w for w, s in self.scored.items() if s >= cutoff and s > 0),
-                          key=len, reverse=True)
-            if not good:
-                return []
-            spots = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, good)) + r")(?!\w)")
-            return [(a, b, self.scored[text[a2:b2]])
-                    for (a2, b2), (a, b) in _pairs(folded, (m.span() for m in
-                                                           spots.finditer(text)))]
-        tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-        runs = [(tokens[i][0], tokens[i + k - 1][1],
-                 " ".join(t[2] for t in tokens[i:i + k])) for i in range(len(tokens) - k + 1)]
-        self._score(r[2] for r in runs)
-        found = sorted(((self.scored[r[2]], r[0], r[1]) for r in runs
-                        if self.scored[r[2]] >= cutoff and self.scored[r[2]] > 0),
-                       key=lambda t: (-t[0], t[1]))
+            good = self._score(self._vocabulary(text))
+        else:
+            seq = _WORD.findall(text)
+            good = self._score(map(" ".join, zip(*(seq[i:] for i in range(k)),
+                                                 strict=False)))
+        found: list[tuple[float, int, int]] = []
+        for run in good:
+            pattern = re.compile(r"\W+".join(map(re.escape, run.split(" "))) + r"(?!\w)")
+            found.extend((self.scored[run], a, b)
+                         for a, b in spans(pattern, text, word_start=True))
+        # of overlapping runs the best scoring is kept (one-word hits never overlap)
+        found.sort(key=lambda t: (-t[0], t[1]))
         taken: list[tuple[int, int, float]] = []
         for score, a, b in found:
-            if all(b <= x or a >= y for x, y, _s in taken):
+            if k == 1 or all(b <= x or a >= y for x, y, _s in taken):
                 taken.append((a, b, score))
         taken.sort()
-        scores = {(a, b): s for a, b, s in taken}
-        return [(a, b, scores[(a2, b2)])
-                for (a2, b2), (a, b) in _pairs(folded, ((a, b) for a, b, _s in taken))]
+        scores = {(a, b): sc for a, b, sc in taken}
+        return [(a, b, scores[f]) for f, (a, b) in _pairs(folded, scores)]
 
 
 def _pairs(folded: Folded, spans: Iterable[tuple[int, int]]
@@ -172,8 +216,8 @@ def compile_query(query: Query) -> Matcher:
         if not body:  # only marks or characters that fold to nothing
             raise UsageError("the search text is empty once folded",
                              hint="give letters or digits to find")
-    if query.whole_word:
-        body = rf"(?<!\w)(?:{body})(?!\w)"
+    if query.whole_word:  # the start of a word is checked by spans(), see there
+        body = rf"(?:{body})(?!\w)"
     # the text is folded already; a pattern keeps its capitals (\S, [A-Z]), so case is
     # ignored for it alone (re's own folding would also make i match the dotless ı)
     return Matcher(query, re.compile(body, re.IGNORECASE if query.regex else 0))
