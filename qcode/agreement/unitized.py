@@ -25,7 +25,8 @@ import numpy as np
 
 from qcode.agreement import unitized_2004 as u04
 from qcode.agreement import unitized_2016 as u16
-from qcode.agreement.unitized_boot import Replicates, Value, draw, summarise
+from qcode.agreement.unitized_boot import Replicates as _Sums
+from qcode.agreement.unitized_boot import Value, by_doc, draw, summarise
 from qcode.agreement.unitized_data import (
     GAP,
     Continuum,
@@ -33,6 +34,7 @@ from qcode.agreement.unitized_data import (
     binary_partition,
     block_starts,
     code_units,
+    overlay,
     valued_partition,
 )
 from qcode.errors import InsufficientDataError, UsageError
@@ -118,19 +120,30 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     values = ["∅", *sorted(value_index, key=value_index.__getitem__)]
     stats, sections = _gather(continua, coders, codes, units, valued, len(values))
     compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
-    pooled = _point(stats, np.ones(len(stats.length), dtype=bool), sections, None, m,
-                    codes, values)
+    length = int(stats.length.sum())
+    de_pooled = _de_by_code(sections, None, m, codes, length)[None]
+    pooled_sums = _Sums(*(a.sum(axis=0)[None] for a in (stats.o, stats.s, stats.star,
+                                                        stats.ob, stats.sb, stats.d2,
+                                                        stats.length)))
+    pooled = _records(pooled_sums, pooled_sums.coefficients(de_pooled, m), de_pooled, m,
+                      codes, values, 0)
     per_doc = {}
     if len(continua) > 1:
-        for d, c in enumerate(continua):
-            per_doc[c.doc] = _point(stats, stats.doc == d, sections, d, m, codes, values)
+        n_docs = len(continua)
+        doc_sums = _Sums(*(by_doc(a, stats.doc, n_docs) for a in
+                           (stats.o, stats.s, stats.star, stats.ob, stats.sb, stats.d2,
+                            stats.length)))
+        de_docs = np.stack([_de_by_code(sections, d, m, codes, c.length)
+                            for d, c in enumerate(continua)])
+        batch = doc_sums.coefficients(de_docs, m)
+        per_doc = {c.doc: _records(doc_sums, batch, de_docs, m, codes, values, d)
+                   for d, c in enumerate(continua)}
     resampled: str | None = None
     n_units = 0
     if n_boot > 0:
         reps, resampled, n_units = draw(stats.o, stats.s, stats.star, stats.ob, stats.sb,
                                         stats.d2, stats.length, stats.doc, n_boot, seed)
-        de = _de_by_code(sections, None, m, codes, int(stats.length.sum()))
-        pooled = _with_intervals(pooled, reps, de, m, codes, values, ci)
+        pooled = _with_intervals(pooled, reps, de_pooled[0], m, codes, values, ci)
     return UnitizedAgreement(
         coders=tuple(coders), documents=tuple(c.doc for c in continua),
         continua={c.doc: (c.begin, c.end) for c in continua},
@@ -165,8 +178,9 @@ def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequenc
         for k, code in enumerate(codes):
             bparts = [binary_partition(units[d][coder].get(code, []), cont.begin, cont.end)
                       for coder in coders]
-            u16.section_stats(bparts, blk, base, st.ob[:, k], st.sb[:, k], None)
-            u04.observed_sum(bparts, blk, base, st.d2, k)
+            lay = overlay(bparts)
+            u16.section_stats(bparts, blk, base, st.ob[:, k], st.sb[:, k], None, lay)
+            u04.observed_sum(bparts, blk, base, st.d2, k, lay)
             sec = u04.Sections2004([], [])
             sec.add(bparts)
             per_code[code] = sec
@@ -203,47 +217,36 @@ def _val(x: float, reason: str) -> Value:
     return Value(None, reason) if not np.isfinite(x) else Value(float(x) + 0.0)
 
 
-def _point(st: _Stats, rows: np.ndarray, sections: list[dict[str, u04.Sections2004]],
-           doc: int | None, m: int, codes: Sequence[str],
-           values: Sequence[str]) -> tuple[Coefficient, ...]:
-    length = int(st.length[rows].sum())
-    lmat = st.o[rows].sum(axis=0)[None] / (m - 1)
-    s = st.s[rows].sum(axis=0)[None]
-    star = st.star[rows].sum(axis=0)[None]
-    d2 = st.d2[rows].sum(axis=0)
-    de = _de_by_code(sections, doc, m, codes, length)
-    do = d2 / (m * (m - 1) * float(length) ** 2)
-    by04 = {}
-    for k, code in enumerate(codes):
-        by04[code] = _val(u04.alpha(do[k], de[k]),
-                          "no coder marked a unit of it" if not np.isfinite(de[k])
-                          else "no expected disagreement")
-    ok = np.isfinite(de)
-    a04 = u04.alpha(float(do[ok].sum()), float(de[ok].sum())) if ok.any() else float("nan")
-    ob = st.ob[rows].sum(axis=0) / (m - 1)
-    sb = st.sb[rows].sum(axis=0)
-    per_code = {code: _val(float(u16.binary_u_alpha(ob[k][None], sb[k][None])[0]),
-                           "no expected disagreement (every coder marked all or none of "
-                           "the continuum)")
+def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
+             codes: Sequence[str], values: Sequence[str],
+             row: int) -> tuple[Coefficient, ...]:
+    """The coefficient records of row ``row`` of batched sums (pooled: one row; per
+    document: one row each) and their coefficients ``batch``, with the reason wherever a
+    value is undefined."""
+    got = {k: np.asarray(v)[row] for k, v in batch.items()}
+    lmat = sums.o[row] / (m - 1)
+    by04 = {code: _val(got["alpha_u_2004_by"][k],
+                       "no coder marked a unit of it" if not np.isfinite(de[row, k])
+                       else "no expected disagreement")
+            for k, code in enumerate(codes)}
+    per_code = {code: _val(got["u_alpha_by"][k], "no expected disagreement (every coder "
+                                                  "marked all or none of the continuum)")
                 for k, code in enumerate(codes)}
-    ku = u16.k_u_alpha(lmat, star)[0]
-    by_k = {values[v + 1]: _val(float(ku[v]), "no unit of it overlaps another coder's unit"
-                                if lmat[0, 1:, v + 1].sum() == 0 else
-                                "no expected disagreement")
+    by_k = {values[v + 1]: _val(got["k_u_alpha_by"][v],
+                                "no unit of it overlaps another coder's unit"
+                                if lmat[1:, v + 1].sum() == 0 else "no expected disagreement")
             for v in range(len(values) - 1)}
-    ua = float(u16.u_alpha(lmat, s)[0])
-    ba = float(u16.binary_u_alpha(lmat, s)[0])
-    ca = float(u16.cu_alpha(lmat, star)[0])
     return (
         Coefficient("alpha_u_2004", LABELS["alpha_u_2004"],
-                    _val(a04, "no coder marked any unit"), by04),
+                    _val(got["alpha_u_2004"], "no coder marked any unit"), by04),
         Coefficient("u_alpha", LABELS["u_alpha"],
-                    _val(ua, u16.why_undefined(lmat[0], None, "u_alpha")), per_code),
+                    _val(got["u_alpha"], u16.why_undefined(lmat, None, "u_alpha")), per_code),
         Coefficient("binary_u_alpha", LABELS["binary_u_alpha"],
-                    _val(ba, u16.why_undefined(lmat[0], None, "binary_u_alpha")),
-                    dict(per_code)),
+                    _val(got["binary_u_alpha"],
+                         u16.why_undefined(lmat, None, "binary_u_alpha")), dict(per_code)),
         Coefficient("cu_alpha", LABELS["cu_alpha"],
-                    _val(ca, u16.why_undefined(lmat[0], star[0], "cu_alpha")), {}),
+                    _val(got["cu_alpha"], u16.why_undefined(lmat, sums.star[row], "cu_alpha")),
+                    {}),
         Coefficient("k_u_alpha", LABELS["k_u_alpha"],
                     Value(None, "reported per code only"), by_k),
     )
@@ -252,7 +255,7 @@ def _point(st: _Stats, rows: np.ndarray, sections: list[dict[str, u04.Sections20
 # ------------------------------------------------------------------ intervals
 
 
-def _with_intervals(point: tuple[Coefficient, ...], reps: Replicates, de: np.ndarray, m: int,
+def _with_intervals(point: tuple[Coefficient, ...], reps: _Sums, de: np.ndarray, m: int,
                     codes: Sequence[str], values: Sequence[str],
                     ci: float) -> tuple[Coefficient, ...]:
     samples = reps.coefficients(de, m)

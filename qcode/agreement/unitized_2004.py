@@ -56,14 +56,16 @@ class Sections2004:
 
 
 def observed_sum(parts: Sequence[Partition], blocks: np.ndarray, block_base: int,
-                 out: np.ndarray, col: int) -> None:
+                 out: np.ndarray, col: int,
+                 lay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """sum_i sum_{j != i} sum_g sum_h d2(g_i, h_j) of one continuum and category, added to
-    ``out[block_base + block, col]`` by the block each overlapping pair lies in."""
+    ``out[block_base + block, col]`` by the block each overlapping pair lies in. ``lay``:
+    the overlay of two coders' ``parts``, when the caller has it already."""
     m = len(parts)
     for i in range(m):
         for j in range(i + 1, m):
             a, b = parts[i], parts[j]
-            starts, _, idx = overlay([a, b])
+            starts, _, idx = lay if (lay is not None and m == 2) else overlay([a, b])
             ga, gb = idx[:, 0], idx[:, 1]
             ua, ub = a.values[ga] != GAP, b.values[gb] != GAP
             sa, ea, sb, eb = a.starts[ga], a.ends[ga], b.starts[gb], b.ends[gb]
@@ -74,10 +76,10 @@ def observed_sum(parts: Sequence[Partition], blocks: np.ndarray, block_base: int
             d2[inside_b] = ((ea - sa) ** 2)[inside_b]
             inside_a = ub & ~ua & (sa <= sb) & (eb <= ea)
             d2[inside_a] = ((eb - sb) ** 2)[inside_a]
-            hit = d2 > 0
             # ordered pairs (i, j) and (j, i) give the same d2
-            np.add.at(out[:, col], block_of(blocks, starts[hit]) + block_base,
-                      2.0 * d2[hit])
+            nb = len(blocks)
+            out[block_base:block_base + nb, col] += np.bincount(
+                block_of(blocks, starts), weights=2.0 * d2, minlength=nb)
 
 
 def expected_disagreement(sec: Sections2004, m: int, length: int) -> float:

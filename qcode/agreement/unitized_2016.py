@@ -41,33 +41,47 @@ from qcode.agreement.unitized_data import GAP, Partition, block_of, overlay
 
 def section_stats(parts: Sequence[Partition], blocks: np.ndarray,
                   block_base: int, out_o: np.ndarray, out_s: np.ndarray,
-                  out_star: np.ndarray | None) -> None:
+                  out_star: np.ndarray | None,
+                  lay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
     """Add one continuum's observed coincidences (not yet divided by m - 1), S_c and S*_c
     to the rows ``block_base + b`` of ``out_o`` (R, V, V), ``out_s`` and ``out_star``
-    (R, V), b being each stretch's block (:func:`block_of` on ``blocks``)."""
+    (R, V), b being each stretch's block (:func:`block_of` on ``blocks``). ``lay``: the
+    :func:`overlay` of ``parts`` when the caller has it already."""
     m = len(parts)
-    starts, lengths, idx = overlay(parts)
-    blk = block_of(blocks, starts) + block_base
+    nb = len(blocks)
+    v = out_o.shape[1]
+    rows = slice(block_base, block_base + nb)
+    starts, lengths, idx = lay if lay is not None else overlay(parts)
+    blk = block_of(blocks, starts)
     vals = np.stack([p.values[idx[:, i]] for i, p in enumerate(parts)], axis=1)
+    flat = np.zeros(nb * v * v)
     for i in range(m):
         for j in range(m):
             if i != j:
-                np.add.at(out_o, (blk, vals[:, i], vals[:, j]), lengths)
+                flat += np.bincount((blk * v + vals[:, i]) * v + vals[:, j], weights=lengths,
+                                    minlength=nb * v * v)
+    out_o[rows] += flat.reshape(nb, v, v)
     unit = vals != GAP
+    s_flat = np.zeros(nb * v)
+    star_flat = np.zeros(nb * v)
     for i, p in enumerate(parts):
         lens = p.lengths
-        gap = p.values == GAP
-        sec_blk = block_of(blocks, p.starts) + block_base
-        np.add.at(out_s, (sec_blk[~gap], p.values[~gap]), lens[~gap].astype(float) ** 2)
+        keep = p.values != GAP
+        where = block_of(blocks, p.starts)[keep] * v + p.values[keep]
+        s_flat += np.bincount(where, weights=lens[keep].astype(float) ** 2,
+                              minlength=nb * v)
         # a gap counts l: split it over the stretches (and so blocks) it spans
         g = ~unit[:, i]
-        np.add.at(out_s, (blk[g], np.zeros(int(g.sum()), dtype=np.int64)), lengths[g])
+        s_flat += np.bincount(blk[g] * v, weights=lengths[g], minlength=nb * v)
         if out_star is not None:
             others = (unit[:, [j for j in range(m) if j != i]].any(axis=1)
                       if m > 1 else np.zeros(len(starts), dtype=bool))
             pair = unit[:, i] & others
             p_len = np.bincount(idx[pair, i], weights=lengths[pair], minlength=len(lens))
-            np.add.at(out_star, (sec_blk[~gap], p.values[~gap]), p_len[~gap] ** 2)
+            star_flat += np.bincount(where, weights=p_len[keep] ** 2, minlength=nb * v)
+    out_s[rows] += s_flat.reshape(nb, v)
+    if out_star is not None:
+        out_star[rows] += star_flat.reshape(nb, v)
 
 
 def expected(l_mat: np.ndarray, s: np.ndarray) -> np.ndarray:

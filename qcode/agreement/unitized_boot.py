@@ -49,7 +49,7 @@ class Value:
 
 @dataclass
 class Replicates:
-    """The resampled sums, one row per replicate."""
+    """Sums over blocks, one row per replicate (or per document, or one row pooled)."""
 
     o: np.ndarray      # (B, V, V)
     s: np.ndarray      # (B, V)
@@ -60,7 +60,8 @@ class Replicates:
     length: np.ndarray  # (B,)
 
     def coefficients(self, de: np.ndarray, m: int) -> dict[str, np.ndarray]:
-        """Each coefficient's B values (``NAME``) and per code ``(B, C)`` (``NAME_by``)."""
+        """Each coefficient's B values (``NAME``) and per code ``(B, C)`` (``NAME_by``);
+        ``de``: the 2004 D_e per code, ``(C,)`` for every row or ``(B, C)`` row by row."""
         lmat = self.o / (m - 1)
         out = {"u_alpha": u16.u_alpha(lmat, self.s),
                "binary_u_alpha": u16.binary_u_alpha(lmat, self.s),
@@ -76,8 +77,10 @@ class Replicates:
         with np.errstate(divide="ignore", invalid="ignore"):
             do = self.d2 / (m * (m - 1) * self.length[:, None] ** 2)
             out["alpha_u_2004_by"] = np.where(de > 0, 1.0 - do / de, np.nan)
-            ok = np.isfinite(de)
-            out["alpha_u_2004"] = 1.0 - do[:, ok].sum(axis=1) / de[ok].sum()
+            ok = np.isfinite(de) & np.isfinite(do)
+            d_o = np.where(ok, do, 0.0).sum(axis=-1)
+            d_e = np.where(ok, de, 0.0).sum(axis=-1)
+            out["alpha_u_2004"] = np.where(d_e > 0, 1.0 - d_o / d_e, np.nan)
         return out
 
 
@@ -91,7 +94,7 @@ def draw(o: np.ndarray, s: np.ndarray, star: np.ndarray, ob: np.ndarray, sb: np.
     arrays: tuple[np.ndarray, ...] = (o, s, star, ob, sb, d2, length)
     n_docs = int(doc.max()) + 1 if doc.size else 0
     if n_docs >= 2:
-        arrays = tuple(_by_doc(a, doc, n_docs) for a in arrays)
+        arrays = tuple(by_doc(a, doc, n_docs) for a in arrays)
         what, n = "documents", n_docs
     else:
         what, n = "blocks", len(length)
@@ -100,7 +103,8 @@ def draw(o: np.ndarray, s: np.ndarray, star: np.ndarray, ob: np.ndarray, sb: np.
     return Replicates(*summed), what, n
 
 
-def _by_doc(a: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
+def by_doc(a: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
+    """Rows summed per document (``doc``: the document index of each row)."""
     out = np.zeros((n_docs, *a.shape[1:]))
     np.add.at(out, doc, a)
     return out

@@ -121,17 +121,17 @@ def valued_partition(units: dict[str, list[tuple[int, int]]], begin: int, end: i
     """Sections of a coder over all codes: cut at every unit boundary, each piece valued
     with the code that covers it, or the set ``A+B`` of codes that do (new set names are
     added to ``value_index``)."""
-    bounds = {begin, end}
-    for iv in units.values():
-        for s, e in iv:
-            bounds.update((s, e))
-    cuts = np.asarray(sorted(bounds), dtype=np.int64)
-    n = len(cuts) - 1
     codes = sorted(units)
-    cover = np.zeros((len(codes), n), dtype=bool)
-    for k, code in enumerate(codes):
-        for s, e in units[code]:
-            cover[k, np.searchsorted(cuts, s):np.searchsorted(cuts, e)] = True
+    flat = np.asarray([se for code in codes for se in units[code]],
+                      dtype=np.int64).reshape(-1, 2)
+    which = np.repeat(np.arange(len(codes)), [len(units[c]) for c in codes])
+    cuts = np.unique(np.concatenate([flat.ravel(), [begin, end]]))
+    n = len(cuts) - 1
+    # +1 where a unit starts, -1 where it ends, per code; the running sum is the cover
+    steps = np.zeros((len(codes), n + 1), dtype=np.int64)
+    np.add.at(steps, (which, np.searchsorted(cuts, flat[:, 0])), 1)
+    np.add.at(steps, (which, np.searchsorted(cuts, flat[:, 1])), -1)
+    cover = np.cumsum(steps, axis=1)[:, :n] > 0
     values = np.zeros(n, dtype=np.int64)
     count = cover.sum(axis=0)
     for k, code in enumerate(codes):
