@@ -29,6 +29,9 @@ from qcode.counts.cooccur import cooccurrence
 from qcode.counts.matrix import Corpus, Matrix, crosstab, load_corpus, split_matrices
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, PartialFailureError
 from qcode.ingest.run import IngestOptions, ingest
+from qcode.methods.facts import gather
+from qcode.methods.render import as_markdown as methods_markdown
+from qcode.methods.render import methods_text
 from qcode.outputs import guard_folder
 from qcode.project import Project, init_project
 from qcode.reconcile.run import reconcile
@@ -235,6 +238,9 @@ def _reports(root: Path, result: DemoResult, ctx: _Context, date: str | None) ->
     if joint_by is not None:
         result.notes.append("the reports include a joint display by region (fictional "
                             "registry figures beside the interviews)")
+    _write(out / "methods.md", methods_markdown(methods_text(gather(ctx.project))))
+    result.files["the methods paragraph, table and references (qcode methods)"] = \
+        out / "methods.md"
 
 
 _STEP_FUNCS: dict[str, Callable[[Path, DemoResult, _Context, str | None], None]] = {

@@ -212,6 +212,7 @@ RUNS: dict[str, list[str]] = {
     "sets list": ["sets", "list"],
     "speakers": ["speakers", "N01"],
     "search": ["search", "telemedicine", "--code", "GOV-MAC-01", "--coder", "zed"],
+    "methods": ["methods", "--bootstrap", "0"],
 }
 
 #: other modes of a command, whose JSON differs from its default run (mode -> arguments)

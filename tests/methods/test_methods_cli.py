@@ -1,0 +1,73 @@
+"""``qcode methods`` on a small study: formats, what the records cannot support, errors."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from qcode.errors import ExitCode
+from qcode.methods.render import apa, listing
+from qcode.project import Project
+from tests.builders import build_study
+
+
+def test_apa_numbers() -> None:
+    # two decimals, no leading zero; never 1.00 for a value below 1
+    assert [apa(x) for x in (0.8149, -0.043, 1.0, 0.0, 0.9966, -1.0)] == [
+        ".81", "-.04", "1.00", ".00", ".997", "-1.00"]
+    assert listing(["a", "b", "c"], "; ") == "a; b; and c"
+
+
+def test_small_study_paragraph_and_notes(invoke: Callable[..., Any], project: Project) -> None:
+    build_study(project)
+    r = invoke("--project", str(project.root), "methods", "--format", "txt", "--seed", "3",
+               "--bootstrap", "200")
+    assert r.exit_code == 0, r.output
+    text = r.stdout
+    assert ("Three coders (ingrid, lars, and maja) coded independently: ingrid made 7 codings "
+            "in 3 documents and marked 2 documents complete;") in text
+    assert ("Of the 3 documents, 2 were completed by two or more coders (double-coded): D01 "
+            "and D02." in text)
+    assert "Coding and agreement were done with qcode" in text
+    assert "The codebook's history records no change to it." in text
+    # no reconciliation yet: said in the list of what the records cannot support
+    assert "- reconciliation: no reconciliation is recorded (qcode reconcile)" in text
+    assert "Reconciliation." not in text
+    assert "Fleiss, J. L. (1971)." in text  # three coders: Fleiss' kappa, with its reference
+
+
+def test_json_and_docx(invoke: Callable[..., Any], project: Project, tmp_path: Any) -> None:
+    build_study(project)
+    p = ["--project", str(project.root), "methods"]
+    data = json.loads(invoke(*p, "--format", "json", "--bootstrap", "0").stdout)
+    assert list(data) == ["schema_version", "qcode_version", "project", "documents",
+                          "segments", "units", "groups", "codebook", "coders",
+                          "double_coded_documents", "agreement", "reconciliations",
+                          "not_in_records"]
+    assert data["double_coded_documents"] == ["D01", "D02"]
+    assert data["agreement"]["bootstrap"] == 0
+    r = invoke(*p, "--format", "docx")
+    assert r.exit_code == ExitCode.USAGE
+    assert r.stderr == ("Error: --format docx needs --output FILE.docx\n"
+                        "Hint: a Word file is not written to the terminal\n")
+    out = tmp_path / "methods.docx"
+    r = invoke(*p, "-o", str(out), "--bootstrap", "0")
+    assert r.exit_code == 0, r.output
+    from docx import Document
+
+    doc = Document(io.BytesIO(out.read_bytes()))
+    texts = [para.text for para in doc.paragraphs]
+    assert texts[0] == "Methods (written by qcode from the project's records)"
+    assert any(t.startswith("Inter-coder agreement. Agreement between ingrid, lars, and maja")
+               for t in texts)
+    assert len(doc.tables) == 1 and doc.tables[0].rows[0].cells[0].text == "Theme"
+
+
+def test_unknown_group_attribute(invoke: Callable[..., Any], project: Project) -> None:
+    build_study(project)
+    r = invoke("--project", str(project.root), "methods", "--group-by", "role")
+    assert r.exit_code == ExitCode.NOT_FOUND
+    assert r.stderr == ("Error: no document has the attribute 'role'\n"
+                        "Hint: attributes: none yet\n")
