@@ -156,6 +156,7 @@ class Rewriter:
         body = _trie_pattern(sorted(self.targets))
         self._pattern = re.compile(
             rf"(?<![^\W_])(?:{body})(?=(?:'s|s)?(?![^\W_]))") if body else None
+        self._short: dict[str, str] = {}
 
     @property
     def empty(self) -> bool:
@@ -182,4 +183,13 @@ class Rewriter:
         return apply_matches(text, self.matches(text))
 
     def replace(self, text: str) -> str:
-        return self.rewrite(text)[0] if self._pattern is not None and text else text
+        """``text`` rewritten (short strings, such as speaker labels and attribute values,
+        are remembered: they repeat)."""
+        if self._pattern is None or not text:
+            return text
+        if len(text) > 200:
+            return self.rewrite(text)[0]
+        done = self._short.get(text)
+        if done is None:
+            done = self._short[text] = self.rewrite(text)[0]
+        return done

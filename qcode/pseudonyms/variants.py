@@ -13,6 +13,7 @@ folded text, replacing on the original.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -52,9 +53,21 @@ class _FoldTable(dict[int, str]):
 _TABLE = _FoldTable()
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def fold(text: str) -> str:
     """``text`` lower-cased and without accents, one character per character."""
-    return text.translate(_TABLE)
+    low = text.lower()
+    if low.isascii():
+        return low
+    if len(low) != len(text):  # a letter whose lower case is two characters (İ)
+        return text.translate(_TABLE)
+    for ch in set(_NON_ASCII.findall(low)):  # a few distinct letters: replace each at once
+        folded = _TABLE[ord(ch)]
+        if folded != ch:
+            low = low.replace(ch, folded)
+    return low
 
 
 def name_parts(real: str) -> list[str]:

@@ -117,17 +117,11 @@ def rewrite_document(raw: dict[str, Any], rw: Rewriter, report: ViewReport
 def rewrite_event(ev: Any, rw: Rewriter, texts: Callable[[str], Rewritten | None]) -> Any:
     """A log event (any JSON) with its spans moved and its free text rewritten."""
     if isinstance(ev, list):
-        return [rewrite_event(v, rw, texts) for v in ev]
+        return [rewrite_event(v, rw, texts) if isinstance(v, dict | list) else v for v in ev]
     if not isinstance(ev, dict):
         return ev
-    out: dict[str, Any] = {}
-    for key, value in ev.items():
-        if key in TEXT_KEYS and isinstance(value, str):
-            out[key] = rw.replace(value)
-        elif isinstance(value, dict | list):
-            out[key] = rewrite_event(value, rw, texts)
-        else:
-            out[key] = value
+    out = dict(ev)  # the event's own key order
+    quoted = False
     doc, start, end = ev.get("doc"), ev.get("start"), ev.get("end")
     if isinstance(doc, str) and isinstance(start, int) and isinstance(end, int):
         done = texts(doc)
@@ -137,6 +131,13 @@ def rewrite_event(ev: Any, rw: Rewriter, texts: Callable[[str], Rewritten | None
             quote = ev.get("quote")
             if isinstance(quote, str) and done.old[start:end] == quote:
                 out["quote"] = done.new[new_start:new_end]
+                quoted = True
+    for key, value in ev.items():
+        if key in TEXT_KEYS and isinstance(value, str):
+            if not (quoted and key == "quote"):
+                out[key] = rw.replace(value)
+        elif isinstance(value, dict | list):
+            out[key] = rewrite_event(value, rw, texts)
     return out
 
 
