@@ -51,18 +51,49 @@ def report(
     no_agreement: bool = typer.Option(False, "--no-agreement",
                                       help="Leave out the agreement summary."),
     memos: bool = typer.Option(False, "--memos",
-                               help="Add a Memos section (md, html, docx): the project's "
-                                    "journal, memos on the selected codes and documents."),
+                               help="Show memos (off by default): under each quote the "
+                                    "coder's memo and the other coders' (consensus "
+                                    "included) on its segment, and a Memos section (md, "
+                                    "html, docx): the project's journal, memos on the "
+                                    "selected codes and documents. CSV/XLSX: memo columns."),
     context: str | None = typer.Option(None, "--context", metavar="N|sentence",
                                        help="Show N words (or the rest of the sentence) "
                                             "around each quote, marked as context."),
+    attributes: list[str] = typer.Option([], "--attributes", metavar="NAMES",
+                                         help="Document attributes each quote's source "
+                                              "line shows (comma list or repeat; 'all', "
+                                              "'none'). Default: [report] attributes in "
+                                              "qcode.toml, else none."),
+    per_code: int | None = typer.Option(None, "--per-code", min=1, metavar="N",
+                                        help="At most N exemplars per code: spread across "
+                                             "--spread-by groups, then documents, then "
+                                             "the longest quotes."),
+    spread_by: str | None = typer.Option(None, "--spread-by", metavar="ATTR",
+                                         help="With --per-code: the attribute exemplars "
+                                              "are spread across (default: [report] "
+                                              "spread_by in qcode.toml, else documents "
+                                              "only)."),
     real_names: bool = real_names_option(),
 ) -> None:
     """Report of coded excerpts, grouped theme -> level -> code.
 
     Each quote is exactly the coded span (a whole segment, a phrase, or a stretch across
-    segments) and comes with its document, speaker, the segment(s) it lies in (D01:0003,
-    or D01:0003-0005), time, the document's attributes, and the coder's memo. With
+    segments) and comes with a source line: the speaker (the same label in every format;
+    unify labels with qcode speakers rename), the document, the segment(s) it lies in
+    (D01:0003, or D01:0003-0005), the time where the transcript has one, and only the
+    attributes chosen with --attributes (or [report] attributes = [...] in qcode.toml;
+    none otherwise: attributes can identify people). With --memos the coder's memo and
+    the other coders' memos on the segment follow each quote.
+
+    --per-code N keeps at most N exemplars per code, chosen so: each pick takes the quote
+    whose --spread-by group (e.g. stakeholder_level) has had the fewest picks, then whose
+    document has had the fewest, then the longest (in words); the report says how many of
+    each code's excerpts it shows ("3 of 12 excerpts") and states the rule. The matrix
+    and agreement still count every coding.
+
+    HTML and DOCX reports open with a table of contents (DOCX: a Word TOC field over
+    Heading 1-4, filled in already; Word adds page numbers when it updates the field), and
+    the DOCX matrix is a heatmap: its cells shaded by count. With
     --context N (words) or --context sentence the text around the span within its
     segments is shown and marked as context: grey in HTML and DOCX, in brackets with an
     ellipsis where it is cut in Markdown, and in an in_context column of CSV and XLSX.
@@ -86,6 +117,8 @@ def report(
       qcode report --format xlsx -o excerpts.xlsx
 
       qcode report --code GOV-MAC-01 --context 12 -o strategy.md
+
+      qcode report --per-code 3 --spread-by stakeholder_level --attributes role -o paper.docx
     """
     from datetime import date as Date
 
@@ -95,6 +128,7 @@ def report(
     from qcode.documents.sets import selected_documents
     from qcode.errors import UsageError
     from qcode.reports.content import build_report, render_report
+    from qcode.reports.settings import parse_attribute_option
 
     kind = fmt.value if fmt else _from_suffix(output)
     if kind in ("docx", "xlsx") and output is None:
@@ -105,16 +139,21 @@ def report(
         except ValueError:
             raise UsageError(f"--date '{date}' is not a date like 2026-01-31") from None
     if memos and kind in ("csv", "xlsx"):
-        warn(f"--memos is left out of a {kind} report (one row per excerpt); the coders' "
-             "segment memos are in its memo column")
+        warn(f"the Memos section is left out of a {kind} report (one row per excerpt); the "
+             "segment memos are in its memo columns")
     project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     chosen = parse_where(outgoing_values(ctx, where), selected_documents(project, doc, doc_set))
     sel = resolve_selection(project.codebook, theme, level, code, chosen)
     content = build_report(project, coder=coder, selection=sel, date=date, title=title,
                            agreement=not no_agreement and kind in ("md", "html", "docx"),
-                           joint_by=joint, memos=memos and kind in ("md", "html", "docx"),
-                           context=parse_context(context))
+                           joint_by=joint, memos=memos, context=parse_context(context),
+                           attributes=parse_attribute_option(attributes), per_code=per_code,
+                           spread_by=spread_by)
     warn_omissions(content.omissions, project.root)
+    for labels in content.speaker_variants:
+        warn(f"speaker labels differ only in case: {', '.join(labels)}; the report shows "
+             f"them as they are (unify them: qcode speakers rename --all '{labels[0]}' "
+             f"'{labels[-1]}')")
     if content.memos is not None:
         from qcode.cli.memo_cmd import warn_damaged
 
@@ -127,8 +166,9 @@ def report(
     from qcode.outputs import write_output
 
     write_output(output, data)
-    n = content.n_excerpts
-    note(f"Wrote {output}: {n} excerpt{'' if n == 1 else 's'} coded by {content.coder}")
+    n, of = content.n_excerpts, content.n_available
+    shown = f"{n} excerpt{'' if n == 1 else 's'}" if n == of else f"{n} of {of} excerpts"
+    note(f"Wrote {output}: {shown} coded by {content.coder}")
 
 
 def _from_suffix(output: Path | None) -> str:

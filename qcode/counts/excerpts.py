@@ -48,6 +48,13 @@ class Excerpt(NamedTuple):
     after: str = ""
 
     @property
+    def speaker_label(self) -> str:
+        """The speaker as every report format shows it: the document's label (as renamed by
+        ``qcode speakers rename``), runs of white space as one space; ``unknown`` for none
+        (the label ingest gives a transcript without labels)."""
+        return " ".join(self.speaker.split()) or "unknown"
+
+    @property
     def segments_label(self) -> str:
         """``D01:0003``, or ``D01:0003-0005`` for a span across segments."""
         last = self.last_segment
@@ -65,6 +72,15 @@ class CodeGroup(Record):
     code: str
     name: str
     excerpts: tuple[Any, ...]  # Excerpt records
+    #: how many excerpts the code has in all (more than shown after ``--per-code``)
+    total: int = 0
+
+    @property
+    def count_label(self) -> str:
+        """``4 excerpts``, or ``3 of 12 excerpts`` when only some are shown."""
+        n, total = len(self.excerpts), max(self.total, len(self.excerpts))
+        noun = "excerpt" if total == 1 else "excerpts"
+        return f"{n} {noun}" if n == total else f"{n} of {total} {noun}"
 
 
 class LevelGroup(Record):
@@ -174,7 +190,8 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
                 if items:
                     items.sort(key=lambda x: x[:4])
                     codes.append(CodeGroup(code=code.id, name=code.name,
-                                           excerpts=tuple(x[4] for x in items)))
+                                           excerpts=tuple(x[4] for x in items),
+                                           total=len(items)))
             if codes:
                 level = cb.level(lv)
                 levels.append(LevelGroup(level=lv, name=level.name if level else lv,
@@ -196,9 +213,10 @@ def in_context(e: Excerpt) -> str:
 
 
 def rows(groups: list[ThemeGroup], attribute_names: list[str],
-         context: bool = False) -> list[dict[str, Any]]:
+         context: bool = False, memos: bool = True) -> list[dict[str, Any]]:
     """One flat row per excerpt (for CSV and XLSX), attributes as their own columns; with
-    ``context``, an ``in_context`` column after the quote (:func:`in_context`)."""
+    ``context``, an ``in_context`` column after the quote (:func:`in_context`); with
+    ``memos``, a ``memo`` column (the coder's memo)."""
     out = []
     for t in groups:
         for lv in t.levels:
@@ -207,11 +225,12 @@ def rows(groups: list[ThemeGroup], attribute_names: list[str],
                     row: dict[str, Any] = {
                         "theme": t.theme, "level": lv.level, "code": cg.code,
                         "code_name": cg.name, "document": e.doc, "title": e.title,
-                        "segment": e.segments_label, "speaker": e.speaker,
+                        "segment": e.segments_label, "speaker": e.speaker_label,
                         "time": format_time(e.time_start), "quote": e.quote}
                     if context:
                         row["in_context"] = in_context(e)
-                    row["memo"] = e.memo or ""
+                    if memos:
+                        row["memo"] = e.memo or ""
                     for a in attribute_names:
                         row[f"attr:{a}"] = e.attributes.get(a, "")
                     out.append(row)

@@ -6,6 +6,7 @@ format a :class:`ReportContent`, so the same inputs give the same bytes in every
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
@@ -15,20 +16,31 @@ from qcode.agreement.project import agreement_for_project
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Omissions, combined
 from qcode.counts.context import Context
-from qcode.counts.excerpts import Selection, ThemeGroup, apply_selection, excerpts, flat, rows
+from qcode.counts.excerpts import (
+    Excerpt,
+    Selection,
+    ThemeGroup,
+    apply_selection,
+    excerpts,
+    flat,
+    rows,
+)
+from qcode.counts.exemplars import exemplar_rule, limit
 from qcode.counts.matrix import Matrix, crosstab, load_corpus
 from qcode.counts.matrix_notes import matrix_notes
 from qcode.errors import QcodeError
 from qcode.memos.journal import read_journal
 from qcode.models import Codebook
-from qcode.project import Project
+from qcode.project import SETTINGS_FILE, Project
 from qcode.reconcile.consensus import consensus_coders
 from qcode.registry.joint import JointDisplay
 from qcode.registry.joint import build as build_joint
 from qcode.reports.docx import report_docx
 from qcode.reports.html import report_html
 from qcode.reports.markdown import report_markdown
-from qcode.reports.memo_section import MemoSection, build_memo_section
+from qcode.reports.markup import speaker_variants
+from qcode.reports.memo_section import MemoSection, build_memo_section, other_coders_memos
+from qcode.reports.settings import check_attribute, read_report_settings, shown_attributes
 from qcode.reports.tables import rows_csv, xlsx_bytes
 
 
@@ -77,14 +89,55 @@ class ReportContent:
     memos: MemoSection | None = None
     #: the context shown around each excerpt (words, ``"sentence"``), else None
     context: Context = None
+    #: ``--per-code N``: at most N exemplars per code (see :mod:`qcode.counts.exemplars`)
+    per_code: int | None = None
+    spread_by: str | None = None
+    #: ``--memos``: each quote's memos (the report coder's, then the other coders' on its
+    #: segment: (doc, segment) -> ((coder, memo), ...)) and the Memos section
+    show_memos: bool = False
+    coder_memos: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict)
+    #: speaker labels that differ only in case across the excerpts (RESPONDENT, Respondent)
+    speaker_variants: tuple[tuple[str, ...], ...] = ()
 
     @property
     def n_excerpts(self) -> int:
         return len(flat(list(self.groups)))
 
+    @property
+    def n_available(self) -> int:
+        """The excerpts there are before ``--per-code`` keeps some of them."""
+        return sum(max(cg.total, len(cg.excerpts)) for t in self.groups for lv in t.levels
+                   for cg in lv.codes)
+
+    def memos_on(self, e: Excerpt) -> list[tuple[str, str]]:
+        """(coder, memo) pairs shown under a quote: none without ``--memos``."""
+        if not self.show_memos:
+            return []
+        own = [(self.coder, e.memo)] if e.memo else []
+        return own + list(self.coder_memos.get((e.doc, e.segment), ()))
+
     def excerpt_rows(self) -> list[dict[str, Any]]:
-        return rows(list(self.groups), list(self.attribute_names),
-                    context=self.context is not None)
+        """One row per excerpt (CSV, XLSX); with ``--memos`` a ``memo`` column (the report
+        coder's) and a ``memo:CODER`` column for each other coder."""
+        out = rows(list(self.groups), list(self.attribute_names),
+                   context=self.context is not None, memos=self.show_memos)
+        if not self.show_memos:
+            return out
+        others = self.memo_coders
+        placed = []
+        for row, e in zip(out, flat(list(self.groups)), strict=True):
+            on = dict(self.coder_memos.get((e.doc, e.segment), ()))
+            cells = list(row.items())
+            at = next(k for k, (name, _) in enumerate(cells) if name == "memo") + 1
+            cells[at:at] = [(f"memo:{c}", on.get(c, "")) for c in others]
+            placed.append(dict(cells))
+        return placed
+
+    @property
+    def memo_coders(self) -> tuple[str, ...]:
+        """The other coders whose memos a report with ``--memos`` shows."""
+        return tuple(c for c in self.coders if c != self.coder)
 
     def header_lines(self) -> list[tuple[str, str]]:
         """(label, value) pairs for the report header, in order."""
@@ -93,7 +146,16 @@ class ReportContent:
         return [("Coder", who), ("Coders in the project", ", ".join(self.coders)),
                 ("Codebook", f"{cb.name}" + (f", version {cb.version}" if cb.version else "")),
                 ("Date", self.date), ("Selection", self.selection.describe()),
-                ("Excerpts", str(self.n_excerpts))]
+                *self._excerpt_lines()]
+
+    def _excerpt_lines(self) -> list[tuple[str, str]]:
+        shown = ", ".join(self.attribute_names) or "none (qcode report --attributes NAMES)"
+        lines = [("Excerpts", str(self.n_excerpts))]
+        if self.per_code is not None:
+            lines = [("Excerpts", f"{self.n_excerpts} of {self.n_available}"),
+                     ("Exemplars", exemplar_rule(self.per_code, self.spread_by))]
+        return [*lines, ("Attributes shown", shown),
+                ("Memos", "shown" if self.show_memos else "not shown (qcode report --memos)")]
 
 
 def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary | None:
@@ -127,13 +189,29 @@ def build_report(project: Project, *, coder: str | None = None,
                  selection: Selection | None = None, date: str | None = None,
                  title: str | None = None, agreement: bool = True,
                  joint_by: str | None = None, memos: bool = False,
-                 context: Context = None) -> ReportContent:
-    """Gather a report: header, theme x level matrix, excerpts, agreement, joint display,
-    and with ``memos`` the memos on the project, the selected codes and documents; with
-    ``context`` (words or ``"sentence"``), the text around each excerpt."""
+                 context: Context = None, attributes: Sequence[str] | None = None,
+                 per_code: int | None = None, spread_by: str | None = None
+                 ) -> ReportContent:
+    """Gather a report: header, theme x level matrix, excerpts, agreement, joint display;
+    with ``memos`` each quote's memos (the coder's and the other coders') and the memos on
+    the project, the selected codes and documents; with ``context`` (words or
+    ``"sentence"``), the text around each excerpt. ``attributes`` are the attributes each
+    source line shows (``["all"]``, ``["none"]`` or names; None: the ``[report]`` setting,
+    else none); ``per_code`` keeps at most that many exemplars per code, spread across
+    ``spread_by`` (None: the setting) and documents (:mod:`qcode.counts.exemplars`)."""
     sel = selection or Selection()
     corpus = load_corpus(project, coder)
     chosen = apply_selection(corpus, sel)
+    settings = read_report_settings(project.root)
+    shown = shown_attributes(attributes, settings, corpus.attribute_names)
+    spread = spread_by if spread_by is not None else settings.spread_by
+    if spread is not None and per_code is not None and corpus.attribute_names:
+        check_attribute(spread, corpus.attribute_names,
+                        "--spread-by" if spread_by is not None else
+                        f"{SETTINGS_FILE} [report] spread_by")
+    groups = excerpts(chosen, context=context)
+    if per_code is not None:
+        groups = limit(groups, per_code, spread)
     consensus = consensus_coders(project)
     joint = None
     if joint_by:
@@ -147,14 +225,18 @@ def build_report(project: Project, *, coder: str | None = None,
                    and (not sel.codes or c.id in sel.codes)]
         section = build_memo_section(read_journal(project), cb, covered,
                                      {d.id: d.title for d in chosen.docs.values()})
+    names = tuple(coder_names(project))
     return ReportContent(
         title=title or f"Coded excerpts: {project.name}", project=project.name,
-        coder=corpus.coder, coders=tuple(coder_names(project)),
+        coder=corpus.coder, coders=names,
         consensus=corpus.coder in consensus, codebook=corpus.codebook,
         date=date or Date.today().isoformat(), selection=sel,
-        matrix=crosstab(chosen), groups=tuple(excerpts(chosen, context=context)),
-        attribute_names=tuple(corpus.attribute_names),
+        matrix=crosstab(chosen), groups=tuple(groups), attribute_names=shown,
         agreement=summary, joint=joint, memos=section, context=context,
+        per_code=per_code, spread_by=spread if per_code is not None else None,
+        show_memos=memos, speaker_variants=speaker_variants(flat(groups)),
+        coder_memos=other_coders_memos(project, [c for c in names if c != corpus.coder])
+        if memos else {},
         omissions=combined(corpus.omissions, summary.omissions if summary else Omissions(),
                            joint.omissions if joint else Omissions()))
 
@@ -182,8 +264,10 @@ def render_report(content: ReportContent, kind: str) -> str | bytes:
                                          "title", "segment", "speaker", "time", "quote",
                                          *(["in_context"] if content.context is not None
                                            else []),
-                                         "memo", *(f"attr:{a}" for a in
-                                                   content.attribute_names)]
+                                         *(["memo", *(f"memo:{c}" for c in
+                                                      content.memo_coders)]
+                                           if content.show_memos else []),
+                                         *(f"attr:{a}" for a in content.attribute_names)]
     if kind == "csv":
         return rows_csv(rows, fields)
     m = content.matrix

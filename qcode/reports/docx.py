@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.counts.matrix_notes import matrix_notes
 from qcode.reports.agreement_table import mean_per_code_line
+from qcode.reports.docx_heatmap import legend, shade_matrix
+from qcode.reports.docx_layout import fit_columns
+from qcode.reports.docx_toc import Contents
 from qcode.reports.joint import TITLE, preamble, registry_line
 from qcode.reports.markup import source_line
 from qcode.reports.tables import deterministic_zip, matrix_grid
@@ -30,24 +33,33 @@ def _safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+#: the size of table text (tables of six columns fit the page without breaking a word)
+TABLE_PT = 9
+
+
 def _table(doc: Any, header: list[str], body: list[list[str]], total_row: bool = True,
-           right_from: int = 1) -> None:
+           right_from: int = 1, right_to: int | None = None) -> Any:
     # python-docx takes ~0.2 s to import: loaded only when a DOCX is written.
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     t = doc.add_table(rows=1 + len(body), cols=len(header))
     t.style = "Table Grid"
     for j, h in enumerate(header):
         cell = t.rows[0].cells[j]
         cell.text = ""
-        cell.paragraphs[0].add_run(h).bold = True
+        run = cell.paragraphs[0].add_run(h)
+        run.bold, run.font.size = True, Pt(TABLE_PT)
     for i, row in enumerate(body, start=1):
         for j, value in enumerate(row):
             p = t.rows[i].cells[j].paragraphs[0]
             run = p.add_run(_safe(value))
             run.bold = total_row and i == len(body)
-            if j >= right_from:
+            run.font.size = Pt(TABLE_PT)
+            if right_from <= j < (right_to if right_to is not None else len(row)):
                 p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    fit_columns(doc, t, [header, *body])
+    return t
 
 
 def _date(text: str) -> datetime:
@@ -108,9 +120,9 @@ def _in_context(p: Any, e: Excerpt) -> None:
         p.add_run(_safe(" " + e.after)).font.color.rgb = RGBColor(*CONTEXT_GREY)
 
 
-def _memos(doc: Any, m: MemoSection) -> None:
+def _memos(doc: Any, m: MemoSection, toc: Contents) -> None:
     """The report's "Memos" section: the project's journal, memos per code and document."""
-    doc.add_heading("Memos", level=1)
+    toc.heading("Memos", 1)
     if m.empty:
         doc.add_paragraph("No memos on the project, these codes or these documents.")
 
@@ -121,13 +133,13 @@ def _memos(doc: Any, m: MemoSection) -> None:
             p.add_run(_safe(e.text))
 
     if m.project:
-        doc.add_heading("Project", level=2)
+        toc.heading("Project", 2)
         entries(m.project)
     for title, groups in (("Codes", m.codes), ("Documents", m.documents)):
         if groups:
-            doc.add_heading(title, level=2)
+            toc.heading(title, 2)
             for g in groups:
-                doc.add_heading(_safe(g.title), level=3)
+                toc.heading(_safe(g.title), 3)
                 entries(g.entries)
 
 
@@ -144,21 +156,24 @@ def report_docx(r: ReportContent) -> bytes:
     props.author = props.last_modified_by = "qcode"
     props.title = r.title
     props.revision = 1
-    doc.add_heading(r.title, level=0)
+    doc.add_heading(_safe(r.title), level=0)
     for label, value in r.header_lines():
         p = doc.add_paragraph()
         p.add_run(f"{label}: ").bold = True
-        p.add_run(value)
+        p.add_run(_safe(value))
+    toc = Contents(doc)
+    toc.here()
 
-    doc.add_heading("Theme x level matrix", level=1)
+    toc.heading("Theme x level matrix", 1)
     header, body = matrix_grid(r.matrix)
-    _table(doc, header, body)
+    shade_matrix(_table(doc, header, body), r.matrix)
     for line in matrix_notes(r.matrix):  # the table's footnotes
         doc.add_paragraph(line)
+    doc.add_paragraph(legend(r.matrix)).runs[0].font.size = Pt(9)
 
     if r.agreement is not None:
         a = r.agreement
-        doc.add_heading("Agreement", level=1)
+        toc.heading("Agreement", 1)
         doc.add_paragraph(f"Coders {', '.join(a.coders)} on {a.documents} documents both "
                           f"completed ({a.units} segments, uncoded segments included). "
                           f"Krippendorff's alpha over code sets (MASI): {_num(a.masi_alpha)}.")
@@ -168,7 +183,7 @@ def report_docx(r: ReportContent) -> bytes:
         doc.add_paragraph(mean_per_code_line(a.metric_labels, a.mean_per_code))
 
     if r.joint is not None:
-        doc.add_heading(TITLE, level=1)
+        toc.heading(TITLE, 1)
         for line in preamble(r.joint):
             doc.add_paragraph(line)
         rows = []
@@ -178,7 +193,7 @@ def report_docx(r: ReportContent) -> bytes:
             rows.append([row.key, registry_line(row), ", ".join(iv.documents),
                          str(iv.codings), top])
         _table(doc, ["Group", "Registry", "Interviews", "Codings", "Most frequent codes"],
-               rows, total_row=False, right_from=3)
+               rows, total_row=False, right_from=3, right_to=4)
         for row in r.joint.rows:
             for q in row.interviews.top_codes:
                 p = doc.add_paragraph(style="List Bullet")
@@ -186,17 +201,15 @@ def report_docx(r: ReportContent) -> bytes:
                 p.add_run(_safe(f"\u201c{q.quote}\u201d ({q.doc}, {q.segment})"))
 
     short = _ShortBody(doc)
-    doc.add_heading("Excerpts", level=1)
+    toc.heading("Excerpts", 1)
     if not r.groups:
         doc.add_paragraph("No coded excerpts match the selection.")
     for t in r.groups:
-        doc.add_heading(f"{t.name} ({t.theme})", level=2)
+        toc.heading(_safe(f"{t.name} ({t.theme})"), 2)
         for lv in t.levels:
-            doc.add_heading(lv.name, level=3)
+            toc.heading(_safe(lv.name), 3)
             for cg in lv.codes:
-                n = len(cg.excerpts)
-                doc.add_heading(f"{cg.code}: {cg.name} ({n} excerpt{'s' if n != 1 else ''})",
-                                level=4)
+                toc.heading(_safe(f"{cg.code}: {cg.name} ({cg.count_label})"), 4)
                 for e in cg.excerpts:
                     if e.before or e.after:
                         _in_context(doc.add_paragraph(style="Quote"), e)
@@ -205,17 +218,17 @@ def report_docx(r: ReportContent) -> bytes:
                     src = doc.add_paragraph()
                     run = src.add_run(_safe(f"\u2014 {source_line(e, r.attribute_names)}"))
                     run.font.size = Pt(9)
-                    if e.memo:
+                    for coder, text in r.memos_on(e):
                         memo = doc.add_paragraph()
-                        memo.add_run("Memo: ").italic = True
-                        memo.add_run(_safe(e.memo))
+                        memo.add_run(_safe(f"Memo ({coder}): ")).italic = True
+                        memo.add_run(_safe(text))
                 short.park()
 
     if r.memos is not None:
-        _memos(doc, r.memos)
+        _memos(doc, r.memos, toc)
         short.park()
 
-    doc.add_heading("Appendix: codebook", level=1)
+    toc.heading("Appendix: codebook", 1)
     cb = r.codebook
     doc.add_paragraph(cb.name + (f", version {cb.version}" if cb.version else ""))
     levels: list[str | None] = [lv.id for lv in cb.levels] or [None]
@@ -223,16 +236,22 @@ def report_docx(r: ReportContent) -> bytes:
         codes = [c for c in cb.codes if c.theme == th.id]
         if not codes:
             continue
-        doc.add_heading(f"{th.name} ({th.id})", level=2)
+        toc.heading(_safe(f"{th.name} ({th.id})"), 2)
         for lv_id in levels:
             cell = [c for c in codes if c.level == lv_id]
             if not cell:
                 continue
             if lv_id is not None:
                 level = cb.level(lv_id)
-                doc.add_heading(level.name if level else lv_id, level=3)
+                # the level as a bold line, not a heading: the contents list the
+                # appendix by theme only (each code is listed once, at its excerpts)
+                lv_line = doc.add_paragraph()
+                lv_line.paragraph_format.keep_with_next = True
+                lv_line.add_run(_safe(level.name if level else lv_id)).bold = True
             for c in cell:
-                doc.add_heading(f"{c.id}: {c.name}", level=4)
+                name = doc.add_paragraph()
+                name.paragraph_format.keep_with_next = True
+                name.add_run(_safe(f"{c.id}: {c.name}")).bold = True
                 if c.definition:
                     doc.add_paragraph(c.definition)
                 for label, items in (("Include", c.include), ("Exclude", c.exclude),
@@ -243,6 +262,7 @@ def report_docx(r: ReportContent) -> bytes:
                         p.add_run(item)
             short.park()
     short.restore()
+    toc.write()
     buf = io.BytesIO()
     doc.save(buf)
     return deterministic_zip(buf.getvalue(), when)

@@ -16,13 +16,21 @@ FONT = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 CELL_W, CELL_H = 84, 40
 CHAR_W = 7.2  # average advance of a 12 px sans-serif character
 LOW, HIGH = (247, 251, 255), (8, 69, 148)  # white-blue to dark blue
+#: above this share of the peak a cell is dark enough for white text
+DARK = 0.55
 
 
 def _attr(text: str) -> str:
     return escape(text, {'"': "&quot;"})
 
 
-def _colour(share: float) -> str:
+def colour(share: float) -> str:
+    """The fill of a cell holding ``share`` of the peak value (0: near white, 1: dark blue);
+    the DOCX heatmap (:mod:`qcode.reports.docx_heatmap`) shades its cells the same way.
+
+    >>> colour(0.0), colour(1.0)
+    ('#f7fbff', '#084594')
+    """
     r, g, b = (round(lo + (hi - lo) * share) for lo, hi in zip(LOW, HIGH, strict=True))
     return f"#{r:02x}{g:02x}{b:02x}"
 
@@ -76,9 +84,9 @@ def heatmap_svg(row_labels: Sequence[str], col_labels: Sequence[str],
             v = values[i][j]
             share = v / peak if peak else 0.0
             x = left + cw * j
-            ink = "#ffffff" if share > 0.55 else "#111111"
+            ink = "#ffffff" if share > DARK else "#111111"
             out.append(f'<rect x="{x}" y="{y}" width="{cw}" height="{CELL_H}" '
-                       f'fill="{_colour(share)}" stroke="#ffffff" stroke-width="2"/>')
+                       f'fill="{colour(share)}" stroke="#ffffff" stroke-width="2"/>')
             out.append(f'<text x="{x + cw / 2:.1f}" y="{y + CELL_H / 2 + 4:.1f}" '
                        f'text-anchor="middle" fill="{ink}">{escape(texts[i][j])}</text>')
     if row_axis:

@@ -11,9 +11,12 @@ from typing import TYPE_CHECKING
 
 from qcode.counts.matrix import Matrix
 from qcode.counts.matrix_notes import matrix_notes
+from qcode.reports import html_toc
 from qcode.reports.agreement_table import mean_per_code_line
 from qcode.reports.heatmap_svg import matrix_svg
+from qcode.reports.html_toc import Headings
 from qcode.reports.joint import CSS as JOINT_CSS
+from qcode.reports.joint import TITLE as JOINT_TITLE
 from qcode.reports.joint import as_html_section
 from qcode.reports.markup import source_line
 from qcode.reports.tables import matrix_grid
@@ -38,6 +41,7 @@ dl.meta dd{margin:0}blockquote{margin:.6rem 0 1rem;padding:.4rem .9rem;
 border-left:4px solid #6a9fd4;background:#f7f9fc}blockquote p{margin:.2rem 0}
 .src{color:#444;font-size:.88rem}.memo{font-size:.88rem;color:#5a4a00}
 .note{color:#444;font-size:.9rem}figure{margin:1rem 0}svg{max-width:100%;height:auto}
+h2,h3,h4,h5{break-after:avoid}blockquote,tr,figure{break-inside:avoid}
 """
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -97,7 +101,7 @@ def _joint_css() -> str:
                      if line.strip() and not line.startswith("body"))
 
 
-def _codebook(cb: Codebook) -> str:
+def _codebook(cb: Codebook, h: Headings | None = None) -> str:
     out = [f"<p>{escape(cb.name)}" + (f", version {escape(cb.version)}" if cb.version
                                        else "") + "</p>"]
     if cb.description:
@@ -107,7 +111,8 @@ def _codebook(cb: Codebook) -> str:
         codes = [c for c in cb.codes if c.theme == t.id]
         if not codes:
             continue
-        out.append(f"<h3>{escape(t.name)} ({escape(t.id)})</h3>")
+        out.append(h.heading(3, f"{t.name} ({t.id})", f"codebook-{t.id}") if h else
+                   f"<h3>{escape(t.name)} ({escape(t.id)})</h3>")
         for lv in levels:
             cell = [c for c in codes if c.level == lv]
             if not cell:
@@ -129,45 +134,50 @@ def _codebook(cb: Codebook) -> str:
 
 
 def report_html(r: ReportContent) -> str:
-    """The whole report (a :class:`qcode.reports.content.ReportContent`) as one HTML file."""
+    """The whole report (a :class:`qcode.reports.content.ReportContent`) as one HTML file,
+    with a table of contents linking every section, theme, level and code."""
+    h = Headings()
     body = [f"<h1>{escape(r.title)}</h1>", '<dl class="meta">']
     body += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in r.header_lines()]
-    body += ["</dl>", "<h2>Theme x level matrix</h2>", matrix_fragment(r.matrix)]
+    body.append("</dl>")
+    toc_at = len(body)  # the contents go here once every heading is written
+    body += [h.heading(2, "Theme x level matrix", "matrix"), matrix_fragment(r.matrix)]
     if r.agreement is not None:
-        body += ["<h2>Agreement</h2>", _agreement(r.agreement)]
-    extra_css = ""
+        body += [h.heading(2, "Agreement", "agreement"), _agreement(r.agreement)]
+    extra_css = html_toc.CSS
     if r.joint is not None:
-        body.append(as_html_section(r.joint, 2))
-        extra_css = _joint_css() + "\n"
-    body.append("<h2>Excerpts</h2>")
+        ident = h.mark(2, JOINT_TITLE, "joint-display")
+        body.append(f'<div id="{ident}">{as_html_section(r.joint, 2)}</div>')
+        extra_css += _joint_css() + "\n"
+    body.append(h.heading(2, "Excerpts", "excerpts"))
     cache: dict[tuple[str, str, int, int], str] = {}
     if not r.groups:
         body.append("<p>No coded excerpts match the selection.</p>")
     for t in r.groups:
-        body.append(f"<h3>{escape(t.name)} ({escape(t.theme)})</h3>")
+        body.append(h.heading(3, f"{t.name} ({t.theme})", f"theme-{t.theme}"))
         for lv in t.levels:
-            body.append(f"<h4>{escape(lv.name)}</h4>")
+            body.append(h.heading(4, lv.name, f"{t.theme}-{lv.level}"))
             for cg in lv.codes:
-                n = len(cg.excerpts)
-                body.append(f"<h5>{escape(cg.code)}: {escape(cg.name)} ({n} "
-                            f"excerpt{'s' if n != 1 else ''})</h5>")
+                body.append(h.heading(5, f"{cg.code}: {cg.name} ({cg.count_label})",
+                                      f"code-{cg.code}"))
                 for e in cg.excerpts:
                     # a span under several codes: escaped once
                     key = (e.doc, e.segment, e.start, e.end)
                     quote = cache.get(key)
                     if quote is None:
-                        memo = (f'<p class="memo"><i>Memo:</i> {escape(e.memo)}</p>'
-                                if e.memo else "")
+                        memos = "".join(f'<p class="memo"><i>Memo ({escape(c)}):</i> '
+                                        f"{escape(m)}</p>" for c, m in r.memos_on(e))
                         quote = cache[key] = (
                             f"<blockquote><p>{_quote(e)}</p><p class=\"src\">\u2014 "
-                            f"{escape(source_line(e, r.attribute_names))}</p>{memo}"
+                            f"{escape(source_line(e, r.attribute_names))}</p>{memos}"
                             "</blockquote>")
                     body.append(quote)
     if r.memos is not None:
-        body.append(memos_html(r.memos))
-    body += ["<h2>Appendix: codebook</h2>", _codebook(r.codebook)]
+        body.append(memos_html(r.memos, h))
+    body += [h.heading(2, "Appendix: codebook", "appendix-codebook"), _codebook(r.codebook, h)]
     if r.context is not None:
         extra_css += CONTEXT_CSS
+    body.insert(toc_at, h.nav().rstrip("\n"))
     return page(r.title, "\n".join(body) + "\n", extra_css)
 
 
@@ -191,16 +201,18 @@ def _memo_list(entries: tuple[MemoEntry, ...]) -> str:
                             f"{escape(e.text)}</li>" for e in entries) + "</ul>"
 
 
-def memos_html(m: MemoSection) -> str:
+def memos_html(m: MemoSection, h: Headings | None = None) -> str:
     """The report's "Memos" section: the project's journal, memos per code and document."""
-    out = ["<h2>Memos</h2>"]
+    h = h or Headings()
+    out = [h.heading(2, "Memos", "memos")]
     if m.empty:
         out.append("<p>No memos on the project, these codes or these documents.</p>")
     if m.project:
-        out += ["<h3>Project</h3>", _memo_list(m.project)]
+        out += [h.heading(3, "Project", "memos-project"), _memo_list(m.project)]
     for title, groups in (("Codes", m.codes), ("Documents", m.documents)):
         if groups:
-            out.append(f"<h3>{title}</h3>")
+            out.append(h.heading(3, title, f"memos-{title}"))
             for g in groups:
-                out += [f"<h4>{escape(g.title)}</h4>", _memo_list(g.entries)]
+                out += [h.heading(4, g.title, f"memo-{g.title.partition(':')[0]}"),
+                        _memo_list(g.entries)]
     return "\n".join(out)

@@ -75,11 +75,10 @@ def report_markdown(r: ReportContent) -> str:
         for lv in t.levels:
             out += [f"#### {md_escape(lv.name)}", ""]
             for cg in lv.codes:
-                n = len(cg.excerpts)
                 out += [f"##### {md_escape(cg.code)}: {md_escape(cg.name)} "
-                        f"({n} excerpt{'s' if n != 1 else ''})", ""]
+                        f"({cg.count_label})", ""]
                 for e in cg.excerpts:
-                    out += _excerpt_md(e, r.attribute_names, cache)
+                    out += _excerpt_md(e, r.attribute_names, cache, r.memos_on(e))
     if r.memos is not None:
         out += [memos_markdown(r.memos).rstrip(), ""]
     appendix = codebook_markdown(r.codebook, heading_level=2)
@@ -88,16 +87,17 @@ def report_markdown(r: ReportContent) -> str:
 
 
 def _excerpt_md(e: Excerpt, attribute_names: tuple[str, ...],
-                cache: dict[tuple[str, str, int, int], list[str]]) -> list[str]:
+                cache: dict[tuple[str, str, int, int], list[str]],
+                memos: list[tuple[str, str]]) -> list[str]:
     """The blockquote of one excerpt (the same span under several codes is escaped
-    once); its context, if any, in brackets around the quote."""
+    once); its context, if any, in brackets around the quote; its memos (``--memos``)."""
     key = (e.doc, e.segment, e.start, e.end)
     lines = cache.get(key)
     if lines is None:
         lines = [f"> {md_quote(e)}", ">",
                  f"> \u2014 {md_escape(source_line(e, attribute_names))}"]
-        if e.memo:
-            lines += [">", f"> *Memo:* {md_escape(e.memo)}"]
+        for coder, memo in memos:
+            lines += [">", f"> *Memo ({md_escape(coder)}):* {md_escape(memo)}"]
         lines.append("")
         cache[key] = lines
     return lines

@@ -7,6 +7,7 @@ imports none of them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from qcode._io.controls import CONTROLS
 from qcode.counts.excerpts import Excerpt, format_time
@@ -43,15 +44,41 @@ def md_paragraphs(text: str) -> str:
 
 
 def source_line(e: Excerpt, attribute_names: tuple[str, ...]) -> str:
-    """``Speaker, D1 (Title), D1:0002, 1:05; region: North`` (plain text; a span across
-    segments names them ``D1:0002-0004``)."""
-    parts = [e.speaker, f"{e.doc} ({e.title})" if e.title != e.doc else e.doc,
-             e.segments_label]
+    """``Speaker, D1, D1:0002, 0:01:05; region: North``: the speaker
+    (:attr:`Excerpt.speaker_label`), the document, the segment(s) (``D1:0002-0004`` for a
+    span across segments), the time where the transcript has one, and only the attributes
+    in ``attribute_names`` (the ones the researcher chose to show). Plain text; the same in
+    every format.
+
+    >>> from qcode.counts.excerpts import Excerpt
+    >>> e = Excerpt("C", "T", "L", "D1", "Title", "D1:0002", " Ann  Lee", 65.0, None, "q",
+    ...             None, {"region": "North", "role": "nurse"})
+    >>> source_line(e, ("region",))
+    'Ann Lee, D1, D1:0002, 0:01:05; region: North'
+    """
+    parts = [e.speaker_label, e.doc, e.segments_label]
     t = format_time(e.time_start)
     if t:
         parts.append(t)
     attrs = "; ".join(f"{a}: {e.attributes[a]}" for a in attribute_names if e.attributes.get(a))
     return ", ".join(parts) + (f"; {attrs}" if attrs else "")
+
+
+def speaker_variants(excerpts: Iterable[Excerpt]) -> tuple[tuple[str, ...], ...]:
+    """Speaker labels that differ only in case or spacing (``RESPONDENT``, ``Respondent``):
+    one speaker role shown two ways, which ``qcode speakers rename`` unifies.
+
+    >>> from qcode.counts.excerpts import Excerpt
+    >>> def said(who):
+    ...     return Excerpt("C", "T", "L", "D", "D", "D:1", who, None, None, "q", None, {})
+    >>> speaker_variants([said("RESPONDENT"), said("Respondent"), said("B")])
+    (('RESPONDENT', 'Respondent'),)
+    """
+    seen: dict[str, set[str]] = {}
+    for e in excerpts:
+        label = e.speaker_label
+        seen.setdefault(label.casefold(), set()).add(label)
+    return tuple(tuple(sorted(v)) for _, v in sorted(seen.items()) if len(v) > 1)
 
 
 def md_quote(e: Excerpt) -> str:

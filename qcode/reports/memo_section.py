@@ -8,9 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from qcode.coding.store import load_state
 from qcode.memos.journal import Journal, Memo
 from qcode.memos.log import BadLine
 from qcode.models import Codebook
+from qcode.project import Project
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,16 @@ def build_memo_section(journal: Journal, codebook: Codebook, codes: Iterable[str
                        codes=tuple(g for g in by_code if g.entries),
                        documents=tuple(g for g in by_doc if g.entries),
                        unreadable=tuple(journal.bad))
+
+
+def other_coders_memos(project: Project, coders: Iterable[str]
+                       ) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """(document, segment) -> ((coder, memo), ...): the segment memos of ``coders`` (the
+    coders other than the report's), in the order given, for each quote on that segment
+    (``qcode report --memos``)."""
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for coder in coders:
+        for key, text in load_state(project, coder).memos.items():
+            if text:
+                out.setdefault(key, []).append((coder, text))
+    return {k: tuple(v) for k, v in out.items()}

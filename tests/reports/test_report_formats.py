@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -62,13 +63,17 @@ def test_same_inputs_same_bytes_in_every_format(two: Project) -> None:
 
 
 def test_html_escapes_every_transcript_text(two: Project) -> None:
-    page = render_report(build_report(two, coder="ana", date=DATE), "html")
+    page = render_report(build_report(two, coder="ana", date=DATE, memos=True), "html")
     assert isinstance(page, str)
     assert "<script" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
     assert "&lt;b&gt;ministry&lt;/b&gt; &amp; the clinic" in page  # the memo
-    for needle in ("src=", "href=", "<link", "<img", "<iframe", "@import"):
+    for needle in ("src=", "<link", "<img", "<iframe", "@import"):
         assert needle not in page  # self-contained: nothing fetched from anywhere
+    links = re.findall(r'href="([^"]*)"', page)
+    assert links and all(link.startswith("#") for link in links)  # the contents only
+    ids = set(re.findall(r' id="([^"]*)"', page))
+    assert {link[1:] for link in links} <= ids
     assert "Content-Security-Policy" in page and "<svg" in page
 
 
