@@ -1,11 +1,13 @@
 """The full-screen coding app's state machine: intents in, state and one message out.
 
 The app (:mod:`qcode.cli.tui`) only draws an :class:`AppState` and calls its intent methods
-(move, select, apply, remove, memo, undo, redo, find, done); this module decides and writes
-the coder's log through the same :class:`qcode.coding.session.Session` the plain
-``qcode code --plain`` session uses, so both resume from the same position file and every
-action is appended and fsynced before the method that made it returns. Only this coder's
-state is ever read: another coder's codings cannot reach the screen.
+(move, select, apply, remove, memo, undo, redo, done; a search's hits are walked by
+:mod:`qcode.search.app_hits`, which codes them through :meth:`AppState.code_spans`); this
+module decides and writes the coder's log through the same
+:class:`qcode.coding.session.Session` the plain ``qcode code --plain`` session uses, so both
+resume from the same position file and every action is appended and fsynced before the
+method that made it returns. Only this coder's state is ever read: another coder's codings
+cannot reach the screen.
 
 Offsets are code points in the document text, as segments are. The cursor is an offset;
 a selection is ``[start, end)`` between an anchor and the cursor.
@@ -24,7 +26,7 @@ from qcode.coding.new_code import NewCode, Step, session_codebook
 from qcode.coding.session import Session
 from qcode.coding.suggest import is_interviewer
 from qcode.errors import QcodeError
-from qcode.models import Code, Codebook, CodingEvent, Document, Segment
+from qcode.models import Code, Codebook, CodingEvent, Document, Origin, Segment
 from qcode.project import Project
 
 _WORD = re.compile(r"\S+")
@@ -286,23 +288,6 @@ class AppState:
         self.anchor = None
         self.version += 1
 
-    def find(self, query: str) -> bool:
-        """Select the next occurrence of ``query`` after the cursor (wrapping round)."""
-        q = query.casefold()
-        if not q:
-            return False
-        low = self.doc.text.casefold()
-        at = low.find(q, self.cursor + 1)
-        if at < 0:
-            at = low.find(q)
-        if at < 0:
-            self.message = "Not found."
-            self.version += 1
-            return False
-        self.select(at, at + len(q))
-        self.message = f"Found in {self.current.id}."
-        return True
-
     # ------------------------------------------------------------------ writing
 
     def _write(self, events: list[EventDraft]) -> list[CodingEvent]:
@@ -344,6 +329,26 @@ class AppState:
             return
         self.message = f"+ {code_id} on {_where(self.doc, written[0])}" if written \
             else f"{code_id} is already there."
+
+    def code_spans(self, spans: list[tuple[int, int]], code_id: str, *,
+                   origin: Origin = "manual") -> list[CodingEvent]:
+        """Code every span ``[start, end)`` with ``code_id`` as ONE action (the hits of a
+        search: qcode.search.app_hits); spans that have it already are left alone."""
+        self.session.sync()
+        if self.code(code_id) is None:
+            self.message = f"{code_id} is not in the codebook."
+            return []
+        events: list[EventDraft] = []
+        try:
+            for start, end in dict.fromkeys(spans):
+                events += codings.span_add_events(self.session.state, self.doc, start, end,
+                                                  [code_id], origin=origin)
+            written = self._write(events)
+        except QcodeError as exc:
+            self.message = exc.message
+            return []
+        self.message = f"+ {code_id} on {len(written)} of {len(set(spans))} hit(s)"
+        return written
 
     def accept(self, n: int) -> None:
         """Apply suggestion number ``n`` (1-based)."""

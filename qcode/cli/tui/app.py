@@ -22,10 +22,11 @@ from qcode.coding.new_code import Step
 from qcode.errors import QcodeError
 from qcode.memos.journal import Memo, read_journal
 from qcode.models import Code
+from qcode.search.app_hits import HitWalk
 
 KEYS = ("←→ word  ⇧←→ select  s sentence  a turn  ↑↓ turn  ⏎ code  1-9 accept  x remove  "
-        "+ new code  v in-vivo  m memo  u undo  r redo  n uncoded  f find  d done  / filter  "
-        "i info  q quit")
+        "+ new code  v in-vivo  m memo  u undo  r redo  n uncoded  / search  ][ hit  "
+        "h code hit  H all hits  d done  tab filter  i info  q quit")
 KeyList = list[Binding | tuple[str, str] | tuple[str, str, str]]
 _CONTROL = {c: " " for c in (*range(32), *range(127, 160))}
 
@@ -93,6 +94,7 @@ class CodingApp(App[str]):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self.state = state
+        self.hits = HitWalk(state)
         self.show_info = False
         self.highlighted: str | None = None
         self._codes: list[Code] = []
@@ -104,7 +106,7 @@ class CodingApp(App[str]):
         with Horizontal(id="main"):
             yield Transcript(self.state, id="transcript")
             with Vertical(id="side"):
-                yield FilterInput(placeholder="/ filter codes", id="filter")
+                yield FilterInput(placeholder="tab: filter codes", id="filter")
                 yield Tree("codebook", id="codes")
                 yield Static(id="info")
         yield Static(id="status")
@@ -286,6 +288,15 @@ class CodingApp(App[str]):
             self.refresh_state()
         self.push_screen(Prompt(label, value), done)
 
+    def ask_search(self) -> None:
+        """The search prompt (the last query again); the hits are then walked with ] [."""
+        def done(text: str | None) -> None:
+            if text is not None:
+                self.hits.search(text)
+            self.refresh_state()
+        self.push_screen(Prompt("Search the document (--regex, --whole-word, --fuzzy N as "
+                                "in qcode search)", self.hits.query), done)
+
     def new_code(self, step: Step | None) -> None:
         """Carry the new-code dialogue on: ask its next question, or show the result with
         the codebook tree filled again (it has the new code)."""
@@ -334,9 +345,13 @@ class Transcript(TranscriptView):
         Binding("u", "undo", show=False),
         Binding("r,ctrl+y", "redo", show=False),
         Binding("n", "next_uncoded", show=False),
-        Binding("f,ctrl+f", "find", show=False),
+        Binding("slash,f,ctrl+f", "search", show=False),
+        Binding("right_square_bracket", "hit(1)", show=False),
+        Binding("left_square_bracket", "hit(-1)", show=False),
+        Binding("h", "code_hit", show=False),
+        Binding("H", "code_all_hits", show=False),
         Binding("d", "done", show=False),
-        Binding("slash", "filter", show=False),
+        Binding("tab", "filter", show=False),
         Binding("i", "info", show=False),
         Binding("q", "quit_app", show=False),
     ]
@@ -415,8 +430,20 @@ class Transcript(TranscriptView):
         self.state.next_uncoded()
         self._then()
 
-    def action_find(self) -> None:
-        self.coding_app.ask("Find in the document", "", "find")
+    def action_search(self) -> None:
+        self.coding_app.ask_search()
+
+    def action_hit(self, step: int) -> None:
+        self.coding_app.hits.step(step)
+        self._then()
+
+    def action_code_hit(self) -> None:
+        self.coding_app.hits.code(self.coding_app.highlighted)
+        self._then()
+
+    def action_code_all_hits(self) -> None:
+        self.coding_app.hits.code_all(self.coding_app.highlighted)
+        self._then()
 
     def action_done(self) -> None:
         self.state.mark_done()

@@ -179,7 +179,7 @@ def test_document_and_code_memos_show_in_the_side_pane(tmp_path: Path,
         text = side_text(app)
         assert "Memo on T01 (lead) recorded in the clinic" in text
         assert "the RHF, not the ministry" not in text  # no such code under the cursor
-        await p.press("down", "slash", *"GOV-MAC-02", "enter")  # coded: now under it
+        await p.press("down", "tab", *"GOV-MAC-02", "enter")  # coded: now under it
         await p.pause()
         assert "Memo on GOV-MAC-02 (lead) the RHF, not the ministry" in side_text(app)
         await p.press("q")

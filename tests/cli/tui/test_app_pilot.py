@@ -48,7 +48,7 @@ def test_select_code_change_undo_redo_memo_quit_resume_done(tmp_path: Path) -> N
         assert st.selection is not None
         assert doc.text[slice(*st.selection)] == "regional health"
         # the filter finds the code as one types; Enter codes the selection
-        await p.press("slash", *"regional health auth", "enter")
+        await p.press("tab", *"regional health auth", "enter")
         assert codes_now(project) == {"T01:0002": [RHA]}
         assert st.message == f"+ {RHA} on 2 words of T01:0002"
         assert st.selection is None  # applied: the selection is spent
@@ -60,7 +60,7 @@ def test_select_code_change_undo_redo_memo_quit_resume_done(tmp_path: Path) -> N
         # change it: remove the code highlighted in the tree, code the budget one instead
         await p.press("x")
         assert codes_now(project) == {}
-        await p.press("slash", *budget.name[:20], "enter")
+        await p.press("tab", *budget.name[:20], "enter")
         assert codes_now(project) == {"T01:0002": [budget.id]}
         await p.press("u")
         assert codes_now(project) == {}
@@ -209,7 +209,7 @@ def test_enter_on_a_filter_without_matches_codes_nothing_and_says_so(tmp_path: P
     app = open_app(project)
 
     async def session(p: Pilot[str]) -> None:
-        await p.press("down", "slash", *"zzqqxx", "enter")
+        await p.press("down", "tab", *"zzqqxx", "enter")
         assert app.state.message == "No code matches the filter; nothing was coded."
 
     _run(app, session)

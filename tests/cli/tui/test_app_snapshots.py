@@ -58,7 +58,7 @@ def test_filter_and_code_info(coded: Project, size: tuple[int, int],
                               snap_compare: Callable[..., bool]) -> None:
     """The codebook filtered as one types, with the highlighted code's definition."""
     assert snap_compare(open_app(coded), terminal_size=size,
-                        run_before=_at(3), press=["i", "slash", *"reimburs"])
+                        run_before=_at(3), press=["i", "tab", *"reimburs"])
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
