@@ -80,9 +80,10 @@ def status(
     everything as new.
 
     JSON: {"schema_version", "since", "changed", "marked_seen", "coders": [{"coder",
-    "new_coder", "added", "removed", "documents", "done", "reopened"}], "documents":
-    {"added", "replaced", "removed"}, "codebook": {"edited", "changes": [{"op", "code",
-    "by", "at", ...}]}, "stale_reconciliations": [{"name", "stale", "new"}],
+    "new_coder", "codings_added", "codings_removed", "documents", "completed",
+    "reopened_documents"}], "documents_added", "documents_replaced", "documents_removed",
+    "codebook": {"edited", "changes": [{"op", "code", "by", "at", ...}]},
+    "stale_reconciliations": [{"name", "stale_decisions", "new_stale_decisions"}],
     "log_problems": [{"coder", "kind", "message"}]}.
 
     Examples:

@@ -57,9 +57,10 @@ class CoderChange:
 
     def as_dict(self) -> dict[str, Any]:
         return {"coder": self.coder, "new_coder": self.new_coder,
-                "added": sum(self.added.values()), "removed": sum(self.removed.values()),
+                "codings_added": sum(self.added.values()),
+                "codings_removed": sum(self.removed.values()),
                 "documents": sorted(set(self.added) | set(self.removed)),
-                "done": self.done, "reopened": self.reopened}
+                "completed": self.done, "reopened_documents": self.reopened}
 
 
 @dataclass
@@ -87,10 +88,11 @@ class Status:
         return {
             "since": self.since, "changed": self.changed, "marked_seen": self.marked_seen,
             "coders": [c.as_dict() for c in self.coders if c],
-            "documents": {"added": self.docs_added, "replaced": self.docs_replaced,
-                          "removed": self.docs_removed},
+            "documents_added": self.docs_added, "documents_replaced": self.docs_replaced,
+            "documents_removed": self.docs_removed,
             "codebook": {"edited": self.codebook_edited, "changes": self.codebook_changes},
-            "stale_reconciliations": [{"name": n, "stale": s, "new": new}
+            "stale_reconciliations": [{"name": n, "stale_decisions": s,
+                                       "new_stale_decisions": new}
                                       for n, s, new in self.stale],
             "log_problems": [{"coder": c, "kind": k, "message": m}
                              for c, k, m in self.log_problems],

@@ -188,6 +188,7 @@ RUNS: dict[str, list[str]] = {
     "memo remove": ["memo", "remove", "{memo}", "--author", "zed"],
     "progress": ["progress"],
     "check": ["check"],
+    "status": ["status"],
     "codebook add": ["codebook", "add", "Staff felt watched", "--theme", "ORG", "--level",
                      "micro", "--why", "contract"],
     "codebook edit": ["codebook", "edit", "Staff felt watched", "--definition", "Observed."],
@@ -213,6 +214,12 @@ RUNS: dict[str, list[str]] = {
     "speakers": ["speakers", "N01"],
     "search": ["search", "telemedicine", "--code", "GOV-MAC-01", "--coder", "zed"],
     "methods": ["methods", "--bootstrap", "0"],
+    "pseudonyms add": ["pseudonyms", "add", "Torunn Vollstad", "P07"],
+    "pseudonyms import": ["pseudonyms", "import", "{tmp}/names.csv"],
+    "pseudonyms list": ["pseudonyms", "list"],
+    "pseudonyms suggest": ["pseudonyms", "suggest"],
+    "pseudonyms check": ["pseudonyms", "check", "{tmp}/X01.txt"],
+    "pseudonyms remove": ["pseudonyms", "remove", "Torunn Vollstad"],
 }
 
 #: other modes of a command, whose JSON differs from its default run (mode -> arguments)
@@ -269,6 +276,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     tmp.mkdir()
     (tmp / "X01.txt").write_text("I: How did it start?\n\nR: With one nurse.\n",
                                  encoding="utf-8")
+    (tmp / "names.csv").write_text("real,pseudonym,kind\nLofotkysten sykehus,Hospital A,"
+                                   "organisation\n", encoding="utf-8")
     runner = CliRunner()
     old = Path.cwd()
     os.chdir(study)

@@ -143,11 +143,12 @@ def test_status_reports_each_change_once(project: Project,
     got = json.loads(r.stdout)
     assert got["marked_seen"] is False and got["changed"] is True
     assert got["coders"] == [
-        {"coder": "ana", "new_coder": False, "added": 0, "removed": 1, "documents": ["D01"],
-         "done": [], "reopened": []},
-        {"coder": "bo", "new_coder": True, "added": 1, "removed": 0, "documents": ["D01"],
-         "done": ["D01"], "reopened": []}]
-    assert got["documents"] == {"added": ["D02"], "replaced": [], "removed": []}
+        {"coder": "ana", "new_coder": False, "codings_added": 0, "codings_removed": 1,
+         "documents": ["D01"], "completed": [], "reopened_documents": []},
+        {"coder": "bo", "new_coder": True, "codings_added": 1, "codings_removed": 0,
+         "documents": ["D01"], "completed": ["D01"], "reopened_documents": []}]
+    assert (got["documents_added"], got["documents_replaced"], got["documents_removed"]) == \
+        (["D02"], [], [])
     r = invoke("--project", root, "status")  # --peek did not record: the same again
     assert r.stdout.splitlines()[1:] == ["  ana: 1 coding removed (D01 1)",
                                          "  bo (new coder): 1 new coding (D01 1)",
