@@ -33,6 +33,8 @@ from qcode.agreement.kappa import (
 from qcode.agreement.observed import percent_agreement
 from qcode.agreement.ratings import Ratings
 from qcode.agreement.ratings_csv import read_ratings_csv
+from qcode.agreement.spans_csv import read_spans_csv
+from qcode.agreement.unitized import unitized_agreement
 from qcode.agreement.weights import weight_matrix
 
 __all__ = [
@@ -50,7 +52,9 @@ __all__ = [
     "masi_distance",
     "percent_agreement",
     "read_ratings_csv",
+    "read_spans_csv",
     "scott_pi",
+    "unitized_agreement",
     "weight_matrix",
     "weighted_brennan_prediger",
     "weighted_cohen_kappa",

@@ -26,6 +26,12 @@ alpha for predefined units with length in place of count. Then, nominal distance
   on those matrices: how much the coders disagree about units coded k, relative to
   chance.
 
+On Krippendorff's (2019) fig. 12.11 this gives u-alpha .510 and |u-alpha .4136 as the book
+(.510, .413), and cu-alpha .7283 where the book prints .724; the R package quallmer,
+written independently from the same equations, computes S*_c the same way (its test
+accepts .72-.73). S*_c is the one term the sources leave open to reading (see
+``tests/agreement/test_unitized_published.py``).
+
 A coefficient is undefined (NaN) when its expected disagreement is 0 or its matrix is
 empty. Every function takes a leading batch axis (bootstrap replicates).
 """

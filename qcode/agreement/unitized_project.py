@@ -70,6 +70,10 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
                 if end <= start:
                     continue
             by_doc[c.doc].append(Span(st.coder, start, end, c.code))
-    continua = [Continuum(d.id, 0, len(d.text), tuple(by_doc[d.id])) for d in documents]
+    # a span is never longer than its text; one that runs past the end (a damaged log) is
+    # cut at the end of the text
+    continua = [Continuum(d.id, 0, len(d.text), tuple(
+        Span(s.coder, s.start, min(s.end, len(d.text)), s.code) for s in by_doc[d.id]
+        if s.start < len(d.text))) for d in documents]
     rep = unitized_agreement(continua, chosen, ci=ci, n_boot=n_boot, seed=seed)
     return rep, omissions(usable), left_out
