@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qcode.agreement.unitized import unitized_agreement
+from qcode.agreement.unitized import Coefficient, unitized_agreement
 from qcode.agreement.unitized_data import Continuum, Span
 
 CODES = ("A", "B", "C")
@@ -22,8 +22,9 @@ def random_units(rng: np.random.Generator, length: int, n: int) -> list[tuple[in
             for i in range(n)]
 
 
-def values(continua: list[Continuum], coders: list[str], **kw: object) -> dict[str, object]:
-    rep = unitized_agreement(continua, coders, **kw)  # type: ignore[arg-type]
+def values(continua: list[Continuum], coders: list[str], n_boot: int = 0,
+           seed: int | None = None) -> dict[str, Coefficient]:
+    rep = unitized_agreement(continua, coders, n_boot=n_boot, seed=seed)
     return {c.name: c for c in rep.coefficients}
 
 
@@ -37,12 +38,12 @@ def test_identical_spans_give_one_everywhere() -> None:
     got = values(continua, ["x", "y", "z"], n_boot=200, seed=1)
     for name in ("alpha_u_2004", "u_alpha", "binary_u_alpha", "cu_alpha"):
         coef = got[name]
-        assert coef.overall.value == pytest.approx(1.0), name  # type: ignore[attr-defined]
-        assert coef.overall.ci == pytest.approx((1.0, 1.0)), name  # type: ignore[attr-defined]
-        assert coef.overall.p_below_800 == 0.0  # type: ignore[attr-defined]
+        assert coef.overall.value == pytest.approx(1.0), name
+        assert coef.overall.ci == pytest.approx((1.0, 1.0)), name
+        assert coef.overall.p_below_800 == 0.0
     for code in CODES:
-        assert got["k_u_alpha"].by_code[code].value == pytest.approx(1.0)  # type: ignore[attr-defined]
-        assert got["alpha_u_2004"].by_code[code].value == pytest.approx(1.0)  # type: ignore[attr-defined]
+        assert got["k_u_alpha"].by_code[code].value == pytest.approx(1.0)
+        assert got["alpha_u_2004"].by_code[code].value == pytest.approx(1.0)
 
 
 def _random_study(seed: int, n_docs: int, length: int, n_units: int) -> list[Continuum]:
@@ -56,7 +57,8 @@ def _random_study(seed: int, n_docs: int, length: int, n_units: int) -> list[Con
 def test_independent_random_spans_give_about_zero() -> None:
     got = values(_random_study(11, 120, 1500, 8), ["x", "y"], n_boot=300, seed=2)
     for name in ("u_alpha", "binary_u_alpha", "cu_alpha"):
-        coef = got[name].overall  # type: ignore[attr-defined]
+        coef = got[name].overall
+        assert coef.value is not None and coef.ci is not None
         assert abs(coef.value) < 0.05, (name, coef.value)
         assert coef.ci[0] < 0.05 and coef.ci[1] > -0.05, (name, coef.ci)
         assert coef.p_below_667 == 1.0
@@ -70,8 +72,9 @@ def test_the_2004_alpha_of_independent_coders_nears_zero_as_units_grow() -> None
     (the test above). Measured here, not taken from a source."""
     few = values(_random_study(11, 120, 1500, 8), ["x", "y"], n_boot=0)
     many = values(_random_study(11, 120, 6000, 100), ["x", "y"], n_boot=0)
-    a_few = few["alpha_u_2004"].overall.value  # type: ignore[attr-defined]
-    a_many = many["alpha_u_2004"].overall.value  # type: ignore[attr-defined]
+    a_few = few["alpha_u_2004"].overall.value
+    a_many = many["alpha_u_2004"].overall.value
+    assert a_few is not None and a_many is not None
     assert -0.2 < a_few < -0.05
     assert abs(a_many) < 0.03
 
@@ -98,8 +101,8 @@ def test_shifting_one_coders_units_lowers_u_alpha_monotonically(
         spans = tuple(Span("x", s, e, c) for s, e, c in units) + \
             tuple(Span("y", s + k, e + k, c) for s, e, c in units)
         got = values([Continuum("D", 0, end, spans)], ["x", "y"], n_boot=0)
-        u = got["u_alpha"].overall.value  # type: ignore[attr-defined]
-        binary = got["binary_u_alpha"].overall.value  # type: ignore[attr-defined]
+        u = got["u_alpha"].overall.value
+        binary = got["binary_u_alpha"].overall.value
         assert u is not None and binary is not None
         if previous is None:
             assert u == pytest.approx(1.0)
