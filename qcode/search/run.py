@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from qcode.codebook.lookup import did_you_mean, resolve_code
 from qcode.coding.store import log_path
@@ -38,12 +39,12 @@ _CACHE_SIZE = 512
 _folded: dict[str, Folded] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One place the query was found: ``[start, end)`` of the document text (code
     points), the segment it starts in (and every segment it touches when more than one),
     that segment's speaker and time, and up to :data:`CONTEXT` characters each side, cut
-    at the edges of the hit's segments (white space runs shown as one space)."""
+    at the edges of the hit's segments (white space runs shown as one space). A
+    NamedTuple: a search can return tens of thousands."""
 
     doc: str
     segment: str
