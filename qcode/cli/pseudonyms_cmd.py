@@ -45,10 +45,10 @@ def _entry_dict(e: Entry) -> dict[str, Any]:
 
 
 def _change_dict(change: Change) -> dict[str, Any]:
-    return {"added": [_entry_dict(e) for e in change.added],
-            "replaced": [_entry_dict(e) for e in change.replaced],
-            "removed": [_entry_dict(e) for e in change.removed],
-            "unchanged": change.unchanged}
+    return {"added_entries": [_entry_dict(e) for e in change.added],
+            "replaced_entries": [_entry_dict(e) for e in change.replaced],
+            "removed_entries": [_entry_dict(e) for e in change.removed],
+            "entries_unchanged": change.unchanged}
 
 
 def _n(count: int, noun: str = "entry") -> str:
@@ -79,8 +79,8 @@ def add(
     's and -s), in any case and with or without accents; --real-names on a command opts
     out. The table itself is identifying: it is never exported.
 
-    JSON: {"schema_version", "added", "replaced", "removed", "unchanged"}; each entry
-    {"real", "pseudonym", "kind", "variants", "matches"}.
+    JSON: {"schema_version", "added_entries", "replaced_entries", "removed_entries",
+    "entries_unchanged"}; each entry {"real", "pseudonym", "kind", "variants", "matches"}.
 
     Examples:
 
@@ -215,7 +215,7 @@ def suggest(
     (first name, surname, initials, genitive). The csv format proposes pseudonyms
     (P01..., Place 1..., Organisation 1...) to edit before: qcode pseudonyms import.
 
-    JSON: {"schema_version", "suggestions": [{"text", "kind", "sources", "count",
+    JSON: {"schema_version", "suggestions": [{"text", "kind", "sources", "count", "turns",
     "documents", "variants"}]}.
 
     Examples:

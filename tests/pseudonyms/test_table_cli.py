@@ -27,8 +27,9 @@ def test_add_list_remove(invoke, p: tuple[str, ...], project: Project) -> None: 
                "organisation", "--variant", "Lofotkysten", "-f", "json")
     assert r.exit_code == 0 and r.stderr == "Added Lofotkysten sykehus -> Hospital A\n"
     assert json.loads(r.stdout) == {
-        "schema_version": 1, "replaced": [], "removed": [], "unchanged": 0,
-        "added": [{"real": "Lofotkysten sykehus", "pseudonym": "Hospital A",
+        "schema_version": 1, "replaced_entries": [], "removed_entries": [],
+        "entries_unchanged": 0,
+        "added_entries": [{"real": "Lofotkysten sykehus", "pseudonym": "Hospital A",
                    "kind": "organisation", "variants": ["Lofotkysten"],
                    "matches": ["lofotkysten", "lofotkysten sykehus"]}]}
     assert table_path(project).read_text(encoding="utf-8") == (
