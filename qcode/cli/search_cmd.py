@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import typer
 
 from qcode.cli.console import echo_json, emit, json_text, note, out, say, state, warn_omissions
-from qcode.cli.options import doc_set_option
+from qcode.cli.options import doc_set_option, outgoing, outgoing_values, real_names_option
 from qcode.clock import clock
 
 if TYPE_CHECKING:  # the core is imported inside the command (start-up time)
@@ -216,6 +216,7 @@ def search(
                                      help="table (keyword in context), json or csv."),
     output: Path | None = typer.Option(None, "--output", "-o",
                                        help="Write the json or csv there."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Find words in the transcripts: keyword in context with document, segment,
     speaker and time, and the hits per document.
@@ -229,6 +230,11 @@ def search(
 
     With --code X --coder C every hit is coded (its exact words, or with --whole its
     segments) as ONE action with origin "search": qcode undo --coder C reverts it all.
+
+    With a pseudonym table (qcode pseudonyms) the hits are those of the pseudonymised
+    text (context, speaker labels, offsets); a real name in QUERY, --where or --speaker is
+    read as its pseudonym; the hits are coded in the real text. --real-names shows the
+    real text.
 
     JSON: {"schema_version", "query", "mode", "whole_word", "fuzzy", "documents_searched",
     "total_hits", "hits_outside_segments", "documents": [{"document", "hits"}], "hits":
@@ -259,10 +265,12 @@ def search(
                          hint="add --code CODE --coder NAME")
     if output is not None and fmt is SearchFormat.table:
         raise UsageError("--output writes json or csv", hint="add --format json or csv")
-    project = state(ctx).project()
-    result = run_search(project, Query(query, regex=regex, whole_word=whole_word,
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
+    shown = query if regex else outgoing_values(ctx, [query])[0]
+    result = run_search(project, Query(shown, regex=regex, whole_word=whole_word,
                                        fuzzy=fuzzy),
-                        docs=doc, sets=doc_set, where=where, speakers=speaker,
+                        docs=doc, sets=doc_set, where=outgoing_values(ctx, where),
+                        speakers=outgoing_values(ctx, speaker),
                         in_codes=in_code, uncoded=uncoded, coder=coder, context=context)
     warn_omissions(result.omissions, project.root)
     if result.outside:
@@ -271,7 +279,12 @@ def search(
     coding = None
     if code:
         assert coder is not None
-        coding = code_hits(project, result.hits, coder, code, whole=whole, dry_run=dry_run)
+        real = state(ctx).project()  # hits are coded in the real text, at its offsets
+        hits = result.hits if real is project else run_search(
+            real, Query(query, regex=regex, whole_word=whole_word, fuzzy=fuzzy), docs=doc,
+            sets=doc_set, where=where, speakers=speaker, in_codes=in_code, uncoded=uncoded,
+            coder=coder, context=context).hits
+        coding = code_hits(real, hits, coder, code, whole=whole, dry_run=dry_run)
     if fmt is SearchFormat.json:
         data = result_dict(result, coding)
         if output is None:
