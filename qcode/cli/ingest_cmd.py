@@ -75,6 +75,10 @@ def ingest(
     replace: bool = typer.Option(False, "--replace",
                                  help="Replace a document ingested from other bytes; its "
                                       "codings are re-anchored."),
+    exclude: list[str] = typer.Option([], "--exclude", "-x", metavar="PATTERN",
+                                      help="Leave out files (or folders) whose name or path "
+                                           "in the folder matches this glob, e.g. 'README*' "
+                                           "(repeatable; case ignored)."),
 ) -> None:
     """Ingest transcripts: each file becomes a document with speaker turns and segments.
 
@@ -82,8 +86,11 @@ def ingest(
     'Name  0:07'), f4 (I:/B: with #hh:mm:ss-d#), md (YAML front matter, **Speaker:**),
     vtt (Zoom 'Name: text', Teams <v Name>), srt ([NAME], NAME:, - dashes), docx (Word,
     Teams, Otter, or a table of [time |] speaker | text rows). Folders are walked;
-    there, hidden files, README files and files with other extensions (.py, .csv, .pdf,
-    ...) are skipped with a note.
+    there every file with a transcript extension (.txt .text .md .markdown .vtt .srt
+    .docx or none) is taken, a README or MANIFEST too, unless --exclude leaves it out
+    (--exclude 'README*' --exclude 'MANIFEST*'); hidden files, Word lock files (~$x.docx)
+    and other extensions (.csv, .pdf, ...) are skipped. One line says which files were
+    taken, one which were skipped or excluded and why.
 
     Segments (ids DOC:0001, DOC:0002, ...) are cut by --unit: turn (one per speaker
     turn, the default), paragraph, or sentence. They never cross a turn.
@@ -99,22 +106,25 @@ def ingest(
 
       qcode ingest interviews/ --attributes attributes.csv
 
+      qcode ingest interviews/ --exclude 'README*' --exclude 'drafts/*'
+
       qcode ingest N01.docx --attr stakeholder_level=national --unit paragraph
 
       qcode ingest corrected/N01.docx --id N01 --replace
     """
     from qcode.errors import PartialFailureError
     from qcode.ingest.attributes import parse_assignment
-    from qcode.ingest.run import IngestOptions, collect
+    from qcode.ingest.run import IngestOptions
     from qcode.ingest.run import ingest as run
+    from qcode.ingest.walk import find_files
 
     project = state(ctx).project()  # finishes an interrupted --replace first
     reader, as_json = _ingest_formats(source.value, fmt)
     options = IngestOptions(
         fmt=reader, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
-        attributes_csv=attributes, doc_id=doc_id, replace=replace)
-    files = collect(paths)[0]
+        attributes_csv=attributes, doc_id=doc_id, replace=replace, exclude=tuple(exclude))
+    files = find_files(paths, options.exclude).files
     with progress(len(files), "Ingesting") as advance:
         report = run(project, paths, options, advance=advance)
     for finished in report.finished:  # interrupted by a process that died meanwhile
@@ -138,10 +148,8 @@ def ingest(
         more = f" and {len(unchanged) - 5} more" if len(unchanged) > 5 else ""
         note(f"Unchanged {len(unchanged)} documents ({ids}{more}): the same bytes as before; "
              "nothing to do")
-    if report.skipped:
-        names = ", ".join(p.name for p in report.skipped[:5])
-        more = f" and {len(report.skipped) - 5} more" if len(report.skipped) > 5 else ""
-        note(f"Skipped {len(report.skipped)} files that are not transcripts: {names}{more}")
+    for line in walk_lines(report):
+        note(line)
     if report.links:
         names = ", ".join(str(p) for p in report.links[:5])
         more = f" and {len(report.links) - 5} more" if len(report.links) > 5 else ""
@@ -173,6 +181,37 @@ def ingest(
              "skipped as unchanged)")
 
 
+#: names listed on the "Took" and "Skipped" lines before "and N more"
+LISTED = 8
+
+
+def walk_lines(report: IngestReport) -> list[str]:
+    """What a folder ingest took and what it skipped, one line each (with the reason for
+    each skipped file: the --exclude pattern, hidden, a Word lock file, not a transcript).
+    """
+    found = report.found
+    lines = []
+    if found.walked:
+        taken = [p.name for p in found.files]
+        lines.append(f"Took {_n(len(taken), 'file')}" + (f": {_listed(taken)}" if taken
+                                                         else ""))
+    left = [f"{_name(p)} (--exclude {pattern})" for p, pattern in found.excluded]
+    left += [f"{_name(p)} ({why})" for p, why in found.skipped]
+    if left:
+        lines.append(f"Skipped {_n(len(left), 'file')}: {_listed(left)}")
+    return lines
+
+
+def _name(path: Path) -> str:
+    """A file's name; a folder's with a slash (``drafts/``)."""
+    return f"{path.name}/" if path.is_dir() and not path.is_symlink() else path.name
+
+
+def _listed(names: list[str]) -> str:
+    more = f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+    return ", ".join(names[:LISTED]) + more
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -202,6 +241,7 @@ def _ingest_json(report: IngestReport) -> dict[str, object]:
                        "segments": len(o.document.segments), "warnings": list(o.warnings)}
                       for o in report.outcomes],
         "skipped": [str(p) for p in report.skipped],
+        "excluded": [str(p) for p in report.excluded],
         "failures": [{"path": str(f.path), "error": f.error.message}
                      for f in report.failures],
         # how the codings on each replaced document were re-anchored (moved, re-anchored,

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -59,6 +58,7 @@ from qcode.ingest.attributes import AttributeTable, check_known, read_table, use
 from qcode.ingest.decoding import decode, more_characters_than
 from qcode.ingest.reanchor import ReanchorReport
 from qcode.ingest.segmentation import UNITS, layout
+from qcode.ingest.walk import Found, find_files
 from qcode.models import Document
 from qcode.project import DOC_ID_RE, Project
 
@@ -66,10 +66,6 @@ Status = Literal["added", "unchanged", "updated", "replaced"]
 _ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
 #: threads that save documents while the next file is parsed (saving waits on fsync)
 SAVE_THREADS = 4
-SKIPPED_NAMES = re.compile(r"(?i)^(?:(?:readme|license|licence|changelog)(?:\..*)?|~\$.*)$")
-#: extensions taken when a folder is walked (files named on the command line are always read)
-TRANSCRIPT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".vtt", ".srt", ".docx",
-                                 ""})
 
 
 @dataclass
@@ -104,12 +100,26 @@ class Failure:
 class IngestReport:
     outcomes: list[Outcome] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
-    #: files in walked folders that were not transcripts (by name or extension)
-    skipped: list[Path] = field(default_factory=list)
-    #: symbolic links (to files or folders) in walked folders: never followed
-    links: list[Path] = field(default_factory=list)
+    #: what the walk found: files taken, skipped (with reasons), excluded, links
+    found: Found = field(default_factory=Found)
     #: re-anchorings of earlier, interrupted replaces that this run finished first
     finished: list[ReanchorReport] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> list[Path]:
+        """Files in walked folders that were not taken (hidden, Word lock files, other
+        extensions); ``found.skipped`` has the reasons."""
+        return [p for p, _ in self.found.skipped]
+
+    @property
+    def excluded(self) -> list[Path]:
+        """Files (and folders) an ``--exclude`` pattern left out."""
+        return [p for p, _ in self.found.excluded]
+
+    @property
+    def links(self) -> list[Path]:
+        """Symbolic links (to files or folders) in walked folders: never followed."""
+        return self.found.links
 
     @property
     def replaced(self) -> list[Outcome]:
@@ -126,6 +136,8 @@ class IngestOptions:
     attributes_csv: Path | None = None
     doc_id: str | None = None
     replace: bool = False
+    #: glob patterns of files (and folders) to leave out (:mod:`qcode.ingest.walk`)
+    exclude: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ ids and paths
@@ -151,51 +163,6 @@ _LETTERS = str.maketrans({"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "ß": "s
                           "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "œ": "oe",
                           "Œ": "Oe"})
 
-
-def collect(paths: Iterable[Path]
-            ) -> tuple[list[Path], list[Failure], list[Path], list[Path]]:
-    """(files to ingest, missing paths as failures, files skipped in folders, symbolic
-    links skipped in folders).
-
-    Files named directly are always read (a link named directly is followed). Folders are
-    walked in sorted order; there, hidden files, README/LICENSE files, Word lock files
-    (``~$name.docx``) and files whose extension is not a transcript extension (``.txt
-    .text .md .markdown .vtt .srt .docx`` or none) are skipped, and so are symbolic links
-    to files or folders (``passwd.txt -> /etc/passwd`` in a shared folder is not read).
-    """
-    files: list[Path] = []
-    failures: list[Failure] = []
-    skipped: list[Path] = []
-    links: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found: list[Path] = []
-            for top, dirs, names in os.walk(path):  # never descends into a linked folder
-                here = Path(top)
-                links.extend(here / d for d in dirs
-                             if not d.startswith(".") and (here / d).is_symlink())
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                for name in names:
-                    p = here / name
-                    if name.startswith("."):
-                        continue
-                    if p.is_symlink():
-                        links.append(p)
-                    elif p.is_file():
-                        found.append(p)
-            for p in sorted(found):
-                if SKIPPED_NAMES.match(p.name) or p.suffix.lower() not in TRANSCRIPT_SUFFIXES:
-                    skipped.append(p)
-                else:
-                    files.append(p)
-        elif path.exists():  # a device or a pipe is refused when it is read, with a reason
-            files.append(path)
-        else:
-            failures.append(Failure(path, NotFoundError(
-                f"{path}: no such file or folder; nothing was ingested from it",
-                hint="check the path (quote names with spaces)")))
-    return files, failures, skipped, sorted(links)
 
 
 # ------------------------------------------------------------------ one document
@@ -277,10 +244,11 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
     if unit not in UNITS:
         raise UsageError(f"unknown segmentation unit '{unit}'",
                          hint=f"choose one of: {', '.join(UNITS)}")
-    files, failures, skipped, links = collect(paths)
-    report = IngestReport(failures=failures, skipped=skipped, links=links)
+    found = find_files(paths, options.exclude)
+    files = found.files
+    report = IngestReport(failures=[_missing(p) for p in found.missing], found=found)
     sweep_stale_temp_files(project)
-    if options.doc_id is not None and len(files) + len(failures) > 1:
+    if options.doc_id is not None and len(files) + len(report.failures) > 1:
         raise UsageError("--id names one document, but several files were given; nothing "
                          "was ingested", hint="ingest that file on its own with --id")
     ids = [options.doc_id or doc_id_for(p) for p in files]
@@ -338,6 +306,12 @@ def _attempt(project: Project, path: Path, doc_id: str, unit: str,
         report.failures.append(Failure(path, exc))
     except OSError as exc:
         report.failures.append(Failure(path, _unreadable(path, exc)))
+
+
+def _missing(path: Path) -> Failure:
+    return Failure(path, NotFoundError(
+        f"{path}: no such file or folder; nothing was ingested from it",
+        hint="check the path (quote names with spaces)"))
 
 
 def _unreadable(path: Path, exc: OSError) -> InvalidInputError:

@@ -62,6 +62,7 @@ SINGULAR_LIST_KEYS = {
     "per_code": "diff: one object per code",
     "registry_only": "joint: the groups found only in the registry",
     "skipped": "what a command skipped (a participle naming the items)",
+    "excluded": "ingest: the files --exclude left out (a participle naming the items)",
     "dropped": "what an import dropped",
     "completed": "the documents a coder completed",
     "undone": "the events undo reverted",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from qcode.errors import ExitCode
-from qcode.project import Project
+from qcode.project import Project, init_project
 
 GOOD = "Interviewer: How did it start?\n\nRespondent: With one nurse. Then it grew.\n"
 
@@ -165,8 +165,10 @@ def test_folder_with_good_and_bad_files(q: Callable[..., Any], project: Project,
     result = q("ingest", str(folder))
     assert result.exit_code == ExitCode.PARTIAL
     assert project.document_ids() == ["A01", "A02"]
-    assert result.stderr.splitlines()[-5:] == [
-        "Skipped 2 files that are not transcripts: notes.csv, ~$A01.docx",
+    assert result.stderr.splitlines()[-6:] == [
+        "Took 4 files: A01.txt, A02.md, B01.txt, B02.srt",
+        "Skipped 3 files: .hidden.txt (hidden), notes.csv (not a transcript), ~$A01.docx (a "
+        "Word lock file)",
         "Error: 2 of 4 files could not be ingested; the others were",
         f"  {empty}: the file is empty; nothing was ingested",
         f"  {binary}: a binary file (it contains NUL bytes), not a transcript; nothing was "
@@ -368,3 +370,52 @@ def test_replace_reanchors_codings(q: Callable[..., Any], project: Project,
     assert lines[1].startswith("Re-anchoring D1: 0 unchanged, 1 moved")
     state = codings.load_state(project, "ingrid")
     assert state.codes_on("D1", "D1:0003") == ["GOV-MAC-01"]
+
+
+def _study_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "interviews"
+    _write(folder, "N01.txt", GOOD)
+    _write(folder, "README.md", "**I:** This folder holds the interviews.\n")
+    _write(folder, "MANIFEST.txt", "Interviewer: N01.txt, recorded in March\n")
+    _write(folder, "drafts/N01-draft.txt", GOOD)
+    _write(folder, "codes.csv", "a,b\n")
+    return folder
+
+
+def test_a_readme_is_taken_unless_excluded(q: Callable[..., Any], invoke: Callable[..., Any],
+                                           project: Project, tmp_path: Path) -> None:
+    folder = _study_folder(tmp_path)
+    result = q("ingest", str(folder), "--exclude", "README*", "-x", "manifest*",
+               "--exclude", "drafts")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert project.document_ids() == ["N01"]
+    assert result.stderr.splitlines()[-2:] == [
+        "Took 1 file: N01.txt",
+        "Skipped 4 files: drafts/ (--exclude drafts), MANIFEST.txt (--exclude manifest*), "
+        "README.md (--exclude README*), codes.csv (not a transcript)"]
+    again = tmp_path / "again"
+    folder2 = _study_folder(again)
+    other = init_project(again / "p")
+    result = invoke("--project", str(other.root), "ingest", str(folder2), "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    # without --exclude, README and MANIFEST are transcripts like any other file
+    assert other.document_ids() == ["MANIFEST", "N01", "N01-draft", "README"]
+    data = json.loads(result.stdout)
+    assert data["excluded"] == [] and data["skipped"] == [str(folder2 / "codes.csv")]
+    assert "Took 4 files: MANIFEST.txt, N01.txt, README.md, N01-draft.txt" in result.stderr
+
+
+def test_exclude_patterns_match_paths_in_the_folder_and_named_files(
+        q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    folder = _study_folder(tmp_path)
+    result = q("ingest", str(folder / "README.md"), str(folder / "N01.txt"), "--exclude",
+               "readme.MD", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert json.loads(result.stdout)["excluded"] == [str(folder / "README.md")]
+    assert result.stderr.splitlines()[-1] == "Skipped 1 file: README.md (--exclude readme.MD)"
+    result = q("ingest", str(folder), "--exclude", "drafts/*", "--exclude", "*.md",
+               "--exclude", "MANIFEST*")
+    assert result.exit_code == ExitCode.OK, result.stderr
+    assert "Skipped 4 files: MANIFEST.txt (--exclude MANIFEST*), README.md (--exclude *.md), "\
+        "N01-draft.txt (--exclude drafts/*), codes.csv (not a transcript)" in result.stderr
+    assert project.document_ids() == ["N01"]

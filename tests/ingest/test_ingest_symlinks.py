@@ -34,6 +34,7 @@ def test_ingest_folder_skips_linked_files_and_folders_with_a_note(
     assert r.exit_code == ExitCode.OK, r.stderr
     assert r.stderr == (
         f"Added N01 from {folder / 'N01.txt'} (txt, 2 turns, 2 speakers, 2 segments)\n"
+        "Took 1 file: N01.txt\n"
         f"Skipped 2 symbolic links in the folder (qcode does not follow links there; name a "
         f"file to ingest it): {folder / 'more'}, {folder / 'passwd.txt'}\n")
     assert project.document_ids() == ["N01"]
