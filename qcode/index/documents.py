@@ -156,17 +156,37 @@ def _row_digest(doc_id: str, sha: bytes, meta: bytes, text: str | None) -> bytes
     return digest(*parts)
 
 
+#: rows this process has checked and decoded already (a command often asks twice, e.g.
+#: for the segment ids of every document, then for those of the documents compared)
+_decoded: dict[tuple[str, bytes, bool], DocMeta] = {}
+_DECODED_MAX = 50_000
+
+
+def forget_decoded() -> None:
+    """Forget the rows this process has decoded (the next read checks every row again)."""
+    _decoded.clear()
+
+
 def _believed(doc_id: str, row: _Row, with_text: bool) -> DocMeta | None:
     """The row's document if its digest holds (the text is checked when it was read)."""
     if not (isinstance(row.sha256, bytes) and isinstance(row.meta, bytes)
             and isinstance(row.text, str) and isinstance(row.digest, bytes)):
         return None  # SQLite keeps any type in any column: a changed row is not believed
+    key = (doc_id, row.digest, with_text)
+    meta = _decoded.get(key)
+    if meta is not None:
+        return meta
     meta_digest, text_digest = row.digest[:16], row.digest[16:]
     if _row_digest(doc_id, row.sha256, row.meta, None) != meta_digest:
         return None
     if with_text and _row_digest(doc_id, row.sha256, b"", row.text) != text_digest:
         return None
-    return _decode(row.meta, row.text)
+    meta = _decode(row.meta, row.text)
+    if meta is not None:
+        if len(_decoded) >= _DECODED_MAX:
+            _decoded.clear()
+        _decoded[key] = meta
+    return meta
 
 
 def _new_row(doc_id: str, st: _Stat, now: int, sha: bytes, meta: DocMeta

@@ -14,7 +14,13 @@ import pytest
 
 from qcode.errors import ExitCode
 from qcode.index import documents as index_docs
-from qcode.index.documents import DocMeta, document_segments, meta_of, project_documents
+from qcode.index.documents import (
+    DocMeta,
+    document_segments,
+    forget_decoded,
+    meta_of,
+    project_documents,
+)
 from qcode.index.store import INDEX_DIR, INDEX_FILE
 from qcode.models import Document
 from qcode.project import Project
@@ -59,6 +65,7 @@ def test_the_index_answers_as_the_documents_do(study: Project,
     assert project_documents(study, text=True) == direct  # built now
     assert _db(study).is_file()
     _no_validation(monkeypatch)
+    forget_decoded()
     assert project_documents(study, text=True) == direct  # from the index alone
     without_text = project_documents(study)
     assert without_text == {i: m._replace(text="") for i, m in direct.items()}
@@ -152,6 +159,7 @@ def test_a_damaged_index_is_rebuilt_not_believed(study: Project, damage: str) ->
         with sqlite3.connect(db) as con:
             con.execute("UPDATE documents SET meta = replace(meta, 'Interviewer', 'Intervieweq'),"
                         " text = 'x' || substr(text, 2)")
+    forget_decoded()  # as a new process would
     assert project_documents(study, text=True) == direct
     with sqlite3.connect(db) as con:  # a working index again
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
