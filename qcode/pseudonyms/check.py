@@ -16,6 +16,7 @@ import html
 import json
 import re
 import zipfile
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from qcode._io.textfile import read_user_bytes
-from qcode.pseudonyms.rewrite import Rewriter
+from qcode.pseudonyms.rewrite import Rewriter, key_of
 from qcode.pseudonyms.variants import fold
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".csv", ".tsv", ".tex", ".html", ".htm",
@@ -62,11 +63,6 @@ class CheckResult:
     unscanned: dict[str, str] = field(default_factory=dict)
 
 
-def _line_col(text: str, at: int) -> str:
-    line = text.count("\n", 0, at) + 1
-    return f"line {line}, column {at - (text.rfind(chr(10), 0, at) + 1) + 1}"
-
-
 class Scanner:
     """The table compiled once for exact and fuzzy matching over many texts."""
 
@@ -82,8 +78,9 @@ class Scanner:
     def scan(self, text: str, file: str, where: str = "") -> list[Hit]:
         prefix = f"{where}, " if where else ""
         matches = self.rw.matches(text)
-        hits = [Hit(file, prefix + _line_col(text, m.start), text[m.start:m.end],
-                    " / ".join(m.target.reals), "exact") for m in matches]
+        places = _Places(text) if matches else None
+        hits = [Hit(file, prefix + places.at(m.start), text[m.start:m.end],
+                    " / ".join(m.target.reals), "exact") for m in matches if places]
         if self.threshold is not None and self.fuzzy_keys:
             # the longest near run first; a near run inside a hit already made is the same hit
             taken = [(m.start, m.end) for m in matches]
@@ -97,16 +94,15 @@ class Scanner:
         return hits
 
     def _fuzzy(self, text: str, file: str, prefix: str) -> Iterator[tuple[int, int, Hit]]:
-        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         assert self.threshold is not None
+        folded: str | None = None
+        places = _Places(text)
         for n, keys in self.fuzzy_keys.items():
             grams: dict[str, int] = {}
-            for i in range(len(words) - n + 1):
-                s = words[i][0]
-                if not text[s].isupper():
-                    continue
-                gram = " ".join(fold(text[a:b]) for a, b in words[i:i + n])
-                grams.setdefault(gram, i)
+            for m in _run_of(n).finditer(text):  # n words from each capitalised word on
+                if folded is None:
+                    folded = fold(text)  # one character per character: slices line up
+                grams.setdefault(folded[m.start(1):m.end(1)], m.start(1))
             if not grams:
                 continue
             choices = list(grams)
@@ -115,12 +111,35 @@ class Scanner:
                                    score_cutoff=self.threshold, workers=1)
             for row, col in zip(*scores.nonzero(), strict=True):
                 gram = choices[int(col)]
-                if gram in self.rw.targets or re.sub(r"'?s$", "", gram) in self.rw.targets:
+                plain = key_of(gram)
+                if plain in self.rw.targets or re.sub(r"'?s$", "", plain) in self.rw.targets:
                     continue  # an exact hit (with its genitive) of another variant
-                first = grams[gram]
-                at, end = words[first][0], words[first + n - 1][1]
-                yield at, end, Hit(file, prefix + _line_col(text, at), text[at:end],
+                at = grams[gram]
+                end = at + len(gram)
+                yield at, end, Hit(file, prefix + places.at(at), text[at:end],
                                    keys[names[int(row)]], f"fuzzy {scores[row, col]:.0f}%")
+
+
+_RUNS: dict[int, re.Pattern[str]] = {}
+
+
+def _run_of(n: int) -> re.Pattern[str]:
+    """``n`` words starting with a capitalised one (captured in a lookahead, so runs that
+    overlap are all found)."""
+    if n not in _RUNS:
+        _RUNS[n] = re.compile(rf"(?<![^\W_])(?=([A-ZÀ-ÖØ-Þ][^\W_]*(?:[\W_]+[^\W_]+){{{n - 1}}}))")
+    return _RUNS[n]
+
+
+class _Places:
+    """Line and column of offsets in one text (line starts found once)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> str:
+        line = bisect_right(self.starts, offset)
+        return f"line {line}, column {offset - self.starts[line - 1] + 1}"
 
 
 def _json_strings(value: Any, path: str) -> Iterator[tuple[str, str]]:

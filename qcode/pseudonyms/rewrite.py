@@ -67,15 +67,19 @@ def targets(entries: Iterable[Entry]) -> dict[str, Target]:
     return out
 
 
+#: a trie of the variant keys: character -> the rest ("" marks a key's end)
+Trie = dict[str, "Trie"]
+
+
 def _trie_pattern(keys: Iterable[str]) -> str:
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: Trie = {}
     for key in keys:
         node = trie
         for ch in key:
             node = node.setdefault(ch, {})
         node[_END] = {}
 
-    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+    def pattern(node: Trie) -> str:
         alts = [(SEPARATOR if ch == " " else re.escape(ch)) + pattern(child)
                 for ch, child in sorted(node.items()) if ch != _END]
         if not alts:
