@@ -33,7 +33,7 @@ from qcode.methods.facts import gather
 from qcode.methods.render import as_markdown as methods_markdown
 from qcode.methods.render import methods_text
 from qcode.outputs import guard_folder
-from qcode.project import Project, init_project
+from qcode.project import SETTINGS_FILE, Project, init_project
 from qcode.reconcile.run import reconcile
 from qcode.registry import table as registry
 from qcode.reports.content import build_report, render_report
@@ -131,7 +131,16 @@ def run_demo(directory: Path | str, *, date: str | None = None,
 
 def _init(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
     ctx.project = init_project(root, bundled_codebook(), name=PROJECT_NAME)
+    settings = root / SETTINGS_FILE
+    atomic.write_text(settings, settings.read_text(encoding="utf-8") + REPORT_SETTINGS)
     (root / "output").mkdir(exist_ok=True)
+
+
+#: the demo's [report] table (qcode.reports.settings): the attributes its reports show
+#: beside each quote (the people are fictional; a real study chooses what is safe to show)
+REPORT_SETTINGS = ('\n# What reports show by default (qcode report --help)\n[report]\n'
+                   'attributes = ["stakeholder_level", "region"]\n'
+                   'spread_by = "stakeholder_level"\n')
 
 
 def _ingest(root: Path, result: DemoResult, ctx: _Context, date: str | None) -> None:
