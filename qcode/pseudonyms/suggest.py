@@ -128,8 +128,9 @@ def candidates(docs: list[Document], cb: Codebook, *, min_documents: int = 2
             if any(word in name.lower() for word in NAMING_ATTRIBUTES):
                 propose(value, "person" if name.lower() in NAMING_ATTRIBUTES[:5]
                         else "place", f"attribute:{name}")
-            for run in _capitalised_runs(value):
-                run = _name_like(run, known)
+                continue  # the whole value is proposed: not its words again
+            for run in _capitalised_runs(value):  # a name inside a description
+                run = _name_like(run, set())
                 if run:
                     propose(run, "other", f"attribute:{name}")
     seen_in: dict[str, set[str]] = {}
