@@ -18,15 +18,18 @@ coding) is never estimated: it is named in ``not_in_records``.
 
 from __future__ import annotations
 
+import json
+import os
 from collections import Counter
 from collections.abc import Sequence
 
 from qcode import __version__
+from qcode._io.nofollow import open_nofollow
 from qcode.agreement.coefficients import CoefficientResult
 from qcode.agreement.project import agreement_for_project
 from qcode.codebook.history import YAML_OPS, read_history
 from qcode.codebook.load import suggestions
-from qcode.coding.store import coder_names
+from qcode.coding.store import coder_names, log_path
 from qcode.coding.usable import load_usable
 from qcode.errors import NotFoundError, QcodeError
 from qcode.models import Record
@@ -109,6 +112,9 @@ class CodebookFacts(Record):
     changes: dict[str, int]
     first_change: str | None
     last_change: str | None
+    #: the time of the first coder-log event (any coder), and the changes after it
+    coding_began: str | None = None
+    changes_after_coding_began: int | None = None
 
 
 class Methods(Record):
@@ -143,7 +149,29 @@ def grouping_attributes(attrs: Sequence[dict[str, str]]) -> list[str]:
     return out
 
 
-def _codebook(project: Project) -> CodebookFacts:
+def first_event_time(project: Project, coders: Sequence[str]) -> str | None:
+    """The earliest time on the first line of the coders' logs (each log is append-only,
+    so its first line is its first event); None when no log has a readable first line."""
+    times = []
+    for coder in coders:
+        try:
+            fd = open_nofollow(log_path(project, coder), os.O_RDONLY)
+        except OSError:
+            continue
+        with os.fdopen(fd, "rb") as fh:
+            first = fh.readline(1 << 20)
+        try:
+            ev = json.loads(first)
+        except ValueError:
+            continue
+        if isinstance(ev, list) and ev:  # one action's events on one line
+            ev = ev[0]
+        if isinstance(ev, dict) and isinstance(ev.get("time"), str):
+            times.append(ev["time"])
+    return min(times) if times else None
+
+
+def _codebook(project: Project, coding_began: str | None) -> CodebookFacts:
     cb = project.codebook
     themes = tuple((t.id, t.name) for t in cb.themes)
     levels = tuple((lv.id, lv.name) for lv in cb.levels)
@@ -151,11 +179,16 @@ def _codebook(project: Project) -> CodebookFacts:
                        for lv, _ in levels) for t, _ in themes)
     events = [ev for ev in read_history(project.root).events if ev.get("op") in YAML_OPS]
     changes = dict(Counter(str(ev["op"]) for ev in events))
-    times = sorted(str(ev["time"]) for ev in events if ev.get("time"))
+    # "at": UTC to the second; coder events carry microseconds: compared to the second
+    # (a change in the very second coding began counts as after it)
+    times = sorted(str(ev["at"]) for ev in events if isinstance(ev.get("at"), str))
+    after = (None if coding_began is None else
+             sum(1 for ev in events if str(ev.get("at") or "")[:19] >= coding_began[:19]))
     return CodebookFacts(themes=themes, levels=levels, codes=len(cb.codes),
                          codes_per_cell=codes_per_cell,
                          changes=changes, first_change=times[0] if times else None,
-                         last_change=times[-1] if times else None)
+                         last_change=times[-1] if times else None,
+                         coding_began=coding_began, changes_after_coding_began=after)
 
 
 def _reconciliation(project: Project, name: str) -> ReconcileFacts:
@@ -229,6 +262,8 @@ def gather(project: Project, *, coders: Sequence[str] | None = None,
         not_in_records.append("coding: no coder has marked a document complete (qcode done)")
     return Methods(qcode_version=__version__, project=project.name, documents=len(docs),
                    segments=sum(len(d.segments) for d in docs), units=units,
-                   groups=tuple(groups), codebook=_codebook(project), coders=coder_facts,
+                   groups=tuple(groups),
+                   codebook=_codebook(project, first_event_time(project, coder_names(project))),
+                   coders=coder_facts,
                    double_coded_documents=double, agreement=agreement,
                    reconciliations=reconciliations, not_in_records=tuple(not_in_records))

@@ -155,7 +155,12 @@ def _codebook(m: Methods) -> str:
                     f" on {cb.first_change[:10]}")
         total = sum(cb.changes.values())
         text += (f" The codebook's history records {plural(total, 'change')}{span}: "
-                 f"{listing(parts)} (counts of changes, not of distinct codes).")
+                 f"{listing(parts)} (counts of changes, not of distinct codes)")
+        if cb.changes_after_coding_began is not None and cb.coding_began:
+            n = cb.changes_after_coding_began
+            text += (f"; {'none' if n == 0 else number(n)} of them after coding began "
+                     f"({cb.coding_began[:10]})")
+        text += "."
     else:
         text += " The codebook's history records no change to it."
     return text

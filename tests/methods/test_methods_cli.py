@@ -71,3 +71,39 @@ def test_unknown_group_attribute(invoke: Callable[..., Any], project: Project) -
     assert r.exit_code == ExitCode.NOT_FOUND
     assert r.stderr == ("Error: no document has the attribute 'role'\n"
                         "Hint: attributes: none yet\n")
+
+
+def test_codebook_changes_after_coding_began(invoke: Callable[..., Any],
+                                            project: Project) -> None:
+    build_study(project)  # coders code first
+    p = ["--project", str(project.root)]
+    assert invoke(*p, "codebook", "add", "Staff felt watched", "--theme", "ORG", "--level",
+                  "micro").exit_code == 0
+    assert invoke(*p, "codebook", "rename", "Staff felt watched", "--name",
+                  "Staff felt observed").exit_code == 0
+    data = json.loads(invoke(*p, "methods", "--format", "json", "--bootstrap", "0").stdout)
+    book = data["codebook"]
+    assert book["changes"] == {"add": 1, "rename": 1}
+    assert book["changes_after_coding_began"] == 2
+    text = invoke(*p, "methods", "--format", "txt", "--bootstrap", "0").stdout
+    day = book["first_change"][:10]
+    assert (f"The codebook's history records 2 changes on {day}: 1 added and 1 renamed "
+            "(counts of changes, not of distinct codes); 2 of them after coding began "
+            f"({book['coding_began'][:10]}).") in " ".join(text.split())
+
+
+def test_codebook_change_before_coding_is_not_after(invoke: Callable[..., Any],
+                                                   project: Project) -> None:
+    import time
+
+    p = ["--project", str(project.root)]
+    assert invoke(*p, "codebook", "add", "Staff felt watched", "--theme", "ORG", "--level",
+                  "micro").exit_code == 0
+    time.sleep(1.1)  # the codebook log's times are to the second
+    build_study(project)
+    book = json.loads(invoke(*p, "methods", "--format", "json", "--bootstrap",
+                             "0").stdout)["codebook"]
+    assert book["changes"] == {"add": 1} and book["changes_after_coding_began"] == 0
+    text = " ".join(invoke(*p, "methods", "--format", "txt", "--bootstrap", "0").stdout.split())
+    assert "1 added (counts of changes, not of distinct codes); none of them after coding " \
+           "began" in text
