@@ -290,3 +290,34 @@ def test_an_unknown_code_is_refused_before_anything_is_written(study: Project,
     assert result.exit_code == 5
     assert result.stderr.startswith("Error: ")
     assert not (study.codings_dir / "ingrid.jsonl").exists()
+
+
+def test_context_width(study: Project, invoke: Invoke) -> None:
+    data = run_json(invoke, "ferry", "--context", "6")
+    h = data["hits"][0]
+    assert (h["left"], h["text"], h["right"]) == ("and a ", "ferry", " \x1b[2Jt")
+    data = run_json(invoke, "ferry", "--context", "0")
+    assert (data["hits"][0]["left"], data["hits"][0]["right"]) == ("", "")
+    # context stops at the hit's segment: never another speaker's words
+    first = run_json(invoke, "hvordan", "--context", "200")["hits"][0]
+    assert first["left"] == "" and first["right"] == " startet telemedisin i Tromsø?"
+
+
+def test_in_code_repeated_means_any_of_them(study: Project, invoke: Invoke) -> None:
+    doc = study.load_document("N01")
+    one, two = doc.text.index("sykehuset"), doc.text.index("Sykehusene")
+    store.add_span(study, "ingrid", doc, one, one + 9, ["GOV-MAC-01"])
+    store.add_span(study, "ingrid", doc, two, two + 10, ["ECO-MAC-01"])
+    assert texts(run_json(invoke, "sykehus", "--in-code", "GOV-MAC-01", "--coder",
+                          "ingrid")) == ["sykehus"]
+    assert texts(run_json(invoke, "sykehus", "--in-code", "GOV-MAC-01", "--in-code",
+                          "ECO-MAC-01", "--coder", "ingrid")) == ["sykehus", "Sykehus"]
+
+
+def test_the_hit_is_highlighted_on_a_terminal(study: Project, invoke: Invoke,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    result = invoke("search", "ferry")
+    assert "\x1b[1;7mferry\x1b[0m" in result.stdout  # bold, reversed
+    assert "\x1b[2J" not in result.stdout  # the transcript's own escape is shown, not obeyed
