@@ -72,7 +72,7 @@ def code_hits(project: Project, hits: Sequence[Hit], coder: str, codes: Sequence
               whole: bool = False, dry_run: bool = False) -> HitCoding:
     """Code ``hits`` with ``codes`` (ids or names) for ``coder`` as one action (see the
     module docstring); with ``dry_run``, only say what would be coded."""
-    store.validate_coder_name(coder)
+    store.log_path(project, coder, create=True)  # a valid name, not clashing with another
     if not codes:
         raise UsageError("--code needs at least one code", hint="e.g. --code GOV-MAC-01")
     code_ids = list(dict.fromkeys(resolve_code(project.codebook, c).id for c in codes))

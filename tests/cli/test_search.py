@@ -321,3 +321,14 @@ def test_the_hit_is_highlighted_on_a_terminal(study: Project, invoke: Invoke,
     result = invoke("search", "ferry")
     assert "\x1b[1;7mferry\x1b[0m" in result.stdout  # bold, reversed
     assert "\x1b[2J" not in result.stdout  # the transcript's own escape is shown, not obeyed
+
+
+def test_a_coder_name_clashing_by_case_is_refused_on_a_dry_run_too(study: Project,
+                                                                   invoke: Invoke) -> None:
+    store.add_span(study, "ingrid", study.load_document("S01"), 12, 17, ["GOV-MAC-01"])
+    for extra in ([], ["--dry-run"]):
+        result = invoke("search", "video", "--code", "GOV-MAC-01", "--coder", "Ingrid", *extra)
+        assert result.exit_code == 6
+        assert result.stderr.splitlines()[0] == ("Error: coder 'Ingrid' clashes with existing "
+                                                 "coder 'ingrid' (names are compared without "
+                                                 "case)")
