@@ -133,13 +133,16 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
     awaiting: dict[str, int] = {}
     state, archived = follow_documents(state, known.doc_map)
     all_spans = state.spans
+    last_doc: str | None = None
+    segs: Container[str] | None = None
     for key, by_code in state.codes.items():
         by_code = cmap.follow(by_code)
         by_span = all_spans.get(key)  # the spans starting in this segment, if any
         for code in cmap.splits.keys() & by_code.keys():
             awaiting[code] = awaiting.get(code, 0) + 1
         doc, seg = key
-        segs = segments.get(doc)
+        if doc != last_doc:  # a coder's codings come document by document, mostly
+            segs, last_doc = segments.get(doc), doc
         if segs is None or seg not in segs:
             what = ("document", doc) if segs is None else ("segment", seg)
             counts[what] = counts.get(what, 0) + len(by_code)
