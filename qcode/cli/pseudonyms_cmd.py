@@ -216,7 +216,7 @@ def suggest(
     (P01..., Place 1..., Organisation 1...) to edit before: qcode pseudonyms import.
 
     JSON: {"schema_version", "suggestions": [{"text", "kind", "sources", "count", "turns",
-    "documents", "variants"}]}.
+    "documents", "variants": [{"text", "count"}]}]}.
 
     Examples:
 

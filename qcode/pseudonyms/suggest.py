@@ -68,7 +68,7 @@ class Suggestion:
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "kind": self.kind, "sources": self.sources,
                 "count": self.count, "turns": self.turns, "documents": self.documents,
-                "variants": self.variants}
+                "variants": [{"text": v, "count": n} for v, n in self.variants.items()]}
 
 
 def codebook_words(cb: Codebook) -> set[str]:
