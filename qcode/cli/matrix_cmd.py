@@ -223,14 +223,41 @@ def _tables(parts: list[tuple[str, Any]], name: str | None) -> None:
         header, body = matrix_grid(m)
         title = f"{m.count} coded by {m.coder}" + (f" | {name} = {value}" if name else "")
         table = Table(title=title)
+        header, body, fits = _fit_heads(header, body, console.width)
         for k, h in enumerate(header):
-            table.add_column(h, justify="left" if k == 0 else "right",
-                             style="bold" if k == len(header) - 1 else None)
+            left = k == 0  # labels fold; count columns keep their width (set by _fit_heads)
+            table.add_column(h, justify="left" if left else "right",
+                             style="bold" if k == len(header) - 1 else None,
+                             overflow="fold", no_wrap=fits and not left)
         for k, row in enumerate(body):
             table.add_row(*row, style="bold" if k == len(body) - 1 else None)
         console.print(table)
         for line in matrix_notes(m):  # the table's footnotes, wrapped at the width
             console.print(line, markup=False)
+
+
+def _fit_heads(header: list[str], body: list[list[str]], width: int
+               ) -> tuple[list[str], list[list[str]], bool]:
+    """Heads and cells of the count columns as they fit ``width`` without cutting a word:
+    whole when the table fits, else broken at spaces into lines (``Helse`` over
+    ``Midt-Norge``, not ``Midt-Nor…``); the label column takes what is left and folds.
+    False when even that is too wide (then every column folds: nothing is cut off)."""
+    def words(text: str) -> int:
+        return max((len(w) for w in text.split()), default=1)
+
+    cols = range(1, len(header))
+    whole = [max(len(header[k]), *(len(row[k]) for row in body)) for k in cols]
+    room = width - (3 * len(header) + 1) - 12  # borders and padding; 12 for the labels
+    if sum(whole) <= room:
+        return header, body, True
+    need = {k: max([words(header[k]), *(words(row[k]) for row in body)]) for k in cols}
+
+    def broken(text: str, k: int) -> str:
+        return text.replace(" ", "\n") if len(text) > need[k] else text
+
+    return ([header[0], *(broken(header[k], k) for k in cols)],
+            [[row[0], *(broken(row[k], k) for k in cols)] for row in body],
+            sum(need.values()) <= room)
 
 
 def cooccur(

@@ -75,3 +75,15 @@ def test_joint_display(invoke: Callable[..., Any], demo: Path,
     if fmt == "table":
         assert "Micro  Meso Macro" in text and "Micr " not in text
     check_golden(f"matrix/joint-by-region.{suffix}", text)
+
+
+def test_long_heads_are_broken_not_cut(invoke: Callable[..., Any], demo: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Region names as column heads at 80 columns: 'Helse' over 'Midt-Norge' (rich cut it
+    to 'Midt-Nor…', and the theme labels to 'Governan…')."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke("--project", str(demo), "matrix", "--cols", "attr:region")
+    assert result.exit_code == 0, result.output
+    text = terminal(result.stdout)
+    assert "…" not in text and max(len(line) for line in text.splitlines()) <= 80
+    check_golden("matrix/by-region-80.txt", text)
