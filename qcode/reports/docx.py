@@ -211,10 +211,12 @@ def report_docx(r: ReportContent) -> bytes:
             for cg in lv.codes:
                 toc.heading(_safe(f"{cg.code}: {cg.name} ({cg.count_label})"), 4)
                 for e in cg.excerpts:
+                    quote = doc.add_paragraph(style="Quote")
                     if e.before or e.after:
-                        _in_context(doc.add_paragraph(style="Quote"), e)
+                        _in_context(quote, e)
                     else:
-                        doc.add_paragraph(_safe(e.quote), style="Quote")
+                        quote.add_run(_safe(e.quote))
+                    quote.paragraph_format.keep_with_next = True  # its source line with it
                     src = doc.add_paragraph()
                     run = src.add_run(_safe(f"\u2014 {source_line(e, r.attribute_names)}"))
                     run.font.size = Pt(9)

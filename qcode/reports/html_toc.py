@@ -22,7 +22,7 @@ nav.toc{background:#f7f9fc;border:1px solid #c8ced6;padding:.5rem 1.2rem;margin:
 nav.toc h2{margin:.3rem 0 .4rem;font-size:1.1rem;color:#111}
 nav.toc ul{list-style:none;margin:0;padding-left:1.1rem}nav.toc>ul{padding-left:0}
 nav.toc li{margin:.1rem 0}nav.toc a{color:#08457e;text-decoration:none}
-nav.toc a:hover{text-decoration:underline}
+nav.toc a:hover{text-decoration:underline}nav.toc>ul>li>a{font-weight:bold}
 """
 
 
