@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Literal
 
 from qcode.errors import UsageError
@@ -94,7 +95,9 @@ class Matcher:
     #: fuzzy: the folded words of the query, and every word (run) scored so far
     words: tuple[str, ...] = ()
     scored: dict[str, float] = field(default_factory=dict)
-    #: fuzzy, one word: the words of each white-space separated token seen so far
+    #: fuzzy: the scored words (runs) that reach the cutoff
+    good: set[str] = field(default_factory=set)
+    #: fuzzy: the words of each white-space separated token seen so far
     token_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def find(self, folded: Folded) -> list[tuple[int, int, float | None]]:
@@ -110,35 +113,41 @@ class Matcher:
         from rapidfuzz import fuzz, process  # ~50 ms to import: only a fuzzy search needs it
 
         candidates = set(candidates)
-        scored = self.scored
-        new = [c for c in candidates if c not in scored]
-        cutoff = float(self.query.fuzzy or 0)
+        new = candidates - self.scored.keys()
         if new:
-            scored.update(dict.fromkeys(new, 0.0))
-            for word, score, _i in process.extract(" ".join(self.words), new,
+            cutoff = float(self.query.fuzzy or 0)
+            self.scored.update(dict.fromkeys(new, 0.0))
+            for word, score, _i in process.extract(" ".join(self.words), list(new),
                                                    scorer=fuzz.ratio, score_cutoff=cutoff,
                                                    limit=None):
-                scored[word] = score
-        return {c for c in candidates if scored[c] >= cutoff and scored[c] > 0}
+                self.scored[word] = score
+                if score > 0:
+                    self.good.add(word)
+        return candidates & self.good
+
+    def _words(self, text: str) -> list[str]:
+        r"""The ``\w+`` words of ``text`` in order: its white-space tokens, each distinct
+        token split into words once for the whole search."""
+        cache = self.token_words
+        tokens = text.split()
+        for token in set(tokens) - cache.keys():
+            cache[token] = tuple(_WORD.findall(token))
+        return list(chain.from_iterable(map(cache.__getitem__, tokens)))
 
     def _vocabulary(self, text: str) -> set[str]:
-        r"""The words of ``text`` (white-space tokens split into their ``\w+`` words, each
-        distinct token split once for the whole search)."""
+        """The distinct words of ``text`` (see :meth:`_words`)."""
         cache = self.token_words
-        words: set[str] = set()
-        for token in set(text.split()):
-            got = cache.get(token)
-            if got is None:
-                got = cache[token] = tuple(_WORD.findall(token))
-            words.update(got)
-        return words
+        tokens = set(text.split())
+        for token in tokens - cache.keys():
+            cache[token] = tuple(_WORD.findall(token))
+        return set(chain.from_iterable(map(cache.__getitem__, tokens)))
 
     def _fuzzy(self, folded: Folded) -> list[tuple[int, int, float | None]]:
         text, k = folded.text, len(self.words)
         if k == 1:
             good = self._score(self._vocabulary(text))
         else:
-            seq = _WORD.findall(text)
+            seq = self._words(text)
             good = self._score(map(" ".join, zip(*(seq[i:] for i in range(k)),
                                                  strict=False)))
         found: list[tuple[float, int, int]] = []
