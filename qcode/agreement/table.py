@@ -176,9 +176,10 @@ def agreement_table(rep: ProjectAgreement) -> AgreementTable:
     n_valued = len(rows) if rep.by == "code" else None
     means = [rep.mean_per_code.get(n) for n in rep.metrics]
     mean_cells = tuple(Cell("" if v is None else fmt3(v), "") for v in means)
-    mean_label = ("mean of the per-code values" if n_valued is None
-                  else f"mean of the {n_valued} per-code values")
-    overall = (Row("All codes", "alpha (MASI) over code sets", "", masi_cells, masi_notes),
+    # short enough for the name column (28 characters at most)
+    mean_label = ("mean of per-code values" if n_valued is None
+                  else f"mean of {n_valued} per-code values")
+    overall = (Row("All codes", "MASI alpha over code sets", "", masi_cells, masi_notes),
                Row("Code mean", mean_label, "", mean_cells))
     what = {"code": "codes", "theme": "themes", "level": "levels", "document": "documents"}
     unused_line = None

@@ -61,7 +61,7 @@ def test_each_special_case_is_a_footnote() -> None:
     assert [r.id for r in t.rows] == ["C1", "C2", "C3", "C4"]  # nobody applied C5, C6
     assert t.unused == "Not applied by any coder (2 codes, no values): C5, C6."
     assert [(r.id, r.label) for r in t.overall] == [
-        ("All codes", "alpha (MASI) over code sets"),
-        ("Code mean", "mean of the 4 per-code values")]
+        ("All codes", "MASI alpha over code sets"),
+        ("Code mean", "mean of 4 per-code values")]
     assert [c.value for c in t.overall[0].cells] == ["", "", "0.800 ✓"]
     assert [c.value for c in t.overall[1].cells] == ["0.950", "0.700", "0.710"]
