@@ -94,15 +94,16 @@ def outgoing(ctx: typer.Context, real_names: bool) -> Project:
     """The project as it may leave: the pseudonymised view (a temporary copy deleted when
     the command ends) when the pseudonym table has entries, unless ``real_names``."""
     from qcode.cli.console import state, warn
-    from qcode.pseudonyms.table import load
+    from qcode.pseudonyms.table import load, table_path
     from qcode.pseudonyms.view import pseudonymised
 
     project = state(ctx).project()
+    if real_names:  # the table is not even read: a damaged one does not stand in the way
+        if table_path(project).exists():
+            note("Real names: the pseudonym table is not applied (--real-names)")
+        return project
     entries = load(project)
     if not entries:
-        return project
-    if real_names:
-        note("Real names: the pseudonym table is not applied (--real-names)")
         return project
     from qcode.pseudonyms.rewrite import Rewriter
 

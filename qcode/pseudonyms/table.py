@@ -99,8 +99,8 @@ def load(project: Project) -> list[Entry]:
     try:
         return parse(text, str(path))
     except InvalidInputError as exc:
-        raise ProjectDamagedError(exc.message, hint=exc.hint or "fix the row by hand"
-                                  ) from None
+        raise ProjectDamagedError(exc.message, hint=f"fix the row in {TABLE_FILE} by hand "
+                                  "(or restore the file with git)") from None
 
 
 def rewriter(project: Project) -> Rewriter:

@@ -75,3 +75,16 @@ def test_codings_export_and_where(invoke, p: tuple[str, ...], project: Project) 
                "-f", "json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["total"] == 1
+
+
+def test_a_damaged_table_stops_outputs_but_not_real_names(invoke, p: tuple[str, ...],  # type: ignore[no-untyped-def]
+                                                          project: Project) -> None:
+    table = project.root / "pseudonyms.csv"
+    table.write_text("real,pseudonym\nTorunn Vollstad,\n", encoding="utf-8")
+    r = invoke(*p, "show", "L01")
+    assert r.exit_code == 3
+    assert r.stderr == (f"Error: {table}:2: an entry needs both the real string and its "
+                        "pseudonym\nHint: fix the row in pseudonyms.csv by hand (or restore "
+                        "the file with git)\n")
+    r = invoke(*p, "show", "L01", "--real-names")
+    assert r.exit_code == 0 and "Torunn Vollstad" in r.stdout

@@ -96,7 +96,8 @@ def test_a_damaged_table_is_named(invoke, p: tuple[str, ...], project: Project) 
     r = invoke(*p, "pseudonyms", "list")
     assert r.exit_code == ExitCode.NO_PROJECT
     assert r.stderr == (f"Error: {table_path(project)}:3: 'Torunn' is in the table twice\n"
-                        "Hint: keep one row per identifying string\n")
+                        "Hint: fix the row in pseudonyms.csv by hand (or restore the file "
+                        "with git)\n")
 
 
 def test_two_adds_at_once_both_land(project: Project) -> None:
