@@ -274,7 +274,8 @@ def render_report(content: ReportContent, kind: str) -> str | bytes:
     grid = [[label, *counts, total] for label, counts, total
             in zip(m.rows, m.counts, m.row_totals, strict=True)]
     grid.append(["total", *m.col_totals, m.total])
-    grid += [[], *([note] for note in matrix_notes(m))]  # the footnotes under the table
+    grid.append([])
+    grid += [[note] for note in matrix_notes(m)]  # the footnotes under the table
     return xlsx_bytes([("Excerpts", fields, [[r[f] for f in fields] for r in rows]),
                        ("Matrix", [f"{m.row_dim}\\{m.col_dim}", *m.cols, "total"], grid)],
                       date=_when(content.date))
