@@ -44,7 +44,7 @@ def methods(
     """Write the methods paragraph that the project's records support.
 
     From the records only: documents and segments (by document attribute groups), the
-    segmentation unit, the codebook's size and codes_per_cell and its recorded changes, the coders
+    segmentation unit, the codebook's size and grid and its recorded changes, the coders
     and what each coded, the double-coded documents, agreement (Krippendorff's alpha with
     MASI over code sets, the means of the per-code values, each theme's coefficients with
     bootstrap intervals; the numbers of qcode agree --by theme with the same --seed), the
