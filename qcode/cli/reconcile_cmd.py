@@ -116,14 +116,15 @@ def diff_cmd(
             table.add_row(f"{d.segment}\n{d.speaker}".strip(), d.text,
                           *("\n".join(c) or "-" for c in (d.only_a, d.only_b, d.both)))
         console.print(table, markup=False)
-    marked = [(d, x) for d in result.disagreements for x in d.spans if not x.whole_segment]
+    marked = [(d, x) for d in result.disagreements for x in d.spans
+              if x["before"] or x["after"]]  # the whole segment is in the table above
     if marked:  # spans: the words only one of them marked, in the segment's context
         table = Table(title="Words only one coder marked", show_lines=True, expand=True)
         for col in ("Segment", "Code", "Only", "Words in context"):
             table.add_column(col, overflow="fold", ratio=1 if col.startswith("Words") else None)
         for d, x in marked:
-            table.add_row(d.segment, x.code, x.coder,
-                          f"{x.before}[{x.text}]{x.after}".replace("\n", " "))
+            table.add_row(d.segment, x["code"], x["coder"],
+                          f"{x['before']}[{x['text']}]{x['after']}".replace("\n", " "))
         console.print(table, markup=False)
     if result.per_code:
         table = Table(title="Per code")

@@ -153,11 +153,27 @@ def cross_spans(state: CoderState, doc: str) -> dict[str, list[tuple[str, int, i
 
 
 def coverage_in(keys: Iterable[tuple[str, int, int]], bounds: tuple[int, int],
-                codes: frozenset[str] | None) -> dict[str, Spans] | None:
+                codes: frozenset[str] | None,
+                crossing: Iterable[tuple[str, int, int]] = ()) -> dict[str, Spans] | None:
     """A coder's coverage of each code in one segment from the (code, start, end) keys of
-    the spans that overlap it (start -1: a whole-segment coding of an old log); None when
-    every one covers the whole segment (the usual case: the code set says it all)."""
+    the spans that start in it (start -1: a whole-segment coding of an old log) and of
+    those ``crossing`` into it; None when every one covers the whole segment (the usual
+    case: the code set says it all)."""
     lo, hi = bounds
+    if not crossing:
+        for _, s, e in keys:  # the usual case first, without building anything
+            if s >= 0 and (s > lo or e < hi):
+                break
+        else:
+            return None
+        pieces_of: Iterable[tuple[str, int, int]] = keys
+    else:
+        pieces_of = [*keys, *crossing]
+    return _coverage(pieces_of, lo, hi, codes)
+
+
+def _coverage(keys: Iterable[tuple[str, int, int]], lo: int, hi: int,
+              codes: frozenset[str] | None) -> dict[str, Spans] | None:
     pieces: dict[str, list[tuple[int, int]]] = {}
     partial = False
     for code, s, e in keys:

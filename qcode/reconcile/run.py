@@ -95,12 +95,13 @@ class Pending:
     def final_spans(self, choice: Choice) -> dict[str, Spans] | None:
         """The consensus positions of each final code (white space trimmed, a code left
         without words left out); None when every one covers the whole segment."""
+        if choice.spans is None and not self.settled_spans:
+            return None  # whole segments (the usual case)
         whole, text = (self.unit.bounds,), self.unit.doc.text
         out = {c: self.settled_spans.get(c, whole) if c in self.settled else
                (choice.spans or {}).get(c, whole) for c in self.final(choice.chosen)}
-        if all(v == whole for v in out.values()):
-            return None
-        return {c: t for c, v in out.items() if (t := v if v == whole else trim(v, text))}
+        return None if all(v == whole for v in out.values()) else \
+            {c: t for c, v in out.items() if (t := v if v == whole else trim(v, text))}
 
     @property
     def agreed(self) -> bool:
@@ -257,7 +258,6 @@ def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str 
             "chosen": chosen,
             "accepted": choice.accepted, "tie": sorted(choice.tie), "strategy": strategy,
             "by": by, "rationale": rationale or None,
-            # positions: only where a coder marked less than the whole segment
             "spans": spans_json(unit.coverages()) if unit.spans is not None else None,
             "chosen_spans": {c: as_lists(v) for c, v in sorted(spans.items())} if spans
             else None,

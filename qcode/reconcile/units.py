@@ -36,23 +36,6 @@ class SkippedDocument(Record):
     reason: str
 
 
-class SpanDiff(Record):
-    """Words of a segment only one of two coders marked with a code, with some of the
-    segment's text before and after them."""
-
-    code: str
-    coder: str
-    start: int
-    end: int
-    text: str
-    before: str
-    after: str
-
-    @property
-    def whole_segment(self) -> bool:
-        return not self.before and not self.after
-
-
 class SegmentDiff(Record):
     """One segment where two coders' code sets, or the words they marked, differ."""
 
@@ -64,8 +47,10 @@ class SegmentDiff(Record):
     only_a: tuple[str, ...]
     only_b: tuple[str, ...]
     both: tuple[str, ...]
-    #: the stretches only one of them marked, code by code (positions of the document)
-    spans: tuple[SpanDiff, ...] = ()
+    #: the words only one of them marked, code by code: {"code", "coder", "start", "end"
+    #: (positions of the document), "text", "before", "after" (some of the segment's text
+    #: around them; both empty: the whole segment)}
+    spans: tuple[dict[str, Any], ...] = ()
 
 
 class CodeCount(Record):
@@ -103,7 +88,7 @@ class DiffResult(Record):
             "disagreements": [d.model_dump() | {"only_a": list(d.only_a),
                                                 "only_b": list(d.only_b),
                                                 "both": list(d.both),
-                                                "spans": [x.model_dump() for x in d.spans]}
+                                                "spans": list(d.spans)}
                               for d in self.disagreements],
             "per_code": [c.model_dump() for c in self.per_code],
             "skipped_documents": [s.model_dump() for s in self.skipped_documents],
@@ -257,10 +242,8 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
                 have = frozenset(on) if on else empty
                 sets[coder] = have if codes is None or not have else have & codes
                 if on:
-                    keys = list(by_first.get(key, ()))
-                    if crossing:
-                        keys += crossing.get(seg.id, ())
-                    cov = coverage_in(keys, (seg.start, seg.end), codes)
+                    cov = coverage_in(by_first.get(key, ()), (seg.start, seg.end), codes,
+                                      crossing.get(seg.id, ()) if crossing else ())
                     if cov is not None:
                         spans = spans if spans is not None else {}
                         spans[coder] = cov
@@ -268,16 +251,17 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
                        spans=spans)
 
 
-def span_differences(unit: Unit, a: str, b: str) -> tuple[SpanDiff, ...]:
-    """The stretches of the segment only ``a`` or only ``b`` marked, code by code."""
+def span_differences(unit: Unit, a: str, b: str) -> tuple[dict[str, Any], ...]:
+    """The words of the segment only ``a`` or only ``b`` marked, code by code (see
+    ``SegmentDiff.spans``)."""
     text, out = unit.doc.text, []
     for code in sorted(unit.sets[a] | unit.sets[b]):
         ca, cb = unit.coverage(a, code), unit.coverage(b, code)
         for coder, mine, theirs in ((a, ca, cb), (b, cb, ca)):
             for s, e in trim(minus(mine, theirs), text):  # words, not the gaps
                 before, after = context(text, unit.bounds, (s, e))
-                out.append(SpanDiff(code=code, coder=coder, start=s, end=e, text=text[s:e],
-                                    before=before, after=after))
+                out.append({"code": code, "coder": coder, "start": s, "end": e,
+                            "text": text[s:e], "before": before, "after": after})
     return tuple(out)
 
 
