@@ -197,7 +197,8 @@ def test_git_sees_no_lock_checkpoint_position_or_temp_file(
     assert r.exit_code == ExitCode.OK
     for rel in ("codings/.ana.checkpoint", "codings/.ana.position.json",
                 "documents/.T01.json.abcdefgh.tmp", ".codebook.yaml.abcdefgh.tmp",
-                "output/.out.qdpx.abcdefgh.tmp", "reconciliations/.final.lock"):
+                "output/.out.qdpx.abcdefgh.tmp", "reconciliations/.final.lock",
+                "codings/.ana.seen", ".status.seen"):
         (project.root / rel).parent.mkdir(exist_ok=True)
         (project.root / rel).write_bytes(b"")
     (project.codings_dir / ".gitignore").unlink()  # the root's file alone covers them
@@ -206,8 +207,8 @@ def test_git_sees_no_lock_checkpoint_position_or_temp_file(
                             cwd=project.root, check=True, capture_output=True,
                             text=True).stdout.split()
     assert sorted(p for p in listed if p != "??") == [
-        ".gitignore", "codebook.yaml", "codings/ana.jsonl", "documents/T01.json",
-        "qcode.toml"]
+        ".gitattributes", ".gitignore", "codebook.yaml", "codings/ana.jsonl",
+        "documents/T01.json", "qcode.toml"]
 
 
 def _qcode(project: Project, *args: str) -> None:
@@ -225,7 +226,7 @@ def test_an_older_project_gets_the_patterns_on_its_next_write(project: Project) 
     assert text.startswith("# mine\n*.docx\n.*.lock\n")  # the user's lines stay first
     assert text.endswith(
         "# qcode: machine-local files (locks, checkpoints, positions, temp files)\n"
-        ".*.checkpoint\n.*.position.json\n.*.tmp\n")
+        + "".join(f"{p}\n" for p in IGNORED if p != ".*.lock"))
     assert text.count(".*.lock") == 1
     assert gitignore_text(text) is None  # added once only
 

@@ -5,11 +5,13 @@ byte for byte."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from qcode._io.gitignore import IGNORED
 from qcode.errors import ConflictError, ExitCode
 from qcode.outputs import guard_output, write_output
 from qcode.project import Project, init_project
@@ -33,9 +35,11 @@ def coded(invoke: Callable[..., Any], project: Project) -> Project:
 
 
 def _snapshot(project: Project) -> dict[str, bytes]:
-    """Every file of the project, by relative path, with its bytes."""
+    """Every file of the project, by relative path, with its bytes (machine-local files,
+    the .gitignore's patterns, left out: a read may refresh them)."""
     return {str(p.relative_to(project.root)): p.read_bytes()
-            for p in sorted(project.root.rglob("*")) if p.is_file()}
+            for p in sorted(project.root.rglob("*"))
+            if p.is_file() and not any(fnmatch(p.name, pat) for pat in IGNORED)}
 
 
 @pytest.mark.parametrize("how", ["relative", "absolute", "dotdot", "dot-segments"])

@@ -15,7 +15,8 @@ from tests.builders import DATA
 def test_init_creates_the_folder_layout(tmp_path: Path) -> None:
     p = init_project(tmp_path / "s", name="Telemedicine")
     assert sorted(x.name for x in p.root.iterdir()) == [
-        ".gitignore", "codebook.yaml", "codings", "documents", "qcode.toml", "reconciliations"]
+        ".gitattributes", ".gitignore", "codebook.yaml", "codings", "documents", "qcode.toml",
+        "reconciliations"]
     assert p.name == "Telemedicine"
     assert len(p.codebook.codes) >= 3
 
