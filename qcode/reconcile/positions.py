@@ -75,12 +75,26 @@ def sweep(coverages: Sequence[Spans], keep: Callable[[int], bool]) -> Spans:
 
 
 def union(coverages: Sequence[Spans]) -> Spans:
-    return sweep(coverages, lambda n: True)
+    return merge(x for c in coverages for x in c)
 
 
 def intersection(coverages: Sequence[Spans]) -> Spans:
-    k = len(coverages)
-    return sweep(coverages, lambda n: n == k) if k else ()
+    """The positions every one of ``coverages`` holds (pairwise, each pass linear)."""
+    if not coverages:
+        return ()
+    out = coverages[0]
+    for other in coverages[1:]:
+        both, i, j = [], 0, 0
+        while i < len(out) and j < len(other):
+            s, e = max(out[i][0], other[j][0]), min(out[i][1], other[j][1])
+            if s < e:
+                both.append((s, e))
+            if out[i][1] < other[j][1]:
+                i += 1
+            else:
+                j += 1
+        out = tuple(both)
+    return out
 
 
 def majority(coverages: Sequence[Spans], k: int) -> Spans:
@@ -129,10 +143,6 @@ def trim(spans: Spans, text: str) -> Spans:
         if s + lead < e - tail:
             out.append((s + lead, e - tail))
     return tuple(out)
-
-
-def as_lists(spans: Spans) -> list[list[int]]:
-    return [[s, e] for s, e in spans]
 
 
 # ----------------------------------------------------------------------------- coders
@@ -187,7 +197,7 @@ def _coverage(keys: Iterable[tuple[str, int, int]], lo: int, hi: int,
         pieces.setdefault(code, []).append((s, e))
     if not partial:
         return None
-    return {code: merge(p) for code, p in pieces.items()}
+    return {code: (p[0],) if len(p) == 1 else merge(p) for code, p in pieces.items()}
 
 
 def whole(bounds: tuple[int, int]) -> Spans:
@@ -246,10 +256,3 @@ def context(text: str, bounds: tuple[int, int], span: tuple[int, int],
         cut = after.rfind(" ")
         after = (after[:cut] if cut > 0 else after) + "..."
     return before.replace("\n", " "), after.replace("\n", " ")
-
-
-def spans_json(coverage: Mapping[str, Mapping[str, Spans]]
-               ) -> dict[str, dict[str, list[list[int]]]]:
-    """coder -> code -> [[start, end], ...] (the JSON of a decision's ``spans``)."""
-    return {c: {code: as_lists(sp) for code, sp in sorted(by.items())}
-            for c, by in coverage.items()}

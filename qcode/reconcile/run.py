@@ -50,7 +50,7 @@ from qcode.project import Project
 from qcode.reconcile import ledger as log
 from qcode.reconcile.consensus_write import decision_events
 from qcode.reconcile.ledger import Decision, Ledger
-from qcode.reconcile.positions import Spans, as_lists, spans_json, trim
+from qcode.reconcile.positions import Spans, trim
 from qcode.reconcile.strategies import (  # noqa: F401
     STRATEGIES,
     Choice,
@@ -258,11 +258,9 @@ def _draft(plan: Plan, pending: Pending, choice: Choice, strategy: str, by: str 
             "chosen": chosen,
             "accepted": choice.accepted, "tie": sorted(choice.tie), "strategy": strategy,
             "by": by, "rationale": rationale or None,
-            "spans": spans_json(unit.coverages()) if unit.spans is not None else None,
-            "chosen_spans": {c: as_lists(v) for c, v in sorted(spans.items())} if spans
-            else None,
-            "tie_spans": {c: as_lists(v) for c, v in sorted(choice.tie_spans.items())}
-            if choice.tie_spans else None}
+            "spans": unit.coverages() if unit.spans is not None else None,
+            "chosen_spans": dict(sorted(spans.items())) if spans else None,
+            "tie_spans": dict(sorted(choice.tie_spans.items())) if choice.tie_spans else None}
 
 
 def consensus_state(project: Project, name: str) -> CoderState:

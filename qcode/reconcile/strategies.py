@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from qcode.errors import UsageError
-from qcode.reconcile.positions import Spans, majority, sweep, tied
+from qcode.reconcile.positions import Spans, intersection, majority, tied, union
 from qcode.reconcile.units import Unit
 
 STRATEGIES = ("ask", "union", "intersection", "majority", "prefer:CODER")
@@ -93,9 +93,9 @@ def decide_spans(strategy: str, coverage: Mapping[str, Mapping[str, Spans]],
     given = {c: [cov[c] for cov in coverage.values() if cov.get(c)] for c in codes}
     ties: dict[str, Spans] = {}
     if strategy == "union":
-        spans = {c: sweep(v, lambda n: True) for c, v in given.items()}
+        spans = {c: union(v) for c, v in given.items()}
     elif strategy == "intersection":
-        spans = {c: sweep(v, lambda n: n == k) for c, v in given.items()}
+        spans = {c: intersection(v) if len(v) == k else () for c, v in given.items()}
     elif strategy == "majority":
         spans = {c: majority(v, k) for c, v in given.items()}
         ties = {c: t for c, v in given.items() if (t := tied(v, k))}
