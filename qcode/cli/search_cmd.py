@@ -274,8 +274,9 @@ def search(
                         in_codes=in_code, uncoded=uncoded, coder=coder, context=context)
     warn_omissions(result.omissions, project.root)
     if result.outside:
-        note(f"Note: {_plural(result.outside, 'match')} in the white space between "
-             "segments not listed (no segment holds it).")
+        n = result.outside
+        note(f"Note: {n} match{'' if n == 1 else 'es'} in the white space between segments "
+             f"not listed (no segment holds {'it' if n == 1 else 'them'}).")
     coding = None
     if code:
         assert coder is not None

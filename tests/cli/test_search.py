@@ -332,3 +332,17 @@ def test_a_coder_name_clashing_by_case_is_refused_on_a_dry_run_too(study: Projec
         assert result.stderr.splitlines()[0] == ("Error: coder 'Ingrid' clashes with existing "
                                                  "coder 'ingrid' (names are compared without "
                                                  "case)")
+
+
+def test_matches_between_segments_are_counted_not_listed(study: Project,
+                                                         invoke: Invoke) -> None:
+    result = invoke("search", r"\n\n", "--regex", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ("Note: 4 matches in the white space between segments not "
+                             "listed (no segment holds them).\n")
+    data = json.loads(result.stdout)
+    assert (data["total_hits"], data["hits_outside_segments"]) == (0, 4)
+    # a match across turns is a hit of both
+    across = run_json(invoke, r"tromsø\?\s+det", "--regex")["hits"]
+    assert [(h["segment"], h["segments"], h["text"]) for h in across] == \
+        [("N01:0001", ["N01:0001", "N01:0002"], "Tromsø?\n\nDet")]
