@@ -97,13 +97,17 @@ class HitWalk:
         if code_id is None:
             st.message = "No code highlighted: choose one in the codebook (tab)."
             return
+        n = self.index + 1
         hit = self.hits[self.index]
         written = st.code_spans([(hit.start, hit.end)], code_id, origin="search")
-        done = st.message
+        if not written and not st.message.startswith("+ "):
+            return  # refused (the message says why): stay on the hit
+        done = f"+ {code_id} on hit {n}" if written else f"{code_id} is already on hit {n}"
         if len(self.hits) > 1:
             self._go((self.index + 1) % len(self.hits))
-        st.message = (f"+ {code_id} on hit {self.hits.index(hit) + 1}; " if written else
-                      f"{done}; ") + st.message
+            st.message = f"{done}; {st.message}"
+        else:
+            st.message = done + "."
 
     def code_all(self, code_id: str | None) -> None:
         """Code every hit with ``code_id`` as one action."""

@@ -127,3 +127,26 @@ def test_the_prompt_takes_the_options_of_qcode_search() -> None:
     with pytest.raises(UsageError) as err:
         parse_prompt("--fuzy 80 helse")
     assert err.value.message == "unknown search option --fuzy"
+
+
+def test_coding_a_hit_twice_or_with_a_code_not_in_the_codebook(project: Project) -> None:
+    doc = project.load_document("V01")
+    app = open_app(project)
+    st = app.state
+    walk = app.hits
+
+    async def session(p: Pilot[str]) -> None:
+        await p.press("slash")
+        await p.pause()
+        await p.press(*"--whole-word sykehus", "enter")
+        await p.pause()
+        walk.code("NOPE-01")
+        assert st.message == "NOPE-01 is not in the codebook."
+        walk.code(RHA)
+        assert st.message == f"+ {RHA} on hit 1."
+        walk.code(RHA)
+        assert st.message == f"{RHA} is already on hit 1."
+        assert doc.text[slice(*st.selection or (0, 0))] == "sykehus"
+
+    _run(app, session)
+    assert len(log_events(project)) == 1
