@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -212,18 +213,62 @@ def build_view(project: Project, rw: Rewriter, into: Path) -> ViewReport:
     return report
 
 
+PREFIX = "qcode-pseudonymised-"
+OWNER = ".owner-pid"
+#: a view folder younger than this without its owner's pid may be in the making
+FRESH_SECONDS = 60.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_views(folder: Path | None = None) -> list[Path]:
+    """Delete the views that killed commands left (their process is gone), so no copy of
+    the transcripts outlives the command that made it; the folders removed."""
+    base = Path(folder or tempfile.gettempdir())
+    gone = []
+    for old in base.glob(PREFIX + "*"):
+        try:
+            info = old.lstat()
+        except OSError:
+            continue
+        if not old.is_dir() or old.is_symlink() or info.st_uid != os.getuid():
+            continue
+        try:
+            pid = int((old / OWNER).read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            pid = 0
+        if pid and _alive(pid):
+            continue
+        if not pid and time.time() - info.st_mtime < FRESH_SECONDS:
+            continue  # just made: its owner is about to write its pid
+        shutil.rmtree(old, ignore_errors=True)
+        gone.append(old)
+    return gone
+
+
 @contextmanager
 def pseudonymised(project: Project, rw: Rewriter | None = None
                   ) -> Iterator[tuple[Project, ViewReport | None]]:
     """``(view, report)``: the pseudonymised project while the block runs, or the project
-    itself and None when its table is empty."""
+    itself and None when its table is empty. The copy lives in a private temporary folder
+    (mode 0700) deleted when the block ends; one a killed command left is deleted by the
+    next view."""
     rw = rw if rw is not None else Rewriter(load(project))
     if rw.empty:
         yield project, None
         return
-    into = Path(tempfile.mkdtemp(prefix="qcode-pseudonymised-"))
+    sweep_stale_views()
+    into = Path(tempfile.mkdtemp(prefix=PREFIX))
     try:
-        os.chmod(into, 0o700)
+        (into / OWNER).write_text(str(os.getpid()), encoding="ascii")
         report = build_view(project, rw, into)
         assert not (into / TABLE_FILE).exists()
         yield Project(into), report
