@@ -54,7 +54,8 @@ def test_every_file_failing_does_not_say_the_others_were_ingested(
     (folder / "b.txt").write_bytes(b"\x00\x01binary")
     result = q("ingest", str(folder))
     assert result.exit_code == ExitCode.PARTIAL
-    assert result.stderr.splitlines()[0] == "Error: none of the 2 files could be ingested"
+    assert result.stderr.splitlines()[:2] == ["Took 2 files: a.txt, b.txt",
+                                              "Error: none of the 2 files could be ingested"]
 
 
 def test_singular_counts_in_the_ingest_note(q: Callable[..., Any], tmp_path: Path) -> None:
@@ -110,8 +111,9 @@ def test_a_folder_of_unchanged_files_is_one_line(q: Callable[..., Any], tmp_path
     result = q("ingest", str(folder))
     assert result.exit_code == ExitCode.OK
     assert result.stderr == ("Unchanged 7 documents (D0, D1, D2, D3, D4 and 2 more): the same "
-                             "bytes as before; nothing to do\n7 documents in study: 0 new or "
-                             "replaced\n")
+                             "bytes as before; nothing to do\nTook 7 files: D0.txt, D1.txt, "
+                             "D2.txt, D3.txt, D4.txt, D5.txt, D6.txt\n7 documents in study: 0 "
+                             "new or replaced\n")
 
 
 def test_docx_table_rows_are_turns(q: Callable[..., Any], project: Project) -> None:
