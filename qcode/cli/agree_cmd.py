@@ -224,8 +224,9 @@ def _ratings_table(rep: RatingsAgreement) -> None:
     from rich.table import Table
 
     how = f"weights {rep.weights}" if rep.weights else f"level {rep.level}"
-    table = Table(title=f"Agreement: {rep.n_units} units, {rep.n_coders} coders "
-                        f"({', '.join(rep.coders)}), {len(rep.categories)} categories, {how}")
+    title = (f"Agreement: {rep.n_units} units, {rep.n_coders} coders "
+             f"({', '.join(rep.coders)}), {len(rep.categories)} categories, {how}")
+    table = Table()  # the title is a line of its own: wider than this narrow table
     table.add_column("Coefficient")
     table.add_column("Value", justify="right")
     table.add_column(f"{rep.ci_level:.0%} CI", justify="right")
@@ -238,6 +239,7 @@ def _ratings_table(rep: RatingsAgreement) -> None:
             notes.append(f"{r.label}: P(alpha < .667) = {r.p_below_667:.3f}, "
                          f"P(alpha < .800) = {r.p_below_800:.3f} (bootstrap).")
     console = out()
+    console.print(title, markup=False)
     console.print(table, markup=False)
     for line in notes:
         console.print(line, soft_wrap=True, markup=False)
