@@ -249,7 +249,8 @@ def report_docx(r: ReportContent) -> bytes:
                 # appendix by theme only (each code is listed once, at its excerpts)
                 lv_line = doc.add_paragraph()
                 lv_line.paragraph_format.keep_with_next = True
-                lv_line.add_run(_safe(level.name if level else lv_id)).bold = True
+                lv_run = lv_line.add_run(_safe(level.name if level else lv_id))
+                lv_run.bold, lv_run.font.size = True, Pt(12)  # above its codes' lines
             for c in cell:
                 name = doc.add_paragraph()
                 name.paragraph_format.keep_with_next = True
