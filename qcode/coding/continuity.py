@@ -47,15 +47,24 @@ def seen_path(log: Path) -> Path:
     return log.with_name(f".{log.stem}.seen")
 
 
-def _complete(data: bytes) -> bytes:
-    return data[:data.rfind(b"\n") + 1]
+def _complete(data: bytes) -> memoryview:
+    """The complete lines of ``data`` (a torn last line left out), without a copy."""
+    return memoryview(data)[:data.rfind(b"\n") + 1]
 
 
-def fingerprints(data: bytes) -> array:
+def _stat(log: Path | None) -> list[int] | None:
+    try:
+        st = log.stat() if log is not None else None
+    except OSError:
+        return None
+    return None if st is None else [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def fingerprints(data: bytes | memoryview) -> array:
     """An 8-byte fingerprint (CRC-32 and Adler-32) of each non-blank line of ``data``."""
     crc, adler = zlib.crc32, zlib.adler32
     return array("Q", ((crc(line) << 32) | adler(line)
-                       for line in data.split(b"\n") if line.strip()))
+                       for line in bytes(data).split(b"\n") if line.strip()))
 
 
 def _read(record: Path) -> tuple[dict[str, object], array] | None:
@@ -74,51 +83,61 @@ def _read(record: Path) -> tuple[dict[str, object], array] | None:
         return None
 
 
-def _write(record: Path, data: bytes, prints: array | None) -> None:
+def _write(record: Path, data: memoryview, prints: array | None, *, sha: str | None = None,
+           stat: list[int] | None = None) -> None:
     meta = {"format": FORMAT, "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(),
-            "lines": None if prints is None else len(prints)}
+            "sha256": sha or hashlib.sha256(data).hexdigest(),
+            "lines": None if prints is None else len(prints), "stat": stat}
     body = json.dumps(meta).encode() + b"\n" + (b"" if prints is None else prints.tobytes())
     with contextlib.suppress(OSError, QcodeError):  # a cache: a read-only project reads on
         atomic.write_bytes(record, body)
 
 
-def accept(record: Path, data: bytes) -> None:
-    """Take the log as it is now as what this machine has read."""
-    data = _complete(data)
-    n = data.count(b"\n")
-    _write(record, data, fingerprints(data) if n <= LINE_CAP else None)
+def accept(record: Path, data: bytes, log: Path | None = None) -> None:
+    """Take the log as it is now as what this machine has read (``log``: the log's path,
+    whose size, time and inode let an unchanged log skip the next check)."""
+    whole = _complete(data)
+    n = data.count(b"\n", 0, len(whole))
+    _write(record, whole, fingerprints(whole) if n <= LINE_CAP else None, stat=_stat(log))
 
 
-def check(record: Path, data: bytes) -> str | None:
+def check(record: Path, data: bytes, log: Path | None = None) -> str | None:
     """Compare the log's bytes with what this machine read before; None when it holds all
     of it (the record is brought up to date), else what is gone, in a few words."""
-    data = _complete(data)
+    whole = _complete(data)
     found = _read(record)
     if found is None:
-        accept(record, data)
+        accept(record, data, log)
         return None
     meta, prints = found
     size = meta.get("size")
     if not isinstance(size, int):
-        accept(record, data)
+        accept(record, data, log)
         return None
-    if size <= len(data) and hashlib.sha256(data[:size]).hexdigest() == meta.get("sha256"):
-        if size < len(data):  # appended to: fingerprint the new lines only
-            if meta.get("lines") is None or len(prints) + data.count(b"\n", size) > LINE_CAP:
-                _write(record, data, None)
+    stat = _stat(log)
+    if size == len(whole) and stat is not None and meta.get("stat") == stat:
+        return None  # not touched since it was read (size, modification time, inode)
+    sha = hashlib.sha256(whole[:size]).hexdigest() if size <= len(whole) else None
+    if sha == meta.get("sha256"):
+        if size < len(whole):  # appended to: fingerprint the new lines only
+            if meta.get("lines") is None or \
+                    len(prints) + data.count(b"\n", size, len(whole)) > LINE_CAP:
+                _write(record, whole, None, stat=stat)
             else:
-                prints.extend(fingerprints(data[size:]))
-                _write(record, data, prints)
+                prints.extend(fingerprints(whole[size:]))
+                _write(record, whole, prints, stat=stat)
+        elif meta.get("stat") != stat:
+            _write(record, whole, prints if meta.get("lines") is not None else None,
+                   sha=sha, stat=stat)
         return None
     if meta.get("lines") is None:
-        accept(record, data)
+        accept(record, data, log)
         return (f"the log is not an append of the {size:,} bytes this machine read before "
-                f"(it has {len(data):,} now; too large to tell which lines changed)")
-    now = set(fingerprints(data))
+                f"(it has {len(whole):,} now; too large to tell which lines changed)")
+    now = set(fingerprints(whole))
     gone = [i + 1 for i, p in enumerate(prints) if p not in now]
     if not gone:  # a merge: every line read before is still there
-        accept(record, data)
+        accept(record, data, log)
         return None
     shown = ", ".join(map(str, gone[:5])) + (f" and {len(gone) - 5} more" if len(gone) > 5
                                              else "")

@@ -143,7 +143,7 @@ def state_from_bytes(coder: str, data: bytes, path: Path, *,
     if cut is not None:
         data = cut.data
     elif seen is not None:
-        not_append = continuity.check(seen, data)
+        not_append = continuity.check(seen, data, path)
     st = _fold_bytes(coder, data, path, checkpoint)
     if cut is not None:
         st.problems.append(LogProblem(path, cut.line, f"{CONFLICT}: the {cut.lines} lines "

@@ -31,5 +31,5 @@ def accept_log(project: Project, rel: str) -> list[str]:
     """Take the coder log at ``rel`` as it is now as what this machine has read."""
     path = project.root / rel
     with exclusive(lock_path(path)):
-        accept(seen_path(path), read_nofollow(path))
+        accept(seen_path(path), read_nofollow(path), path)
     return [f"accepted {rel} as it is now (what it lost is still in git's history)"]
