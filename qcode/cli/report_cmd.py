@@ -93,8 +93,9 @@ def report(
 
     HTML and DOCX reports open with a table of contents (DOCX: a Word TOC field over
     Heading 1-4, filled in already; Word adds page numbers when it updates the field), and
-    the DOCX matrix is a heatmap: its cells shaded by count. With
-    --context N (words) or --context sentence the text around the span within its
+    the DOCX matrix is a heatmap: its cells shaded by count.
+
+    With --context N (words) or --context sentence the text around the span within its
     segments is shown and marked as context: grey in HTML and DOCX, in brackets with an
     ellipsis where it is cut in Markdown, and in an in_context column of CSV and XLSX.
     Markdown, HTML and DOCX reports also hold a header
