@@ -175,7 +175,8 @@ def _coding(m: Methods) -> str:
     each = [f"{c.coder} made {plural(c.codings, 'coding')} in "
             f"{plural(c.documents_coded, 'document')} and marked "
             f"{plural(len(c.completed_documents), 'document')} complete" for c in humans]
-    text = (f"{who} ({listing([c.coder for c in humans])}) coded independently: "
+    # "independently" is not said: the records cannot show that coders did not confer
+    text = (f"{who} ({listing([c.coder for c in humans])}) coded the documents: "
             f"{'; '.join(each)}.")
     if m.double_coded_documents:
         n = len(m.double_coded_documents)

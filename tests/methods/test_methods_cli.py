@@ -26,7 +26,7 @@ def test_small_study_paragraph_and_notes(invoke: Callable[..., Any], project: Pr
                "--bootstrap", "200")
     assert r.exit_code == 0, r.output
     text = r.stdout
-    assert ("Three coders (ingrid, lars, and maja) coded independently: ingrid made 7 codings "
+    assert ("Three coders (ingrid, lars, and maja) coded the documents: ingrid made 7 codings "
             "in 3 documents and marked 2 documents complete;") in text
     assert ("Of the 3 documents, 2 were completed by two or more coders (double-coded): D01 "
             "and D02." in text)
