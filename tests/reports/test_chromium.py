@@ -42,6 +42,10 @@ def test_report_renders_in_chromium(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert('x')&lt;/script&gt; &amp; the ministry's" in dom
     assert "<script" not in dom
     assert "D3 segment 4, said Cy." in dom
+    # the contents: a nav of links to the headings' ids, parsed as such
+    nav = dom[dom.index('<nav class="toc"'):dom.index("</nav>")]
+    assert '<a href="#code-g1">G1: Local leadership (4 excerpts)</a>' in nav
+    assert '<h5 id="code-g1">' in dom
 
     shot = tmp_path / "report.png"
     _chromium(f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri())
