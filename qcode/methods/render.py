@@ -248,11 +248,11 @@ def _reconciliation(m: Methods) -> str:
                      "deferred": "the decision was deferred"}
     texts = []
     for r in m.reconciliations:
-        outcomes = [f"{plural(n, 'decision')} where {outcome_words.get(o, o)}"
+        outcomes = [f"{number(n)} where {outcome_words.get(o, o)}"
                     for o, n in r.by_outcome.items()]
         strategies = [f"{plural(n, 'decision')} by the {s} strategy"
                       for s, n in sorted(r.by_strategy.items())]
-        text = (f"Disagreements between {listing(list(r.coders))} were reconciled into the "
+        text = (f"The codings of {listing(list(r.coders))} were reconciled into the "
                 f"consensus coding '{r.name}' over {plural(r.documents, 'document')}: "
                 f"{plural(r.decisions, 'segment decision')} in force ({listing(outcomes)}); "
                 f"{listing(strategies)}.")

@@ -125,8 +125,8 @@ def test_every_number_matches_the_commands(invoke: Callable[..., Any], study: Pa
             for shown, value in zip(found.groups(), (coef["value"], *coef["ci"]), strict=True):
                 t.close(shown, value)
     # reconciliation: decisions in force, by outcome and by strategy, over its documents
-    m = t.find(rf"over {NUM} documents: {NUM} segment decisions in force \({NUM} decisions "
-               rf"where the coders agreed and {NUM} decisions where the union")
+    m = t.find(rf"over {NUM} documents: {NUM} segment decisions in force \({NUM} where the "
+               rf"coders agreed and {NUM} where the union")
     assert [int(m.group(k)) for k in (1, 2, 3, 4)] == [
         len(summary["documents"]), summary["decisions"], summary["by_outcome"]["agreed"],
         summary["by_outcome"]["union"]]
