@@ -261,7 +261,8 @@ def check(
     ctx: typer.Context,
     files: list[Path] = typer.Argument(..., metavar="FILE...",
                                        help="Output files: md, html, docx, xlsx, csv, json, "
-                                            "qdpx (or plain text)."),
+                                            "qdpx (or plain text); a folder: every file "
+                                            "in it."),
     fuzzy: int = typer.Option(88, "--fuzzy", min=50, max=100, metavar="N",
                               help="Also report near spellings from N% similarity "
                                    "(rapidfuzz ratio)."),
@@ -283,7 +284,7 @@ def check(
 
       qcode report -o report.docx && qcode pseudonyms check report.docx
 
-      qcode pseudonyms check output/*.md study.qdpx
+      qcode pseudonyms check output/ study.qdpx
     """
     from qcode.errors import ExitCode, InsufficientDataError
     from qcode.pseudonyms.check import check_files

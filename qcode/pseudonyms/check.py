@@ -235,10 +235,23 @@ def scan_file(sc: Scanner, path: Path, result: CheckResult) -> None:
 
 def check_files(rw: Rewriter, paths: list[Path], *, fuzzy: float | None = 88.0
                 ) -> CheckResult:
-    """Scan each file for the table's entries and variants (``fuzzy``: the rapidfuzz
-    ratio from which a near spelling counts; None: exact only)."""
+    """Scan each file (every file of a folder) for the table's entries and variants
+    (``fuzzy``: the rapidfuzz ratio from which a near spelling counts; None: exact only)."""
     sc = Scanner(rw, fuzzy)
     result = CheckResult()
-    for path in paths:
+    for path in expand(paths):
         scan_file(sc, path, result)
     return result
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Each file as given, and every file under a folder (hidden ones left out), sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()
+                          and not any(part.startswith(".") for part in
+                                      p.relative_to(path).parts))
+        else:
+            out.append(path)
+    return out

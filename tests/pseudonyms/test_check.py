@@ -115,3 +115,15 @@ def test_cli_exit_codes_and_lines(invoke, p: tuple[str, ...], project: Project, 
     assert r.stderr == (f"Warning: {pdf} was not scanned: cannot read .pdf files (md, html, "
                         "docx, xlsx, csv, json, qdpx and plain text can be checked)\n"
                         "No identifying string found in 1 file\n")
+
+
+def test_a_folder_is_every_file_in_it(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    (out / "sub").mkdir(parents=True)
+    (out / "a.md").write_text("nothing\n", encoding="utf-8")
+    (out / "sub" / "b.csv").write_text("x\nTorunn Vollstad\n", encoding="utf-8")
+    (out / ".hidden.md").write_text("Torunn Vollstad\n", encoding="utf-8")
+    result = check_files(RW, [out])
+    assert result.files == [str(out / "a.md"), str(out / "sub" / "b.csv")]
+    assert [(Path(h.file).name, h.place) for h in result.hits] == [("b.csv",
+                                                                     "line 2, column 1")]
