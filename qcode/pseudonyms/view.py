@@ -28,8 +28,9 @@ from typing import Any
 
 from qcode._io.nofollow import read_nofollow
 from qcode.documents.log import DocMap, document_map
+from qcode.errors import ProjectDamagedError
 from qcode.memos.log import FOLDER as MEMOS_FOLDER
-from qcode.project import SETTINGS_FILE, Project
+from qcode.project import SETTINGS_FILE, Project, damaged_document_hint
 from qcode.pseudonyms.rewrite import Match, OffsetMap, Rewriter, apply_matches
 from qcode.pseudonyms.table import TABLE_FILE, load
 from qcode.registry.table import project_path as registry_path
@@ -180,15 +181,14 @@ def build_view(project: Project, rw: Rewriter, into: Path) -> ViewReport:
     docs_out.mkdir()
     texts: dict[str, Rewritten | None] = {}
     for doc_id in project.document_ids():
-        raw_bytes = read_nofollow(project.document_path(doc_id))
+        path = project.document_path(doc_id)
         try:
-            raw = json.loads(raw_bytes)
+            raw = json.loads(read_nofollow(path))
         except ValueError:
-            (docs_out / f"{doc_id}.json").write_bytes(raw_bytes)  # the reader reports it
-            continue
-        if not isinstance(raw, dict):
-            (docs_out / f"{doc_id}.json").write_bytes(raw_bytes)
-            continue
+            raw = None
+        if not isinstance(raw, dict):  # named here, by its real path, not the copy's
+            raise ProjectDamagedError(f"{path}: not a valid qcode document",
+                                      hint=damaged_document_hint(doc_id))
         texts[doc_id] = rewrite_document(raw, rw, report)
         report.documents += 1
         (docs_out / f"{doc_id}.json").write_text(json.dumps(raw, ensure_ascii=False),

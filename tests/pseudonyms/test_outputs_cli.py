@@ -88,3 +88,14 @@ def test_a_damaged_table_stops_outputs_but_not_real_names(invoke, p: tuple[str, 
                         "the file with git)\n")
     r = invoke(*p, "show", "L01", "--real-names")
     assert r.exit_code == 0 and "Torunn Vollstad" in r.stdout
+
+
+def test_a_damaged_document_is_named_by_its_own_path(invoke, p: tuple[str, ...],  # type: ignore[no-untyped-def]
+                                                     project: Project) -> None:
+    path = project.document_path("L01")
+    path.write_text('{"id": "L01", "text": ', encoding="utf-8")
+    r = invoke(*p, "show", "L01")
+    assert r.exit_code == 3
+    assert r.stderr == (f"Error: {path}: not a valid qcode document\nHint: restore it from a "
+                        "backup, or ingest its transcript again: qcode ingest FILE --id L01 "
+                        "--replace\n")
