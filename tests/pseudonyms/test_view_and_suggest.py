@@ -107,3 +107,16 @@ def test_suggest_csv_can_be_imported(invoke, project: Project, tmp_path) -> None
     r = invoke(*p, "pseudonyms", "suggest")
     assert r.stderr == ("Nothing to suggest: no speaker names, naming attributes or "
                         "recurring capitalised words outside the table\n")
+
+
+def test_the_real_files_hash_does_not_leave(project: Project) -> None:
+    import hashlib
+
+    doc = make_doc("D1", [("R", "Torunn Vollstad said so.")])
+    project.save_document(doc.model_copy(update={"sha256": "a" * 64,
+                                                 "source_name": "torunn_vollstad.docx"}))
+    add(project, Entry("Torunn Vollstad", "P07"))
+    with pseudonymised(project) as (view, _):
+        seen = view.load_document("D1")
+    assert (seen.text, seen.source_name) == ("P07 said so.", "P07.docx")
+    assert seen.sha256 == hashlib.sha256(b"P07 said so.").hexdigest()
