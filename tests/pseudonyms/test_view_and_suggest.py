@@ -3,6 +3,7 @@ attributes and speaker labels) and the suggestions for the table."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from qcode.coding.store import current_codings
@@ -110,8 +111,6 @@ def test_suggest_csv_can_be_imported(invoke, project: Project, tmp_path) -> None
 
 
 def test_the_real_files_hash_does_not_leave(project: Project) -> None:
-    import hashlib
-
     doc = make_doc("D1", [("R", "Torunn Vollstad said so.")])
     project.save_document(doc.model_copy(update={"sha256": "a" * 64,
                                                  "source_name": "torunn_vollstad.docx"}))
