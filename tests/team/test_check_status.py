@@ -168,3 +168,20 @@ def test_status_warns_about_a_conflicted_log(project: Project,
         {"coder": "ana", "kind": "log_conflict",
          "message": "line 2: git conflict markers: the 5 lines from here on are not read"}]
     assert "Warning: codings/ana.jsonl: line 2: git conflict markers" in r.stderr
+
+
+def test_a_conflict_in_the_leads_files_is_named_with_its_lines(
+        project: Project, invoke: Callable[..., Any]) -> None:
+    book = project.codebook_path
+    lines = book.read_text(encoding="utf-8").splitlines(keepends=True)
+    book.write_text("".join(lines[:3]) + "<<<<<<< HEAD\n" + lines[3] + "=======\n" + lines[3]
+                    + ">>>>>>> origin/main\n" + "".join(lines[4:]), encoding="utf-8")
+    r = invoke("--project", str(project.root), "check", "--format", "json")
+    assert r.exit_code == 10
+    found = [p for p in json.loads(r.stdout)["problems"] if p["kind"] == "conflict_marker"]
+    assert found == [{
+        "kind": "conflict_marker", "path": "codebook.yaml", "line": 4, "count": 3,
+        "message": "git conflict markers on lines 4, 6, 8",
+        "hint": "this file is the lead's: settle the merge by hand (keep the lines of one "
+                "side between the markers, delete the marker lines), then git add and git "
+                "commit it", "fixable": False}]
