@@ -10,6 +10,7 @@ import typer
 
 from qcode.cli.console import echo_json, out, state, warn
 from qcode.cli.groups import SuggestingGroup
+from qcode.cli.options import outgoing, real_names_option
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
     from qcode.codebook.load import Problem
@@ -175,11 +176,14 @@ def export(
     fmt: ExportFormat | None = typer.Option(
         None, "--format", "-f", help="File format (default: from FILE's extension: .yaml, "
                                      ".md, .json, .csv or .qdc)."),
+    real_names: bool = real_names_option(),
 ) -> None:
     """Write the project's codebook to a file: YAML (as it is), Markdown (a codebook
     appendix for a paper), JSON, CSV (one code a row) or a REFI-QDA .qdc.
 
     The file is written atomically (a crash leaves the old file or the whole new one).
+    With a pseudonym table (qcode pseudonyms), names in definitions and examples are
+    pseudonymised; --real-names keeps them.
 
     Examples:
 
@@ -196,7 +200,7 @@ def export(
     from qcode.outputs import write_output
     from qcode.reports.codebook import CSV_FIELDS, as_dict, as_markdown, as_rows
 
-    project = state(ctx).project()
+    project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
     if file.is_dir():
         raise UsageError(f"{file} is a folder", hint="give a file name, e.g. codebook.md")
     kind = fmt.value if fmt is not None else _SUFFIXES.get(file.suffix.lower())

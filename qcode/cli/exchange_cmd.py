@@ -47,6 +47,7 @@ def export_qdc(
     ctx: typer.Context,
     file: Path = typer.Argument(..., metavar="FILE", help="The .qdc file to write."),
     fmt: OutFormat = _FORMAT,
+    real_names: bool = real_names_option(),
 ) -> None:
     """Export the project's codebook as a REFI-QDA codebook (.qdc).
 
@@ -62,7 +63,7 @@ def export_qdc(
     """
     from qcode.refiqda.codebook_exchange import export_qdc as run
 
-    cb = state(ctx).project().codebook
+    cb = outgoing(ctx, real_names).codebook  # pseudonymised when the table has entries
     n = run(cb, file)
     if fmt is OutFormat.json:
         echo_json({"file": str(file), "codes": n, "themes": len(cb.themes),

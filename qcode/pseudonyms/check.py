@@ -29,7 +29,7 @@ from qcode.pseudonyms.rewrite import Rewriter, key_of
 from qcode.pseudonyms.variants import fold
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".csv", ".tsv", ".tex", ".html", ".htm",
-                 ".xml", ".svg", ".yaml", ".yml"}
+                 ".xml", ".svg", ".yaml", ".yml", ".qdc", ".qde"}
 JSON_SUFFIXES = {".json", ".jsonl"}
 ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".qdpx"}
 #: the most a zip part may unpack to before it is refused (a zip bomb guard)
@@ -224,7 +224,7 @@ def scan_file(sc: Scanner, path: Path, result: CheckResult) -> None:
         return
     if suffix in JSON_SUFFIXES:
         result.hits += _scan_json(sc, text, name)
-    elif suffix in (".html", ".htm", ".xml", ".svg"):
+    elif suffix in (".html", ".htm", ".xml", ".svg", ".qdc", ".qde"):
         result.hits += _scan_markup(sc, text, name, "")
     elif suffix in TEXT_SUFFIXES or suffix == "":
         result.hits += sc.scan(text, name)

@@ -99,3 +99,19 @@ def test_a_damaged_document_is_named_by_its_own_path(invoke, p: tuple[str, ...],
     assert r.stderr == (f"Error: {path}: not a valid qcode document\nHint: restore it from a "
                         "backup, or ingest its transcript again: qcode ingest FILE --id L01 "
                         "--replace\n")
+
+
+def test_codebook_exports(invoke, p: tuple[str, ...], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert invoke(*p, "codebook", "add", "Local champion", "--theme", "ORG", "--level",
+                  "micro", "--why", "test").exit_code == 0
+    assert invoke(*p, "codebook", "edit", "Local champion", "--definition",
+                  "A person like Torunn Vollstad who carries a service.").exit_code == 0
+    md, qdc = tmp_path / "cb.md", tmp_path / "cb.qdc"
+    assert invoke(*p, "codebook", "export", str(md)).exit_code == 0
+    assert invoke(*p, "export", "qdc", str(qdc)).exit_code == 0
+    assert "A person like P07 who carries a service." in md.read_text(encoding="utf-8")
+    r = invoke(*p, "pseudonyms", "check", str(md), str(qdc))
+    assert (r.exit_code, r.stderr) == (0, "No identifying string found in 2 files\n")
+    assert invoke(*p, "export", "qdc", str(qdc), "--real-names").exit_code == 0
+    r = invoke(*p, "pseudonyms", "check", str(qdc))
+    assert r.exit_code == 11 and "Torunn Vollstad" in r.stdout
