@@ -11,7 +11,12 @@ the coder's spans. Codings are read as every command reads them
 (:func:`qcode.coding.usable.load_usable`: renamed codes and documents followed), and what
 could not be read is returned in :attr:`SearchResult.omissions`.
 
-Pure: returns records, never prints.
+Documents are read through the machine-local index (:mod:`qcode.index`: each document's
+text and segment columns, used only while the file is provably the one indexed), and from
+the file, validated, otherwise; their folded text is kept in memory for the texts searched
+last (:func:`folded`).
+
+Pure: returns records, never prints (the index is a rebuildable cache any read keeps).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from qcode.coding.store import log_path
 from qcode.coding.usable import Omissions, load_usable, omissions
 from qcode.documents.sets import selected_documents
 from qcode.errors import NotFoundError, UsageError
-from qcode.models import Document, Segment
+from qcode.index.documents import DocMeta, indexed_documents, meta_of
+from qcode.models import Document
 from qcode.project import Project
 from qcode.search.folding import Folded, fold
 from qcode.search.match import Matcher, Query, compile_query
@@ -104,29 +110,36 @@ def _right(text: str, end: int, ceiling: int, width: int) -> str:
     return flat[:width]
 
 
-def hits_in(doc: Document, matcher: Matcher, *, context: int = CONTEXT
+def hits_in(doc: Document | DocMeta, matcher: Matcher, *, context: int = CONTEXT
             ) -> tuple[list[Hit], int]:
-    """The hits of ``matcher`` in ``doc``, and how many lie in no segment."""
-    segs = doc.segments
-    ends = [s.end for s in segs]
+    """The hits of ``matcher`` in ``doc`` (a document, or the index's view of one with its
+    text), and how many lie in no segment."""
+    meta = meta_of(doc) if isinstance(doc, Document) else doc
+    ids, starts, ends = meta.segment_ids, meta.starts, meta.ends
+    n = len(ids)
     hits: list[Hit] = []
     outside = 0
-    text = doc.text
+    text = meta.text
     for start, end, score in matcher.find(folded(text)):
-        i = bisect.bisect_right(ends, start)
-        touched: list[Segment] = []
-        while i < len(segs) and segs[i].start < end:
-            touched.append(segs[i])
+        i = first = bisect.bisect_right(ends, start)
+        while i < n and starts[i] < end:
             i += 1
-        if not touched or start < touched[0].start or end > touched[-1].end:
+        if i == first or start < starts[first] or end > ends[i - 1]:
             outside += 1
             continue
-        first, last = touched[0], touched[-1]
-        hits.append(Hit(doc.id, first.id, tuple(s.id for s in touched), first.speaker,
-                        first.time_start, start, end, text[start:end],
-                        _left(text, start, first.start, context),
-                        _right(text, end, last.end, context), score))
+        hits.append(Hit(meta.id, ids[first], ids[first:i], meta.speakers[first],
+                        meta.time_starts[first], start, end, text[start:end],
+                        _left(text, start, starts[first], context),
+                        _right(text, end, ends[i - 1], context), score))
     return hits, outside
+
+
+def read_documents(project: Project, ids: Sequence[str]) -> list[DocMeta]:
+    """The documents ``ids`` with their text, in order: from the machine-local index
+    (:mod:`qcode.index`) where it can vouch for the file, else read and validated from the
+    file (with its errors)."""
+    known = indexed_documents(project, ids, text=True)
+    return [known[i] if i in known else meta_of(project.load_document(i)) for i in ids]
 
 
 # ----------------------------------------------------------------------------- filters
@@ -148,17 +161,17 @@ def parse_where(items: Sequence[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _known_values(docs: Sequence[Document], key: str) -> list[str]:
+def _known_values(docs: Sequence[DocMeta], key: str) -> list[str]:
     if key == "document":
         values = {d.id for d in docs}
     elif key == "speaker":
-        values = {s.speaker for d in docs for s in d.segments}
+        values = {s for d in docs for s in d.speakers}
     else:
         values = {d.attributes[key] for d in docs if d.attributes.get(key)}
     return sorted(values, key=str.casefold)
 
 
-def _check_where(docs: Sequence[Document], where: dict[str, tuple[str, ...]]) -> None:
+def _check_where(docs: Sequence[DocMeta], where: dict[str, tuple[str, ...]]) -> None:
     """An attribute or a value no document has is a typo, not an empty selection."""
     names = sorted({k for d in docs for k in d.attributes}, key=str.casefold)
     for key, values in where.items():
@@ -177,7 +190,7 @@ def _check_where(docs: Sequence[Document], where: dict[str, tuple[str, ...]]) ->
                                     hint=f"{key} values: {shown}")
 
 
-def _check_speakers(docs: Sequence[Document], speakers: Sequence[str]) -> None:
+def _check_speakers(docs: Sequence[DocMeta], speakers: Sequence[str]) -> None:
     known = _known_values(docs, "speaker")
     for name in speakers:
         if name not in known:
@@ -186,7 +199,7 @@ def _check_speakers(docs: Sequence[Document], speakers: Sequence[str]) -> None:
                                 + did_you_mean(name, known), hint=f"speakers: {shown}")
 
 
-def _where_holds(doc: Document, where: dict[str, tuple[str, ...]]) -> bool:
+def _where_holds(doc: DocMeta, where: dict[str, tuple[str, ...]]) -> bool:
     for key, values in where.items():
         if key == "speaker":
             continue
@@ -201,7 +214,7 @@ Intervals = list[tuple[int, int]]
 
 
 def _coded(project: Project, coder: str, codes: frozenset[str] | None,
-           docs: dict[str, Document]) -> tuple[dict[str, Intervals], Omissions]:
+           docs: dict[str, DocMeta]) -> tuple[dict[str, Intervals], Omissions]:
     """The spans the coder coded (with one of ``codes``; any code when None), per
     document; a whole-segment coding of an old log is its segment's offsets."""
     log_path(project, coder)  # a coder without a log is an error naming the coders
@@ -215,10 +228,10 @@ def _coded(project: Project, coder: str, codes: frozenset[str] | None,
             if codes is not None and code not in codes:
                 continue
             if start < 0 or end < 0:
-                seg = doc.segment(seg_id)
-                if seg is None:
+                if seg_id not in doc.segment_ids:
                     continue
-                start, end = seg.start, seg.end
+                k = doc.segment_ids.index(seg_id)
+                start, end = doc.starts[k], doc.ends[k]
             out.setdefault(doc_id, []).append((start, end))
     for spans in out.values():
         spans.sort()
@@ -259,7 +272,7 @@ def search(project: Project, query: Query, *, docs: Sequence[str] = (),
     conditions = parse_where(where)
     speakers = [*speakers, *conditions.get("speaker", ())]
     ids = selected_documents(project, docs, sets) or project.document_ids()
-    documents = [project.load_document(i) for i in ids]
+    documents = read_documents(project, ids)
     if conditions:
         _check_where(documents, conditions)
         documents = [d for d in documents if _where_holds(d, conditions)]
