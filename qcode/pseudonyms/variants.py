@@ -76,8 +76,9 @@ def name_parts(real: str) -> list[str]:
 
 
 def initials(real: str) -> list[str]:
-    """Dotted initials of a name of two or three words: ``T.V.`` and ``T. V.`` (undotted
-    ``TV`` is left to the check: as a replacement it would hit ordinary words)."""
+    """Dotted initials of a name of two or three words: ``T.V.`` and ``T. V.``. Undotted
+    initials are not a variant (``TV``, ``MS`` are ordinary words too): where a transcript
+    uses them for a person, add them with ``--variant``."""
     words = real.split()
     if not 2 <= len(words) <= 3 or not all(w[:1].isalpha() for w in words):
         return []
