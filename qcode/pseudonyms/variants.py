@@ -93,6 +93,10 @@ def variants(entry: Entry) -> dict[str, bool]:
     for text in (entry.real, *entry.extra):
         found[fold(" ".join(text.split()))] = False
     if entry.kind == "person":
+        words = entry.real.split()
+        if len(words) > 1:  # the surname whole (Solbakk-Aune), the given names whole
+            found.setdefault(fold(" ".join(words[1:])), True)
+            found.setdefault(fold(" ".join(words[:-1])), True)
         parts = name_parts(entry.real)
         if len(parts) > 1:
             for part in parts:
