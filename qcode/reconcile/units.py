@@ -255,6 +255,12 @@ def span_differences(unit: Unit, a: str, b: str) -> tuple[dict[str, Any], ...]:
     """The words of the segment only ``a`` or only ``b`` marked, code by code (see
     ``SegmentDiff.spans``)."""
     text, out = unit.doc.text, []
+    if unit.spans is None:  # whole segments: the codes only one of them gave, whole
+        lo, hi = unit.bounds
+        words = text[lo:hi]
+        return tuple({"code": code, "coder": a if code in unit.sets[a] else b, "start": lo,
+                      "end": hi, "text": words, "before": "", "after": ""}
+                     for code in sorted(unit.sets[a] ^ unit.sets[b]))
     for code in sorted(unit.sets[a] | unit.sets[b]):
         ca, cb = unit.coverage(a, code), unit.coverage(b, code)
         for coder, mine, theirs in ((a, ca, cb), (b, cb, ca)):
