@@ -4,8 +4,9 @@ Every command that writes a user-named file goes through :func:`write_output` (o
 :func:`guard_folder` first, for a new folder), so one rule protects the project's own data:
 
 * a path inside a project's data -- ``documents/``, ``codings/``, ``reconciliations/``,
-  ``registry/``, ``memos/``, the codebook, ``qcode.toml``, ``codebook.log.jsonl`` and the
-  import marker -- is refused with a :class:`~qcode.errors.ConflictError`, however it is
+  ``registry/``, ``memos/``, the codebook, ``qcode.toml``, ``codebook.log.jsonl``, the
+  import marker, ``pseudonyms.csv``, ``.qcode.lock``, ``.gitignore``, ``.gitattributes``
+  and ``.qcode-index/`` -- is refused with a :class:`~qcode.errors.ConflictError`, however it is
   spelled (relative, absolute, with ``..``, through a linked folder; on a file system that
   ignores case, in any case);
 * a symbolic link at an output file's path is refused (qcode does not write through links;
@@ -27,8 +28,13 @@ from qcode._io.leftovers import sweep_temp_files
 from qcode.errors import ConflictError, QcodeError
 from qcode.project import DATA_FOLDERS, IMPORT_MARKER, SETTINGS_FILE, Project
 
-#: files at a project's root that are its data too (besides the codebook and qcode.toml)
-ROOT_DATA_FILES = ("codebook.log.jsonl", IMPORT_MARKER)
+#: files at a project's root that are its data too (besides the codebook and qcode.toml):
+#: the codebook's change log, the import marker, the pseudonym table, the project lock and
+#: the git settings init writes (spelled here: the modules that own them sit above this one)
+ROOT_DATA_FILES = ("codebook.log.jsonl", IMPORT_MARKER, "pseudonyms.csv", ".qcode.lock",
+                   ".gitignore", ".gitattributes")
+#: machine-local folders at a project's root that qcode keeps (the read index)
+ROOT_DATA_FOLDERS = (".qcode-index",)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -45,7 +51,7 @@ def _protected(root: Path) -> list[tuple[Path, str]]:
         codebook = Project(root).codebook_path
     except QcodeError:  # a damaged qcode.toml: protect the default name
         codebook = root / "codebook.yaml"
-    items = [(root / f, f"{f}/") for f in DATA_FOLDERS]
+    items = [(root / f, f"{f}/") for f in (*DATA_FOLDERS, *ROOT_DATA_FOLDERS)]
     items += [(root / f, f) for f in (SETTINGS_FILE, *ROOT_DATA_FILES)]
     try:
         items.append((codebook, codebook.relative_to(root).as_posix()))

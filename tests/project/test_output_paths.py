@@ -175,3 +175,38 @@ def test_a_new_project_folder_may_be_a_link_to_an_empty_folder(
     r = invoke("init", str(link))
     assert r.exit_code == ExitCode.OK, r.stderr
     assert (real / "qcode.toml").is_file()
+
+
+@pytest.mark.parametrize(("spelled", "part"), [
+    ("pseudonyms.csv", "pseudonyms.csv"),
+    (".qcode.lock", ".qcode.lock"),
+    (".gitignore", ".gitignore"),
+    (".gitattributes", ".gitattributes"),
+    (".qcode-index/index.sqlite", ".qcode-index/"),
+])
+def test_the_projects_root_files_are_refused_too(
+        invoke: Callable[..., Any], coded: Project, monkeypatch: pytest.MonkeyPatch,
+        spelled: str, part: str) -> None:
+    """methods -o pseudonyms.csv replaced the pseudonym table with a Markdown paragraph (and
+    made one where there was none); the lock, the git settings and the read index likewise."""
+    monkeypatch.chdir(coded.root)
+    assert invoke("methods").exit_code == ExitCode.OK  # a read first: the index is made
+    target = coded.root / spelled
+    before = target.read_bytes() if target.exists() else None
+    r = invoke("methods", "-o", spelled)
+    assert r.exit_code == ExitCode.CONFLICT, r.output
+    assert r.stderr == _refused(spelled, part, Path(spelled).name)
+    after = target.read_bytes() if target.exists() else None
+    if part == ".qcode-index/":  # a read refreshes the index itself: still the database
+        assert after is not None and after.startswith(b"SQLite format 3\0")
+    else:
+        assert after == before
+
+
+def test_the_root_names_are_the_ones_their_modules_use() -> None:
+    from qcode._io.project_lock import LOCK_NAME
+    from qcode.index.store import INDEX_DIR
+    from qcode.outputs import ROOT_DATA_FILES, ROOT_DATA_FOLDERS
+    from qcode.pseudonyms.table import TABLE_FILE
+    assert {LOCK_NAME, TABLE_FILE} <= set(ROOT_DATA_FILES)
+    assert INDEX_DIR in ROOT_DATA_FOLDERS
