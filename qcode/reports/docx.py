@@ -16,6 +16,7 @@ from qcode.reports.agreement_table import mean_per_code_line
 from qcode.reports.docx_heatmap import legend, shade_matrix
 from qcode.reports.docx_layout import fit_columns
 from qcode.reports.docx_toc import Contents
+from qcode.reports.docx_xml import Paragraphs, Run
 from qcode.reports.joint import TITLE, preamble, registry_line
 from qcode.reports.markup import source_line
 from qcode.reports.tables import deterministic_zip, matrix_grid
@@ -109,28 +110,24 @@ class _ShortBody:
 CONTEXT_GREY = (0x76, 0x76, 0x76)
 
 
-def _in_context(p: Any, e: Excerpt) -> None:
-    """A quote paragraph: the context before and after in grey, the quote as it is."""
-    from docx.shared import RGBColor  # see report_docx (start-up)
-
-    if e.before:
-        p.add_run(_safe(e.before + " ")).font.color.rgb = RGBColor(*CONTEXT_GREY)
-    p.add_run(_safe(e.quote))
-    if e.after:
-        p.add_run(_safe(" " + e.after)).font.color.rgb = RGBColor(*CONTEXT_GREY)
+def _in_context(e: Excerpt) -> list[Run]:
+    """A quote paragraph's runs: the context before and after in grey, the quote as it is."""
+    grey = "".join(f"{c:02X}" for c in CONTEXT_GREY)
+    return [*([Run(_safe(e.before + " "), colour=grey)] if e.before else []),
+            Run(_safe(e.quote)),
+            *([Run(_safe(" " + e.after), colour=grey)] if e.after else [])]
 
 
-def _memos(doc: Any, m: MemoSection, toc: Contents) -> None:
+def _memos(par: Paragraphs, m: MemoSection, toc: Contents) -> None:
     """The report's "Memos" section: the project's journal, memos per code and document."""
     toc.heading("Memos", 1)
     if m.empty:
-        doc.add_paragraph("No memos on the project, these codes or these documents.")
+        par.text("No memos on the project, these codes or these documents.")
 
     def entries(items: tuple[MemoEntry, ...]) -> None:
         for e in items:
-            p = doc.add_paragraph(style="List Bullet")
-            p.add_run(_safe(f"{e.when}, {e.author}: ")).bold = True
-            p.add_run(_safe(e.text))
+            par.add(Run(_safe(f"{e.when}, {e.author}: "), bold=True), Run(_safe(e.text)),
+                    style="List Bullet")
 
     if m.project:
         toc.heading("Project", 2)
@@ -147,7 +144,6 @@ def report_docx(r: ReportContent) -> bytes:
     """The report (a :class:`qcode.reports.content.ReportContent`) as DOCX bytes."""
     # python-docx takes ~0.2 s to import: loaded only when a DOCX is written.
     from docx import Document
-    from docx.shared import Pt
 
     doc = Document()
     props = doc.core_properties
@@ -156,36 +152,36 @@ def report_docx(r: ReportContent) -> bytes:
     props.author = props.last_modified_by = "qcode"
     props.title = r.title
     props.revision = 1
-    doc.add_heading(_safe(r.title), level=0)
+    # paragraphs are written as XML directly (docx_xml): python-docx took over 1 ms each
+    par = Paragraphs(doc)
+    toc = Contents(doc, par)
+    par.heading(_safe(r.title), 0)
     for label, value in r.header_lines():
-        p = doc.add_paragraph()
-        p.add_run(f"{label}: ").bold = True
-        p.add_run(_safe(value))
-    toc = Contents(doc)
+        par.add(Run(f"{label}: ", bold=True), Run(_safe(value)))
     toc.here()
 
     toc.heading("Theme x level matrix", 1)
     header, body = matrix_grid(r.matrix)
     shade_matrix(_table(doc, header, body), r.matrix)
     for line in matrix_notes(r.matrix):  # the table's footnotes
-        doc.add_paragraph(line)
-    doc.add_paragraph(legend(r.matrix)).runs[0].font.size = Pt(9)
+        par.text(line)
+    par.add(Run(legend(r.matrix), size=9))
 
     if r.agreement is not None:
         a = r.agreement
         toc.heading("Agreement", 1)
-        doc.add_paragraph(f"Coders {', '.join(a.coders)} on {a.documents} documents both "
+        par.text(f"Coders {', '.join(a.coders)} on {a.documents} documents both "
                           f"completed ({a.units} segments, uncoded segments included). "
                           f"Krippendorff's alpha over code sets (MASI): {_num(a.masi_alpha)}.")
         rows = [[row.label, f"{100 * row.prevalence:.1f}%", *(_num(v) for v in row.values)]
                 for row in a.rows]
         _table(doc, ["Theme", "Prevalence", *a.metric_labels], rows, total_row=False)
-        doc.add_paragraph(mean_per_code_line(a.metric_labels, a.mean_per_code))
+        par.text(mean_per_code_line(a.metric_labels, a.mean_per_code))
 
     if r.joint is not None:
         toc.heading(TITLE, 1)
         for line in preamble(r.joint):
-            doc.add_paragraph(line)
+            par.text(line)
         rows = []
         for row in r.joint.rows:
             iv = row.interviews
@@ -196,14 +192,14 @@ def report_docx(r: ReportContent) -> bytes:
                rows, total_row=False, right_from=3, right_to=4)
         for row in r.joint.rows:
             for q in row.interviews.top_codes:
-                p = doc.add_paragraph(style="List Bullet")
-                p.add_run(f"{row.key}, {q.code}: ").bold = True
-                p.add_run(_safe(f"\u201c{q.quote}\u201d ({q.doc}, {q.segment})"))
+                par.add(Run(f"{row.key}, {q.code}: ", bold=True),
+                        Run(_safe(f"\u201c{q.quote}\u201d ({q.doc}, {q.segment})")),
+                        style="List Bullet")
 
     short = _ShortBody(doc)
     toc.heading("Excerpts", 1)
     if not r.groups:
-        doc.add_paragraph("No coded excerpts match the selection.")
+        par.text("No coded excerpts match the selection.")
     for t in r.groups:
         toc.heading(_safe(f"{t.name} ({t.theme})"), 2)
         for lv in t.levels:
@@ -211,28 +207,21 @@ def report_docx(r: ReportContent) -> bytes:
             for cg in lv.codes:
                 toc.heading(_safe(f"{cg.code}: {cg.name} ({cg.count_label})"), 4)
                 for e in cg.excerpts:
-                    quote = doc.add_paragraph(style="Quote")
-                    if e.before or e.after:
-                        _in_context(quote, e)
-                    else:
-                        quote.add_run(_safe(e.quote))
-                    quote.paragraph_format.keep_with_next = True  # its source line with it
-                    src = doc.add_paragraph()
-                    run = src.add_run(_safe(f"\u2014 {source_line(e, r.attribute_names)}"))
-                    run.font.size = Pt(9)
+                    runs = _in_context(e) if e.before or e.after else [Run(_safe(e.quote))]
+                    # kept with the next paragraph: its source line
+                    par.add(*runs, style="Quote", keep_with_next=True)
+                    par.add(Run(_safe(f"\u2014 {source_line(e, r.attribute_names)}"), size=9))
                     for coder, text in r.memos_on(e):
-                        memo = doc.add_paragraph()
-                        memo.add_run(_safe(f"Memo ({coder}): ")).italic = True
-                        memo.add_run(_safe(text))
+                        par.add(Run(_safe(f"Memo ({coder}): "), italic=True), Run(_safe(text)))
                 short.park()
 
     if r.memos is not None:
-        _memos(doc, r.memos, toc)
+        _memos(par, r.memos, toc)
         short.park()
 
     toc.heading("Appendix: codebook", 1)
     cb = r.codebook
-    doc.add_paragraph(cb.name + (f", version {cb.version}" if cb.version else ""))
+    par.text(cb.name + (f", version {cb.version}" if cb.version else ""))
     levels: list[str | None] = [lv.id for lv in cb.levels] or [None]
     for th in cb.themes:
         codes = [c for c in cb.codes if c.theme == th.id]
@@ -247,22 +236,17 @@ def report_docx(r: ReportContent) -> bytes:
                 level = cb.level(lv_id)
                 # the level as a bold line, not a heading: the contents list the
                 # appendix by theme only (each code is listed once, at its excerpts)
-                lv_line = doc.add_paragraph()
-                lv_line.paragraph_format.keep_with_next = True
-                lv_run = lv_line.add_run(_safe(level.name if level else lv_id))
-                lv_run.bold, lv_run.font.size = True, Pt(12)  # above its codes' lines
+                par.add(Run(_safe(level.name if level else lv_id), bold=True,
+                            size=12), keep_with_next=True)  # above its codes' lines
             for c in cell:
-                name = doc.add_paragraph()
-                name.paragraph_format.keep_with_next = True
-                name.add_run(_safe(f"{c.id}: {c.name}")).bold = True
+                par.add(Run(_safe(f"{c.id}: {c.name}"), bold=True), keep_with_next=True)
                 if c.definition:
-                    doc.add_paragraph(c.definition)
+                    par.text(c.definition)
                 for label, items in (("Include", c.include), ("Exclude", c.exclude),
                                      ("Example", c.examples)):
                     for item in items:
-                        p = doc.add_paragraph(style="List Bullet")
-                        p.add_run(f"{label}: ").italic = True
-                        p.add_run(item)
+                        par.add(Run(f"{label}: ", italic=True), Run(item),
+                                style="List Bullet")
             short.park()
     short.restore()
     toc.write()

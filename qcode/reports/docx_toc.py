@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
+from qcode.reports.docx_xml import Paragraphs
+
 #: the heading levels the contents list (Heading 1 to 4: sections, themes, levels, codes)
 DEPTH = 4
 FIELD = f'TOC \\o "1-{DEPTH}" \\h \\z \\u'
@@ -30,26 +32,28 @@ _AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
 class Contents:
     """The headings of one document, and its table of contents."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, paragraphs: Paragraphs | None = None) -> None:
         self.doc = doc
+        self.paragraphs = paragraphs or Paragraphs(doc)
         self.entries: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.anchor: Any = None
 
     def heading(self, text: str, level: int) -> Any:
-        """A heading paragraph in style "Heading <level>", bookmarked for the contents."""
-        p = self.doc.add_heading(text, level=level)
+        """A heading paragraph (its ``w:p``) in style "Heading <level>", bookmarked for the
+        contents."""
+        p = self.paragraphs.heading(text, level)
         if level > DEPTH:
             return p
         mark = f"_Toc{len(self.entries) + 1:05d}"
         number = 9000 + len(self.entries)  # ids apart from any the template may hold
         start = _xml(f'<w:bookmarkStart {_NS} w:id="{number}" w:name="{mark}"/>')
         end = _xml(f'<w:bookmarkEnd {_NS} w:id="{number}"/>')
-        ppr = p._p.pPr
+        ppr = p.pPr
         if ppr is not None:
             ppr.addnext(start)
         else:
-            p._p.insert(0, start)
-        p._p.append(end)
+            p.insert(0, start)
+        p.append(end)
         self.entries.append((level, text, mark))
         return p
 
