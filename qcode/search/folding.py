@@ -28,14 +28,12 @@ character.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 #: letters that keep their identity: they match only themselves (any case)
 OWN_LETTERS = frozenset("æøåœ")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def is_mark(ch: str) -> bool:
@@ -134,11 +132,13 @@ def fold(text: str) -> Folded:
     """
     if text.isascii():
         return Folded(text.lower())
-    others = set(_NON_ASCII.findall(text))
+    others = {ch for ch in set(text) if ch > "\x7f"}  # a set of the text: no regex scan
     if any(_simple(ch) is None for ch in others):
         return fold_slow(text)
+    # what lower() made of them (one character each, see _simple); Σ may become a final ς
+    lowered = {ch.lower() for ch in others} | ({"ς"} if "Σ" in others else set())
     low = text.lower()
-    for ch in set(_NON_ASCII.findall(low)):
+    for ch in lowered:
         folded = _simple(ch)
         if folded is None:
             return fold_slow(text)
