@@ -69,10 +69,15 @@ def methods(
     from qcode.methods.facts import gather
     from qcode.methods.render import as_docx, as_markdown, as_text, methods_text
 
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        fmt = {"docx": MethodsFormat.docx, "txt": MethodsFormat.txt,
-               "json": MethodsFormat.json}.get(suffix, MethodsFormat.md)
+    if fmt is None and output is None:
+        fmt = MethodsFormat.md
+    elif fmt is None and output is not None:
+        suffix = output.suffix.lower().lstrip(".")
+        fmt = {"md": MethodsFormat.md, "markdown": MethodsFormat.md, "docx": MethodsFormat.docx,
+               "txt": MethodsFormat.txt, "json": MethodsFormat.json}.get(suffix)
+        if fmt is None:  # Markdown in a file named .pdf or .html would pass for one
+            raise UsageError(f"cannot tell the format from '{output.name}'",
+                             hint="give --format md, txt, docx or json")
     if fmt is MethodsFormat.docx and output is None:
         raise UsageError("--format docx needs --output FILE.docx",
                          hint="a Word file is not written to the terminal")

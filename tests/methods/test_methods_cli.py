@@ -107,3 +107,18 @@ def test_codebook_change_before_coding_is_not_after(invoke: Callable[..., Any],
     text = " ".join(invoke(*p, "methods", "--format", "txt", "--bootstrap", "0").stdout.split())
     assert "1 added (counts of changes, not of distinct codes); none of them after coding " \
            "began" in text
+
+
+def test_an_output_name_whose_format_is_unknown_is_refused(
+        invoke: Callable[..., Any], project: Project) -> None:
+    """-o methods.pdf wrote Markdown into a file named .pdf; .MD and .markdown are Markdown."""
+    build_study(project)
+    r = invoke("--project", str(project.root), "methods", "-o", str(project.root / "m.pdf"))
+    assert r.exit_code == ExitCode.USAGE
+    assert r.stderr == ("Error: cannot tell the format from 'm.pdf'\n"
+                        "Hint: give --format md, txt, docx or json\n")
+    assert not (project.root / "m.pdf").exists()
+    for name in ("m.MD", "m.markdown"):
+        r = invoke("--project", str(project.root), "methods", "-o", str(project.root / name))
+        assert r.exit_code == ExitCode.OK, r.stderr
+        assert (project.root / name).read_text().startswith("## Methods")
