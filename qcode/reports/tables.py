@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from qcode._io.csvfile import FORMULA_STARTS, write_dicts, write_rows
@@ -158,20 +158,23 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     # openpyxl takes ~0.3 s to import: loaded only when an XLSX is written
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
         for r, line in enumerate((header, *rows), start=1):
-            ws.append([_xlsx_text(v) for v in line])
-            # the row's cells by position: ws[ws.max_row] scanned every cell of the sheet
-            # for each row appended (quadratic: minutes for a report of 10,000 excerpts)
-            for cell in (ws.cell(row=r, column=k) for k in range(1, len(line) + 1)):
-                if isinstance(cell.value, str):
+            values = [_xlsx_text(v) for v in line]
+            ws.append(values)  # stores text as a string, but one starting with = a formula
+            # so those cells (and + - @) are set to text by position: ws[ws.max_row] scanned
+            # every cell of the sheet for each row appended (quadratic: minutes for a report
+            # of 10,000 excerpts), and looking up every cell took a tenth of the time
+            for k, v in enumerate(values, start=1):
+                if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+                    cell = ws.cell(row=r, column=k)
                     cell.data_type = "s"
-                    if cell.value.startswith(FORMULA_STARTS):
-                        cell.quotePrefix = True
+                    cell.quotePrefix = True
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
@@ -182,7 +185,10 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
             ws.column_dimensions[ws.cell(row=1, column=k).column_letter].width = width + 2
     if date is not None:
         wb.properties.created = date
-        wb.properties.modified = date
+    # as Workbook.save stamps it (deterministic_zip puts ``date`` there when there is one)
+    wb.properties.modified = datetime.now(UTC).replace(tzinfo=None)
     buf = io.BytesIO()
-    wb.save(buf)
+    # written stored, not deflated: deterministic_zip compresses each member, once
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return deterministic_zip(buf.getvalue(), date)
