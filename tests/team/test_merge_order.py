@@ -153,3 +153,57 @@ def test_ordered_puts_events_without_id_first_and_sorts_the_rest() -> None:
     e2 = {"op": "done", "seq": 6, "time": "2026-01-01T00:00:00.000000Z", "doc": "D", "id": "a"}
     events, dropped = ordered([e1, old, e2, e1])
     assert events == [old, e2, e1] and dropped == 1
+
+
+def test_a_checkpoint_then_a_merge_reads_as_the_whole_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the checkpoint covers this machine's lines; the merge appends the other machine's
+    # (earlier times) after them: the resume must not fold them out of order
+    from qcode.coding import checkpoint
+
+    monkeypatch.setattr(checkpoint, "MIN_EVENTS", 1)
+    a, _b, base, ours, theirs = _two_machines(tmp_path)
+    path = a.codings_dir / "ana.jsonl"
+    _write(a, base + theirs + ours)
+    expected = _state_of(a, "ana")
+    _write(a, base + ours)
+    store.load_state(a, "ana")  # writes the checkpoint
+    assert store.checkpoint_path(path).exists()
+    path.write_bytes(b"".join(x + b"\n" for x in base + ours + theirs))  # the pull
+    assert _state_of(a, "ana") == expected
+    # and the checkpoint written after that read serves the next append
+    doc = a.load_document("D01")
+    store.add_codes(a, "ana", doc, ["D01:0004"], [CODES[2]])
+    st = store.load_state(a, "ana")
+    assert ("D01:0004", CODES[2]) in {(c.segment, c.code) for c in st.codings()}
+
+
+def test_time_decides_between_machines_even_after_a_checkpoint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # b takes a code off first; later a takes it off and codes it again: by time, the code
+    # is on. In the merged file a's lines come first, so line order would take it off.
+    from qcode.coding import checkpoint
+
+    monkeypatch.setattr(checkpoint, "MIN_EVENTS", 1)
+    a = init_project(tmp_path / "a")
+    doc = numbered_doc("D01", 3)
+    a.save_document(doc)
+    store.add_codes(a, "ana", doc, ["D01:0001"], [CODES[0]])
+    shutil.copytree(a.root, tmp_path / "b")
+    b = Project(tmp_path / "b")
+    base = _lines(a.codings_dir / "ana.jsonl")
+    store.remove_codes(b, "ana", doc, ["D01:0001"], [CODES[0]])
+    store.remove_codes(a, "ana", doc, ["D01:0001"], [CODES[0]])
+    store.add_codes(a, "ana", doc, ["D01:0001"], [CODES[0]])
+    ours = _lines(a.codings_dir / "ana.jsonl")[len(base):]
+    theirs = _lines(b.codings_dir / "ana.jsonl")[len(base):]
+    for lines in (base + ours + theirs, base + theirs + ours):
+        _write(a, lines)
+        assert [(c.segment, c.code) for c in store.current_codings(a, "ana")] == \
+            [("D01:0001", CODES[0])]
+    _write(a, base + ours)
+    store.load_state(a, "ana")  # a checkpoint of this machine's lines
+    path = a.codings_dir / "ana.jsonl"
+    path.write_bytes(b"".join(x + b"\n" for x in base + ours + theirs))
+    assert [(c.segment, c.code) for c in store.current_codings(a, "ana")] == \
+        [("D01:0001", CODES[0])]
