@@ -37,14 +37,17 @@ def read_user_bytes(path: Path | str, what: str, *, hint: str | None = None,
         raise NotFoundError(f"{path} does not exist{consequence}",
                             hint=hint or f"give the path of {what}") from None
     except IsADirectoryError:
-        raise InvalidInputError(f"{path} is a folder, not {what}{consequence}") from None
+        raise InvalidInputError(f"{path} is a folder, not {what}{consequence}",
+                                hint=hint or f"give the path of {what}") from None
     except OSError as exc:
         raise InvalidInputError(f"{path} cannot be read ({exc.strerror or type(exc).__name__})"
                                 f"{consequence}", hint="check the file's permissions") from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):  # Linux opens a folder read-only; fdopen would then fail
+        os.close(fd)
+        raise InvalidInputError(f"{path} is a folder, not {what}{consequence}",
+                                hint=hint or f"give the path of {what}")
     with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise InvalidInputError(f"{path} is a folder, not {what}{consequence}")
         if not stat.S_ISREG(mode):
             raise InvalidInputError(
                 f"{path} is not a regular file (a device, pipe or socket){consequence}",

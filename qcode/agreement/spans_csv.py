@@ -21,6 +21,9 @@ from qcode.errors import InsufficientDataError, InvalidInputError, UsageError, l
 HEADER = ("coder", "start", "end", "code")
 _MAX_REPORTED = 20
 _HINT = "one span per row: coder,start,end,code (and optionally doc); end is exclusive"
+#: the largest position taken: far past any transcript, and small enough that squared
+#: distances between positions stay exact in 64-bit integers (10**12 gave alpha_U 1.0)
+MAX_POSITION = 10**9
 
 
 def parse_continuum(text: str) -> tuple[int, int]:
@@ -40,6 +43,9 @@ def parse_continuum(text: str) -> tuple[int, int]:
     if lo < 0 or hi <= lo:
         raise UsageError(f"--continuum {text!r}: END must be larger than START (both 0 or "
                          "more)", hint="for example --continuum 0-2400 (end exclusive)")
+    if hi > MAX_POSITION:
+        raise UsageError(f"--continuum {text!r}: END is past {MAX_POSITION:,}, the largest "
+                         "position qcode takes", hint="give positions in characters of the text")
     return lo, hi
 
 
@@ -62,6 +68,10 @@ def parse_spans_csv(text: str, name: str = "spans.csv",
     spans: dict[str, list[Span]] = {}
     for row in table.rows:
         where = table.where(row)
+        if len(row.cells) != len(table.header):  # e.g. a doc column the header lacks
+            problems.append(f"{where}: expected {len(table.header)} fields "
+                            f"({','.join(table.header)}), found {len(row.cells)}")
+            continue
         coder, code = table.value(row, "coder"), table.value(row, "code")
         doc = table.value(row, "document") if "document" in table.columns else ""
         bad = next((p for p in (name_problem(v, c) for c, v in
@@ -77,6 +87,10 @@ def parse_spans_csv(text: str, name: str = "spans.csv",
             which = "start" if start is None else "end"
             problems.append(f"{where}: {which} '{table.value(row, which)}' is not a whole "
                             "number 0 or more")
+            continue
+        if end > MAX_POSITION:
+            problems.append(f"{where}: end is past {MAX_POSITION:,}, the largest position "
+                            "qcode takes")
             continue
         if end <= start:
             problems.append(f"{where}: end {end} is not after start {start} (end is "
