@@ -124,7 +124,17 @@ def ingest(
         fmt=reader, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
         attributes_csv=attributes, doc_id=doc_id, replace=replace, exclude=tuple(exclude))
-    files = find_files(paths, options.exclude).files
+    found = find_files(paths, options.exclude)
+    files = found.files
+    if not files and found.excluded:  # the patterns, not the folder, left nothing to take
+        from qcode.errors import UsageError
+
+        used = ", ".join(dict.fromkeys(f"'{pattern}'" for _, pattern in found.excluded))
+        left = _listed([_name(path) for path, _ in found.excluded])
+        raise UsageError(f"--exclude {used} left out every file ({len(found.excluded)} left "
+                         f"out: {left}); nothing was ingested",
+                         hint="a pattern matches a file's name or its path in the folder; "
+                              "narrow it (e.g. --exclude 'README*')")
     with progress(len(files), "Ingesting") as advance:
         report = run(project, paths, options, advance=advance)
     for finished in report.finished:  # interrupted by a process that died meanwhile

@@ -419,3 +419,21 @@ def test_exclude_patterns_match_paths_in_the_folder_and_named_files(
     assert "Skipped 4 files: MANIFEST.txt (--exclude MANIFEST*), README.md (--exclude *.md), "\
         "N01-draft.txt (--exclude drafts/*), codes.csv (not a transcript)" in result.stderr
     assert project.document_ids() == ["N01"]
+
+
+def test_patterns_that_leave_out_every_file_are_refused(
+        q: Callable[..., Any], project: Project, tmp_path: Path) -> None:
+    """--exclude '*' said 'Took 0 files' and exited 0, as if the folder were empty."""
+    folder = _study_folder(tmp_path)
+    result = q("ingest", str(folder), "--exclude", "*")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == (
+        "Error: --exclude '*' left out every file (5 left out: drafts/, MANIFEST.txt, "
+        "N01.txt, README.md, codes.csv); nothing was ingested\n"
+        "Hint: a pattern matches a file's name or its path in the folder; narrow it (e.g. "
+        "--exclude 'README*')\n")
+    result = q("ingest", str(folder / "N01.txt"), "-x", "N01*")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("Error: --exclude 'N01*' left out every file (1 left "
+                                     "out: N01.txt); nothing was ingested\n")
+    assert project.document_ids() == []
