@@ -228,10 +228,21 @@ def _tables(parts: list[tuple[str, Any]], name: str | None) -> None:
             left = k == 0  # labels fold; count columns keep their width (set by _fit_heads)
             table.add_column(h, justify="left" if left else "right",
                              style="bold" if k == len(header) - 1 else None,
-                             overflow="fold", no_wrap=fits and not left)
+                             overflow="fold", no_wrap=not left)
         for k, row in enumerate(body):
             table.add_row(*row, style="bold" if k == len(body) - 1 else None)
-        console.print(table)
+        # too narrow even for the counts' words: wider than the terminal (which wraps the
+        # lines) rather than 190 folded into 1/9/0 or a column of counts dropped
+        least = 3 * len(header) + 1 + 5 + sum(
+            max(len(line) for cell in (header[k], *(row[k] for row in body))
+                for line in cell.split("\n")) for k in range(1, len(header)))
+        if fits or least <= console.width:
+            console.print(table)
+        else:  # rich prints no wider than its console: widen it for this table only
+            width = console.width
+            console.width = least
+            console.print(table)
+            console.width = width
         for line in matrix_notes(m):  # the table's footnotes, wrapped at the width
             console.print(line, markup=False)
 
