@@ -164,11 +164,13 @@ def cross_spans(state: CoderState, doc: str) -> dict[str, list[tuple[str, int, i
 
 def coverage_in(keys: Iterable[tuple[str, int, int]], bounds: tuple[int, int],
                 codes: frozenset[str] | None,
-                crossing: Iterable[tuple[str, int, int]] = ()) -> dict[str, Spans] | None:
+                crossing: Iterable[tuple[str, int, int]] = (),
+                text: str | None = None) -> dict[str, Spans] | None:
     """A coder's coverage of each code in one segment from the (code, start, end) keys of
     the spans that start in it (start -1: a whole-segment coding of an old log) and of
     those ``crossing`` into it; None when every one covers the whole segment (the usual
-    case: the code set says it all)."""
+    case: the code set says it all). With the document's ``text``, white space at the ends
+    of a partial coverage is left out (two coders who marked the same words agree)."""
     lo, hi = bounds
     if not crossing:
         for _, s, e in keys:  # the usual case first, without building anything
@@ -179,11 +181,11 @@ def coverage_in(keys: Iterable[tuple[str, int, int]], bounds: tuple[int, int],
         pieces_of: Iterable[tuple[str, int, int]] = keys
     else:
         pieces_of = [*keys, *crossing]
-    return _coverage(pieces_of, lo, hi, codes)
+    return _coverage(pieces_of, lo, hi, codes, text)
 
 
 def _coverage(keys: Iterable[tuple[str, int, int]], lo: int, hi: int,
-              codes: frozenset[str] | None) -> dict[str, Spans] | None:
+              codes: frozenset[str] | None, text: str | None) -> dict[str, Spans] | None:
     pieces: dict[str, list[tuple[int, int]]] = {}
     partial = False
     for code, s, e in keys:
@@ -197,7 +199,12 @@ def _coverage(keys: Iterable[tuple[str, int, int]], lo: int, hi: int,
         pieces.setdefault(code, []).append((s, e))
     if not partial:
         return None
-    return {code: (p[0],) if len(p) == 1 else merge(p) for code, p in pieces.items()}
+    out = {code: (p[0],) if len(p) == 1 else merge(p) for code, p in pieces.items()}
+    if text is not None:
+        for code, sp in out.items():
+            if sp != ((lo, hi),):
+                out[code] = trim(sp, text) or sp
+    return out
 
 
 def whole(bounds: tuple[int, int]) -> Spans:

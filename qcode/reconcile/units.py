@@ -243,7 +243,7 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
                 sets[coder] = have if codes is None or not have else have & codes
                 if on:
                     cov = coverage_in(by_first.get(key, ()), (seg.start, seg.end), codes,
-                                      crossing.get(seg.id, ()) if crossing else ())
+                                      crossing.get(seg.id, ()) if crossing else (), doc.text)
                     if cov is not None:
                         spans = spans if spans is not None else {}
                         spans[coder] = cov

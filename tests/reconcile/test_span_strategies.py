@@ -168,3 +168,11 @@ def test_decide_spans_prefer_and_union_of_codes() -> None:
     both = decide_spans("union", cov)
     assert both.spans == {"X": ((0, 6),), "Y": ((5, 9),)}
     assert decide_spans("intersection", cov).spans == {"X": ((2, 4),)}
+
+
+def test_white_space_at_the_ends_of_a_span_is_not_a_disagreement(tmp_path: Path) -> None:
+    s, e = words("beta", "gamma")
+    project = span_study(tmp_path / "p", {"a": [(X, (s - 1, e + 1))], "b": [(X, (s, e))]})
+    result = reconcile(project, ["a", "b"], "consensus", "intersection")
+    assert result.by_outcome == {"agreed": 1}
+    assert consensus_spans(project) == spans_of(X, (s, e))
