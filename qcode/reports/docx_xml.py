@@ -18,7 +18,9 @@ from typing import Any, NamedTuple
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _VAL = f"{{{W}}}val"
-_P, _PPR, _R, _RPR, _T = (f"{{{W}}}{n}" for n in ("p", "pPr", "r", "rPr", "t"))
+(_P, _PPR, _PSTYLE, _KEEP_NEXT, _JC, _R, _RPR, _B, _I, _COLOR, _SZ, _T, _TAB, _BR,
+ _SECT_PR) = (f"{{{W}}}{n}" for n in ("p", "pPr", "pStyle", "keepNext", "jc", "r", "rPr",
+                                      "b", "i", "color", "sz", "t", "tab", "br", "sectPr"))
 
 
 class Run(NamedTuple):
@@ -32,74 +34,21 @@ class Run(NamedTuple):
     colour: str | None = None  #: "RRGGBB"
 
 
-def _on_off(parent: Any, name: str, value: bool | None) -> None:
-    if value is not None:
-        el = _sub(parent, name)
-        if not value:
-            el.set(_VAL, "0")
-
-
-def _sub(parent: Any, name: str) -> Any:
-    el = parent.makeelement(f"{{{W}}}{name}", {})
-    parent.append(el)
-    return el
-
-
-def add_run(p: Any, run: Run) -> Any:
-    """Append ``run`` to the paragraph element ``p`` (a ``w:r``, as ``Paragraph.add_run``
-    and the run's font properties write it); return the ``w:r``."""
-    r = p.makeelement(_R, {})
-    p.append(r)
-    if run.bold is not None or run.italic is not None or run.size or run.colour:
-        rpr = _sub(r, "rPr")
-        _on_off(rpr, "b", run.bold)
-        _on_off(rpr, "i", run.italic)
-        if run.colour:
-            _sub(rpr, "color").set(_VAL, run.colour)
-        if run.size:
-            _sub(rpr, "sz").set(_VAL, str(2 * run.size))
-    if run.text:
-        _run_text(r, run.text)
-    return r
-
-
-def _run_text(r: Any, text: str) -> None:
-    """python-docx's run text: a tab is ``w:tab``, a line break (CR or LF) ``w:br``, the
-    rest ``w:t`` (keeping its spaces when it starts or ends with one)."""
-    if "\t" not in text and "\n" not in text and "\r" not in text:
-        _text(r, text)
-        return
-    piece: list[str] = []
-    for ch in text:
-        if ch in "\t\r\n":
-            if piece:
-                _text(r, "".join(piece))
-                piece = []
-            _sub(r, "tab" if ch == "\t" else "br")
-        else:
-            piece.append(ch)
-    if piece:
-        _text(r, "".join(piece))
-
-
-def _text(r: Any, text: str) -> None:
-    t = _sub(r, "t")
-    t.text = text
-    if len(text.strip()) < len(text):
-        t.set(_XML_SPACE, "preserve")
-
-
 class Paragraphs:
     """Adds paragraphs at the end of a python-docx document's body (before its section
     properties, where ``Document.add_paragraph`` puts them)."""
 
     def __init__(self, doc: Any) -> None:
-        from docx.enum.style import WD_STYLE_TYPE  # python-docx: only to write a DOCX
+        # python-docx and lxml take ~0.2 s to import: only when a DOCX is written
+        from docx.enum.style import WD_STYLE_TYPE
+        from lxml.etree import SubElement
 
         self.doc = doc
         self.body = doc.element.body
+        self._sub = SubElement
         self._styles: dict[str, str | None] = {}
         self._kind = WD_STYLE_TYPE.PARAGRAPH
+        self._end: Any = None  # the body's section properties, found once
 
     def style_id(self, name: str) -> str | None:
         """The id of the paragraph style called ``name`` (None for the default style),
@@ -112,9 +61,14 @@ class Paragraphs:
             right: bool = False) -> Any:
         """A new paragraph of ``runs`` at the end of the body; returns its ``w:p``."""
         p = self.body.makeelement(_P, {})
-        self._place(p)
-        fill(p, *runs, style_id=self.style_id(style) if style is not None else None,
-             styled=style is not None, keep_with_next=keep_with_next, right=right)
+        end = self._end
+        if end is None or end.getparent() is not self.body:
+            end = self._end = self.body.find(_SECT_PR)
+        if end is not None:
+            end.addprevious(p)
+        else:
+            self.body.append(p)
+        self.fill(p, *runs, style=style, keep_with_next=keep_with_next, right=right)
         return p
 
     def text(self, line: str, style: str | None = None) -> Any:
@@ -125,30 +79,62 @@ class Paragraphs:
         """``doc.add_heading(text, level)``: style "Title" for level 0, else "Heading n"."""
         return self.text(text, "Title" if level == 0 else f"Heading {level}")
 
-    def _place(self, p: Any) -> None:
-        last = self.body[-1] if len(self.body) else None
-        if last is not None and last.tag == f"{{{W}}}sectPr":
-            last.addprevious(p)
-        else:
-            end = self.body.find(f"{{{W}}}sectPr")
-            if end is not None:
-                end.addprevious(p)
+    def fill(self, p: Any, *runs: Run, style: str | None = None,
+             keep_with_next: bool = False, right: bool = False) -> None:
+        """Give the paragraph element ``p`` (in the document) its properties and runs, as
+        python-docx would; a style set writes ``w:pPr`` even when it is the default one."""
+        sub = self._sub
+        if style is not None or keep_with_next or right:
+            ppr = p.makeelement(_PPR, {})
+            p.insert(0, ppr)
+            style_id = self.style_id(style) if style is not None else None
+            if style_id is not None:
+                sub(ppr, _PSTYLE).set(_VAL, style_id)
+            if keep_with_next:
+                sub(ppr, _KEEP_NEXT)
+            if right:
+                sub(ppr, _JC).set(_VAL, "right")
+        for run in runs:
+            self.add_run(p, run)
+
+    def add_run(self, p: Any, run: Run) -> Any:
+        """Append ``run`` to the paragraph element ``p`` (a ``w:r``, as
+        ``Paragraph.add_run`` and the run's font properties write it); return it."""
+        sub = self._sub
+        r = sub(p, _R)
+        if run.bold is not None or run.italic is not None or run.size or run.colour:
+            rpr = sub(r, _RPR)
+            for tag, value in ((_B, run.bold), (_I, run.italic)):
+                if value is not None:
+                    el = sub(rpr, tag)
+                    if not value:
+                        el.set(_VAL, "0")
+            if run.colour:
+                sub(rpr, _COLOR).set(_VAL, run.colour)
+            if run.size:
+                sub(rpr, _SZ).set(_VAL, str(2 * run.size))
+        text = run.text
+        if not text:
+            return r
+        if "\t" not in text and "\n" not in text and "\r" not in text:
+            self._text(r, text)
+            return r
+        # python-docx's run text: a tab is w:tab, a line break (CR or LF) w:br
+        piece: list[str] = []
+        for ch in text:
+            if ch in "\t\r\n":
+                if piece:
+                    self._text(r, "".join(piece))
+                    piece = []
+                sub(r, _TAB if ch == "\t" else _BR)
             else:
-                self.body.append(p)
+                piece.append(ch)
+        if piece:
+            self._text(r, "".join(piece))
+        return r
 
-
-def fill(p: Any, *runs: Run, style_id: str | None = None, styled: bool = False,
-         keep_with_next: bool = False, right: bool = False) -> None:
-    """Give the paragraph element ``p`` its properties and runs. ``styled``: a style was
-    set (python-docx then writes ``w:pPr`` even when the style is the default one)."""
-    if styled or keep_with_next or right:
-        ppr = p.makeelement(_PPR, {})
-        p.insert(0, ppr)
-        if style_id is not None:
-            _sub(ppr, "pStyle").set(_VAL, style_id)
-        if keep_with_next:
-            _sub(ppr, "keepNext")
-        if right:
-            _sub(ppr, "jc").set(_VAL, "right")
-    for run in runs:
-        add_run(p, run)
+    def _text(self, r: Any, text: str) -> None:
+        t = self._sub(r, _T)
+        t.text = text
+        if len(text.strip()) < len(text):  # keeps its spaces at either end
+            t.set(_XML_SPACE, "preserve")
