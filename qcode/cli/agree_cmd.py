@@ -339,7 +339,14 @@ def _project_table(rep: ProjectAgreement) -> None:
         marks = f" ({', '.join(r.notes)})" if r.notes else ""
         first = [r.id + marks, *([r.label] if named else []), r.prevalence]
         table.add_row(*first, *(f"{c.value}\n{c.interval}".rstrip() for c in r.cells))
-    console.print(table, markup=False)
+    least = width + 5 + sum(cols) + 2 * (len(cols) + 1) + 2
+    if least <= console.width:
+        console.print(table, markup=False)
+    else:  # wider than the terminal (which wraps it) rather than coefficients cut off
+        shown_width = console.width
+        console.width = least
+        console.print(table, markup=False)
+        console.width = shown_width
     lines = [*([t.unused] if t.unused else []),
              *(f"({letter}) {text}" for letter, text in t.notes), *t.legend]
     for line in lines:  # prose: wrapped at the terminal's width
