@@ -399,7 +399,7 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                     continue
             op, seq = get("op"), get("seq")
             if (t(op) is is_str and t(seq) is is_int and seq > 0 and t(get("time")) is is_str
-                    and checks.get(op, any_ok)(ev)):  # event_ok, inline
+                    and t(get("id")) in opt_str and checks.get(op, any_ok)(ev)):  # event_ok
                 after(ev)
                 n += 1
                 last = ev

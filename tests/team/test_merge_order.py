@@ -207,3 +207,17 @@ def test_time_decides_between_machines_even_after_a_checkpoint(
     path.write_bytes(b"".join(x + b"\n" for x in base + ours + theirs))
     assert [(c.segment, c.code) for c in store.current_codings(a, "ana")] == \
         [("D01:0001", CODES[0])]
+
+
+def test_an_event_with_an_id_that_is_not_text_is_a_damaged_line(project: Project) -> None:
+    path = project.codings_dir / "odd.jsonl"
+    path.parent.mkdir(exist_ok=True)
+    good = {"op": "done", "seq": 1, "time": "2026-05-02T10:00:00.000000Z", "doc": "D01",
+            "id": "a" * 16}
+    bad = {"op": "reopen", "seq": 2, "time": "2026-05-03T10:00:00.000000Z", "doc": "D01",
+           "id": 7}
+    path.write_bytes(orjson.dumps(good) + b"\n" + orjson.dumps(bad) + b"\n")
+    st = store.load_state(project, "odd")
+    assert st.done == {"D01"}
+    assert [(p.line, p.reason) for p in st.problems] == \
+        [(2, "not a valid event (reopen event without a valid 'id')")]
