@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement
+from xml.etree.ElementTree import Element
 
 from qcode.coding.fold import CoderState, SpanKey
 from qcode.coding.store import coder_names, load_state, log_path
@@ -28,6 +28,7 @@ from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.models import Document
 from qcode.outputs import write_output
 from qcode.project import Project
+from qcode.refiqda import xmlwrite as xw
 from qcode.refiqda.codebook_exchange import ORIGIN
 from qcode.refiqda.codebook_xml import (
     PROJECT_NS,
@@ -35,10 +36,8 @@ from qcode.refiqda.codebook_xml import (
     code_guid,
     codes_element,
     export_tree,
-    serialise,
     set_element,
     with_trailer,
-    xml_safe,
 )
 from qcode.refiqda.guids import guid
 from qcode.refiqda.offsets import to_units
@@ -81,7 +80,11 @@ def doc_trailer(doc: Document) -> dict[str, Any]:
 
 def build_qdpx(project: Project, coders: list[str] | None = None,
                line_endings: str = "lf") -> tuple[bytes, ExportSummary]:
-    """The ``.qdpx`` bytes for ``project`` (all coders unless ``coders`` is given)."""
+    """The ``.qdpx`` bytes for ``project`` (all coders unless ``coders`` is given).
+
+    ``project.qde`` is written as text directly (:mod:`.xmlwrite`), the same characters
+    ElementTree wrote from a tree of elements; only the codebook's small subtrees are
+    still built as elements."""
     cb = project.codebook
     names = coders if coders else coder_names(project)
     summary = ExportSummary(path="", coders=list(names), codes=len(cb.codes))
@@ -89,51 +92,65 @@ def build_qdpx(project: Project, coders: list[str] | None = None,
     usable = usable_states(project, [load_state(project, c) for c in names])
     summary.omissions = omissions(usable)
     states = {st.coder: st for st in usable}
-    root = Element(_q("Project"), {"name": xml_safe(project.name), "origin": ORIGIN,
-                                   f"{{{XSI}}}schemaLocation": f"{PROJECT_NS} Project.xsd"})
+    out = ['<?xml version="1.0" encoding="UTF-8"?>\n' + xw.start_tag("Project", {
+        "name": project.name, "origin": ORIGIN,
+        "xsi:schemaLocation": f"{PROJECT_NS} Project.xsd", "xmlns": PROJECT_NS,
+        "xmlns:xsi": XSI}) + ">"]
     if names:
-        users = SubElement(root, _q("Users"))
+        xw.open_(out, 1, "Users", {})
         for c in names:
-            SubElement(users, _q("User"), {"guid": guid("coder", c), "name": c, "id": c})
+            xw.leaf(out, 2, "User", {"guid": guid("coder", c), "name": c, "id": c})
+        xw.close(out, 1, "Users")
     roots, sets = export_tree(cb)
-    SubElement(root, _q("CodeBook")).append(codes_element(roots, PROJECT_NS))
+    book = Element("CodeBook")
+    book.append(codes_element(roots, PROJECT_NS))
+    xw.subtree(out, 1, book)
     docs: list[Document] = project.documents()
     keys = sorted({k for d in docs for k in d.attributes})
     if keys:
-        variables = SubElement(root, _q("Variables"))
+        xw.open_(out, 1, "Variables", {})
         for k in keys:
-            SubElement(variables, _q("Variable"), {"guid": guid("variable", k), "name": k,
-                                                   "typeOfVariable": "Text"})
+            xw.leaf(out, 2, "Variable", {"guid": guid("variable", k), "name": k,
+                                         "typeOfVariable": "Text"})
+        xw.close(out, 1, "Variables")
     if docs:
-        cases = SubElement(root, _q("Cases"))
+        xw.open_(out, 1, "Cases", {})
         for d in docs:
-            case = SubElement(cases, _q("Case"), {"guid": guid("case", d.id), "name": d.id})
+            xw.open_(out, 2, "Case", {"guid": guid("case", d.id), "name": d.id})
             for k in sorted(d.attributes):
-                vv = SubElement(case, _q("VariableValue"))
-                SubElement(vv, _q("VariableRef"), {"targetGUID": guid("variable", k)})
-                SubElement(vv, _q("TextValue")).text = xml_safe(d.attributes[k])
-            SubElement(case, _q("SourceRef"), {"targetGUID": guid("document", d.id)})
-    known = {c.id for c in cb.codes}
+                xw.open_(out, 3, "VariableValue", {})
+                xw.leaf(out, 4, "VariableRef", {"targetGUID": guid("variable", k)})
+                xw.leaf(out, 4, "TextValue", {}, d.attributes[k])
+                xw.close(out, 3, "VariableValue")
+            xw.leaf(out, 3, "SourceRef", {"targetGUID": guid("document", d.id)})
+            xw.close(out, 2, "Case")
+        xw.close(out, 1, "Cases")
+    context = _Context(states, {c.id: code_guid(c.id) for c in cb.codes},
+                       {c: guid("coder", c) for c in states}, crlf, summary)
     files: dict[str, bytes] = {}
-    notes: list[Element] = []
+    notes: list[str] = []
     marked = _segments_by_document(states)
     if docs:
-        sources = SubElement(root, _q("Sources"))
+        xw.open_(out, 1, "Sources", {})
         for d in docs:
-            sources.append(_source(d, states, marked.get(d.id, {}), known, crlf, files, notes,
-                                   summary))
+            _source(d, context, marked.get(d.id, {}), out, files, notes)
+        xw.close(out, 1, "Sources")
     if notes:
-        SubElement(root, _q("Notes")).extend(notes)
+        xw.open_(out, 1, "Notes", {})
+        out += notes
+        xw.close(out, 1, "Notes")
     doc_ids = {d.id for d in docs}
     for coder, st in states.items():
         gone = sorted({doc for (doc, _) in st.codes if doc not in doc_ids})
         summary.skipped += [f"{coder}: codings on document {g}, which is not in the project"
                             for g in gone]
-    sets_el = SubElement(root, _q("Sets"))
+    sets_el = Element("Sets")
     for s in sets:
         sets_el.append(set_element(s, PROJECT_NS, "targetGUID"))
+    xw.subtree(out, 1, sets_el)
+    out.append("\n</Project>\n")
     summary.documents = len(docs)
-    qde = serialise(root, PROJECT_NS)
+    qde = "".join(out).encode("utf-8")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in [("project.qde", qde), *sorted(files.items())]:
@@ -142,6 +159,18 @@ def build_qdpx(project: Project, coders: list[str] | None = None,
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
     return buf.getvalue(), summary
+
+
+@dataclass
+class _Context:
+    """What every source's selections look up: the coders' states, the GUIDs of the
+    codebook's codes and of the coders (each computed once, not once per coding)."""
+
+    states: dict[str, CoderState]
+    code_guids: dict[str, str]
+    coder_guids: dict[str, str]
+    crlf: bool
+    summary: ExportSummary
 
 
 #: one coder's marks in one document: (first segment, (code, start, end)) of each span,
@@ -163,27 +192,21 @@ def _segments_by_document(states: dict[str, CoderState]) -> dict[str, dict[str, 
     return out
 
 
-def _source(d: Document, states: dict[str, CoderState], marked: dict[str, Marks],
-            known: set[str], crlf: bool, files: dict[str, bytes], notes: list[Element],
-            summary: ExportSummary) -> Element:
-    sguid = guid("document", d.id)
-    title = f"{d.title} (qcode document {d.id}; {d.format}; {len(d.segments)} segments)"
-    el = Element(_q("TextSource"), {"guid": sguid, "name": d.id,
-                                    "plainTextPath": f"internal://{sguid}.txt"})
-    trailer = doc_trailer(d)
-    done = [guid("coder", c) for c, st in states.items() if d.id in st.done]
-    if done:  # who marked the document completely coded (agreement needs it)
-        trailer["done"] = done
-    SubElement(el, _q("Description")).text = xml_safe(with_trailer(title, trailer))
-    text = d.text.replace("\n", "\r\n") if crlf else d.text
-    files[f"sources/{sguid}.txt"] = text.encode("utf-8")
+Chosen = list[tuple[str, str, dict[str, tuple[list[str], str | None]]]]
+
+
+def _selections(d: Document, cx: _Context, marked: dict[str, Marks]
+                ) -> tuple[Chosen, list[int]]:
+    """The selections of one document: (first segment, "" for a whole segment or
+    "start-end", coder -> (codes, memo)) in order, and their offsets (code points)."""
+    summary, known = cx.summary, cx.code_guids
     by_id = {s.id: s for s in d.segments}
     # (start, end, first segment) -> coder -> (codes, memo); a whole segment's span is
     # its segment's offsets (a coding made before spans has none)
     on: dict[tuple[int, int, str], dict[str, tuple[list[str], str | None]]] = \
         defaultdict(dict)
     missing: set[str] = set()
-    for coder, st in states.items():
+    for coder, st in cx.states.items():
         spans, memo_segs = marked.get(coder, ([], []))
         for seg, (code, start, end) in sorted(spans):
             if code not in known:
@@ -206,7 +229,7 @@ def _source(d: Document, states: dict[str, CoderState], marked: dict[str, Marks]
             on[(segment.start, segment.end, seg)][coder] = (codes, st.memos[(d.id, seg)])
     summary.skipped += [f"{d.id} {seg_id}: no such segment in the document"
                         for seg_id in sorted(missing)]
-    chosen: list[tuple[str, str, dict[str, tuple[list[str], str | None]]]] = []
+    chosen: Chosen = []
     offsets: list[int] = []
     for start, end, seg_id in sorted(on):
         segment = by_id[seg_id]
@@ -216,36 +239,57 @@ def _source(d: Document, states: dict[str, CoderState], marked: dict[str, Marks]
             whole = (start, end) == (segment.start, segment.end)
             chosen.append((seg_id, "" if whole else f"{start}-{end}", coders))
             offsets += [start, end]
+    return chosen, offsets
+
+
+def _source(d: Document, cx: _Context, marked: dict[str, Marks], out: list[str],
+            files: dict[str, bytes], notes: list[str]) -> None:
+    """One TextSource with its selections, codings and note references into ``out``; its
+    text into ``files``, its memos' Notes into ``notes``."""
+    summary = cx.summary
+    sguid = guid("document", d.id)
+    title = f"{d.title} (qcode document {d.id}; {d.format}; {len(d.segments)} segments)"
+    xw.open_(out, 2, "TextSource", {"guid": sguid, "name": d.id,
+                                    "plainTextPath": f"internal://{sguid}.txt"})
+    trailer = doc_trailer(d)
+    done = [cx.coder_guids[c] for c, st in cx.states.items() if d.id in st.done]
+    if done:  # who marked the document completely coded (agreement needs it)
+        trailer["done"] = done
+    xw.leaf(out, 3, "Description", {}, with_trailer(title, trailer))
+    text = d.text.replace("\n", "\r\n") if cx.crlf else d.text
+    files[f"sources/{sguid}.txt"] = text.encode("utf-8")
+    chosen, offsets = _selections(d, cx, marked)
     # every selection's offsets at once: with CRLF, one pass over the text, not one each
-    units = to_units(d.text, "cp", offsets, crlf=crlf)
+    units = to_units(d.text, "cp", offsets, crlf=cx.crlf)
     for i, (seg_id, part, coders) in enumerate(chosen):
-        start, end = units[2 * i], units[2 * i + 1]
         span = (part,) if part else ()  # a whole segment keeps the GUIDs it always had
-        attrs = {"guid": guid("selection", d.id, seg_id, *span),
-                 "startPosition": str(start), "endPosition": str(end)}
-        if len(coders) == 1:
-            attrs["creatingUser"] = guid("coder", next(iter(coders)))
-        sel = SubElement(el, _q("PlainTextSelection"), attrs)
+        only = f' creatingUser="{cx.coder_guids[next(iter(coders))]}"' \
+            if len(coders) == 1 else ""
+        # GUIDs and numbers need no escaping: written as they are
+        sel = guid("selection", d.id, seg_id, *span)
+        out.append(f'\n      <PlainTextSelection guid="{sel}" startPosition='
+                   f'"{units[2 * i]}" endPosition="{units[2 * i + 1]}"{only}>')
         summary.selections += 1
         refs = []
         for coder, (codes, memo) in coders.items():
+            user = cx.coder_guids[coder]
             for code in codes:
-                coding = SubElement(sel, _q("Coding"), {
-                    "guid": guid("coding", coder, d.id, seg_id, code, *span),
-                    "creatingUser": guid("coder", coder)})
-                SubElement(coding, _q("CodeRef"), {"targetGUID": code_guid(code)})
+                cguid = guid("coding", coder, d.id, seg_id, code, *span)
+                out.append(f'\n        <Coding guid="{cguid}" creatingUser="{user}">\n'
+                           f'          <CodeRef targetGUID="{cx.code_guids[code]}" />\n'
+                           '        </Coding>')
                 summary.codings += 1
             if memo:
                 nguid = guid("memo", coder, d.id, seg_id)
-                note = Element(_q("Note"), {"guid": nguid, "name": f"Memo by {coder} on "
-                                            f"{seg_id}", "creatingUser": guid("coder", coder)})
-                SubElement(note, _q("PlainTextContent")).text = xml_safe(memo)
-                notes.append(note)
+                xw.open_(notes, 2, "Note", {"guid": nguid, "name": f"Memo by {coder} on "
+                                            f"{seg_id}", "creatingUser": user})
+                xw.leaf(notes, 3, "PlainTextContent", {}, memo)
+                xw.close(notes, 2, "Note")
                 refs.append(nguid)
                 summary.memos += 1
-        for r in refs:
-            SubElement(sel, _q("NoteRef"), {"targetGUID": r})
-    return el
+        out += [f'\n        <NoteRef targetGUID="{r}" />' for r in refs]
+        out.append("\n      </PlainTextSelection>")
+    xw.close(out, 2, "TextSource")
 
 
 def export_qdpx(project: Project, path: Path, coders: list[str] | None = None,
