@@ -70,7 +70,8 @@ def show_status(report: StatusReport, fmt: TableOrJson) -> None:
         console.print(f"The consensus coder was edited by hand on "
                       f"{len(report.consensus_edits)} codes:", soft_wrap=True, markup=False)
         for e in report.consensus_edits:
-            change = "removed" if e.in_decision else "added"
+            change = "on other words" if e.other_words else \
+                "removed" if e.in_decision else "added"
             console.print(f"  {e.segment} {e.code}: {change} (decision {e.decision})",
                           soft_wrap=True, markup=False)
     if report.unapplied:

@@ -46,7 +46,8 @@ class PendingSegment(Record):
 
 
 class ConsensusEdit(Record):
-    """A code on the consensus coder that differs from its decision (edited by hand)."""
+    """A code on the consensus coder that differs from its decision (edited by hand):
+    added, removed, or (``other_words``) on other words than the decision chose."""
 
     doc: str
     segment: str
@@ -54,6 +55,7 @@ class ConsensusEdit(Record):
     decision: str
     in_decision: bool
     in_consensus: bool
+    other_words: bool = False
 
 
 class StatusReport(Record):
@@ -84,6 +86,13 @@ def _open(project: Project, name: str) -> tuple[Ledger, list[str]]:
                             f"({ledger.path})",
                             hint="start it with: qcode reconcile --coder A,B --as " + name)
     return ledger, list(ledger.coders)
+
+
+def _positions(state: Any, key: tuple[str, str], code: str,
+               bounds: tuple[int, int]) -> set[tuple[int, int]]:
+    """The consensus coder's spans of ``code`` starting in the segment (an old whole-segment
+    coding without offsets: the segment)."""
+    return {bounds if s < 0 else (s, e) for c, s, e in state.spans.get(key, {}) if c == code}
 
 
 def _sorted(codes: Any) -> tuple[str, ...]:
@@ -119,6 +128,7 @@ def status(project: Project, name: str, docs: list[str] | None = None,
     unapplied = {d.id for d in ledger.decisions
                  if d.outcome != "deferred" and d.id not in ledger.applied}
     state = consensus_state(project, name)
+    bounds = {u.key: u.bounds for u in plan.units}
     edits: list[ConsensusEdit] = []
     for d in ledger.live():
         if d.id in unapplied:
@@ -127,10 +137,13 @@ def status(project: Project, name: str, docs: list[str] | None = None,
         for code in sorted(have | set(d.chosen)):
             if ledger.effective(d.key, code) is not d:
                 continue
-            if (code in d.chosen) != (code in have):
+            moved = code in have and code in d.chosen and d.key in bounds and \
+                _positions(state, d.key, code, bounds[d.key]) != \
+                set(d.chosen_coverage(code, bounds[d.key]))
+            if (code in d.chosen) != (code in have) or moved:
                 edits.append(ConsensusEdit(doc=d.doc, segment=d.segment, code=code,
                                            decision=d.id, in_decision=code in d.chosen,
-                                           in_consensus=code in have))
+                                           in_consensus=code in have, other_words=moved))
     return StatusReport(name=name, coders=tuple(coders), documents=tuple(plan.scope.docs),
                         decisions=len(ledger.live()),
                         stale=tuple(sorted(stale.values(), key=lambda s: (s.doc, s.segment))),

@@ -217,7 +217,8 @@ def test_status_shows_stale_and_new_then_clean(q, study: Project) -> None:  # ty
     data = json.loads(q("reconcile", "--status", "consensus", "--format", "json").stdout)
     assert data["consensus_edits"] == [{"doc": "D01", "segment": "D01:0002",
                                         "code": "ECO-MAC-01", "decision": "R00004",
-                                        "in_decision": True, "in_consensus": False}]
+                                        "in_decision": True, "in_consensus": False,
+                                        "other_words": False}]
 
 
 def test_summary_json_shape(q) -> None:  # type: ignore[no-untyped-def]

@@ -176,3 +176,14 @@ def test_white_space_at_the_ends_of_a_span_is_not_a_disagreement(tmp_path: Path)
     result = reconcile(project, ["a", "b"], "consensus", "intersection")
     assert result.by_outcome == {"agreed": 1}
     assert consensus_spans(project) == spans_of(X, (s, e))
+
+
+def test_status_names_a_consensus_span_moved_by_hand(tmp_path: Path, invoke) -> None:  # type: ignore[no-untyped-def]
+    project, _ = run(tmp_path, OVERLAP, "union")
+    store.remove_span(project, "consensus", DOC, *words("beta", "zeta"))
+    store.add_span(project, "consensus", DOC, *words("beta", "gamma"), [X])
+    (edit,) = status(project, "consensus").consensus_edits
+    assert (edit.segment, edit.code, edit.in_decision, edit.in_consensus, edit.other_words) \
+        == ("S:0001", X, True, True, True)
+    shown = invoke("--project", str(project.root), "reconcile", "--status", "consensus")
+    assert f"  S:0001 {X}: on other words (decision R00002)" in shown.stdout
