@@ -39,7 +39,9 @@ def _snapshot(project: Project) -> dict[str, bytes]:
     the .gitignore's patterns, left out: a read may refresh them)."""
     return {str(p.relative_to(project.root)): p.read_bytes()
             for p in sorted(project.root.rglob("*"))
-            if p.is_file() and not any(fnmatch(p.name, pat) for pat in IGNORED)}
+            if p.is_file() and not any(fnmatch(p.name, pat) for pat in IGNORED)
+            and not any(f"{part}/" in IGNORED  # a machine-local folder (the read index)
+                        for part in p.relative_to(project.root).parts[:-1])}
 
 
 @pytest.mark.parametrize("how", ["relative", "absolute", "dotdot", "dot-segments"])
