@@ -364,7 +364,14 @@ def _joint_table(display: JointDisplay) -> None:
         group = "\n".join([f"{row.key}", f"{', '.join(iv.documents)}; {iv.codings} codings",
                            *registry_line(row).split("; ")])
         table.add_row(group, "\n".join(grid), codes)
-    console.print(table, markup=False)
+    least = 10 + len(head) + 2 * 12  # borders, padding, the grid, 12 for each text column
+    if least <= console.width:
+        console.print(table, markup=False)
+    else:  # wider than the terminal (which wraps it) rather than groups printed empty
+        shown_width = console.width
+        console.width = least
+        console.print(table, markup=False)
+        console.width = shown_width
 
 
 def register(app: typer.Typer) -> None:
