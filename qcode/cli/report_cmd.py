@@ -131,6 +131,9 @@ def report(
     from qcode.reports.content import build_report, render_report
     from qcode.reports.settings import parse_attribute_option
 
+    if spread_by is not None and per_code is None:  # it had no effect, and said nothing
+        raise UsageError(f"--spread-by {spread_by} works with --per-code N only",
+                         hint=f"add --per-code N (e.g. --per-code 3 --spread-by {spread_by})")
     kind = fmt.value if fmt else _from_suffix(output)
     if kind in ("docx", "xlsx") and output is None:
         raise UsageError(f"--format {kind} writes a binary file; give --output FILE.{kind}")

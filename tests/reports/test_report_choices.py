@@ -252,3 +252,13 @@ def test_html_contents_link_every_heading_of_the_excerpts(two: Project) -> None:
     assert '<a href="#code-g1">G1: Local leadership (1 of 4 excerpts)</a>' in nav
     assert '<h5 id="code-g1">G1: Local leadership (1 of 4 excerpts)</h5>' in page
     assert page.index("</dl>") < page.index('<nav class="toc"') < page.index('id="matrix"')
+
+
+def test_spread_by_without_per_code_is_refused(invoke: Callable[..., Any],
+                                               two: Project) -> None:
+    """--spread-by without --per-code had no effect and said nothing (an unknown attribute
+    was not even checked)."""
+    result = _report(invoke, two, "--spread-by", "nope")
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr == ("Error: --spread-by nope works with --per-code N only\n"
+                             "Hint: add --per-code N (e.g. --per-code 3 --spread-by nope)\n")
