@@ -138,14 +138,6 @@ def deterministic_zip(data: bytes, when: datetime | None = None) -> bytes:
     return out.getvalue()
 
 
-def _xlsx_text(value: Any) -> Any:
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # see xlsx_bytes (start-up)
-
-        return ILLEGAL_CHARACTERS_RE.sub(" ", value)
-    return value
-
-
 def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]],
                date: datetime | None = None) -> bytes:
     """A workbook with one sheet per (title, header, rows).
@@ -157,6 +149,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     """
     # openpyxl takes ~0.3 s to import: loaded only when an XLSX is written
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.writer.excel import ExcelWriter
 
@@ -165,7 +158,8 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]
     for title, header, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
         for r, line in enumerate((header, *rows), start=1):
-            values = [_xlsx_text(v) for v in line]
+            values = [ILLEGAL_CHARACTERS_RE.sub(" ", v) if isinstance(v, str) else v
+                      for v in line]
             ws.append(values)  # stores text as a string, but one starting with = a formula
             # so those cells (and + - @) are set to text by position: ws[ws.max_row] scanned
             # every cell of the sheet for each row appended (quadratic: minutes for a report
