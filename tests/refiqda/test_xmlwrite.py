@@ -77,3 +77,26 @@ def test_export_with_awkward_characters_parses_back_to_the_same_values(project: 
     assert note.text == memo + "\ufffd\ufffd"
     (source,) = root.iter(f"{NS}TextSource")
     assert 'Title "<&>" 😀' in source.find(f"{NS}Description").text
+
+
+def test_entries_are_deflated_at_the_fast_level(project: Project):
+    import random
+    import zlib
+
+    rng = random.Random(7)
+    words = ["video", "hospital", "økonomi", "😀", "budget", "nurse", "region", "trust"]
+    said = " ".join(rng.choice(words) for _ in range(3000))
+    text, turns, segs = layout("D1", [("I", said)], "turn")
+    project.save_document(Document(id="D1", title="t", format="txt", text=text,
+                                   turns=tuple(turns), segments=tuple(segs)))
+    data, _ = build_qdpx(project)
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    for info in zf.infolist():
+        raw = zf.read(info)
+        size = {}
+        for level in (1, 6):
+            packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+            size[level] = len(packer.compress(raw) + packer.flush())
+        assert size[1] != size[6]
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert info.compress_size == size[1], info.filename
