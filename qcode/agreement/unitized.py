@@ -26,7 +26,14 @@ import numpy as np
 from qcode.agreement import unitized_2004 as u04
 from qcode.agreement import unitized_2016 as u16
 from qcode.agreement.unitized_boot import Replicates as _Sums
-from qcode.agreement.unitized_boot import Value, by_doc, draw, summarise
+from qcode.agreement.unitized_boot import (
+    Value,
+    by_doc,
+    draw,
+    draw_within,
+    summaries,
+    summarise,
+)
 from qcode.agreement.unitized_data import (
     GAP,
     Continuum,
@@ -39,6 +46,9 @@ from qcode.agreement.unitized_data import (
 )
 from qcode.errors import InsufficientDataError, UsageError
 
+#: documents whose bootstrap replicates are computed together (memory: about
+#: 32 x B x 2 KB with 10 codes)
+_DOC_CHUNK = 32
 NAMES = ("alpha_u_2004", "u_alpha", "binary_u_alpha", "cu_alpha", "k_u_alpha")
 LABELS = {"alpha_u_2004": "alpha_U (Krippendorff 2004)",
           "u_alpha": "u-alpha",
@@ -64,7 +74,8 @@ class UnitizedAgreement:
     continuum_length: int
     codes: tuple[str, ...]
     coefficients: tuple[Coefficient, ...]
-    #: document -> its coefficients (point values; intervals only for the pooled ones)
+    #: document -> its coefficients, with intervals from the document's own blocks when
+    #: bootstrapped and ``per_document_ci``
     per_document: dict[str, tuple[Coefficient, ...]]
     ci_level: float
     bootstrap: int
@@ -77,6 +88,8 @@ class UnitizedAgreement:
     compound_share: float = 0.0
     #: True when the continuum was not given but taken from the spans seen
     inferred: bool = False
+    #: True when the per-document coefficients have intervals
+    per_document_ci: bool = False
 
 
 @dataclass
@@ -95,7 +108,8 @@ class _Stats:
 
 def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
                        ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
-                       inferred: bool = False) -> UnitizedAgreement:
+                       inferred: bool = False,
+                       per_document_ci: bool = True) -> UnitizedAgreement:
     """Every unitized coefficient on the continua, compared across ``coders``.
 
     Each coder is taken to have unitized every continuum (no span: all gap). The bootstrap
@@ -127,7 +141,8 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
                                                         stats.length)))
     pooled = _records(pooled_sums, pooled_sums.coefficients(de_pooled, m), de_pooled, m,
                       codes, values, 0)
-    per_doc = {}
+    per_doc: dict[str, tuple[Coefficient, ...]] = {}
+    de_docs = np.zeros((0, len(codes)))
     if len(continua) > 1:
         n_docs = len(continua)
         doc_sums = _Sums(*(by_doc(a, stats.doc, n_docs) for a in
@@ -143,14 +158,18 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     if n_boot > 0:
         reps, resampled, n_units = draw(stats.o, stats.s, stats.star, stats.ob, stats.sb,
                                         stats.d2, stats.length, stats.doc, n_boot, seed)
-        pooled = _with_intervals(pooled, reps, de_pooled[0], m, codes, values, ci)
+        pooled = _with_intervals(pooled, reps.coefficients(de_pooled[0], m), codes, values,
+                                 ci)
+        if per_doc and per_document_ci:
+            per_doc = _per_doc_intervals(per_doc, stats, de_docs, m, codes, values, ci,
+                                         n_boot, seed)
     return UnitizedAgreement(
         coders=tuple(coders), documents=tuple(c.doc for c in continua),
         continua={c.doc: (c.begin, c.end) for c in continua},
         continuum_length=sum(c.length for c in continua), codes=tuple(codes),
         coefficients=pooled, per_document=per_doc, ci_level=ci, bootstrap=n_boot,
         seed=seed, resampled=resampled, n_resampled=n_units, compound_share=compound,
-        inferred=inferred)
+        inferred=inferred, per_document_ci=bool(per_doc) and per_document_ci and n_boot > 0)
 
 
 # ------------------------------------------------------------------ gathering
@@ -255,10 +274,40 @@ def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
 # ------------------------------------------------------------------ intervals
 
 
-def _with_intervals(point: tuple[Coefficient, ...], reps: _Sums, de: np.ndarray, m: int,
+def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], stats: _Stats,
+                       de_docs: np.ndarray, m: int, codes: Sequence[str],
+                       values: Sequence[str], ci: float, n_boot: int,
+                       seed: int | None) -> dict[str, tuple[Coefficient, ...]]:
+    """Each document's coefficients with intervals from its own blocks (resampled as for a
+    study of one document), ``_DOC_CHUNK`` documents' replicates at a time. The generator
+    is seeded apart from the pooled one (``[seed, 1]``), so the pooled intervals stay
+    those of the same seed without per-document intervals."""
+    rng = np.random.default_rng(None if seed is None else [seed, 1])
+    arrays = (stats.o, stats.s, stats.star, stats.ob, stats.sb, stats.d2, stats.length)
+    names = list(per_doc)
+    out = {}
+    for first in range(0, len(names), _DOC_CHUNK):
+        chunk = list(range(first, min(first + _DOC_CHUNK, len(names))))
+        reps = draw_within(arrays, stats.doc, chunk, n_boot, rng)
+        samples = reps.coefficients(np.repeat(de_docs[chunk], n_boot, axis=0), m)
+        got = {k: summaries(v.reshape((len(chunk), n_boot, *v.shape[1:])), ci)
+               for k, v in samples.items()}
+        for i, d in enumerate(chunk):
+            coefs = []
+            for c in per_doc[names[d]]:
+                overall = got[c.name].value(c.overall, (i,)) if c.name in got else c.overall
+                keys = list(codes if c.name != "k_u_alpha" else values[1:])
+                per = got.get(f"{c.name}_by")
+                by_code = {key: v if per is None else per.value(v, (i, keys.index(key)))
+                           for key, v in c.by_code.items()}
+                coefs.append(Coefficient(c.name, c.label, overall, by_code))
+            out[names[d]] = tuple(coefs)
+    return out
+
+
+def _with_intervals(point: tuple[Coefficient, ...], samples: dict[str, np.ndarray],
                     codes: Sequence[str], values: Sequence[str],
                     ci: float) -> tuple[Coefficient, ...]:
-    samples = reps.coefficients(de, m)
     out = []
     for coef in point:
         overall = coef.overall

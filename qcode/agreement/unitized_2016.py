@@ -123,6 +123,12 @@ def binary_u_alpha(l_mat: np.ndarray, s: np.ndarray) -> np.ndarray:
     return _nominal(_collapse(l_mat), _collapse(e))
 
 
+def u_and_binary_u_alpha(l_mat: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """u-alpha and |u-alpha together (one expected matrix for both)."""
+    e = expected(l_mat, s)
+    return _nominal(l_mat, e), _nominal(_collapse(l_mat), _collapse(e))
+
+
 def _collapse(x: np.ndarray) -> np.ndarray:
     out = np.empty((x.shape[0], 2, 2))
     out[:, 0, 0] = x[:, 0, 0]

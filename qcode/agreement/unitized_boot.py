@@ -27,6 +27,8 @@ P(alpha < .800) are the shares of replicates below those values (Krippendorff 20
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -63,8 +65,8 @@ class Replicates:
         """Each coefficient's B values (``NAME``) and per code ``(B, C)`` (``NAME_by``);
         ``de``: the 2004 D_e per code, ``(C,)`` for every row or ``(B, C)`` row by row."""
         lmat = self.o / (m - 1)
-        out = {"u_alpha": u16.u_alpha(lmat, self.s),
-               "binary_u_alpha": u16.binary_u_alpha(lmat, self.s),
+        u, binary = u16.u_and_binary_u_alpha(lmat, self.s)
+        out = {"u_alpha": u, "binary_u_alpha": binary,
                "cu_alpha": u16.cu_alpha(lmat, self.star),
                "k_u_alpha_by": u16.k_u_alpha(lmat, self.star)}
         n_codes = self.ob.shape[1]
@@ -120,3 +122,55 @@ def summarise(v: Value, samples: np.ndarray, ci: float) -> Value:
     lo, hi = THRESHOLDS
     return replace(v, ci=interval, p_below_667=below(samples, lo),
                    p_below_800=below(samples, hi))
+
+
+def draw_within(arrays: tuple[np.ndarray, ...], doc: np.ndarray, docs: Sequence[int],
+                n_boot: int, rng: np.random.Generator) -> Replicates:
+    """B replicates of each document in ``docs`` on its own: the document's blocks (its
+    rows of ``arrays``, ``doc`` giving each row's document) drawn with replacement, as many
+    as it has. Rows of the result: document by document, B each (``len(docs) * B``).
+
+    A document's B replicates draw B x n uniform block indices, counted per replicate by
+    one ``bincount`` (the same distribution as a multinomial draw, and cheaper for many
+    small documents)."""
+    out = [np.empty((len(docs) * n_boot, *a.shape[1:])) for a in arrays]
+    for i, d in enumerate(docs):
+        rows = np.flatnonzero(doc == d)
+        n = len(rows)
+        picks = rng.integers(0, n, size=(n_boot, n)) + np.arange(n_boot)[:, None] * n
+        counts = np.bincount(picks.ravel(), minlength=n_boot * n).reshape(n_boot, n)
+        counts = counts.astype(float)
+        for a, o in zip(arrays, out, strict=True):
+            part = a[rows]
+            o[i * n_boot:(i + 1) * n_boot] = (counts @ part.reshape(n, -1)).reshape(
+                (n_boot, *a.shape[1:]))
+    return Replicates(*out)
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """Percentile intervals and threshold probabilities of many sets of replicates at
+    once (the replicates on axis 1); NaN where a set has no defined replicate."""
+
+    low: np.ndarray
+    high: np.ndarray
+    p_667: np.ndarray
+    p_800: np.ndarray
+
+    def value(self, v: Value, at: tuple[int, ...]) -> Value:
+        """``v`` with the interval and probabilities at index ``at`` (as :func:`summarise`)."""
+        if v.value is None or not np.isfinite(self.low[at]):
+            return v
+        return replace(v, ci=(float(self.low[at]), float(self.high[at])),
+                       p_below_667=float(self.p_667[at]), p_below_800=float(self.p_800[at]))
+
+
+def summaries(samples: np.ndarray, ci: float) -> Summaries:
+    """:func:`summarise` batched: ``samples`` of shape (N, B, ...) give (N, ...) results."""
+    x = np.where(np.isfinite(samples), samples, np.nan)
+    defined = (~np.isnan(x)).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN sets: NaN, as meant
+        lo, hi = np.nanquantile(x, [(1 - ci) / 2, (1 + ci) / 2], axis=1)
+        p = [np.where(defined > 0, (x < t).sum(axis=1) / defined, np.nan) for t in THRESHOLDS]
+    return Summaries(lo, hi, p[0], p[1])

@@ -9,11 +9,15 @@ JSON (after ``"schema_version": 1``)::
                              "by_code": {CODE: {"value", "ci", "p_below_667", "p_below_800"}}}},
      "coders": [...], "documents": [{"id", "start", "end"}], "continuum_inferred": bool,
      "ci_level", "bootstrap", "seed", "resampled", "n_resampled", "compound_share",
-     "per_document": {DOC: {"coefficients": {NAME: {"value", "by_code": {CODE: {"value"}}}}}}}
+     "per_document_ci": bool,
+     "per_document": {DOC: {"coefficients": {NAME: {"value", "ci", "p_below_667",
+                                                    "p_below_800", "by_code": {...}}}}}}
 
 NAME is one of ``alpha_u_2004``, ``u_alpha``, ``binary_u_alpha``, ``cu_alpha``,
-``k_u_alpha`` (``k_u_alpha`` has a value only by code). ``per_document`` is there when
-there are two or more documents.
+``k_u_alpha`` (``k_u_alpha`` has a value only by code). ``per_document`` (with
+``per_document_ci``: whether its values have intervals, from the document's own blocks) is
+there when there are two or more documents; its entries have the same keys as
+``coefficients``.
 """
 
 from __future__ import annotations
@@ -51,11 +55,9 @@ def unitized_json(rep: UnitizedAgreement) -> dict[str, Any]:
         "n_resampled": rep.n_resampled, "compound_share": _num(rep.compound_share),
     }
     if rep.per_document:
+        out["per_document_ci"] = rep.per_document_ci
         out["per_document"] = {
-            doc: {"coefficients": {c.name: {"value": _num(c.overall.value),
-                                            "by_code": {k: {"value": _num(v.value)}
-                                                        for k, v in c.by_code.items()}}
-                                   for c in coefs}}
+            doc: {"coefficients": {c.name: coefficient_json(c) for c in coefs}}
             for doc, coefs in rep.per_document.items()}
     return out
 

@@ -27,6 +27,7 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
                          docs: Sequence[str] = (),
                          where: Mapping[str, Sequence[str]] | None = None,
                          ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
+                         per_document_ci: bool = True,
                          ) -> tuple[UnitizedAgreement, Omissions, tuple[str, ...]]:
     """Measure; also returns what could not be used and the consensus coders left out."""
     names = store.coder_names(project)
@@ -75,5 +76,6 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
     continua = [Continuum(d.id, 0, len(d.text), tuple(
         Span(s.coder, s.start, min(s.end, len(d.text)), s.code) for s in by_doc[d.id]
         if s.start < len(d.text))) for d in documents]
-    rep = unitized_agreement(continua, chosen, ci=ci, n_boot=n_boot, seed=seed)
+    rep = unitized_agreement(continua, chosen, ci=ci, n_boot=n_boot, seed=seed,
+                             per_document_ci=per_document_ci)
     return rep, omissions(usable), left_out
