@@ -31,7 +31,7 @@ from qcode.codebook.history import YAML_OPS, read_history
 from qcode.codebook.load import suggestions
 from qcode.coding.store import coder_names, log_path
 from qcode.coding.usable import load_usable
-from qcode.errors import NotFoundError, QcodeError
+from qcode.errors import InsufficientDataError, NotFoundError, QcodeError
 from qcode.models import Record
 from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
@@ -206,6 +206,10 @@ def gather(project: Project, *, coders: Sequence[str] | None = None,
     """Everything :mod:`qcode.methods.render` writes (see the module)."""
     not_in_records = list(ALWAYS_LEFT_OUT)
     docs = [project.load_document(d) for d in project.document_ids()]
+    if not docs:  # "The corpus comprises 0 transcripts (0 segments, segmented by )."
+        raise InsufficientDataError("the project has no documents yet, so there is no "
+                                    "method to describe",
+                                    hint="ingest the transcripts first: qcode ingest FOLDER")
     units = dict(Counter(d.unit for d in docs))
     attrs = [d.attributes for d in docs]
     names = list(group_by) if group_by else grouping_attributes(attrs)

@@ -303,7 +303,8 @@ def methods_text(m: Methods) -> MethodsText:
         sections.append(Section("Reconciliation", reconciliation))
     done = ["coding", *(["agreement"] if m.agreement else []),
             *(["reconciliation"] if m.reconciliations else [])]
-    sections.append(Section("Software", f"{listing(done).capitalize()} were done with "
+    verb = "was" if len(done) == 1 else "were"  # not "Coding were done"
+    sections.append(Section("Software", f"{listing(done).capitalize()} {verb} done with "
                                         f"qcode {m.qcode_version}."))
     head, rows, note = _table(m)
     return MethodsText(sections=tuple(sections),

@@ -10,7 +10,7 @@ from typing import Any
 from qcode.errors import ExitCode
 from qcode.methods.render import apa, listing
 from qcode.project import Project
-from tests.builders import build_study
+from tests.builders import build_study, interview
 
 
 def test_apa_numbers() -> None:
@@ -122,3 +122,20 @@ def test_an_output_name_whose_format_is_unknown_is_refused(
         r = invoke("--project", str(project.root), "methods", "-o", str(project.root / name))
         assert r.exit_code == ExitCode.OK, r.stderr
         assert (project.root / name).read_text().startswith("## Methods")
+
+
+def test_a_project_without_documents_is_refused(invoke: Callable[..., Any],
+                                                project: Project) -> None:
+    """It wrote 'The corpus comprises 0 transcripts (0 segments, segmented by ).'"""
+    r = invoke("--project", str(project.root), "methods")
+    assert r.exit_code == ExitCode.INSUFFICIENT_DATA
+    assert r.stderr == ("Error: the project has no documents yet, so there is no method to "
+                        "describe\nHint: ingest the transcripts first: qcode ingest FOLDER\n")
+
+
+def test_coding_alone_was_done(invoke: Callable[..., Any], project: Project) -> None:
+    """'Coding were done with qcode' when nothing was agreed or reconciled."""
+    project.save_document(interview("T01"))
+    r = invoke("--project", str(project.root), "methods", "--format", "txt")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert "Software. Coding was done with qcode " in r.stdout
