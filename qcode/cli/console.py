@@ -183,6 +183,9 @@ def omission_lines(om: Omissions, root: Path | None = None) -> list[str]:
         lines.append(f"{n} coding{'' if n == 1 else 's'} by {coder} of {code}, which was split, "
                      f"still count as {code} until re-assigned: qcode code DOC --coder "
                      f"{coder} --recode {code}")
+    for coder, what in om.not_append:
+        lines.append(f"codings/{coder}.jsonl is not an append of what this machine read: "
+                     f"{what}; see: qcode check")
     return lines
 
 

@@ -207,9 +207,12 @@ class Omissions:
     left_out: tuple[LeftOut, ...] = ()
     #: (coder, code, count): codings of a split code waiting to be re-assigned
     awaiting_recode: tuple[tuple[str, str, int], ...] = ()
+    #: (coder, what is gone): logs that lost lines this machine had read
+    #: (:mod:`qcode.coding.continuity`; warned about, not in the JSON)
+    not_append: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.damaged or self.left_out or self.awaiting_recode)
+        return bool(self.damaged or self.left_out or self.awaiting_recode or self.not_append)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape (for ``--format json`` outputs that report omissions)."""
@@ -230,6 +233,7 @@ def omissions(states: Iterable[CoderState]) -> Omissions:
     damaged: list[LogDamage] = []
     left: list[LeftOut] = []
     awaiting: list[tuple[str, str, int]] = []
+    gone: list[tuple[str, str]] = []
     seen: set[str] = set()
     for st in states:
         if st.coder in seen:
@@ -242,7 +246,9 @@ def omissions(states: Iterable[CoderState]) -> Omissions:
         if st.left_out is not None:
             left.append(st.left_out)
         awaiting.extend((st.coder, code, n) for code, n in st.awaiting_recode)
-    return Omissions(tuple(damaged), tuple(left), tuple(awaiting))
+        if st.not_append:
+            gone.append((st.coder, st.not_append))
+    return Omissions(tuple(damaged), tuple(left), tuple(awaiting), tuple(gone))
 
 
 def combined(*parts: Omissions) -> Omissions:
@@ -251,6 +257,7 @@ def combined(*parts: Omissions) -> Omissions:
     damaged: dict[Path, LogDamage] = {}
     left: dict[str, LeftOut] = {}
     awaiting: dict[tuple[str, str], int] = {}
+    gone: dict[str, str] = {}
     for part in parts:
         for d in part.damaged:
             damaged.setdefault(d.log, d)
@@ -258,5 +265,8 @@ def combined(*parts: Omissions) -> Omissions:
             left.setdefault(lo.coder, lo)
         for coder, code, n in part.awaiting_recode:
             awaiting.setdefault((coder, code), n)
+        for coder, what in part.not_append:
+            gone.setdefault(coder, what)
     return Omissions(tuple(damaged.values()), tuple(left.values()),
-                     tuple((c, k, n) for (c, k), n in awaiting.items()))
+                     tuple((c, k, n) for (c, k), n in awaiting.items()),
+                     tuple(gone.items()))

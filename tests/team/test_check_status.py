@@ -185,3 +185,16 @@ def test_a_conflict_in_the_leads_files_is_named_with_its_lines(
         "hint": "this file is the lead's: settle the merge by hand (keep the lines of one "
                 "side between the markers, delete the marker lines), then git add and git "
                 "commit it", "fixable": False}]
+
+
+def test_a_reading_command_warns_about_a_log_that_lost_lines(
+        project: Project, invoke: Callable[..., Any]) -> None:
+    log = _coded(project)
+    store.load_state(project, "ana")
+    lines = log.read_bytes().split(b"\n")
+    log.write_bytes(b"\n".join(lines[:1]) + b"\n")
+    r = invoke("--project", str(project.root), "progress")
+    assert r.exit_code == 0
+    assert "Warning: codings/ana.jsonl is not an append of what this machine read: 2 lines " \
+           "this machine read before are gone or changed (lines 2, 3 of the 3 it had then); " \
+           "see: qcode check" in r.stderr
