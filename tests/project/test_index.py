@@ -242,3 +242,28 @@ def test_documents_are_the_same_records(study: Project) -> None:
                                                m.turns, m.time_starts, m.time_ends,
                                                strict=True))
     assert isinstance(doc, Document)
+
+
+def test_an_index_another_process_is_writing_is_gone_without(study: Project) -> None:
+    direct = _direct(study)
+    project_documents(study)
+    other = sqlite3.connect(_db(study), isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # as a process in the middle of its update
+    try:
+        doc = study.load_document("N01")
+        study.save_document(doc.model_copy(update={"title": "While it was locked"}))
+        forget_decoded()
+        got = project_documents(study, text=True)
+        assert got == _direct(study) != direct
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert project_documents(study, text=True) == _direct(study)  # and it is updated now
+
+
+def test_no_index_where_none_can_be_made(study: Project) -> None:
+    """Something that is neither a folder nor a link at the index's name (here a named
+    pipe) is left alone, and the commands read the documents directly."""
+    os.mkfifo(study.root / INDEX_DIR)
+    assert project_documents(study, text=True) == _direct(study)
+    assert (study.root / INDEX_DIR).is_fifo()
