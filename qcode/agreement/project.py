@@ -145,9 +145,9 @@ def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding],
             continue
         k, start, end = code_index[c.code], c.start, c.end
         if end <= start:  # no offsets: the whole of its segment
-            i = where.get((c.doc, c.segment))
-            if i is not None:
-                presence[g, i, k] = True
+            at = where.get((c.doc, c.segment))
+            if at is not None:
+                presence[g, at, k] = True
             continue
         doc_ends = ends[c.doc]
         j = bisect.bisect_right(doc_ends, start)  # the first segment ending after start
