@@ -7,13 +7,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.coding.store import coder_names, current_codings
 from qcode.project import open_project
+from qcode.refiqda.exporter import crlf_positions
 from qcode.refiqda.importer import import_qdpx
-from qcode.refiqda.offsets import MODELS, Selection, detect, map_with, source_text
+from qcode.refiqda.offsets import (
+    MODELS,
+    Selection,
+    detect,
+    map_with,
+    source_text,
+    to_units,
+)
 
 LINES = [
     "Interviewer: How do you feel about video consultations? 😀",
@@ -164,3 +172,11 @@ def test_doctests(module: str) -> None:
 def test_non_bmp_is_any_character_beyond_the_basic_plane(text):
     s = source_text(text.encode("utf-8"))
     assert s.non_bmp == any(ord(c) > 0xFFFF for c in s.text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("ab\n\r é😀\U0001F9D1"), max_size=60), st.data())
+def test_exporter_crlf_positions_equal_to_units(text, data):
+    """The exporter's numpy-free CRLF offsets are the counting model's."""
+    offsets = data.draw(st.lists(st.integers(0, len(text)), max_size=12))
+    assert crlf_positions(text, offsets) == to_units(text, "cp", offsets, crlf=True)
