@@ -250,6 +250,11 @@ def report_docx(r: ReportContent) -> bytes:
             short.park()
     short.restore()
     toc.write()
+    # the body is saved without its paragraphs and put into the zip as a whole by
+    # deterministic_zip: a long report's document.xml is compressed once, not twice
+    body = doc.part.blob
+    short.park()
     buf = io.BytesIO()
     doc.save(buf)
-    return deterministic_zip(buf.getvalue(), when)
+    short.restore()
+    return deterministic_zip(buf.getvalue(), when, {doc.part.partname.membername: body})

@@ -119,10 +119,13 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def deterministic_zip(data: bytes, when: datetime | None = None) -> bytes:
+def deterministic_zip(data: bytes, when: datetime | None = None,
+                      members: dict[str, bytes] | None = None) -> bytes:
     """Rewrite a zip (DOCX, XLSX) with fixed member times, so equal content gives equal
     bytes; ``when`` also replaces the created/modified dates of ``docProps/core.xml``
-    (openpyxl stamps the time of saving there)."""
+    (openpyxl stamps the time of saving there). ``members`` gives the content of some
+    members by name instead of the zip's (a DOCX's large body, saved small: compressed once).
+    """
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii") if when else None
@@ -131,7 +134,8 @@ def deterministic_zip(data: bytes, when: datetime | None = None) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            body = src.read(info.filename)
+            body = (members[info.filename] if members and info.filename in members
+                    else src.read(info.filename))
             if stamp is not None and info.filename == "docProps/core.xml":
                 body = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
             dst.writestr(fixed, body)
