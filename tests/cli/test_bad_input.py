@@ -109,3 +109,15 @@ def test_import_qdpx_given_a_folder(invoke, project: Project, tmp_path: Path) ->
     assert r.stderr == (f"Error: {tmp_path} is a folder, not a .qdpx or .qde file; nothing "
                         "was imported\nHint: give the .qdpx file, or the .qde file of an "
                         "unpacked project\n")
+
+
+def test_an_output_under_a_file_is_named_not_a_folder(invoke, project: Project,  # type: ignore[no-untyped-def]
+                                                     tmp_path: Path) -> None:
+    """-o afile/x.qdc said 'File exists' (from making the folder afile)."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    out = tmp_path / "afile" / "x.qdc"
+    r = invoke("--project", str(project.root), "export", "qdc", str(out))
+    assert r.exit_code == ExitCode.INVALID_INPUT
+    assert r.stderr == (f"Error: cannot write {out} (Not a directory); nothing was written "
+                        "there\nHint: give a file name in a folder you can write to\n")
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "x"
