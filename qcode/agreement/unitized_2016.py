@@ -92,10 +92,15 @@ def section_stats(parts: Sequence[Partition], blocks: np.ndarray,
 
 def expected(l_mat: np.ndarray, s: np.ndarray) -> np.ndarray:
     """e_ck = (l_c. l_.k - [c = k] S_c) / (l.. - S / l..), batched over the first axis."""
-    tot = l_mat.sum(axis=(1, 2))
+    # row and column sums as products with ones (much faster than strided reductions
+    # over many small matrices)
+    ones = np.ones(l_mat.shape[-1])
+    rows = l_mat @ ones
+    cols = ones @ l_mat
+    tot = rows @ ones
     with np.errstate(divide="ignore", invalid="ignore"):
         denom = tot - s.sum(axis=1) / tot
-        outer = l_mat.sum(axis=2)[:, :, None] * l_mat.sum(axis=1)[:, None, :]
+        outer = rows[:, :, None] * cols[:, None, :]
         idx = np.arange(l_mat.shape[1])
         outer[:, idx, idx] -= s
         return outer / denom[:, None, None]

@@ -71,9 +71,9 @@ class Replicates:
                "k_u_alpha_by": u16.k_u_alpha(lmat, self.star)}
         n_codes = self.ob.shape[1]
         ob = self.ob / (m - 1)
-        by = np.empty((lmat.shape[0], n_codes))
-        for k in range(n_codes):
-            by[:, k] = u16.binary_u_alpha(ob[:, k], self.sb[:, k])
+        # every code's 2 x 2 matrices at once, as rows of one batch
+        by = u16.binary_u_alpha(ob.reshape(-1, 2, 2), self.sb.reshape(-1, 2)).reshape(
+            lmat.shape[0], n_codes)
         out["u_alpha_by"] = by
         out["binary_u_alpha_by"] = by
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,18 +133,19 @@ def draw_within(arrays: tuple[np.ndarray, ...], doc: np.ndarray, docs: Sequence[
     A document's B replicates draw B x n uniform block indices, counted per replicate by
     one ``bincount`` (the same distribution as a multinomial draw, and cheaper for many
     small documents)."""
-    out = [np.empty((len(docs) * n_boot, *a.shape[1:])) for a in arrays]
+    # every array's cells side by side: one matrix product per document
+    widths = [int(np.prod(a.shape[1:], dtype=np.int64)) for a in arrays]
+    cells = np.concatenate([a.reshape(len(doc), -1) for a in arrays], axis=1)
+    summed = np.empty((len(docs) * n_boot, cells.shape[1]))
     for i, d in enumerate(docs):
         rows = np.flatnonzero(doc == d)
         n = len(rows)
         picks = rng.integers(0, n, size=(n_boot, n)) + np.arange(n_boot)[:, None] * n
         counts = np.bincount(picks.ravel(), minlength=n_boot * n).reshape(n_boot, n)
-        counts = counts.astype(float)
-        for a, o in zip(arrays, out, strict=True):
-            part = a[rows]
-            o[i * n_boot:(i + 1) * n_boot] = (counts @ part.reshape(n, -1)).reshape(
-                (n_boot, *a.shape[1:]))
-    return Replicates(*out)
+        summed[i * n_boot:(i + 1) * n_boot] = counts.astype(float) @ cells[rows]
+    edges = np.cumsum([0, *widths])
+    return Replicates(*(summed[:, lo:hi].reshape((len(docs) * n_boot, *a.shape[1:]))
+                        for a, lo, hi in zip(arrays, edges[:-1], edges[1:], strict=True)))
 
 
 @dataclass(frozen=True)
