@@ -84,6 +84,29 @@ def merged(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def joined_spans(continua: Iterable[Continuum]) -> dict[str, int]:
+    """Per coder, how many of their spans overlap an earlier one of the same code in the
+    same continuum (and so are joined into one unit by :func:`merged`).
+
+    >>> c = Continuum("d", 0, 20, (Span("a", 0, 10, "X"), Span("a", 5, 15, "X"),
+    ...                            Span("a", 15, 20, "X"), Span("b", 2, 12, "X")))
+    >>> joined_spans([c])
+    {'a': 1}
+    """
+    out: dict[str, int] = {}
+    for c in continua:
+        by_unit: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for span in c.spans:
+            by_unit.setdefault((span.coder, span.code), []).append((span.start, span.end))
+        for (coder, _), intervals in by_unit.items():
+            reach = None
+            for s, e in sorted(intervals):
+                if reach is not None and s < reach:
+                    out[coder] = out.get(coder, 0) + 1
+                reach = e if reach is None else max(reach, e)
+    return out
+
+
 def binary_partition(units: Sequence[tuple[int, int]], begin: int, end: int) -> Partition:
     """Sections of a coder who marked the (merged, sorted) ``units``: value 1 for a unit,
     :data:`GAP` between them."""

@@ -39,6 +39,7 @@ def run_unitized(ctx: typer.Context, *, spans: Path | None, continuum: str | Non
     if spans is not None:
         from qcode.agreement.spans_csv import parse_continuum, read_spans_csv
         from qcode.agreement.unitized import unitized_agreement
+        from qcode.agreement.unitized_data import joined_spans
 
         for name, given in (("--coder", coders), ("--doc", docs), ("--where", where)):
             if given:
@@ -46,6 +47,13 @@ def run_unitized(ctx: typer.Context, *, spans: Path | None, continuum: str | Non
                                  "--spans")
         bounds = parse_continuum(continuum) if continuum is not None else None
         continua, file_coders = read_spans_csv(spans, bounds)
+        joined = joined_spans(continua)
+        if joined:  # one unit each, as the coefficients require: said, not done silently
+            n = sum(joined.values())
+            who = ", ".join(f"{c}: {k}" for c, k in joined.items())
+            note(f"Note: {n} span{'s' if n > 1 else ''} overlapping another of the same code "
+                 f"by the same coder joined into one unit with it ({who}); the coefficients "
+                 "take a coder's units of a code as not overlapping")
         rep = unitized_agreement(continua, file_coders, ci=ci, n_boot=n_boot, seed=seed,
                                  inferred=bounds is None, per_document_ci=doc_intervals)
     else:

@@ -67,3 +67,17 @@ def test_rows_longer_or_shorter_than_the_header_are_named(
                         f"  {path}:3: expected 4 fields (coder,start,end,code), found 5\n"
                         f"  {path}:4: expected 4 fields (coder,start,end,code), found 3\n"
                         "Hint: fix each line above and run again\n")
+
+
+def test_overlapping_spans_of_one_coder_and_code_are_joined_and_said(
+        invoke: Callable[..., Any], tmp_path: Path) -> None:
+    """They were joined into one unit (as the coefficients need) without a word."""
+    path = _write(tmp_path, f"{HEADER}a,0,10,X\na,5,15,X\na,0,10,X\nb,2,12,X\nb,12,14,X\n")
+    r = invoke("agree", "--spans", path, "--bootstrap", "0", "--format", "csv")
+    assert r.exit_code == ExitCode.OK, r.stderr
+    assert r.stderr == ("Note: 2 spans overlapping another of the same code by the same "
+                        "coder joined into one unit with it (a: 2); the coefficients take a "
+                        "coder's units of a code as not overlapping\n")
+    r = invoke("agree", "--spans", _write(tmp_path, f"{HEADER}a,0,10,X\nb,2,12,X\n"),
+               "--bootstrap", "0", "--format", "csv")
+    assert r.exit_code == ExitCode.OK and r.stderr == ""
