@@ -234,7 +234,12 @@ def gather(project: Project, *, coders: Sequence[str] | None = None,
         not_in_records.append("documents by group: no document attribute groups the "
                               "documents (qcode attributes)")
     consensus = set(consensus_coders(project))
-    states = load_usable(project, coder_names(project))
+    names = coder_names(project)
+    unknown = [c for c in coders or () if c not in names]
+    if unknown:  # a typo in --coder left the agreement out of the text, with exit 0
+        raise NotFoundError(f"no coder {unknown[0]!r} in this project",
+                            hint=f"coders: {', '.join(names) or 'none yet'}")
+    states = load_usable(project, names)
     coder_facts = tuple(CoderFacts(
         coder=st.coder, consensus=st.coder in consensus,
         codings=sum(len(by) for by in st.spans.values()),

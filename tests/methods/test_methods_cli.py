@@ -139,3 +139,12 @@ def test_coding_alone_was_done(invoke: Callable[..., Any], project: Project) -> 
     r = invoke("--project", str(project.root), "methods", "--format", "txt")
     assert r.exit_code == ExitCode.OK, r.stderr
     assert "Software. Coding was done with qcode " in r.stdout
+
+
+def test_an_unknown_coder_is_refused(invoke: Callable[..., Any], project: Project) -> None:
+    """--coder nobody wrote the paragraph without agreement (a bullet said why), exit 0."""
+    build_study(project)
+    r = invoke("--project", str(project.root), "methods", "--coder", "ingrid,nobody")
+    assert r.exit_code == ExitCode.NOT_FOUND
+    assert r.stderr == ("Error: no coder 'nobody' in this project\n"
+                        "Hint: coders: ingrid, lars, maja\n")
