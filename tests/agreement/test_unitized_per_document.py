@@ -188,3 +188,39 @@ def test_project_mode_table_at_80_columns(invoke: Callable[..., Any], tmp_path: 
     text = terminal(result.stdout)
     assert max(len(line) for line in text.splitlines()) <= 80
     check_golden("agreement/unitized-project.txt", text)
+
+
+def _jittered(doc: str, seed: int) -> Continuum:
+    """40 units of coder x; y moves each boundary by up to 5 positions and recodes some."""
+    rng = np.random.default_rng(seed)
+    spans = []
+    for i in range(40):
+        s, e = 100 * i + 10, 100 * i + 60
+        code = "AB"[i % 2]
+        spans.append(Span("x", s, e, code))
+        if rng.random() < 0.9:
+            other = code if rng.random() < 0.8 else "AB"[(i + 1) % 2]
+            spans.append(Span("y", s + int(rng.integers(-5, 6)), e + int(rng.integers(-5, 6)),
+                              other))
+    return Continuum(doc, 0, 4000, tuple(spans))
+
+
+def test_a_documents_interval_is_that_of_the_document_studied_alone() -> None:
+    """The per-document replicates (uniform block indices, batched) follow the same
+    distribution as the one-document study's (multinomial draws of its blocks): with
+    4,000 resamples each, the intervals and probabilities agree to sampling noise."""
+    docs = [_jittered("p", 1), _jittered("q", 2)]
+    rep = unitized_agreement(docs, ["x", "y"], n_boot=4000, seed=5)
+    for d in docs:
+        alone = {c.name: c.overall for c in
+                 unitized_agreement([d], ["x", "y"], n_boot=4000, seed=9).coefficients}
+        for c in rep.per_document[d.doc]:
+            if c.name == "k_u_alpha":
+                continue
+            mine, theirs = c.overall, alone[c.name]
+            assert mine.value == theirs.value
+            assert mine.ci is not None and theirs.ci is not None
+            assert abs(mine.ci[0] - theirs.ci[0]) < 0.03, (d.doc, c.name)
+            assert abs(mine.ci[1] - theirs.ci[1]) < 0.03, (d.doc, c.name)
+            assert mine.p_below_800 is not None and theirs.p_below_800 is not None
+            assert abs(mine.p_below_800 - theirs.p_below_800) < 0.04, (d.doc, c.name)
