@@ -2,7 +2,9 @@
 
 Building the command tree (typer, rich and every command module) costs most of qcode's
 start-up; a bare ``--version``, which scripts call to check the install, needs none of it.
-Every other invocation goes to :func:`qcode.cli.app.main` unchanged.
+Any other command is run on a root that has only that command's module registered
+(:mod:`qcode.cli.commands`); ``qcode --help`` and unknown names get the whole tree
+(:func:`qcode.cli.app.main`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,19 @@ def main() -> None:
 
         sys.stdout.write(f"qcode {__version__}\n")
         return
-    from qcode.cli.app import main as run
+    from qcode.cli.commands import MODULE_OF, command_name
 
-    run()
+    module = MODULE_OF.get(command_name(sys.argv[1:]) or "")
+    if module is None:  # qcode --help, a bare qcode, a name to suggest for: the whole tree
+        from qcode.cli.app import main as run
+
+        run()
+        return
+    # only the command being run: its module alone is imported and inspected by typer
+    from importlib import import_module
+
+    from qcode.cli.root import make_app
+
+    app = make_app()
+    import_module(f"qcode.cli.{module}").register(app)
+    app(prog_name="qcode")
