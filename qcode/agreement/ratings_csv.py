@@ -49,8 +49,10 @@ def parse_ratings_csv(text: str, name: str = "ratings.csv", *, level: str = "nom
                         empty_hint="the first line must be the header unit,coder,value")
     if table.missing or len(table.header) != len(HEADER):
         raise InvalidInputError(
-            f"{located(name, table.header_line)}: the header must be unit,coder,value (found "
-            f"{','.join(table.header)})", hint="one rating per row: unit,coder,value")
+            f"{located(name, table.header_line)}: the header must be unit,coder,value ("
+            + (f"it lacks {', '.join(table.missing)}" if table.missing else
+               f"it has {len(table.header)} columns")  # not its text: it may be a transcript
+            + ")", hint="one rating per row: unit,coder,value")
     order = [table.columns[c] for c in HEADER]
     problems += table.problems
     for row in table.rows:

@@ -32,8 +32,22 @@ def test_bom_crlf_spaces_and_header_case() -> None:
 def test_wrong_header_is_located() -> None:
     with pytest.raises(InvalidInputError) as e:
         parse("item,rater,label\n1,A,a\n")
-    assert e.value.message == ("r.csv:1: the header must be unit,coder,value (found "
-                               "item,rater,label)")
+    assert e.value.message == ("r.csv:1: the header must be unit,coder,value (it lacks "
+                               "unit, value)")
+    with pytest.raises(InvalidInputError) as e:
+        parse("unit,coder,value,note\n1,A,a,x\n")
+    assert e.value.message == ("r.csv:1: the header must be unit,coder,value (it has 4 "
+                               "columns)")
+
+
+def test_a_transcript_given_as_ratings_is_not_quoted(invoke, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The first line of the file was quoted back: a transcript's names, in an error."""
+    path = tmp_path / "N01.txt"
+    path.write_text("Interviewer: Kari Nordmann, born 1970\nR: yes\n", encoding="utf-8")
+    r = invoke("agree", "--ratings", str(path))
+    assert r.exit_code == 4
+    assert r.stderr == (f"Error: {path}:1: the header must be unit,coder,value (it lacks "
+                        "unit, coder, value)\nHint: one rating per row: unit,coder,value\n")
 
 
 def test_each_bad_line_is_reported_with_file_and_line() -> None:
