@@ -69,8 +69,8 @@ def parse_spans_csv(text: str, name: str = "spans.csv",
     for row in table.rows:
         where = table.where(row)
         if len(row.cells) != len(table.header):  # e.g. a doc column the header lacks
-            problems.append(f"{where}: expected {len(table.header)} fields "
-                            f"({','.join(table.header)}), found {len(row.cells)}")
+            problems.append(f"{where}: expected {len(table.header)} fields (as the header "
+                            f"has), found {len(row.cells)}")
             continue
         coder, code = table.value(row, "coder"), table.value(row, "code")
         doc = table.value(row, "document") if "document" in table.columns else ""

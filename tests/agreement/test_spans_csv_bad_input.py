@@ -63,9 +63,9 @@ def test_rows_longer_or_shorter_than_the_header_are_named(
     r = invoke("agree", "--spans", path)
     assert r.exit_code == ExitCode.INVALID_INPUT
     assert r.stderr == (f"Error: {path} has 3 problems\n"
-                        f"  {path}:2: expected 4 fields (coder,start,end,code), found 5\n"
-                        f"  {path}:3: expected 4 fields (coder,start,end,code), found 5\n"
-                        f"  {path}:4: expected 4 fields (coder,start,end,code), found 3\n"
+                        f"  {path}:2: expected 4 fields (as the header has), found 5\n"
+                        f"  {path}:3: expected 4 fields (as the header has), found 5\n"
+                        f"  {path}:4: expected 4 fields (as the header has), found 3\n"
                         "Hint: fix each line above and run again\n")
 
 
