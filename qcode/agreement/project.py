@@ -24,9 +24,8 @@ records out); :func:`agreement_for_project` reads those from a project folder.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +34,7 @@ from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, comput
 from qcode.agreement.ratings import Ratings
 from qcode.codebook.load import suggestions
 from qcode.coding import store
+from qcode.coding.fold import CoderState
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
@@ -123,46 +123,122 @@ def overlap_rule(label: str) -> str:
             f"cover at least {label} of the segment's characters (--overlap {label})")
 
 
-def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding],
+class SpanColumns(NamedTuple):
+    """One coder's codings as columns (document, first segment, code, start, end): what
+    agreement reads of a coding, taken from the fold without building ``Coding`` records
+    (:func:`span_columns`). A span without offsets has ``end <= start``."""
+
+    doc: list[str]
+    segment: list[str]
+    code: list[str]
+    start: list[int]
+    end: list[int]
+
+
+def span_columns(state: CoderState) -> SpanColumns:
+    """The spans of a (usable) coder state as columns, as :meth:`CoderState.codings` would
+    give them (code and offsets from the span's key; missing offsets are -1)."""
+    cols = SpanColumns([], [], [], [], [])
+    for (d, seg), by_key in state.spans.items():
+        n = len(by_key)
+        cols.doc.extend([d] * n)
+        cols.segment.extend([seg] * n)
+        for code, start, end in by_key:
+            cols.code.append(code)
+            cols.start.append(start)
+            cols.end.append(end)
+    return cols
+
+
+def as_columns(codings: Iterable[Coding] | SpanColumns) -> SpanColumns:
+    """``codings`` as :class:`SpanColumns` (records are taken apart once)."""
+    if isinstance(codings, SpanColumns):
+        return codings
+    cols = SpanColumns([], [], [], [], [])
+    for c in codings:
+        cols.doc.append(c.doc)
+        cols.segment.append(c.segment)
+        cols.code.append(c.code)
+        cols.start.append(c.start)
+        cols.end.append(c.end)
+    return cols
+
+
+def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding] | SpanColumns,
                         units: Sequence[tuple[str, str]], bounds: Sequence[tuple[int, int]],
                         code_index: Mapping[str, int], overlap: float | None) -> None:
     """Mark coder ``g``'s codes present in the units (segments) their spans overlap
     (``overlap`` None), or whose characters the union of the coder's spans of the code
     covers by at least the share ``overlap``. ``units`` are (document, segment) in
     document order, ``bounds`` their (start, end). A coding without offsets (an old log)
-    covers its whole segment."""
-    first: dict[str, int] = {}
-    ends: dict[str, list[int]] = {}
-    where: dict[tuple[str, str], int] = {}
-    for i, (unit, (_, end)) in enumerate(zip(units, bounds, strict=True)):
-        first.setdefault(unit[0], i)
-        ends.setdefault(unit[0], []).append(end)
-        where[unit] = i
-    cover: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for c in codings:
-        base = first.get(c.doc)
-        if base is None:
-            continue
-        k, start, end = code_index[c.code], c.start, c.end
-        if end <= start:  # no offsets: the whole of its segment
-            at = where.get((c.doc, c.segment))
+    covers its whole segment.
+
+    Vectorised: each document's positions are lifted onto one line (document number times
+    a stride plus the offset), so one sorted search over every segment's ends finds each
+    span's first segment and one over the starts its last."""
+    cols = as_columns(codings)
+    if not cols.doc or not units:
+        return
+    doc_no: dict[str, int] = {}
+    unit_doc = np.fromiter((doc_no.setdefault(u[0], len(doc_no)) for u in units),
+                           dtype=np.int64, count=len(units))
+    b = np.asarray(bounds, dtype=np.int64).reshape(len(units), 2)
+    stride = int(b.max()) + 2 if b.size else 2
+    seg_start = unit_doc * stride + b[:, 0]
+    seg_end = unit_doc * stride + b[:, 1]
+    d = np.fromiter((doc_no.get(x, -1) for x in cols.doc), dtype=np.int64, count=len(cols.doc))
+    k = np.fromiter((code_index.get(x, -1) for x in cols.code), dtype=np.int64,
+                    count=len(cols.code))
+    start = np.asarray(cols.start, dtype=np.int64)
+    end = np.asarray(cols.end, dtype=np.int64)
+    known = d >= 0
+    whole = known & (end <= start)
+    if whole.any():  # no offsets: the whole of its (first) segment
+        where = {u: i for i, u in enumerate(units)}
+        for j in np.flatnonzero(whole).tolist():
+            at = where.get((cols.doc[j], cols.segment[j]))
             if at is not None:
-                presence[g, at, k] = True
-            continue
-        doc_ends = ends[c.doc]
-        j = bisect.bisect_right(doc_ends, start)  # the first segment ending after start
-        while j < len(doc_ends) and bounds[base + j][0] < end:
-            s, e = bounds[base + j]
-            if overlap is None:
-                presence[g, base + j, k] = True
-            else:
-                cover.setdefault((base + j, k), []).append((max(s, start), min(e, end)))
-            j += 1
-    if overlap is not None:
-        for (i, k), pieces in cover.items():
-            s, e = bounds[i]
-            if covered(pieces) >= overlap * (e - s) - 1e-9:
-                presence[g, i, k] = True
+                presence[g, at, k[j]] = True
+    span = np.flatnonzero(known & (end > start))
+    if not span.size:
+        return
+    k, start, end = k[span], start[span], end[span]
+    # offsets past the document's end stay on its line (as the per-document search did)
+    lift = d[span] * stride
+    g_start = lift + np.minimum(start, stride - 1)
+    g_end = lift + np.minimum(end, stride - 1)
+    first = np.searchsorted(seg_end, g_start, side="right")  # first segment ending after start
+    last = np.searchsorted(seg_start, g_end, side="left")  # segments starting before end
+    n = np.maximum(last - first, 0)
+    which = np.repeat(np.arange(span.size), n)
+    unit = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n) + np.repeat(first, n)
+    if not unit.size:
+        return
+    if overlap is None:
+        presence[g, unit, k[which]] = True
+        return
+    # the union of each (unit, code)'s pieces, as covered() counts it, for all at once
+    kk = k[which]
+    lo = np.maximum(b[unit, 0], start[which])
+    hi = np.minimum(b[unit, 1], end[which])
+    group = unit * presence.shape[2] + kk
+    order = np.lexsort((hi, lo, group))
+    group, lo, hi, unit, kk = group[order], lo[order], hi[order], unit[order], kk[order]
+    new_group = np.ones(group.size, dtype=bool)
+    new_group[1:] = group[1:] != group[:-1]
+    gid = np.cumsum(new_group) - 1
+    reach = np.maximum.accumulate(gid * stride + hi) - gid * stride
+    before = np.empty_like(reach)
+    before[0] = 0
+    before[1:] = reach[:-1]
+    before[new_group] = -1  # nothing covered yet in this group
+    gain = np.maximum(hi - np.maximum(lo, before), 0)
+    total = np.bincount(gid, weights=gain).astype(np.int64)
+    heads = np.flatnonzero(new_group)
+    hu, hk = unit[heads], kk[heads]
+    size = b[hu, 1] - b[hu, 0]
+    hit = total >= overlap * size - 1e-9
+    presence[g, hu[hit], hk[hit]] = True
 
 
 def covered(pieces: list[tuple[int, int]]) -> int:
@@ -233,7 +309,7 @@ def common_documents(completed: Mapping[str, Iterable[str]], coders: Sequence[st
 
 
 def project_agreement(segments: Mapping[str, Sequence[str]],
-                      codings: Mapping[str, Iterable[Coding]],
+                      codings: Mapping[str, Iterable[Coding] | SpanColumns],
                       completed: Mapping[str, Iterable[str]], codebook: Codebook, *,
                       coders: Sequence[str] | None = None, by: str = "code",
                       metrics: Sequence[str] | None = None, ci: float = 0.95,
@@ -259,26 +335,29 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     units = [(d, s) for d in docs for s in segments[d]]
     if not units:
         raise InsufficientDataError("the completed documents have no segments")
-    unit_index = {u: i for i, u in enumerate(units)}
+    cols = {coder: as_columns(codings.get(coder, ())) for coder in chosen}
     code_ids = [c.id for c in codebook.codes]
     in_docs = set(docs)
-    extra = sorted({c.code for coder in chosen for c in codings.get(coder, ())
-                    if c.doc in in_docs} - set(code_ids))
+    extra = sorted({code for coder in chosen
+                    for d, code in zip(cols[coder].doc, cols[coder].code, strict=True)
+                    if d in in_docs} - set(code_ids))
     code_ids += extra
     code_index = {c: k for k, c in enumerate(code_ids)}
     presence = np.zeros((len(chosen), len(units), len(code_ids)), dtype=bool)
     if bounds is None and overlap is not None:
         raise UsageError("an overlap share needs the segments' offsets (bounds)")
     unit_bounds = [b for d in docs for b in bounds[d]] if bounds is not None else None
+    unit_index = {u: i for i, u in enumerate(units)} if unit_bounds is None else {}
     for g, coder in enumerate(chosen):
         if unit_bounds is not None:
-            presence_from_spans(presence, g, codings.get(coder, ()), units, unit_bounds,
-                                code_index, overlap)
+            presence_from_spans(presence, g, cols[coder], units, unit_bounds, code_index,
+                                overlap)
             continue
-        for c in codings.get(coder, ()):
-            i = unit_index.get((c.doc, c.segment))
+        col = cols[coder]
+        for d, seg, code in zip(col.doc, col.segment, col.code, strict=True):
+            i = unit_index.get((d, seg))
             if i is not None:
-                presence[g, i, code_index[c.code]] = True
+                presence[g, i, code_index[code]] = True
     seeds = np.random.SeedSequence(seed)
     row_specs = _rows(by, codebook, code_ids, docs, units, presence)
     child = seeds.spawn(len(row_specs) + 1)
@@ -418,7 +497,7 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     chosen = select_coders(completed, coders, names)
     docs = common_documents(completed, chosen, project.document_ids())
     usable = usable_states(project, [loaded[c] for c in chosen])
-    codings = {s.coder: s.codings() for s in usable}
+    codings = {s.coder: span_columns(s) for s in usable}
     segments, bounds = document_segments(project, docs)
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
