@@ -20,7 +20,9 @@ the per-document matrices (one matrix product for all B replicates), and both D_
 D_e are recomputed. The 2004 coefficient's D_e is not a sum over documents (it pairs
 every unit with every gap of the continuum); as in Hayes & Krippendorff's (2007)
 bootstrap of alpha it is kept at its value in the data, and D_o (a sum) is resampled.
-The interval is the percentile interval of the defined replicates; P(alpha < .667) and
+**Per document** (:func:`draw_within`), each document of a study also gets intervals of
+its own: its blocks are resampled as for a study of that one document. The interval is
+the percentile interval of the defined replicates; P(alpha < .667) and
 P(alpha < .800) are the shares of replicates below those values (Krippendorff 2004:
 .800 reliable, .667 the lowest for tentative conclusions).
 """
