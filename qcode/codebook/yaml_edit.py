@@ -4,6 +4,10 @@ ruamel.yaml reads the file as a round-trip document (comments and key order atta
 the nodes it keeps); :func:`apply` changes only the entries a change names, and
 :func:`render` writes the document back. A code added goes after the last code of its
 theme x level cell (or at the end), so the file stays in the order a person gave it.
+
+ruamel.yaml (about 25 ms to import) is imported by the functions that use it: every command
+that opens the codebook imports this module (through :mod:`qcode.codebook.commit`, to
+finish a change a kill interrupted), and only a change actually rewrites the file.
 """
 
 from __future__ import annotations
@@ -11,13 +15,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
+from typing import TYPE_CHECKING, Any
 
 from qcode.errors import CodebookError
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 #: the order of a new code's fields in the file
 FIELD_ORDER = ("id", "name", "theme", "level", "definition", "include", "exclude", "examples",
@@ -25,6 +29,8 @@ FIELD_ORDER = ("id", "name", "theme", "level", "definition", "include", "exclude
 
 
 def _yaml(flush_lists: bool = False) -> YAML:
+    from ruamel.yaml import YAML  # heavy: see the module's docstring
+
     y = YAML(typ="rt")
     y.preserve_quotes = True
     y.width = 4096  # never re-wrap a user's long line
@@ -41,6 +47,8 @@ def flush_lists(text: str) -> bool:
 
 
 def parse(text: str, path: str = "codebook.yaml") -> Any:
+    from ruamel.yaml.error import YAMLError
+
     try:
         return _yaml().load(text)
     except YAMLError as exc:
@@ -72,6 +80,8 @@ def _index(codes: CommentedSeq, code_id: str) -> int:
 
 
 def _entry(code: Mapping[str, Any]) -> CommentedMap:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     entry = CommentedMap()
     for key in FIELD_ORDER:
         value = code.get(key)
@@ -95,6 +105,8 @@ def _insert(codes: CommentedSeq, code: Mapping[str, Any], after: str | None = No
 
 
 def _set(entry: CommentedMap, key: str, value: Any) -> None:
+    from ruamel.yaml.comments import CommentedSeq
+
     if value in (None, "", [], ()):
         entry.pop(key, None)
         return
@@ -117,6 +129,8 @@ def _set(entry: CommentedMap, key: str, value: Any) -> None:
 
 
 def _repoint_parents(codes: CommentedSeq, old: str, new: str | None) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
     for entry in codes:
         if isinstance(entry, CommentedMap) and entry.get("parent") == old:
             if new is None:

@@ -1,0 +1,123 @@
+"""Start-up: the console script builds only the command being run, and a read command
+imports none of the heavy libraries it does not use (issue 19).
+
+Each run is a fresh interpreter that goes through :func:`qcode.cli.entry.main` exactly as
+the ``qcode`` script does, then lists what ``sys.modules`` holds; no timing is asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from qcode.cli import app as full
+from qcode.cli.commands import MODULE_OF, command_name
+from qcode.cli.root import make_app
+from qcode.demo import run_demo
+
+# libraries only writing, exchange, fuzzy matching or the coding app need (ruamel: a
+# codebook rewrite); numpy only the agreement coefficients
+HEAVY = ("textual", "docx", "openpyxl", "lxml", "ruamel", "numpy", "rapidfuzz", "srt")
+READ_COMMANDS = (
+    (("matrix",), ()),
+    (("cooccur",), ()),
+    (("agree", "--coder", "ingrid,lars"), ("numpy",)),
+    (("report", "--format", "md"), ("numpy",)),
+)
+
+PROBE = """
+import json, sys
+sys.argv = ["qcode", *json.loads(sys.argv[1])]
+from qcode.cli.entry import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code or 0
+sys.stdout.flush()
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + " " + str(code) + "\\n")
+"""
+
+
+def loaded(args: list[str]) -> tuple[set[str], int]:
+    """The modules a fresh ``qcode ARGS`` has imported when it ends, and its exit code."""
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    line = [ln for ln in done.stderr.splitlines() if ln.startswith("MODULES ")][-1]
+    names, code = line.removeprefix("MODULES ").rsplit(" ", 1)
+    return set(json.loads(names)), int(code)
+
+
+def heavy(modules: set[str], needed: tuple[str, ...] = ()) -> list[str]:
+    return sorted({m.split(".")[0] for m in modules} & (set(HEAVY) - set(needed)))
+
+
+def other_commands(modules: set[str], own: str) -> list[str]:
+    return sorted(m for m in modules if m.startswith("qcode.cli.")
+                  and m.removeprefix("qcode.cli.") in set(MODULE_OF.values()) - {own})
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("startup") / "demo"
+    run_demo(root)
+    return root
+
+
+@pytest.mark.parametrize(("command", "needed"), READ_COMMANDS,
+                         ids=[c[0] for c, _ in READ_COMMANDS])
+def test_a_read_command_imports_no_heavy_library(demo: Path, command: tuple[str, ...],
+                                                 needed: tuple[str, ...]) -> None:
+    modules, code = loaded(["--project", str(demo), *command])
+    assert code == 0
+    assert heavy(modules, needed) == []
+    assert other_commands(modules, MODULE_OF[command[0]]) == []
+    assert "qcode.cli.app" not in modules  # the whole tree was not built
+
+
+def test_a_command_help_builds_only_that_command() -> None:
+    modules, code = loaded(["matrix", "--help"])
+    assert code == 0
+    assert heavy(modules) == []
+    assert other_commands(modules, "matrix_cmd") == []
+
+
+def test_the_root_help_still_lists_every_command() -> None:
+    modules, code = loaded(["--help"])
+    assert code == 0
+    assert "qcode.cli.app" in modules
+    assert other_commands(modules, "") != []
+
+
+def names_of(app: typer.Typer) -> set[str]:
+    group = typer.main.get_group(app)
+    return set(group.commands)
+
+
+def test_the_table_names_every_command_and_its_module() -> None:
+    """A command added to qcode.cli.app without its line in MODULE_OF fails here."""
+    assert set(MODULE_OF) == names_of(full.app)
+    for module in sorted(set(MODULE_OF.values())):
+        app = make_app()
+        __import__(f"qcode.cli.{module}", fromlist=["register"]).register(app)
+        assert names_of(app) == {n for n, m in MODULE_OF.items() if m == module}, module
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (["matrix"], "matrix"),
+    (["--project", "p", "matrix", "--coder", "a"], "matrix"),
+    (["-P", "p", "--debug", "agree"], "agree"),
+    (["--project=p", "report"], "report"),
+    (["--help"], None),
+    (["--debug", "--help", "matrix"], None),
+    (["--project"], None),
+    ([], None),
+    (["--unknown", "matrix"], None),
+])
+def test_command_name(args: list[str], name: str | None) -> None:
+    assert command_name(args) == name
