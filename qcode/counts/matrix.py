@@ -30,6 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 from qcode.codebook.load import suggestions
+from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.counts.coverage import coverage, units_of
@@ -96,8 +97,10 @@ class Corpus:
         return sum(lo.total for lo in self.omissions.left_out)
 
 
-def load_corpus(project: Project, coder: str | None = None) -> Corpus:
-    """Read the project's documents and the (default) coder's current codings.
+def load_corpus(project: Project, coder: str | None = None, *,
+                state: CoderState | None = None) -> Corpus:
+    """Read the project's documents and the (default) coder's current codings (``state``:
+    that coder's log, if the caller has folded it already).
 
     Unreadable log lines, and codings of codes, documents or segments not in the project,
     are left out and described in ``omissions`` (see :mod:`qcode.coding.usable`).
@@ -106,7 +109,9 @@ def load_corpus(project: Project, coder: str | None = None) -> Corpus:
     cb: Codebook = project.codebook
     docs = corpus_documents(project)
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
-    state = usable_state(load_state(project, name), known)
+    if state is None or state.coder != name:
+        state = load_state(project, name)
+    state = usable_state(state, known)
     memos = state.memos
     kept: list[Coding] = []
     append, new = kept.append, _new

@@ -6,13 +6,14 @@ format a :class:`ReportContent`, so the same inputs give the same bytes in every
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
 from qcode.agreement.project import agreement_for_project
+from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Omissions, combined
 from qcode.counts.context import Context
@@ -26,7 +27,7 @@ from qcode.counts.excerpts import (
     rows,
 )
 from qcode.counts.exemplars import exemplar_rule, limit
-from qcode.counts.matrix import Matrix, crosstab, load_corpus
+from qcode.counts.matrix import Matrix, crosstab, default_coder, load_corpus
 from qcode.counts.matrix_notes import matrix_notes
 from qcode.errors import QcodeError
 from qcode.memos.journal import read_journal
@@ -158,10 +159,15 @@ class ReportContent:
                 ("Memos", "shown" if self.show_memos else "not shown (qcode report --memos)")]
 
 
-def agreement_summary(project: Project, exclude: list[str]) -> AgreementSummary | None:
+def agreement_summary(project: Project, exclude: list[str],
+                      loaded: Mapping[str, CoderState] | None = None
+                      ) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
-    than two did. Coders in ``exclude`` (consensus coders) are left out."""
-    states = {c: load_state(project, c) for c in coder_names(project) if c not in exclude}
+    than two did. Coders in ``exclude`` (consensus coders) are left out; ``loaded``: logs
+    the caller has folded already (each is folded once)."""
+    have = loaded or {}
+    states = {c: have[c] if c in have else load_state(project, c)
+              for c in coder_names(project) if c not in exclude}
     coders = [c for c, st in states.items() if st.done]
     if len(coders) < 2:
         return None
@@ -200,7 +206,9 @@ def build_report(project: Project, *, coder: str | None = None,
     else none); ``per_code`` keeps at most that many exemplars per code, spread across
     ``spread_by`` (None: the setting) and documents (:mod:`qcode.counts.exemplars`)."""
     sel = selection or Selection()
-    corpus = load_corpus(project, coder)
+    name = default_coder(project, coder)
+    own = load_state(project, name)  # folded once, for the excerpts and the agreement
+    corpus = load_corpus(project, name, state=own)
     chosen = apply_selection(corpus, sel)
     settings = read_report_settings(project.root)
     shown = shown_attributes(attributes, settings, corpus.attribute_names)
@@ -216,7 +224,7 @@ def build_report(project: Project, *, coder: str | None = None,
     joint = None
     if joint_by:
         joint = build_joint(project, joint_by, coder=corpus.coder)
-    summary = agreement_summary(project, consensus) if agreement else None
+    summary = agreement_summary(project, consensus, {name: own}) if agreement else None
     section = None
     if memos:
         cb = corpus.codebook

@@ -41,3 +41,12 @@ def test_agree_reads_each_log_once(tmp_path, reads):
     rep = agreement.agreement_for_project(project, n_boot=0)
     assert rep.coders == ("ana", "bo")
     assert reads == {"ana": 1, "bo": 1}
+
+
+def test_whole_report_reads_the_report_coders_log_once(tmp_path, reads):
+    # the report coder's log serves its excerpts and the agreement summary
+    project = build_known(tmp_path / "p", coders=("ana", "bo"), done=True)
+    reads.clear()
+    report = content.build_report(project, coder="ana", date="2026-01-01")
+    assert report.agreement is not None and report.coder == "ana"
+    assert reads == {"ana": 1, "bo": 1}
