@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -49,8 +48,10 @@ from qcode.models import Document
 from qcode.project import Project
 from qcode.reconcile import ledger as log
 from qcode.reconcile.consensus_write import decision_events
+from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.ledger import Decision, Ledger
 from qcode.reconcile.positions import Spans, trim
+from qcode.reconcile.result import ReconcileResult
 from qcode.reconcile.strategies import (  # noqa: F401
     STRATEGIES,
     Choice,
@@ -61,7 +62,6 @@ from qcode.reconcile.strategies import (  # noqa: F401
 )
 from qcode.reconcile.units import (
     Scope,
-    SkippedDocument,
     Unit,
     document_scope,
     iter_units,
@@ -206,6 +206,7 @@ def _check_names(project: Project, coders: list[str], name: str, ledger: Ledger 
                             hint="choose another name with --as")
 
 
+@gc_paused
 def make_plan(project: Project, coders: list[str], name: str, docs: list[str] | None = None,
               codes: list[str] | None = None, all_docs: bool = False,
               include_decided_docs: bool = False,
@@ -294,10 +295,13 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
     return state
 
 
+@gc_paused
 def repair(project: Project, ledger: Ledger) -> int:
     """Apply decisions saved without their ``applied`` mark (an interrupted run)."""
     todo = [d for d in ledger.decisions
             if d.outcome != "deferred" and d.id not in ledger.applied]
+    if not todo:  # the usual case: the last run finished
+        return 0
     live = {d.id for d in ledger.live()}
     _apply(project, ledger.name, [d for d in todo if d.id in live], ledger)
     superseded = [d.id for d in todo if d.id not in live]
@@ -307,6 +311,7 @@ def repair(project: Project, ledger: Ledger) -> int:
     return len(todo)
 
 
+@gc_paused
 def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], strategy: str,
            by: str | None, rationale: str | None = None) -> list[Decision]:
     """Save decisions (one locked, fsynced append), then apply them to the consensus coder."""
@@ -321,6 +326,7 @@ def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], st
     return decs
 
 
+@gc_paused
 def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
     """Mark documents done for the consensus coder when every coder completed them and
     nothing in them waits for a decision; reopen those where something waits again."""
@@ -351,49 +357,6 @@ def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[li
 # ----------------------------------------------------------------------------- runs
 
 
-class ReconcileResult:
-    """What one run did. ``as_dict()`` is the JSON of ``qcode reconcile --format json``."""
-
-    def __init__(self, plan: Plan, strategy: str, by: str | None) -> None:
-        self.name = plan.name
-        self.coders = plan.coders
-        self.strategy = strategy
-        self.by = by
-        self.documents: list[str] = list(plan.scope.docs)
-        self.skipped: list[SkippedDocument] = list(plan.scope.skipped)
-        self.warnings: list[str] = list(plan.scope.warnings) + list(plan.ledger.problems)
-        self.decisions: list[Decision] = []
-        self.repaired = 0
-        self.remaining = 0
-        self.deferred = 0
-        self.done: list[str] = []
-        self.reopened: list[str] = []
-
-    @property
-    def decided(self) -> list[Decision]:
-        """The decisions of this run, deferrals left out."""
-        return [d for d in self.decisions if d.outcome != "deferred"]
-
-    @property
-    def by_outcome(self) -> dict[str, int]:
-        counts: Counter[str] = Counter(d.outcome for d in self.decided)
-        return {o: counts[o] for o in log.OUTCOMES if counts[o]}
-
-    @property
-    def ties(self) -> list[Decision]:
-        return [d for d in self.decisions if d.tie]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "coders": self.coders, "strategy": self.strategy,
-                "by": self.by, "documents": self.documents,
-                "skipped_documents": [s.model_dump() for s in self.skipped],
-                "decisions": len(self.decided), "by_outcome": self.by_outcome,
-                "ties": [d.id for d in self.ties], "deferred": self.deferred,
-                "remaining": self.remaining, "repaired": self.repaired,
-                "documents_done": self.done, "documents_reopened": self.reopened,
-                "warnings": self.warnings}
-
-
 class Reconciliation:
     """One run: the automatic part on start, then decisions one by one or all at once.
 
@@ -418,7 +381,8 @@ class Reconciliation:
         except BaseException:
             self.close()
             raise
-        self.result = ReconcileResult(self.plan, self.strategy, self.by)
+        self.result = ReconcileResult(self.plan.name, self.plan.coders, self.plan.scope,
+                                      self.plan.ledger.problems, self.strategy, self.by)
         self.queue: list[Pending] = list(self.plan.disagreements)
 
     def close(self) -> None:
@@ -431,6 +395,7 @@ class Reconciliation:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @gc_paused
     def start(self) -> ReconcileResult:
         """Record the run, repair an interrupted one, and decide the agreed segments."""
         plan = self.plan
@@ -443,6 +408,7 @@ class Reconciliation:
         self.result.decisions += record(self.project, plan, agreed, self.strategy, self.by)
         return self.result
 
+    @gc_paused
     def decide_all(self, rationale: str | None = None) -> ReconcileResult:
         """Decide every disagreement with the (non-interactive) strategy."""
         items = [(p, decide_unit(self.kind, p.unit, self.prefer)) for p in self.queue]

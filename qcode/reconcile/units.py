@@ -22,8 +22,9 @@ from qcode.codebook.lookup import resolve_code
 from qcode.coding.store import CoderState, load_state
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import UsageError
-from qcode.models import Codebook, Document, Record
+from qcode.models import Codebook, Document, Record, Segment
 from qcode.project import Project
+from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.positions import Spans, context, coverage_in, cross_spans, minus, trim
 
 # ----------------------------------------------------------------------------- records
@@ -279,6 +280,7 @@ def code_name(codebook: Any, code_id: str) -> str:
 # ----------------------------------------------------------------------------- diff
 
 
+@gc_paused
 def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
          codes: list[str] | None = None, all_docs: bool = False) -> DiffResult:
     """Every segment where coders ``a`` and ``b`` gave different code sets, or marked
@@ -298,6 +300,8 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
     found: list[SegmentDiff] = []
     counts: dict[str, list[int]] = {}
     n = 0
+    seg_doc: Document | None = None
+    by_id: dict[str, Segment] = {}
     for unit in iter_units(project, states, scope.docs, code_filter):
         n += 1
         set_a, set_b = unit.sets[a], unit.sets[b]
@@ -307,7 +311,9 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
         spans = span_differences(unit, a, b) if unit.spans is not None or set_a != set_b \
             else ()
         if set_a != set_b or spans:
-            seg = unit.segment
+            if unit.doc is not seg_doc:  # segments by id, once per document
+                seg_doc, by_id = unit.doc, {s.id: s for s in unit.doc.segments}
+            seg = by_id[unit.segment_id]
             found.append(SegmentDiff(
                 doc=unit.doc.id, segment=seg.id, speaker=seg.speaker,
                 time_start=seg.time_start, text=unit.doc.segment_text(seg),
