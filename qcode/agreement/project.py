@@ -34,7 +34,7 @@ from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, comput
 from qcode.agreement.ratings import Ratings
 from qcode.codebook.load import suggestions
 from qcode.coding import store
-from qcode.coding.fold import CoderState
+from qcode.coding.fold import CoderState, SpanKey
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
@@ -138,16 +138,18 @@ class SpanColumns(NamedTuple):
 def span_columns(state: CoderState) -> SpanColumns:
     """The spans of a (usable) coder state as columns, as :meth:`CoderState.codings` would
     give them (code and offsets from the span's key; missing offsets are -1)."""
-    cols = SpanColumns([], [], [], [], [])
+    docs: list[str] = []
+    segments: list[str] = []
+    keys: list[SpanKey] = []
     for (d, seg), by_key in state.spans.items():
         n = len(by_key)
-        cols.doc.extend([d] * n)
-        cols.segment.extend([seg] * n)
-        for code, start, end in by_key:
-            cols.code.append(code)
-            cols.start.append(start)
-            cols.end.append(end)
-    return cols
+        docs += [d] * n
+        segments += [seg] * n
+        keys += by_key
+    if not keys:
+        return SpanColumns([], [], [], [], [])
+    codes, starts, ends = zip(*keys, strict=True)
+    return SpanColumns(docs, segments, list(codes), list(starts), list(ends))
 
 
 def as_columns(codings: Iterable[Coding] | SpanColumns) -> SpanColumns:
