@@ -272,11 +272,18 @@ def touched_keys(ev: dict[str, Any], st: CoderState) -> list[tuple[str, str]]:
     return out
 
 
-def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int]) -> CoderState:
+def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int], *,
+           view: bool = True) -> CoderState:
     """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``;
-    the segment view of the segments they touch is brought up to date."""
+    the segment view of the segments they touch is brought up to date (``view=False``:
+    left alone, for a caller that rebuilds the whole view afterwards)."""
     keys: dict[tuple[str, str], None] = {}
-    for ev in events:
+    if not view:
+        for ev in events:
+            op = ev["op"]
+            if op != "undo" and not (undone and is_undone(ev, undone)):
+                apply_event(st, op, ev)
+    for ev in events if view else ():
         op = ev["op"]
         if op == "undo" or (undone and is_undone(ev, undone)):
             continue
@@ -298,9 +305,9 @@ def fold(coder: str, events: list[dict[str, Any]]) -> CoderState:
     """Replay events (in the order of their lines) in fold order
     (:mod:`qcode.coding.order`), each once; events reverted by an ``undo`` are skipped."""
     events, dropped = ordered(events)
-    st = replay(CoderState(coder=coder), events, undone_seqs(events))
+    st = replay(CoderState(coder=coder), events, undone_seqs(events), view=False)
     st.duplicates = dropped
-    rebuild_view(st)  # the view in the order of the spans, as fold_bytes builds it
+    rebuild_view(st)  # the whole view, in the order of the spans, as fold_bytes builds it
     return st
 
 

@@ -25,12 +25,16 @@ one pass over its lines; any other (a merged log) is parsed whole, sorted and th
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from qcode.coding.events import line_events, parse_line
 
 #: an event's identity: its ``id``, or its ``seq`` in a log written before ids
 EventKey = str | int
+
+#: the sort key of events with an id: (time, seq, id)
+FOLD_KEY = itemgetter("time", "seq", "id")
 
 
 class OutOfOrder(Exception):
@@ -78,8 +82,7 @@ def ordered(events: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     if in_order(events):
         return events, 0
     old = [ev for ev in events if ev.get("id") is None]
-    new = sorted((ev for ev in events if ev.get("id") is not None),
-                 key=lambda ev: (ev["time"], ev["seq"], ev["id"]))
+    new = sorted((ev for ev in events if ev.get("id") is not None), key=FOLD_KEY)
     seen: set[str] = set()
     kept = []
     for ev in new:
