@@ -17,7 +17,7 @@ from qcode.errors import ConflictError
 from qcode.ingest.reanchor import ReanchorReport
 from qcode.ingest.replace import finish_pending as finish_replaces
 from qcode.project import Project
-from qcode.refiqda.import_write import MARKER, pending_import
+from qcode.refiqda.marker import MARKER, pending_import
 
 
 def refuse_pending_import(project: Project) -> None:

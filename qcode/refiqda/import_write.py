@@ -34,20 +34,19 @@ import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from qcode._io import atomic
 from qcode._io.leftovers import hold_import_lock, sweep_import_folders
 from qcode._io.write_errors import write_failed
 from qcode.coding.store import append_events, log_path
 from qcode.errors import ConflictError, WriteFailedError
-from qcode.project import IMPORT_MARKER, SETTINGS_FILE, Project, init_project, now_iso
+from qcode.project import SETTINGS_FILE, Project, init_project, now_iso
+from qcode.refiqda.marker import MARKER, pending_import
 from qcode.refiqda.report import ImportReport
 
 if TYPE_CHECKING:
     from qcode.refiqda.importer import Plan
-
-MARKER = IMPORT_MARKER
 
 
 def file_sha256(path: Path) -> str:
@@ -56,18 +55,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def pending_import(project: Project) -> dict[str, Any] | None:
-    """The marker of an interrupted import into ``project`` (None if there is none)."""
-    path = Path(project.root) / MARKER
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return {"file": "(unreadable marker)", "sha256": "", "started": ""}
-    return data if isinstance(data, dict) else {"file": "?", "sha256": "", "started": ""}
 
 
 def check_pending(project: Project, path: Path) -> bool:

@@ -23,6 +23,8 @@ from qcode.demo import run_demo
 # libraries only writing, exchange, fuzzy matching or the coding app need (ruamel: a
 # codebook rewrite); numpy only the agreement coefficients
 HEAVY = ("textual", "docx", "openpyxl", "lxml", "ruamel", "numpy", "rapidfuzz", "srt")
+# modules of the exchange formats' writing side, never needed to read a project
+WRITE_SIDE = ("qcode.refiqda.import_write", "qcode.refiqda.importer", "qcode.refiqda.exporter")
 READ_COMMANDS = (
     (("matrix",), ()),
     (("cooccur",), ()),
@@ -76,6 +78,7 @@ def test_a_read_command_imports_no_heavy_library(demo: Path, command: tuple[str,
     modules, code = loaded(["--project", str(demo), *command])
     assert code == 0
     assert heavy(modules, needed) == []
+    assert sorted(modules & set(WRITE_SIDE)) == []
     assert other_commands(modules, MODULE_OF[command[0]]) == []
     assert "qcode.cli.app" not in modules  # the whole tree was not built
 
