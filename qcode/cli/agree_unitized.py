@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, state, warn_omissions
+from qcode.cli.console import echo_json, note, out, print_whole, state, warn_omissions
 
 if TYPE_CHECKING:
     from qcode.agreement.unitized import UnitizedAgreement
@@ -112,7 +112,7 @@ def render_table(rep: UnitizedAgreement) -> None:
         v = c.overall
         table.add_row(c.label, ut.cell(v), ut.interval(v), ut.prob(v.p_below_667),
                       ut.prob(v.p_below_800))
-    console.print(table, markup=False)
+    print_whole(console, table, markup=False)
     by = {c.name: c.by_code for c in rep.coefficients}
     keys = ut.code_keys(rep)
     if keys:
@@ -123,7 +123,7 @@ def render_table(rep: UnitizedAgreement) -> None:
         for key in keys:
             got = [by[name].get(key) for name in ut.BY_CODE]
             codes.add_row(key, *("-" if v is None else _stacked(v) for v in got))
-        console.print(codes, markup=False)
+        print_whole(console, codes, markup=False)
     if rep.per_document:
         per = Table(title="By document" + ("" if rep.per_document_ci else
                                            " (point values)"))
@@ -134,7 +134,7 @@ def render_table(rep: UnitizedAgreement) -> None:
         for doc, coefs in rep.per_document.items():
             overall = {c.name: c.overall for c in coefs}
             per.add_row(doc, *(_stacked(overall[n]) for n in ut.BY_DOC))
-        console.print(per, markup=False)
+        print_whole(console, per, markup=False)
     for line in [*ut.null_notes(rep), *ut.legend(rep)]:
         console.print(line, markup=False, overflow="fold")
 

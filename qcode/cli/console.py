@@ -112,6 +112,25 @@ def err() -> Console:
     return SafeConsole(stderr=True, highlight=False)
 
 
+def print_whole(console: Console, renderable: object, **kwargs: Any) -> None:
+    """Print ``renderable`` (a table) no narrower than its longest words: at a terminal too
+    narrow for them the lines come out wider (the terminal wraps them) instead of rich
+    cutting a value (``0.456`` to ``0.…``) or folding a count into digits."""
+    from rich.measure import Measurement
+
+    least = Measurement.get(console, console.options.update_width(10**6),
+                            renderable).minimum  # type: ignore[arg-type]
+    if least <= console.width:
+        console.print(renderable, **kwargs)
+        return
+    width = console.width
+    console.width = least
+    try:
+        console.print(renderable, **kwargs)
+    finally:
+        console.width = width
+
+
 def say(message: str = "", *, nl: bool = True) -> None:
     """A line for people on stdout (control characters made visible, see safe_text)."""
     typer.echo(safe_text(message), nl=nl)

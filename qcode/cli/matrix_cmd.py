@@ -8,7 +8,16 @@ from typing import Any
 
 import typer
 
-from qcode.cli.console import echo_json, emit, json_text, note, out, state, warn_omissions
+from qcode.cli.console import (
+    echo_json,
+    emit,
+    json_text,
+    note,
+    out,
+    print_whole,
+    state,
+    warn_omissions,
+)
 from qcode.cli.options import doc_set_option, outgoing, outgoing_values, real_names_option
 
 
@@ -380,8 +389,7 @@ def cooccur(
         t.add_row(f"{p['a']} {labels[p['a']]}".rstrip(), f"{p['b']} {labels[p['b']]}".rstrip(),
                   str(p["count"]),
                   f"{p['jaccard']:.3f}")
-    console = out()
-    console.print(t)
+    print_whole(out(), t)
     if len(shown) < len(pairs):
         note(f"{len(pairs) - len(shown)} more pairs; see them all with --top 0 or --format csv")
 
