@@ -149,6 +149,10 @@ def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending 
         if not any(unit.sets.values()):
             return None
         return Pending(unit, "deferred" if ledger.deferred_open(key) else "new")
+    last = decs[-1]  # in force for every code when it covers them all
+    if codes is None and last.scope is None and unit.spans is None and last.spans is None \
+            and all(frozenset(last.coders.get(c, ())) == s for c, s in unit.sets.items()):
+        return None  # the usual case: decided on exactly the codes the coders give now
     candidates: set[str] = set().union(*unit.sets.values())
     for d in decs:
         candidates.update(d.chosen)
