@@ -272,6 +272,29 @@ def touched_keys(ev: dict[str, Any], st: CoderState) -> list[tuple[str, str]]:
     return out
 
 
+def _apply_all(st: CoderState, events: list[dict[str, Any]], undone: set[Any]) -> None:
+    """:func:`apply_event` for each event not undone, with the common add (one segment)
+    applied inline: a merged log of a million events is replayed this way."""
+    spans, multi = st.spans, st.multi
+    for ev in events:
+        op = ev["op"]
+        if op == "undo" or (undone and (ev["seq"] in undone or ev.get("id") in undone)):
+            continue
+        if op == "add" and "segments" not in ev:  # apply_event's add, inline
+            start, end = ev.get("start"), ev.get("end")
+            key = (ev["doc"], ev["segment"])
+            k = (ev["code"], -1 if start is None else start, -1 if end is None else end)
+            on = spans.get(key)
+            if on is None:
+                spans[key] = {k: ev}
+            else:
+                on[k] = ev
+            if multi:
+                _drop(multi, key, k)
+            continue
+        apply_event(st, op, ev)
+
+
 def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int], *,
            view: bool = True) -> CoderState:
     """Apply ``events`` in order to ``st`` (in place), skipping the seqs in ``undone``;
@@ -279,10 +302,7 @@ def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int], *,
     left alone, for a caller that rebuilds the whole view afterwards)."""
     keys: dict[tuple[str, str], None] = {}
     if not view:
-        for ev in events:
-            op = ev["op"]
-            if op != "undo" and not (undone and is_undone(ev, undone)):
-                apply_event(st, op, ev)
+        _apply_all(st, events, undone)
     for ev in events if view else ():
         op = ev["op"]
         if op == "undo" or (undone and is_undone(ev, undone)):
