@@ -68,7 +68,9 @@ def bench_append(root: Path, n: int) -> None:
           f"(ratio {med / fmed:.2f})")
 
 
-def make_log(path: Path, n: int, seed: int = 1) -> None:
+def make_log(path: Path, n: int, seed: int = 1, ids: bool = False) -> None:
+    """A synthetic log of ``n`` events; with ``ids``, every event has an id, as qcode writes
+    them now (the times increase with seq, so the log is in fold order, as on one machine)."""
     rng = random.Random(seed)
     words = ["the", "video", "consultation", "hospital", "patient", "clinic", "budget",
              "ministry", "takst", "samhandling", "we", "they", "it", "was", "and", "so"]
@@ -82,7 +84,7 @@ def make_log(path: Path, n: int, seed: int = 1) -> None:
         buf = []
         for seq in range(1, n + 1):
             d, s = rng.choice(docs), rng.randint(1, 400)
-            t = (f"2026-11-{1 + seq // 40000:02d}T{(seq // 3600) % 24:02d}:"
+            t = (f"2026-11-{1 + seq // 86400:02d}T{(seq // 3600) % 24:02d}:"
                  f"{(seq // 60) % 60:02d}:{seq % 60:02d}.{seq % 999983:06d}Z")
             sid = f"{d}:{s:04d}"
             r = rng.random()
@@ -103,6 +105,8 @@ def make_log(path: Path, n: int, seed: int = 1) -> None:
                       "target": max(1, seq - 1), "origin": "manual"}
             else:
                 ev = {"op": "done", "seq": seq, "time": t, "doc": d, "origin": "manual"}
+            if ids:
+                ev["id"] = f"{rng.getrandbits(64):016x}"
             buf.append(orjson.dumps(ev))
             if len(buf) >= 50_000:
                 fh.write(b"\n".join(buf) + b"\n")
@@ -111,11 +115,11 @@ def make_log(path: Path, n: int, seed: int = 1) -> None:
             fh.write(b"\n".join(buf) + b"\n")
 
 
-def bench_load(root: Path, n: int, repeats: int = 3) -> None:
+def bench_load(root: Path, n: int, repeats: int = 3, ids: bool = False) -> None:
     project = _project(root)
     path = project.codings_dir / "big.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    make_log(path, n)
+    make_log(path, n, ids=ids)
     size = path.stat().st_size
     ck = codings.checkpoint_path(path)
     ck.unlink(missing_ok=True)
@@ -178,10 +182,11 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--appends", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3, help="loads to take the median of")
+    ap.add_argument("--ids", action="store_true", help="every event with an id (as written now)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_DIR")) as tmp:
         bench_append(Path(tmp), args.appends)
-        bench_load(Path(tmp), args.events, max(1, args.repeats))
+        bench_load(Path(tmp), args.events, max(1, args.repeats), args.ids)
 
 
 if __name__ == "__main__":
