@@ -25,16 +25,25 @@ records out); :func:`agreement_for_project` reads those from a project folder.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, compute
+from qcode.agreement.presence import (
+    SpanColumns,
+    as_columns,
+    presence_from_spans,
+    span_columns,
+)
+from qcode.agreement.presence import (
+    covered as covered,  # re-exported: the overlap rule counts characters with it
+)
 from qcode.agreement.ratings import Ratings
 from qcode.codebook.load import suggestions
 from qcode.coding import store
-from qcode.coding.fold import CoderState, SpanKey
+from qcode.coding.collector import collector_paused
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
@@ -121,143 +130,6 @@ def overlap_rule(label: str) -> str:
                 "of it overlaps the segment (--overlap any)")
     return (f"a code is present in a segment for a coder when the coder's spans of it "
             f"cover at least {label} of the segment's characters (--overlap {label})")
-
-
-class SpanColumns(NamedTuple):
-    """One coder's codings as columns (document, first segment, code, start, end): what
-    agreement reads of a coding, taken from the fold without building ``Coding`` records
-    (:func:`span_columns`). A span without offsets has ``end <= start``."""
-
-    doc: list[str]
-    segment: list[str]
-    code: list[str]
-    start: list[int]
-    end: list[int]
-
-
-def span_columns(state: CoderState) -> SpanColumns:
-    """The spans of a (usable) coder state as columns, as :meth:`CoderState.codings` would
-    give them (code and offsets from the span's key; missing offsets are -1)."""
-    docs: list[str] = []
-    segments: list[str] = []
-    keys: list[SpanKey] = []
-    for (d, seg), by_key in state.spans.items():
-        n = len(by_key)
-        docs += [d] * n
-        segments += [seg] * n
-        keys += by_key
-    if not keys:
-        return SpanColumns([], [], [], [], [])
-    codes, starts, ends = zip(*keys, strict=True)
-    return SpanColumns(docs, segments, list(codes), list(starts), list(ends))
-
-
-def as_columns(codings: Iterable[Coding] | SpanColumns) -> SpanColumns:
-    """``codings`` as :class:`SpanColumns` (records are taken apart once)."""
-    if isinstance(codings, SpanColumns):
-        return codings
-    cols = SpanColumns([], [], [], [], [])
-    for c in codings:
-        cols.doc.append(c.doc)
-        cols.segment.append(c.segment)
-        cols.code.append(c.code)
-        cols.start.append(c.start)
-        cols.end.append(c.end)
-    return cols
-
-
-def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding] | SpanColumns,
-                        units: Sequence[tuple[str, str]], bounds: Sequence[tuple[int, int]],
-                        code_index: Mapping[str, int], overlap: float | None) -> None:
-    """Mark coder ``g``'s codes present in the units (segments) their spans overlap
-    (``overlap`` None), or whose characters the union of the coder's spans of the code
-    covers by at least the share ``overlap``. ``units`` are (document, segment) in
-    document order, ``bounds`` their (start, end). A coding without offsets (an old log)
-    covers its whole segment.
-
-    Vectorised: each document's positions are lifted onto one line (document number times
-    a stride plus the offset), so one sorted search over every segment's ends finds each
-    span's first segment and one over the starts its last."""
-    cols = as_columns(codings)
-    if not cols.doc or not units:
-        return
-    doc_no: dict[str, int] = {}
-    unit_doc = np.fromiter((doc_no.setdefault(u[0], len(doc_no)) for u in units),
-                           dtype=np.int64, count=len(units))
-    b = np.asarray(bounds, dtype=np.int64).reshape(len(units), 2)
-    stride = int(b.max()) + 2 if b.size else 2
-    seg_start = unit_doc * stride + b[:, 0]
-    seg_end = unit_doc * stride + b[:, 1]
-    d = np.fromiter((doc_no.get(x, -1) for x in cols.doc), dtype=np.int64, count=len(cols.doc))
-    k = np.fromiter((code_index.get(x, -1) for x in cols.code), dtype=np.int64,
-                    count=len(cols.code))
-    start = np.asarray(cols.start, dtype=np.int64)
-    end = np.asarray(cols.end, dtype=np.int64)
-    known = d >= 0
-    whole = known & (end <= start)
-    if whole.any():  # no offsets: the whole of its (first) segment
-        where = {u: i for i, u in enumerate(units)}
-        for j in np.flatnonzero(whole).tolist():
-            at = where.get((cols.doc[j], cols.segment[j]))
-            if at is not None:
-                presence[g, at, k[j]] = True
-    span = np.flatnonzero(known & (end > start))
-    if not span.size:
-        return
-    k, start, end = k[span], start[span], end[span]
-    # offsets past the document's end stay on its line (as the per-document search did)
-    lift = d[span] * stride
-    g_start = lift + np.minimum(start, stride - 1)
-    g_end = lift + np.minimum(end, stride - 1)
-    first = np.searchsorted(seg_end, g_start, side="right")  # first segment ending after start
-    last = np.searchsorted(seg_start, g_end, side="left")  # segments starting before end
-    n = np.maximum(last - first, 0)
-    which = np.repeat(np.arange(span.size), n)
-    unit = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n) + np.repeat(first, n)
-    if not unit.size:
-        return
-    if overlap is None:
-        presence[g, unit, k[which]] = True
-        return
-    # the union of each (unit, code)'s pieces, as covered() counts it, for all at once
-    kk = k[which]
-    lo = np.maximum(b[unit, 0], start[which])
-    hi = np.minimum(b[unit, 1], end[which])
-    group = unit * presence.shape[2] + kk
-    order = np.lexsort((hi, lo, group))
-    group, lo, hi, unit, kk = group[order], lo[order], hi[order], unit[order], kk[order]
-    new_group = np.ones(group.size, dtype=bool)
-    new_group[1:] = group[1:] != group[:-1]
-    gid = np.cumsum(new_group) - 1
-    reach = np.maximum.accumulate(gid * stride + hi) - gid * stride
-    before = np.empty_like(reach)
-    before[0] = 0
-    before[1:] = reach[:-1]
-    before[new_group] = -1  # nothing covered yet in this group
-    gain = np.maximum(hi - np.maximum(lo, before), 0)
-    total = np.bincount(gid, weights=gain).astype(np.int64)
-    heads = np.flatnonzero(new_group)
-    hu, hk = unit[heads], kk[heads]
-    size = b[hu, 1] - b[hu, 0]
-    hit = total >= overlap * size - 1e-9
-    presence[g, hu[hit], hk[hit]] = True
-
-
-def covered(pieces: list[tuple[int, int]]) -> int:
-    """How many characters the union of the stretches ``pieces`` covers.
-
-    >>> covered([(0, 4), (2, 6), (10, 12)])
-    8
-    """
-    total, reach = 0, None
-    for s, e in sorted(pieces):
-        if reach is None or s >= reach:
-            total += e - s
-            reach = e
-        elif e > reach:
-            total += e - reach
-            reach = e
-    return total
 
 
 def default_metrics(n_coders: int) -> tuple[str, ...]:
@@ -468,6 +340,7 @@ def _masi_alpha(presence: np.ndarray, coders: list[str], ci: float, n_boot: int,
     return res.model_copy(update={"label": "Krippendorff's alpha (MASI)"})
 
 
+@collector_paused()
 def agreement_for_project(project: Project, *, coders: Sequence[str] | None = None,
                           by: str = "code", metrics: Sequence[str] | None = None,
                           ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,

@@ -11,13 +11,8 @@ import random
 import numpy as np
 import pytest
 
-from qcode.agreement.project import (
-    as_columns,
-    covered,
-    presence_from_spans,
-    project_agreement,
-    span_columns,
-)
+from qcode.agreement.presence import as_columns, covered, presence_from_spans, span_columns
+from qcode.agreement.project import project_agreement
 from qcode.coding import store
 from qcode.models import Coding
 from qcode.project import Project
