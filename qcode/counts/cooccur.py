@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qcode.coding.collector import collector_paused
 from qcode.counts.coverage import crossing, merged, shared
 from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, parse_where, select
 from qcode.errors import UsageError
@@ -96,6 +97,7 @@ def _items(corpus: Corpus, by: str) -> tuple[list[str], list[str], dict[str, str
     raise UsageError(f"unknown --by '{by}'", hint=f"choose one of: {', '.join(BY)}")
 
 
+@collector_paused()
 def cooccurrence(corpus: Corpus, by: str = "code", window: int = 0,
                  overlap: bool = False) -> Cooccurrence:
     """Count co-occurrences in ``corpus`` (see the module for the definition)."""

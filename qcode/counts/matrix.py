@@ -30,6 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 from qcode.codebook.load import suggestions
+from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
@@ -97,6 +98,7 @@ class Corpus:
         return sum(lo.total for lo in self.omissions.left_out)
 
 
+@collector_paused()
 def load_corpus(project: Project, coder: str | None = None, *,
                 state: CoderState | None = None) -> Corpus:
     """Read the project's documents and the (default) coder's current codings (``state``:
@@ -341,6 +343,7 @@ class Matrix(Record):
         return d
 
 
+@collector_paused()
 def crosstab(corpus: Corpus, rows: str = "theme", cols: str = "level",
              count: str = "segments", percent: str = "none") -> Matrix:
     """Count ``corpus`` into a ``rows`` x ``cols`` matrix (see the module for the rules)."""

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from qcode.agreement.project import agreement_for_project
+from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state
 from qcode.coding.usable import Omissions, combined
@@ -191,6 +192,7 @@ def agreement_summary(project: Project, exclude: list[str],
                             omissions=rep.omissions)
 
 
+@collector_paused()
 def build_report(project: Project, *, coder: str | None = None,
                  selection: Selection | None = None, date: str | None = None,
                  title: str | None = None, agreement: bool = True,
@@ -259,6 +261,7 @@ def _when(text: str) -> datetime:
         return datetime(2000, 1, 1)
 
 
+@collector_paused()
 def render_report(content: ReportContent, kind: str) -> str | bytes:
     """The report in one format: text for md/html/csv, bytes for docx/xlsx."""
     if kind == "md":

@@ -1,0 +1,29 @@
+"""Python's cyclic garbage collector paused while a read command builds its records.
+
+Reading a large project makes hundreds of thousands of small objects (the fold's events
+and spans, codings, excerpts, agreement columns) that all live until the command ends and
+hold no reference cycles. The collector, which runs whenever enough new objects have been
+made, then walks every one of them again and again and frees nothing: at 2,000 transcripts
+it cost about a quarter of a report's CPU time (benchmarks/README.md). Commands pause it
+around that work with :func:`collector_paused`; it is switched on again afterwards (if it
+was on), and collects then whatever cycles were left.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector for the ``with`` block (or a decorated call); nested
+    pauses leave it to the outermost one to switch it on again."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
