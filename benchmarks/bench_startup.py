@@ -1,0 +1,66 @@
+"""Start-up of the ``qcode`` script: median wall time of fresh processes, two trees compared.
+
+    git archive <before-commit> qcode | tar -x -C /tmp/before
+    git archive HEAD qcode | tar -x -C /tmp/after
+    qcode demo /tmp/demo
+    python benchmarks/bench_startup.py /tmp/before /tmp/after /tmp/demo [runs]
+
+Each tree is put first on PYTHONPATH of the installed ``qcode`` script, and the runs of the
+two trees alternate, so a loaded machine slows both alike; the load average is printed, and
+the CPU time (user + system) of each run, which a busy machine inflates less.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main() -> None:
+    before, after, project = sys.argv[1:4]
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+    script = shutil.which("qcode", path=os.path.dirname(sys.executable)) or "qcode"
+    cases = {"qcode --version": ["--version"], "qcode matrix --help": ["matrix", "--help"],
+             "qcode --project P matrix": ["--project", project, "matrix"],
+             "qcode --project P cooccur": ["--project", project, "cooccur"],
+             "qcode --project P agree --coder A,B": ["--project", project, "agree", "--coder",
+                                                     "ingrid,lars"]}
+    trees = {"before": before, "after": after}
+    times: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
+    cpu: dict[tuple[str, str], list[float]] = {(t, c): [] for t in trees for c in cases}
+    for path in trees.values():  # compile the .pyc files once
+        for args in cases.values():
+            subprocess.run([script, *args], env={**os.environ, "PYTHONPATH": path},
+                           capture_output=True, check=True)
+    print("load average at start:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    for _ in range(runs):
+        for case, args in cases.items():
+            for tree, path in trees.items():
+                used = resource.getrusage(resource.RUSAGE_CHILDREN)
+                start = time.perf_counter()
+                subprocess.run([script, *args], env={**os.environ, "PYTHONPATH": path},
+                               capture_output=True, check=True)
+                times[(tree, case)].append(time.perf_counter() - start)
+                now = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[(tree, case)].append(now.ru_utime + now.ru_stime
+                                         - used.ru_utime - used.ru_stime)
+    print("load average at end:  ", " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"| command (median of {runs}) | wall before | wall after | after/before "
+          "| CPU before | CPU after | after/before |")
+    print("|---|---|---|---|---|---|---|")
+    for case in cases:
+        b = statistics.median(times[("before", case)])
+        a = statistics.median(times[("after", case)])
+        cb = statistics.median(cpu[("before", case)])
+        ca = statistics.median(cpu[("after", case)])
+        print(f"| `{case}` | {b:.3f} s | {a:.3f} s | {a / b:.2f} | {cb:.3f} s | {ca:.3f} s "
+              f"| {ca / cb:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
