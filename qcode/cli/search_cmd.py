@@ -185,8 +185,8 @@ def search(
     whole_word: bool = typer.Option(False, "--whole-word", "-W",
                                     help="Only matches that neither start nor end inside a "
                                          "word."),
-    fuzzy: int | None = typer.Option(None, "--fuzzy", metavar="N", min=0, max=100,
-                                     help="Words like QUERY: similarity N (0-100) or more "
+    fuzzy: int | None = typer.Option(None, "--fuzzy", metavar="N",
+                                     help="Words like QUERY: similarity N (1-100) or more "
                                           "(misspellings, inflections)."),
     doc: list[str] = typer.Option([], "--doc", "-d", help="Only this document (repeatable)."),
     doc_set: list[str] = doc_set_option(),

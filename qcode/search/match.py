@@ -46,7 +46,7 @@ class Query:
     text: str
     regex: bool = False
     whole_word: bool = False
-    #: the minimum similarity (0-100) of a fuzzy match; None: not fuzzy
+    #: the minimum similarity (1-100) of a fuzzy match; None: not fuzzy
     fuzzy: int | None = None
 
     @property
@@ -183,6 +183,22 @@ def _mapped(folded: Folded, spans: Iterable[tuple[int, int]]) -> list[tuple[int,
     return [orig for _f, orig in _pairs(folded, spans)]
 
 
+def matches_only_empty(matcher: Matcher, texts: Iterable[str]) -> bool:
+    """Whether a regex query matches in some of ``texts`` (folded) but never a character
+    (``^``, ``\\b``, a look-ahead alone): such matches are no hits, so a search would find
+    nothing without saying why. Stops at the first match of one character or more."""
+    pattern = matcher.pattern
+    if not matcher.query.regex or pattern is None:
+        return False
+    empty = False
+    for text in texts:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                return False
+            empty = True
+    return empty
+
+
 def fold_pattern(pattern: str) -> str:
     """A regular expression with its letters outside ASCII folded as the text is (ASCII,
     escapes and classes left as written).
@@ -200,9 +216,10 @@ def compile_query(query: Query) -> Matcher:
     if query.regex and query.fuzzy is not None:
         raise UsageError("give --regex or --fuzzy, not both",
                          hint="--fuzzy finds words like the query; --regex a pattern")
-    if query.fuzzy is not None and not 0 <= query.fuzzy <= 100:
-        raise UsageError(f"--fuzzy {query.fuzzy} is not a similarity from 0 to 100",
-                         hint="for example --fuzzy 80")
+    if query.fuzzy is not None and not 1 <= query.fuzzy <= 100:
+        # 0 would keep every word of every document (and --code would code them all)
+        raise UsageError(f"--fuzzy {query.fuzzy} is not a similarity from 1 to 100",
+                         hint="for example --fuzzy 80 (100: the word exactly)")
     if not query.text.strip():
         raise UsageError("the search text is empty", hint="give the words to find, in quotes")
     if query.regex:

@@ -35,7 +35,7 @@ from qcode.index.documents import DocMeta, indexed_documents, meta_of
 from qcode.models import Document
 from qcode.project import Project
 from qcode.search.folding import Folded, fold
-from qcode.search.match import Matcher, Query, compile_query
+from qcode.search.match import Matcher, Query, compile_query, matches_only_empty
 
 #: characters of context on each side of a hit (``--context``)
 CONTEXT = 40
@@ -288,9 +288,11 @@ def search(project: Project, query: Query, *, docs: Sequence[str] = (),
     totals: list[DocumentTotal] = []
     outside = 0
     wanted = frozenset(speakers)
+    matched = 0  # before the speaker and coder filters
     for doc in documents:
         found, out = hits_in(doc, matcher, context=context)
         outside += out
+        matched += len(found) + out
         if wanted:
             found = [h for h in found if h.speaker in wanted]
         if coded is not None:
@@ -300,4 +302,9 @@ def search(project: Project, query: Query, *, docs: Sequence[str] = (),
         if found:
             hits.extend(found)
             totals.append(DocumentTotal(doc.id, len(found)))
+    if not matched and matches_only_empty(matcher, (folded(d.text).text for d in documents)):
+        raise UsageError(f"the --regex pattern {query.text!r} matches only empty text (no "
+                         "characters), so there is nothing to show or code",
+                         hint="make it match at least one character, e.g. '^\\w+' for the "
+                              "first word of a line")
     return SearchResult(query, hits, totals, len(documents), coder, outside, om)

@@ -55,7 +55,8 @@ def test_fuzzy_phrases_compare_runs_of_words() -> None:
     (Query("  "), "the search text is empty"),
     (Query("x", regex=True, fuzzy=80), "give --regex or --fuzzy, not both"),
     (Query("--", fuzzy=80), "--fuzzy needs a word to compare (letters or digits)"),
-    (Query("x", fuzzy=101), "--fuzzy 101 is not a similarity from 0 to 100"),
+    (Query("x", fuzzy=101), "--fuzzy 101 is not a similarity from 1 to 100"),
+    (Query("x", fuzzy=0), "--fuzzy 0 is not a similarity from 1 to 100"),
 ])
 def test_bad_queries(query: Query, message: str) -> None:
     with pytest.raises(UsageError) as err:
