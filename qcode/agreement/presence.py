@@ -11,6 +11,7 @@ segments at once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -62,9 +63,37 @@ def as_columns(codings: Iterable[Coding] | SpanColumns) -> SpanColumns:
     return cols
 
 
+class SegmentLine(NamedTuple):
+    """The compared segments on one line: each document's offsets lifted by its number
+    times ``stride`` (longer than any document), so the segments of every document sort
+    together by start and by end."""
+
+    doc_no: dict[str, int]
+    bounds: np.ndarray  # units x 2: (start, end) in the document
+    stride: int
+    starts: np.ndarray  # lifted starts
+    ends: np.ndarray  # lifted ends
+
+
+def segment_line(units: Sequence[tuple[str, str]],
+                 bounds: Sequence[tuple[int, int]]) -> SegmentLine:
+    """The :class:`SegmentLine` of ``units`` (document, segment), in document order, and
+    their ``bounds`` (built once for all coders)."""
+    unit_docs = [u[0] for u in units]
+    doc_no = {d: i for i, d in enumerate(dict.fromkeys(unit_docs))}
+    unit_doc = np.fromiter(map(doc_no.__getitem__, unit_docs), dtype=np.int64,
+                           count=len(units))
+    b = np.fromiter(chain.from_iterable(bounds), dtype=np.int64,
+                    count=2 * len(units)).reshape(len(units), 2)
+    stride = int(b.max()) + 2 if b.size else 2
+    return SegmentLine(doc_no, b, stride, unit_doc * stride + b[:, 0],
+                       unit_doc * stride + b[:, 1])
+
+
 def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding] | SpanColumns,
                         units: Sequence[tuple[str, str]], bounds: Sequence[tuple[int, int]],
-                        code_index: Mapping[str, int], overlap: float | None) -> None:
+                        code_index: Mapping[str, int], overlap: float | None,
+                        line: SegmentLine | None = None) -> None:
     """Mark coder ``g``'s codes present in the units (segments) their spans overlap
     (``overlap`` None), or whose characters the union of the coder's spans of the code
     covers by at least the share ``overlap``. ``units`` are (document, segment) in
@@ -73,20 +102,16 @@ def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding] 
 
     Vectorised: each document's positions are lifted onto one line (document number times
     a stride plus the offset), so one sorted search over every segment's ends finds each
-    span's first segment and one over the starts its last."""
+    span's first segment and one over the starts its last (``line``: that line, if the
+    caller has built it for another coder already)."""
     cols = as_columns(codings)
     if not cols.doc or not units:
         return
-    doc_no: dict[str, int] = {}
-    unit_doc = np.fromiter((doc_no.setdefault(u[0], len(doc_no)) for u in units),
-                           dtype=np.int64, count=len(units))
-    b = np.asarray(bounds, dtype=np.int64).reshape(len(units), 2)
-    stride = int(b.max()) + 2 if b.size else 2
-    seg_start = unit_doc * stride + b[:, 0]
-    seg_end = unit_doc * stride + b[:, 1]
-    d = np.fromiter((doc_no.get(x, -1) for x in cols.doc), dtype=np.int64, count=len(cols.doc))
-    k = np.fromiter((code_index.get(x, -1) for x in cols.code), dtype=np.int64,
-                    count=len(cols.code))
+    doc_no, b, stride, seg_start, seg_end = line or segment_line(units, bounds)
+    n_cols = len(cols.doc)
+    d = np.fromiter(map(doc_no.get, cols.doc, repeat(-1)), dtype=np.int64, count=n_cols)
+    k = np.fromiter(map(code_index.get, cols.code, repeat(-1)), dtype=np.int64,
+                    count=n_cols)
     start = np.asarray(cols.start, dtype=np.int64)
     end = np.asarray(cols.end, dtype=np.int64)
     known = d >= 0

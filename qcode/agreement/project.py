@@ -35,6 +35,7 @@ from qcode.agreement.presence import (
     SpanColumns,
     as_columns,
     presence_from_spans,
+    segment_line,
     span_columns,
 )
 from qcode.agreement.presence import (
@@ -222,10 +223,11 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
         raise UsageError("an overlap share needs the segments' offsets (bounds)")
     unit_bounds = [b for d in docs for b in bounds[d]] if bounds is not None else None
     unit_index = {u: i for i, u in enumerate(units)} if unit_bounds is None else {}
+    line = segment_line(units, unit_bounds) if unit_bounds is not None else None
     for g, coder in enumerate(chosen):
         if unit_bounds is not None:
             presence_from_spans(presence, g, cols[coder], units, unit_bounds, code_index,
-                                overlap)
+                                overlap, line)
             continue
         col = cols[coder]
         for d, seg, code in zip(col.doc, col.segment, col.code, strict=True):
