@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode._io import atomic
-from qcode._io.csvfile import Table, name_problem, parse_table, read_table, write_rows
+from qcode._io.csvfile import Table, name_problem, parse_table, read_table, unguard, write_rows
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import read_nofollow
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, ProjectDamagedError
@@ -24,6 +24,9 @@ from qcode.pseudonyms.variants import KINDS, Entry, fold
 
 TABLE_FILE = "pseudonyms.csv"
 HEADER = ("real", "pseudonym", "kind", "variants")
+#: the fewest letters or digits of an identifying string: one letter is also a word ("a",
+#: "I") replaced everywhere, while two-letter names exist (Bo, Li, Ås)
+MIN_REAL = 2
 
 
 def table_path(project: Project) -> Path:
@@ -52,12 +55,18 @@ def check_entry(entry: Entry, where: str) -> Entry:
                                 "pseudonym", hint='qcode pseudonyms add "Torunn Vollstad" P07')
     if not any(c.isalnum() for c in real):
         raise InvalidInputError(f"{where}: '{real}' has no letter or digit to match")
+    extra = tuple(dict.fromkeys(" ".join(v.split()) for v in entry.extra if v.strip()))
+    for value in (real, *extra):
+        if sum(c.isalnum() for c in value) < MIN_REAL:
+            raise InvalidInputError(
+                f"{where}: '{value}' is too short to pseudonymise (at least {MIN_REAL} "
+                "letters or digits)", hint="one letter is also an ordinary word ('a', 'I') "
+                "and would be replaced everywhere; give the name in full")
     if kind not in KINDS:
         raise InvalidInputError(f"{where}: unknown kind '{kind}'",
                                 hint=f"use one of {', '.join(KINDS)}")
     if same(real, pseudonym):
         raise InvalidInputError(f"{where}: the pseudonym of '{real}' is the name itself")
-    extra = tuple(dict.fromkeys(" ".join(v.split()) for v in entry.extra if v.strip()))
     return Entry(real, pseudonym, kind, extra)
 
 
@@ -73,9 +82,11 @@ def parse(text: str, source: str) -> list[Entry]:
 def _entries(table: Table) -> list[Entry]:
     entries: list[Entry] = []
     for row in table.rows:
-        extra = tuple(v for v in table.value(row, "variants").split("|") if v.strip())
-        entry = check_entry(Entry(table.value(row, "real"), table.value(row, "pseudonym"),
-                                  table.value(row, "kind") or "person", extra),
+        # unguard: pseudonyms.csv is written with the formula guard ('=x for the value =x)
+        cell = {name: unguard(table.value(row, name)) for name in HEADER}
+        extra = tuple(v for v in cell["variants"].split("|") if v.strip())
+        entry = check_entry(Entry(cell["real"], cell["pseudonym"], cell["kind"] or "person",
+                                  extra),
                             table.where(row))
         if any(same(entry.real, e.real) for e in entries):
             raise InvalidInputError(f"{table.where(row)}: '{entry.real}' is in the table "
@@ -109,10 +120,19 @@ def rewriter(project: Project) -> Rewriter:
 
 def _save(project: Project, entries: Iterable[Entry]) -> None:
     rows = [[e.real, e.pseudonym, e.kind, "|".join(e.extra)] for e in entries]
-    atomic.write_text(table_path(project), write_rows(HEADER, rows, guarded=False))
+    # guarded like every CSV qcode writes: the table is opened in spreadsheets
+    atomic.write_text(table_path(project), write_rows(HEADER, rows))
 
 
 def _refuse_identifying_pseudonym(entry: Entry, others: list[Entry]) -> None:
+    shown = key_of(fold(entry.pseudonym))
+    own = next((r for r in (entry.real, *entry.extra) if key_of(fold(r)) in shown), None)
+    if own is None and Rewriter([entry]).matches(entry.pseudonym, strict=False):
+        own = entry.real  # a part of the name (the first name, the surname) as a word
+    if own is not None:
+        raise ConflictError(f"the pseudonym '{entry.pseudonym}' contains '{own}', the "
+                            "identifying string it replaces",
+                            hint="choose a pseudonym that names nobody")
     hits = Rewriter(others).matches(entry.pseudonym, strict=False)
     if hits:
         raise ConflictError(f"the pseudonym '{entry.pseudonym}' contains "
