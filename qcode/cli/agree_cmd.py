@@ -171,7 +171,7 @@ def agree(
         given = [name for name, on in (("--ratings", ratings), ("--level", level),
                                        ("--weights", weights), ("--categories", categories),
                                        ("--by", by is not By.code), ("--metric", metric),
-                                       ("--overlap", overlap)) if on]
+                                       ("--overlap", overlap is not None)) if on]
         run_unitized(ctx, spans=spans, continuum=continuum, unitized=unitized,
                      coders=coders, docs=doc, where=where, not_here=given, ci=ci,
                      n_boot=bootstrap, seed=seed, fmt=fmt.value,
@@ -185,7 +185,8 @@ def agree(
     if ratings is not None:
         project_only = [name for name, given in (("--coder", coders), ("--metric", metric),
                                                  ("--by", by is not By.code),
-                                                 ("--overlap", overlap)) if given]
+                                                 ("--overlap", overlap is not None))
+                        if given]
         if project_only:
             raise UsageError(f"{project_only[0]} applies to project mode, not to --ratings")
         _generic(ratings, level, weights, _split(categories), ci, bootstrap, seed, fmt)
@@ -280,7 +281,7 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
     from qcode.agreement.output import project_json, project_rows
     from qcode.agreement.project import agreement_for_project, check_metrics, parse_overlap
 
-    share = parse_overlap(overlap or "any")
+    share = parse_overlap("any" if overlap is None else overlap)  # '' is refused, not any
     check_ci(ci, n_boot)
     if metrics is not None:
         check_metrics(metrics)
