@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, progress_steps, state, warn_omissions
+from qcode.cli.console import (
+    echo_json,
+    emit,
+    json_text,
+    note,
+    out,
+    progress_steps,
+    state,
+    warn_omissions,
+)
 from qcode.cli.options import CODERS_METAVAR, coders_given
 
 if TYPE_CHECKING:  # the core is imported inside the commands (start-up time)
@@ -90,6 +99,9 @@ def agree(
     seed: int | None = typer.Option(None, "--seed", help="Random seed, to reproduce the "
                                                          "intervals."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write the md, csv or json to FILE instead of "
+                                            "stdout."),
     overlap: str | None = typer.Option(
         None, "--overlap", metavar="any|N%",
         help="Project mode: when a coder's span of a code makes it present in a segment: "
@@ -148,6 +160,8 @@ def agree(
 
       qcode agree --ratings ratings.csv --weights quadratic --format csv
 
+      qcode agree --format md -o output/agreement.md
+
     Unitized agreement (--spans FILE.csv, or --unitized on the project): Krippendorff's
     alpha_U (2004) and the 2016 family u-alpha, |u-alpha, cu-alpha and (k)u-alpha per code,
     pooled over documents and per document, with bootstrap intervals resampling documents
@@ -161,6 +175,13 @@ def agree(
     from qcode.errors import UsageError
 
     coders = coders_given(coder, old_coders)
+    if output is not None:  # refused before the bootstrap, not after it
+        from qcode.outputs import guard_output
+
+        if fmt is Format.table:
+            raise UsageError("--output needs --format md, csv or json",
+                             hint="tables are for the terminal")
+        guard_output(output)
     if seed is None and bootstrap > 0:
         import secrets
 
@@ -175,7 +196,7 @@ def agree(
         run_unitized(ctx, spans=spans, continuum=continuum, unitized=unitized,
                      coders=coders, docs=doc, where=where, not_here=given, ci=ci,
                      n_boot=bootstrap, seed=seed, fmt=fmt.value,
-                     doc_intervals=doc_intervals)
+                     doc_intervals=doc_intervals, output=output)
         return
     if doc or where:
         raise UsageError(f"{'--doc' if doc else '--where'} applies to --unitized only")
@@ -189,14 +210,15 @@ def agree(
                         if given]
         if project_only:
             raise UsageError(f"{project_only[0]} applies to project mode, not to --ratings")
-        _generic(ratings, level, weights, _split(categories), ci, bootstrap, seed, fmt)
+        _generic(ratings, level, weights, _split(categories), ci, bootstrap, seed, fmt,
+                 output)
         return
     generic_only = [name for name, given in (("--level", level), ("--weights", weights),
                                              ("--categories", categories)) if given]
     if generic_only:
         raise UsageError(f"{generic_only[0]} applies to --ratings FILE.csv only",
                          hint="in project mode codes are presence/absence (nominal)")
-    _project(ctx, coders, by, _split(metric), ci, bootstrap, seed, fmt, overlap)
+    _project(ctx, coders, by, _split(metric), ci, bootstrap, seed, fmt, overlap, output)
 
 
 # ------------------------------------------------------------------ generic mode
@@ -204,7 +226,7 @@ def agree(
 
 def _generic(path: Path, level: Level | None, weights: WeightScheme | None,
              categories: list[str] | None, ci: float, n_boot: int, seed: int | None,
-             fmt: Format) -> None:
+             fmt: Format, output: Path | None = None) -> None:
     from qcode.agreement.generic import agree_on_file
     from qcode.agreement.output import ratings_json, ratings_rows
     from qcode.errors import UsageError
@@ -222,11 +244,11 @@ def _generic(path: Path, level: Level | None, weights: WeightScheme | None,
                         weights=weights.value if weights else None, categories=categories,
                         ci=ci, n_boot=n_boot, seed=seed)
     if fmt is Format.json:
-        echo_json(ratings_json(rep))
+        _write_json(ratings_json(rep), output)
     elif fmt is Format.csv:
-        _write_csv(ratings_rows(rep))
+        _write_csv(ratings_rows(rep), output)
     elif fmt is Format.md:
-        _ratings_markdown(rep)
+        _ratings_markdown(rep, output)
     else:
         _ratings_table(rep)
 
@@ -258,17 +280,17 @@ def _ratings_table(rep: RatingsAgreement) -> None:
     console.print(_footer(rep.bootstrap, rep.seed), soft_wrap=True, markup=False)
 
 
-def _ratings_markdown(rep: RatingsAgreement) -> None:
+def _ratings_markdown(rep: RatingsAgreement, output: Path | None = None) -> None:
     from qcode.agreement.table import interval, value_text
     from qcode.reports.agreement_table import ratings_markdown
 
     how = f"weights {rep.weights}" if rep.weights else f"level {rep.level}"
     notes = [f"{r.label}: n/a, {r.reason}." for r in rep.coefficients if r.reason]
     notes += [f"Intervals: {rep.ci_level:.0%}. " + MARKS, _footer(rep.bootstrap, rep.seed)]
-    typer.echo(ratings_markdown(
+    emit(ratings_markdown(
         f"Agreement: {rep.n_units} units, {rep.n_coders} coders ({', '.join(rep.coders)}), "
         f"{len(rep.categories)} categories, {how}",
-        [(r.label, value_text(r), interval(r.ci)) for r in rep.coefficients], notes), nl=False)
+        [(r.label, value_text(r), interval(r.ci)) for r in rep.coefficients], notes), output)
 
 
 # ------------------------------------------------------------------ project mode
@@ -276,7 +298,7 @@ def _ratings_markdown(rep: RatingsAgreement) -> None:
 
 def _project(ctx: typer.Context, coders: list[str] | None, by: By,
              metrics: list[str] | None, ci: float, n_boot: int, seed: int | None,
-             fmt: Format, overlap: str | None = None) -> None:
+             fmt: Format, overlap: str | None = None, output: Path | None = None) -> None:
     from qcode.agreement.generic import check_ci
     from qcode.agreement.output import project_json, project_rows
     from qcode.agreement.project import agreement_for_project, check_metrics, parse_overlap
@@ -302,14 +324,14 @@ def _project(ctx: typer.Context, coders: list[str] | None, by: By,
              f"{names} (built from the others' codings); to compare with it, name it: "
              f"--coder {','.join([*rep.coders[:1], *rep.left_out])}")
     if fmt is Format.json:
-        echo_json(project_json(rep))
+        _write_json(project_json(rep), output)
     elif fmt is Format.csv:
-        _write_csv(project_rows(rep))
+        _write_csv(project_rows(rep), output)
     elif fmt is Format.md:
         from qcode.agreement.table import agreement_table
         from qcode.reports.agreement_table import agreement_table_markdown
 
-        typer.echo(agreement_table_markdown(agreement_table(rep)), nl=False)
+        emit(agreement_table_markdown(agreement_table(rep)), output)
     else:
         _project_table(rep)
 
@@ -400,10 +422,17 @@ def _footer(n_boot: int, seed: int | None) -> str:
     return f"Bootstrap: {n_boot} resamples, seed {seed} (--seed {seed} reproduces them)."
 
 
-def _write_csv(rows: list[dict[str, Any]]) -> None:
+def _write_csv(rows: list[dict[str, Any]], output: Path | None = None) -> None:
     from qcode._io.csvfile import write_dicts  # a code label '=cmd|...' must not run
 
-    typer.echo(write_dicts(rows), nl=False)
+    emit(write_dicts(rows), output)
+
+
+def _write_json(data: dict[str, Any], output: Path | None) -> None:
+    if output is None:
+        echo_json(data)
+    else:
+        emit(json_text(data), output)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from qcode.cli.console import echo_json, note, out, print_whole, state, warn_omissions
+from qcode.cli.console import (
+    echo_json,
+    emit,
+    json_text,
+    note,
+    out,
+    print_whole,
+    state,
+    warn_omissions,
+)
 
 if TYPE_CHECKING:
     from qcode.agreement.unitized import UnitizedAgreement
@@ -20,9 +29,10 @@ if TYPE_CHECKING:
 def run_unitized(ctx: typer.Context, *, spans: Path | None, continuum: str | None,
                  unitized: bool, coders: list[str] | None, docs: Sequence[str],
                  where: Sequence[str], not_here: Sequence[str], ci: float, n_boot: int,
-                 seed: int | None, fmt: str, doc_intervals: bool = True) -> None:
-    """Check the options, measure, render. ``not_here``: other agree options given (they
-    do not apply to span agreement)."""
+                 seed: int | None, fmt: str, doc_intervals: bool = True,
+                 output: Path | None = None) -> None:
+    """Check the options, measure, render (md, csv and json to ``output`` when given).
+    ``not_here``: other agree options given (they do not apply to span agreement)."""
     from qcode.agreement.generic import check_ci
     from qcode.errors import UsageError
 
@@ -79,16 +89,19 @@ def run_unitized(ctx: typer.Context, *, spans: Path | None, continuum: str | Non
     if fmt == "json":
         from qcode.agreement.unitized_output import unitized_json
 
-        echo_json(unitized_json(rep))
+        if output is None:
+            echo_json(unitized_json(rep))
+        else:
+            emit(json_text(unitized_json(rep)), output)
     elif fmt == "csv":
         from qcode._io.csvfile import write_dicts
         from qcode.agreement.unitized_output import unitized_rows
 
-        typer.echo(write_dicts(unitized_rows(rep)), nl=False)
+        emit(write_dicts(unitized_rows(rep)), output)
     elif fmt == "md":
         from qcode.reports.unitized_markdown import unitized_markdown
 
-        typer.echo(unitized_markdown(rep), nl=False)
+        emit(unitized_markdown(rep), output)
     else:
         render_table(rep)
 
