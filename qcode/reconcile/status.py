@@ -16,6 +16,7 @@ from qcode.coding.usable import Omissions, omissions
 from qcode.errors import NotFoundError
 from qcode.models import Record
 from qcode.project import Project
+from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.ledger import OUTCOMES, Decision, Ledger, read_ledger
 from qcode.reconcile.run import consensus_state, make_plan
 from qcode.reconcile.units import code_name, code_sort_key, load_states
@@ -99,6 +100,7 @@ def _sorted(codes: Any) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+@gc_paused
 def status(project: Project, name: str, docs: list[str] | None = None,
            codes: list[str] | None = None, all_docs: bool = False, *,
            _read: tuple[Ledger, list[str], dict[str, Any]] | None = None) -> StatusReport:
@@ -130,7 +132,8 @@ def status(project: Project, name: str, docs: list[str] | None = None,
     state = consensus_state(project, name)
     bounds = {u.key: u.bounds for u in plan.units}
     edits: list[ConsensusEdit] = []
-    for d in ledger.live():
+    live = ledger.live()
+    for d in live:
         if d.id in unapplied:
             continue
         have = set(state.codes.get(d.key, {}))
@@ -145,7 +148,7 @@ def status(project: Project, name: str, docs: list[str] | None = None,
                                            decision=d.id, in_decision=code in d.chosen,
                                            in_consensus=code in have, other_words=moved))
     return StatusReport(name=name, coders=tuple(coders), documents=tuple(plan.scope.docs),
-                        decisions=len(ledger.live()),
+                        decisions=len(live),
                         stale=tuple(sorted(stale.values(), key=lambda s: (s.doc, s.segment))),
                         pending=tuple(pending), unapplied=len(unapplied),
                         consensus_edits=tuple(edits),
@@ -288,6 +291,7 @@ def _scores(project: Project, name: str, states: list[Any], docs: list[str],
     return out
 
 
+@gc_paused
 def summary(project: Project, name: str) -> Summary:
     """Decisions in force by outcome and by code, and each coder against the consensus.
 
@@ -299,7 +303,7 @@ def summary(project: Project, name: str) -> Summary:
     ledger, coders = _open(project, name)
     live = ledger.live()
     counts: Counter[str] = Counter(d.outcome for d in live)
-    docs = sorted({d.doc for d in live if project.has_document(d.doc)})
+    docs = sorted(doc for doc in {d.doc for d in live} if project.has_document(doc))
     cache: dict[str, Any] = {}
     report = status(project, name, _read=(ledger, coders, cache))
     states = load_states(project, coders)
