@@ -88,6 +88,8 @@ def _kill_after(n_writes: int, target: Path, qdpx: Path) -> int:
             def counted(fn):  # type: ignore[no-untyped-def]
                 def wrapper(*a, **k):  # type: ignore[no-untyped-def]
                     out = fn(*a, **k)
+                    if a and isinstance(a[0], Path) and a[0].name.endswith(".seen"):
+                        return out  # a machine-local record of what was read, not the import's
                     count[0] += 1
                     if count[0] == n_writes:
                         os.kill(os.getpid(), signal.SIGKILL)
