@@ -38,6 +38,7 @@ from qcode.coding.order import (
     OutOfOrder,
     is_undone,
     ordered,
+    tail_goes_back,
     undo_key,
     undo_targets,
 )
@@ -484,6 +485,8 @@ def fold_bytes(coder: str, data: bytes, path: Path) -> CoderState:
     if not data:
         return st
     try:
+        if tail_goes_back(data):  # a merged log: sort it without a pass that would stop
+            raise OutOfOrder
         fold_pass(st, data, path, 1, undo_targets(data))
     except (MissedUndo, OutOfOrder):  # an undo the byte scan could not see, or a merged
         # log: parse first, then sort and replay

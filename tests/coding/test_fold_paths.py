@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.coding import fold as log_fold
+from qcode.coding import order
 from qcode.coding.events import parse_lines
 from qcode.coding.order import ordered, undo_key
 
@@ -116,3 +118,25 @@ def test_a_merged_log_is_sorted_deduplicated_and_problems_keep_their_lines() -> 
         (3, "unreadable line"),
         (6, "not a valid event (add event without a valid 'doc')"),
         (7, "incomplete last line (torn by a crash or kill)")]
+
+
+def test_a_log_whose_tail_goes_back_is_sorted_without_a_pass_first(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = Path("c.jsonl")
+    items = [("add", "D:0001", "A", i % 4, True) for i in range(40)] + ["swap"]
+    data = _log(items, False)
+    assert order.tail_goes_back(data)
+    ref = _line_by_line(data, path)
+
+    def no_pass(*args: object) -> int:
+        raise AssertionError("the one-pass fold was tried on a merged log")
+    monkeypatch.setattr(log_fold, "fold_pass", no_pass)
+    _same(log_fold.fold_bytes("c", data, path), ref)
+
+
+def test_a_log_in_order_is_folded_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = Path("c.jsonl")
+    data = _log([("add", "D:0001", "A", i % 4, True) for i in range(40)], False)
+    assert not order.tail_goes_back(data)
+    monkeypatch.setattr(log_fold, "parse_lines", None)  # the sorted path would fail
+    _same(log_fold.fold_bytes("c", data, path), _line_by_line(data, path))
