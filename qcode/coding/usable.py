@@ -135,11 +135,14 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
     all_spans = state.spans
     last_doc: str | None = None
     segs: Container[str] | None = None
+    renamed, splits = bool(cmap.renamed), cmap.splits  # mostly neither: no call per key
     for key, by_code in state.codes.items():
-        by_code = cmap.follow(by_code)
+        if renamed:
+            by_code = cmap.follow(by_code)
         by_span = all_spans.get(key)  # the spans starting in this segment, if any
-        for code in cmap.splits.keys() & by_code.keys():
-            awaiting[code] = awaiting.get(code, 0) + 1
+        if splits:
+            for code in splits.keys() & by_code.keys():
+                awaiting[code] = awaiting.get(code, 0) + 1
         doc, seg = key
         if doc != last_doc:  # a coder's codings come document by document, mostly
             segs, last_doc = segments.get(doc), doc
@@ -150,7 +153,7 @@ def usable_state(state: CoderState, known: Known) -> CoderState:
         if known_codes.issuperset(by_code):  # the usual case, checked in C
             codes[key] = by_code
             if by_span:
-                spans[key] = follow_spans(cmap, by_span)
+                spans[key] = follow_spans(cmap, by_span) if renamed else by_span
             continue
         kept = {}
         for code, ev in by_code.items():
