@@ -215,11 +215,13 @@ def make_plan(project: Project, coders: list[str], name: str, docs: list[str] | 
               codes: list[str] | None = None, all_docs: bool = False,
               include_decided_docs: bool = False,
               documents: dict[str, Document] | None = None,
-              ledger: Ledger | None = None) -> Plan:
-    """Read everything and sort the segments in scope into agreed / disagreements."""
+              ledger: Ledger | None = None,
+              states: list[CoderState] | None = None) -> Plan:
+    """Read everything and sort the segments in scope into agreed / disagreements
+    (``states``: the coders' usable states, when the caller has loaded them)."""
     ledger = ledger if ledger is not None else log.read_ledger(project, name)
     _check_names(project, coders, name, ledger)
-    states = load_states(project, coders)
+    states = states if states is not None else load_states(project, coders)
     code_filter = resolve_codes(project.codebook, codes)
     scope = document_scope(project, states, docs, all_docs)
     if include_decided_docs and not docs:

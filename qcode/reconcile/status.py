@@ -103,7 +103,8 @@ def _sorted(codes: Any) -> tuple[str, ...]:
 @gc_paused
 def status(project: Project, name: str, docs: list[str] | None = None,
            codes: list[str] | None = None, all_docs: bool = False, *,
-           _read: tuple[Ledger, list[str], dict[str, Any]] | None = None) -> StatusReport:
+           _read: tuple[Ledger, list[str], dict[str, Any]] | None = None,
+           _states: list[Any] | None = None) -> StatusReport:
     """Decisions now stale, segments waiting for a decision, and consensus edits.
 
     The documents are those a run would take (completed by every coder, or ``docs``, or
@@ -112,7 +113,7 @@ def status(project: Project, name: str, docs: list[str] | None = None,
     """
     ledger, coders, documents = _read if _read is not None else (*_open(project, name), {})
     plan = make_plan(project, coders, name, docs, codes, all_docs, include_decided_docs=True,
-                     documents=documents, ledger=ledger)
+                     documents=documents, ledger=ledger, states=_states)
     stale: dict[str, StaleDecision] = {}
     pending: list[PendingSegment] = []
     for p in plan.agreed + plan.disagreements:
@@ -305,8 +306,8 @@ def summary(project: Project, name: str) -> Summary:
     counts: Counter[str] = Counter(d.outcome for d in live)
     docs = sorted(doc for doc in {d.doc for d in live} if project.has_document(doc))
     cache: dict[str, Any] = {}
-    report = status(project, name, _read=(ledger, coders, cache))
     states = load_states(project, coders)
+    report = status(project, name, _read=(ledger, coders, cache), _states=states)
     deferred = sum(1 for key in ledger.deferred if ledger.deferred_open(key))
     decided = [d for d in ledger.decisions if d.outcome != "deferred"]
     return Summary(name=name, coders=tuple(coders), documents=tuple(docs), decisions=len(live),
