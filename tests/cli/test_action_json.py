@@ -70,4 +70,4 @@ def test_init_and_ingest(invoke, tmp_path: Path) -> None:  # type: ignore[no-unt
         "documents": [{"id": "N01", "path": str(transcript), "status": "added",
                        "format": "txt", "turns": 2, "speakers": ["I", "R"], "segments": 2,
                        "warnings": []}],
-        "skipped": [], "failures": [], "reanchorings": []}
+        "skipped": [], "excluded": [], "failures": [], "reanchorings": []}

@@ -4,6 +4,7 @@ without --memos the report is unchanged (the report goldens stay as they are).""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,12 @@ def test_without_memos_the_report_is_the_golden_one(known: Project) -> None:
     assert "## Memos" not in plain
     with_memos = render_report(build_report(known, coder="ana", date=DATE, memos=True), "md")
     assert isinstance(with_memos, str)
-    assert with_memos.replace(section(with_memos), "") == plain
+    # the header says whether memos are shown, each quote is followed by its segment's
+    # memos; the rest differs by the section only
+    without_section = with_memos.replace(section(with_memos), "").replace(
+        "- **Memos:** shown", "- **Memos:** not shown (qcode report --memos)")
+    assert "> *Memo (ana):* Anna contrasts" in without_section
+    assert re.sub(r"\n>\n> \*Memo \([^)]*\):\*[^\n]*", "", without_section) == plain
     assert (DATA / "reports" / "known.md").is_file()  # the golden tests compare without
 
 
@@ -69,8 +75,8 @@ def test_html_and_docx_have_the_section(known: Project) -> None:
     content = build_report(known, coder="ana", date=DATE, memos=True, agreement=False)
     html = render_report(content, "html")
     assert isinstance(html, str)
-    part = html[html.index("<h2>Memos</h2>"):html.index("<h2>Appendix")]
-    assert "<h4>G3: National strategy</h4>" in part
+    part = html[html.index('<h2 id="memos">Memos</h2>'):html.index('<h2 id="appendix')]
+    assert '<h4 id="memo-g3">G3: National strategy</h4>' in part
     assert ", bo: only national &lt;budgets&gt;</li>" in part
     from docx import Document
 
@@ -101,6 +107,6 @@ def test_memos_in_a_csv_report_are_named_as_left_out(
     r = invoke("--project", str(known.root), "report", "--coder", "ana", "--memos",
                "--format", "csv")
     assert r.exit_code == 0
-    assert r.stderr == ("Warning: --memos is left out of a csv report (one row per excerpt); "
-                        "the coders' segment memos are in its memo column\n")
+    assert r.stderr == ("Warning: the Memos section is left out of a csv report (one row per "
+                        "excerpt); the segment memos are in its memo columns\n")
     assert "Round" not in r.stdout
