@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import typer
 
-from qcode.cli.console import echo_json, emit, json_text, note, out, say, state, warn_omissions
+from qcode.cli.console import (
+    echo_json,
+    emit,
+    json_text,
+    note,
+    out,
+    print_whole,
+    say,
+    state,
+    warn_omissions,
+)
 from qcode.cli.options import doc_set_option, outgoing, outgoing_values, real_names_option
 from qcode.clock import clock
 
@@ -100,14 +110,10 @@ def _csv(result: SearchResult) -> str:
     return write_rows(header, rows)
 
 
-def _fit(left: str, text: str, right: str, width: int) -> tuple[str, str, str]:
-    """The hit and its context cut to ``width`` characters: the hit keeps up to a third,
-    the context shares the rest (the left side keeps its end, the right its start)."""
+def _fit(left: str, text: str, right: str, side: int) -> tuple[str, str, str]:
+    """The hit whole (white space runs made one space) with at most ``side`` characters
+    of context each side (the left side keeps its end, the right its start)."""
     text = " ".join(text.split())
-    if len(text) > max(width // 3, 8):
-        keep = max(width // 3, 8)
-        text = text[:keep - 1] + "…"
-    side = max((width - len(text) - 2) // 2, 0)
     if len(left) > side:
         left = ("…" + left[len(left) - side + 1:]) if side > 1 else left[len(left) - side:]
     if len(right) > side:
@@ -122,16 +128,23 @@ def _table(result: SearchResult) -> None:
     console = out()
     if result.hits:
         views = [hit_view(h) for h in result.hits]
-        seg_w = max(len(h.segment) for h in result.hits)
-        spk_w = min(max(len(v.speaker) for v in views), 16)
-        time_w = max(len(clock(h.time_start)) for h in result.hits)
-        rest = max(console.width - seg_w - spk_w - time_w - 8, 24)
+        seg_w = max(max(len(h.segment) for h in result.hits), len("Segment"))
+        spk_w = max(min(max(len(v.speaker) for v in views), 16), len("Speaker"))
+        time_w = max(max(len(clock(h.time_start)) for h in result.hits), len("Time"))
+        longest = max(len(" ".join(v.text.split())) for v in views)
+        want = longest + 2 * 8  # the hit whole and a little context each side
+        if console.width - seg_w - spk_w - time_w - 3 < want:
+            spk_w = len("Speaker")  # a narrow terminal: the speaker's name gives way first
+        rest = max(console.width - seg_w - spk_w - time_w - 3, want)
+        # every column has its width, so print_whole prints the table wider than a
+        # terminal too narrow for it instead of cutting the hit (as rich would)
         table = Table(box=None, show_header=True, pad_edge=False, collapse_padding=True)
-        table.add_column("Segment", no_wrap=True, min_width=seg_w)
+        table.add_column("Segment", no_wrap=True, width=seg_w)
         table.add_column("Speaker", no_wrap=True, width=spk_w, overflow="ellipsis")
-        table.add_column("Time", no_wrap=True, min_width=time_w)
-        table.add_column("Hit in context", no_wrap=True, overflow="crop")
-        fitted = [_fit(v.left, v.text, v.right, rest) for v in views]
+        table.add_column("Time", no_wrap=True, width=time_w)
+        table.add_column("Hit in context", no_wrap=True, width=rest, overflow="crop")
+        side = (rest - longest) // 2
+        fitted = [_fit(v.left, v.text, v.right, side) for v in views]
         pad = max(len(f[0]) for f in fitted)  # the hits line up under each other
         for h, v, (left, text, right) in zip(result.hits, views, fitted, strict=True):
             line = Text(no_wrap=True)
@@ -140,7 +153,7 @@ def _table(result: SearchResult) -> None:
             line.append(right)
             # Text, not markup strings: brackets in a transcript are shown, never obeyed
             table.add_row(Text(h.segment), Text(v.speaker), Text(clock(h.time_start)), line)
-        console.print(table)
+        print_whole(console, table)
         totals = Table(box=None, show_header=True, pad_edge=False)
         totals.add_column("Document")
         totals.add_column("Hits", justify="right")
