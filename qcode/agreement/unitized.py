@@ -232,6 +232,12 @@ def _de_by_code(sections: list[dict[str, u04.Sections2004]], doc: int | None, m:
 # ------------------------------------------------------------------ point values
 
 
+#: why alpha_U 2004 is n/a where every coder marked the whole continuum with a code
+#: (:mod:`~qcode.agreement.unitized_2004`, "No variation")
+_NO_VARIATION_04 = ("no expected disagreement (no variation: every coder marked all of the "
+                    "continuum with it)")
+
+
 def _val(x: float, reason: str) -> Value:
     return Value(None, reason) if not np.isfinite(x) else Value(float(x) + 0.0)
 
@@ -246,8 +252,13 @@ def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
     lmat = sums.o[row] / (m - 1)
     by04 = {code: _val(got["alpha_u_2004_by"][k],
                        "no coder marked a unit of it" if not np.isfinite(de[row, k])
+                       else _NO_VARIATION_04 if de[row, k] == 0
                        else "no expected disagreement")
             for k, code in enumerate(codes)}
+    why04 = ("no expected disagreement (no variation: every coder marked all of the "
+             "continuum)" if np.isfinite(de[row]).any()
+             and not (np.where(np.isfinite(de[row]), de[row], 0.0) > 0).any()
+             else "no coder marked any unit")
     per_code = {code: _val(got["u_alpha_by"][k], "no expected disagreement (every coder "
                                                   "marked all or none of the continuum)")
                 for k, code in enumerate(codes)}
@@ -257,7 +268,7 @@ def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
             for v in range(len(values) - 1)}
     return (
         Coefficient("alpha_u_2004", LABELS["alpha_u_2004"],
-                    _val(got["alpha_u_2004"], "no coder marked any unit"), by04),
+                    _val(got["alpha_u_2004"], why04), by04),
         Coefficient("u_alpha", LABELS["u_alpha"],
                     _val(got["u_alpha"], u16.why_undefined(lmat, None, "u_alpha")), per_code),
         Coefficient("binary_u_alpha", LABELS["binary_u_alpha"],

@@ -29,6 +29,21 @@ DKPro's transcription of the 1995 examples); the 2004 form is used.
 
 Pooled over documents the units and gaps of all documents are put together (each
 document's sections stay apart) with L the sum of their lengths.
+
+**No variation.** When every coder marks the whole continuum with c as one unit (each
+coder's continuum is a single unit of length L, no gap), the formula above still gives
+cD_e > 0, so cD_o = 0 would read as cα_U = 1.
+That value is an artefact: the term (N_c - 1)(2 l^3 - 3 l^2 + l) / 3 is half the sum of
+d2 over every shift k = -(l-1)..l-1 of one unit of length l against another, i.e. it
+assumes the units could lie elsewhere on the continuum; a unit of length L has nowhere
+else to lie, and every random arrangement of each coder's sections is the one observed,
+so the disagreement expected by chance is 0. (Units that tile the continuum without a gap
+but with different boundaries do vary: Krippendorff's 1995 example D, all of it units,
+has D_e = .414.) qcode therefore takes cD_e = 0 there, and
+cα_U is undefined (n/a, "no variation"), as Krippendorff's alpha is undefined without
+variation everywhere else in qcode (:mod:`qcode.agreement.alpha` raises for D_e = 0) and as
+the 2016 coefficients are on the same data. Such a category adds nothing to the sums of
+α_U over categories (its cD_o is 0 too).
 """
 
 from __future__ import annotations
@@ -83,12 +98,17 @@ def observed_sum(parts: Sequence[Partition], blocks: np.ndarray, block_base: int
 
 
 def expected_disagreement(sec: Sections2004, m: int, length: int) -> float:
-    """cD_e of Krippendorff (2004, p. 253) for the gathered units and gaps."""
+    """cD_e of Krippendorff (2004, p. 253) for the gathered units and gaps: NaN when there
+    is no unit of the category, 0 when each coder's continuum is one unit of it (no
+    variation; module docstring)."""
     units = np.concatenate(sec.units).astype(float) if sec.units else np.zeros(0)
     gaps = np.sort(np.concatenate(sec.gaps).astype(float)) if sec.gaps else np.zeros(0)
     n_c = units.size
     if n_c == 0:
         return float("nan")
+    if not gaps.sum() > 0 and all(u.size == 1 for u in sec.units):
+        # no variation: each coder's continuum is one unit (see the module docstring)
+        return 0.0
     f = (2 * units ** 3 - 3 * units ** 2 + units) / 3.0
     # sum over gaps at least as long as the unit of (gap - l + 1)
     suffix_sum = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])

@@ -130,3 +130,34 @@ def test_one_document_resamples_its_blocks() -> None:
     rep = unitized_agreement([Continuum("D", 0, 100, spans)], ["x", "y"], n_boot=100, seed=1)
     # blocks: [0,10) coded, [10,30) empty, [30,40) coded, [40,60) empty, [60,70), [70,100)
     assert (rep.resampled, rep.n_resampled) == ("blocks", 6)
+
+
+def test_alpha_u_2004_is_undefined_without_variation() -> None:
+    # Both coders mark the whole continuum with A: one value everywhere. The 2004 formula
+    # would still give cD_e > 0 (its (N_c - 1) term shifts units where there is no room)
+    # and so 1.000; qcode takes cD_e = 0 and alpha_U undefined, as alpha without variation
+    # is everywhere else and as the 2016 coefficients are here.
+    whole = Continuum("d", 0, 10, (Span("x", 0, 10, "A"), Span("y", 0, 10, "A")))
+    got = values([whole], ["x", "y"])
+    for name in ("alpha_u_2004", "u_alpha", "binary_u_alpha"):
+        assert got[name].overall.value is None, name
+    assert got["alpha_u_2004"].overall.reason == (
+        "no expected disagreement (no variation: every coder marked all of the continuum)")
+    assert got["alpha_u_2004"].by_code["A"].value is None
+    assert got["alpha_u_2004"].by_code["A"].reason == (
+        "no expected disagreement (no variation: every coder marked all of the continuum "
+        "with it)")
+
+
+def test_alpha_u_2004_without_variation_adds_nothing_to_the_pooled_value() -> None:
+    # d1: no variation (whole continuum A for both); d2: real disagreement on B. Pooled,
+    # A still has gaps in d2, so it stays defined; d1 on its own is n/a.
+    d1 = Continuum("d1", 0, 10, (Span("x", 0, 10, "A"), Span("y", 0, 10, "A")))
+    d2 = Continuum("d2", 0, 40, (Span("x", 5, 15, "B"), Span("y", 8, 20, "B"),
+                                 Span("x", 25, 30, "A"), Span("y", 25, 30, "A")))
+    rep = unitized_agreement([d1, d2], ["x", "y"], n_boot=0)
+    doc1 = {c.name: c for c in rep.per_document["d1"]}
+    assert doc1["alpha_u_2004"].overall.value is None
+    doc2 = {c.name: c for c in rep.per_document["d2"]}
+    assert doc2["alpha_u_2004"].overall.value is not None
+    assert doc2["alpha_u_2004"].overall.value < 1.0

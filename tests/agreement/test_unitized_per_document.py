@@ -171,7 +171,10 @@ def test_markdown_names_every_null_with_its_reason(invoke: Callable[..., Any],
     lines = result.stdout.splitlines()
     assert ("u-alpha of document d1: n/a, no expected disagreement (every position has the "
             "same value for everyone).") in lines
-    assert "| d1 | 1.000 ✓ | n/a | n/a | n/a |" in lines
+    # alpha_U 2004 is n/a there too: no variation, not 1.000 (unitized_2004, "No variation")
+    assert "| d1 | n/a | n/a | n/a | n/a |" in lines
+    assert ("alpha\\_U 2004 of document d1: n/a, no expected disagreement (no variation: "
+            "every coder marked all of the continuum).") in lines
 
 
 def test_project_mode_table_at_80_columns(invoke: Callable[..., Any], tmp_path: Path,
