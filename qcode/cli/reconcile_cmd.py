@@ -11,6 +11,7 @@ from qcode.cli.console import (
     echo_json,
     note,
     out,
+    print_whole,
     safe_text,
     say,
     state,
@@ -48,6 +49,9 @@ def _n(count: int, noun: str) -> str:
 
 
 # ----------------------------------------------------------------------------- diff
+
+#: the least width of diff's text columns (a narrower terminal gets a wider table)
+TEXT_WIDTH = 24
 
 
 def diff_cmd(
@@ -108,31 +112,39 @@ def diff_cmd(
     if result.disagreements:
         table = Table(title=f"{a} vs {b}: segments that differ", show_lines=True,
                       expand=True)
+        # the speaker's name under the segment id wraps, the id never does
+        seg_w = max(len("Segment"), *(len(d.segment) for d in result.disagreements))
         for col in ("Segment", "Text", f"Only {a}", f"Only {b}", "Both"):
-            # the text takes the room the other columns leave (one code a line)
-            table.add_column(col, overflow="fold", ratio=1 if col == "Text" else None,
-                             max_width=14 if col == "Segment" else None)
+            # the text takes the room the other columns leave (one code a line), at
+            # least TEXT_WIDTH: print_whole prints wider than a terminal too narrow for
+            # that and the ids (never broken: no word is longer than its column)
+            table.add_column(col, ratio=1 if col == "Text" else None,
+                             min_width=TEXT_WIDTH if col == "Text" else None,
+                             max_width=seg_w if col == "Segment" else None,
+                             overflow="fold")
         for d in result.disagreements:
             table.add_row(f"{d.segment}\n{d.speaker}".strip(), d.text,
                           *("\n".join(c) or "-" for c in (d.only_a, d.only_b, d.both)))
-        console.print(table, markup=False)
+        print_whole(console, table, markup=False)
     marked = [(d, x) for d in result.disagreements for x in d.spans
               if x["before"] or x["after"]]  # the whole segment is in the table above
     if marked:  # spans: the words only one of them marked, in the segment's context
         table = Table(title="Words only one coder marked", show_lines=True, expand=True)
         for col in ("Segment", "Code", "Only", "Words in context"):
-            table.add_column(col, overflow="fold", ratio=1 if col.startswith("Words") else None)
+            quote = col.startswith("Words")
+            table.add_column(col, overflow="fold", ratio=1 if quote else None,
+                             min_width=TEXT_WIDTH if quote else None)
         for d, x in marked:
             table.add_row(d.segment, x["code"], x["coder"],
                           f"{x['before']}[{x['text']}]{x['after']}".replace("\n", " "))
-        console.print(table, markup=False)
+        print_whole(console, table, markup=False)
     if result.per_code:
         table = Table(title="Per code")
         for col in ("Code", "Name", "Both", f"Only {a}", f"Only {b}"):
             table.add_column(col, justify="right" if col not in ("Code", "Name") else "left")
         for c in result.per_code:
             table.add_row(c.code, c.name, str(c.both), str(c.only_a), str(c.only_b))
-        console.print(table, markup=False)
+        print_whole(console, table, markup=False)
     docs_text = ", ".join(result.documents) or "none"
     console.print(f"{len(result.disagreements)} of {result.segments_compared} segments differ "
                   f"(documents: {docs_text})", soft_wrap=True, markup=False)
