@@ -66,7 +66,8 @@ def team_findings(project: Project, st: CoderState) -> list[Problem]:
             "rewritten_log", log, f"not an append of what this machine read: {st.not_append}",
             "if an older version is checked out, go back to the newest (git checkout "
             "<your branch>, git pull); if the lines were lost, find them in the history "
-            f"(git log -p -- {log}); qcode check --fix accepts the log as it is now"))
+            f"(git log -p -- {log}); if the change was meant, accept the log as it is now: "
+            f"qcode check --accept-lost-lines --coder {st.coder}"))
     return found
 
 

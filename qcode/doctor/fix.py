@@ -6,21 +6,27 @@
 - move a document file a killed ``docs rename``, ``remove`` or ``restore`` left behind;
 - add qcode's union-merge lines to the ``.gitattributes``;
 - settle git conflict markers in a coder log by keeping both sides, when every line of
-  both is a readable event (both sides are appends);
-- accept a coder log that is no longer an append of what this machine read (the finding
-  said what is gone; git's history still has it).
+  both is a readable event (both sides are appends).
 
 An interrupted import needs the options it was given, and everything else (a damaged
-line, a conflict marker, an orphaned coding) needs a person: those are only reported.
+line, a conflict marker, an orphaned coding) needs a person: those are only reported. A
+coder log that lost lines this machine had read is left reported too: accepting it
+silences a data-loss warning, so it is done only when asked for by name
+(:func:`accept_lost_lines`, ``qcode check --accept-lost-lines --coder NAME``), never as a
+side effect of ``--fix`` run for another finding.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from qcode._io.atomic import write_text
 from qcode._io.gitattributes import ensure_gitattributes
 from qcode._io.gitignore import gitignore_text
 from qcode._io.leftovers import sweep_project
 from qcode._io.nofollow import read_nofollow
+from qcode.coding.store import load_state, log_path
 from qcode.doctor.logs import accept_log, settle_conflict
 from qcode.doctor.problem import relative
 from qcode.doctor.run import CheckReport, check_project
@@ -57,7 +63,31 @@ def fix_project(project: Project) -> CheckReport:
     for p in before.problems:
         if p.kind == "log_conflict":
             done += settle_conflict(project, p.path)
-        elif p.kind == "rewritten_log":
-            done += accept_log(project, p.path)
     after = check_project(project)
     return CheckReport(after.problems, tuple(done))
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What :func:`accept_lost_lines` did: one line per log accepted (``done``), and the
+    logs of the coders named that had lost nothing (``nothing_lost``, paths)."""
+
+    done: tuple[str, ...]
+    nothing_lost: tuple[str, ...]
+
+
+def accept_lost_lines(project: Project, coders: Sequence[str]) -> Accepted:
+    """Take the log of each of ``coders`` that lost lines this machine had read as it is
+    now, so the finding goes (what it lost is still in git's history). A log that lost
+    nothing is left as it is. An unknown coder is refused (NotFoundError) before anything
+    is accepted."""
+    paths = [log_path(project, c) for c in coders]
+    done: list[str] = []
+    nothing: list[str] = []
+    for coder, path in zip(coders, paths, strict=True):
+        rel = relative(project.root, path)
+        if load_state(project, coder).not_append is None:
+            nothing.append(rel)
+        else:
+            done += accept_log(project, rel)
+    return Accepted(tuple(done), tuple(nothing))

@@ -12,9 +12,10 @@ KINDS = (
     "gitattributes", "damaged_log", "orphaned_codings", "quote_mismatch",
     "stale_reconciliation",
 )
-#: kinds ``qcode check --fix`` settles
+#: kinds ``qcode check --fix`` settles (not ``rewritten_log``: accepting a log that lost
+#: lines takes ``qcode check --accept-lost-lines --coder NAME``, never ``--fix`` alone)
 FIXABLE = frozenset({"pending_replace", "pending_rename", "temp_file", "gitignore",
-                     "gitattributes", "log_conflict", "rewritten_log"})
+                     "gitattributes", "log_conflict"})
 
 
 @dataclass(frozen=True)
