@@ -65,6 +65,18 @@ def _split(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
+def _names_something(option: str, values: list[str], what: str, example: str) -> None:
+    """Refuse a list option given with no name in it (``--metric ''``, ``--coder ,``):
+    read as not given it would quietly run the default."""
+    from qcode.errors import UsageError
+
+    for value in values:
+        if not _split(value):
+            raise UsageError(f"{option} {value!r} names no {what}",
+                             hint=f"name one or more, e.g. {option} {example}, or leave "
+                                  f"{option} out for the default")
+
+
 def agree(
     ctx: typer.Context,
     ratings: Path | None = typer.Option(
@@ -174,6 +186,11 @@ def agree(
     """
     from qcode.errors import UsageError
 
+    _names_something("--coder", list(coder or []), "coder", "ingrid,lars")
+    _names_something("--coders", [old_coders] if old_coders is not None else [], "coder",
+                     "ingrid,lars")
+    _names_something("--metric", [metric] if metric is not None else [], "metric",
+                     "krippendorff_alpha,gwet_ac1")
     coders = coders_given(coder, old_coders)
     if output is not None:  # refused before the bootstrap, not after it
         from qcode.outputs import guard_output
@@ -190,8 +207,10 @@ def agree(
         from qcode.cli.agree_unitized import run_unitized
 
         given = [name for name, on in (("--ratings", ratings), ("--level", level),
-                                       ("--weights", weights), ("--categories", categories),
-                                       ("--by", by is not By.code), ("--metric", metric),
+                                       ("--weights", weights),
+                                       ("--categories", categories is not None),
+                                       ("--by", by is not By.code),
+                                       ("--metric", metric is not None),
                                        ("--overlap", overlap is not None)) if on]
         run_unitized(ctx, spans=spans, continuum=continuum, unitized=unitized,
                      coders=coders, docs=doc, where=where, not_here=given, ci=ci,
@@ -204,7 +223,8 @@ def agree(
         raise UsageError("--no-doc-intervals applies to unitized agreement (--spans, "
                          "--unitized) only")
     if ratings is not None:
-        project_only = [name for name, given in (("--coder", coders), ("--metric", metric),
+        project_only = [name for name, given in (("--coder", coders),
+                                                 ("--metric", metric is not None),
                                                  ("--by", by is not By.code),
                                                  ("--overlap", overlap is not None))
                         if given]
@@ -214,7 +234,8 @@ def agree(
                  output)
         return
     generic_only = [name for name, given in (("--level", level), ("--weights", weights),
-                                             ("--categories", categories)) if given]
+                                             ("--categories", categories is not None))
+                        if given]
     if generic_only:
         raise UsageError(f"{generic_only[0]} applies to --ratings FILE.csv only",
                          hint="in project mode codes are presence/absence (nominal)")
