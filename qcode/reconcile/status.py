@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
+from qcode.coding.fold import CoderState
 from qcode.coding.usable import Omissions, omissions
 from qcode.errors import NotFoundError
 from qcode.models import Record
@@ -104,16 +105,19 @@ def _sorted(codes: Any) -> tuple[str, ...]:
 def status(project: Project, name: str, docs: list[str] | None = None,
            codes: list[str] | None = None, all_docs: bool = False, *,
            _read: tuple[Ledger, list[str], dict[str, Any]] | None = None,
-           _states: list[Any] | None = None) -> StatusReport:
+           states: list[CoderState] | None = None,
+           consensus: CoderState | None = None) -> StatusReport:
     """Decisions now stale, segments waiting for a decision, and consensus edits.
 
     The documents are those a run would take (completed by every coder, or ``docs``, or
     ``all_docs``) and every document with a decision, so a reopened document's decisions
-    are still checked.
+    are still checked. A caller that has folded the logs already passes the coders' usable
+    ``states`` (in the reconciliation's coder order) and the consensus coder's state
+    (``consensus``), so no log is folded twice.
     """
     ledger, coders, documents = _read if _read is not None else (*_open(project, name), {})
     plan = make_plan(project, coders, name, docs, codes, all_docs, include_decided_docs=True,
-                     documents=documents, ledger=ledger, states=_states)
+                     documents=documents, ledger=ledger, states=states)
     stale: dict[str, StaleDecision] = {}
     pending: list[PendingSegment] = []
     for p in plan.agreed + plan.disagreements:
@@ -130,7 +134,7 @@ def status(project: Project, name: str, docs: list[str] | None = None,
                                           codes={c: _sorted(sets[c]) for c in coders}))
     unapplied = {d.id for d in ledger.decisions
                  if d.outcome != "deferred" and d.id not in ledger.applied}
-    state = consensus_state(project, name)
+    state = consensus if consensus is not None else consensus_state(project, name)
     bounds = {u.key: u.bounds for u in plan.units}
     edits: list[ConsensusEdit] = []
     live = ledger.live()
@@ -307,7 +311,7 @@ def summary(project: Project, name: str) -> Summary:
     docs = sorted(doc for doc in {d.doc for d in live} if project.has_document(doc))
     cache: dict[str, Any] = {}
     states = load_states(project, coders)
-    report = status(project, name, _read=(ledger, coders, cache), _states=states)
+    report = status(project, name, _read=(ledger, coders, cache), states=states)
     deferred = sum(1 for key in ledger.deferred if ledger.deferred_open(key))
     decided = [d for d in ledger.decisions if d.outcome != "deferred"]
     return Summary(name=name, coders=tuple(coders), documents=tuple(docs), decisions=len(live),

@@ -31,9 +31,11 @@ from qcode.codebook.history import read_history
 from qcode.coding.conflicts import CONFLICT
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state
+from qcode.coding.usable import Known, known_parts, usable_state
 from qcode.errors import QcodeError
 from qcode.project import Project, now_iso
-from qcode.reconcile.ledger import reconciliation_names
+from qcode.reconcile.ledger import read_ledger, reconciliation_names
+from qcode.reconcile.status import StaleDecision
 from qcode.reconcile.status import status as reconciliation_status
 
 SEEN_FILE = ".status.seen"
@@ -123,8 +125,9 @@ def take_look(project: Project) -> tuple[dict[str, Any], list[tuple[str, str, st
     """The facts a look records, and the coder logs' problems (not recorded)."""
     coders: dict[str, Any] = {}
     problems: list[tuple[str, str, str]] = []
+    folded: dict[str, CoderState] = {}
     for coder in coder_names(project):
-        st = load_state(project, coder)
+        st = folded[coder] = load_state(project, coder)
         coders[coder] = _coder_look(st)
         for p in st.problems:
             if p.reason.startswith(CONFLICT):
@@ -133,14 +136,47 @@ def take_look(project: Project) -> tuple[dict[str, Any], list[tuple[str, str, st
             problems.append((coder, "rewritten_log", st.not_append))
     docs = {d: _file_hash(project.document_path(d)) for d in project.document_ids()}
     stale: dict[str, list[str]] = {}
+    usable = _Usable(project, folded)
     for name in reconciliation_names(project):
         with contextlib.suppress(QcodeError):  # qcode check names what cannot be read
-            stale[name] = sorted(d.decision for d in reconciliation_status(project, name).stale)
+            stale[name] = sorted(d.decision for d in _stale(project, name, usable))
     look = {"format": FORMAT, "time": now_iso(), "coders": coders, "documents": docs,
             "codebook": _file_hash(project.codebook_path),
             "codebook_events": [str(ev["id"]) for ev in read_history(project.root).events],
             "stale": stale}
     return look, problems
+
+
+class _Usable:
+    """The usable states of the coders folded for the look, each made once, on demand
+    (codings of what is not in the project left out, as a reconciliation reads them)."""
+
+    def __init__(self, project: Project, folded: dict[str, CoderState]) -> None:
+        self.project, self.folded = project, folded
+        self._known: Known | None = None
+        self._made: dict[str, CoderState] = {}
+
+    def states(self, coders: list[str]) -> list[CoderState] | None:
+        """The usable states of ``coders``, in order; None when one has no folded log
+        (the reconciliation's own reading then names it)."""
+        if any(c not in self.folded for c in coders):
+            return None
+        if self._known is None:
+            self._known = known_parts(self.project)
+        for c in coders:
+            if c not in self._made:
+                self._made[c] = usable_state(self.folded[c], self._known)
+        return [self._made[c] for c in coders]
+
+
+def _stale(project: Project, name: str, usable: _Usable) -> list[StaleDecision]:
+    """The stale decisions of reconciliation ``name``, from the states the look folded
+    (each coder log is folded once per status, not again for each reconciliation)."""
+    ledger = read_ledger(project, name)
+    coders = list(ledger.coders or ())
+    report = reconciliation_status(project, name, states=usable.states(coders) if coders
+                                   else None, consensus=usable.folded.get(name))
+    return list(report.stale)
 
 
 def _last_look(project: Project) -> dict[str, Any] | None:
