@@ -90,6 +90,8 @@ class UnitizedAgreement:
     inferred: bool = False
     #: True when the per-document coefficients have intervals
     per_document_ci: bool = False
+    #: document -> its blocks (the units its own intervals resample)
+    blocks: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -169,7 +171,9 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
         continuum_length=sum(c.length for c in continua), codes=tuple(codes),
         coefficients=pooled, per_document=per_doc, ci_level=ci, bootstrap=n_boot,
         seed=seed, resampled=resampled, n_resampled=n_units, compound_share=compound,
-        inferred=inferred, per_document_ci=bool(per_doc) and per_document_ci and n_boot > 0)
+        inferred=inferred, per_document_ci=bool(per_doc) and per_document_ci and n_boot > 0,
+        blocks={c.doc: int(n) for c, n in zip(
+            continua, np.bincount(stats.doc, minlength=len(continua)), strict=True)})
 
 
 # ------------------------------------------------------------------ gathering

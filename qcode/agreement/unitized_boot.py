@@ -25,6 +25,21 @@ its own: its blocks are resampled as for a study of that one document. The inter
 the percentile interval of the defined replicates; P(alpha < .667) and
 P(alpha < .800) are the shares of replicates below those values (Krippendorff 2004:
 .800 reliable, .667 the lowest for tentative conclusions).
+
+**Few units.** An interval resting on fewer than :data:`FEW_UNITS` (10) resampled units
+(documents pooled, or blocks of one document) is flagged in the output. The percentile
+interval is a large-sample method: with n units the bootstrap distribution is discrete
+(at most C(2n-1, n) distinct resamples: 126 for n = 5, 1,716 for n = 7, 92,378 for
+n = 10; up to n = 6 a thousand replicates repeat a few hundred values), each replicate
+leaves out about (1 - 1/n)^n of the units (a quarter to a third of them), and the plug-in
+variance it mimics is too small by the factor (n - 1)/n (by over 10% below n = 10).
+Efron & Tibshirani (1993, *An Introduction to the Bootstrap*, ch. 13-14) discuss the
+percentile interval's coverage falling short of its nominal level in small samples (the
+reason for their BCa interval); with a handful of blocks an interval can lie almost
+wholly on one side of its point value (one block with a long disagreement, drawn more or
+less often, moves every replicate). 10 is a judgement, not a theorem: from
+there on the variance falls short by at most 10% and a thousand replicates are nearly all
+distinct resamples.
 """
 
 from __future__ import annotations
@@ -37,6 +52,10 @@ import numpy as np
 
 from qcode.agreement import unitized_2016 as u16
 from qcode.agreement.bootstrap import THRESHOLDS, below, percentile_interval
+
+#: intervals from fewer resampled units than this (documents, or blocks of one document)
+#: are flagged as resting on few units (module docstring, "Few units")
+FEW_UNITS = 10
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,19 @@ JSON (after ``"schema_version": 1``)::
      "coders": [...], "documents": [{"id", "start", "end"}], "continuum_inferred": bool,
      "ci_level", "bootstrap", "seed", "resampled", "n_resampled", "compound_share",
      "per_document_ci": bool,
-     "per_document": {DOC: {"coefficients": {NAME: {"value", "ci", "p_below_667",
+     "per_document": {DOC: {"n_resampled": int,
+                            "coefficients": {NAME: {"value", "ci", "p_below_667",
                                                     "p_below_800", "by_code": {...}}}}}}
 
 NAME is one of ``alpha_u_2004``, ``u_alpha``, ``binary_u_alpha``, ``cu_alpha``,
 ``k_u_alpha`` (``k_u_alpha`` has a value only by code). ``per_document`` (with
 ``per_document_ci``: whether its values have intervals, from the document's own blocks) is
 there when there are two or more documents; its entries have the same keys as
-``coefficients``.
+``coefficients``, and ``n_resampled``: the document's blocks, which its own intervals
+resample. ``n_resampled`` (pooled: documents, or the one document's blocks) below
+:data:`~qcode.agreement.unitized_boot.FEW_UNITS` marks an interval resting on few units
+(the table and Markdown say so in a note); the CSV has it as a column on rows with an
+interval.
 """
 
 from __future__ import annotations
@@ -57,7 +62,8 @@ def unitized_json(rep: UnitizedAgreement) -> dict[str, Any]:
     if rep.per_document:
         out["per_document_ci"] = rep.per_document_ci
         out["per_document"] = {
-            doc: {"coefficients": {c.name: coefficient_json(c) for c in coefs}}
+            doc: {"n_resampled": rep.blocks.get(doc, 0),
+                  "coefficients": {c.name: coefficient_json(c) for c in coefs}}
             for doc, coefs in rep.per_document.items()}
     return out
 
@@ -68,6 +74,7 @@ def unitized_rows(rep: UnitizedAgreement) -> list[dict[str, Any]]:
     scopes: list[tuple[str, tuple[Coefficient, ...]]] = [("(pooled)", rep.coefficients)]
     scopes += list(rep.per_document.items())
     for doc, coefs in scopes:
+        units = rep.n_resampled if doc == "(pooled)" else rep.blocks.get(doc, 0)
         for c in coefs:
             for code, v in [("", c.overall), *c.by_code.items()]:
                 rows.append({"document": doc, "coefficient": c.name, "code": code,
@@ -76,5 +83,6 @@ def unitized_rows(rep: UnitizedAgreement) -> list[dict[str, Any]]:
                              "ci_high": _num(v.ci[1]) if v.ci else None,
                              "p_below_667": _num(v.p_below_667),
                              "p_below_800": _num(v.p_below_800),
-                             "note": v.reason or ""})
+                             "note": v.reason or "",
+                             "n_resampled": units if v.ci else None})
     return rows

@@ -12,7 +12,7 @@ from __future__ import annotations
 from qcode.agreement.table import MARKS, fmt3, mark
 from qcode.agreement.table import interval as ci_text
 from qcode.agreement.unitized import UnitizedAgreement
-from qcode.agreement.unitized_boot import Value
+from qcode.agreement.unitized_boot import FEW_UNITS, Value
 
 SHORT = {"alpha_u_2004": "alpha_U 2004", "u_alpha": "u-alpha",
          "binary_u_alpha": "|u-alpha", "cu_alpha": "cu-alpha", "k_u_alpha": "(k)u-alpha"}
@@ -102,4 +102,34 @@ def legend(rep: UnitizedAgreement) -> list[str]:
                      "(stretches between positions nobody coded), never cutting a unit.")
     elif rep.per_document:
         lines.append("By document: point values (--no-doc-intervals).")
-    return lines
+    return lines + few_units_note(rep)
+
+
+#: documents named one by one in the few-units note; the rest are counted
+NAMED = 5
+
+
+def few_units_note(rep: UnitizedAgreement) -> list[str]:
+    """One line when an interval rests on fewer than ``FEW_UNITS`` resampled units: the
+    pooled one (documents, or the one document's blocks) and each document's own (its
+    blocks); why such intervals are rough is in :mod:`qcode.agreement.unitized_boot`."""
+    if rep.bootstrap <= 0:
+        return []
+    where = []
+    if rep.n_resampled < FEW_UNITS:
+        unit = "documents" if rep.resampled == "documents" else "blocks"
+        where.append(f"the pooled ones ({rep.n_resampled} {unit})")
+    few = ([(d, rep.blocks[d]) for d in rep.per_document if rep.blocks.get(d, 0) < FEW_UNITS]
+           if rep.per_document_ci else [])
+    if few:
+        shown = ", ".join(f"{d} ({n} block{'s' if n != 1 else ''})" for d, n in few[:NAMED])
+        more = f" and {len(few) - NAMED} more" if len(few) > NAMED else ""
+        where.append(f"document{'s' if len(few) > 1 else ''} {shown}{more}")
+    if not where:
+        return []
+    return [f"Intervals resting on fewer than {FEW_UNITS} resampled units: "
+            f"{'; '.join(where)}. A "
+            "percentile bootstrap from so few units is rough: there are few distinct "
+            "resamples, so an interval can be too narrow or lie almost wholly on one "
+            "side of its value (Efron & Tibshirani 1993, ch. 13-14). Read these "
+            "intervals and P(<.667), P(<.800) as indications, not bounds."]

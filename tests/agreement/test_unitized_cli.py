@@ -91,7 +91,7 @@ def test_csv_rows(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == ("document,coefficient,code,value,ci_low,ci_high,p_below_667,"
-                        "p_below_800,note")
+                        "p_below_800,note,n_resampled")
     assert lines[1].startswith("(pooled),alpha_u_2004,,")
 
 
