@@ -105,17 +105,24 @@ def _sorted(codes: Any) -> tuple[str, ...]:
 def status(project: Project, name: str, docs: list[str] | None = None,
            codes: list[str] | None = None, all_docs: bool = False, *,
            _read: tuple[Ledger, list[str], dict[str, Any]] | None = None,
+           ledger: Ledger | None = None,
            states: list[CoderState] | None = None,
            consensus: CoderState | None = None) -> StatusReport:
     """Decisions now stale, segments waiting for a decision, and consensus edits.
 
     The documents are those a run would take (completed by every coder, or ``docs``, or
     ``all_docs``) and every document with a decision, so a reopened document's decisions
-    are still checked. A caller that has folded the logs already passes the coders' usable
-    ``states`` (in the reconciliation's coder order) and the consensus coder's state
-    (``consensus``), so no log is folded twice.
+    are still checked. A caller that has read the decision log and folded the coder logs
+    already passes them: ``ledger``, the coders' usable ``states`` (in the ledger's coder
+    order) and the consensus coder's state (``consensus``), so nothing is read twice.
     """
-    ledger, coders, documents = _read if _read is not None else (*_open(project, name), {})
+    if _read is not None:
+        ledger, coders, documents = _read
+    elif ledger is not None and ledger.coders is not None:
+        coders, documents = list(ledger.coders), {}
+    else:
+        ledger, coders = _open(project, name)
+        documents = {}
     plan = make_plan(project, coders, name, docs, codes, all_docs, include_decided_docs=True,
                      documents=documents, ledger=ledger, states=states)
     stale: dict[str, StaleDecision] = {}

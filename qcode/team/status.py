@@ -174,8 +174,9 @@ def _stale(project: Project, name: str, usable: _Usable) -> list[StaleDecision]:
     (each coder log is folded once per status, not again for each reconciliation)."""
     ledger = read_ledger(project, name)
     coders = list(ledger.coders or ())
-    report = reconciliation_status(project, name, states=usable.states(coders) if coders
-                                   else None, consensus=usable.folded.get(name))
+    report = reconciliation_status(project, name, ledger=ledger,
+                                   states=usable.states(coders) if coders else None,
+                                   consensus=usable.folded.get(name))
     return list(report.stale)
 
 

@@ -1,6 +1,7 @@
 """``qcode status`` folds each coder log once: the look and the stale-decision check of
 every reconciliation share the states (it folded each log twice, once more per
-reconciliation a coder takes part in, the consensus coder's included)."""
+reconciliation a coder takes part in, the consensus coder's included), and each decision
+log is read once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from typing import Any
 import pytest
 
 from qcode.coding import store
+from qcode.reconcile import ledger as ledger_module
+from qcode.reconcile import status as reconcile_status
 from qcode.reconcile.run import reconcile
+from qcode.team import status as team_status
 from tests.builders import build_known
 
 
@@ -31,8 +35,24 @@ def folds(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return counted
 
 
+@pytest.fixture
+def ledger_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Reconciliation -> how many times its decision log was read, wherever from."""
+    counted: Counter[str] = Counter()
+    real = ledger_module.read_ledger
+
+    def read_ledger(project, name, *args, **kw):  # type: ignore[no-untyped-def]
+        counted[name] += 1
+        return real(project, name, *args, **kw)
+
+    for module in (ledger_module, team_status, reconcile_status):
+        monkeypatch.setattr(module, "read_ledger", read_ledger)
+    return counted
+
+
 def test_status_folds_each_log_once_and_still_finds_stale_decisions(
-        tmp_path: Path, folds: Counter[str], invoke: Callable[..., Any]) -> None:
+        tmp_path: Path, folds: Counter[str], ledger_reads: Counter[str],
+        invoke: Callable[..., Any]) -> None:
     project = build_known(tmp_path / "p", coders=("ana", "bo"), done=True)
     reconcile(project, ["ana", "bo"], "consensus", "union")
     reconcile(project, ["ana", "bo"], "second", "intersection")
@@ -43,6 +63,7 @@ def test_status_folds_each_log_once_and_still_finds_stale_decisions(
     store.remove_codes(project, "ana", project.load_document(coding.doc), [coding.segment],
                        [coding.code])
     folds.clear()
+    ledger_reads.clear()
     r = invoke("--project", root, "status", "--format", "json")
     assert r.exit_code == 0, r.output
     got = json.loads(r.stdout)
@@ -51,3 +72,4 @@ def test_status_folds_each_log_once_and_still_finds_stale_decisions(
         {"name": "second", "stale_decisions": 1, "new_stale_decisions": 1}]
     assert [(c["coder"], c["codings_removed"]) for c in got["coders"]] == [("ana", 1)]
     assert folds == {"ana": 1, "bo": 1, "consensus": 1, "second": 1}
+    assert ledger_reads == {"consensus": 1, "second": 1}  # each decision log read once too
