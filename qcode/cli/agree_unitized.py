@@ -68,8 +68,8 @@ def run_unitized(ctx: typer.Context, *, spans: Path | None, continuum: str | Non
                                  inferred=bounds is None, per_document_ci=doc_intervals)
     else:
         from qcode.agreement.unitized_project import unitized_for_project
-        from qcode.counts.matrix import parse_where
         from qcode.documents.sets import selected_documents
+        from qcode.documents.where import parse_where
 
         if continuum is not None:
             raise UsageError("--continuum applies to --spans FILE.csv only",

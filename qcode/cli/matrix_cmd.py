@@ -125,8 +125,9 @@ def matrix(
 
       qcode matrix --where region=North --format svg -o matrix.svg
     """
-    from qcode.counts.matrix import load_corpus, parse_where, select, split_matrices
+    from qcode.counts.matrix import load_corpus, select, split_matrices
     from qcode.documents.sets import selected_documents
+    from qcode.documents.where import parse_where
 
     _check_output_format(fmt.value, output, "md, csv, latex, json, html or svg")
     project = outgoing(ctx, real_names)  # pseudonymised when the table has entries
@@ -334,8 +335,9 @@ def cooccur(
       qcode cooccur --by cell --format svg -o cells.svg
     """
     from qcode.counts.cooccur import cooccurrence
-    from qcode.counts.matrix import load_corpus, parse_where, select
+    from qcode.counts.matrix import load_corpus, select
     from qcode.documents.sets import selected_documents
+    from qcode.documents.where import parse_where
 
     _check_output_format(fmt.value, output, "md, csv, json or svg")
     project = state(ctx).project()

@@ -125,8 +125,8 @@ def report(
 
     from qcode.counts.context import parse_context
     from qcode.counts.excerpts import resolve_selection
-    from qcode.counts.matrix import parse_where
     from qcode.documents.sets import selected_documents
+    from qcode.documents.where import parse_where
     from qcode.errors import UsageError
     from qcode.reports.content import build_report, render_report
     from qcode.reports.settings import parse_attribute_option

@@ -28,7 +28,8 @@ from typing import Any
 
 from qcode.coding.collector import collector_paused
 from qcode.counts.coverage import crossing, merged, shared
-from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, parse_where, select
+from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, select
+from qcode.documents.where import parse_where
 from qcode.errors import UsageError
 from qcode.models import Record
 from qcode.project import Project

@@ -24,7 +24,7 @@ A dimension is ``theme``, ``level``, ``code``, ``document``, ``speaker`` or ``at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
@@ -36,6 +36,7 @@ from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
 from qcode.counts.coverage import coverage, units_of
 from qcode.counts.doc_info import DocInfo, corpus_documents
+from qcode.documents.where import parse_where
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.models import Codebook, Coding, Record
 from qcode.project import Project
@@ -137,25 +138,6 @@ _new = tuple.__new__  # builds a Coding from a full tuple without its Python __n
 
 
 # ----------------------------------------------------------------------------- filters
-
-
-def parse_where(items: Iterable[str], docs: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
-    """``["region=North", "region=West", "role=nurse"]`` -> {region: (North, West), role: ...}.
-
-    ``docs`` (from ``--doc``) are the same as ``document=ID`` items.
-
-    >>> parse_where(["region=North", "region=West"], docs=["N01"])
-    {'region': ('North', 'West'), 'document': ('N01',)}
-    """
-    items = [*items, *(f"document={d}" for d in docs)]
-    out: dict[str, list[str]] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--where '{item}' is not ATTR=VALUE",
-                             hint="for example: --where region=North")
-        out.setdefault(key.strip(), []).append(value.strip())
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _check_attribute(corpus: Corpus, name: str, option: str) -> None:

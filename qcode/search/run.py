@@ -30,6 +30,7 @@ from qcode.codebook.lookup import did_you_mean, resolve_code
 from qcode.coding.store import log_path
 from qcode.coding.usable import Omissions, load_usable, omissions
 from qcode.documents.sets import selected_documents
+from qcode.documents.where import parse_where
 from qcode.errors import NotFoundError, UsageError
 from qcode.index.documents import DocMeta, indexed_documents, meta_of
 from qcode.models import Document
@@ -143,22 +144,6 @@ def read_documents(project: Project, ids: Sequence[str]) -> list[DocMeta]:
 
 
 # ----------------------------------------------------------------------------- filters
-
-
-def parse_where(items: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """``["region=Helse Nord", "role=nurse"]`` -> {region: (Helse Nord,), role: (nurse,)}.
-
-    >>> parse_where(["region=North", "region=West"])
-    {'region': ('North', 'West')}
-    """
-    out: dict[str, list[str]] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--where '{item}' is not ATTR=VALUE",
-                             hint="for example: --where region=North")
-        out.setdefault(key.strip(), []).append(value.strip())
-    return {k: tuple(v) for k, v in out.items()}
 
 
 def _known_values(docs: Sequence[DocMeta], key: str) -> list[str]:

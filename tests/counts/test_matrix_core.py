@@ -25,10 +25,10 @@ from qcode.counts.matrix import (
     default_coder,
     load_corpus,
     matrix,
-    parse_where,
     select,
     split_matrices,
 )
+from qcode.documents.where import parse_where
 from qcode.errors import NotFoundError, UsageError
 from qcode.project import Project
 from tests.builders import DATA as TESTDATA
