@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState, SpanKey
 from qcode.coding.store import coder_names, load_state, log_path
 from qcode.coding.usable import Omissions, known_parts, omissions, usable_states
@@ -81,6 +82,7 @@ def doc_trailer(doc: Document) -> dict[str, Any]:
                          for s in doc.segments]}
 
 
+@collector_paused()
 def build_qdpx(project: Project, coders: list[str] | None = None,
                line_endings: str = "lf") -> tuple[bytes, ExportSummary]:
     """The ``.qdpx`` bytes for ``project`` (all coders unless ``coders`` is given).
