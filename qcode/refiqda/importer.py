@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qcode._io import limits
+from qcode.coding.collector import collector_paused
 from qcode.coding.drafts import AddDraft, EventDraft
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state_or_empty, validate_coder_name
@@ -209,8 +210,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                 ) -> tuple[Plan, ImportReport]:
     """Read and map everything; write nothing."""
     archive = open_any(Path(path))
-    where = archive.where if archive.folder is not None else \
-        f"{archive.where}/{archive.qde_name}"
+    where = f"{archive.where}/{archive.qde_name}" if archive.folder is None else archive.where
     qp = read_qde(archive.qde, where)
     report = ImportReport(file=str(path), kind="qde" if archive.folder else "qdpx",
                           origin=qp.origin, namespace=qp.namespace)
@@ -410,6 +410,7 @@ def _renumber(doc: Document) -> Document:
     return doc.model_copy(update={"segments": segs})
 
 
+@collector_paused()
 def import_qdpx(path: Path, *, project: Project | None = None, into: Path | None = None,
                 level_map: dict[str, str] | None = None, dry_run: bool = False,
                 ) -> ImportReport:
