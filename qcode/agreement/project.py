@@ -42,6 +42,13 @@ from qcode.agreement.presence import (
     covered as covered,  # re-exported: the overlap rule counts characters with it
 )
 from qcode.agreement.ratings import Ratings
+from qcode.agreement.row_tallies import (
+    pattern_keys,
+    present_count,
+    tally_of_keys,
+    tally_of_matrix,
+)
+from qcode.agreement.tally import UnitTally
 from qcode.codebook.load import suggestions
 from qcode.coding import store
 from qcode.coding.collector import collector_paused
@@ -213,9 +220,10 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     cols = {coder: as_columns(codings.get(coder, ())) for coder in chosen}
     code_ids = [c.id for c in codebook.codes]
     in_docs = set(docs)
+    unknown = set().union(*(cols[coder].code for coder in chosen)) - set(code_ids)
     extra = sorted({code for coder in chosen
                     for d, code in zip(cols[coder].doc, cols[coder].code, strict=True)
-                    if d in in_docs} - set(code_ids))
+                    if code in unknown and d in in_docs}) if unknown else []
     code_ids += extra
     code_index = {c: k for k, c in enumerate(code_ids)}
     presence = np.zeros((len(chosen), len(units), len(code_ids)), dtype=bool)
@@ -235,23 +243,25 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
             if i is not None:
                 presence[g, i, code_index[code]] = True
     seeds = np.random.SeedSequence(seed)
-    row_specs = _rows(by, codebook, code_ids, docs, units, presence)
+    keys = pattern_keys(presence)  # every unit x code's pattern of presence, numbered once
+    sizes = [len(segments[d]) for d in docs]
+    row_specs = _rows(by, codebook, code_ids, docs, sizes, presence, keys)
     child = seeds.spawn(len(row_specs) + 1)
-    code_specs = [] if by == "code" else _rows("code", codebook, code_ids, docs, units,
-                                               presence)
+    code_specs = [] if by == "code" else _rows("code", codebook, code_ids, docs, sizes,
+                                               presence, keys)
     total = len(row_specs) + len(code_specs) + 1
     report = progress or (lambda done, total: None)
     rows_list = []
-    for (rid, label, x), s in zip(row_specs, child[:-1], strict=True):
-        rows_list.append(_row(rid, label, x, chosen, names, ci, n_boot,
+    for (rid, label, x, tally), s in zip(row_specs, child[:-1], strict=True):
+        rows_list.append(_row(rid, label, x, tally, chosen, names, ci, n_boot,
                               np.random.default_rng(s)))
         report(len(rows_list), total)
     rows = tuple(rows_list)
     per_code = rows
     if by != "code":
         per_code_list = []
-        for rid, label, x in code_specs:
-            per_code_list.append(_row(rid, label, x, chosen, names, ci, 0, None))
+        for rid, label, x, tally in code_specs:
+            per_code_list.append(_row(rid, label, x, tally, chosen, names, ci, 0, None))
             report(len(rows) + len(per_code_list), total)
         per_code = tuple(per_code_list)
     mean = {}
@@ -267,16 +277,22 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
                             overlap=overlap_label(overlap))
 
 
+RowSpec = tuple[str, str, np.ndarray, UnitTally | None]
+
+
 def _rows(by: str, codebook: Codebook, code_ids: list[str], docs: list[str],
-          units: list[tuple[str, str]], presence: np.ndarray
-          ) -> list[tuple[str, str, np.ndarray]]:
-    """(id, label, units x coders 0/1 matrix) for each row."""
-    out: list[tuple[str, str, np.ndarray]] = []
+          sizes: list[int], presence: np.ndarray, keys: np.ndarray | None
+          ) -> list[RowSpec]:
+    """(id, label, units x coders 0/1 matrix, its tally or None) for each row: the tally
+    counted from the pattern ``keys`` (:func:`pattern_keys`) where they were numbered."""
+    out: list[RowSpec] = []
+    m = presence.shape[0]
     if by == "code":
         for k, cid in enumerate(code_ids):
             code = codebook.code(cid)
             out.append((cid, code.name if code else "(not in the codebook)",
-                        presence[:, :, k].T))
+                        presence[:, :, k].T,
+                        None if keys is None else tally_of_keys(keys[:, k], m)))
     elif by in ("theme", "level"):
         facets: Sequence[Any] = codebook.themes if by == "theme" else codebook.levels
         for f in facets:
@@ -285,27 +301,32 @@ def _rows(by: str, codebook: Codebook, code_ids: list[str], docs: list[str],
                     and (c.theme if by == "theme" else c.level) == f.id]
             x = presence[:, :, cols].any(axis=2).T if cols else np.zeros(
                 presence.shape[1::-1], dtype=bool)
-            out.append((f.id, f.name, x))
-    else:
-        doc_of = np.array([d for d, _ in units])
-        for d in docs:
-            rows = np.flatnonzero(doc_of == d)
-            x = presence[:, rows, :].reshape(presence.shape[0], -1).T
-            out.append((d, f"{rows.size} segments x {presence.shape[2]} codes", x))
+            out.append((f.id, f.name, x, tally_of_matrix(x)))
+    else:  # the units are in document order: each document's segments are one stretch
+        end = 0
+        for d, size in zip(docs, sizes, strict=True):
+            start, end = end, end + size
+            x = presence[:, start:end, :].reshape(m, -1).T
+            out.append((d, f"{size} segments x {presence.shape[2]} codes", x,
+                        None if keys is None else tally_of_keys(keys[start:end], m)))
     return out
 
 
-def _row(rid: str, label: str, x: np.ndarray, coders: list[str], names: Sequence[str],
-         ci: float, n_boot: int, rng: np.random.Generator | None) -> RowAgreement:
+def _row(rid: str, label: str, x: np.ndarray, tally: UnitTally | None, coders: list[str],
+         names: Sequence[str], ci: float, n_boot: int, rng: np.random.Generator | None
+         ) -> RowAgreement:
     n = int(x.shape[0])
-    prevalence = float(x.mean()) if x.size else 0.0
-    if not x.any():
+    tally = tally if tally is not None else UnitTally.from_codes(x.astype(np.int64), 2)
+    present = present_count(tally)  # the mean of x, counted from its patterns
+    prevalence = present / x.size if x.size else 0.0
+    if not present:
         return RowAgreement(id=rid, label=label, prevalence=prevalence, n_units=n,
                             note="no coder applied it", coefficients=tuple(
                                 CoefficientResult(name=m, label=SPECS[m].label, value=None,
                                                   reason="no coder applied it")
                                 for m in names))
-    ratings = Ratings(x.astype(np.int64), BINARY, tuple(coders), None, np.array([0.0, 1.0]))
+    ratings = Ratings.counted(x.view(np.int8), tally, BINARY, tuple(coders),
+                              np.array([0.0, 1.0]))
     results = compute(ratings, names, ci=ci, n_boot=n_boot, seed=rng)
     return RowAgreement(id=rid, label=label, prevalence=prevalence, n_units=n,
                         coefficients=tuple(results))
@@ -317,7 +338,12 @@ def code_sets(presence: np.ndarray) -> tuple[np.ndarray, tuple[frozenset, ...]]:
     # each (coder, unit)'s codes as one packed row, coder by coder: the sets are numbered
     # in the order they are first met, as a loop over coders and units would number them
     packed = np.packbits(presence.reshape(m * n, k), axis=1)
-    keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
+    if packed.shape[1] <= 8:  # up to 64 codes: one unsigned integer (sorts fast) per row
+        wide = np.zeros((m * n, 8), dtype=np.uint8)
+        wide[:, :packed.shape[1]] = packed
+        keys = wide.view(np.uint64).ravel()
+    else:
+        keys = np.ascontiguousarray(packed).view(np.dtype((np.void, packed.shape[1]))).ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)

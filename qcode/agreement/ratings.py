@@ -1,12 +1,13 @@
 """The reliability data: a units x coders matrix of category indices.
 
-A :class:`Ratings` holds ``codes``, an ``int64`` array of shape ``(n_units, n_coders)`` where
-``codes[u, c]`` is the index into ``categories`` of the value coder ``c`` gave unit ``u``, or
-``-1`` when that coder did not rate that unit (a missing rating). ``categories`` is the
-declared (or observed) category domain in order; its length ``q`` matters to coefficients
-whose chance agreement depends on the number of possible categories (Brennan-Prediger,
-Gwet's AC1), and its order and numeric values to ordinal / interval / ratio distances and to
-weights. Set-valued ratings (for MASI) have ``frozenset`` categories.
+A :class:`Ratings` holds ``codes``, an integer (``int64``) array of shape
+``(n_units, n_coders)`` where ``codes[u, c]`` is the index into ``categories`` of the value
+coder ``c`` gave unit ``u``, or ``-1`` when that coder did not rate that unit (a missing
+rating). ``categories`` is the declared (or observed) category domain in order; its length
+``q`` matters to coefficients whose chance agreement depends on the number of possible
+categories (Brennan-Prediger, Gwet's AC1), and its order and numeric values to ordinal /
+interval / ratio distances and to weights. Set-valued ratings (for MASI) have ``frozenset``
+categories.
 
 Ratings is a frozen dataclass rather than a pydantic record because it carries numpy arrays.
 """
@@ -87,8 +88,7 @@ class Ratings:
                 f"the ratings come from {self.n_coders} coder{'' if self.n_coders == 1 else 's'}"
                 f"{who}; agreement needs at least 2",
                 hint="add the ratings of a second coder")
-        rated = (self.codes >= 0).sum(axis=1)
-        if not (rated >= 2).any():
+        if not (self.tally.rated >= 2).any():  # a unit rated twice is a pattern rated twice
             raise InsufficientDataError(
                 "no unit was rated by 2 or more coders; agreement needs units rated by at "
                 "least 2", hint="have a second coder rate the same units")
@@ -99,6 +99,17 @@ class Ratings:
                 "categories", hint="declare the full domain with --categories V1,V2,...")
 
     # ------------------------------------------------------------------ constructors
+
+    @classmethod
+    def counted(cls, codes: np.ndarray, tally: UnitTally, categories: tuple[Any, ...],
+                coders: tuple[str, ...], values: np.ndarray | None = None) -> Ratings:
+        """Ratings whose :attr:`tally` the caller has counted already (agreement on a
+        project counts every code's rating patterns in one pass over the presence array;
+        ``codes`` may then be a view of it, e.g. 0/1 ``int8``). ``tally`` must be what
+        :meth:`UnitTally.from_codes` gives for ``codes``."""
+        ratings = cls(codes, categories, coders, None, values)
+        ratings.__dict__["tally"] = tally  # the cached property's slot, filled in advance
+        return ratings
 
     @classmethod
     def from_matrix(cls, data: Any, *, coders: Sequence[str] | None = None,

@@ -25,7 +25,6 @@ import numpy as np
 @dataclass(frozen=True, eq=False)
 class UnitTally:
     patterns: np.ndarray
-    counts: np.ndarray
     multiplicity: np.ndarray
     q: int
 
@@ -35,7 +34,7 @@ class UnitTally:
         n, m = codes.shape
         base = q + 1
         if n == 0:
-            return cls(np.zeros((0, m), np.int64), np.zeros((0, q)), np.zeros(0), q)
+            return cls(np.zeros((0, m), np.int64), np.zeros(0), q)
         if m * np.log2(base) < 62:
             shifted = codes + 1
             key = shifted[:, 0].astype(np.int64)
@@ -55,17 +54,39 @@ class UnitTally:
                 rest //= base
         else:
             patterns, mult = np.unique(codes, axis=0, return_counts=True)
-        counts = _category_counts(patterns, q)
-        return cls(patterns, counts, mult.astype(float), q)
+        return cls(patterns, mult.astype(float), q)
+
+    @classmethod
+    def from_binary_counts(cls, seen: np.ndarray, m: int) -> UnitTally:
+        """The tally of 0/1 ratings (q = 2) by ``m`` coders, none missing, from
+        ``seen[key]``: how many units have the pattern ``key = sum_g x_g 2^(m-1-g)`` (coder
+        0 the highest bit). Patterns come in the order :meth:`from_codes` gives them (rows
+        sorted, coder 0 first), so every coefficient gets the same arrays either way.
+
+        >>> t = UnitTally.from_binary_counts(np.array([5, 0, 2, 1]), 2)
+        >>> t.patterns.tolist(), t.multiplicity.tolist()
+        ([[0, 0], [1, 0], [1, 1]], [5.0, 2.0, 1.0])
+        """
+        keys = np.flatnonzero(seen)
+        bits = np.arange(m - 1, -1, -1, dtype=np.int64)
+        patterns = ((keys[:, None] >> bits) & 1).astype(np.int64)
+        return cls(patterns, seen[keys].astype(float), 2)
 
     @property
     def n_coders(self) -> int:
         return int(self.patterns.shape[1])
 
     @cached_property
+    def counts(self) -> np.ndarray:
+        """r_ik, shape ``(P, q)``: how many coders chose category k in pattern p (counted
+        when first needed: with many categories, MASI's code sets, it is P x q floats that
+        alpha never reads)."""
+        return _category_counts(self.patterns, self.q)
+
+    @cached_property
     def rated(self) -> np.ndarray:
         """r_i: the number of ratings of each pattern."""
-        return self.counts.sum(axis=1)
+        return (self.patterns >= 0).sum(axis=1).astype(float)
 
     @cached_property
     def shares(self) -> np.ndarray:

@@ -1,0 +1,136 @@
+"""Every row's rating patterns counted at once from the presence array (issue 19) give
+exactly the tallies, coefficients, intervals and prevalences of counting each row's own
+units x coders matrix, for every --by and with the bootstrap; MASI's tally no longer
+builds its patterns x code-sets count matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qcode.agreement.coefficients import compute
+from qcode.agreement.project import BINARY, code_sets, project_agreement
+from qcode.agreement.ratings import Ratings
+from qcode.agreement.row_tallies import pattern_keys, tally_of_keys, tally_of_matrix
+from qcode.agreement.tally import UnitTally
+from qcode.models import Code, Codebook, Coding, Level, Theme
+
+
+def same_tally(a: UnitTally, b: UnitTally) -> None:
+    for name in ("patterns", "multiplicity", "counts", "rated"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y), name
+    assert a.q == b.q
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 80), st.integers(1, 6), st.integers(0, 2**32 - 1),
+       st.floats(0.0, 1.0))
+def test_keyed_tallies_equal_the_tallies_of_each_rows_codes(m, n, k, seed, share):
+    presence = np.random.default_rng(seed).random((m, n, k)) < share
+    keys = pattern_keys(presence)
+    assert keys is not None
+    for col in range(k):
+        x = presence[:, :, col].T
+        want = UnitTally.from_codes(x.astype(np.int64), 2)
+        same_tally(tally_of_keys(keys[:, col], m), want)
+        same_tally(tally_of_matrix(x), want)
+
+
+def test_more_coders_than_a_key_holds_are_counted_from_the_codes() -> None:
+    presence = np.random.default_rng(3).random((17, 50, 2)) < 0.3
+    assert pattern_keys(presence) is None
+    x = presence[:, :, 1].T
+    same_tally(tally_of_matrix(x), UnitTally.from_codes(x.astype(np.int64), 2))
+
+
+CB = Codebook(
+    themes=(Theme(id="T1", name="One"), Theme(id="T2", name="Two"),
+            Theme(id="T3", name="Empty")),
+    levels=(Level(id="micro", name="Micro"), Level(id="macro", name="Macro")),
+    codes=tuple(Code(id=f"C{i}", name=f"Code {i}", theme=f"T{1 + i % 2}",
+                     level=("micro", "macro")[i % 2]) for i in range(6)))
+
+
+def random_project(seed: int, m: int) -> tuple[dict, dict, dict]:
+    rng = np.random.default_rng(seed)
+    segments = {f"D{d}": [f"D{d}:{s:04d}" for s in range(1, int(rng.integers(1, 12)))]
+                for d in range(4)}
+    coders = [f"c{g}" for g in range(m)]
+    codings = {}
+    for g, coder in enumerate(coders):
+        rows = []
+        for segs in segments.values():
+            for seg in segs:
+                for code in CB.codes[:5]:  # C5 is never applied
+                    if rng.random() < 0.15 + 0.1 * g:
+                        rows.append(Coding(coder=coder, doc=seg.split(":")[0], segment=seg,
+                                           code=code.id, start=0, end=1, quote=""))
+        codings[coder] = rows
+    return segments, codings, {c: set(segments) for c in coders}
+
+
+def rows_one_by_one(rep, segments, codings, by: str, n_boot: int, seed: int):  # type: ignore[no-untyped-def]
+    """The rows as before: each row's matrix as int64 codes, counted on its own."""
+    coders = list(rep.coders)
+    units = [(d, s) for d in rep.documents for s in segments[d]]
+    code_ids = [c.id for c in CB.codes]
+    presence = np.zeros((len(coders), len(units), len(code_ids)), dtype=bool)
+    where = {u: i for i, u in enumerate(units)}
+    for g, coder in enumerate(coders):
+        for c in codings[coder]:
+            presence[g, where[(c.doc, c.segment)], code_ids.index(c.code)] = True
+    if by == "code":
+        mats = [presence[:, :, k].T for k in range(len(code_ids))]
+    elif by in ("theme", "level"):
+        facets = CB.themes if by == "theme" else CB.levels
+        mats = []
+        for f in facets:
+            cols = [k for k, c in enumerate(CB.codes) if (c.theme if by == "theme"
+                                                           else c.level) == f.id]
+            mats.append(presence[:, :, cols].any(axis=2).T if cols else
+                        np.zeros((len(units), len(coders)), dtype=bool))
+    else:
+        doc_of = np.array([d for d, _ in units])
+        mats = [presence[:, np.flatnonzero(doc_of == d), :].reshape(len(coders), -1).T
+                for d in rep.documents]
+    child = np.random.SeedSequence(seed).spawn(len(mats) + 1)
+    out = []
+    for x, s in zip(mats, child[:-1], strict=True):
+        prevalence = float(x.mean()) if x.size else 0.0
+        if not x.any():
+            out.append((prevalence, None))
+            continue
+        ratings = Ratings(x.astype(np.int64), BINARY, tuple(coders), None,
+                          np.array([0.0, 1.0]))
+        out.append((prevalence, compute(ratings, rep.metrics, ci=0.9, n_boot=n_boot,
+                                        seed=np.random.default_rng(s))))
+    return out
+
+
+@pytest.mark.parametrize("by", ["code", "theme", "level", "document"])
+@pytest.mark.parametrize(("seed", "m", "n_boot"), [(1, 2, 0), (2, 3, 40), (3, 2, 40),
+                                                   (4, 4, 0)])
+def test_project_rows_equal_rows_counted_one_by_one(by, seed, m, n_boot) -> None:  # type: ignore[no-untyped-def]
+    segments, codings, done = random_project(seed, m)
+    rep = project_agreement(segments, codings, done, CB, by=by, ci=0.9, n_boot=n_boot,
+                            seed=seed)
+    want = rows_one_by_one(rep, segments, codings, by, n_boot, seed)
+    assert len(rep.rows) == len(want)
+    for row, (prevalence, results) in zip(rep.rows, want, strict=True):
+        assert row.prevalence == prevalence  # exactly: x.mean()
+        if results is None:
+            assert row.note == "no coder applied it"
+        else:
+            assert list(row.coefficients) == results
+
+
+def test_masi_tally_leaves_its_count_matrix_uncounted() -> None:
+    presence = np.random.default_rng(5).random((2, 300, 12)) < 0.2
+    codes, sets = code_sets(presence)
+    ratings = Ratings(codes, sets, ("a", "b"))
+    compute(ratings, ["krippendorff_alpha"], level="masi")
+    assert "counts" not in ratings.tally.__dict__  # P x q floats alpha never reads
+    assert np.array_equal(ratings.tally.rated, ratings.tally.counts.sum(axis=1))
