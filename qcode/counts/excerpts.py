@@ -52,7 +52,7 @@ class Excerpt(NamedTuple):
         """The speaker as every report format shows it: the document's label (as renamed by
         ``qcode speakers rename``), runs of white space as one space; ``unknown`` for none
         (the label ingest gives a transcript without labels)."""
-        return " ".join(self.speaker.split()) or "unknown"
+        return speaker_label(self.speaker)
 
     @property
     def segments_label(self) -> str:
@@ -63,6 +63,11 @@ class Excerpt(NamedTuple):
         head, _, tail = last.rpartition(":")
         return f"{self.segment}-{tail}" if self.segment.startswith(f"{head}:") else \
             f"{self.segment}-{last}"
+
+
+def speaker_label(speaker: str) -> str:
+    """:attr:`Excerpt.speaker_label` of a speaker as the document names it."""
+    return " ".join(speaker.split()) or "unknown"
 
 
 _new = tuple.__new__  # builds a NamedTuple from a full tuple without its Python __new__
@@ -155,26 +160,33 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
     cb = corpus.codebook
     by_code: dict[str, list[tuple[str, int, int, int, Excerpt]]] = {}
     seen: set[tuple[str, str, int, int]] = set()
-    code_of = {c.id: c for c in cb.codes}
+    # per code its list and the theme and level an excerpt carries, looked up once
+    facets = {c.id: (c.theme, c.level or NO_LEVEL) for c in cb.codes}
+    lists: dict[str, tuple[list[tuple[str, int, int, int, Excerpt]], str, str]] = {}
+    docs, new, add = corpus.docs, _new, seen.add
     for c in corpus.codings:
-        key = (c.code, c.doc, c.start, c.end)
+        code_id, doc, seg, start, end = c.code, c.doc, c.segment, c.start, c.end
+        key = (code_id, doc, start, end)
         if key in seen:  # the same span under the same code (codes merged since)
             continue
-        seen.add(key)
-        d = corpus.docs[c.doc]
-        pos, speaker, t0, t1 = d.segments[c.segment]
-        b = d.bounds.get(c.segment)
-        last = c.segment if b is None or c.end <= b[1] else d.touched(c)[-1]
+        add(key)
+        d = docs[doc]
+        pos, speaker, t0, t1 = d.segments[seg]
+        b = d.bounds.get(seg)
+        last = seg if b is None or end <= b[1] else d.touched(c)[-1]
         before = after = ""
         if context is not None and d.text:
-            lo = d.turns.get(c.segment, d.bounds[c.segment])[0]
+            lo = d.turns.get(seg, d.bounds[seg])[0]
             hi = d.turns.get(last, d.bounds[last])[1]
-            before, after = around(d.text, lo, c.start, c.end, hi, context)
-        code = code_of[c.code]
-        ex = _new(Excerpt, (c.code, code.theme, code.level or NO_LEVEL, c.doc, d.title,
-                            c.segment, speaker, t0, t1, c.quote, c.memo, d.attributes,
-                            c.origin, c.start, c.end, last, before, after))
-        by_code.setdefault(c.code, []).append((c.doc, pos, c.start, c.end, ex))
+            before, after = around(d.text, lo, start, end, hi, context)
+        entry = lists.get(code_id)
+        if entry is None:
+            theme_id, level_id = facets[code_id]
+            entry = lists[code_id] = by_code.setdefault(code_id, []), theme_id, level_id
+        entry[0].append((doc, pos, start, end,
+                         new(Excerpt, (code_id, entry[1], entry[2], doc, d.title, seg,
+                                       speaker, t0, t1, c.quote, c.memo, d.attributes,
+                                       c.origin, start, end, last, before, after))))
     level_ids: list[str] = [lv.id for lv in cb.levels]
     if any(c.level is None for c in cb.codes):
         level_ids.append(NO_LEVEL)
@@ -188,7 +200,9 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
                     continue
                 items = by_code.get(code.id)
                 if items:
-                    items.sort(key=lambda x: x[:4])
+                    # (doc, position, start, end) is unique within a code (``seen``), so
+                    # the tuples sort by it alone and never compare their excerpts
+                    items.sort()
                     codes.append(CodeGroup(code=code.id, name=code.name,
                                            excerpts=tuple(x[4] for x in items),
                                            total=len(items)))

@@ -6,6 +6,7 @@ a Content-Security-Policy forbids scripts and remote resources as a second line 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from qcode.reports.html_toc import Headings
 from qcode.reports.joint import CSS as JOINT_CSS
 from qcode.reports.joint import TITLE as JOINT_TITLE
 from qcode.reports.joint import as_html_section
-from qcode.reports.markup import source_line
+from qcode.reports.markup import source_lines
 from qcode.reports.tables import matrix_grid
 
 if TYPE_CHECKING:
@@ -150,28 +151,9 @@ def report_html(r: ReportContent) -> str:
         body.append(f'<div id="{ident}">{as_html_section(r.joint, 2)}</div>')
         extra_css += _joint_css() + "\n"
     body.append(h.heading(2, "Excerpts", "excerpts"))
-    cache: dict[tuple[str, str, int, int], str] = {}
     if not r.groups:
         body.append("<p>No coded excerpts match the selection.</p>")
-    for t in r.groups:
-        body.append(h.heading(3, f"{t.name} ({t.theme})", f"theme-{t.theme}"))
-        for lv in t.levels:
-            body.append(h.heading(4, lv.name, f"{t.theme}-{lv.level}"))
-            for cg in lv.codes:
-                body.append(h.heading(5, f"{cg.code}: {cg.name} ({cg.count_label})",
-                                      f"code-{cg.code}"))
-                for e in cg.excerpts:
-                    # a span under several codes: escaped once
-                    key = (e.doc, e.segment, e.start, e.end)
-                    quote = cache.get(key)
-                    if quote is None:
-                        memos = "".join(f'<p class="memo"><i>Memo ({escape(c)}):</i> '
-                                        f"{escape(m)}</p>" for c, m in r.memos_on(e))
-                        quote = cache[key] = (
-                            f"<blockquote><p>{_quote(e)}</p><p class=\"src\">\u2014 "
-                            f"{escape(source_line(e, r.attribute_names))}</p>{memos}"
-                            "</blockquote>")
-                    body.append(quote)
+    body += _excerpts_html(r, h)
     if r.memos is not None:
         body.append(memos_html(r.memos, h))
     body += [h.heading(2, "Appendix: codebook", "appendix-codebook"), _codebook(r.codebook, h)]
@@ -185,9 +167,62 @@ def report_html(r: ReportContent) -> str:
 CONTEXT_CSS = ".ctx{color:#767676}\n"
 
 
-def _quote(e: Excerpt) -> str:
-    """An excerpt's quote, its context (if any) in grey around it."""
-    quote = escape(e.quote)
+def _excerpts_html(r: ReportContent, h: Headings) -> list[str]:
+    """The headings and blockquotes of the excerpts: a span under several codes is written
+    once and its text reused; quotes and source lines are escaped together
+    (:func:`escape_many`)."""
+    out: list[str | int] = []  # headings, and for each excerpt the number of its block
+    block_of: dict[tuple[str, str, int, int], int] = {}
+    firsts: list[Excerpt] = []  # the first excerpt of each span, in report order
+    for t in r.groups:
+        out.append(h.heading(3, f"{t.name} ({t.theme})", f"theme-{t.theme}"))
+        for lv in t.levels:
+            out.append(h.heading(4, lv.name, f"{t.theme}-{lv.level}"))
+            for cg in lv.codes:
+                out.append(h.heading(5, f"{cg.code}: {cg.name} ({cg.count_label})",
+                                     f"code-{cg.code}"))
+                for e in cg.excerpts:
+                    key = (e.doc, e.segment, e.start, e.end)
+                    k = block_of.get(key)
+                    if k is None:
+                        k = block_of[key] = len(firsts)
+                        firsts.append(e)
+                    out.append(k)
+    quotes = escape_many([e.quote for e in firsts])
+    sources = escape_many(source_lines(firsts, r.attribute_names))
+    blocks = []
+    for e, quote, source in zip(firsts, quotes, sources, strict=True):
+        if e.before or e.after:
+            quote = _quote(e, quote)
+        memos = "".join(f'<p class="memo"><i>Memo ({escape(c)}):</i> {escape(m)}</p>'
+                        for c, m in r.memos_on(e)) if r.show_memos else ""
+        blocks.append(f"<blockquote><p>{quote}</p><p class=\"src\">\u2014 {source}</p>"
+                      f"{memos}</blockquote>")
+    return [blocks[x] if isinstance(x, int) else x for x in out]
+
+
+def escape_many(texts: Sequence[str]) -> list[str]:
+    """``html.escape`` of each text: a chunk of texts joined by newlines, escaped at once and
+    split again (a text holding a newline sends its chunk through escape one by one).
+
+    >>> escape_many(["<b>", "a & b", "x\\ny"])
+    ['&lt;b&gt;', 'a &amp; b', 'x\\ny']
+    """
+    out: list[str] = []
+    for i in range(0, len(texts), 512):
+        chunk = texts[i:i + 512]
+        joined = "\n".join(chunk)
+        if joined.count("\n") != len(chunk) - 1:
+            out += [escape(t) for t in chunk]
+        else:
+            out += escape(joined).split("\n")
+    return out
+
+
+def _quote(e: Excerpt, quote: str | None = None) -> str:
+    """An excerpt's quote (``quote``: escaped already), its context (if any) in grey
+    around it."""
+    quote = escape(e.quote) if quote is None else quote
     if not (e.before or e.after):
         return quote
     return " ".join(x for x in (f'<span class="ctx">{escape(e.before)}</span>' if e.before

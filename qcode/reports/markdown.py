@@ -14,7 +14,13 @@ from qcode.counts.matrix_notes import matrix_notes
 from qcode.reports.agreement_table import mean_per_code_line
 from qcode.reports.codebook import as_markdown as codebook_markdown
 from qcode.reports.joint import as_markdown as joint_markdown
-from qcode.reports.markup import md_escape, md_quote, source_line
+from qcode.reports.markup import (
+    md_escape,
+    md_escape_many,
+    md_quotes,
+    source_line,
+    source_lines,
+)
 from qcode.reports.tables import matrix_grid
 
 if TYPE_CHECKING:
@@ -67,9 +73,24 @@ def report_markdown(r: ReportContent) -> str:
     if r.joint is not None:
         out += [joint_markdown(r.joint, heading_level=2).rstrip(), ""]
     out += ["## Excerpts", ""]
-    cache: dict[tuple[str, str, int, int], list[str]] = {}
     if not r.groups:
         out += ["No coded excerpts match the selection.", ""]
+    out += _excerpts_md(r)
+    if r.memos is not None:
+        out += [memos_markdown(r.memos).rstrip(), ""]
+    appendix = codebook_markdown(r.codebook, heading_level=2)
+    out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
+    return "\n".join(out)
+
+
+def _excerpts_md(r: ReportContent) -> list[str]:
+    """The headings and blockquotes of the excerpts. A span under several codes is
+    written once and its text reused; the quotes and source lines are escaped together
+    (:func:`md_escape_many`). Each blockquote is one string of lines: its context, if any,
+    in brackets around the quote; then its memos (``--memos``)."""
+    out: list[str | int] = []  # lines, and for each excerpt the number of its block
+    block_of: dict[tuple[str, str, int, int], int] = {}
+    firsts: list[Excerpt] = []  # the first excerpt of each span, in report order
     for t in r.groups:
         out += [f"### {md_escape(t.name)} ({md_escape(t.theme)})", ""]
         for lv in t.levels:
@@ -78,29 +99,22 @@ def report_markdown(r: ReportContent) -> str:
                 out += [f"##### {md_escape(cg.code)}: {md_escape(cg.name)} "
                         f"({cg.count_label})", ""]
                 for e in cg.excerpts:
-                    out += _excerpt_md(e, r.attribute_names, cache, r.memos_on(e))
-    if r.memos is not None:
-        out += [memos_markdown(r.memos).rstrip(), ""]
-    appendix = codebook_markdown(r.codebook, heading_level=2)
-    out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
-    return "\n".join(out)
-
-
-def _excerpt_md(e: Excerpt, attribute_names: tuple[str, ...],
-                cache: dict[tuple[str, str, int, int], list[str]],
-                memos: list[tuple[str, str]]) -> list[str]:
-    """The blockquote of one excerpt (the same span under several codes is escaped
-    once); its context, if any, in brackets around the quote; its memos (``--memos``)."""
-    key = (e.doc, e.segment, e.start, e.end)
-    lines = cache.get(key)
-    if lines is None:
-        lines = [f"> {md_quote(e)}", ">",
-                 f"> \u2014 {md_escape(source_line(e, attribute_names))}"]
-        for coder, memo in memos:
-            lines += [">", f"> *Memo ({md_escape(coder)}):* {md_escape(memo)}"]
-        lines.append("")
-        cache[key] = lines
-    return lines
+                    key = (e.doc, e.segment, e.start, e.end)
+                    k = block_of.get(key)
+                    if k is None:
+                        k = block_of[key] = len(firsts)
+                        firsts.append(e)
+                    out.append(k)
+    quotes = md_quotes(firsts)
+    sources = md_escape_many(source_lines(firsts, r.attribute_names))
+    blocks = [f"> {q}\n>\n> \u2014 {s}\n" for q, s in zip(quotes, sources, strict=True)]
+    if r.show_memos:
+        for k, e in enumerate(firsts):
+            memos = "".join(f"\n>\n> *Memo ({md_escape(coder)}):* {md_escape(memo)}"
+                            for coder, memo in r.memos_on(e))
+            if memos:
+                blocks[k] = f"{blocks[k][:-1]}{memos}\n"
+    return [blocks[x] if isinstance(x, int) else x for x in out]
 
 
 def _memo_md(e: MemoEntry) -> str:
