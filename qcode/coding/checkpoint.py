@@ -7,27 +7,54 @@ and the log is replayed in full. After the checkpoint, only the new lines are re
 ``undo`` in the new lines that reverts an event inside the checkpoint also sends the load
 back to a full replay (the checkpoint keeps the state, not the history).
 
-The checkpoint is a cache: deleting it loses nothing. It is written atomically, after a
-load that replayed at least :data:`MIN_EVENTS` events.
+When the checkpoint was made of the whole log, its header also records the log's stamp (size,
+modification and change time, inode) at that read. A log whose stamp is still that one, and
+which had not been modified within :data:`RACY_NS` before the read, is not read or hashed at
+all (:func:`load_unchanged`; the read index's rule, :mod:`qcode.index.documents`).
+
+The file is a one-line JSON header (format, coder, the log's length, hash and stamp), then
+the state as columns (one list per field, :func:`_columns`), which loads with a few Python
+steps per coding. The checkpoint is a cache: deleting it loses nothing. It is written
+atomically, after a load that replayed at least :data:`MIN_EVENTS` events.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+from itertools import accumulate, chain, pairwise, repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from qcode._io import atomic
 from qcode._io.nofollow import read_nofollow
 from qcode.coding.events import LogProblem, dumps, loads
-from qcode.coding.fold import CoderState, fold_pass, rebuild_view
+from qcode.coding.fold import CoderState, fold_pass, rebuild_view, span_key
 from qcode.coding.order import MissedUndo, OutOfOrder, undo_targets
-from qcode.errors import ProjectDamagedError
+from qcode.errors import ProjectDamagedError, QcodeError
 
-FORMAT = 6  # 5: spans (several per code and segment; spans across segments); 6: event ids
+FORMAT = 7  # 5: spans; 6: event ids; 7: a header line, then the spans as columns
 #: write a checkpoint after a load that had to replay at least this many events
 MIN_EVENTS = 20_000
+#: a log modified less than this before it was read for a checkpoint is not trusted by its
+#: stamp (size and times) alone: as the read index's rule (:mod:`qcode.index.documents`)
+RACY_NS = 2_000_000_000
+
+
+class LogStamp(NamedTuple):
+    """What the file system says of a log: size, modification and change time (ns), inode.
+
+    Any write to the file changes its change time, which no program can set back."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+
+
+def stamp_of(st: os.stat_result) -> LogStamp:
+    return LogStamp(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _prefix_end(data: bytes) -> int:
@@ -35,44 +62,89 @@ def _prefix_end(data: bytes) -> int:
     return data.rfind(b"\n") + 1
 
 
-def _segments(st: CoderState) -> list[list[Any]]:
-    """Live spans grouped by first segment and offsets, the quote stored once per span
-    (most spans carry several codes): ``[doc, segment, start, end, quote, [[code, seq,
-    time, origin, decision, id], ...], segments]`` (``segments`` None for a span in one
-    segment)."""
-    out: list[list[Any]] = []
+def _shared(values: list[Any]) -> list[Any]:
+    """``values`` with equal strings made one object (codes, documents, times and origins
+    repeat over a coder's codings: one object each saves memory and compares faster)."""
+    seen: dict[Any, Any] = {}
+    get = seen.setdefault
+    return [get(v, v) for v in values]
+
+
+def _columns(st: CoderState) -> dict[str, Any]:
+    """The live spans as columns: per (doc, first segment) its spans, per span its
+    offsets, quote (stored once, most spans carry several codes) and codes, per code the
+    fields of its add event. ``multi`` and ``decision`` list only the spans (codes) that
+    have one, by position."""
+    k_doc: list[str] = []
+    k_seg: list[str] = []
+    k_n: list[int] = []
+    s_start: list[int | None] = []
+    s_end: list[int | None] = []
+    s_quote: list[str | None] = []
+    s_n: list[int] = []
+    multi: list[list[Any]] = []
+    code: list[str] = []
+    seq: list[int] = []
+    when: list[str | None] = []
+    origin: list[str] = []
+    eid: list[str | None] = []
+    decision: list[list[Any]] = []
     for (doc, seg), by_key in st.spans.items():
-        groups: dict[tuple[Any, Any, Any, Any], list[list[Any]]] = {}
-        for (code, _s, _e), ev in by_key.items():
-            multi = ev.get("segments")
+        groups: dict[tuple[Any, Any, Any, Any], list[dict[str, Any]]] = {}
+        for ev in by_key.values():
+            several = ev.get("segments")
             key = (ev.get("start"), ev.get("end"), ev.get("quote"),
-                   tuple(multi) if multi else None)
-            groups.setdefault(key, []).append([code, ev["seq"], ev.get("time"),
-                                               ev.get("origin", "manual"), ev.get("decision"),
-                                               ev.get("id")])
-        for (start, end, quote, multi), codes in groups.items():
-            out.append([doc, seg, start, end, quote, codes, multi])
-    return out
+                   tuple(several) if several else None)
+            groups.setdefault(key, []).append(ev)
+        k_doc.append(doc)
+        k_seg.append(seg)
+        k_n.append(len(groups))
+        for (start, end, quote, several), evs in groups.items():
+            if several:
+                multi.append([len(s_n), list(several)])
+            s_start.append(start)
+            s_end.append(end)
+            s_quote.append(quote)
+            s_n.append(len(evs))
+            for ev in evs:
+                if ev.get("decision") is not None:
+                    decision.append([len(code), ev["decision"]])
+                code.append(ev["code"])
+                seq.append(ev["seq"])
+                when.append(ev.get("time"))
+                origin.append(ev.get("origin", "manual"))
+                eid.append(ev.get("id"))
+    return {"keys": [k_doc, k_seg, k_n], "spans": [s_start, s_end, s_quote, s_n],
+            "multi": multi, "codes": [code, seq, when, origin, eid], "decision": decision}
 
 
-def save(path: Path, st: CoderState, data: bytes) -> None:
+def save(path: Path, st: CoderState, data: bytes, *, stamp: LogStamp | None = None,
+         read_ns: int = 0) -> None:
     """Write a checkpoint of ``st``, the fold of every complete line of ``data``.
 
-    Best effort: a checkpoint that cannot be written (read-only project) is skipped.
+    ``stamp``: the log file's stamp when ``data`` (all of it) was read, and ``read_ns``
+    the time just before that read; a later load whose log has the same stamp (and was not
+    modified within :data:`RACY_NS` of that read) uses the checkpoint without reading the
+    log (:func:`load_unchanged`). Best effort: a checkpoint that cannot be written
+    (read-only project) is skipped.
     """
     end = _prefix_end(data)
     if end != len(data):
         return  # the fold included nothing from the torn tail, but keep it simple: skip
-    body = {
+    head = {
         "format": FORMAT,
         "coder": st.coder,
         "log_bytes": end,
         "log_sha256": hashlib.sha256(memoryview(data)[:end]).hexdigest(),
+        "stamp": list(stamp) if stamp is not None and stamp.size == end else None,
+        "read_ns": read_ns,
+    }
+    body = {
         "n_lines": data.count(b"\n", 0, end),
         "last_seq": st.last_seq,
         "last_time": st.last_time,
         "n_events": st.n_events,
-        "segments": _segments(st),
+        **_columns(st),
         "memos": [[d, s, m] for (d, s), m in st.memos.items()],
         "done": sorted(st.done),
         # an undo may name a seq that comes later (qcode never writes one, a hand edit may)
@@ -81,8 +153,84 @@ def save(path: Path, st: CoderState, data: bytes) -> None:
         "keyed": st.keyed,
         "duplicates": st.duplicates,
     }
-    with contextlib.suppress(OSError):
-        atomic.write_bytes(path, dumps(body))
+    with contextlib.suppress(OSError, QcodeError):
+        atomic.write_bytes(path, dumps(head) + b"\n" + dumps(body))
+
+
+def _read(path: Path, coder: str) -> tuple[dict[str, Any], bytes] | None:
+    """The checkpoint's header (checked: this format, this coder) and its body's bytes."""
+    try:
+        raw = read_nofollow(path)
+    except (OSError, ProjectDamagedError):  # a link is not read; the next save replaces it
+        return None
+    cut = raw.find(b"\n")
+    try:
+        head = loads(raw[:cut]) if cut > 0 else None
+    except ValueError:
+        return None
+    if not isinstance(head, dict) or head.get("format") != FORMAT \
+            or head.get("coder") != coder:
+        return None
+    return head, raw[cut + 1:]
+
+
+def _expand(per_span: list[Any], counts: list[int]) -> list[Any]:
+    """A per-span column repeated for each code of its span (in C)."""
+    return list(chain.from_iterable(map(repeat, per_span, counts)))
+
+
+def _state(coder: str, ck: dict[str, Any], log: Path) -> CoderState:
+    """The state a checkpoint body holds (its events are the add events the fold had),
+    built column by column: a few Python steps per coding, not a dozen."""
+    st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
+                    n_events=ck["n_events"], keyed=ck["keyed"],
+                    duplicates=ck["duplicates"])
+    k_doc, k_seg, k_n = ck["keys"]
+    s_start, s_end, s_quote, s_n = ck["spans"]
+    code, seq, when, origin, eid = ck["codes"]
+    k_doc, code, when, origin = _shared(k_doc), _shared(code), _shared(when), _shared(origin)
+    first_span = [0, *accumulate(k_n)]  # where each segment's spans start
+    first_code = [0, *accumulate(s_n)]  # where each span's codes start
+    if not (len(k_doc) == len(k_seg) == len(k_n) and first_span[-1] == len(s_n)
+            == len(s_start) == len(s_end) == len(s_quote) and first_code[-1] == len(code)
+            == len(seq) == len(when) == len(origin) == len(eid)):
+        raise ValueError("checkpoint columns of different lengths")
+    # each segment's key and each span's fields, repeated (the same object) for its codes
+    per_key = [first_code[j] - first_code[i] for i, j in pairwise(first_span)]
+    e_key = _expand(list(zip(k_doc, k_seg, strict=True)), per_key)
+    e_span = _expand(list(zip(s_start, s_end, s_quote, strict=True)), s_n)
+    spans, view = st.spans, st.codes
+    last_key: object = None
+    on: dict[Any, dict[str, Any]] = {}
+    seen: dict[str, dict[str, Any]] = {}
+    for key, span, c, q, t, o, i in zip(e_key, e_span, code, seq, when, origin, eid,
+                                        strict=True):
+        start, end, quote = span
+        ev = {"op": "add", "seq": q, "time": t, "doc": key[0], "segment": key[1],
+              "start": start, "end": end, "quote": quote, "code": c, "origin": o, "id": i}
+        if i is None:  # written before ids: no "id", as the fold has it
+            del ev["id"]
+        if key is not last_key:
+            on = spans[key] = {}
+            seen = view[key] = {}
+            last_key = key
+        on[(c, -1 if start is None else start, -1 if end is None else end)] = seen[c] = ev
+    if ck["decision"] or ck["multi"]:
+        events = [ev for on in spans.values() for ev in on.values()]
+        if len(events) != len(code):  # two codes with one key: not a checkpoint qcode wrote
+            raise ValueError("checkpoint holds a span twice")
+        for j, value in ck["decision"]:
+            events[j]["decision"] = value
+        for i, several in ck["multi"]:  # spans across segments
+            for j in range(first_code[i], first_code[i + 1]):
+                ev = events[j]
+                ev["segments"] = list(several)
+                st.multi.setdefault(e_key[j], {})[span_key(ev)] = ev
+    st.memos.update(((d, s), m) for d, s, m in ck["memos"])
+    st.done.update(ck["done"])
+    st.problems = [LogProblem(log, line, reason, events)
+                   for line, reason, events in ck["problems"]]
+    return st
 
 
 def _before(target: object, last_seq: int, tail: bytes) -> bool:
@@ -96,17 +244,17 @@ def _before(target: object, last_seq: int, tail: bytes) -> bool:
 def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, int] | None:
     """The fold of ``data`` from the checkpoint at ``path``, and the number of events
     replayed after it; None when the checkpoint does not apply."""
-    try:
-        raw = read_nofollow(path)
-    except (OSError, ProjectDamagedError):  # a link is not read; the next save replaces it
+    found = _read(path, coder)
+    if found is None:
         return None
+    head, body = found
     try:
-        ck = loads(raw)
-        if not isinstance(ck, dict) or ck.get("format") != FORMAT or ck.get("coder") != coder:
-            return None
-        end = int(ck["log_bytes"])
+        end = int(head["log_bytes"])
         if end > len(data) or \
-                hashlib.sha256(memoryview(data)[:end]).hexdigest() != ck["log_sha256"]:
+                hashlib.sha256(memoryview(data)[:end]).hexdigest() != head["log_sha256"]:
+            return None
+        ck = loads(body)
+        if not isinstance(ck, dict):
             return None
         tail = data[end:]
         first_line = int(ck["n_lines"]) + 1
@@ -114,36 +262,8 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         if any(_before(t, ck["last_seq"], tail) for t in undone):
             return None
         undone.update(ck["undone"])
-        st = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
-                        n_events=ck["n_events"], keyed=ck["keyed"],
-                        duplicates=ck["duplicates"])
-        spans, view = st.spans, st.codes  # the segment view is built on the way
-        for doc, seg, start, end, quote, entries, multi in ck["segments"]:
-            key = (doc, seg)
-            on = spans.get(key)
-            if on is None:
-                on = spans[key] = {}
-                view[key] = {}
-            seen = view[key]
-            s, e = -1 if start is None else start, -1 if end is None else end
-            for code, seq, time, origin, decision, eid in entries:
-                ev = {"op": "add", "seq": seq, "time": time, "doc": doc, "segment": seg,
-                      "start": start, "end": end, "quote": quote, "code": code,
-                      "origin": origin}
-                if eid is not None:
-                    ev["id"] = eid
-                if decision is not None:
-                    ev["decision"] = decision
-                on[(code, s, e)] = ev
-                seen[code] = ev
-                if multi:
-                    ev["segments"] = list(multi)
-                    st.multi.setdefault(key, {})[(code, s, e)] = ev
-        st.memos.update(((d, s), m) for d, s, m in ck["memos"])
-        st.done.update(ck["done"])
-        st.problems = [LogProblem(log, line, reason, events)
-                       for line, reason, events in ck["problems"]]
-    except (ValueError, KeyError, TypeError):
+        st = _state(coder, ck, log)
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
     try:
         replayed = fold_pass(st, tail, log, first_line, undone) if tail else 0
@@ -152,3 +272,51 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
     except (MissedUndo, OutOfOrder):  # an undo the byte scan could not see, or lines not
         return None  # in fold order after the checkpoint (a merge): replay everything
     return st, replayed
+
+
+def trusted(head: dict[str, Any], stamp: LogStamp) -> bool:
+    """Whether a checkpoint's header vouches for a log with ``stamp`` without reading it:
+    the checkpoint holds the whole log as it was read (same size, times and inode), and the
+    log had not been modified within :data:`RACY_NS` before that read (a write in the same
+    clock tick as an earlier one could leave the modification time as it was)."""
+    recorded = head.get("stamp")
+    read_ns = head.get("read_ns")
+    return (isinstance(recorded, list) and recorded == list(stamp)
+            and head.get("log_bytes") == stamp.size and isinstance(read_ns, int)
+            and stamp.mtime_ns < read_ns - RACY_NS)
+
+
+def load_unchanged(path: Path, coder: str, stamp: LogStamp, log: Path) -> CoderState | None:
+    """The fold of the log at ``log`` from the checkpoint alone, when the checkpoint was made
+    of the whole log and the log's stamp is still the one recorded (see :func:`trusted`):
+    the log is then neither read nor hashed. None when that cannot be vouched for."""
+    found = _read(path, coder)
+    if found is None or not trusted(found[0], stamp):
+        return None
+    try:
+        ck = loads(found[1])
+        if not isinstance(ck, dict):
+            return None
+        st = _state(coder, ck, log)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    if st.multi:
+        rebuild_view(st)  # spans across segments are on the later segments' views too
+    return st
+
+
+def restamp(path: Path, coder: str, data: bytes, stamp: LogStamp, read_ns: int) -> None:
+    """Record ``stamp`` in a checkpoint that holds exactly the fold of ``data`` (all the log
+    as it was read, just before ``read_ns``), so that the next load can trust it without
+    reading the log; done only when the stamp could be trusted then (:func:`trusted`).
+    The body is kept as it is. Best effort, like :func:`save`."""
+    found = _read(path, coder)
+    if found is None or stamp.size != len(data):
+        return
+    head, body = found
+    new = head | {"stamp": list(stamp), "read_ns": read_ns}
+    if head.get("log_bytes") != len(data) or not trusted(new, stamp) or \
+            hashlib.sha256(data).hexdigest() != head.get("log_sha256"):
+        return
+    with contextlib.suppress(OSError, QcodeError):
+        atomic.write_bytes(path, dumps(new) + b"\n" + body)

@@ -101,6 +101,16 @@ def accept(record: Path, data: bytes, log: Path | None = None) -> None:
     _write(record, whole, fingerprints(whole) if n <= LINE_CAP else None, stat=_stat(log))
 
 
+def unchanged(record: Path, size: int, log: Path) -> bool:
+    """Whether ``log`` (``size`` bytes now) is, by its size, modification time and inode,
+    the log this machine read last (:func:`check` would then find nothing, without
+    reading the log)."""
+    found = _read(record)
+    now = _stat(log)
+    return found is not None and now is not None and found[0].get("size") == size \
+        and found[0].get("stat") == now
+
+
 def check(record: Path, data: bytes, log: Path | None = None) -> str | None:
     """Compare the log's bytes with what this machine read before; None when it holds all
     of it (the record is brought up to date), else what is gone, in a few words."""

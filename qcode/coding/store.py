@@ -20,14 +20,17 @@ only when the log still starts with exactly the bytes it was made from.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qcode._io.locking import shared
-from qcode._io.nofollow import read_nofollow
+from qcode._io.nofollow import open_nofollow, read_nofollow
 from qcode.codebook.load import suggestions
 from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding import continuity
@@ -124,6 +127,38 @@ def read_log_bytes(path: Path) -> bytes:
                 hint="check the file and its permissions") from None
 
 
+def _read_stamped(path: Path) -> tuple[bytes, log_checkpoint.LogStamp | None, int]:
+    """:func:`read_log_bytes`, with the file's stamp (from the descriptor read) and the
+    time just before the read (for :func:`qcode.coding.checkpoint.trusted`)."""
+    read_ns = time.time_ns()
+    with shared(lock_path(path)):
+        try:
+            fd = open_nofollow(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return b"", None, read_ns
+        except OSError as exc:
+            raise ProjectDamagedError(
+                f"cannot read {path} ({exc.strerror or type(exc).__name__})",
+                hint="check the file and its permissions") from None
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            with os.fdopen(fd, "rb") as fh:
+                fd = -1  # the file object closes it
+                data = fh.read()
+        except OSError as exc:
+            raise ProjectDamagedError(
+                f"cannot read {path} ({exc.strerror or type(exc).__name__})",
+                hint="check the file and its permissions") from None
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    stamp = log_checkpoint.stamp_of(st) if stat.S_ISREG(st.st_mode) and \
+        st.st_size == len(data) else None
+    return data, stamp, read_ns
+
+
 def read_log(path: Path) -> LogRead:
     """Read every good event of a log as plain dicts (fast); report unreadable lines."""
     return parse_lines(read_log_bytes(path), path)
@@ -133,18 +168,22 @@ def read_log(path: Path) -> LogRead:
 
 
 def state_from_bytes(coder: str, data: bytes, path: Path, *,
-                     checkpoint: Path | None = None, seen: Path | None = None) -> CoderState:
+                     checkpoint: Path | None = None, seen: Path | None = None,
+                     stamp: tuple[log_checkpoint.LogStamp, int] | None = None) -> CoderState:
     """The fold of log bytes, starting from a valid checkpoint when one is given. A log
     with git conflict markers is read up to the first one (the rest is a problem of the
     state); with ``seen`` (the record of what this machine read, see
-    :mod:`qcode.coding.continuity`), a log that lost lines says so in ``not_append``."""
+    :mod:`qcode.coding.continuity`), a log that lost lines says so in ``not_append``.
+    ``stamp``: the log file's stamp when ``data`` (the whole file) was read, and the time
+    just before that read, for the checkpoint to record."""
     cut = cut_at_markers(data)
     not_append = None
     if cut is not None:
         data = cut.data
+        stamp = None
     elif seen is not None:
         not_append = continuity.check(seen, data, path)
-    st = _fold_bytes(coder, data, path, checkpoint)
+    st = _fold_bytes(coder, data, path, checkpoint, stamp)
     if cut is not None:
         st.problems.append(LogProblem(path, cut.line, f"{CONFLICT}: the {cut.lines} lines "
                                       "from here on are not read", max(1, cut.events)))
@@ -153,7 +192,8 @@ def state_from_bytes(coder: str, data: bytes, path: Path, *,
     return st
 
 
-def _fold_bytes(coder: str, data: bytes, path: Path, checkpoint: Path | None) -> CoderState:
+def _fold_bytes(coder: str, data: bytes, path: Path, checkpoint: Path | None,
+                stamp: tuple[log_checkpoint.LogStamp, int] | None) -> CoderState:
     with gc_paused():
         resumed = log_checkpoint.resume(checkpoint, coder, data, path) if checkpoint else None
         if resumed is not None:
@@ -162,7 +202,11 @@ def _fold_bytes(coder: str, data: bytes, path: Path, checkpoint: Path | None) ->
             st = fold_bytes(coder, data, path)
             replayed = st.n_events
         if checkpoint is not None and replayed >= log_checkpoint.MIN_EVENTS:
-            log_checkpoint.save(checkpoint, st, data)
+            log_checkpoint.save(checkpoint, st, data, stamp=stamp[0] if stamp else None,
+                                read_ns=stamp[1] if stamp else 0)
+        elif checkpoint is not None and resumed is not None and replayed == 0 and stamp:
+            # the checkpoint holds the whole log: let the next load trust its stamp
+            log_checkpoint.restamp(checkpoint, coder, data, *stamp)
     return st
 
 
@@ -170,11 +214,33 @@ def checkpoint_path(path: Path) -> Path:
     return path.with_name(f".{path.stem}.checkpoint")
 
 
+def _unchanged_state(coder: str, path: Path) -> CoderState | None:
+    """The coder's state from the checkpoint alone, when the log (by its stamp) and this
+    machine's record of it (:mod:`qcode.coding.continuity`) are as the checkpoint found
+    them; None otherwise. No lock is needed: a log being appended to has another size."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    stamp = log_checkpoint.stamp_of(st)
+    if not continuity.unchanged(seen_path(path), stamp.size, path):
+        return None
+    with gc_paused():
+        return log_checkpoint.load_unchanged(checkpoint_path(path), coder, stamp, path)
+
+
 def load_state(project: Project, coder: str) -> CoderState:
     """The coder's current state (every code, memo and completed document)."""
     path = log_path(project, coder)
-    return state_from_bytes(coder, read_log_bytes(path), path,
-                            checkpoint=checkpoint_path(path), seen=seen_path(path))
+    quick = _unchanged_state(coder, path)
+    if quick is not None:
+        return quick
+    data, stamp, read_ns = _read_stamped(path)
+    return state_from_bytes(coder, data, path, checkpoint=checkpoint_path(path),
+                            seen=seen_path(path),
+                            stamp=(stamp, read_ns) if stamp is not None else None)
 
 
 def load_state_or_empty(project: Project, coder: str) -> CoderState:
