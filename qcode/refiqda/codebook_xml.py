@@ -69,7 +69,17 @@ def xml_safe(text: str) -> str:
 
 
 def with_trailer(readable: str, data: dict[str, Any]) -> str:
-    line = TRAILER + json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return with_encoded_trailer(readable, trailer_json(data))
+
+
+def trailer_json(data: dict[str, Any]) -> str:
+    """The trailer's JSON (keys sorted, non-ASCII as it is)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def with_encoded_trailer(readable: str, encoded: str) -> str:
+    """:func:`with_trailer` for a trailer already encoded by :func:`trailer_json`."""
+    line = TRAILER + encoded
     return f"{readable}\n\n{line}" if readable else line
 
 
