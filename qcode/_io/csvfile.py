@@ -33,6 +33,8 @@ from qcode.similar import suggestions
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
+_FIRST = frozenset(FORMULA_STARTS)  # each of them one character
+
 ALIASES: dict[str, tuple[str, ...]] = {
     "document": ("document", "doc", "document_id", "doc_id", "id"),
     "segment": ("segment", "segment_id", "seg"),
@@ -83,8 +85,20 @@ def write_rows(header: Sequence[object], rows: Iterable[Sequence[object]], *,
     """
     clean = guard if guarded else _same
     lines = [",".join(_quoted(clean(h)) for h in header)]
-    lines += [",".join("" if v is None else _quoted(clean(v)) for v in row) or '""'
-              for row in rows]  # a row of one empty cell is "", not a blank line
+    starts = _FIRST if guarded else frozenset()
+    for row in rows:
+        # each cell's text as _quoted(clean(v)) sees it: a plain string that guard leaves
+        # alone is its own text (the usual case, no call); a row whose cells hold no comma,
+        # quote or line break is joined as it is, the others quote the cells that need it
+        cells = [v if type(v) is str and not (v and v[0] in starts) else
+                 "" if v is None else str(clean(v)) for v in row]
+        line = ",".join(cells)
+        if ('"' in line or "\n" in line or "\r" in line
+                or line.count(",") != len(cells) - 1):
+            line = ",".join(['"' + c.replace('"', '""') + '"'
+                             if "," in c or '"' in c or "\n" in c or "\r" in c else c
+                             for c in cells])
+        lines.append(line or '""')  # a row of one empty cell is "", not a blank line
     return "\n".join(lines) + "\n"
 
 
@@ -109,7 +123,7 @@ def _quoted(value: object) -> str:
     ('"a\rb"', '"a""b"', '2.5')
     """
     text = str(value)
-    if any(ch in text for ch in ',"\n\r'):
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
 

@@ -12,6 +12,7 @@ from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
+from qcode._io.csvfile import write_rows
 from qcode.agreement.project import agreement_for_project
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
@@ -25,6 +26,8 @@ from qcode.counts.excerpts import (
     apply_selection,
     excerpts,
     flat,
+    format_time,
+    in_context,
     rows,
 )
 from qcode.counts.exemplars import exemplar_rule, limit
@@ -43,7 +46,7 @@ from qcode.reports.markdown import report_markdown
 from qcode.reports.markup import speaker_variants
 from qcode.reports.memo_section import MemoSection, build_memo_section, other_coders_memos
 from qcode.reports.settings import check_attribute, read_report_settings, shown_attributes
-from qcode.reports.tables import rows_csv, xlsx_bytes
+from qcode.reports.tables import xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,46 @@ class ReportContent:
             return []
         own = [(self.coder, e.memo)] if e.memo else []
         return own + list(self.coder_memos.get((e.doc, e.segment), ()))
+
+    def excerpt_fields(self) -> list[str]:
+        """The columns of :meth:`excerpt_table`."""
+        return ["theme", "level", "code", "code_name", "document", "title", "segment",
+                "speaker", "time", "quote",
+                *(["in_context"] if self.context is not None else []),
+                *(["memo", *(f"memo:{c}" for c in self.memo_coders)]
+                  if self.show_memos else []),
+                *(f"attr:{a}" for a in self.attribute_names)]
+
+    def excerpt_table(self) -> list[list[Any]]:
+        """:meth:`excerpt_rows` as lists of cells in the order of :meth:`excerpt_fields`
+        (what CSV and XLSX write; no dict per row)."""
+        context, show_memos, attrs = self.context is not None, self.show_memos, \
+            self.attribute_names
+        others, coder_memos = self.memo_coders, self.coder_memos
+        labels: dict[str, str] = {}
+        out: list[list[Any]] = []
+        append = out.append
+        for t in self.groups:
+            for lv in t.levels:
+                for cg in lv.codes:
+                    head = [t.theme, lv.level, cg.code, cg.name]
+                    for e in cg.excerpts:
+                        label = labels.get(e.speaker)
+                        if label is None:
+                            label = labels[e.speaker] = e.speaker_label
+                        seg, last = e.segment, e.last_segment
+                        row = [*head, e.doc, e.title,
+                               seg if not last or last == seg else e.segments_label, label,
+                               format_time(e.time_start), e.quote]
+                        if context:
+                            row.append(in_context(e))
+                        if show_memos:
+                            on = dict(coder_memos.get((e.doc, e.segment), ()))
+                            row += [e.memo or "", *(on.get(c, "") for c in others)]
+                        if attrs:
+                            row += [e.attributes.get(a, "") for a in attrs]
+                        append(row)
+        return out
 
     def excerpt_rows(self) -> list[dict[str, Any]]:
         """One row per excerpt (CSV, XLSX); with ``--memos`` a ``memo`` column (the report
@@ -270,23 +313,15 @@ def render_report(content: ReportContent, kind: str) -> str | bytes:
         return report_html(content)
     if kind == "docx":
         return report_docx(content)
-    rows = content.excerpt_rows()
-    fields = list(rows[0]) if rows else ["theme", "level", "code", "code_name", "document",
-                                         "title", "segment", "speaker", "time", "quote",
-                                         *(["in_context"] if content.context is not None
-                                           else []),
-                                         *(["memo", *(f"memo:{c}" for c in
-                                                      content.memo_coders)]
-                                           if content.show_memos else []),
-                                         *(f"attr:{a}" for a in content.attribute_names)]
+    fields, rows = content.excerpt_fields(), content.excerpt_table()
     if kind == "csv":
-        return rows_csv(rows, fields)
+        return write_rows(fields, rows)
     m = content.matrix
     grid = [[label, *counts, total] for label, counts, total
             in zip(m.rows, m.counts, m.row_totals, strict=True)]
     grid.append(["total", *m.col_totals, m.total])
     grid.append([])
     grid += [[note] for note in matrix_notes(m)]  # the footnotes under the table
-    return xlsx_bytes([("Excerpts", fields, [[r[f] for f in fields] for r in rows]),
+    return xlsx_bytes([("Excerpts", fields, rows),
                        ("Matrix", [f"{m.row_dim}\\{m.col_dim}", *m.cols, "total"], grid)],
                       date=_when(content.date))
