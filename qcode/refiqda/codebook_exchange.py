@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from qcode import __version__
 from qcode._io import atomic
 from qcode._io.textfile import read_user_bytes
 from qcode.codebook.load import check_text
@@ -21,11 +20,9 @@ from qcode.models import Codebook
 from qcode.outputs import write_output
 from qcode.project import Project, now_iso
 from qcode.refiqda.codebook_map import build_codebook
-from qcode.refiqda.codebook_xml import qdc_bytes, read_qdc
+from qcode.refiqda.codebook_xml import ORIGIN, qdc_bytes, read_qdc
 from qcode.refiqda.codebook_yaml import dump
 from qcode.refiqda.report import ImportReport
-
-ORIGIN = f"qcode {__version__}"
 
 
 def export_qdc(cb: Codebook, path: Path) -> int:

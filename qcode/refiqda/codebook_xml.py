@@ -21,6 +21,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 from xml.etree.ElementTree import Element
 
+from qcode import __version__
 from qcode.models import Code, Codebook
 from qcode.refiqda.guids import guid
 from qcode.refiqda.safexml import attr, kid, kids, local, parse, text_of
@@ -29,6 +30,9 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 TRAILER = "qcode: "
+#: the ``origin`` of every file qcode writes (here, not in :mod:`.codebook_exchange`, so
+#: that the project export does not import the codebook import's mapping)
+ORIGIN = f"qcode {__version__}"
 _BAD_XML_CHARS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF], "\ufffd")
 
 

@@ -32,8 +32,8 @@ from qcode.models import Document
 from qcode.outputs import write_output
 from qcode.project import Project
 from qcode.refiqda import xmlwrite as xw
-from qcode.refiqda.codebook_exchange import ORIGIN
 from qcode.refiqda.codebook_xml import (
+    ORIGIN,
     PROJECT_NS,
     XSI,
     code_guid,
