@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from qcode.cli.console import (
-    SafeConsole,
     echo_json,
     emit,
     note,
@@ -172,6 +171,7 @@ def _run_terminal(session: Session) -> None:
     import contextlib
 
     from qcode.cli.coding_screen import draw
+    from qcode.cli.safe_console import SafeConsole
     from qcode.coding.quote_line import handle_line
 
     with contextlib.suppress(ImportError):

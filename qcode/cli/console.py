@@ -18,20 +18,19 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.segment import Segment
-from rich.text import Text
 
 from qcode._io.controls import visible
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from qcode.coding.usable import Omissions
     from qcode.ingest.reanchor import ReanchorReport
     from qcode.project import Project
@@ -87,28 +86,17 @@ def safe_text(text: str) -> str:
     return visible(text)
 
 
-class SafeConsole(Console):
-    """A rich console that passes text through :func:`safe_text`: every string it is given
-    (printed, or a table cell) before layout, so columns keep their widths, and the text
-    of every segment before it is written, which also catches ``Text`` built elsewhere.
-    Only rich's own control segments (cursor moves of a progress bar) and the styles it
-    renders itself still reach the terminal as escape sequences."""
-
-    def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(safe_text(text), **kwargs)
-
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        return super()._render_buffer(
-            seg if seg.control else Segment(safe_text(seg.text), seg.style)
-            for seg in buffer)
-
-
 def out() -> Console:
-    """A console on stdout (created per call, so test runners that swap stdout work)."""
+    """A console on stdout (created per call, so test runners that swap stdout work);
+    rich is imported here, by the commands that render with it (safe_console)."""
+    from qcode.cli.safe_console import SafeConsole
+
     return SafeConsole(highlight=False, soft_wrap=False)
 
 
 def err() -> Console:
+    from qcode.cli.safe_console import SafeConsole
+
     return SafeConsole(stderr=True, highlight=False)
 
 

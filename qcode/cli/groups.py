@@ -9,6 +9,8 @@ from typing import Any
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
+from qcode.cli.quick_params import install_help
+
 #: how alike a typo and a command must be (0-1) to be suggested
 NEAR = 0.5
 #: suggestions within this much of the best one are offered with it
@@ -50,9 +52,13 @@ def no_such_command(typo: str, commands: list[str]) -> str:
 class SuggestingGroup(TyperGroup):
     """A typer group whose unknown-command error names the nearest command(s)."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        install_help(self, ctx)  # its --help converted without pydantic (quick_params)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         try:
-            return super().resolve_command(ctx, args)
+            name, command, rest = super().resolve_command(ctx, args)
         except TyperException as exc:
             message = getattr(exc, "message", None)
             if args and isinstance(message, str) and message.startswith("No such command"):
@@ -60,3 +66,6 @@ class SuggestingGroup(TyperGroup):
                            if not getattr(self.commands.get(name), "hidden", False)]
                 exc.message = no_such_command(args[0], visible)
             raise
+        if command is not None:
+            install_help(command, ctx)
+        return name, command, rest

@@ -24,6 +24,7 @@ from qcode import __version__
 from qcode._io.write_errors import write_failed
 from qcode.cli.console import State, safe_text, state
 from qcode.cli.groups import SuggestingGroup
+from qcode.cli.quick_params import install
 from qcode.errors import ExitCode, QcodeError
 
 #: OS errors only a write can raise (EIO and EACCES can come from a read as well)
@@ -53,6 +54,10 @@ COMMAND_ORDER = (
 
 class QcodeGroup(SuggestingGroup):
     """The root group: commands listed in pipeline order, and the error funnel."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        install(self)  # plain values converted without building pydantic adapters
 
     def list_commands(self, ctx: Any) -> list[str]:
         known = [name for name in COMMAND_ORDER if name in self.commands]

@@ -90,6 +90,26 @@ def test_a_command_help_builds_only_that_command() -> None:
     assert other_commands(modules, "matrix_cmd") == []
 
 
+@pytest.mark.parametrize("args", [["matrix", "--help"], ["codebook", "show", "--help"],
+                                  ["--project", "nowhere", "matrix", "--bogus"]],
+                         ids=["help", "sub-command help", "usage error"])
+def test_help_and_usage_errors_need_neither_pydantic_nor_rich(args: list[str]) -> None:
+    """typer would convert every parameter (--help and the root's --project too) through
+    pydantic; qcode.cli.quick_params converts plain values itself (a value typer refuses
+    still goes to typer, for its message). rich is imported only
+    by what renders with it (qcode.cli.safe_console)."""
+    modules, code = loaded(args)
+    assert code in (0, 2)
+    assert sorted(m for m in modules if m.split(".")[0] in ("pydantic", "rich")) == []
+    assert "importlib.metadata" not in modules
+
+
+def test_machine_output_needs_no_rich(demo: Path) -> None:
+    modules, code = loaded(["--project", str(demo), "matrix", "--format", "json"])
+    assert code == 0
+    assert sorted(m for m in modules if m.split(".")[0] == "rich") == []
+
+
 def test_the_root_help_still_lists_every_command() -> None:
     modules, code = loaded(["--help"])
     assert code == 0
