@@ -305,6 +305,60 @@ def load_unchanged(path: Path, coder: str, stamp: LogStamp, log: Path) -> CoderS
     return st
 
 
+class Columns(NamedTuple):
+    """A coder's live spans as columns, one entry per coding, in the order of the state's
+    spans (:attr:`CoderState.spans`, segment by segment): what analyses that read codings
+    as records need, without the fold's per-coding event dicts."""
+
+    #: the (doc, first segment) of each coding (one tuple object per segment)
+    key: list[tuple[str, str]]
+    code: list[str]
+    start: list[int | None]
+    end: list[int | None]
+    quote: list[str | None]
+    origin: list[str]
+    decision: list[str | None]
+    #: the state without its spans: memos, completed documents, unreadable lines
+    rest: CoderState
+
+
+def load_columns(path: Path, coder: str, stamp: LogStamp, log: Path) -> Columns | None:
+    """The checkpoint's spans as :class:`Columns`, when it vouches for the log as
+    :func:`load_unchanged` does (else None)."""
+    found = _read(path, coder)
+    if found is None or not trusted(found[0], stamp):
+        return None
+    try:
+        ck = loads(found[1])
+        if not isinstance(ck, dict):
+            return None
+        k_doc, k_seg, k_n = ck["keys"]
+        s_start, s_end, s_quote, s_n = ck["spans"]
+        code, _seq, _when, origin, _eid = ck["codes"]
+        first_span = [0, *accumulate(k_n)]
+        first_code = [0, *accumulate(s_n)]
+        if not (len(k_doc) == len(k_seg) == len(k_n) and first_span[-1] == len(s_n)
+                == len(s_start) == len(s_end) == len(s_quote) and first_code[-1]
+                == len(code) == len(origin)):
+            return None
+        per_key = [first_code[j] - first_code[i] for i, j in pairwise(first_span)]
+        decision: list[str | None] = [None] * len(code)
+        for j, value in ck["decision"]:
+            decision[j] = value
+        rest = CoderState(coder=coder, last_time=ck["last_time"], last_seq=ck["last_seq"],
+                          n_events=ck["n_events"], keyed=ck["keyed"],
+                          duplicates=ck["duplicates"])
+        rest.memos.update(((d, s), m) for d, s, m in ck["memos"])
+        rest.done.update(ck["done"])
+        rest.problems = [LogProblem(log, line, reason, events)
+                         for line, reason, events in ck["problems"]]
+        return Columns(_expand(list(zip(_shared(k_doc), k_seg, strict=True)), per_key),
+                       _shared(code), _expand(s_start, s_n), _expand(s_end, s_n),
+                       _expand(s_quote, s_n), _shared(origin), decision, rest)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 def restamp(path: Path, coder: str, data: bytes, stamp: LogStamp, read_ns: int) -> None:
     """Record ``stamp`` in a checkpoint that holds exactly the fold of ``data`` (all the log
     as it was read, just before ``read_ns``), so that the next load can trust it without

@@ -20,17 +20,14 @@ only when the log still starts with exactly the bytes it was made from.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from qcode._io.locking import shared
-from qcode._io.nofollow import open_nofollow, read_nofollow
+from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
 from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding import continuity
@@ -54,6 +51,7 @@ from qcode.coding.log_file import (
     open_for_append,
 )
 from qcode.coding.spans import check_span, span_segments
+from qcode.coding.stamped import read_stamped, unchanged_stamp
 from qcode.coding.text_guard import guarded
 from qcode.errors import ConflictError, NotFoundError, ProjectDamagedError, UsageError
 from qcode.models import Coding, CodingEvent, Document, Origin
@@ -127,38 +125,6 @@ def read_log_bytes(path: Path) -> bytes:
                 hint="check the file and its permissions") from None
 
 
-def _read_stamped(path: Path) -> tuple[bytes, log_checkpoint.LogStamp | None, int]:
-    """:func:`read_log_bytes`, with the file's stamp (from the descriptor read) and the
-    time just before the read (for :func:`qcode.coding.checkpoint.trusted`)."""
-    read_ns = time.time_ns()
-    with shared(lock_path(path)):
-        try:
-            fd = open_nofollow(path, os.O_RDONLY)
-        except FileNotFoundError:
-            return b"", None, read_ns
-        except OSError as exc:
-            raise ProjectDamagedError(
-                f"cannot read {path} ({exc.strerror or type(exc).__name__})",
-                hint="check the file and its permissions") from None
-        try:
-            st = os.fstat(fd)
-            if stat.S_ISDIR(st.st_mode):
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-            with os.fdopen(fd, "rb") as fh:
-                fd = -1  # the file object closes it
-                data = fh.read()
-        except OSError as exc:
-            raise ProjectDamagedError(
-                f"cannot read {path} ({exc.strerror or type(exc).__name__})",
-                hint="check the file and its permissions") from None
-        finally:
-            if fd >= 0:
-                os.close(fd)
-    stamp = log_checkpoint.stamp_of(st) if stat.S_ISREG(st.st_mode) and \
-        st.st_size == len(data) else None
-    return data, stamp, read_ns
-
-
 def read_log(path: Path) -> LogRead:
     """Read every good event of a log as plain dicts (fast); report unreadable lines."""
     return parse_lines(read_log_bytes(path), path)
@@ -216,19 +182,24 @@ def checkpoint_path(path: Path) -> Path:
 
 def _unchanged_state(coder: str, path: Path) -> CoderState | None:
     """The coder's state from the checkpoint alone, when the log (by its stamp) and this
-    machine's record of it (:mod:`qcode.coding.continuity`) are as the checkpoint found
-    them; None otherwise. No lock is needed: a log being appended to has another size."""
-    try:
-        st = os.lstat(path)
-    except OSError:
-        return None
-    if not stat.S_ISREG(st.st_mode):
-        return None
-    stamp = log_checkpoint.stamp_of(st)
-    if not continuity.unchanged(seen_path(path), stamp.size, path):
+    machine's record of it are as the checkpoint found them; None otherwise."""
+    stamp = unchanged_stamp(path)
+    if stamp is None:
         return None
     with gc_paused():
         return log_checkpoint.load_unchanged(checkpoint_path(path), coder, stamp, path)
+
+
+def unchanged_columns(project: Project, coder: str) -> log_checkpoint.Columns | None:
+    """The coder's codings as columns (:class:`qcode.coding.checkpoint.Columns`) straight
+    from the checkpoint, when the log is unchanged since it was made (see
+    :func:`load_state`); None otherwise (then :func:`load_state` gives the state)."""
+    path = log_path(project, coder)
+    stamp = unchanged_stamp(path)
+    if stamp is None:
+        return None
+    with gc_paused():
+        return log_checkpoint.load_columns(checkpoint_path(path), coder, stamp, path)
 
 
 def load_state(project: Project, coder: str) -> CoderState:
@@ -237,7 +208,7 @@ def load_state(project: Project, coder: str) -> CoderState:
     quick = _unchanged_state(coder, path)
     if quick is not None:
         return quick
-    data, stamp, read_ns = _read_stamped(path)
+    data, stamp, read_ns = read_stamped(path)
     return state_from_bytes(coder, data, path, checkpoint=checkpoint_path(path),
                             seen=seen_path(path),
                             stamp=(stamp, read_ns) if stamp is not None else None)

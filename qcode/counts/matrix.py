@@ -32,8 +32,14 @@ from typing import Any
 from qcode.codebook.load import suggestions
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
-from qcode.coding.store import coder_names, load_state, log_path
-from qcode.coding.usable import Omissions, known_parts, omissions, usable_state
+from qcode.coding.store import coder_names, load_state, log_path, unchanged_columns
+from qcode.coding.usable import (
+    Omissions,
+    codings_of_columns,
+    known_parts,
+    omissions,
+    usable_state,
+)
 from qcode.counts.coverage import coverage, units_of
 from qcode.counts.doc_info import DocInfo, corpus_documents
 from qcode.documents.where import parse_where
@@ -112,7 +118,13 @@ def load_corpus(project: Project, coder: str | None = None, *,
     cb: Codebook = project.codebook
     docs = corpus_documents(project)
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
+    attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     if state is None or state.coder != name:
+        columns = unchanged_columns(project, name)
+        quick = codings_of_columns(name, columns, known) if columns is not None else None
+        if quick is not None and columns is not None:
+            return Corpus(coder=name, codebook=cb, docs=docs, codings=quick,
+                          omissions=omissions([columns.rest]), attribute_names=attrs)
         state = load_state(project, name)
     state = usable_state(state, known)
     memos = state.memos
@@ -129,7 +141,6 @@ def load_corpus(project: Project, coder: str | None = None, *,
                 quote = ev.get("quote") or ""
             append(new(Coding, (name, doc, seg, code, start, end, quote,
                                 ev.get("origin", "manual"), memo, ev.get("decision"))))
-    attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     return Corpus(coder=name, codebook=cb, docs=docs, codings=kept,
                   omissions=omissions([state]), attribute_names=attrs)
 
