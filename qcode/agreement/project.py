@@ -398,7 +398,8 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
             names = [c for c in names if c not in consensus]
             completed = {c: v for c, v in completed.items() if c not in consensus}
     chosen = select_coders(completed, coders, names)
-    docs = common_documents(completed, chosen, project.document_ids())
+    order = project.document_ids()  # listed once (a directory scan)
+    docs = common_documents(completed, chosen, order)
     usable = usable_states(project, [loaded[c] for c in chosen])
     codings = {s.coder: span_columns(s) for s in usable}
     segments, bounds = document_segments(project, docs)
@@ -408,6 +409,6 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     done_by = {c: set(completed.get(c, ())) for c in chosen}
     some = set().union(*done_by.values()) - set(docs)
     not_compared = {d: tuple(c for c in chosen if d not in done_by[c])
-                    for d in project.document_ids() if d in some}
+                    for d in order if d in some}
     return result.model_copy(update={"left_out": left_out, "not_compared": not_compared,
                                      "omissions": omissions(usable)})

@@ -1,7 +1,8 @@
 """Every row's rating patterns counted at once from the presence array (issue 19) give
 exactly the tallies, coefficients, intervals and prevalences of counting each row's own
 units x coders matrix, for every --by and with the bootstrap; MASI's tally no longer
-builds its patterns x code-sets count matrix."""
+builds its patterns x code-sets count matrix; the alpha bootstrap drawn in blocks gives the
+replicates of one draw."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qcode.agreement import bootstrap as boot
+from qcode.agreement.alpha import alpha_parts
 from qcode.agreement.coefficients import compute
 from qcode.agreement.project import BINARY, code_sets, project_agreement
 from qcode.agreement.ratings import Ratings
@@ -134,3 +137,31 @@ def test_masi_tally_leaves_its_count_matrix_uncounted() -> None:
     compute(ratings, ["krippendorff_alpha"], level="masi")
     assert "counts" not in ratings.tally.__dict__  # P x q floats alpha never reads
     assert np.array_equal(ratings.tally.rated, ratings.tally.counts.sum(axis=1))
+
+
+def one_draw_replicates(o: np.ndarray, delta: np.ndarray, d_e: float, n_pairs: int,
+                        n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """The alpha bootstrap as it was: one integer draw of every replicate at once."""
+    iu = np.triu_indices(o.shape[0])
+    cell_p = np.where(iu[0] == iu[1], o[iu], 2.0 * o[iu]) / o.sum()
+    cell_p = np.clip(cell_p, 0, None)
+    cell_p /= cell_p.sum()
+    keep = cell_p > 0
+    keep[-1] = True
+    cell_p, cell_d, diagonal = cell_p[keep], delta[iu][keep], (iu[0] == iu[1])[keep]
+    draws = rng.multinomial(n_pairs, cell_p, size=n_boot)
+    alphas = 1.0 - (draws @ cell_d) / (n_pairs * d_e)
+    alphas[(draws[:, diagonal] == n_pairs).any(axis=1)] = 0.0
+    return np.maximum(alphas, -1.0)
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1000])
+def test_alpha_replicates_drawn_in_blocks_equal_one_draw(monkeypatch, block) -> None:  # type: ignore[no-untyped-def]
+    presence = np.random.default_rng(11).random((3, 400, 9)) < 0.25
+    codes, sets = code_sets(presence)
+    o, delta, d_e = alpha_parts(Ratings(codes, sets, ("a", "b", "c")), "masi")
+    cells = int((np.triu(o) > 0).sum()) + 1
+    monkeypatch.setattr(boot, "_CHUNK_CELLS", block * cells)
+    got = boot.alpha_replicates(o, delta, d_e, 600, 300, np.random.default_rng(4))
+    want = one_draw_replicates(o, delta, d_e, 600, 300, np.random.default_rng(4))
+    assert got.dtype == want.dtype and np.array_equal(got, want)
