@@ -338,6 +338,7 @@ def code_sets(presence: np.ndarray) -> tuple[np.ndarray, tuple[frozenset, ...]]:
     # each (coder, unit)'s codes as one packed row, coder by coder: the sets are numbered
     # in the order they are first met, as a loop over coders and units would number them
     packed = np.packbits(presence.reshape(m * n, k), axis=1)
+    keys: np.ndarray
     if packed.shape[1] <= 8:  # up to 64 codes: one unsigned integer (sorts fast) per row
         wide = np.zeros((m * n, 8), dtype=np.uint8)
         wide[:, :packed.shape[1]] = packed
