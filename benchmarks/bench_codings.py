@@ -69,8 +69,10 @@ def bench_append(root: Path, n: int) -> None:
 
 
 def make_log(path: Path, n: int, seed: int = 1, ids: bool = False) -> None:
-    """A synthetic log of ``n`` events; with ``ids``, every event has an id, as qcode writes
-    them now (the times increase with seq, so the log is in fold order, as on one machine)."""
+    """A synthetic log of ``n`` events; with ``ids``, every line is written as qcode writes
+    it now (the model's key order, an id on every event, an undo naming its target's id, a
+    remove of one span marked ``span``; the times increase with seq, so the log is in fold
+    order, as on one machine)."""
     rng = random.Random(seed)
     words = ["the", "video", "consultation", "hospital", "patient", "clinic", "budget",
              "ministry", "takst", "samhandling", "we", "they", "it", "was", "and", "so"]
@@ -80,6 +82,7 @@ def make_log(path: Path, n: int, seed: int = 1, ids: bool = False) -> None:
         for s in range(1, 401):
             quotes[(d, s)] = " ".join(rng.choices(words, k=rng.randint(10, 60)))
     codes = [f"C{i:02d}" for i in range(40)]
+    last_id = None
     with path.open("wb") as fh:
         buf = []
         for seq in range(1, n + 1):
@@ -97,16 +100,22 @@ def make_log(path: Path, n: int, seed: int = 1, ids: bool = False) -> None:
                 ev = {"op": "remove", "seq": seq, "time": t, "doc": d, "segment": sid,
                       "start": s * 100, "end": s * 100 + 1, "code": rng.choice(codes),
                       "origin": "manual"}
+                if ids:  # a remove of exactly one span, as qcode writes it since spans
+                    ev = {**dict(list(ev.items())[:7]), "span": True, **dict(
+                        list(ev.items())[7:])}
             elif r < 0.96:
                 ev = {"op": "memo", "seq": seq, "time": t, "doc": d, "segment": sid,
                       "memo": "reads as a barrier here", "origin": "manual"}
             elif r < 0.99:
-                ev = {"op": "undo", "seq": seq, "time": t, "doc": d,
-                      "target": max(1, seq - 1), "origin": "manual"}
+                ev = {"op": "undo", "seq": seq, "time": t, "doc": d, "origin": "manual",
+                      "target": max(1, seq - 1)}
             else:
                 ev = {"op": "done", "seq": seq, "time": t, "doc": d, "origin": "manual"}
             if ids:
                 ev["id"] = f"{rng.getrandbits(64):016x}"
+                if ev["op"] == "undo" and last_id is not None:
+                    ev["target_id"] = last_id
+                last_id = ev["id"]
             buf.append(orjson.dumps(ev))
             if len(buf) >= 50_000:
                 fh.write(b"\n".join(buf) + b"\n")

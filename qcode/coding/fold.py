@@ -39,8 +39,8 @@ from qcode.coding.order import (
     is_undone,
     ordered,
     tail_goes_back,
+    undo_guess,
     undo_key,
-    undo_targets,
 )
 from qcode.models import Coding
 
@@ -336,7 +336,7 @@ def fold(coder: str, events: list[dict[str, Any]]) -> CoderState:
 
 
 def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
-              undone: set[Any]) -> int:
+              undone: set[Any], met: set[Any] | None = None) -> int:
     """Parse and apply log bytes line by line, in one pass (same result as
     ``replay(st, parse_lines(data).events, undone)``); return the number of events.
 
@@ -346,7 +346,8 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     are interned: the per-segment dicts then compare keys by identity. Raises
     :class:`MissedUndo` when an undo's target is not in ``undone``, and
     :class:`qcode.coding.order.OutOfOrder` when the lines are not in fold order (after
-    ``st``'s last event, when resuming).
+    ``st``'s last event, when resuming). ``met``, when given, receives the target of every
+    undo folded (so a caller that guessed ``undone`` can check the guess held no more).
     """
     # an add's value is its line's bytes until the end of the pass
     spans = cast("dict[tuple[str, str], dict[SpanKey, Any]]", st.spans)
@@ -360,6 +361,7 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     resumed = bool(st.codes)
     touched: set[tuple[str, str]] = set()
     touch = touched.add
+    note = met.add if met is not None else _ignore
     op: Any
     seq: Any
     # the fold order (qcode.coding.order): events without an id first, then increasing
@@ -433,8 +435,10 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                 last = ev
                 if op == "undo":
                     target = undo_key(ev)
-                    if target is not None and target not in undone:
-                        raise MissedUndo
+                    if target is not None:
+                        if target not in undone:
+                            raise MissedUndo
+                        note(target)
                     continue
                 if undone and is_undone(ev, undone):
                     continue
@@ -454,8 +458,10 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
             op = ev["op"]
             if op == "undo":
                 target = undo_key(ev)
-                if target is not None and target not in undone:
-                    raise MissedUndo
+                if target is not None:
+                    if target not in undone:
+                        raise MissedUndo
+                    note(target)
                 continue
             if undone and is_undone(ev, undone):
                 continue
@@ -487,10 +493,19 @@ def fold_bytes(coder: str, data: bytes, path: Path) -> CoderState:
     try:
         if tail_goes_back(data):  # a merged log: sort it without a pass that would stop
             raise OutOfOrder
-        fold_pass(st, data, path, 1, undo_targets(data))
-    except (MissedUndo, OutOfOrder):  # an undo the byte scan could not see, or a merged
-        # log: parse first, then sort and replay
+        guess: set[Any] = undo_guess(data)
+        met: set[Any] = set()
+        fold_pass(st, data, path, 1, guess, met)
+        if met != guess:  # a target guessed that no undo names: fold again without it
+            st = CoderState(coder=coder)
+            fold_pass(st, data, path, 1, met)
+    except (MissedUndo, OutOfOrder):  # an undo the guess did not see (e.g. written with
+        # escapes), or a merged log: parse first, then sort and replay
         read = parse_lines(data, path)
         st = fold(coder, read.events)
         st.problems = read.problems
     return st
+
+
+def _ignore(value: Any) -> None:
+    """A callable that does nothing (fold_pass's ``met`` when no caller wants it)."""

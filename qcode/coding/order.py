@@ -131,3 +131,29 @@ def undo_targets(data: bytes) -> set[Any]:
                     out.add(undo_key(e))
             i = find(word, b)
     return out
+
+
+#: the rest of an event object after the value ``"undo"`` (an undo's fields as qcode writes
+#: them: ``op`` first, ``target`` and ``target_id`` after it, no braces inside)
+_UNDO_REST = re.compile(rb'"undo"([^\n{}]*)')
+_TARGET_ID = re.compile(rb'"target_id": ?"([^"\\\n]*)"')
+_TARGET = re.compile(rb'"target": ?(-?[0-9]+)(?![0-9.eE])')
+
+
+def undo_guess(data: bytes) -> set[Any]:
+    """The undo targets of log bytes as :func:`undo_targets` gives them, guessed from the
+    bytes of the undo lines as qcode writes them, without parsing a line (one regular
+    expression over the bytes: about a third of the scan's time). Only a guess: the fold
+    that uses it checks each undo it meets against it (:class:`MissedUndo`) and, at the end,
+    that every target guessed was an undo's (see :func:`qcode.coding.fold.fold_bytes`)."""
+    out: set[Any] = set()
+    add, tid, tseq = out.add, _TARGET_ID.search, _TARGET.search
+    for rest in _UNDO_REST.findall(data):
+        m = tid(rest)
+        if m is not None:
+            add(m[1].decode("utf-8", "replace"))
+            continue
+        m = tseq(rest)
+        if m is not None:
+            add(int(m[1]))
+    return out

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding import fold as log_fold
+from qcode.coding import order
 from qcode.coding import store as codings
 
 SEGS = ["D:0001", "D:0002", "E:0001"]
@@ -120,15 +121,16 @@ def test_checkpoint_then_one_pass_tail_equals_reference(tmp_path_factory, lines:
             (p.line, p.reason) for p in ref.problems]
 
 
-@pytest.mark.parametrize("scan_misses_it", [False, True])
+@pytest.mark.parametrize("guess_too_big", [False, True])
 def test_escaped_undo_is_honoured_and_adds_come_back_as_dicts(
-        monkeypatch: pytest.MonkeyPatch, scan_misses_it: bool) -> None:
+        monkeypatch: pytest.MonkeyPatch, guess_too_big: bool) -> None:
     path = Path("c.jsonl")
     data = _log([[("add", "D:0001", "A")], [("add", "D:0001", "B")],
                  [("undo-escaped", "", 2)]], False)
-    assert b'"undo"' not in data and log_fold.undo_targets(data) == {2}
-    if scan_misses_it:  # the fold notices an undo the scan did not report, and re-reads
-        monkeypatch.setattr(log_fold, "undo_targets", lambda data: set())
+    assert b'"undo"' not in data and order.undo_targets(data) == {2}
+    assert order.undo_guess(data) == set()  # the guess misses it: the fold notices, re-reads
+    if guess_too_big:  # a guess with targets no undo names: the fold checks and folds again
+        monkeypatch.setattr(log_fold, "undo_guess", lambda data: {1, 2, "f00d"})
     st_ = log_fold.fold_bytes("c", data, path)
     assert st_.codes_on("D", "D:0001") == ["A"]
     ev = st_.codes[("D", "D:0001")]["A"]
