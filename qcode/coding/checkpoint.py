@@ -71,10 +71,10 @@ def _shared(values: list[Any]) -> list[Any]:
 
 
 def _columns(st: CoderState) -> dict[str, Any]:
-    """The live spans as columns: per (doc, first segment) its spans, per span its
-    offsets, quote (stored once, most spans carry several codes) and codes, per code the
-    fields of its add event. ``multi`` and ``decision`` list only the spans (codes) that
-    have one, by position."""
+    """The live spans as columns, in the state's order: per (doc, first segment) its spans,
+    per span its offsets, quote (stored once: most spans carry several codes) and codes,
+    per code the fields of its add event. ``multi`` and ``decision`` list only the spans
+    (codes) that have one, by position."""
     k_doc: list[str] = []
     k_seg: list[str] = []
     k_n: list[int] = []
@@ -83,6 +83,7 @@ def _columns(st: CoderState) -> dict[str, Any]:
     s_quote: list[str | None] = []
     s_n: list[int] = []
     multi: list[list[Any]] = []
+    position: dict[int, int] = {}  # id of a span-across-segments event -> its position
     code: list[str] = []
     seq: list[int] = []
     when: list[str | None] = []
@@ -90,16 +91,21 @@ def _columns(st: CoderState) -> dict[str, Any]:
     eid: list[str | None] = []
     decision: list[list[Any]] = []
     for (doc, seg), by_key in st.spans.items():
-        groups: dict[tuple[Any, Any, Any, Any], list[dict[str, Any]]] = {}
+        # the codes of one span, as far as they follow each other: the spans keep their
+        # order in the segment, so the state loads exactly as the fold left it
+        groups: list[tuple[tuple[Any, Any, Any, Any], list[dict[str, Any]]]] = []
         for ev in by_key.values():
             several = ev.get("segments")
             key = (ev.get("start"), ev.get("end"), ev.get("quote"),
                    tuple(several) if several else None)
-            groups.setdefault(key, []).append(ev)
+            if groups and groups[-1][0] == key:
+                groups[-1][1].append(ev)
+            else:
+                groups.append((key, [ev]))
         k_doc.append(doc)
         k_seg.append(seg)
         k_n.append(len(groups))
-        for (start, end, quote, several), evs in groups.items():
+        for (start, end, quote, several), evs in groups:
             if several:
                 multi.append([len(s_n), list(several)])
             s_start.append(start)
@@ -107,6 +113,8 @@ def _columns(st: CoderState) -> dict[str, Any]:
             s_quote.append(quote)
             s_n.append(len(evs))
             for ev in evs:
+                if several:
+                    position[id(ev)] = len(code)
                 if ev.get("decision") is not None:
                     decision.append([len(code), ev["decision"]])
                 code.append(ev["code"])
@@ -114,8 +122,12 @@ def _columns(st: CoderState) -> dict[str, Any]:
                 when.append(ev.get("time"))
                 origin.append(ev.get("origin", "manual"))
                 eid.append(ev.get("id"))
+    # the spans across segments in the order the fold holds them (it decides which of two
+    # such spans of a code stands for the code on a later segment they both cover)
+    order = [position[id(ev)] for by_key in st.multi.values() for ev in by_key.values()]
     return {"keys": [k_doc, k_seg, k_n], "spans": [s_start, s_end, s_quote, s_n],
-            "multi": multi, "codes": [code, seq, when, origin, eid], "decision": decision}
+            "multi": multi, "multi_order": order, "codes": [code, seq, when, origin, eid],
+            "decision": decision}
 
 
 def save(path: Path, st: CoderState, data: bytes, *, stamp: LogStamp | None = None,
@@ -223,9 +235,12 @@ def _state(coder: str, ck: dict[str, Any], log: Path) -> CoderState:
             events[j]["decision"] = value
         for i, several in ck["multi"]:  # spans across segments
             for j in range(first_code[i], first_code[i + 1]):
-                ev = events[j]
-                ev["segments"] = list(several)
-                st.multi.setdefault(e_key[j], {})[span_key(ev)] = ev
+                events[j]["segments"] = list(several)
+        for j in ck["multi_order"]:
+            ev = events[j]
+            if not ev.get("segments"):
+                raise ValueError("checkpoint lists a span across segments that is not one")
+            st.multi.setdefault(e_key[j], {})[span_key(ev)] = ev
     st.memos.update(((d, s), m) for d, s, m in ck["memos"])
     st.done.update(ck["done"])
     st.problems = [LogProblem(log, line, reason, events)
