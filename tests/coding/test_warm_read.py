@@ -207,7 +207,7 @@ def _no_log_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
 def test_an_unchanged_log_is_not_read_and_gives_the_direct_fold(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project, path = _warm(tmp_path, monkeypatch)
+    project, _ = _warm(tmp_path, monkeypatch)
     reads = _no_log_reads(monkeypatch)
     st = codings.load_state(project, "ana")
     assert reads == []
@@ -290,7 +290,6 @@ def test_a_log_modified_just_before_its_read_is_not_taken_on_its_stamp(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(log_checkpoint, "MIN_EVENTS", 1)
     project = build_known(tmp_path / "p", coders=("ana",))
-    path = codings.log_path(project, "ana")
     codings.load_state(project, "ana")  # the checkpoint of a log written just now
     # a same-size edit within the same clock tick would keep every time but the ctime;
     # the stamp of a log this fresh is not recorded, so it is read again
@@ -302,7 +301,7 @@ def test_a_log_modified_just_before_its_read_is_not_taken_on_its_stamp(
 
 def test_columns_step_aside_when_a_coding_is_not_usable_as_it_is(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project, path = _warm(tmp_path, monkeypatch)
+    project, _ = _warm(tmp_path, monkeypatch)
     columns = codings.unchanged_columns(project, "ana")
     assert columns is not None
     known = known_parts(project)
