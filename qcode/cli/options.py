@@ -95,7 +95,6 @@ def outgoing(ctx: typer.Context, real_names: bool) -> Project:
     the command ends) when the pseudonym table has entries, unless ``real_names``."""
     from qcode.cli.console import state, warn
     from qcode.pseudonyms.table import load, table_path
-    from qcode.pseudonyms.view import pseudonymised
 
     project = state(ctx).project()
     if real_names:  # the table is not even read: a damaged one does not stand in the way
@@ -106,6 +105,7 @@ def outgoing(ctx: typer.Context, real_names: bool) -> Project:
     if not entries:
         return project
     from qcode.pseudonyms.rewrite import Rewriter
+    from qcode.pseudonyms.view import pseudonymised  # the view's copy: only when applied
 
     rewriter = Rewriter(entries)
     ctx.meta["qcode.pseudonymise"] = rewriter.replace
