@@ -40,11 +40,11 @@ from qcode.refiqda.archive import Archive, open_any, sibling
 from qcode.refiqda.codebook_exchange import check_namespace, checked
 from qcode.refiqda.codebook_map import build_codebook
 from qcode.refiqda.codebook_xml import split_trailer
-from qcode.refiqda.documents import doc_id_from_name, foreign, from_trailer
+from qcode.refiqda.documents import Overlaps, doc_id_from_name, foreign, from_trailer
 from qcode.refiqda.guids import norm_guid
 from qcode.refiqda.import_write import check_pending, write_new_project, write_plan
 from qcode.refiqda.offsets import Selection, detect, source_text
-from qcode.refiqda.project_xml import QProject, QSource, read_qde
+from qcode.refiqda.project_xml import QCase, QProject, QSource, cases_by_source, read_qde
 from qcode.refiqda.report import ImportReport, SourceReport
 
 DEFAULT_CODER = "imported"
@@ -178,13 +178,11 @@ def _merge(base: Codebook, new: Codebook, report: ImportReport) -> Codebook:
                                    "codes": tuple(fixed)})
 
 
-def _attributes(qp: QProject, src: QSource) -> dict[str, str]:
+def _attributes(qp: QProject, src: QSource, cases: dict[str, list[QCase]]) -> dict[str, str]:
     out: dict[str, str] = {}
-    key = norm_guid(src.guid)
-    for case in qp.cases:
-        if key in case.sources:
-            for vg, value in case.values.items():
-                out[qp.variables.get(vg, vg)] = value
+    for case in cases.get(norm_guid(src.guid), ()):  # the cases naming it, in file order
+        for vg, value in case.values.items():
+            out[qp.variables.get(vg, vg)] = value
     for vg, value in src.values.items():
         out[qp.variables.get(vg, vg)] = value
     return {k: v for k, v in out.items() if k}
@@ -232,6 +230,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
     memos: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
     referenced_notes: set[str] = set()
     done: dict[str, set[str]] = defaultdict(set)  # coder -> documents marked complete
+    cases = cases_by_source(qp.cases)
     for src in qp.sources:
         sr = SourceReport(guid=src.guid, name=src.name, selections=len(src.selections))
         report.sources.append(sr)
@@ -252,7 +251,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
             raw = data
         st = source_text(raw)
         _check_source(f"{path}: source '{src.name}'", st.text)
-        attrs = _attributes(qp, src)
+        attrs = _attributes(qp, src, cases)
         _, trailer = split_trailer(src.description)
         same_id = existing.get(str(trailer.get("id"))) if trailer else None
         doc = same_id if same_id is not None and same_id.text == st.text else \
@@ -296,7 +295,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                         "codes a whole source; qcode codes segments")
         sels = [Selection(s.guid, s.start, s.end, s.name) for s in src.selections
                 if s.start is not None and s.end is not None]
-        det = detect(st, sels, qp.origin)
+        det, overlaps = detect(st, sels, qp.origin), Overlaps(doc.segments)
         sr.offsets = det.model + (" (ambiguous)" if det.ambiguous else "")
         sr.evidence = det.evidence(len(sels))
         for sel in src.selections:
@@ -306,7 +305,7 @@ def plan_import(path: Path, project: Project | None = None, level_map: dict[str,
                 report.drop("selection", what, "its positions do not fit the text")
                 continue
             s, e = span
-            segs = [g for g in doc.segments if g.start < e and g.end > s]
+            segs = overlaps.of(s, e)
             if not segs:
                 report.drop("selection", what, "it covers no segment (only white space)")
                 continue

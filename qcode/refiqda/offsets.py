@@ -31,6 +31,7 @@ import numpy as np
 
 MODELS = ("cp", "cp-lf", "utf16", "utf16-lf", "utf8")
 _WS = re.compile(r"\s+")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class SourceText:
         base = model.removesuffix("-bom")
         lf = base.endswith("-lf")
         unit = base.removesuffix("-lf")
+        start = 1 if model.endswith("-bom") and self.had_bom else 0
+        if not self.has_crlf and self.signature(model).removesuffix("-bom") == "cp":
+            # one unit per character (what the arrays below give then, without them)
+            return list(range(start, start + len(self.text) + 1))
         cps = np.frombuffer(self.raw.encode("utf-32-le"), dtype=np.uint32)
         if unit == "utf16":
             widths = 1 + (cps > 0xFFFF).astype(np.int64)
@@ -60,7 +65,6 @@ class SourceText:
             lf_after_cr[1:] = (cps[1:] == 10) & (cps[:-1] == 13)
             if lf:
                 widths[lf_after_cr] = 0
-        start = 1 if model.endswith("-bom") and self.had_bom else 0
         cum = np.concatenate(([start], start + np.cumsum(widths)))
         keep = np.flatnonzero(~lf_after_cr)
         out = np.concatenate((cum[keep], cum[-1:])).tolist()
@@ -80,7 +84,7 @@ class SourceText:
     def non_bmp(self) -> bool:
         """True when a character lies beyond U+FFFF (the highest decides: a scan in C,
         not a Python loop over every character of every document)."""
-        return bool(self.text) and max(self.text) > "\uffff"
+        return not self.text.isascii() and _ASTRAL.search(self.text) is not None
 
     @cached_property
     def non_ascii(self) -> bool:

@@ -133,6 +133,16 @@ def _source(el: Element) -> QSource:
     return src
 
 
+def cases_by_source(cases: list[QCase]) -> dict[str, list[QCase]]:
+    """Normalised source GUID -> the cases that name it, in the order of ``cases`` (each
+    case once, however often it names the source)."""
+    out: dict[str, list[QCase]] = {}
+    for case in cases:
+        for key in dict.fromkeys(case.sources):
+            out.setdefault(key, []).append(case)
+    return out
+
+
 def read_qde(data: bytes, where: str) -> QProject:
     parsed = parse(data, where, "Project")
     root = parsed.root
