@@ -164,29 +164,34 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
     facets = {c.id: (c.theme, c.level or NO_LEVEL) for c in cb.codes}
     lists: dict[str, tuple[list[tuple[str, int, int, int, Excerpt]], str, str]] = {}
     docs, new, add = corpus.docs, _new, seen.add
-    for c in corpus.codings:
-        code_id, doc, seg, start, end = c.code, c.doc, c.segment, c.start, c.end
+    last_doc: str | None = None
+    for c in corpus.codings:  # a coder's codings come document by document, mostly
+        _, doc, seg, code_id, start, end, quote, origin, memo, _ = c  # a Coding's fields
         key = (code_id, doc, start, end)
         if key in seen:  # the same span under the same code (codes merged since)
             continue
         add(key)
-        d = docs[doc]
-        pos, speaker, t0, t1 = d.segments[seg]
-        b = d.bounds.get(seg)
+        if doc != last_doc:
+            d = docs[doc]
+            segments, bounds, title, attributes = d.segments, d.bounds, d.title, \
+                d.attributes
+            last_doc = doc
+        pos, speaker, t0, t1 = segments[seg]
+        b = bounds.get(seg)
         last = seg if b is None or end <= b[1] else d.touched(c)[-1]
         before = after = ""
         if context is not None and d.text:
-            lo = d.turns.get(seg, d.bounds[seg])[0]
-            hi = d.turns.get(last, d.bounds[last])[1]
+            lo = d.turns.get(seg, bounds[seg])[0]
+            hi = d.turns.get(last, bounds[last])[1]
             before, after = around(d.text, lo, start, end, hi, context)
         entry = lists.get(code_id)
         if entry is None:
             theme_id, level_id = facets[code_id]
             entry = lists[code_id] = by_code.setdefault(code_id, []), theme_id, level_id
         entry[0].append((doc, pos, start, end,
-                         new(Excerpt, (code_id, entry[1], entry[2], doc, d.title, seg,
-                                       speaker, t0, t1, c.quote, c.memo, d.attributes,
-                                       c.origin, start, end, last, before, after))))
+                         new(Excerpt, (code_id, entry[1], entry[2], doc, title, seg,
+                                       speaker, t0, t1, quote, memo, attributes,
+                                       origin, start, end, last, before, after))))
     level_ids: list[str] = [lv.id for lv in cb.levels]
     if any(c.level is None for c in cb.codes):
         level_ids.append(NO_LEVEL)
@@ -204,7 +209,7 @@ def excerpts(corpus: Corpus, sel: Selection | None = None,
                     # the tuples sort by it alone and never compare their excerpts
                     items.sort()
                     codes.append(CodeGroup(code=code.id, name=code.name,
-                                           excerpts=tuple(x[4] for x in items),
+                                           excerpts=tuple([x[4] for x in items]),
                                            total=len(items)))
             if codes:
                 level = cb.level(lv)

@@ -107,7 +107,8 @@ class ReportContent:
 
     @property
     def n_excerpts(self) -> int:
-        return len(flat(list(self.groups)))
+        return sum(len(cg.excerpts) for t in self.groups for lv in t.levels
+                   for cg in lv.codes)
 
     @property
     def n_available(self) -> int:

@@ -48,11 +48,24 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def page(title: str, body: str, extra_css: str = "") -> str:
+    return f"{_head(title, extra_css)}\n{body}{_TAIL}"
+
+
+def page_of(title: str, lines: list[str], extra_css: str = "") -> str:
+    """:func:`page` of the body ``"\\n".join(lines) + "\\n"``, joined once (a report's
+    body is tens of megabytes at 2,000 transcripts: no copy of it for the page)."""
+    return "\n".join([_head(title, extra_css), *lines, _TAIL])
+
+
+_TAIL = "</body>\n</html>\n"
+
+
+def _head(title: str, extra_css: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{escape(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n"
-            f"{body}</body>\n</html>\n")
+            f"<title>{escape(title)}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n"
+            "<body>")
 
 
 def grid_html(header: list[str], body: list[list[str]], total_row: bool = True,
@@ -160,7 +173,7 @@ def report_html(r: ReportContent) -> str:
     if r.context is not None:
         extra_css += CONTEXT_CSS
     body.insert(toc_at, h.nav().rstrip("\n"))
-    return page(r.title, "\n".join(body) + "\n", extra_css)
+    return page_of(r.title, body, extra_css)
 
 
 #: context around a quote is grey (added only to a report that shows context)
@@ -212,7 +225,10 @@ def escape_many(texts: Sequence[str]) -> list[str]:
     for i in range(0, len(texts), 512):
         chunk = texts[i:i + 512]
         joined = "\n".join(chunk)
-        if joined.count("\n") != len(chunk) - 1:
+        raw = joined.encode("utf-8", "surrogatepass")
+        if len(raw) - len(raw.translate(None, b"&<>\"'\n")) == len(chunk) - 1:
+            out += chunk  # no character to escape, and no text holds a newline
+        elif joined.count("\n") != len(chunk) - 1:
             out += [escape(t) for t in chunk]
         else:
             out += escape(joined).split("\n")
