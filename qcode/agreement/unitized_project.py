@@ -11,18 +11,60 @@ consensus coders are left out unless named; ``docs`` and ``where`` (document att
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from qcode.agreement.project import common_documents, select_coders
 from qcode.agreement.unitized import UnitizedAgreement, unitized_agreement
 from qcode.agreement.unitized_data import Continuum, Span
 from qcode.coding import store
+from qcode.coding.collector import collector_paused
+from qcode.coding.fold import CoderState
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError
+from qcode.index.documents import indexed_documents
 from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
 
 
+class _Compared(NamedTuple):
+    """What unitized agreement reads of a document: its attributes, the length of its
+    text (the continuum) and its segments' bounds."""
+
+    id: str
+    attributes: Mapping[str, str]
+    length: int
+    bounds: dict[str, tuple[int, int]]
+
+
+def _compared(project: Project, ids: list[str]) -> list[_Compared]:
+    """The documents ``ids`` from the read index (no validation of every document's
+    JSON), and through :meth:`Project.load_document` (with its errors) where the index
+    cannot vouch for one."""
+    metas = indexed_documents(project, ids, text=True)
+    out = []
+    for d in ids:
+        m = metas.get(d)
+        if m is None:
+            doc = project.load_document(d)
+            out.append(_Compared(doc.id, doc.attributes, len(doc.text),
+                                 {s.id: (s.start, s.end) for s in doc.segments}))
+        else:
+            out.append(_Compared(m.id, m.attributes, len(m.text), dict(
+                zip(m.segment_ids, zip(m.starts, m.ends, strict=True), strict=True))))
+    return out
+
+
+def _spans(state: CoderState) -> list[tuple[str, str, str, int, int]]:
+    """(document, first segment, code, start, end) of each span of a (usable) state, in
+    the order and with the values of :meth:`CoderState.codings` (a missing offset is 0),
+    without building the records."""
+    return [(d, seg, k[0], ev.get("start") or 0, ev.get("end") or 0)
+            for (d, seg), by_key in sorted(state.spans.items())
+            for k in sorted(by_key) for ev in (by_key[k],)]
+
+
+@collector_paused()
 def unitized_for_project(project: Project, *, coders: Sequence[str] | None = None,
                          docs: Sequence[str] = (),
                          where: Mapping[str, Sequence[str]] | None = None,
@@ -45,7 +87,7 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
     if docs:
         wanted = set(docs)
         shared = [d for d in shared if d in wanted]
-    documents = [project.load_document(d) for d in shared]
+    documents = _compared(project, shared)
     for key, allowed in (where or {}).items():
         if key == "document":
             documents = [d for d in documents if d.id in allowed]
@@ -60,22 +102,21 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
             hint="qcode progress shows who completed which document")
     usable = usable_states(project, [loaded[c] for c in chosen])
     by_doc: dict[str, list[Span]] = {d.id: [] for d in documents}
-    bounds = {d.id: {s.id: (s.start, s.end) for s in d.segments} for d in documents}
+    bounds = {d.id: d.bounds for d in documents}
     for st in usable:
-        for c in st.codings():
-            if c.doc not in by_doc:
+        for doc, seg, code, start, end in _spans(st):
+            if doc not in by_doc:
                 continue
-            start, end = c.start, c.end
             if end <= start:  # no offsets: the whole of its segment
-                start, end = bounds[c.doc].get(c.segment, (0, 0))
+                start, end = bounds[doc].get(seg, (0, 0))
                 if end <= start:
                     continue
-            by_doc[c.doc].append(Span(st.coder, start, end, c.code))
+            by_doc[doc].append(Span(st.coder, start, end, code))
     # a span is never longer than its text; one that runs past the end (a damaged log) is
     # cut at the end of the text
-    continua = [Continuum(d.id, 0, len(d.text), tuple(
-        Span(s.coder, s.start, min(s.end, len(d.text)), s.code) for s in by_doc[d.id]
-        if s.start < len(d.text))) for d in documents]
+    continua = [Continuum(d.id, 0, d.length, tuple(
+        Span(s.coder, s.start, min(s.end, d.length), s.code) for s in by_doc[d.id]
+        if s.start < d.length)) for d in documents]
     rep = unitized_agreement(continua, chosen, ci=ci, n_boot=n_boot, seed=seed,
                              per_document_ci=per_document_ci)
     return rep, omissions(usable), left_out
