@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,15 +44,16 @@ class SourceText:
     had_bom: bool
     has_crlf: bool
 
-    def positions(self, model: str) -> list[int]:
+    def positions(self, model: str) -> Sequence[int]:
         """``positions[i]`` = units before code point ``i`` of ``text`` (len(text)+1 values)."""
         base = model.removesuffix("-bom")
         lf = base.endswith("-lf")
         unit = base.removesuffix("-lf")
         start = 1 if model.endswith("-bom") and self.had_bom else 0
         if not self.has_crlf and self.signature(model).removesuffix("-bom") == "cp":
-            # one unit per character (what the arrays below give then, without them)
-            return list(range(start, start + len(self.text) + 1))
+            # one unit per character: what the arrays below give then, as a range (its
+            # numbers are made only when looked up)
+            return range(start, start + len(self.text) + 1)
         cps = np.frombuffer(self.raw.encode("utf-32-le"), dtype=np.uint32)
         if unit == "utf16":
             widths = 1 + (cps > 0xFFFF).astype(np.int64)
@@ -149,7 +151,7 @@ def _is_boundary(text: str, i: int) -> bool:
     return not (text[i - 1].isalnum() and text[i].isalnum())
 
 
-def _index(positions: list[int], unit: int) -> int | None:
+def _index(positions: Sequence[int], unit: int) -> int | None:
     i = bisect.bisect_left(positions, unit)
     return i if i < len(positions) and positions[i] == unit else None
 

@@ -19,6 +19,9 @@ from defusedxml.ElementTree import ParseError, fromstring
 from qcode.errors import InvalidInputError
 
 _NS = re.compile(r"^\{([^}]*)\}(.*)$")
+#: local() of the names seen (at most _LOCAL_MAX)
+_LOCAL: dict[str, str] = {}
+_LOCAL_MAX = 4096
 
 
 @dataclass(frozen=True)
@@ -31,17 +34,17 @@ def local(tag: object) -> str:
     """``{urn:QDA-XML:project:1.0}Code`` -> ``Code``.
 
     Called for every element and attribute of a file (two million times for a project
-    of 2,000 transcripts): string methods, the pattern only for a name with a line feed
-    (which XML names cannot hold; the pattern's ``.`` would stop there)."""
+    of 2,000 transcripts, with a few dozen distinct names): each name's answer is kept."""
     if not isinstance(tag, str):
         return ""
-    if not tag.startswith("{"):
-        return tag
-    end = tag.find("}")
-    if end < 0 or "\n" in tag:
+    got = _LOCAL.get(tag)
+    if got is None:
         m = _NS.match(tag)
-        return m.group(2) if m else tag
-    return tag[end + 1:]
+        got = m.group(2) if m else tag
+        if len(_LOCAL) >= _LOCAL_MAX:  # a file with ever new names: start again
+            _LOCAL.clear()
+        _LOCAL[tag] = got
+    return got
 
 
 def namespace(tag: str) -> str:
