@@ -49,6 +49,10 @@ from qcode.errors import InsufficientDataError, UsageError
 #: documents whose bootstrap replicates are computed together (memory: about
 #: 32 x B x 2 KB with 10 codes)
 _DOC_CHUNK = 32
+#: the most one array of coincidences (rows of blocks, documents or resamples, each values x
+#: values floats) may take: past it the data are refused with what they would need, rather
+#: than failing on memory (a coder's overlapping codes make a value of each set of them)
+MAX_COINCIDENCE_BYTES = 4 * 2**30
 NAMES = ("alpha_u_2004", "u_alpha", "binary_u_alpha", "cu_alpha", "k_u_alpha")
 LABELS = {"alpha_u_2004": "alpha_U (Krippendorff 2004)",
           "u_alpha": "u-alpha",
@@ -134,7 +138,10 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     valued = [[valued_partition(u[coder], c.begin, c.end, value_index) for coder in coders]
               for c, u in zip(continua, units, strict=True)]
     values = ["∅", *sorted(value_index, key=value_index.__getitem__)]
-    stats, sections = _gather(continua, coders, codes, units, valued, len(values))
+    blocks = [block_starts(parts) for parts in valued]
+    _check_size(sum(len(b) for b in blocks), len(continua), len(values), len(codes), n_boot,
+                per_document_ci)
+    stats, sections = _gather(continua, coders, codes, units, valued, len(values), blocks)
     compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
     length = int(stats.length.sum())
     de_pooled = _de_by_code(sections, None, m, codes, length)[None]
@@ -181,9 +188,8 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
 
 def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequence[str],
             units: list[dict[str, dict[str, list[tuple[int, int]]]]],
-            valued: list[list[Partition]], n_values: int,
+            valued: list[list[Partition]], n_values: int, blocks: list[np.ndarray],
             ) -> tuple[_Stats, list[dict[str, u04.Sections2004]]]:
-    blocks = [block_starts(parts) for parts in valued]
     r = sum(len(b) for b in blocks)
     c_n = len(codes)
     st = _Stats(o=np.zeros((r, n_values, n_values)), s=np.zeros((r, n_values)),
@@ -210,6 +216,29 @@ def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequenc
         sections.append(per_code)
         base += nb
     return st, sections
+
+
+def _check_size(n_blocks: int, n_docs: int, n_values: int, n_codes: int, n_boot: int,
+                per_doc: bool) -> None:
+    """Refuse data whose largest coincidence array would pass
+    :data:`MAX_COINCIDENCE_BYTES` (InsufficientDataError naming the sizes)."""
+    rows = {"blocks": n_blocks}
+    if n_boot > 0:
+        rows["resamples"] = n_boot
+        if per_doc and n_docs > 1:
+            rows["resamples of documents on their own"] = min(_DOC_CHUNK, n_docs) * n_boot
+    what, most = max(rows.items(), key=lambda kv: kv[1])
+    need = most * n_values * n_values * 8
+    if need <= MAX_COINCIDENCE_BYTES:
+        return
+    sets = n_values - 1 - n_codes
+    raise InsufficientDataError(
+        f"unitized agreement on these spans would need {need / 2**30:.1f} GiB of memory for "
+        f"{most:,} {what} x {n_values - 1:,} values squared ({n_codes:,} codes and "
+        f"{sets:,} sets of one coder's overlapping codes)",
+        hint="narrow it with --doc or --where"
+             + (" or --no-doc-intervals" if what.endswith("own") else "")
+             + "; segment agreement (qcode agree without --unitized) has no such limit")
 
 
 def _compound_share(valued: list[list[Partition]], n_codes: int, m: int, total: int) -> float:
