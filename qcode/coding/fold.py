@@ -41,6 +41,7 @@ from qcode.coding.order import (
     tail_goes_back,
     undo_guess,
     undo_key,
+    undone_seqs,
 )
 from qcode.models import Coding
 
@@ -146,11 +147,6 @@ class CoderState:
 
 
 # ----------------------------------------------------------------------------- folding
-
-
-def undone_seqs(events: Iterable[dict[str, Any]]) -> set[Any]:
-    """The identities (:func:`qcode.coding.order.event_key`) of the events undone."""
-    return {undo_key(e) for e in events if e["op"] == "undo" and undo_key(e) is not None}
 
 
 def span_key(ev: dict[str, Any]) -> SpanKey:
@@ -340,15 +336,11 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     """Parse and apply log bytes line by line, in one pass (same result as
     ``replay(st, parse_lines(data).events, undone)``); return the number of events.
 
-    Each line is applied right after it is parsed, so the millions of event dicts never
-    live at once; an add keeps its line's bytes, and only the adds still standing at the
-    end are parsed again into dicts, when the segment view is built from the spans. Code ids
-    are interned: the per-segment dicts then compare keys by identity. Raises
-    :class:`MissedUndo` when an undo's target is not in ``undone``, and
-    :class:`qcode.coding.order.OutOfOrder` when the lines are not in fold order (after
-    ``st``'s last event, when resuming). ``met``, when given, receives the target of every
-    undo folded (so a caller that guessed ``undone`` can check the guess held no more).
-    """
+    Each line is applied right after it is parsed (the event dicts never all live at
+    once); an add keeps its line's bytes, parsed again at the end only if it still stands.
+    Code ids are interned. Raises :class:`MissedUndo` when an undo's target is not in
+    ``undone``, :class:`OutOfOrder` when the lines are not in fold order (after ``st``'s
+    last event, when resuming); ``met`` receives the target of every undo folded."""
     # an add's value is its line's bytes until the end of the pass
     spans = cast("dict[tuple[str, str], dict[SpanKey, Any]]", st.spans)
     multi, problems = st.multi, st.problems
@@ -361,7 +353,7 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     resumed = bool(st.codes)
     touched: set[tuple[str, str]] = set()
     touch = touched.add
-    note = met.add if met is not None else _ignore
+    note = met.add if met is not None else set().add  # met: the targets of the undos
     op: Any
     seq: Any
     # the fold order (qcode.coding.order): events without an id first, then increasing
@@ -505,7 +497,3 @@ def fold_bytes(coder: str, data: bytes, path: Path) -> CoderState:
         st = fold(coder, read.events)
         st.problems = read.problems
     return st
-
-
-def _ignore(value: Any) -> None:
-    """A callable that does nothing (fold_pass's ``met`` when no caller wants it)."""

@@ -26,6 +26,7 @@ one pass over its lines; any other (a merged log) is parsed whole, sorted and th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import pairwise
 from operator import itemgetter
 from typing import Any
@@ -53,6 +54,11 @@ def undo_key(ev: dict[str, Any]) -> EventKey | None:
     """The identity of the event an ``undo`` reverts (None: it names none)."""
     tid = ev.get("target_id")
     return ev.get("target") if tid is None else tid
+
+
+def undone_seqs(events: Iterable[dict[str, Any]]) -> set[Any]:
+    """The identities (:func:`event_key`) of the events undone."""
+    return {undo_key(e) for e in events if e["op"] == "undo" and undo_key(e) is not None}
 
 
 def is_undone(ev: dict[str, Any], undone: set[Any]) -> bool:

@@ -33,11 +33,12 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from orjson import loads as _loads  # a dependency: reads long ledgers faster than json
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from qcode._io.atomic import write_text
 from qcode._io.gitignore import ensure_gitignore
@@ -328,19 +329,34 @@ def append(project: Project, name: str, drafts: Iterable[dict[str, Any]]) -> lis
         data = fh.read()
         seq = _last_seq(data)
         now = now_iso()
-        records: list[Entry] = []
+        full: list[dict[str, Any]] = []
         for draft in drafts:
             seq += 1
             extra: dict[str, Any] = {"seq": seq, "time": now}
             if draft["kind"] == "decision":
                 extra["id"] = f"R{seq:05d}"
-            records.append(_KINDS[draft["kind"]].model_validate(draft | extra))  # type: ignore[arg-type]
+            full.append(draft | extra)
+        records = _validate(full)
         payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
                            for r in records)
         if data and not data.endswith(b"\n"):
             payload = b"\n" + payload
         _write(fh, payload, len(data), path)
     return records
+
+
+def _validate(entries: list[dict[str, Any]]) -> list[Entry]:
+    """Entries as records, each validated by its kind's model; a run of decisions (a
+    reconciliation writes tens of thousands at once) in one call of a list adapter."""
+    kinds = {e["kind"] for e in entries}
+    if len(entries) > 1 and kinds == {"decision"}:
+        return list(_decisions().validate_python(entries))
+    return [_KINDS[e["kind"]].model_validate(e) for e in entries]  # type: ignore[misc]
+
+
+@cache
+def _decisions() -> TypeAdapter[list[Decision]]:
+    return TypeAdapter(list[Decision])
 
 
 @contextmanager

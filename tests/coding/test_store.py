@@ -199,3 +199,25 @@ def test_local_files_are_kept_out_of_git_and_write_failures_are_one_line(
                                  "directory); the last action was not saved")
     with pytest.raises(QcodeError, match=r"cannot read .*lars\.jsonl"):
         codings.load_state(project, "lars")
+
+
+def test_a_batch_line_is_each_event_written_as_its_model_joined(project: Project) -> None:
+    """Appends validate and write a batch in one call (a TypeAdapter of the events):
+    the line must be exactly the events written one by one as CodingEvent, joined."""
+    from qcode.models import CodingEvent
+
+    events = [{"op": "add", "doc": "D01", "segment": f"D01:000{i}", "start": i, "end": i + 3,
+               "quote": "tab\there, «Smørrebrød» \u2028 \x01", "code": "GOV-MAC-01",
+               "origin": "reconciled", "decision": "R00001" if i % 2 else None}
+              for i in range(1, 4)]
+    events.append({"op": "memo", "doc": "D01", "segment": "D01:0001", "memo": "x"})
+    codings.append_events(project, "ingrid", events)
+    line = codings.log_path(project, "ingrid").read_bytes()
+    written = json.loads(line)
+    models = [CodingEvent(**{**ev, "seq": w["seq"], "time": w["time"], "id": w["id"]})
+              for ev, w in zip(events, written, strict=True)]
+    assert line == b"[" + b",".join(m.model_dump_json(exclude_none=True).encode()
+                                    for m in models) + b"]\n"
+    with pytest.raises(ValueError):  # still a model each: a bad event refuses the batch
+        codings.append_events(project, "ingrid", [{**events[0], "start": "x"}])
+    assert codings.log_path(project, "ingrid").read_bytes() == line
