@@ -14,9 +14,9 @@ python-docx has no API for fields or bookmarks: they are written as Wordprocessi
 from __future__ import annotations
 
 from typing import Any
-from xml.sax.saxutils import escape
 
 from qcode.reports.docx_xml import Paragraphs
+from qcode.reports.xml_text import escape
 
 #: the heading levels the contents list (Heading 1 to 4: sections, themes, levels, codes)
 DEPTH = 4

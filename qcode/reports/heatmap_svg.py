@@ -7,10 +7,10 @@ No scripts, no CSS classes, no external fonts: the file opens the same in a brow
 from __future__ import annotations
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from qcode.counts.matrix import Matrix
 from qcode.reports.tables import axis_title, cell_text
+from qcode.reports.xml_text import escape
 
 FONT = "Helvetica, Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 CELL_W, CELL_H = 84, 40
