@@ -104,6 +104,26 @@ def test_help_and_usage_errors_need_neither_pydantic_nor_rich(args: list[str]) -
     assert "importlib.metadata" not in modules
 
 
+RECORDS_BUILT = """
+import json, sys
+import qcode.cli.matrix_cmd, qcode.counts.matrix, qcode.project, qcode.reconcile.status
+from qcode.models import Record
+def every(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from every(sub)
+print(json.dumps(sorted(c.__name__ for c in every(Record) if c.__pydantic_complete__)))
+"""
+
+
+def test_importing_records_builds_no_validator() -> None:
+    """A record's validator (a pydantic schema, about 1 ms each) is built when the record
+    is first made, not when its module is imported (Record's defer_build)."""
+    done = subprocess.run([sys.executable, "-c", RECORDS_BUILT], capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert json.loads(done.stdout) == []
+
+
 def test_machine_output_needs_no_rich(demo: Path) -> None:
     modules, code = loaded(["--project", str(demo), "matrix", "--format", "json"])
     assert code == 0
