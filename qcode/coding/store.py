@@ -31,12 +31,13 @@ from qcode._io.nofollow import read_nofollow
 from qcode.codebook.load import suggestions
 from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding import continuity
+from qcode.coding.collector import collector_paused
 from qcode.coding.conflicts import CONFLICT, cut_at_markers
 from qcode.coding.continuity import seen_path
 from qcode.coding.drafts import AddDraft, EventDraft, MemoDraft, RemoveDraft
 from qcode.coding.events import LogProblem as LogProblem
 from qcode.coding.events import LogRead as LogRead
-from qcode.coding.events import gc_paused, parse_lines
+from qcode.coding.events import parse_lines
 from qcode.coding.fold import CoderState as CoderState
 from qcode.coding.fold import apply_event as apply_event
 from qcode.coding.fold import fold as fold
@@ -160,7 +161,7 @@ def state_from_bytes(coder: str, data: bytes, path: Path, *,
 
 def _fold_bytes(coder: str, data: bytes, path: Path, checkpoint: Path | None,
                 stamp: tuple[log_checkpoint.LogStamp, int] | None) -> CoderState:
-    with gc_paused():
+    with collector_paused():
         resumed = log_checkpoint.resume(checkpoint, coder, data, path) if checkpoint else None
         if resumed is not None:
             st, replayed = resumed
@@ -186,7 +187,7 @@ def _unchanged_state(coder: str, path: Path) -> CoderState | None:
     stamp = unchanged_stamp(path)
     if stamp is None:
         return None
-    with gc_paused():
+    with collector_paused():
         return log_checkpoint.load_unchanged(checkpoint_path(path), coder, stamp, path)
 
 
@@ -198,7 +199,7 @@ def unchanged_columns(project: Project, coder: str) -> log_checkpoint.Columns | 
     stamp = unchanged_stamp(path)
     if stamp is None:
         return None
-    with gc_paused():
+    with collector_paused():
         return log_checkpoint.load_columns(checkpoint_path(path), coder, stamp, path)
 
 
