@@ -106,7 +106,8 @@ def compute(ratings: Ratings, names: Sequence[str], *, level: str = "nominal",
     tally = ratings.tally
     identity = np.eye(ratings.q)
     w_mat = identity if weights is None else weights
-    rng = boot.generator(seed)
+    # no generator without a bootstrap (without a seed one reads the OS's entropy)
+    rng = boot.generator(seed) if n_boot > 0 else None
     results: dict[str, CoefficientResult] = {}
     to_resample: list[tuple[Spec, np.ndarray]] = []
     for name in names:
@@ -128,7 +129,7 @@ def compute(ratings: Ratings, names: Sequence[str], *, level: str = "nominal",
                 continue
             results[name] = CoefficientResult(name=name, label=spec.label, value=value)
             to_resample.append((spec, kernel_w))
-    if n_boot > 0 and to_resample:
+    if rng is not None and to_resample:
         samples: dict[str, list[np.ndarray]] = {s.name: [] for s, _ in to_resample}
         for chunk in boot.resampled_multiplicities(tally, n_boot, rng):
             for spec, kernel_w in to_resample:
@@ -141,14 +142,14 @@ def compute(ratings: Ratings, names: Sequence[str], *, level: str = "nominal",
 
 
 def _alpha(ratings: Ratings, spec: Spec, level: str, weights: np.ndarray | None,
-           ci: float, n_boot: int, rng: np.random.Generator) -> CoefficientResult:
+           ci: float, n_boot: int, rng: np.random.Generator | None) -> CoefficientResult:
     try:
         o, delta, d_e = alpha_parts(ratings, level, weights)
     except QcodeError as exc:
         return CoefficientResult(name=spec.name, label=spec.label, value=None,
                                  reason=exc.message)
     value = 1.0 - float((o * delta).sum() / o.sum()) / d_e
-    if n_boot <= 0:
+    if rng is None:
         return CoefficientResult(name=spec.name, label=spec.label, value=value)
     samples = boot.alpha_replicates(o, delta, d_e, boot.pair_count(ratings.tally), n_boot,
                                     rng)

@@ -50,12 +50,19 @@ def category_propensities(tally: UnitTally, w: np.ndarray) -> np.ndarray:
     return memo["pi"]
 
 
+#: ``np.isclose(p_e, 1.0)``'s tolerance, atol + rtol * |1.0| (its defaults)
+_NEAR_ONE = 1e-08 + 1e-05 * 1.0
+
+
 def chance_corrected(p_a: np.ndarray, p_e: np.ndarray) -> np.ndarray:
-    """(p_a - p_e) / (1 - p_e), NaN where chance agreement is 1."""
+    """(p_a - p_e) / (1 - p_e), NaN where chance agreement is 1 (within
+    ``np.isclose``'s default tolerance, tested directly: isclose costs as much as the rest
+    of a coefficient on a small tally)."""
     p_e = np.asarray(p_e, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = (p_a - p_e) / (1.0 - p_e)
-    return np.where(np.isclose(p_e, 1.0), np.nan, out)
+        near_one = np.abs(p_e - 1.0) <= _NEAR_ONE  # NaN and inf: False, as in isclose
+    return np.where(near_one, np.nan, out)
 
 
 def percent_agreement(ratings: Ratings) -> float:

@@ -254,7 +254,7 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     rows_list = []
     for (rid, label, x, tally), s in zip(row_specs, child[:-1], strict=True):
         rows_list.append(_row(rid, label, x, tally, chosen, names, ci, n_boot,
-                              np.random.default_rng(s)))
+                              np.random.default_rng(s) if n_boot > 0 else None))
         report(len(rows_list), total)
     rows = tuple(rows_list)
     per_code = rows

@@ -165,3 +165,19 @@ def test_alpha_replicates_drawn_in_blocks_equal_one_draw(monkeypatch, block) -> 
     got = boot.alpha_replicates(o, delta, d_e, 600, 300, np.random.default_rng(4))
     want = one_draw_replicates(o, delta, d_e, 600, 300, np.random.default_rng(4))
     assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_chance_corrected_marks_chance_one_as_isclose_does() -> None:
+    from qcode.agreement.observed import chance_corrected
+
+    near = 1.0 + np.array([0.0, 1e-5, 1.0001e-5, 1.002e-5, -1e-5, -1.002e-5, 1e-9, 0.5, -2.0])
+    p_e = np.concatenate([near, [np.nan, np.inf, -np.inf, 0.0]])
+    p_a = np.linspace(0.1, 0.9, p_e.size)
+    got = chance_corrected(p_a, p_e)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        want = np.where(np.isclose(p_e, 1.0), np.nan, (p_a - p_e) / (1.0 - p_e))
+    assert np.array_equal(got, want, equal_nan=True)
+    for one in p_e:  # and on a scalar, as the point estimate passes it
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(np.isclose(one, 1.0), np.nan, (0.5 - one) / (1.0 - one))
+        assert np.array_equal(chance_corrected(np.float64(0.5), one), w, equal_nan=True)
