@@ -106,12 +106,12 @@ def diff_cmd(
     if fmt is TableOrJson.json:
         echo_json(result.as_dict())
         return
-    from rich.table import Table
+    from qcode.cli.fast_table import FastTable
 
     console = out()
-    if result.disagreements:
-        table = Table(title=f"{a} vs {b}: segments that differ", show_lines=True,
-                      expand=True)
+    if result.disagreements:  # one row per segment: FastTable lays out rich's table
+        table = FastTable(title=f"{a} vs {b}: segments that differ", show_lines=True,
+                          expand=True)
         # the speaker's name under the segment id wraps, the id never does
         seg_w = max(len("Segment"), *(len(d.segment) for d in result.disagreements))
         for col in ("Segment", "Text", f"Only {a}", f"Only {b}", "Both"):
@@ -129,7 +129,7 @@ def diff_cmd(
     marked = [(d, x) for d in result.disagreements for x in d.spans
               if x["before"] or x["after"]]  # the whole segment is in the table above
     if marked:  # spans: the words only one of them marked, in the segment's context
-        table = Table(title="Words only one coder marked", show_lines=True, expand=True)
+        table = FastTable(title="Words only one coder marked", show_lines=True, expand=True)
         for col in ("Segment", "Code", "Only", "Words in context"):
             quote = col.startswith("Words")
             table.add_column(col, overflow="fold", ratio=1 if quote else None,
@@ -138,13 +138,13 @@ def diff_cmd(
             table.add_row(d.segment, x["code"], x["coder"],
                           f"{x['before']}[{x['text']}]{x['after']}".replace("\n", " "))
         print_whole(console, table, markup=False)
-    if result.per_code:
-        table = Table(title="Per code")
+    if result.per_code:  # a rich table (right-justified counts) of literal code names
+        counts = FastTable(title="Per code")
         for col in ("Code", "Name", "Both", f"Only {a}", f"Only {b}"):
-            table.add_column(col, justify="right" if col not in ("Code", "Name") else "left")
+            counts.add_column(col, justify="right" if col not in ("Code", "Name") else "left")
         for c in result.per_code:
-            table.add_row(c.code, c.name, str(c.both), str(c.only_a), str(c.only_b))
-        print_whole(console, table, markup=False)
+            counts.add_row(c.code, c.name, str(c.both), str(c.only_a), str(c.only_b))
+        print_whole(console, counts, markup=False)
     docs_text = ", ".join(result.documents) or "none"
     console.print(f"{len(result.disagreements)} of {result.segments_compared} segments differ "
                   f"(documents: {docs_text})", soft_wrap=True, markup=False)

@@ -1,0 +1,427 @@
+"""A table of many rows of plain text, laid out exactly as rich lays out its ``Table``, at a
+fraction of the cost.
+
+``qcode diff`` prints one table row per differing segment: tens of thousands of rows on a
+large study, where rich spends most of a second per ten thousand rows building ``Text``,
+``Padding`` and ``Segment`` objects for every cell. :class:`FastTable` takes the same
+columns and rows (plain strings, shown literally: never read as markup) and writes the
+same characters as rich's table printed with ``markup=False``: it
+measures the columns and wraps every cell with rich's own rules (word wrapping, folding of
+words longer than their column, cell widths of wide and combining characters from
+``rich.cells``), and leaves to rich everything that has a style or depends on the
+terminal: the title and the header row are printed by a rich ``Table`` of the same
+columns at the computed widths and no rows, the box characters come from rich's
+``Box`` after its substitution for the terminal (ASCII where the encoding needs it), and
+the console writes the result, so colours, NO_COLOR and cropping stay rich's. Body rows
+have no style: each of their lines is one plain segment.
+
+Whatever this layout does not cover (a tab in a cell, a column narrower than three cells,
+a table that does not fit its width, other justification or overflow, no rows) is printed
+by an equivalent rich ``Table`` instead (:meth:`FastTable.rich_table`), so the output is
+rich's in every case. Unlike a rich table of strings, the cells are also measured as
+literal text (rich measures strings with markup on even when they are printed without it,
+so ``[/i]`` in a transcript raised a ``MarkupError`` and ``[bold]`` counted as nothing).
+``tests/cli/test_fast_table.py`` compares the two on generated tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from math import ceil
+
+from rich import box as rich_box
+from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.table import Table
+from rich.text import Text
+
+#: characters after which a cell must go through the console's own string conversion:
+#: control characters (made visible or dropped) and ``:`` (emoji codes such as ``:smile:``)
+_NEEDS_CONSOLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f:]")
+#: a word with the whitespace around it, as rich's wrapping splits a line
+_WORD = re.compile(r"\s*\S+\s*")
+#: control characters: a text with none and only ASCII is one cell per character
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_TRAILING_SPACE = re.compile(r"\s+$")
+#: the cells' padding: one space either side
+_PAD = 2
+
+
+@dataclass
+class _Column:
+    header: str
+    justify: str = "left"
+    overflow: str = "fold"
+    min_width: int | None = None
+    max_width: int | None = None
+    ratio: int | None = None
+    cells: list[str] = field(default_factory=list)
+
+
+class FastTable:
+    """A rich-compatible table of plain-text cells (see the module's docstring).
+
+    Build it like ``rich.table.Table`` (``add_column``, ``add_row``) and print it on a
+    console; headers and cells are strings and are shown literally.
+    """
+
+    def __init__(self, title: str | None = None, *, show_lines: bool = False,
+                 expand: bool = False, box: rich_box.Box = rich_box.HEAVY_HEAD) -> None:
+        self.title = title
+        self.show_lines = show_lines
+        self.expand = expand
+        self.box = box
+        self.columns: list[_Column] = []
+        self.rows = 0
+
+    def add_column(self, header: str = "", *, justify: str = "left",
+                   overflow: str = "ellipsis", min_width: int | None = None,
+                   max_width: int | None = None, ratio: int | None = None) -> None:
+        self.columns.append(_Column(header, justify, overflow, min_width, max_width, ratio))
+
+    def add_row(self, *cells: str) -> None:
+        if len(cells) > len(self.columns):
+            raise ValueError(f"{len(cells)} cells for {len(self.columns)} columns")
+        padded = (*cells, *[""] * (len(self.columns) - len(cells)))
+        for column, cell in zip(self.columns, padded, strict=True):
+            column.cells.append(cell)
+        self.rows += 1
+
+    def rich_table(self, console: Console) -> Table:
+        """The same table built with rich, its cells as ``console`` shows a string printed
+        without markup (what this one prints when it cannot lay it out itself)."""
+        table = Table(title=self.title, show_lines=self.show_lines, expand=self.expand,
+                      box=self.box)
+        for c in self.columns:
+            table.add_column(_literal(console, c.header), justify=c.justify,  # type: ignore[arg-type]
+                             overflow=c.overflow,  # type: ignore[arg-type]
+                             min_width=c.min_width, max_width=c.max_width, ratio=c.ratio)
+        for row in zip(*(c.cells for c in self.columns), strict=True):
+            table.add_row(*(_literal(console, cell) for cell in row))
+        return table
+
+    # ------------------------------------------------------------------ rich protocol
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        layout = _Layout.of(self, console)
+        if layout is None:
+            return Measurement.get(console, options, self.rich_table(console))
+        return layout.measure(options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        layout = _Layout.of(self, console)
+        widths = None if layout is None else layout.widths(options.max_width)
+        if layout is None or widths is None:
+            yield self.rich_table(console)
+            return
+        yield from layout.render(console, options, widths)
+
+
+class _Layout:
+    """A table's cells as the console shows them, measured once."""
+
+    def __init__(self, table: FastTable, texts: list[list[str]]) -> None:
+        self.table = table
+        self.texts = texts  # per column: the header, then each cell
+        self.extra = 2 + len(table.columns) - 1  # the edges and the dividers
+        # per column, the distinct (least, most) widths of its cells' text
+        self.sizes = [sorted({_text_size(t) for t in col}) for col in texts]
+
+    @classmethod
+    def of(cls, table: FastTable, console: Console) -> _Layout | None:
+        """The layout, or None where rich must lay the table out itself."""
+        if not table.columns or not table.rows or any(
+                c.justify != "left" or c.overflow != "fold" for c in table.columns):
+            return None
+        texts = []
+        for c in table.columns:
+            col = [_as_shown(console, c.header)]
+            col.extend(_as_shown(console, cell) if _NEEDS_CONSOLE.search(cell) else cell
+                       for cell in c.cells)
+            if any("\t" in t for t in col):
+                return None
+            texts.append(col)
+        return cls(table, texts)
+
+    # --------------------------------------------------------------- measuring
+
+    def _column(self, index: int, width: int) -> tuple[int, int]:
+        """rich's measurement of a column at ``width`` (its cells with their padding,
+        clamped to the column's least and greatest width)."""
+        if width < 1:
+            return 0, 0
+        least = most = None
+        for lo, hi in self.sizes[index]:
+            lo, hi = _cell_measure(lo, hi, width)
+            least = lo if least is None or lo > least else least
+            most = hi if most is None or hi > most else most
+        lo, hi = (1 if least is None else least), (width if most is None else most)
+        lo, hi = min(lo, width), min(hi, width)
+        column = self.table.columns[index]
+        if column.min_width is not None:
+            floor = max(0, column.min_width + _PAD)
+            lo, hi = max(lo, floor), max(hi, floor)
+        if column.max_width is not None:
+            lo, hi = min(lo, column.max_width + _PAD), min(hi, column.max_width + _PAD)
+        return lo, hi
+
+    def _widths(self, max_width: int) -> list[int]:
+        """rich's ``Table._calculate_column_widths`` for these columns."""
+        columns = self.table.columns
+        ranges = [self._column(i, max_width) for i in range(len(columns))]
+        widths = [hi or 1 for _, hi in ranges]
+        if self.table.expand:
+            ratios = [c.ratio or 0 for c in columns if c.ratio is not None]
+            if any(ratios):
+                fixed = [0 if c.ratio is not None else hi
+                         for (_, hi), c in zip(ranges, columns, strict=True)]
+                flex_least = [1 + _PAD for c in columns if c.ratio is not None]
+                flex = iter(_distribute(max_width - sum(fixed), ratios, flex_least))
+                for i, c in enumerate(columns):
+                    if c.ratio is not None:
+                        widths[i] = fixed[i] + next(flex)
+        table_width = sum(widths)
+        if table_width > max_width:
+            widths = _collapse(widths, max_width)
+            table_width = sum(widths)
+            if table_width > max_width:
+                widths = _reduce(table_width - max_width, [1] * len(widths), widths, widths)
+                table_width = sum(widths)
+            widths = [self._column(i, w)[1] or 0 for i, w in enumerate(widths)]
+        if table_width < max_width and self.table.expand:
+            pads = _distribute(max_width - table_width, widths)
+            widths = [w + p for w, p in zip(widths, pads, strict=True)]
+        return widths
+
+    def widths(self, max_width: int) -> list[int] | None:
+        """The widths of the columns (padding included) in ``max_width`` cells, or None
+        where this layout does not reproduce rich's (a column under three cells, or a
+        table wider than its room)."""
+        widths = self._widths(max_width - self.extra)
+        if min(widths) < 1 + _PAD or sum(widths) > max_width - self.extra:
+            return None
+        return widths
+
+    def measure(self, max_width: int) -> Measurement:
+        """rich's ``Table.__rich_measure__``."""
+        if max_width < 0:
+            return Measurement(0, 0)
+        room = sum(self._widths(max_width - self.extra))
+        ranges = [self._column(i, room) for i in range(len(self.table.columns))]
+        return Measurement(sum(lo for lo, _ in ranges) + self.extra,
+                           sum(hi for _, hi in ranges) + self.extra)
+
+    # --------------------------------------------------------------- rendering
+
+    def render(self, console: Console, options: ConsoleOptions,
+               widths: list[int]) -> Iterator[Segment]:
+        table = self.table
+        box = table.box.substitute(options, safe=console.safe_box)
+        # the title, the top edge, the header row and the line under it: a rich table of
+        # the same columns at these widths and no rows (its last line is the bottom edge)
+        shell = Table(title=table.title, show_lines=table.show_lines, box=table.box)
+        for c, w in zip(table.columns, widths, strict=True):
+            shell.add_column(_literal(console, c.header), width=w - _PAD, overflow="fold")
+        head = list(console.render(shell, options))
+        bottom = head[-2:]
+        yield from head[:-2]
+        line = Segment.line()
+        between = Segment(box.get_row(widths, "row", edge=True))
+        inner = [w - _PAD for w in widths]
+        columns = list(zip(*(col[1:] for col in self.texts), strict=True))
+        last_row = len(columns) - 1
+        for r, cells in enumerate(columns):
+            if r == last_row:
+                left, mid, right = box.foot_left, box.foot_vertical, box.foot_right
+            else:
+                left, mid, right = box.mid_left, box.mid_vertical, box.mid_right
+            wrapped = [wrap_cell(text, w) for text, w in zip(cells, inner, strict=True)]
+            height = max(len(lines) for lines in wrapped)
+            for lines, w in zip(wrapped, inner, strict=True):
+                if len(lines) < height:
+                    lines.extend([" " * w] * (height - len(lines)))
+            sep = f" {mid} "
+            for n in range(height):
+                yield Segment(f"{left} {sep.join(lines[n] for lines in wrapped)} {right}")
+                yield line
+            if table.show_lines and r != last_row:
+                yield between
+                yield line
+        yield from bottom
+
+
+def _literal(console: Console, text: str) -> Text:
+    """``text`` as ``console`` shows a string printed without markup (control characters
+    and emoji codes as the console converts them)."""
+    return console.render_str(text, markup=False, highlight=False)
+
+
+def _as_shown(console: Console, text: str) -> str:
+    return _literal(console, text).plain
+
+
+def _text_size(text: str) -> tuple[int, int]:
+    """rich's measurement of a text: its longest word, its longest line (in cells)."""
+    if text.isascii() and not _CONTROL.search(text):
+        lines = text.splitlines()
+        most = max(map(len, lines)) if lines else 0
+        words = text.split()
+        least = max(map(len, words)) if words else most
+    else:
+        lines = text.splitlines()
+        most = max(map(cell_len, lines)) if lines else 0
+        words = text.split()
+        least = max(map(cell_len, words)) if words else most
+    return least, most
+
+
+def _normal(lo: int, hi: int) -> tuple[int, int]:
+    lo = min(max(0, lo), hi)
+    return max(0, lo), max(0, max(lo, hi))
+
+
+def _cell_measure(lo: int, hi: int, width: int) -> tuple[int, int]:
+    """A cell's measurement at ``width`` (its text's, padded), as rich's ``Measurement.get``
+    of a ``Padding`` of a ``Text`` computes it."""
+    if width - _PAD < 1:
+        lo = hi = width
+    else:
+        lo, hi = _normal(lo, hi)
+        lo, hi = min(lo, width), min(hi, width)
+        lo, hi = (0, 0) if hi < 1 else _normal(lo, hi)
+        lo, hi = min(lo + _PAD, width), min(hi + _PAD, width)
+    lo, hi = _normal(lo, hi)
+    lo, hi = min(lo, width), min(hi, width)
+    return (0, 0) if hi < 1 else _normal(lo, hi)
+
+
+def _distribute(total: int, ratios: list[int], least: list[int] | None = None) -> list[int]:
+    """``total`` split in proportion to ``ratios``, rounding up, each at least ``least``."""
+    if least:
+        ratios = [r if m else 0 for r, m in zip(ratios, least, strict=True)]
+    total_ratio = sum(ratios)
+    if total_ratio <= 0:
+        raise ValueError("no ratio to distribute by")
+    floors = least if least is not None else [0] * len(ratios)
+    parts = []
+    for ratio, floor in zip(ratios, floors, strict=True):
+        part = max(floor, ceil(ratio * total / total_ratio)) if total_ratio > 0 else total
+        parts.append(part)
+        total_ratio -= ratio
+        total -= part
+    return parts
+
+
+def _reduce(total: int, ratios: list[int], most: list[int], values: list[int]) -> list[int]:
+    """``values`` less ``total`` in proportion to ``ratios``, each by at most ``most``."""
+    ratios = [r if m else 0 for r, m in zip(ratios, most, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    out = []
+    for ratio, cap, value in zip(ratios, most, values, strict=True):
+        if ratio and total_ratio > 0:
+            cut = min(cap, round(ratio * total / total_ratio))
+            out.append(value - cut)
+            total -= cut
+            total_ratio -= ratio
+        else:
+            out.append(value)
+    return out
+
+
+def _collapse(widths: list[int], max_width: int) -> list[int]:
+    """Narrow the widest columns first until the table fits (every column may wrap)."""
+    total = sum(widths)
+    excess = total - max_width
+    while total and excess > 0:
+        widest = max(widths)
+        second = max((w for w in widths if w != widest), default=0)
+        ratios = [1 if w == widest else 0 for w in widths]
+        if not any(ratios) or not widest - second:
+            break
+        widths = _reduce(excess, ratios, [min(excess, widest - second)] * len(widths), widths)
+        total = sum(widths)
+        excess = total - max_width
+    return widths
+
+
+def wrap_cell(text: str, width: int) -> list[str]:
+    """The lines of a cell's text in ``width`` cells, each exactly ``width`` cells wide
+    (rich's word wrapping with folding, justified left)."""
+    out: list[str] = []
+    plain = text.isascii() and not _CONTROL.search(text)
+    for line in text.split("\n"):
+        if plain and "  " not in line and line[:1] != " " and line[-1:] != " ":
+            _wrap_plain(line, width, out)
+        else:
+            _wrap_any(line, width, out)
+    return out
+
+
+def _wrap_plain(line: str, width: int, out: list[str]) -> None:
+    """:func:`_wrap_any` for a line of single-cell characters with single spaces between
+    its words and none at either end: a line breaks before the first word that ends past
+    the width, and a word longer than the width is cut every ``width`` characters."""
+    n = len(line)
+    start = 0
+    while n - start > width:
+        limit = start + width
+        if line[limit] == " ":
+            cut = limit + 1
+        else:
+            space = line.rfind(" ", start, limit)
+            if space < start:  # a word longer than the line: fold it
+                end = line.find(" ", start)
+                end = n if end < 0 else end + 1
+                pieces = -(-(end - start) // width)
+                for k in range(pieces - 1):
+                    out.append(line[start + k * width:start + (k + 1) * width])
+                start += (pieces - 1) * width
+                continue
+            cut = space + 1
+        out.append(line[start:cut][:width].ljust(width))
+        start = cut
+    out.append(line[start:].ljust(width))
+
+
+def _wrap_any(line: str, width: int, out: list[str]) -> None:
+    """rich's ``Text.wrap`` of one line: break before a word that does not fit, fold a
+    word wider than the line, drop trailing spaces past the width, pad or cut to it."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(line):
+        start, word = match.start(), match.group()
+        size = cell_len(word.rstrip())
+        if width - offset >= size:
+            offset += cell_len(word)
+        elif size > width:
+            pieces = chop_cells(word, width)
+            for k, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if k == len(pieces) - 1:
+                    offset = cell_len(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_len(word)
+    bounds = [0, *breaks, len(line)]
+    for a, b in pairwise(bounds):
+        piece = line[a:b]
+        if len(piece) > width:
+            spaces = _TRAILING_SPACE.search(piece)
+            if spaces is not None:
+                piece = piece[:len(piece) - min(len(spaces.group()), len(piece) - width)]
+        size = cell_len(piece)
+        if size > width:
+            piece = set_cell_size(piece, width)
+        elif size < width:
+            piece += " " * (width - size)
+        out.append(piece)
