@@ -12,10 +12,12 @@ modification and change time, inode) at that read. A log whose stamp is still th
 which had not been modified within :data:`RACY_NS` before the read, is not read or hashed at
 all (:func:`load_unchanged`; the read index's rule, :mod:`qcode.index.documents`).
 
-The file is a one-line JSON header (format, coder, the log's length, hash and stamp), then
-the state as columns (one list per field, :func:`_columns`), which loads with a few Python
-steps per coding. The checkpoint is a cache: deleting it loses nothing. It is written
-atomically, after a load that replayed at least :data:`MIN_EVENTS` events.
+The file is a one-line JSON header (format, coder, the log's length, hash and stamp), a
+line with the state as columns (one list per field, :func:`_columns`), which loads with a
+few Python steps per coding, and a line with the add events' seq, time and id (which
+codings read as columns, :func:`load_columns`, do not need). The checkpoint is a cache:
+deleting it loses nothing. It is written atomically, after a load that replayed at least
+:data:`MIN_EVENTS` events.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ try:  # orjson parses the body where it lies (a memoryview); json is the fallbac
 except ImportError:  # pragma: no cover - orjson is a dependency
     _orjson = None  # type: ignore[assignment]
 
-FORMAT = 7  # 5: spans; 6: event ids; 7: a header line, then the spans as columns
+FORMAT = 8  # 5: spans; 6: event ids; 8: a header line, spans as columns, events' seq/time/id
 #: write a checkpoint after a load that had to replay at least this many events
 #: (5,000: a 200-transcript study's coder, 10,000 codings, has one: a warm load 0.12 -> 0.06 s)
 MIN_EVENTS = 5_000
@@ -132,7 +134,8 @@ def _columns(st: CoderState) -> dict[str, Any]:
     # such spans of a code stands for the code on a later segment they both cover)
     order = [position[id(ev)] for by_key in st.multi.values() for ev in by_key.values()]
     return {"keys": [k_doc, k_seg, k_n], "spans": [s_start, s_end, s_quote, s_n],
-            "multi": multi, "multi_order": order, "codes": [code, seq, when, origin, eid],
+            "multi": multi, "multi_order": order, "codes": [code, origin],
+            "events": [seq, when, eid],
             "decision": decision}
 
 
@@ -172,7 +175,10 @@ def save(path: Path, st: CoderState, data: bytes, *, stamp: LogStamp | None = No
         "duplicates": st.duplicates,
     }
     with contextlib.suppress(OSError, QcodeError):
-        atomic.write_bytes(path, dumps(head) + b"\n" + dumps(body))
+        # the add events' seq, time and id on a line of their own: codings read as
+        # columns (:func:`load_columns`) do not parse them
+        events = body.pop("events")
+        atomic.write_bytes(path, dumps(head) + b"\n" + dumps(body) + b"\n" + dumps(events))
 
 
 def _parse(body: memoryview) -> Any:
@@ -180,8 +186,9 @@ def _parse(body: memoryview) -> Any:
     return loads(bytes(body)) if _orjson is None else _orjson.loads(body)
 
 
-def _read(path: Path, coder: str) -> tuple[dict[str, Any], memoryview] | None:
-    """The checkpoint's header (checked: this format, this coder) and its body's bytes."""
+def _read(path: Path, coder: str) -> tuple[dict[str, Any], memoryview, memoryview] | None:
+    """The checkpoint's header (checked: this format, this coder), its body's bytes, and
+    those of its events' seq, time and id."""
     try:
         raw = read_nofollow(path)
     except (OSError, ProjectDamagedError):  # a link is not read; the next save replaces it
@@ -194,7 +201,11 @@ def _read(path: Path, coder: str) -> tuple[dict[str, Any], memoryview] | None:
     if not isinstance(head, dict) or head.get("format") != FORMAT \
             or head.get("coder") != coder:
         return None
-    return head, memoryview(raw)[cut + 1:]
+    split = raw.find(b"\n", cut + 1)
+    if split < 0:
+        return None
+    view = memoryview(raw)
+    return head, view[cut + 1:split], view[split + 1:]
 
 
 def _expand(per_span: list[Any], counts: list[int]) -> list[Any]:
@@ -210,7 +221,8 @@ def _state(coder: str, ck: dict[str, Any], log: Path) -> CoderState:
                     duplicates=ck["duplicates"])
     k_doc, k_seg, k_n = ck["keys"]
     s_start, s_end, s_quote, s_n = ck["spans"]
-    code, seq, when, origin, eid = ck["codes"]
+    code, origin = ck["codes"]
+    seq, when, eid = ck["events"]
     k_doc, code, when, origin = _shared(k_doc), _shared(code), _shared(when), _shared(origin)
     first_span = [0, *accumulate(k_n)]  # where each segment's spans start
     first_code = [0, *accumulate(s_n)]  # where each span's codes start
@@ -273,7 +285,7 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
     found = _read(path, coder)
     if found is None:
         return None
-    head, body = found
+    head, body, events = found
     try:
         end = int(head["log_bytes"])
         if end > len(data) or \
@@ -282,6 +294,7 @@ def resume(path: Path, coder: str, data: bytes, log: Path) -> tuple[CoderState, 
         ck = _parse(body)
         if not isinstance(ck, dict):
             return None
+        ck["events"] = _parse(events)
         tail = data[end:]
         first_line = int(ck["n_lines"]) + 1
         undone = undo_targets(tail)
@@ -323,6 +336,7 @@ def load_unchanged(path: Path, coder: str, stamp: LogStamp, log: Path) -> CoderS
         ck = _parse(found[1])
         if not isinstance(ck, dict):
             return None
+        ck["events"] = _parse(found[2])
         st = _state(coder, ck, log)
     except (ValueError, KeyError, TypeError, IndexError):
         return None
@@ -356,11 +370,12 @@ def load_columns(path: Path, coder: str, stamp: LogStamp, log: Path) -> Columns 
         return None
     try:
         ck = _parse(found[1])
+        found = None  # the file's bytes are not needed any more: freed before the columns
         if not isinstance(ck, dict):
             return None
         k_doc, k_seg, k_n = ck["keys"]
         s_start, s_end, s_quote, s_n = ck["spans"]
-        code, _seq, _when, origin, _eid = ck["codes"]
+        code, origin = ck["codes"]
         first_span = [0, *accumulate(k_n)]
         first_code = [0, *accumulate(s_n)]
         if not (len(k_doc) == len(k_seg) == len(k_n) and first_span[-1] == len(s_n)
@@ -393,10 +408,10 @@ def restamp(path: Path, coder: str, data: bytes, stamp: LogStamp, read_ns: int) 
     found = _read(path, coder)
     if found is None or stamp.size != len(data):
         return
-    head, body = found
+    head, body, events = found
     new = head | {"stamp": list(stamp), "read_ns": read_ns}
     if head.get("log_bytes") != len(data) or not trusted(new, stamp) or \
             hashlib.sha256(data).hexdigest() != head.get("log_sha256"):
         return
     with contextlib.suppress(OSError, QcodeError):
-        atomic.write_bytes(path, dumps(new) + b"\n" + body)
+        atomic.write_bytes(path, b"".join((dumps(new), b"\n", body, b"\n", events)))
