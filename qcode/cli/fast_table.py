@@ -36,7 +36,7 @@ from rich import box as rich_box
 from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
-from rich.segment import Segment
+from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
@@ -50,6 +50,8 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _TRAILING_SPACE = re.compile(r"\s+$")
 #: the cells' padding: one space either side
 _PAD = 2
+#: characters written at once by print_table: rich's limit (32 KB of UTF-8, for Windows)
+_CHUNK = 8192
 
 
 @dataclass
@@ -218,20 +220,25 @@ class _Layout:
 
     # --------------------------------------------------------------- rendering
 
-    def render(self, console: Console, options: ConsoleOptions,
-               widths: list[int]) -> Iterator[Segment]:
+    def frame(self, console: Console, options: ConsoleOptions,
+              widths: list[int]) -> tuple[list[Segment], list[Segment]]:
+        """What comes before the rows (the title, the top edge, the header row and the
+        line under it) and after them (the bottom edge), as rich renders them: a rich
+        table of the same columns at these widths and no rows."""
         table = self.table
-        box = table.box.substitute(options, safe=console.safe_box)
-        # the title, the top edge, the header row and the line under it: a rich table of
-        # the same columns at these widths and no rows (its last line is the bottom edge)
         shell = Table(title=table.title, show_lines=table.show_lines, box=table.box)
         for c, w in zip(table.columns, widths, strict=True):
             shell.add_column(_literal(console, c.header), width=w - _PAD, overflow="fold")
         head = list(console.render(shell, options))
-        bottom = head[-2:]
-        yield from head[:-2]
-        line = Segment.line()
-        between = Segment(box.get_row(widths, "row", edge=True))
+        return head[:-2], head[-2:]
+
+    def lines(self, console: Console, options: ConsoleOptions,
+              widths: list[int]) -> Iterator[str]:
+        """The rows' lines (without their line ends), the lines between them included.
+        Rows have no style: these are the exact characters rich writes."""
+        table = self.table
+        box = table.box.substitute(options, safe=console.safe_box)
+        between = box.get_row(widths, "row", edge=True)
         inner = [w - _PAD for w in widths]
         columns = list(zip(*(col[1:] for col in self.texts), strict=True))
         last_row = len(columns) - 1
@@ -247,12 +254,65 @@ class _Layout:
                     lines.extend([" " * w] * (height - len(lines)))
             sep = f" {mid} "
             for n in range(height):
-                yield Segment(f"{left} {sep.join(lines[n] for lines in wrapped)} {right}")
-                yield line
+                yield f"{left} {sep.join(lines[n] for lines in wrapped)} {right}"
             if table.show_lines and r != last_row:
                 yield between
-                yield line
+
+    def render(self, console: Console, options: ConsoleOptions,
+               widths: list[int]) -> Iterator[Segment]:
+        head, bottom = self.frame(console, options, widths)
+        yield from head
+        line = Segment.line()
+        for text in self.lines(console, options, widths):
+            yield Segment(text)
+            yield line
         yield from bottom
+
+
+def print_table(console: Console, table: FastTable) -> None:
+    """Print ``table`` as ``print_whole(console, table, markup=False)`` does (no narrower
+    than its longest words: a terminal too narrow gets longer lines), the rows written
+    straight to the console's file in large pieces instead of as a segment per line
+    through rich (each of which rich would measure, crop and render again). The title,
+    header and edges still go through ``console.print``. For a console that writes as it
+    prints (not recording, not inside ``with console:``), like every console of qcode."""
+    least = Measurement.get(console, console.options.update_width(10**6), table).minimum
+    width = console.width
+    if least > width:
+        console.width = least
+    try:
+        _print(console, table)
+    finally:
+        console.width = width
+
+
+def _print(console: Console, table: FastTable) -> None:
+    options = console.options.update(markup=False)
+    layout = _Layout.of(table, console)
+    widths = None if layout is None else layout.widths(options.max_width)
+    if layout is None or widths is None or console.record or console.is_jupyter:
+        console.print(table, markup=False)
+        return
+    head, bottom = layout.frame(console, options, widths)
+    console.print(Segments(head), markup=False)
+    if not console.quiet:
+        write = console.file.write
+        chunk: list[str] = []
+        size = 0
+        try:
+            for line in layout.lines(console, options, widths):
+                if size + len(line) >= _CHUNK and chunk:
+                    write("\n".join(chunk) + "\n")
+                    chunk.clear()
+                    size = 0
+                chunk.append(line)
+                size += len(line) + 1
+            if chunk:
+                write("\n".join(chunk) + "\n")
+            console.file.flush()
+        except BrokenPipeError:
+            console.on_broken_pipe()
+    console.print(Segments(bottom), markup=False)
 
 
 def _literal(console: Console, text: str) -> Text:

@@ -106,7 +106,7 @@ def diff_cmd(
     if fmt is TableOrJson.json:
         echo_json(result.as_dict())
         return
-    from qcode.cli.fast_table import FastTable
+    from qcode.cli.fast_table import FastTable, print_table
 
     console = out()
     if result.disagreements:  # one row per segment: FastTable lays out rich's table
@@ -116,7 +116,7 @@ def diff_cmd(
         seg_w = max(len("Segment"), *(len(d.segment) for d in result.disagreements))
         for col in ("Segment", "Text", f"Only {a}", f"Only {b}", "Both"):
             # the text takes the room the other columns leave (one code a line), at
-            # least TEXT_WIDTH: print_whole prints wider than a terminal too narrow for
+            # least TEXT_WIDTH: print_table prints wider than a terminal too narrow for
             # that and the ids (never broken: no word is longer than its column)
             table.add_column(col, ratio=1 if col == "Text" else None,
                              min_width=TEXT_WIDTH if col == "Text" else None,
@@ -125,7 +125,7 @@ def diff_cmd(
         for d in result.disagreements:
             table.add_row(f"{d.segment}\n{d.speaker}".strip(), d.text,
                           *("\n".join(c) or "-" for c in (d.only_a, d.only_b, d.both)))
-        print_whole(console, table, markup=False)
+        print_table(console, table)
     marked = [(d, x) for d in result.disagreements for x in d.spans
               if x["before"] or x["after"]]  # the whole segment is in the table above
     if marked:  # spans: the words only one of them marked, in the segment's context
@@ -137,7 +137,7 @@ def diff_cmd(
         for d, x in marked:
             table.add_row(d.segment, x["code"], x["coder"],
                           f"{x['before']}[{x['text']}]{x['after']}".replace("\n", " "))
-        print_whole(console, table, markup=False)
+        print_table(console, table)
     if result.per_code:  # a rich table (right-justified counts) of literal code names
         counts = FastTable(title="Per code")
         for col in ("Code", "Name", "Both", f"Only {a}", f"Only {b}"):

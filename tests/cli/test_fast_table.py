@@ -15,7 +15,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from qcode.cli.console import out, print_whole
-from qcode.cli.fast_table import FastTable, wrap_cell
+from qcode.cli.fast_table import FastTable, print_table, wrap_cell
 
 #: the console class of qcode's output (control characters made visible)
 SafeConsole: type[Console] = type(out())
@@ -120,10 +120,13 @@ def test_print_whole_takes_the_text_literally(
     """print_whole measures a rich table of strings with markup on ('[/i]' raised); a
     FastTable is measured as it is printed, like a rich table of literal Text."""
     _, ours = _both(*table)
-    rich_console, our_console = _console(setup), _console(setup)
+    rich_console, our_console, direct = _console(setup), _console(setup), _console(setup)
     print_whole(rich_console, ours.rich_table(rich_console), markup=False)
     print_whole(our_console, ours, markup=False)
     assert _text(our_console) == _text(rich_console)
+    print_table(direct, ours)  # the rows written straight to the file
+    assert _text(direct) == _text(rich_console)
+    assert direct.width == setup["width"]
 
 
 def _diff_like() -> FastTable:
@@ -154,11 +157,25 @@ def test_lays_out_a_diff_table_itself(width: int, monkeypatch: pytest.MonkeyPatc
         raise AssertionError("the fast layout fell back to rich")
 
     monkeypatch.setattr(FastTable, "rich_table", refuse)
-    our_console = _console({"width": width, "force_terminal": True, "no_color": False,
-                            "ascii": False})
-    print_whole(our_console, table, markup=False)
-    assert _text(our_console) == _text(rich_console)
-    assert "[/i]" in _text(our_console) and "😄" in _text(our_console)
+    for show in (print_table, lambda c, t: print_whole(c, t, markup=False)):
+        our_console = _console({"width": width, "force_terminal": True, "no_color": False,
+                                "ascii": False})
+        show(our_console, table)
+        assert _text(our_console) == _text(rich_console)
+        assert "[/i]" in _text(our_console) and "😄" in _text(our_console)
+
+
+def test_print_table_on_a_quiet_or_recording_console() -> None:
+    """A quiet console prints nothing; a recording one records the rows too."""
+    quiet = _console({"width": 80, "force_terminal": False, "no_color": False,
+                      "ascii": False})
+    quiet.quiet = True
+    print_table(quiet, _diff_like())
+    assert _text(quiet) == ""
+    recording = SafeConsole(file=io.StringIO(), width=80, record=True)
+    print_table(recording, _diff_like())
+    assert recording.export_text() == _text(recording)
+    assert "verylongwordthatmustbefolded" in _text(recording)
 
 
 @settings(max_examples=1000, deadline=None)
