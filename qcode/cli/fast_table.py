@@ -40,9 +40,10 @@ from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
-#: characters after which a cell must go through the console's own string conversion:
-#: control characters (made visible or dropped) and ``:`` (emoji codes such as ``:smile:``)
-_NEEDS_CONSOLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f:]")
+#: what makes a cell go through the console's own string conversion: control characters
+#: (made visible or dropped) and two colons with no space between (an emoji code such as
+#: ``:smile:`` may be replaced; rich's pattern is ``:\S*?:`` with an optional variant)
+_NEEDS_CONSOLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]|:\S*:")
 #: a word with the whitespace around it, as rich's wrapping splits a line
 _WORD = re.compile(r"\s*\S+\s*")
 #: control characters: a text with none and only ASCII is one cell per character
@@ -80,11 +81,14 @@ class FastTable:
         self.box = box
         self.columns: list[_Column] = []
         self.rows = 0
+        #: the layout last made, and for which console (measuring and printing share it)
+        self._layout: tuple[Console, _Layout | None] | None = None
 
     def add_column(self, header: str = "", *, justify: str = "left",
                    overflow: str = "ellipsis", min_width: int | None = None,
                    max_width: int | None = None, ratio: int | None = None) -> None:
         self.columns.append(_Column(header, justify, overflow, min_width, max_width, ratio))
+        self._layout = None
 
     def add_row(self, *cells: str) -> None:
         if len(cells) > len(self.columns):
@@ -93,6 +97,7 @@ class FastTable:
         for column, cell in zip(self.columns, padded, strict=True):
             column.cells.append(cell)
         self.rows += 1
+        self._layout = None
 
     def rich_table(self, console: Console) -> Table:
         """The same table built with rich, its cells as ``console`` shows a string printed
@@ -107,16 +112,23 @@ class FastTable:
             table.add_row(*(_literal(console, cell) for cell in row))
         return table
 
+    def layout(self, console: Console) -> _Layout | None:
+        """The cells measured as ``console`` shows them, or None where rich must lay the
+        table out (made once per console and kept until a row or column is added)."""
+        if self._layout is None or self._layout[0] is not console:
+            self._layout = (console, _Layout.of(self, console))
+        return self._layout[1]
+
     # ------------------------------------------------------------------ rich protocol
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        layout = _Layout.of(self, console)
+        layout = self.layout(console)
         if layout is None:
             return Measurement.get(console, options, self.rich_table(console))
         return layout.measure(options.max_width)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        layout = _Layout.of(self, console)
+        layout = self.layout(console)
         widths = None if layout is None else layout.widths(options.max_width)
         if layout is None or widths is None:
             yield self.rich_table(console)
@@ -288,7 +300,7 @@ def print_table(console: Console, table: FastTable) -> None:
 
 def _print(console: Console, table: FastTable) -> None:
     options = console.options.update(markup=False)
-    layout = _Layout.of(table, console)
+    layout = table.layout(console)
     widths = None if layout is None else layout.widths(options.max_width)
     if layout is None or widths is None or console.record or console.is_jupyter:
         console.print(table, markup=False)
