@@ -22,7 +22,8 @@ from qcode.codebook.lookup import resolve_code
 from qcode.coding.store import CoderState, load_state
 from qcode.coding.usable import Omissions, omissions, usable_states
 from qcode.errors import UsageError
-from qcode.models import Codebook, Document, Record, Segment
+from qcode.index.documents import DocMeta, indexed_documents, meta_of
+from qcode.models import Codebook, Document, Record
 from qcode.project import Project
 from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.positions import Spans, context, coverage_in, cross_spans, minus, trim
@@ -182,10 +183,7 @@ class Unit:
 
     def coverage(self, coder: str, code: str) -> Spans:
         """The positions of the segment ``coder`` marked with ``code``."""
-        by = self.spans.get(coder) if self.spans is not None else None
-        if by is not None:
-            return by.get(code, ())
-        return (self.bounds,) if code in self.sets[coder] else ()
+        return coverage_of(self.sets, self.bounds, self.spans, coder, code)
 
     def coverages(self) -> dict[str, dict[str, Spans]]:
         """coder -> code -> coverage, for every code each coder gave here."""
@@ -199,6 +197,16 @@ class Unit:
     @property
     def segment(self) -> Any:
         return self.doc.segment(self.segment_id)
+
+
+def coverage_of(sets: Mapping[str, frozenset[str]], bounds: tuple[int, int],
+                spans: dict[str, dict[str, Spans]] | None, coder: str, code: str) -> Spans:
+    """The positions of a segment (``bounds``) ``coder`` marked with ``code``, from the
+    coders' code ``sets`` and ``spans`` there (see :class:`Unit`)."""
+    by = spans.get(coder) if spans is not None else None
+    if by is not None:
+        return by.get(code, ())
+    return (bounds,) if code in sets[coder] else ()
 
 
 def code_sets_differ(sets: Mapping[str, frozenset[str]]) -> bool:
@@ -252,21 +260,26 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
                        spans=spans)
 
 
-def span_differences(unit: Unit, a: str, b: str) -> tuple[dict[str, Any], ...]:
-    """The words of the segment only ``a`` or only ``b`` marked, code by code (see
-    ``SegmentDiff.spans``)."""
-    text, out = unit.doc.text, []
-    if unit.spans is None:  # whole segments: the codes only one of them gave, whole
-        lo, hi = unit.bounds
+def span_differences(text: str, bounds: tuple[int, int],
+                     sets: Mapping[str, frozenset[str]],
+                     spans: dict[str, dict[str, Spans]] | None, a: str, b: str
+                     ) -> tuple[dict[str, Any], ...]:
+    """The words of one segment (``bounds`` in the document's ``text``) only ``a`` or only
+    ``b`` marked, code by code (see ``SegmentDiff.spans``), from the coders' code ``sets``
+    and ``spans`` there (as in :class:`Unit`)."""
+    out = []
+    if spans is None:  # whole segments: the codes only one of them gave, whole
+        lo, hi = bounds
         words = text[lo:hi]
-        return tuple({"code": code, "coder": a if code in unit.sets[a] else b, "start": lo,
+        return tuple({"code": code, "coder": a if code in sets[a] else b, "start": lo,
                       "end": hi, "text": words, "before": "", "after": ""}
-                     for code in sorted(unit.sets[a] ^ unit.sets[b]))
-    for code in sorted(unit.sets[a] | unit.sets[b]):
-        ca, cb = unit.coverage(a, code), unit.coverage(b, code)
+                     for code in sorted(sets[a] ^ sets[b]))
+    for code in sorted(sets[a] | sets[b]):
+        ca = coverage_of(sets, bounds, spans, a, code)
+        cb = coverage_of(sets, bounds, spans, b, code)
         for coder, mine, theirs in ((a, ca, cb), (b, cb, ca)):
             for s, e in trim(minus(mine, theirs), text):  # words, not the gaps
-                before, after = context(text, unit.bounds, (s, e))
+                before, after = context(text, bounds, (s, e))
                 out.append({"code": code, "coder": coder, "start": s, "end": e,
                             "text": text[s:e], "before": before, "after": after})
     return tuple(out)
@@ -300,25 +313,39 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
     found: list[SegmentDiff] = []
     counts: dict[str, list[int]] = {}
     n = 0
-    seg_doc: Document | None = None
-    by_id: dict[str, Segment] = {}
-    for unit in iter_units(project, states, scope.docs, code_filter):
-        n += 1
-        set_a, set_b = unit.sets[a], unit.sets[b]
-        for code in set_a | set_b:
-            row = counts.setdefault(code, [0, 0, 0])
-            row[0 if code in set_a and code in set_b else 1 if code in set_a else 2] += 1
-        spans = span_differences(unit, a, b) if unit.spans is not None or set_a != set_b \
-            else ()
-        if set_a != set_b or spans:
-            if unit.doc is not seg_doc:  # segments by id, once per document
-                seg_doc, by_id = unit.doc, {s.id: s for s in unit.doc.segments}
-            seg = by_id[unit.segment_id]
-            found.append(SegmentDiff(
-                doc=unit.doc.id, segment=seg.id, speaker=seg.speaker,
-                time_start=seg.time_start, text=unit.doc.segment_text(seg),
-                only_a=tuple(sorted(set_a - set_b)), only_b=tuple(sorted(set_b - set_a)),
-                both=tuple(sorted(set_a & set_b)), spans=spans))
+    empty: frozenset[str] = frozenset()
+    for doc_id, meta in compared_documents(project, scope.docs):
+        text = meta.text
+        folded = [(st.coder, st.codes, st.spans, cross_spans(st, doc_id) if st.multi else None)
+                  for st in states]
+        for k, seg_id in enumerate(meta.segment_ids):
+            key = (doc_id, seg_id)
+            bounds = (meta.starts[k], meta.ends[k])
+            sets: dict[str, frozenset[str]] = {}
+            spans: dict[str, dict[str, Spans]] | None = None
+            for coder, by_unit, by_first, crossing in folded:  # as iter_units
+                on = by_unit.get(key)
+                have = frozenset(on) if on else empty
+                sets[coder] = have if code_filter is None or not have else have & code_filter
+                if on:
+                    cov = coverage_in(by_first.get(key, ()), bounds, code_filter,
+                                      crossing.get(seg_id, ()) if crossing else (), text)
+                    if cov is not None:
+                        spans = spans if spans is not None else {}
+                        spans[coder] = cov
+            n += 1
+            set_a, set_b = sets[a], sets[b]
+            for code in set_a | set_b:
+                row = counts.setdefault(code, [0, 0, 0])
+                row[0 if code in set_a and code in set_b else 1 if code in set_a else 2] += 1
+            differ = span_differences(text, bounds, sets, spans, a, b) \
+                if spans is not None or set_a != set_b else ()
+            if set_a != set_b or differ:
+                found.append(SegmentDiff(
+                    doc=meta.id, segment=seg_id, speaker=meta.speakers[k],
+                    time_start=meta.time_starts[k], text=text[bounds[0]:bounds[1]],
+                    only_a=tuple(sorted(set_a - set_b)), only_b=tuple(sorted(set_b - set_a)),
+                    both=tuple(sorted(set_a & set_b)), spans=differ))
     if code_filter is not None:
         for code in code_filter:
             counts.setdefault(code, [0, 0, 0])
@@ -331,6 +358,22 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
                       segments_compared=n, disagreements=tuple(found), per_code=per_code,
                       skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings),
                       omissions=omissions(states))
+
+
+#: documents read from the index at once by compared_documents (their text in memory)
+DOCS_AT_ONCE = 200
+
+
+def compared_documents(project: Project, ids: list[str]) -> Iterator[tuple[str, DocMeta]]:
+    """The documents ``ids`` with their text, in order, as the read index holds them
+    (checked against their files); a document it cannot vouch for is read from its file,
+    with the error that reading raises (missing, damaged)."""
+    for at in range(0, len(ids), DOCS_AT_ONCE):
+        batch = ids[at:at + DOCS_AT_ONCE]
+        metas = indexed_documents(project, batch, text=True)
+        for doc_id in batch:
+            meta = metas.get(doc_id)
+            yield doc_id, meta if meta is not None else meta_of(project.load_document(doc_id))
 
 
 def code_sort_key(codebook: Any) -> Any:
