@@ -43,6 +43,7 @@ from qcode.coding.order import (
     undo_key,
     undone_seqs,
 )
+from qcode.coding.segment_view import build_view, refresh_view, touched_segments
 from qcode.models import Coding
 
 _new = tuple.__new__  # builds a Coding from a full tuple, skipping its Python __new__
@@ -214,59 +215,15 @@ def apply_event(st: CoderState, op: str, ev: dict[str, Any]) -> None:
         st.done.discard(ev["doc"])
 
 
-def _view_of(st: CoderState, key: tuple[str, str]) -> dict[str, dict[str, Any]]:
-    """The segment view of one segment: its codes, from the spans that overlap it."""
-    view = {k[0]: ev for k, ev in st.spans.get(key, {}).items()}
-    if st.multi:
-        doc, seg = key
-        for (d, first), by_key in st.multi.items():
-            if d == doc and first != seg:
-                for k, ev in by_key.items():
-                    if seg in ev["segments"]:
-                        view.setdefault(k[0], ev)
-    return view
-
-
 def refresh(st: CoderState, keys: Iterable[tuple[str, str]]) -> None:
     """Bring the segment view of the segments ``keys`` (doc, segment) up to date."""
-    codes = st.codes
-    for key in keys:
-        view = _view_of(st, key)
-        if view:
-            codes[key] = view
-        else:
-            codes.pop(key, None)
+    refresh_view(st.codes, st.spans, st.multi, keys)
 
 
 def rebuild_view(st: CoderState) -> None:
-    """The whole segment view from the spans (after a fold); event lines still held as
-    bytes by :func:`fold_pass` become dicts on the way."""
-    codes: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-    for key, on in st.spans.items():
-        view = {}
-        for k, ev in on.items():
-            if type(ev) is bytes:
-                ev = on[k] = loads(ev)
-            view[k[0]] = ev
-        codes[key] = view
-    for (doc, first), by_key in st.multi.items():
-        for k, ev in by_key.items():
-            ev = st.spans[(doc, first)][k]  # the dict the bytes became
-            by_key[k] = ev
-            for seg in ev["segments"]:
-                if seg != first:
-                    codes.setdefault((doc, seg), {}).setdefault(k[0], ev)
-    st.codes = codes
-
-
-def touched_keys(ev: dict[str, Any], st: CoderState) -> list[tuple[str, str]]:
-    """The segments whose view an add or remove event may change."""
-    key = (ev["doc"], ev["segment"])
-    out = [key]
-    if st.multi or ev.get("segments"):
-        for k_ev in (*st.spans.get(key, {}).values(), ev):
-            out.extend((ev["doc"], s) for s in k_ev.get("segments") or ())
-    return out
+    """The whole segment view from the spans (after a fold; lines held as bytes by
+    :func:`fold_pass` become dicts)."""
+    st.codes = build_view(st.spans, st.multi)
 
 
 def _apply_all(st: CoderState, events: list[dict[str, Any]], undone: set[Any]) -> None:
@@ -305,10 +262,11 @@ def replay(st: CoderState, events: list[dict[str, Any]], undone: set[int], *,
         if op == "undo" or (undone and is_undone(ev, undone)):
             continue
         if op in ("add", "remove"):
-            keys.update(dict.fromkeys(touched_keys(ev, st)))  # before: a span removed
+            # before the event too: the segments of a span it removes
+            keys.update(dict.fromkeys(touched_segments(ev, st.spans, st.multi)))
         apply_event(st, op, ev)
         if op == "add" and ev.get("segments"):
-            keys.update(dict.fromkeys(touched_keys(ev, st)))
+            keys.update(dict.fromkeys(touched_segments(ev, st.spans, st.multi)))
     refresh(st, keys)
     st.n_events += len(events)
     if events:
@@ -347,6 +305,8 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
     checks, any_ok, intern = OP_CHECKS, ANY_OK, sys.intern
     origins, opt_int, opt_str = ORIGINS, OPT_INT, OPT_STR
     pick, len_add = itemgetter(*ADD_KEYS), len(ADD_KEYS) + 1  # and "op"
+    rpick = itemgetter("seq", "time", "doc", "segment", "start", "end", "code", "id")
+    mpick, memos = itemgetter("seq", "time", "doc", "segment", "memo", "id"), st.memos
     t, is_int, is_str = type, int, str
     n, last, i = 0, None, first_line - 1
     # resuming a fold (from a checkpoint): only the segments the lines touch get a new view
@@ -418,6 +378,45 @@ def fold_pass(st: CoderState, data: bytes, path: Path, first_line: int,
                         touch(key)
                     if multi:
                         _drop(multi, key, k)
+                    continue
+            op = get("op")
+            if op == "remove" or op == "memo":  # as qcode writes them, checked as event_ok
+                try:
+                    if op == "remove":  # of one span (``span``; no span: the general path)
+                        seq, time, doc, seg, start, end, code, eid = rpick(ev)
+                        memo, good = None, (get("span") is True and t(start) is is_int
+                                            and t(end) is is_int and t(code) is is_str)
+                    else:
+                        seq, time, doc, seg, memo, eid = mpick(ev)
+                        good = t(memo) is is_str
+                except KeyError:
+                    good = False
+                if (good and t(seq) is is_int and seq > 0 and t(time) is is_str
+                        and t(doc) is is_str and t(seg) is is_str and t(eid) is is_str):
+                    if not keyed or time > lt or (time == lt and seq > ls):
+                        keyed, lt, ls = True, time, seq
+                    else:
+                        raise OutOfOrder
+                    n += 1
+                    last = ev
+                    if undone and (seq in undone or eid in undone):
+                        continue
+                    key = (doc, seg)
+                    if memo is not None:
+                        if memo:
+                            memos[key] = memo
+                        else:
+                            memos.pop(key, None)
+                        continue
+                    on, k = spans.get(key), (code, start, end)
+                    if on is not None and k in on:
+                        del on[k]
+                        if multi:
+                            _drop(multi, key, k)
+                        if not on:
+                            del spans[key]
+                    if resumed:
+                        touch(key)
                     continue
             op, seq = get("op"), get("seq")
             if (t(op) is is_str and t(seq) is is_int and seq > 0 and t(get("time")) is is_str
