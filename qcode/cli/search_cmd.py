@@ -20,11 +20,11 @@ from qcode.cli.console import (
     json_text,
     note,
     out,
-    print_whole,
     say,
     state,
     warn_omissions,
 )
+from qcode.cli.hit_table import HitRow, print_hits
 from qcode.cli.options import doc_set_option, outgoing, outgoing_values, real_names_option
 from qcode.clock import clock
 
@@ -136,24 +136,16 @@ def _table(result: SearchResult) -> None:
         if console.width - seg_w - spk_w - time_w - 3 < want:
             spk_w = len("Speaker")  # a narrow terminal: the speaker's name gives way first
         rest = max(console.width - seg_w - spk_w - time_w - 3, want)
-        # every column has its width, so print_whole prints the table wider than a
-        # terminal too narrow for it instead of cutting the hit (as rich would)
-        table = Table(box=None, show_header=True, pad_edge=False, collapse_padding=True)
-        table.add_column("Segment", no_wrap=True, width=seg_w)
-        table.add_column("Speaker", no_wrap=True, width=spk_w, overflow="ellipsis")
-        table.add_column("Time", no_wrap=True, width=time_w)
-        table.add_column("Hit in context", no_wrap=True, width=rest, overflow="crop")
         side = (rest - longest) // 2
         fitted = [_fit(v.left, v.text, v.right, side) for v in views]
         pad = max(len(f[0]) for f in fitted)  # the hits line up under each other
-        for h, v, (left, text, right) in zip(result.hits, views, fitted, strict=True):
-            line = Text(no_wrap=True)
-            line.append(left.rjust(pad))
-            line.append(text, style="bold reverse")
-            line.append(right)
-            # Text, not markup strings: brackets in a transcript are shown, never obeyed
-            table.add_row(Text(h.segment), Text(v.speaker), Text(clock(h.time_start)), line)
-        print_whole(console, table)
+        # every column has its width, so the table comes out wider than a terminal too
+        # narrow for it instead of cutting the hit (as rich would)
+        print_hits(console, [HitRow(h.segment, v.speaker, clock(h.time_start),
+                                    left.rjust(pad), text, right)
+                             for h, v, (left, text, right)
+                             in zip(result.hits, views, fitted, strict=True)],
+                   (seg_w, spk_w, time_w, rest))
         totals = Table(box=None, show_header=True, pad_edge=False)
         totals.add_column("Document")
         totals.add_column("Hits", justify="right")
