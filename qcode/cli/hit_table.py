@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from qcode.cli.console import print_whole
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
@@ -79,8 +81,6 @@ def _cut(text: str, width: int) -> str:
 def print_hits(console: Console, rows: Sequence[HitRow], widths: Sequence[int]) -> None:
     """Print the hits' table as ``print_whole(console, hit_table(rows, widths))`` does:
     the header through rich, the rows' lines built here."""
-    from qcode.cli.console import print_whole
-
     if not rows or console.record or console.is_jupyter or not all(
             _plain(cell) for row in rows for cell in row):
         print_whole(console, hit_table(rows, widths))
