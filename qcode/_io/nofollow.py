@@ -52,6 +52,23 @@ def read_nofollow(path: Path | str) -> bytes:
         return fh.read()
 
 
+def contains_nofollow(path: Path | str, needles: tuple[bytes, ...],
+                      chunk: int = 1 << 20) -> bool:
+    """Whether the data file at ``path`` (not a symbolic link) holds any of ``needles``,
+    read ``chunk`` bytes at a time (a log of tens of megabytes is not held in memory);
+    OS errors propagate as from :func:`read_nofollow`."""
+    keep = max(map(len, needles)) - 1
+    fd = open_nofollow(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as fh:
+        tail = b""
+        while block := fh.read(chunk):
+            window = tail + block
+            if any(n in window for n in needles):
+                return True
+            tail = window[-keep:] if keep else b""
+    return False
+
+
 def refuse_linked_folder(folder: Path) -> None:
     """Refuse a project data folder that is a symbolic link (it may lead out of the
     project); a missing folder is fine."""

@@ -9,7 +9,7 @@ as the default coder; reports label it "reconciled consensus".
 
 from __future__ import annotations
 
-from qcode._io.nofollow import read_nofollow
+from qcode._io.nofollow import contains_nofollow
 from qcode.coding.store import coder_names
 from qcode.project import Project
 
@@ -27,9 +27,8 @@ def consensus_coders(project: Project) -> list[str]:
             found.append(name)
             continue
         try:
-            data = read_nofollow(project.codings_dir / f"{name}.jsonl")
+            if contains_nofollow(project.codings_dir / f"{name}.jsonl", RECONCILED):
+                found.append(name)
         except OSError:
             continue
-        if any(marker in data for marker in RECONCILED):
-            found.append(name)
     return found
