@@ -191,16 +191,27 @@ def _unchanged_state(coder: str, path: Path) -> CoderState | None:
         return log_checkpoint.load_unchanged(checkpoint_path(path), coder, stamp, path)
 
 
-def unchanged_columns(project: Project, coder: str) -> log_checkpoint.Columns | None:
+def unchanged_columns(project: Project, coder: str, *,
+                      quotes: bool = True) -> log_checkpoint.Columns | None:
     """The coder's codings as columns (:class:`qcode.coding.checkpoint.Columns`) straight
     from the checkpoint, when the log is unchanged since it was made (see
-    :func:`load_state`); None otherwise (then :func:`load_state` gives the state)."""
+    :func:`load_state`); None otherwise (then :func:`load_state` gives the state).
+    Without ``quotes`` the quotes are not read (the ``quote`` column is empty)."""
     path = log_path(project, coder)
     stamp = unchanged_stamp(path)
     if stamp is None:
         return None
     with collector_paused():
-        return log_checkpoint.load_columns(checkpoint_path(path), coder, stamp, path)
+        return log_checkpoint.load_columns(checkpoint_path(path), coder, stamp, path,
+                                           quotes=quotes)
+
+
+def unchanged(project: Project, coder: str) -> bool:
+    """Whether the coder's log is unchanged since its checkpoint was made, so that it loads
+    from the checkpoint without being read (only the checkpoint's header is read here)."""
+    path = log_path(project, coder)
+    stamp = unchanged_stamp(path)
+    return stamp is not None and log_checkpoint.vouches(checkpoint_path(path), coder, stamp)
 
 
 def load_state(project: Project, coder: str) -> CoderState:

@@ -149,6 +149,12 @@ def test_the_checkpoint_loads_exactly_the_direct_fold(steps: list[Any], without_
     assert list(zip(columns.key, columns.code, columns.start, columns.end, columns.quote,
                     columns.origin, columns.decision, strict=True)) == flat
     assert columns.rest.memos == direct.memos and columns.rest.done == direct.done
+    assert columns.crossing == sum(map(len, direct.multi.values()))
+    # without the quotes (read by agreement and diff): the same but for them
+    bare = log_checkpoint.load_columns(ck, "c", stamp, path, quotes=False)
+    assert bare is not None and bare.quote == []
+    assert bare._replace(quote=columns.quote, rest=columns.rest) == columns
+    assert log_checkpoint.vouches(ck, "c", stamp)
     # a checkpoint of a prefix, resumed over the whole log (when it applies)
     prefix = _bytes(events[:cut])
     log_checkpoint.save(ck, fold_bytes("c", prefix, path), prefix)
@@ -325,3 +331,26 @@ def test_texts_are_read_when_asked_for_and_are_the_documents(
     words = crosstab(load_corpus(project, "ana"), count="words")
     from_state = load_corpus(project, "ana", state=_direct(project, "ana"))
     assert crosstab(from_state, count="words") == words
+
+
+@pytest.mark.parametrize("damage", ["cut", "longer", "header"])
+def test_a_checkpoint_whose_lines_do_not_match_its_header_is_not_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    project, path = _warm(tmp_path, monkeypatch)
+    ck = codings.checkpoint_path(path)
+    raw = ck.read_bytes()
+    head, rest = raw.split(b"\n", 1)
+    if damage == "cut":
+        raw = raw[:-1]  # the last section one byte short
+    elif damage == "longer":
+        raw += b" "
+    else:  # a section's length off by one, the file the same
+        sizes = json.loads(head)["sections"]
+        raw = head.replace(json.dumps(sizes, separators=(",", ":")).encode(),
+                           json.dumps([sizes[0] + 1, *sizes[1:]],
+                                      separators=(",", ":")).encode()) + b"\n" + rest
+        assert raw != ck.read_bytes()
+    ck.write_bytes(raw)
+    assert codings.unchanged_columns(project, "ana") is None
+    assert not codings.unchanged(project, "ana")
+    assert _snapshot(codings.load_state(project, "ana")) == _snapshot(_direct(project, "ana"))
