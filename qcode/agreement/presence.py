@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, repeat
-from typing import NamedTuple
+from operator import itemgetter
+from typing import NamedTuple, cast
 
 import numpy as np
 
+from qcode.coding.checkpoint import Columns
 from qcode.coding.fold import CoderState, SpanKey
 from qcode.models import Coding
 
@@ -47,6 +49,15 @@ def span_columns(state: CoderState) -> SpanColumns:
         return SpanColumns([], [], [], [], [])
     codes, starts, ends = zip(*keys, strict=True)
     return SpanColumns(docs, segments, list(codes), list(starts), list(ends))
+
+
+def span_columns_of(columns: Columns) -> SpanColumns:
+    """The checkpoint's columns (:class:`qcode.coding.checkpoint.Columns`) as
+    :class:`SpanColumns`, for columns every coding of which has its offsets (checked by
+    :func:`qcode.coding.usable.columns_usable`)."""
+    return SpanColumns(list(map(itemgetter(0), columns.key)),
+                       list(map(itemgetter(1), columns.key)), columns.code,
+                       cast("list[int]", columns.start), cast("list[int]", columns.end))
 
 
 def as_columns(codings: Iterable[Coding] | SpanColumns) -> SpanColumns:

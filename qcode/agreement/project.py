@@ -36,11 +36,11 @@ from qcode.agreement.presence import (
     as_columns,
     presence_from_spans,
     segment_line,
-    span_columns,
 )
 from qcode.agreement.presence import (
     covered as covered,  # re-exported: the overlap rule counts characters with it
 )
+from qcode.agreement.project_input import CoderSpans, coder_spans
 from qcode.agreement.ratings import Ratings
 from qcode.agreement.row_tallies import (
     pattern_keys,
@@ -52,7 +52,7 @@ from qcode.agreement.tally import UnitTally
 from qcode.codebook.load import suggestions
 from qcode.coding import store
 from qcode.coding.collector import collector_paused
-from qcode.coding.usable import Omissions, omissions, usable_states
+from qcode.coding.usable import Omissions, known_parts, omissions
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
 from qcode.index.documents import document_segments
@@ -374,21 +374,21 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
                           by: str = "code", metrics: Sequence[str] | None = None,
                           ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
                           progress: Callable[[int, int], None] | None = None,
-                          states: Mapping[str, store.CoderState] | None = None,
+                          spans: Mapping[str, CoderSpans] | None = None,
                           overlap: float | None = None) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure.
 
     The options are those of :func:`project_agreement`; without ``coders`` every coder who
-    completed a document is compared, consensus coders left out. ``states``: coders'
-    states the caller has loaded already (each coder's log is read once either way).
+    completed a document is compared, consensus coders left out. ``spans``: coders'
+    spans the caller has read already (:func:`~qcode.agreement.project_input.coder_spans`;
+    each coder's log is read once either way).
     ``overlap``: the presence rule of spans in segments (None: any overlap; a share)."""
     names = store.coder_names(project)
-    loaded = dict(states or {})
-    for c in names:
-        if c not in loaded:
-            loaded[c] = store.load_state(project, c)
+    have = spans or {}
+    known = known_parts(project)
+    spans = {c: have[c] if c in have else coder_spans(project, c, known) for c in names}
     moved = document_map(project)  # completion of renamed or archived documents follows
-    completed = {c: moved.follow_ids(loaded[c].done) for c in names}
+    completed = {c: moved.follow_ids(set(spans[c].done)) for c in names}
     left_out: tuple[str, ...] = ()
     if not coders:
         # a consensus coder is built from the others' codings: comparing it with them
@@ -401,8 +401,8 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     chosen = select_coders(completed, coders, names)
     order = project.document_ids()  # listed once (a directory scan)
     docs = common_documents(completed, chosen, order)
-    usable = usable_states(project, [loaded[c] for c in chosen])
-    codings = {s.coder: span_columns(s) for s in usable}
+    spans = {c: spans[c] for c in chosen}  # the others' codings are not compared
+    codings = {c: spans[c].columns for c in chosen}
     segments, bounds = document_segments(project, docs)
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
@@ -412,4 +412,5 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     not_compared = {d: tuple(c for c in chosen if d not in done_by[c])
                     for d in order if d in some}
     return result.model_copy(update={"left_out": left_out, "not_compared": not_compared,
-                                     "omissions": omissions(usable)})
+                                     "omissions": omissions(spans[c].source
+                                                            for c in chosen)})

@@ -212,26 +212,36 @@ def _all_usable(state: CoderState, known: Known) -> CoderState | None:
                    awaiting_recode=())
 
 
+def columns_usable(columns: Columns, known: Known) -> bool:
+    """Whether every coding of ``columns`` is usable as it is (what :func:`usable_state`
+    would keep unchanged): no document renamed or archived, no code renamed or split,
+    every document, segment and code in the project, every span with its offsets."""
+    if known.doc_map or known.code_map.renamed or known.code_map.splits:
+        return False
+    if not known.codes.issuperset(columns.code):
+        return False
+    if None in columns.start or None in columns.end:
+        return False  # a coding made before offsets: its segment's bounds are needed
+    start, end = cast("list[int]", columns.start), cast("list[int]", columns.end)
+    if min(start, default=0) < 0 or not all(map(lt, start, end)):
+        return False
+    segments = known.segments
+    for doc, keys in groupby(dict.fromkeys(columns.key), itemgetter(0)):
+        segs = segments.get(doc)
+        if segs is None or not all(map(segs.__contains__, map(itemgetter(1), keys))):
+            return False
+    return True
+
+
 def codings_of_columns(coder: str, columns: Columns, known: Known) -> list[Coding] | None:
     """The coder's codings as records (ordered as :func:`usable_state` leaves the spans),
     straight from columns, when every one is usable as it is: no document renamed or
     archived, no code renamed or split, every document, segment and code in the project,
     every span with its offsets. None otherwise (the caller folds the state instead).
     A handful of C-level passes over the columns, no Python step per coding."""
-    if known.doc_map or known.code_map.renamed or known.code_map.splits:
+    if not columns_usable(columns, known):
         return None
-    if not known.codes.issuperset(columns.code):
-        return None
-    if None in columns.start or None in columns.end:
-        return None  # a coding made before offsets: its segment's bounds are needed
     start, end = cast("list[int]", columns.start), cast("list[int]", columns.end)
-    if min(start, default=0) < 0 or not all(map(lt, start, end)):
-        return None
-    segments = known.segments
-    for doc, keys in groupby(dict.fromkeys(columns.key), itemgetter(0)):
-        segs = segments.get(doc)
-        if segs is None or not all(map(segs.__contains__, map(itemgetter(1), keys))):
-            return None
     quote = columns.quote
     if None in quote:
         quote = [q or "" for q in quote]
