@@ -162,7 +162,9 @@ def report(
         from qcode.cli.memo_cmd import warn_damaged
 
         warn_damaged(content.memos.unreadable, project.root)
+    n, of, by = content.n_excerpts, content.n_available, content.coder
     data = render_report(content, kind)
+    del content  # the excerpts are in the text now: freed before it is written
     if output is None:
         assert isinstance(data, str)
         emit(data, None)
@@ -170,9 +172,8 @@ def report(
     from qcode.outputs import write_output
 
     write_output(output, data)
-    n, of = content.n_excerpts, content.n_available
     shown = f"{n} excerpt{'' if n == 1 else 's'}" if n == of else f"{n} of {of} excerpts"
-    note(f"Wrote {output}: {shown} coded by {content.coder}")
+    note(f"Wrote {output}: {shown} coded by {by}")
 
 
 def _from_suffix(output: Path | None) -> str:

@@ -6,7 +6,7 @@ format a :class:`ReportContent`, so the same inputs give the same bytes in every
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
@@ -14,10 +14,11 @@ from typing import Any
 
 from qcode._io.csvfile import write_rows
 from qcode.agreement.project import agreement_for_project
+from qcode.agreement.project_input import coder_spans
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
-from qcode.coding.store import coder_names, load_state
-from qcode.coding.usable import Omissions, combined
+from qcode.coding.store import coder_names, load_state, unchanged
+from qcode.coding.usable import Omissions, combined, known_parts
 from qcode.counts.context import Context
 from qcode.counts.excerpts import (
     Excerpt,
@@ -205,20 +206,20 @@ class ReportContent:
 
 
 def agreement_summary(project: Project, exclude: list[str],
-                      loaded: Mapping[str, CoderState] | None = None
-                      ) -> AgreementSummary | None:
+                      folded: CoderState | None = None) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
-    than two did. Coders in ``exclude`` (consensus coders) are left out; ``loaded``: logs
-    the caller has folded already (each is folded once)."""
-    have = loaded or {}
-    states = {c: have[c] if c in have else load_state(project, c)
-              for c in coder_names(project) if c not in exclude}
-    coders = [c for c, st in states.items() if st.done]
+    than two did. Coders in ``exclude`` (consensus coders) are left out; ``folded``: a
+    coder's log the caller has folded already (each is read once)."""
+    known = known_parts(project)
+    spans = {c: coder_spans(project, c, known,
+                            folded if folded is not None and folded.coder == c else None)
+             for c in coder_names(project) if c not in exclude}
+    coders = [c for c, sp in spans.items() if sp.done]
     if len(coders) < 2:
         return None
     try:
         rep = agreement_for_project(project, coders=coders, by="theme", n_boot=0, seed=1,
-                                    states=states)
+                                    spans=spans)
     except QcodeError:
         return None
     metrics = tuple(rep.metrics)
@@ -254,11 +255,12 @@ def build_report(project: Project, *, coder: str | None = None,
     sel = selection or Selection()
     name = default_coder(project, coder)
     consensus = consensus_coders(project)  # reads the logs: before any of them is folded
-    # the coder's log is folded once, for the agreement and the excerpts; the agreement
-    # comes first so the other coders' states are gone before the excerpts are built
-    # (at 2,000 transcripts, in one process, the peak memory fell from 610 to 525 MB)
-    own = load_state(project, name)
-    summary = agreement_summary(project, consensus, {name: own}) if agreement else None
+    # the agreement comes first, so the coders' spans are gone before the excerpts are
+    # built. A log unchanged since its checkpoint is read from the checkpoint twice, as
+    # spans and as codings, never folded whole (at 2,000 transcripts the peak memory of
+    # report md fell from 525 to MB); a changed log is folded once, for both
+    own = None if unchanged(project, name) else load_state(project, name)
+    summary = agreement_summary(project, consensus, own) if agreement else None
     corpus = load_corpus(project, name, state=own)
     del own
     chosen = apply_selection(corpus, sel)
