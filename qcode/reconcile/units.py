@@ -12,21 +12,22 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import Field
 
 from qcode.codebook.lookup import resolve_code
 from qcode.coding.store import CoderState, load_state
-from qcode.coding.usable import Omissions, omissions, usable_states
+from qcode.coding.usable import Omissions, known_parts, omissions, usable_states
 from qcode.errors import UsageError
 from qcode.index.documents import DocMeta, indexed_documents, meta_of
 from qcode.models import Codebook, Document, Record
 from qcode.project import Project
 from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.positions import Spans, context, coverage_in, cross_spans, minus, trim
+from qcode.reconcile.segment_codings import load_segment_codings
 
 # ----------------------------------------------------------------------------- records
 
@@ -110,13 +111,25 @@ class Scope:
     warnings: list[str] = field(default_factory=list)
 
 
-def touched_documents(state: CoderState) -> set[str]:
+class CoderCodes(Protocol):
+    """What the scope of a comparison reads of a coder (a :class:`CoderState` or a
+    :class:`~qcode.reconcile.segment_codings.SegmentCodings`)."""
+
+    @property
+    def coder(self) -> str: ...
+    @property
+    def codes(self) -> Mapping[tuple[str, str], Collection[str]]: ...
+    @property
+    def done(self) -> Collection[str]: ...
+
+
+def touched_documents(state: CoderCodes) -> set[str]:
     """Documents on which the coder has any code now, or that they marked complete."""
     return {doc for doc, _ in state.codes} | set(state.done)
 
 
-def document_scope(project: Project, states: list[CoderState], docs: list[str] | None = None,
-                   all_docs: bool = False) -> Scope:
+def document_scope(project: Project, states: Sequence[CoderCodes],
+                   docs: list[str] | None = None, all_docs: bool = False) -> Scope:
     """Which documents to compare for these coders (see the module docstring)."""
     if docs:
         scope = Scope(docs=[])
@@ -156,12 +169,17 @@ def load_states(project: Project, coders: list[str]) -> list[CoderState]:
     """Each coder's usable state (:func:`qcode.coding.usable.usable_state`: codings whose
     code, document or segment is not in the project are left out and counted); refuses
     duplicates and unknown coders."""
+    check_named_once(coders)
+    return usable_states(project, [load_state(project, c) for c in coders])
+
+
+def check_named_once(coders: list[str]) -> None:
+    """Refuse a coder named twice (names are compared without case)."""
     seen: dict[str, str] = {}
     for c in coders:
         if c.casefold() in seen:
             raise UsageError(f"coder '{c}' is named twice", hint="name each coder once")
         seen[c.casefold()] = c
-    return usable_states(project, [load_state(project, c) for c in coders])
 
 
 # ----------------------------------------------------------------------------- units
@@ -307,7 +325,9 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
     if a.casefold() == b.casefold():
         raise UsageError(f"cannot compare coder '{a}' with itself",
                          hint="name two different coders: qcode diff --coder A --coder B")
-    states = load_states(project, [a, b])
+    check_named_once([a, b])
+    known = known_parts(project)
+    states = [load_segment_codings(project, c, known) for c in (a, b)]
     code_filter = resolve_codes(project.codebook, codes)
     scope = document_scope(project, states, docs, all_docs)
     found: list[SegmentDiff] = []
@@ -316,8 +336,8 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
     empty: frozenset[str] = frozenset()
     for doc_id, meta in compared_documents(project, scope.docs):
         text = meta.text
-        folded = [(st.coder, st.codes, st.spans, cross_spans(st, doc_id) if st.multi else None)
-                  for st in states]
+        folded = [(st.coder, st.codes, st.spans,
+                   cross_spans(st.source, doc_id) if st.crossing else None) for st in states]
         for k, seg_id in enumerate(meta.segment_ids):
             key = (doc_id, seg_id)
             bounds = (meta.starts[k], meta.ends[k])
@@ -357,7 +377,7 @@ def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
                       codes=tuple(sorted(code_filter)) if code_filter is not None else None,
                       segments_compared=n, disagreements=tuple(found), per_code=per_code,
                       skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings),
-                      omissions=omissions(states))
+                      omissions=omissions(st.source for st in states))
 
 
 #: documents read from the index at once by compared_documents (their text in memory)

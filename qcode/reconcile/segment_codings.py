@@ -1,0 +1,66 @@
+"""What ``diff`` reads of a coder: the codes on each segment and the spans under their
+first segment, without the fold's per-coding event dicts when it can.
+
+:class:`SegmentCodings` is taken from a folded, usable state (:func:`of_state`), or
+straight from the checkpoint's columns (:func:`load_segment_codings`) when the log is
+unchanged since the checkpoint, every coding is usable as it is and no span crosses into
+a later segment; then each segment's codes are those of the spans under it, as the fold's
+segment view has them. At 2,000 transcripts the columns take about a third of the
+memory of the two folded states. Both give the same diff (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import cast
+
+from qcode.coding import store
+from qcode.coding.fold import CoderState
+from qcode.coding.usable import Known, columns_usable, usable_state
+from qcode.project import Project
+
+SpanKeys = Collection[tuple[str, int, int]]
+
+
+@dataclass(frozen=True)
+class SegmentCodings:
+    """One coder's codings as ``diff`` compares them."""
+
+    coder: str
+    #: (doc, segment) -> the codes present on it (a span of the code overlaps it)
+    codes: Mapping[tuple[str, str], Collection[str]]
+    #: (doc, first segment) -> the (code, start, end) of the spans that start in it
+    spans: Mapping[tuple[str, str], SpanKeys]
+    #: documents the coder marked complete
+    done: Collection[str]
+    #: the state the spans that cross segments are read from (None: no span crosses), and
+    #: whose ``problems`` and ``left_out`` say what was left out
+    source: CoderState
+    crossing: bool
+
+
+def of_state(state: CoderState) -> SegmentCodings:
+    """A usable state's :class:`SegmentCodings` (its dicts, not copied)."""
+    return SegmentCodings(state.coder, state.codes, state.spans, state.done, state,
+                          bool(state.multi))
+
+
+def load_segment_codings(project: Project, coder: str, known: Known) -> SegmentCodings:
+    """The coder's usable :class:`SegmentCodings`, from the checkpoint's columns when they
+    serve (module docstring), else from the folded log."""
+    columns = store.unchanged_columns(project, coder, quotes=False)
+    if columns is None or columns.crossing or not columns_usable(columns, known):
+        return of_state(usable_state(store.load_state(project, coder), known))
+    codes: dict[tuple[str, str], list[str]] = {}
+    spans: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
+    # every offset is there (columns_usable checked it)
+    starts, ends = cast("list[int]", columns.start), cast("list[int]", columns.end)
+    rows = zip(columns.key, columns.code, starts, ends, strict=True)
+    for key, group in groupby(rows, itemgetter(0)):  # the codings come segment by segment
+        on = [(c, s, e) for _, c, s, e in group]
+        spans[key] = on
+        codes[key] = list(dict.fromkeys(c for c, _, _ in on))
+    return SegmentCodings(coder, codes, spans, columns.rest.done, columns.rest, False)
