@@ -24,9 +24,19 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qcode.agreement import unitized_2016 as u16
 from qcode.agreement.unitized import unitized_agreement
-from qcode.agreement.unitized_data import Continuum, Span
+from qcode.agreement.unitized_data import (
+    GAP,
+    Continuum,
+    Partition,
+    Span,
+    block_starts,
+    overlay,
+)
 from tests.agreement.test_unitized_published import fig_12_11
 from tests.builders import DATA
 
@@ -127,6 +137,115 @@ def test_the_reference_data_have_what_they_claim() -> None:
     assert want["2 coders, 6 documents"]["per_document_ci"]
     assert want["one document, many blocks"]["resampled"] == "blocks"
     assert want["3 coders, 4 documents"]["resampled"] == "documents"
+
+
+# ------------------------------------------------ O(V) statistics against dense matrices
+
+
+@st.composite
+def partitions(draw: st.DrawFn) -> list[Partition]:
+    """2 or 3 coders' sections over one continuum of up to 30 positions, values 0 (gap)
+    to 4; neighbouring gaps joined, as :func:`valued_partition` makes them."""
+    length = draw(st.integers(1, 30))
+    out = []
+    for _ in range(draw(st.integers(2, 3))):
+        cuts = sorted(draw(st.sets(st.integers(1, length - 1), max_size=8))) if length > 1 \
+            else []
+        bounds = [0, *cuts, length]
+        vals = [draw(st.integers(0, 4)) for _ in range(len(cuts) + 1)]
+        starts, ends, values = [], [], []
+        for s, e, v in zip(bounds[:-1], bounds[1:], vals, strict=True):
+            if v == GAP and values and values[-1] == GAP:
+                ends[-1] = e
+            else:
+                starts.append(s)
+                ends.append(e)
+                values.append(v)
+        out.append(Partition(*(np.asarray(a, dtype=np.int64) for a in (starts, ends, values))))
+    return out
+
+
+def _dense(parts: list[Partition], n_values: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Position by position: the coincidences o (x (m - 1)), S_c and S*_c."""
+    m = len(parts)
+    at = np.stack([np.repeat(p.values, p.lengths) for p in parts])
+    o = np.zeros((n_values, n_values))
+    for i in range(m):
+        for j in range(m):
+            if i != j:
+                np.add.at(o, (at[i], at[j]), 1.0)
+    s = np.zeros(n_values)
+    star = np.zeros(n_values)
+    for i, p in enumerate(parts):
+        other_unit = np.delete(at, i, axis=0).max(axis=0) > 0 if m > 1 else at[i] < 0
+        for a, b, v in zip(p.starts, p.ends, p.values, strict=True):
+            s[v] += (b - a) ** 2 if v != GAP else b - a
+            if v != GAP:
+                star[v] += float(other_unit[a:b].sum()) ** 2
+    return o, s, star
+
+
+def _dense_alphas(o: np.ndarray, s: np.ndarray, star: np.ndarray,
+                  m: int) -> tuple[float, float, float, np.ndarray]:
+    """u-alpha, |u-alpha, cu-alpha and (k)u-alpha from the V x V matrices (module
+    docstring of :mod:`qcode.agreement.unitized_2016`)."""
+    def expected(lm: np.ndarray, sv: np.ndarray) -> np.ndarray:
+        tot = lm.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (np.outer(lm.sum(axis=1), lm.sum(axis=0)) - np.diag(sv)) / (tot - sv.sum() / tot)
+
+    def nominal(lm: np.ndarray, e: np.ndarray) -> float:
+        with np.errstate(invalid="ignore"):
+            d_e = e.sum() - np.trace(e)
+        return float(1 - (lm.sum() - np.trace(lm)) / d_e) if d_e > 1e-12 else np.nan
+
+    def collapse(x: np.ndarray) -> np.ndarray:
+        return np.array([[x[0, 0], x[0, 1:].sum()], [x[1:, 0].sum(), x[1:, 1:].sum()]])
+
+    lm = o / (m - 1)
+    e = expected(lm, s)
+    ls, es = lm[1:, 1:], expected(lm[1:, 1:], star[1:])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        col = ls.sum(axis=0)
+        d_o = (col - np.diag(ls)) / col
+        d_e = (es.sum(axis=0) - np.diag(es)) / es.sum(axis=0)
+        e_col = es.sum(axis=0)
+        k = np.where((d_e > 1e-12) & (col > 0) & (e_col != 0), 1 - d_o / d_e, np.nan)
+    return nominal(lm, e), nominal(collapse(lm), collapse(e)), nominal(ls, es), k
+
+
+@settings(max_examples=300, deadline=None)
+@given(partitions())
+def test_the_sufficient_statistics_give_the_dense_matrices_coefficients(
+        parts: list[Partition]) -> None:
+    m, n_values = len(parts), 5
+    o, s, star = _dense(parts, n_values)
+    assert (o == o.T).all()  # symmetric: column sums are row sums, l_c0 = l_0c
+    blocks = block_starts(parts)
+    t, s_blocks = u16.section_tallies(parts, blocks, 0)
+    assert t.row.max() < len(blocks) and set(t.row) == set(range(len(blocks)))
+    got = t.totals(n_values)
+    assert (got[:, 0] == o.sum(axis=1)).all() and (got[:, 1] == o[0]).all()
+    assert (got[:, 2] == np.diag(o)).all() and (got[:, 3] == star).all()
+    assert s_blocks.sum() == s.sum()
+    tallies = u16.Tallies.of(got[None], np.array([s.sum()]))
+    want_u, want_b, want_cu, want_k = _dense_alphas(o, s, star, m)
+    close = {"rtol": 1e-9, "atol": 1e-12, "equal_nan": True}
+    assert np.allclose(u16.u_alpha(tallies, m), want_u, **close)
+    assert np.allclose(u16.binary_u_alpha(tallies, m), want_b, **close)
+    assert np.allclose(u16.cu_alpha(tallies, m), want_cu, **close)
+    assert np.allclose(u16.k_u_alpha(tallies, m)[0], want_k, **close)
+    # one code's binary statistics: value 1 against the gap, less an all-gap block's
+    binary = [Partition(p.starts, p.ends, (p.values == 1).astype(np.int64)) for p in parts]
+    ob, sb, _ = _dense(binary, 2)
+    length = np.diff(np.concatenate([blocks, [binary[0].ends[-1]]]))
+    code = u16.code_tallies(binary, blocks, overlay(binary)).sum(axis=0) + \
+        u16.code_baseline(np.array([float(length.sum())]), m)[0, 0]
+    assert (code[:5] == [ob[0, 0], ob[0, 1], ob[1, 1], sb[0], sb[1]]).all()
+    assert ob[0, 1] == ob[1, 0]
+    want = _dense_alphas(ob, sb, sb, m)[1]
+    assert np.allclose(u16.binary_alpha(*(code[:3] / (m - 1)), code[3] + code[4]), want,
+                       **close)
 
 
 def _write() -> None:
