@@ -45,12 +45,15 @@ from qcode.agreement.unitized_data import (
     overlay,
     valued_partition,
 )
-from qcode.agreement.unitized_sparse import CHUNK_CELLS, Triplets, aggregate
+from qcode.agreement.unitized_sparse import Triplets
 from qcode.errors import InsufficientDataError, UsageError
 
 #: documents whose bootstrap replicates are computed together, at most (fewer when their
-#: values x B pass :data:`~qcode.agreement.unitized_sparse.CHUNK_CELLS`)
+#: values x B pass :data:`_CHUNK_CELLS`)
 _DOC_CHUNK = 32
+#: rows x values of the documents computed together (each statistic and working array of
+#: the coefficients one float per cell: 8 MB)
+_CHUNK_CELLS = 2**20
 #: the most the bootstrap replicates may take: past it the data are refused with what they
 #: would need, rather than failing on memory (a coder's overlapping codes make a value of
 #: each set of them); without a bootstrap everything is in proportion to the spans
@@ -104,28 +107,67 @@ class UnitizedAgreement:
 
 
 @dataclass(frozen=True)
+class _Codes:
+    """Each code's statistics per block of a document
+    (:func:`~qcode.agreement.unitized_2016.code_tallies`), made when asked for: kept for
+    every block they would take R x C x 6 floats (300 MB for 2,000 transcripts)."""
+
+    continua: Sequence[Continuum]
+    coders: Sequence[str]
+    codes: Sequence[str]
+    units: list[dict[str, dict[str, list[tuple[int, int]]]]]
+    blocks: list[np.ndarray]
+
+    def of(self, d: int, sections: dict[str, u04.Sections2004] | None = None) -> np.ndarray:
+        """(blocks, codes, CODE_STATS) of document ``d``; adds its units and gaps of each
+        code to ``sections`` when given."""
+        cont, blk, m = self.continua[d], self.blocks[d], len(self.coders)
+        present = {code for coder in self.coders for code in self.units[d][coder]}
+        out = np.zeros((len(blk), len(self.codes), len(u16.CODE_STATS)))
+        for k, code in enumerate(self.codes):
+            if code not in present:  # every coder's one gap
+                out[:, k] = u16.absent_code(len(blk), cont.length, m)
+                if sections is not None:
+                    sections[code] = u04.Sections2004(
+                        [np.zeros(0, dtype=np.int64)] * m,
+                        [np.array([cont.length], dtype=np.int64)] * m)
+                continue
+            bparts = [binary_partition(self.units[d][coder].get(code, []), cont.begin,
+                                       cont.end) for coder in self.coders]
+            out[:, k] = u16.code_tallies(bparts, blk, overlay(bparts))
+            if sections is not None:
+                sec = u04.Sections2004([], [])
+                sec.add(bparts)
+                sections[code] = sec
+        return out
+
+
+@dataclass(frozen=True)
 class _Gathered:
-    """Every block's statistics, sparse (:mod:`~qcode.agreement.unitized_sparse`)."""
+    """Every block's statistics: the values' sparse
+    (:mod:`~qcode.agreement.unitized_sparse`), the codes' summed per document (per block
+    made again when drawn)."""
 
-    values: Triplets     # rows: blocks; columns: values; weights: VALUE_STATS
-    codes: Triplets      # rows: blocks; columns: codes; weights: CODE_STATS, less all-gap
-    s: np.ndarray        # (R,) S
-    length: np.ndarray   # (R,)
-    first: np.ndarray    # (D + 1,) the first block of each document, and R
+    values: Triplets        # rows: blocks; columns: values; weights: VALUE_STATS
+    codes: _Codes
+    doc_codes: np.ndarray   # (D, C, 6) CODE_STATS
+    s: np.ndarray           # (R,) S
+    length: np.ndarray      # (R,)
+    first: np.ndarray       # (D + 1,) the first block of each document, and R
 
-    def units(self, lo: int, hi: int, n_values: int, n_codes: int) -> Units:
-        """Blocks ``lo`` to ``hi - 1`` as units to draw from, over every value."""
-        return Units(self.values.rows(lo, hi), n_values, self.s[lo:hi],
-                     self.codes.rows(lo, hi), n_codes, self.length[lo:hi])
+    def blocks(self, d: int, n_values: int) -> Units:
+        """Document ``d``'s blocks as units to draw from, over every value."""
+        lo, hi = int(self.first[d]), int(self.first[d + 1])
+        return Units(self.values.rows(lo, hi), n_values, self.s[lo:hi], self.codes.of(d),
+                     self.length[lo:hi])
 
-    def documents(self, n_codes: int) -> tuple[Units, np.ndarray]:
+    def documents(self) -> tuple[Units, np.ndarray]:
         """Each document as one unit, its values numbered in order (0: the gap), and the
         value of each (document, position) (-1 past its last)."""
         n_docs = len(self.first) - 1
         doc = np.repeat(np.arange(n_docs), np.diff(self.first))
         local, cols = self.values.regroup(doc).local()
-        return Units(local, cols.shape[1], np.bincount(doc, self.s, n_docs),
-                     self.codes.regroup(doc), n_codes,
+        return Units(local, cols.shape[1], np.bincount(doc, self.s, n_docs), self.doc_codes,
                      np.bincount(doc, self.length, n_docs)), cols
 
 
@@ -163,18 +205,18 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
     length = int(gathered.length.sum())
     de_pooled = _de_by_code(sections, None, m, codes, length)[None]
-    everything = gathered.units(0, len(gathered.length), len(values), len(codes))
-    pooled_sums = everything.drawn(np.ones((1, len(gathered.length))), m)
+    docs, doc_cols = gathered.documents()
+    every_doc = _over_every_value(docs, doc_cols, len(values))
+    pooled_sums = every_doc.drawn(np.ones((1, len(continua))), m)
     pooled = _records(pooled_sums, pooled_sums.coefficients(de_pooled, m), de_pooled, m,
                       codes, values, 0, np.arange(len(values)))
     per_doc: dict[str, tuple[Coefficient, ...]] = {}
     de_docs = np.zeros((0, len(codes)))
-    docs, doc_cols = gathered.documents(len(codes))
     if len(continua) > 1:
         de_docs = np.stack([_de_by_code(sections, d, m, codes, c.length)
                             for d, c in enumerate(continua)])
         for lo, hi in _chunks(len(continua), doc_cols.shape[1]):
-            sums = docs.select(lo, hi).each(m)
+            sums = docs.select(lo, hi).each()
             batch = sums.coefficients(de_docs[lo:hi], m)
             for d in range(lo, hi):
                 per_doc[continua[d].doc] = _records(sums, batch, de_docs[lo:hi], m, codes,
@@ -183,9 +225,9 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     n_units = 0
     if n_boot > 0:
         if len(continua) > 1:
-            pool, resampled = _over_every_value(docs, doc_cols, len(values)), "documents"
+            pool, resampled = every_doc, "documents"
         else:
-            pool, resampled = everything, "blocks"
+            pool, resampled = gathered.blocks(0, len(values)), "blocks"
         n_units = len(pool.length)
         reps = draw(pool, m, n_boot, seed)
         pooled = _with_intervals(pooled, reps.coefficients(de_pooled[0], m), codes, values,
@@ -207,14 +249,14 @@ def _over_every_value(docs: Units, cols: np.ndarray, n_values: int) -> Units:
     """``docs`` (documents over their own value positions) over every value."""
     v = docs.values
     return Units(Triplets(v.row, cols[v.row, v.col], v.w), n_values, docs.s, docs.codes,
-                 docs.n_codes, docs.length)
+                 docs.length)
 
 
 def _chunks(n: int, width: int, rows_each: int = 1) -> list[tuple[int, int]]:
     """Ranges of at most :data:`_DOC_CHUNK` of ``n`` documents whose rows (``rows_each``
-    per document) over ``width`` values stay within :data:`~.unitized_sparse.CHUNK_CELLS`
-    (one document at least)."""
-    step = max(1, min(_DOC_CHUNK, CHUNK_CELLS // max(1, width * rows_each)))
+    per document) over ``width`` values and codes stay within :data:`_CHUNK_CELLS` (one
+    document at least)."""
+    step = max(1, min(_DOC_CHUNK, _CHUNK_CELLS // max(1, width * rows_each)))
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
@@ -225,10 +267,9 @@ def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequenc
             units: list[dict[str, dict[str, list[tuple[int, int]]]]],
             valued: list[list[Partition]], blocks: list[np.ndarray],
             ) -> tuple[_Gathered, list[dict[str, u04.Sections2004]]]:
+    by_code = _Codes(continua, coders, codes, units, blocks)
     values: list[Triplets] = []
-    code_rows: list[np.ndarray] = []
-    code_cols: list[np.ndarray] = []
-    code_w: list[np.ndarray] = []
+    doc_codes = np.zeros((len(continua), len(codes), len(u16.CODE_STATS)))
     s: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
     sections: list[dict[str, u04.Sections2004]] = []
@@ -238,27 +279,12 @@ def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequenc
         t, s_d = u16.section_tallies(parts, blk, int(first[d]))
         values.append(t)
         s.append(s_d)
-        per_code: dict[str, u04.Sections2004] = {}
-        for k, code in enumerate(codes):
-            bparts = [binary_partition(units[d][coder].get(code, []), cont.begin, cont.end)
-                      for coder in coders]
-            stats = u16.code_tallies(bparts, blk, overlay(bparts))
-            hit = np.flatnonzero(stats.any(axis=1))
-            code_rows.append(hit + first[d])
-            code_cols.append(np.full(len(hit), k, dtype=np.int64))
-            code_w.append(stats[hit])
-            sec = u04.Sections2004([], [])
-            sec.add(bparts)
-            per_code[code] = sec
-        sections.append(per_code)
-    n_stats = len(u16.CODE_STATS)
-    code_t = aggregate(np.concatenate([np.zeros(0, dtype=np.int64), *code_rows]),
-                       np.concatenate([np.zeros(0, dtype=np.int64), *code_cols]),
-                       np.concatenate([np.zeros((0, n_stats)), *code_w]))
+        sections.append({})
+        doc_codes[d] = by_code.of(d, sections[d]).sum(axis=0)
     value_t = Triplets(*(np.concatenate([getattr(t, f) for t in values])
                          for f in ("row", "col", "w")))
-    return _Gathered(value_t, code_t, np.concatenate(s), np.concatenate(lengths),
-                     first), sections
+    return _Gathered(value_t, by_code, doc_codes, np.concatenate(s),
+                     np.concatenate(lengths), first), sections
 
 
 def _check_size(n_units: int, n_values: int, n_codes: int, n_boot: int,
@@ -377,9 +403,9 @@ def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: _G
     rng = np.random.default_rng(None if seed is None else [seed, 1])
     names = list(per_doc)
     out = {}
-    for lo, hi in _chunks(len(names), doc_cols.shape[1], n_boot):
+    for lo, hi in _chunks(len(names), doc_cols.shape[1] + len(codes), n_boot):
         width = int((doc_cols[lo:hi] >= 0).sum(axis=1).max())
-        reps = stacked([draw_within(_own_blocks(gathered, doc_cols[d], d, len(codes)),
+        reps = stacked([draw_within(_own_blocks(gathered, doc_cols[d], d),
                                     m, n_boot, rng).padded(width) for d in range(lo, hi)])
         samples = reps.coefficients(np.repeat(de_docs[lo:hi], n_boot, axis=0), m)
         got = {k: summaries(v.reshape((hi - lo, n_boot, *v.shape[1:])), ci)
@@ -400,14 +426,14 @@ def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: _G
     return out
 
 
-def _own_blocks(gathered: _Gathered, cols: np.ndarray, d: int, n_codes: int) -> Units:
+def _own_blocks(gathered: _Gathered, cols: np.ndarray, d: int) -> Units:
     """Document ``d``'s blocks as units over its own values (``cols``: its values, in
     order, then -1)."""
-    own = gathered.units(int(gathered.first[d]), int(gathered.first[d + 1]), 0, n_codes)
+    own = gathered.blocks(d, 0)
     width = int((cols >= 0).sum())
     v = own.values
     local = Triplets(v.row, np.searchsorted(cols[:width], v.col), v.w)
-    return Units(local, width, own.s, own.codes, n_codes, own.length)
+    return Units(local, width, own.s, own.codes, own.length)
 
 
 def _with_intervals(point: tuple[Coefficient, ...], samples: dict[str, np.ndarray],

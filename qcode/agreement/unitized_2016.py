@@ -76,8 +76,8 @@ from qcode.agreement.unitized_sparse import Triplets, aggregate
 
 #: the weights of :func:`section_tallies`' triplets, in order
 VALUE_STATS = ("rows", "gap", "diag", "star")
-#: the weights of :func:`code_tallies`' triplets: one code's 2 x 2 matrix (l_01 = l_10),
-#: its S (gap, unit) and the 2004 summed d2, less an all-gap block's (see there)
+#: what :func:`code_tallies` keeps of one code (binary: the code or not): o_00, o_01
+#: (= o_10) and o_11 of its 2 x 2 matrix x (m - 1), S_0 and S_1, and the 2004 summed d2
 CODE_STATS = ("o00", "o01", "o11", "s0", "s1", "d2")
 
 
@@ -149,9 +149,10 @@ def section_tallies(parts: Sequence[Partition], blocks: np.ndarray, block_base: 
 def code_tallies(parts: Sequence[Partition], blocks: np.ndarray,
                  lay: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
     """One code's :data:`CODE_STATS` per block of one continuum, (nb, 6), from the coders'
-    binary partitions (value 1: the code) and their ``lay`` (:func:`overlay`), less those
-    of a block every coder left a gap: l_00 = m (m - 1) length and S_0 = m length
-    (:func:`code_baseline`). So a block without the code is all zeros."""
+    binary partitions (value 1: the code) and their ``lay`` (:func:`overlay`). A stretch
+    counts in the block it starts in: a unit of the code lies in one block, but a stretch
+    where every coder has a gap for the code may run over several blocks (those of other
+    codes' units), and is drawn with the block it starts in."""
     m = len(parts)
     nb = len(blocks)
     starts, lengths, idx = lay
@@ -166,24 +167,23 @@ def code_tallies(parts: Sequence[Partition], blocks: np.ndarray,
                     hit = (vals[:, i] == a) & (vals[:, j] == b)
                     out[:, stat] += np.bincount(blk[hit], weights=lens[hit], minlength=nb)
     for i, p in enumerate(parts):
+        gap = vals[:, i] == GAP
+        out[:, 3] += np.bincount(blk[gap], weights=lens[gap], minlength=nb)
         keep = p.values != GAP
         out[:, 4] += np.bincount(block_of(blocks, p.starts)[keep],
                                  weights=p.lengths[keep].astype(float) ** 2, minlength=nb)
-        gap = vals[:, i] == GAP
-        out[:, 3] += np.bincount(blk[gap], weights=lens[gap], minlength=nb)
     d2 = np.zeros((nb, 1))
     u04.observed_sum(parts, blocks, 0, d2, 0, lay)
     out[:, 5] = d2[:, 0]
-    length = np.diff(np.concatenate([blocks, [parts[0].ends[-1]]])).astype(float)
-    return out - code_baseline(length, m)[:, 0]
+    return out
 
 
-def code_baseline(length: np.ndarray, m: int) -> np.ndarray:
-    """:data:`CODE_STATS` of rows of the given lengths where every coder left a gap
-    (one code), shape (N, 1, 6) to add to (N, C, 6)."""
-    out = np.zeros((len(length), 1, len(CODE_STATS)))
-    out[:, 0, 0] = m * (m - 1) * length
-    out[:, 0, 3] = m * length
+def absent_code(nb: int, length: int, m: int) -> np.ndarray:
+    """:func:`code_tallies` of a code no coder used in a continuum of ``nb`` blocks: one
+    gap per coder, starting in block 0."""
+    out = np.zeros((nb, len(CODE_STATS)))
+    out[0, 0] = m * (m - 1) * length
+    out[0, 3] = m * length
     return out
 
 

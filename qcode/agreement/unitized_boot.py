@@ -46,7 +46,6 @@ distinct resamples.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -126,35 +125,31 @@ def stacked(reps: Sequence[Replicates]) -> Replicates:
 class Units:
     """What is resampled: n units (documents, or blocks), each with its value statistics
     (:data:`~qcode.agreement.unitized_2016.VALUE_STATS` triplets, value positions below
-    ``width``), S, its codes' statistics (triplets of
-    :func:`~qcode.agreement.unitized_2016.code_tallies`, less an all-gap block's) and its
+    ``width``), S, its codes' :data:`~qcode.agreement.unitized_2016.CODE_STATS` and its
     length."""
 
     values: Triplets
     width: int
     s: np.ndarray       # (n,)
-    codes: Triplets
-    n_codes: int
+    codes: np.ndarray   # (n, C, 6)
     length: np.ndarray  # (n,)
 
     def drawn(self, counts: np.ndarray, m: int) -> Replicates:
         """The sums of the units drawn ``counts`` times, (N, n) -> N rows."""
         stats = product(counts, self.values, self.width)
-        length = counts @ self.length
-        codes = product(counts, self.codes, self.n_codes) + u16.code_baseline(length, m)
-        return Replicates(u16.Tallies.of(stats, counts @ self.s), codes, length)
-
-    def each(self, m: int) -> Replicates:
-        """Every unit its own row (dense over ``width``: select a few first)."""
         n = len(self.length)
-        codes = dense(self.codes, n, self.n_codes) + u16.code_baseline(self.length, m)
-        return Replicates(u16.Tallies.of(dense(self.values, n, self.width), self.s), codes,
-                          self.length)
+        codes = (counts @ self.codes.reshape(n, -1)).reshape(len(counts), *self.codes.shape[1:])
+        return Replicates(u16.Tallies.of(stats, counts @ self.s), codes, counts @ self.length)
+
+    def each(self) -> Replicates:
+        """Every unit its own row (dense over ``width``: select a few first)."""
+        stats = dense(self.values, len(self.length), self.width)
+        return Replicates(u16.Tallies.of(stats, self.s), self.codes, self.length)
 
     def select(self, lo: int, hi: int) -> Units:
         """Units ``lo`` to ``hi - 1``."""
-        return Units(self.values.rows(lo, hi), self.width, self.s[lo:hi],
-                     self.codes.rows(lo, hi), self.n_codes, self.length[lo:hi])
+        return Units(self.values.rows(lo, hi), self.width, self.s[lo:hi], self.codes[lo:hi],
+                     self.length[lo:hi])
 
 
 def draw(units: Units, m: int, n_boot: int,
@@ -211,11 +206,23 @@ class Summaries:
 
 
 def summaries(samples: np.ndarray, ci: float) -> Summaries:
-    """:func:`summarise` batched: ``samples`` of shape (N, B, ...) give (N, ...) results."""
+    """:func:`summarise` batched: ``samples`` of shape (N, B, ...) give (N, ...) results.
+
+    Sets without an undefined replicate take their quantiles in one call; the others one
+    by one, without their NaNs (what ``numpy.nanquantile`` does, without calling Python
+    for every set), and sets without a defined replicate none."""
     x = np.where(np.isfinite(samples), samples, np.nan)
     defined = (~np.isnan(x)).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN sets: NaN, as meant
-        lo, hi = np.nanquantile(x, [(1 - ci) / 2, (1 + ci) / 2], axis=1)
+    levels = [(1 - ci) / 2, (1 + ci) / 2]
+    sets = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+    n = defined.reshape(-1)
+    lo = np.full(len(sets), np.nan)
+    hi = np.full(len(sets), np.nan)
+    full = n == x.shape[1]
+    if full.any():
+        lo[full], hi[full] = np.quantile(sets[full], levels, axis=1)
+    for i in np.flatnonzero((n > 0) & ~full):
+        lo[i], hi[i] = np.quantile(sets[i][~np.isnan(sets[i])], levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
         p = [np.where(defined > 0, (x < t).sum(axis=1) / defined, np.nan) for t in THRESHOLDS]
-    return Summaries(lo, hi, p[0], p[1])
+    return Summaries(lo.reshape(defined.shape), hi.reshape(defined.shape), p[0], p[1])

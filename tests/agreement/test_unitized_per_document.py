@@ -44,12 +44,10 @@ def _unsure(doc: str) -> Continuum:
 
 def _blocks(n: int) -> Units:
     """A document of n blocks of length 1, block b with b in the row sum of value 1."""
-    empty = Triplets(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64),
-                     np.zeros((0, 6)))
     w = np.zeros((n, 4))
     w[:, 0] = np.arange(n)
     return Units(Triplets(np.arange(n), np.ones(n, dtype=np.int64), w), 2, np.ones(n),
-                 empty, 0, np.ones(n))
+                 np.zeros((n, 0, 6)), np.ones(n))
 
 
 def test_a_document_resamples_as_many_of_its_blocks_as_it_has() -> None:
