@@ -120,10 +120,17 @@ class _Codes:
 
     def of(self, d: int, sections: dict[str, u04.Sections2004] | None = None) -> np.ndarray:
         """(blocks, codes, CODE_STATS) of document ``d``; adds its units and gaps of each
-        code to ``sections`` when given."""
+        code to ``sections`` when given.
+
+        The codes the document has are measured in one pass: each code's binary
+        partitions laid end to end (the j-th shifted by j lengths of the continuum, and
+        its blocks with it), so that one overlay serves them all; no stretch crosses from
+        one code to the next, every coder's sections being cut there."""
         cont, blk, m = self.continua[d], self.blocks[d], len(self.coders)
         present = {code for coder in self.coders for code in self.units[d][coder]}
         out = np.zeros((len(blk), len(self.codes), len(u16.CODE_STATS)))
+        chained: list[list[Partition]] = [[] for _ in self.coders]
+        which: list[int] = []
         for k, code in enumerate(self.codes):
             if code not in present:  # every coder's one gap
                 out[:, k] = u16.absent_code(len(blk), cont.length, m)
@@ -134,11 +141,20 @@ class _Codes:
                 continue
             bparts = [binary_partition(self.units[d][coder].get(code, []), cont.begin,
                                        cont.end) for coder in self.coders]
-            out[:, k] = u16.code_tallies(bparts, blk, overlay(bparts))
+            shift = len(which) * cont.length
+            for i, p in enumerate(bparts):
+                chained[i].append(Partition(p.starts + shift, p.ends + shift, p.values))
+            which.append(k)
             if sections is not None:
                 sec = u04.Sections2004([], [])
                 sec.add(bparts)
                 sections[code] = sec
+        if which:
+            parts = [Partition(*(np.concatenate([getattr(p, f) for p in ps])
+                                 for f in ("starts", "ends", "values"))) for ps in chained]
+            blocks = np.concatenate([blk + j * cont.length for j in range(len(which))])
+            stats = u16.code_tallies(parts, blocks, overlay(parts))
+            out[:, which] = stats.reshape(len(which), len(blk), -1).transpose(1, 0, 2)
         return out
 
 

@@ -208,9 +208,9 @@ class Summaries:
 def summaries(samples: np.ndarray, ci: float) -> Summaries:
     """:func:`summarise` batched: ``samples`` of shape (N, B, ...) give (N, ...) results.
 
-    Sets without an undefined replicate take their quantiles in one call; the others one
-    by one, without their NaNs (what ``numpy.nanquantile`` does, without calling Python
-    for every set), and sets without a defined replicate none."""
+    Sets without an undefined replicate take their quantiles in one call; the others
+    without their NaNs, as ``numpy.nanquantile`` does (which calls Python for every set),
+    all at once (:func:`_sorted_quantile`); sets without a defined replicate none."""
     x = np.where(np.isfinite(samples), samples, np.nan)
     defined = (~np.isnan(x)).sum(axis=1)
     levels = [(1 - ci) / 2, (1 + ci) / 2]
@@ -221,8 +221,32 @@ def summaries(samples: np.ndarray, ci: float) -> Summaries:
     full = n == x.shape[1]
     if full.any():
         lo[full], hi[full] = np.quantile(sets[full], levels, axis=1)
-    for i in np.flatnonzero((n > 0) & ~full):
-        lo[i], hi[i] = np.quantile(sets[i][~np.isnan(sets[i])], levels)
+    some = np.flatnonzero((n > 0) & ~full)
+    if some.size:
+        ordered = np.sort(sets[some], axis=1)  # the NaNs last
+        lo[some], hi[some] = (_sorted_quantile(ordered, n[some], q) for q in levels)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = [np.where(defined > 0, (x < t).sum(axis=1) / defined, np.nan) for t in THRESHOLDS]
     return Summaries(lo.reshape(defined.shape), hi.reshape(defined.shape), p[0], p[1])
+
+
+def _sorted_quantile(ordered: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
+    """The q quantile of each row's first ``n`` values (rows sorted), as
+    ``numpy.quantile``'s default (linear) method computes it, step by step (numpy 1.26
+    ``_quantile``: virtual index (n - 1) q, its neighbours, and ``_lerp``), so the same
+    floating-point result."""
+    virtual = (n - 1) * q
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1
+    prev[above] = -1
+    nxt[above] = -1
+    below = virtual < 0
+    prev[below] = 0
+    nxt[below] = 0
+    gamma = virtual - prev
+    rows = np.arange(len(ordered))
+    a = ordered[rows, np.where(prev < 0, n - 1, prev).astype(np.intp)]
+    b = ordered[rows, np.where(nxt < 0, n - 1, nxt).astype(np.intp)]
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)

@@ -222,3 +222,20 @@ def test_a_documents_interval_is_that_of_the_document_studied_alone() -> None:
             assert abs(mine.ci[1] - theirs.ci[1]) < 0.03, (d.doc, c.name)
             assert mine.p_below_800 is not None and theirs.p_below_800 is not None
             assert abs(mine.p_below_800 - theirs.p_below_800) < 0.04, (d.doc, c.name)
+
+
+def test_batched_quantiles_equal_numpys_to_the_bit() -> None:
+    rng = np.random.default_rng(8)
+    samples = rng.normal(0.5, 0.3, size=(3, 257, 40))
+    gaps = rng.random(samples.shape) < rng.random((3, 1, 40))  # 0 to all undefined
+    samples[gaps] = np.nan
+    samples[0, :, 0] = 0.25  # ties
+    got = summaries(samples, 0.95)
+    for i in range(3):
+        for k in range(40):
+            ok = samples[i, :, k][~np.isnan(samples[i, :, k])]
+            if ok.size == 0:
+                assert np.isnan(got.low[i, k]) and np.isnan(got.high[i, k])
+                continue
+            lo, hi = np.quantile(ok, [(1 - 0.95) / 2, (1 + 0.95) / 2])
+            assert (got.low[i, k], got.high[i, k]) == (lo, hi)
