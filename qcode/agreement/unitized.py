@@ -12,8 +12,21 @@ only). By code, ``u_alpha`` and ``binary_u_alpha`` are measured on that code's u
 (the other codes count as gaps): one code alone is a binary variable, so the two agree.
 ``cu_alpha`` has no per-code breakdown of its own: that is ``k_u_alpha``.
 
-Pooled over documents, the 2016 coincidence matrices and the 2004 sums are added up over
-the documents (each document's sections stay apart).
+Pooled over documents, the 2016 coincidences and the 2004 sums are added up over the
+documents (each document's sections stay apart).
+
+**Memory.** No values x values matrix is made: the 2016 coefficients need only O(V)
+statistics of each (symmetric) coincidence matrix, V being the values (the gap, the codes
+and each set ``A+B`` of one coder's overlapping codes; closed forms in
+:mod:`~qcode.agreement.unitized_2016`). Per block they are kept as sparse triplets
+(:mod:`~qcode.agreement.unitized_sparse`), per document over the document's own values,
+and each code's 2 x 2 statistics summed per document (made again per block only for the
+document whose blocks are drawn). Without a bootstrap everything is in proportion to the
+spans; a bootstrap holds B replicates of a few vectors over the V values, refused past
+:data:`MAX_REPLICATE_BYTES` with the sizes. On the 200-transcript benchmark study (773
+values, 15,734 blocks), which the dense matrices refused (70 GiB), ``qcode agree
+--unitized --bootstrap 0`` takes 1.6 s and 133 MB, 4.1 s and 317 MB with the default
+bootstrap (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -39,12 +52,11 @@ from qcode.agreement.unitized_data import (
     GAP,
     Continuum,
     Partition,
-    binary_partition,
     block_starts,
     code_units,
-    overlay,
     valued_partition,
 )
+from qcode.agreement.unitized_gather import Gathered, gather, own_blocks
 from qcode.agreement.unitized_sparse import Triplets
 from qcode.errors import InsufficientDataError, UsageError
 
@@ -106,87 +118,6 @@ class UnitizedAgreement:
     blocks: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Codes:
-    """Each code's statistics per block of a document
-    (:func:`~qcode.agreement.unitized_2016.code_tallies`), made when asked for: kept for
-    every block they would take R x C x 6 floats (300 MB for 2,000 transcripts)."""
-
-    continua: Sequence[Continuum]
-    coders: Sequence[str]
-    codes: Sequence[str]
-    units: list[dict[str, dict[str, list[tuple[int, int]]]]]
-    blocks: list[np.ndarray]
-
-    def of(self, d: int, sections: dict[str, u04.Sections2004] | None = None) -> np.ndarray:
-        """(blocks, codes, CODE_STATS) of document ``d``; adds its units and gaps of each
-        code to ``sections`` when given.
-
-        The codes the document has are measured in one pass: each code's binary
-        partitions laid end to end (the j-th shifted by j lengths of the continuum, and
-        its blocks with it), so that one overlay serves them all; no stretch crosses from
-        one code to the next, every coder's sections being cut there."""
-        cont, blk, m = self.continua[d], self.blocks[d], len(self.coders)
-        present = {code for coder in self.coders for code in self.units[d][coder]}
-        out = np.zeros((len(blk), len(self.codes), len(u16.CODE_STATS)))
-        chained: list[list[Partition]] = [[] for _ in self.coders]
-        which: list[int] = []
-        for k, code in enumerate(self.codes):
-            if code not in present:  # every coder's one gap
-                out[:, k] = u16.absent_code(len(blk), cont.length, m)
-                if sections is not None:
-                    sections[code] = u04.Sections2004(
-                        [np.zeros(0, dtype=np.int64)] * m,
-                        [np.array([cont.length], dtype=np.int64)] * m)
-                continue
-            bparts = [binary_partition(self.units[d][coder].get(code, []), cont.begin,
-                                       cont.end) for coder in self.coders]
-            shift = len(which) * cont.length
-            for i, p in enumerate(bparts):
-                chained[i].append(Partition(p.starts + shift, p.ends + shift, p.values))
-            which.append(k)
-            if sections is not None:
-                sec = u04.Sections2004([], [])
-                sec.add(bparts)
-                sections[code] = sec
-        if which:
-            parts = [Partition(*(np.concatenate([getattr(p, f) for p in ps])
-                                 for f in ("starts", "ends", "values"))) for ps in chained]
-            blocks = np.concatenate([blk + j * cont.length for j in range(len(which))])
-            stats = u16.code_tallies(parts, blocks, overlay(parts))
-            out[:, which] = stats.reshape(len(which), len(blk), -1).transpose(1, 0, 2)
-        return out
-
-
-@dataclass(frozen=True)
-class _Gathered:
-    """Every block's statistics: the values' sparse
-    (:mod:`~qcode.agreement.unitized_sparse`), the codes' summed per document (per block
-    made again when drawn)."""
-
-    values: Triplets        # rows: blocks; columns: values; weights: VALUE_STATS
-    codes: _Codes
-    doc_codes: np.ndarray   # (D, C, 6) CODE_STATS
-    s: np.ndarray           # (R,) S
-    length: np.ndarray      # (R,)
-    first: np.ndarray       # (D + 1,) the first block of each document, and R
-
-    def blocks(self, d: int, n_values: int) -> Units:
-        """Document ``d``'s blocks as units to draw from, over every value."""
-        lo, hi = int(self.first[d]), int(self.first[d + 1])
-        return Units(self.values.rows(lo, hi), n_values, self.s[lo:hi], self.codes.of(d),
-                     self.length[lo:hi])
-
-    def documents(self) -> tuple[Units, np.ndarray]:
-        """Each document as one unit, its values numbered in order (0: the gap), and the
-        value of each (document, position) (-1 past its last)."""
-        n_docs = len(self.first) - 1
-        doc = np.repeat(np.arange(n_docs), np.diff(self.first))
-        local, cols = self.values.regroup(doc).local()
-        return Units(local, cols.shape[1], np.bincount(doc, self.s, n_docs), self.doc_codes,
-                     np.bincount(doc, self.length, n_docs)), cols
-
-
 def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
                        ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
                        inferred: bool = False,
@@ -217,7 +148,7 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     n_blocks = [len(b) for b in blocks]
     _check_size(n_blocks[0] if len(continua) == 1 else len(continua), len(values),
                 len(codes), n_boot, max(n_blocks) if per_document_ci else 0)
-    gathered, sections = _gather(continua, coders, codes, units, valued, blocks)
+    gathered, sections = gather(continua, coders, codes, units, valued, blocks)
     compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
     length = int(gathered.length.sum())
     de_pooled = _de_by_code(sections, None, m, codes, length)[None]
@@ -274,33 +205,6 @@ def _chunks(n: int, width: int, rows_each: int = 1) -> list[tuple[int, int]]:
     document at least)."""
     step = max(1, min(_DOC_CHUNK, _CHUNK_CELLS // max(1, width * rows_each)))
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
-
-
-# ------------------------------------------------------------------ gathering
-
-
-def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequence[str],
-            units: list[dict[str, dict[str, list[tuple[int, int]]]]],
-            valued: list[list[Partition]], blocks: list[np.ndarray],
-            ) -> tuple[_Gathered, list[dict[str, u04.Sections2004]]]:
-    by_code = _Codes(continua, coders, codes, units, blocks)
-    values: list[Triplets] = []
-    doc_codes = np.zeros((len(continua), len(codes), len(u16.CODE_STATS)))
-    s: list[np.ndarray] = []
-    lengths: list[np.ndarray] = []
-    sections: list[dict[str, u04.Sections2004]] = []
-    first = np.concatenate([[0], np.cumsum([len(b) for b in blocks])]).astype(np.int64)
-    for d, (cont, parts, blk) in enumerate(zip(continua, valued, blocks, strict=True)):
-        lengths.append(np.diff(np.concatenate([blk, [cont.end]])).astype(float))
-        t, s_d = u16.section_tallies(parts, blk, int(first[d]))
-        values.append(t)
-        s.append(s_d)
-        sections.append({})
-        doc_codes[d] = by_code.of(d, sections[d]).sum(axis=0)
-    value_t = Triplets(*(np.concatenate([getattr(t, f) for t in values])
-                         for f in ("row", "col", "w")))
-    return _Gathered(value_t, by_code, doc_codes, np.concatenate(s),
-                     np.concatenate(lengths), first), sections
 
 
 def _check_size(n_units: int, n_values: int, n_codes: int, n_boot: int,
@@ -407,7 +311,7 @@ def _records(sums: Replicates, batch: dict[str, np.ndarray], de: np.ndarray, m: 
 # ------------------------------------------------------------------ intervals
 
 
-def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: _Gathered,
+def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: Gathered,
                        doc_cols: np.ndarray, de_docs: np.ndarray, m: int,
                        codes: Sequence[str], values: Sequence[str], ci: float, n_boot: int,
                        seed: int | None) -> dict[str, tuple[Coefficient, ...]]:
@@ -421,7 +325,7 @@ def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: _G
     out = {}
     for lo, hi in _chunks(len(names), doc_cols.shape[1] + len(codes), n_boot):
         width = int((doc_cols[lo:hi] >= 0).sum(axis=1).max())
-        reps = stacked([draw_within(_own_blocks(gathered, doc_cols[d], d),
+        reps = stacked([draw_within(own_blocks(gathered, doc_cols[d], d),
                                     m, n_boot, rng).padded(width) for d in range(lo, hi)])
         samples = reps.coefficients(np.repeat(de_docs[lo:hi], n_boot, axis=0), m)
         got = {k: summaries(v.reshape((hi - lo, n_boot, *v.shape[1:])), ci)
@@ -440,16 +344,6 @@ def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: _G
                 coefs.append(Coefficient(c.name, c.label, overall, by_code))
             out[names[d]] = tuple(coefs)
     return out
-
-
-def _own_blocks(gathered: _Gathered, cols: np.ndarray, d: int) -> Units:
-    """Document ``d``'s blocks as units over its own values (``cols``: its values, in
-    order, then -1)."""
-    own = gathered.blocks(d, 0)
-    width = int((cols >= 0).sum())
-    v = own.values
-    local = Triplets(v.row, np.searchsorted(cols[:width], v.col), v.w)
-    return Units(local, width, own.s, own.codes, own.length)
 
 
 def _with_intervals(point: tuple[Coefficient, ...], samples: dict[str, np.ndarray],
