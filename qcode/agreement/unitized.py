@@ -12,8 +12,21 @@ only). By code, ``u_alpha`` and ``binary_u_alpha`` are measured on that code's u
 (the other codes count as gaps): one code alone is a binary variable, so the two agree.
 ``cu_alpha`` has no per-code breakdown of its own: that is ``k_u_alpha``.
 
-Pooled over documents, the 2016 coincidence matrices and the 2004 sums are added up over
-the documents (each document's sections stay apart).
+Pooled over documents, the 2016 coincidences and the 2004 sums are added up over the
+documents (each document's sections stay apart).
+
+**Memory.** No values x values matrix is made: the 2016 coefficients need only O(V)
+statistics of each (symmetric) coincidence matrix, V being the values (the gap, the codes
+and each set ``A+B`` of one coder's overlapping codes; closed forms in
+:mod:`~qcode.agreement.unitized_2016`). Per block they are kept as sparse triplets
+(:mod:`~qcode.agreement.unitized_sparse`), per document over the document's own values,
+and each code's 2 x 2 statistics summed per document (made again per block only for the
+document whose blocks are drawn). Without a bootstrap everything is in proportion to the
+spans; a bootstrap holds B replicates of a few vectors over the V values, refused past
+:data:`MAX_REPLICATE_BYTES` with the sizes. On the 200-transcript benchmark study (773
+values, 15,734 blocks), which the dense matrices refused (70 GiB), ``qcode agree
+--unitized --bootstrap 0`` takes 1.6 s and 133 MB, 4.1 s and 317 MB with the default
+bootstrap (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -25,12 +38,13 @@ import numpy as np
 
 from qcode.agreement import unitized_2004 as u04
 from qcode.agreement import unitized_2016 as u16
-from qcode.agreement.unitized_boot import Replicates as _Sums
 from qcode.agreement.unitized_boot import (
+    Replicates,
+    Units,
     Value,
-    by_doc,
     draw,
     draw_within,
+    stacked,
     summaries,
     summarise,
 )
@@ -38,21 +52,27 @@ from qcode.agreement.unitized_data import (
     GAP,
     Continuum,
     Partition,
-    binary_partition,
     block_starts,
     code_units,
-    overlay,
     valued_partition,
 )
+from qcode.agreement.unitized_gather import Gathered, gather, own_blocks
+from qcode.agreement.unitized_sparse import Triplets
 from qcode.errors import InsufficientDataError, UsageError
 
-#: documents whose bootstrap replicates are computed together (memory: about
-#: 32 x B x 2 KB with 10 codes)
+#: documents whose bootstrap replicates are computed together, at most (fewer when their
+#: values x B pass :data:`_CHUNK_CELLS`)
 _DOC_CHUNK = 32
-#: the most one array of coincidences (rows of blocks, documents or resamples, each values x
-#: values floats) may take: past it the data are refused with what they would need, rather
-#: than failing on memory (a coder's overlapping codes make a value of each set of them)
-MAX_COINCIDENCE_BYTES = 4 * 2**30
+#: rows x values of the documents computed together (each statistic and working array of
+#: the coefficients one float per cell: 8 MB)
+_CHUNK_CELLS = 2**20
+#: the most the bootstrap replicates may take: past it the data are refused with what they
+#: would need, rather than failing on memory (a coder's overlapping codes make a value of
+#: each set of them); without a bootstrap everything is in proportion to the spans
+MAX_REPLICATE_BYTES = 4 * 2**30
+#: vectors of B floats per value (and per code) a bootstrap holds at once: the
+#: statistics and the coefficient's working arrays
+_VECTORS = 16
 NAMES = ("alpha_u_2004", "u_alpha", "binary_u_alpha", "cu_alpha", "k_u_alpha")
 LABELS = {"alpha_u_2004": "alpha_U (Krippendorff 2004)",
           "u_alpha": "u-alpha",
@@ -98,20 +118,6 @@ class UnitizedAgreement:
     blocks: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class _Stats:
-    """Everything the coefficients need, per resampling block (rows)."""
-
-    o: np.ndarray          # (R, V, V) observed coincidences x (m - 1)
-    s: np.ndarray          # (R, V)   S_c
-    star: np.ndarray       # (R, V)   S*_c
-    ob: np.ndarray         # (R, C, 2, 2) per code, binary
-    sb: np.ndarray         # (R, C, 2)
-    d2: np.ndarray         # (R, C)   2004 summed squared distances
-    length: np.ndarray     # (R,)
-    doc: np.ndarray        # (R,)     document index of each block
-
-
 def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
                        ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
                        inferred: bool = False,
@@ -139,39 +145,43 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
               for c, u in zip(continua, units, strict=True)]
     values = ["∅", *sorted(value_index, key=value_index.__getitem__)]
     blocks = [block_starts(parts) for parts in valued]
-    _check_size(sum(len(b) for b in blocks), len(continua), len(values), len(codes), n_boot,
-                per_document_ci)
-    stats, sections = _gather(continua, coders, codes, units, valued, len(values), blocks)
+    n_blocks = [len(b) for b in blocks]
+    _check_size(n_blocks[0] if len(continua) == 1 else len(continua), len(values),
+                len(codes), n_boot, max(n_blocks) if per_document_ci else 0)
+    gathered, sections = gather(continua, coders, codes, units, valued, blocks)
     compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
-    length = int(stats.length.sum())
+    length = int(gathered.length.sum())
     de_pooled = _de_by_code(sections, None, m, codes, length)[None]
-    pooled_sums = _Sums(*(a.sum(axis=0)[None] for a in (stats.o, stats.s, stats.star,
-                                                        stats.ob, stats.sb, stats.d2,
-                                                        stats.length)))
+    docs, doc_cols = gathered.documents()
+    every_doc = _over_every_value(docs, doc_cols, len(values))
+    pooled_sums = every_doc.drawn(np.ones((1, len(continua))), m)
     pooled = _records(pooled_sums, pooled_sums.coefficients(de_pooled, m), de_pooled, m,
-                      codes, values, 0)
+                      codes, values, 0, np.arange(len(values)))
     per_doc: dict[str, tuple[Coefficient, ...]] = {}
     de_docs = np.zeros((0, len(codes)))
     if len(continua) > 1:
-        n_docs = len(continua)
-        doc_sums = _Sums(*(by_doc(a, stats.doc, n_docs) for a in
-                           (stats.o, stats.s, stats.star, stats.ob, stats.sb, stats.d2,
-                            stats.length)))
         de_docs = np.stack([_de_by_code(sections, d, m, codes, c.length)
                             for d, c in enumerate(continua)])
-        batch = doc_sums.coefficients(de_docs, m)
-        per_doc = {c.doc: _records(doc_sums, batch, de_docs, m, codes, values, d)
-                   for d, c in enumerate(continua)}
+        for lo, hi in _chunks(len(continua), doc_cols.shape[1]):
+            sums = docs.select(lo, hi).each()
+            batch = sums.coefficients(de_docs[lo:hi], m)
+            for d in range(lo, hi):
+                per_doc[continua[d].doc] = _records(sums, batch, de_docs[lo:hi], m, codes,
+                                                    values, d - lo, doc_cols[d])
     resampled: str | None = None
     n_units = 0
     if n_boot > 0:
-        reps, resampled, n_units = draw(stats.o, stats.s, stats.star, stats.ob, stats.sb,
-                                        stats.d2, stats.length, stats.doc, n_boot, seed)
+        if len(continua) > 1:
+            pool, resampled = every_doc, "documents"
+        else:
+            pool, resampled = gathered.blocks(0, len(values)), "blocks"
+        n_units = len(pool.length)
+        reps = draw(pool, m, n_boot, seed)
         pooled = _with_intervals(pooled, reps.coefficients(de_pooled[0], m), codes, values,
                                  ci)
         if per_doc and per_document_ci:
-            per_doc = _per_doc_intervals(per_doc, stats, de_docs, m, codes, values, ci,
-                                         n_boot, seed)
+            per_doc = _per_doc_intervals(per_doc, gathered, doc_cols, de_docs, m, codes,
+                                         values, ci, n_boot, seed)
     return UnitizedAgreement(
         coders=tuple(coders), documents=tuple(c.doc for c in continua),
         continua={c.doc: (c.begin, c.end) for c in continua},
@@ -179,66 +189,43 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
         coefficients=pooled, per_document=per_doc, ci_level=ci, bootstrap=n_boot,
         seed=seed, resampled=resampled, n_resampled=n_units, compound_share=compound,
         inferred=inferred, per_document_ci=bool(per_doc) and per_document_ci and n_boot > 0,
-        blocks={c.doc: int(n) for c, n in zip(
-            continua, np.bincount(stats.doc, minlength=len(continua)), strict=True)})
+        blocks={c.doc: n for c, n in zip(continua, n_blocks, strict=True)})
 
 
-# ------------------------------------------------------------------ gathering
+def _over_every_value(docs: Units, cols: np.ndarray, n_values: int) -> Units:
+    """``docs`` (documents over their own value positions) over every value."""
+    v = docs.values
+    return Units(Triplets(v.row, cols[v.row, v.col], v.w), n_values, docs.s, docs.codes,
+                 docs.length)
 
 
-def _gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequence[str],
-            units: list[dict[str, dict[str, list[tuple[int, int]]]]],
-            valued: list[list[Partition]], n_values: int, blocks: list[np.ndarray],
-            ) -> tuple[_Stats, list[dict[str, u04.Sections2004]]]:
-    r = sum(len(b) for b in blocks)
-    c_n = len(codes)
-    st = _Stats(o=np.zeros((r, n_values, n_values)), s=np.zeros((r, n_values)),
-                star=np.zeros((r, n_values)), ob=np.zeros((r, c_n, 2, 2)),
-                sb=np.zeros((r, c_n, 2)), d2=np.zeros((r, c_n)), length=np.zeros(r),
-                doc=np.zeros(r, dtype=np.int64))
-    sections: list[dict[str, u04.Sections2004]] = []
-    base = 0
-    for d, (cont, parts, blk) in enumerate(zip(continua, valued, blocks, strict=True)):
-        nb = len(blk)
-        st.doc[base:base + nb] = d
-        st.length[base:base + nb] = np.diff(np.concatenate([blk, [cont.end]]))
-        u16.section_stats(parts, blk, base, st.o, st.s, st.star)
-        per_code: dict[str, u04.Sections2004] = {}
-        for k, code in enumerate(codes):
-            bparts = [binary_partition(units[d][coder].get(code, []), cont.begin, cont.end)
-                      for coder in coders]
-            lay = overlay(bparts)
-            u16.section_stats(bparts, blk, base, st.ob[:, k], st.sb[:, k], None, lay)
-            u04.observed_sum(bparts, blk, base, st.d2, k, lay)
-            sec = u04.Sections2004([], [])
-            sec.add(bparts)
-            per_code[code] = sec
-        sections.append(per_code)
-        base += nb
-    return st, sections
+def _chunks(n: int, width: int, rows_each: int = 1) -> list[tuple[int, int]]:
+    """Ranges of at most :data:`_DOC_CHUNK` of ``n`` documents whose rows (``rows_each``
+    per document) over ``width`` values and codes stay within :data:`_CHUNK_CELLS` (one
+    document at least)."""
+    step = max(1, min(_DOC_CHUNK, _CHUNK_CELLS // max(1, width * rows_each)))
+    return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
-def _check_size(n_blocks: int, n_docs: int, n_values: int, n_codes: int, n_boot: int,
-                per_doc: bool) -> None:
-    """Refuse data whose largest coincidence array would pass
-    :data:`MAX_COINCIDENCE_BYTES` (InsufficientDataError naming the sizes)."""
-    rows = {"blocks": n_blocks}
-    if n_boot > 0:
-        rows["resamples"] = n_boot
-        if per_doc and n_docs > 1:
-            rows["resamples of documents on their own"] = min(_DOC_CHUNK, n_docs) * n_boot
-    what, most = max(rows.items(), key=lambda kv: kv[1])
-    need = most * n_values * n_values * 8
-    if need <= MAX_COINCIDENCE_BYTES:
+def _check_size(n_units: int, n_values: int, n_codes: int, n_boot: int,
+                doc_blocks: int) -> None:
+    """Refuse a bootstrap whose replicates would pass :data:`MAX_REPLICATE_BYTES`
+    (InsufficientDataError naming the sizes): B replicates each hold a few vectors over
+    the V values (:data:`_VECTORS`), a few over the codes, and the counts of the units
+    drawn (documents, or the blocks of one document; per document its blocks)."""
+    if n_boot == 0:
+        return
+    units = max(n_units, doc_blocks)
+    need = n_boot * (_VECTORS * n_values + _VECTORS * n_codes + 2 * units) * 8
+    if need <= MAX_REPLICATE_BYTES:
         return
     sets = n_values - 1 - n_codes
+    size = f"{need / 2**30:,.1f} GiB" if need >= 2**30 else f"{need / 2**20:,.0f} MB"
     raise InsufficientDataError(
-        f"unitized agreement on these spans would need {need / 2**30:.1f} GiB of memory for "
-        f"{most:,} {what} x {n_values - 1:,} values squared ({n_codes:,} codes and "
-        f"{sets:,} sets of one coder's overlapping codes)",
-        hint="narrow it with --doc or --where"
-             + (" or --no-doc-intervals" if what.endswith("own") else "")
-             + "; segment agreement (qcode agree without --unitized) has no such limit")
+        f"unitized agreement on these spans would need {size} of memory for {n_boot:,} "
+        f"resamples x {n_values - 1:,} values ({n_codes:,} codes and {sets:,} sets of one "
+        "coder's overlapping codes)",
+        hint="use fewer resamples (--bootstrap), or narrow the data with --doc or --where")
 
 
 def _compound_share(valued: list[list[Partition]], n_codes: int, m: int, total: int) -> float:
@@ -275,14 +262,19 @@ def _val(x: float, reason: str) -> Value:
     return Value(None, reason) if not np.isfinite(x) else Value(float(x) + 0.0)
 
 
-def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
-             codes: Sequence[str], values: Sequence[str],
-             row: int) -> tuple[Coefficient, ...]:
+#: (k)u-alpha of a value a document does not have
+_ABSENT = Value(None, "no unit of it overlaps another coder's unit")
+
+
+def _records(sums: Replicates, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
+             codes: Sequence[str], values: Sequence[str], row: int,
+             cols: np.ndarray) -> tuple[Coefficient, ...]:
     """The coefficient records of row ``row`` of batched sums (pooled: one row; per
     document: one row each) and their coefficients ``batch``, with the reason wherever a
-    value is undefined."""
+    value is undefined; ``cols``: the value of each position of the row's tallies (-1:
+    none)."""
     got = {k: np.asarray(v)[row] for k, v in batch.items()}
-    lmat = sums.o[row] / (m - 1)
+    t = sums.tallies
     by04 = {code: _val(got["alpha_u_2004_by"][k],
                        "no coder marked a unit of it" if not np.isfinite(de[row, k])
                        else _NO_VARIATION_04 if de[row, k] == 0
@@ -295,21 +287,22 @@ def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
     per_code = {code: _val(got["u_alpha_by"][k], "no expected disagreement (every coder "
                                                   "marked all or none of the continuum)")
                 for k, code in enumerate(codes)}
-    by_k = {values[v + 1]: _val(got["k_u_alpha_by"][v],
-                                "no unit of it overlaps another coder's unit"
-                                if lmat[1:, v + 1].sum() == 0 else "no expected disagreement")
-            for v in range(len(values) - 1)}
+    overlapping = t.rows[row] - t.gap[row]
+    at = {int(v): p for p, v in enumerate(cols) if p > 0 and v > 0}
+    by_k = {values[v]: _ABSENT if v not in at else
+            _val(got["k_u_alpha_by"][at[v] - 1], _ABSENT.reason or ""
+                 if overlapping[at[v]] == 0 else "no expected disagreement")
+            for v in range(1, len(values))}
     return (
         Coefficient("alpha_u_2004", LABELS["alpha_u_2004"],
                     _val(got["alpha_u_2004"], why04), by04),
         Coefficient("u_alpha", LABELS["u_alpha"],
-                    _val(got["u_alpha"], u16.why_undefined(lmat, None, "u_alpha")), per_code),
+                    _val(got["u_alpha"], u16.why_undefined(t, row, "u_alpha")), per_code),
         Coefficient("binary_u_alpha", LABELS["binary_u_alpha"],
-                    _val(got["binary_u_alpha"],
-                         u16.why_undefined(lmat, None, "binary_u_alpha")), dict(per_code)),
+                    _val(got["binary_u_alpha"], u16.why_undefined(t, row, "binary_u_alpha")),
+                    dict(per_code)),
         Coefficient("cu_alpha", LABELS["cu_alpha"],
-                    _val(got["cu_alpha"], u16.why_undefined(lmat, sums.star[row], "cu_alpha")),
-                    {}),
+                    _val(got["cu_alpha"], u16.why_undefined(t, row, "cu_alpha")), {}),
         Coefficient("k_u_alpha", LABELS["k_u_alpha"],
                     Value(None, "reported per code only"), by_k),
     )
@@ -318,31 +311,35 @@ def _records(sums: _Sums, batch: dict[str, np.ndarray], de: np.ndarray, m: int,
 # ------------------------------------------------------------------ intervals
 
 
-def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], stats: _Stats,
-                       de_docs: np.ndarray, m: int, codes: Sequence[str],
-                       values: Sequence[str], ci: float, n_boot: int,
+def _per_doc_intervals(per_doc: dict[str, tuple[Coefficient, ...]], gathered: Gathered,
+                       doc_cols: np.ndarray, de_docs: np.ndarray, m: int,
+                       codes: Sequence[str], values: Sequence[str], ci: float, n_boot: int,
                        seed: int | None) -> dict[str, tuple[Coefficient, ...]]:
     """Each document's coefficients with intervals from its own blocks (resampled as for a
-    study of one document), ``_DOC_CHUNK`` documents' replicates at a time. The generator
-    is seeded apart from the pooled one (``[seed, 1]``), so the pooled intervals stay
-    those of the same seed without per-document intervals."""
+    study of one document), over its own values (``doc_cols``), a few documents'
+    replicates at a time (:func:`_chunks`). The generator is seeded apart from the pooled
+    one (``[seed, 1]``), so the pooled intervals stay those of the same seed without
+    per-document intervals."""
     rng = np.random.default_rng(None if seed is None else [seed, 1])
-    arrays = (stats.o, stats.s, stats.star, stats.ob, stats.sb, stats.d2, stats.length)
     names = list(per_doc)
     out = {}
-    for first in range(0, len(names), _DOC_CHUNK):
-        chunk = list(range(first, min(first + _DOC_CHUNK, len(names))))
-        reps = draw_within(arrays, stats.doc, chunk, n_boot, rng)
-        samples = reps.coefficients(np.repeat(de_docs[chunk], n_boot, axis=0), m)
-        got = {k: summaries(v.reshape((len(chunk), n_boot, *v.shape[1:])), ci)
+    for lo, hi in _chunks(len(names), doc_cols.shape[1] + len(codes), n_boot):
+        width = int((doc_cols[lo:hi] >= 0).sum(axis=1).max())
+        reps = stacked([draw_within(own_blocks(gathered, doc_cols[d], d),
+                                    m, n_boot, rng).padded(width) for d in range(lo, hi)])
+        samples = reps.coefficients(np.repeat(de_docs[lo:hi], n_boot, axis=0), m)
+        got = {k: summaries(v.reshape((hi - lo, n_boot, *v.shape[1:])), ci)
                for k, v in samples.items()}
-        for i, d in enumerate(chunk):
+        for i, d in enumerate(range(lo, hi)):
+            at = {values[int(v)]: p - 1 for p, v in enumerate(doc_cols[d]) if p > 0 and v > 0}
+            index = {code: k for k, code in enumerate(codes)}
             coefs = []
             for c in per_doc[names[d]]:
                 overall = got[c.name].value(c.overall, (i,)) if c.name in got else c.overall
-                keys = list(codes if c.name != "k_u_alpha" else values[1:])
+                keys = at if c.name == "k_u_alpha" else index
                 per = got.get(f"{c.name}_by")
-                by_code = {key: v if per is None else per.value(v, (i, keys.index(key)))
+                by_code = {key: v if per is None or key not in keys
+                           else per.value(v, (i, keys[key]))
                            for key, v in c.by_code.items()}
                 coefs.append(Coefficient(c.name, c.label, overall, by_code))
             out[names[d]] = tuple(coefs)

@@ -33,150 +33,241 @@ accepts .72-.73). S*_c is the one term the sources leave open to reading (see
 ``tests/agreement/test_unitized_published.py``).
 
 A coefficient is undefined (NaN) when its expected disagreement is 0 or its matrix is
-empty. Every function takes a leading batch axis (bootstrap replicates).
+empty. Every function takes a leading batch axis (rows: blocks, documents or bootstrap
+replicates).
+
+**Sufficient statistics.** l is symmetric: it sums over ordered pairs of coders (i, j)
+and (j, i) alike, so l_ck = l_kc and every column sum l_.k is the row sum l_k.. Every
+coefficient above then needs, per row, five O(V) quantities instead of the V x V matrix
+(:class:`Tallies`): the row sums r_c = l_c., the diagonal l_cc, the gap row l_0c, S*_c
+and S = sum_c S_c (with l.. = sum_c r_c). In closed form, with N = l.. - S / l..:
+
+    sum_ck e_ck = (l..^2 - S) / N          sum_c e_cc = (sum_c r_c^2 - S) / N
+    u-alpha:   D_o = l.. - sum_c l_cc      D_e = (l..^2 - sum_c r_c^2) / N
+
+|u-alpha collapses l to ∅ versus unit: l_00, l_01 = l_10 = r_0 - l_00 and l_11 =
+l.. - r_0 - l_01, and e alike: e_01 = e_10 = sum_{k>0} r_0 r_k / N = r_0 (l.. - r_0) / N
+(:func:`binary_alpha`, which the per-code 2 x 2 matrices use too):
+
+    |u-alpha:  D_o = 2 l_01                D_e = 2 r_0 r_1 / N,  r_1 = l_01 + l_11
+
+The cu matrices drop the ∅ row and column: l*_ck = l_ck for c, k > 0, with row sums
+r*_c = r_c - l_c0 = r_c - l_0c (by symmetry), diagonal l_cc, l*.. = sum_{c>0} r*_c,
+S* = sum_{c>0} S*_c and N* = l*.. - S* / l*..:
+
+    cu-alpha:  D_o = l*.. - sum_{c>0} l_cc    D_e = (l*..^2 - sum_{c>0} r*_c^2) / N*
+    (k)u-alpha: l*_.k = r*_k, e*_.k = (r*_k l*.. - S*_k) / N*, e*_kk = (r*_k^2 - S*_k) / N*
+
+:func:`section_tallies` gathers these per block straight from the coders' sections (as
+:mod:`~qcode.agreement.unitized_sparse` triplets), never making l itself;
+``tests/agreement/test_unitized_sparse.py`` checks them against the dense matrices.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from qcode.agreement import unitized_2004 as u04
 from qcode.agreement.unitized_data import GAP, Partition, block_of, overlay
+from qcode.agreement.unitized_sparse import Triplets, aggregate
+
+#: the weights of :func:`section_tallies`' triplets, in order
+VALUE_STATS = ("rows", "gap", "diag", "star")
+#: what :func:`code_tallies` keeps of one code (binary: the code or not): o_00, o_01
+#: (= o_10) and o_11 of its 2 x 2 matrix x (m - 1), S_0 and S_1, and the 2004 summed d2
+CODE_STATS = ("o00", "o01", "o11", "s0", "s1", "d2")
 
 
-def section_stats(parts: Sequence[Partition], blocks: np.ndarray,
-                  block_base: int, out_o: np.ndarray, out_s: np.ndarray,
-                  out_star: np.ndarray | None,
-                  lay: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> None:
-    """Add one continuum's observed coincidences (not yet divided by m - 1), S_c and S*_c
-    to the rows ``block_base + b`` of ``out_o`` (R, V, V), ``out_s`` and ``out_star``
-    (R, V), b being each stretch's block (:func:`block_of` on ``blocks``). ``lay``: the
-    :func:`overlay` of ``parts`` when the caller has it already."""
+@dataclass(frozen=True)
+class Tallies:
+    """The sufficient statistics of (N) coincidence matrices over W values, value 0 the
+    gap (module docstring): each (N, W) but ``s`` (N,). Observed sums are of ordered
+    coder pairs, not yet divided by m - 1 (integers: exact in any order)."""
+
+    rows: np.ndarray   # r_c (m - 1): row (= column) sums
+    gap: np.ndarray    # l_0c (m - 1): the gap row (= column)
+    diag: np.ndarray   # l_cc (m - 1)
+    star: np.ndarray   # S*_c
+    s: np.ndarray      # S = sum_c S_c
+
+    @classmethod
+    def of(cls, stats: np.ndarray, s: np.ndarray) -> Tallies:
+        """From a (N, W, 4) array of :data:`VALUE_STATS`."""
+        return cls(stats[..., 0], stats[..., 1], stats[..., 2], stats[..., 3], s)
+
+
+def section_tallies(parts: Sequence[Partition], blocks: np.ndarray, block_base: int,
+                    ) -> tuple[Triplets, np.ndarray]:
+    """One continuum's :data:`VALUE_STATS` as triplets (rows ``block_base + b``, b being
+    each stretch's block, :func:`block_of` on ``blocks``; columns: values) and S per
+    block, (nb,). Every block has a triplet for the gap (value 0), zero or not."""
     m = len(parts)
     nb = len(blocks)
-    v = out_o.shape[1]
-    rows = slice(block_base, block_base + nb)
-    starts, lengths, idx = lay if lay is not None else overlay(parts)
+    starts, lengths, idx = overlay(parts)
     blk = block_of(blocks, starts)
+    lens = lengths.astype(float)
     vals = np.stack([p.values[idx[:, i]] for i, p in enumerate(parts)], axis=1)
-    flat = np.zeros(nb * v * v)
+    rows: list[np.ndarray] = [np.arange(nb)]
+    cols: list[np.ndarray] = [np.zeros(nb, dtype=np.int64)]
+    weights: list[np.ndarray] = [np.zeros((nb, 4))]
+
+    def add(stat: int, at: np.ndarray, col: np.ndarray, w: np.ndarray) -> None:
+        cell = np.zeros((len(at), 4))
+        cell[:, stat] = w
+        rows.append(at)
+        cols.append(col)
+        weights.append(cell)
+
+    unit = vals != GAP
+    s = np.zeros(nb)
+    for i, p in enumerate(parts):
+        # coder i's value meets each of the m - 1 others over every stretch
+        add(0, blk, vals[:, i], (m - 1) * lens)
+        for j in range(m):
+            if j != i:
+                same = vals[:, i] == vals[:, j]
+                add(2, blk[same], vals[same, i], lens[same])
+                gap = ~unit[:, i]
+                add(1, blk[gap], vals[gap, j], lens[gap])
+        keep = p.values != GAP
+        unit_blk = block_of(blocks, p.starts)[keep]
+        # S: a unit counts l^2 (in the block it starts in), a gap l, split by stretch
+        s += np.bincount(unit_blk, weights=p.lengths[keep].astype(float) ** 2, minlength=nb)
+        s += np.bincount(blk[~unit[:, i]], weights=lens[~unit[:, i]], minlength=nb)
+        others = (unit[:, [j for j in range(m) if j != i]].any(axis=1)
+                  if m > 1 else np.zeros(len(starts), dtype=bool))
+        pair = unit[:, i] & others
+        p_len = np.bincount(idx[pair, i], weights=lengths[pair], minlength=len(p.lengths))
+        add(3, unit_blk, p.values[keep], p_len[keep] ** 2)
+    t = aggregate(np.concatenate(rows), np.concatenate(cols), np.concatenate(weights))
+    return Triplets(t.row + block_base, t.col, t.w), s
+
+
+def code_tallies(parts: Sequence[Partition], blocks: np.ndarray,
+                 lay: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """One code's :data:`CODE_STATS` per block of one continuum, (nb, 6), from the coders'
+    binary partitions (value 1: the code) and their ``lay`` (:func:`overlay`). A stretch
+    counts in the block it starts in: a unit of the code lies in one block, but a stretch
+    where every coder has a gap for the code may run over several blocks (those of other
+    codes' units), and is drawn with the block it starts in."""
+    m = len(parts)
+    nb = len(blocks)
+    starts, lengths, idx = lay
+    blk = block_of(blocks, starts)
+    lens = lengths.astype(float)
+    vals = np.stack([p.values[idx[:, i]] for i, p in enumerate(parts)], axis=1)
+    out = np.zeros((nb, len(CODE_STATS)))
     for i in range(m):
         for j in range(m):
             if i != j:
-                flat += np.bincount((blk * v + vals[:, i]) * v + vals[:, j], weights=lengths,
-                                    minlength=nb * v * v)
-    out_o[rows] += flat.reshape(nb, v, v)
-    unit = vals != GAP
-    s_flat = np.zeros(nb * v)
-    star_flat = np.zeros(nb * v)
+                for stat, (a, b) in enumerate(((0, 0), (0, 1), (1, 1))):
+                    hit = (vals[:, i] == a) & (vals[:, j] == b)
+                    out[:, stat] += np.bincount(blk[hit], weights=lens[hit], minlength=nb)
     for i, p in enumerate(parts):
-        lens = p.lengths
+        gap = vals[:, i] == GAP
+        out[:, 3] += np.bincount(blk[gap], weights=lens[gap], minlength=nb)
         keep = p.values != GAP
-        where = block_of(blocks, p.starts)[keep] * v + p.values[keep]
-        s_flat += np.bincount(where, weights=lens[keep].astype(float) ** 2,
-                              minlength=nb * v)
-        # a gap counts l: split it over the stretches (and so blocks) it spans
-        g = ~unit[:, i]
-        s_flat += np.bincount(blk[g] * v, weights=lengths[g], minlength=nb * v)
-        if out_star is not None:
-            others = (unit[:, [j for j in range(m) if j != i]].any(axis=1)
-                      if m > 1 else np.zeros(len(starts), dtype=bool))
-            pair = unit[:, i] & others
-            p_len = np.bincount(idx[pair, i], weights=lengths[pair], minlength=len(lens))
-            star_flat += np.bincount(where, weights=p_len[keep] ** 2, minlength=nb * v)
-    out_s[rows] += s_flat.reshape(nb, v)
-    if out_star is not None:
-        out_star[rows] += star_flat.reshape(nb, v)
-
-
-def expected(l_mat: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """e_ck = (l_c. l_.k - [c = k] S_c) / (l.. - S / l..), batched over the first axis."""
-    # row and column sums as products with ones (much faster than strided reductions
-    # over many small matrices)
-    ones = np.ones(l_mat.shape[-1])
-    rows = l_mat @ ones
-    cols = ones @ l_mat
-    tot = rows @ ones
-    with np.errstate(divide="ignore", invalid="ignore"):
-        denom = tot - s.sum(axis=1) / tot
-        outer = rows[:, :, None] * cols[:, None, :]
-        idx = np.arange(l_mat.shape[1])
-        outer[:, idx, idx] -= s
-        return outer / denom[:, None, None]
-
-
-def _nominal(l_mat: np.ndarray, e: np.ndarray) -> np.ndarray:
-    tr_l = np.trace(l_mat, axis1=1, axis2=2)
-    tr_e = np.trace(e, axis1=1, axis2=2)
-    d_o = l_mat.sum(axis=(1, 2)) - tr_l
-    d_e = e.sum(axis=(1, 2)) - tr_e
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = 1.0 - d_o / d_e
-    out[~(d_e > 1e-12)] = np.nan
+        out[:, 4] += np.bincount(block_of(blocks, p.starts)[keep],
+                                 weights=p.lengths[keep].astype(float) ** 2, minlength=nb)
+    d2 = np.zeros((nb, 1))
+    u04.observed_sum(parts, blocks, 0, d2, 0, lay)
+    out[:, 5] = d2[:, 0]
     return out
 
 
-def u_alpha(l_mat: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """u-alpha over every value (∅ included): one value per replicate."""
-    return _nominal(l_mat, expected(l_mat, s))
+def absent_code(nb: int, length: int, m: int) -> np.ndarray:
+    """:func:`code_tallies` of a code no coder used in a continuum of ``nb`` blocks: one
+    gap per coder, starting in block 0."""
+    out = np.zeros((nb, len(CODE_STATS)))
+    out[0, 0] = m * (m - 1) * length
+    out[0, 3] = m * length
+    return out
 
 
-def binary_u_alpha(l_mat: np.ndarray, s: np.ndarray) -> np.ndarray:
+def _alpha(d_o: np.ndarray, d_e: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = 1.0 - d_o / d_e
+    # D_e infinite: N = 0 (S = l..^2, a single unit of one value at most), no value
+    return np.where((d_e > 1e-12) & np.isfinite(d_e), out, np.nan)
+
+
+def _expected_denominator(total: np.ndarray, s: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return total - s / total
+
+
+def u_alpha(t: Tallies, m: int) -> np.ndarray:
+    """u-alpha over every value (∅ included): D_o = l.. - sum l_cc, D_e = (l..^2 - sum
+    r_c^2) / (l.. - S / l..); one value per row."""
+    r = t.rows / (m - 1)
+    total = r.sum(axis=1)
+    d_o = total - t.diag.sum(axis=1) / (m - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_e = (total ** 2 - (r ** 2).sum(axis=1)) / _expected_denominator(total, t.s)
+    return _alpha(d_o, d_e)
+
+
+def binary_alpha(l00: np.ndarray, l01: np.ndarray, l11: np.ndarray,
+                 s: np.ndarray) -> np.ndarray:
+    """u-alpha of 2 x 2 matrices [[l00, l01], [l01, l11]] with S = ``s``: D_o = 2 l_01,
+    D_e = 2 r_0 r_1 / (l.. - S / l..) (any shape, elementwise)."""
+    total = l00 + 2 * l01 + l11
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_e = 2 * (l00 + l01) * (l01 + l11) / _expected_denominator(total, s)
+    return _alpha(2 * l01, d_e)
+
+
+def binary_u_alpha(t: Tallies, m: int) -> np.ndarray:
     """|u-alpha: u-alpha on the matrices collapsed to ∅ / unit."""
-    e = expected(l_mat, s)
-    return _nominal(_collapse(l_mat), _collapse(e))
+    r0 = t.rows[:, 0] / (m - 1)
+    l00 = t.diag[:, 0] / (m - 1)
+    l01 = r0 - l00
+    l11 = t.rows.sum(axis=1) / (m - 1) - r0 - l01
+    return binary_alpha(l00, l01, l11, t.s)
 
 
-def u_and_binary_u_alpha(l_mat: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """u-alpha and |u-alpha together (one expected matrix for both)."""
-    e = expected(l_mat, s)
-    return _nominal(l_mat, e), _nominal(_collapse(l_mat), _collapse(e))
+def _cu(t: Tallies, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """r*_c (c > 0), l*.. and N*."""
+    r = (t.rows[:, 1:] - t.gap[:, 1:]) / (m - 1)
+    total = r.sum(axis=1)
+    return r, total, _expected_denominator(total, t.star[:, 1:].sum(axis=1))
 
 
-def _collapse(x: np.ndarray) -> np.ndarray:
-    out = np.empty((x.shape[0], 2, 2))
-    out[:, 0, 0] = x[:, 0, 0]
-    out[:, 0, 1] = x[:, 0, 1:].sum(axis=1)
-    out[:, 1, 0] = x[:, 1:, 0].sum(axis=1)
-    out[:, 1, 1] = x[:, 1:, 1:].sum(axis=(1, 2))
-    return out
-
-
-def cu_parts(l_mat: np.ndarray, star: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The cu matrices: l* (units against units) and e* from S*."""
-    ls = l_mat[:, 1:, 1:]
-    return ls, expected(ls, star[:, 1:])
-
-
-def cu_alpha(l_mat: np.ndarray, star: np.ndarray) -> np.ndarray:
+def cu_alpha(t: Tallies, m: int) -> np.ndarray:
     """cu-alpha: agreement on the codes where both coders marked units."""
-    ls, es = cu_parts(l_mat, star)
-    return _nominal(ls, es)
-
-
-def k_u_alpha(l_mat: np.ndarray, star: np.ndarray) -> np.ndarray:
-    """(k)u-alpha for every value k (shape (B, V - 1), value indices 1...)."""
-    ls, es = cu_parts(l_mat, star)
-    k = np.arange(ls.shape[1])
-    l_col = ls.sum(axis=1)
-    e_col = es.sum(axis=1)
+    r, total, denom = _cu(t, m)
+    d_o = total - t.diag[:, 1:].sum(axis=1) / (m - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        d_o = (l_col - ls[:, k, k]) / l_col
-        d_e = (e_col - es[:, k, k]) / e_col
+        d_e = (total ** 2 - (r ** 2).sum(axis=1)) / denom
+    return _alpha(d_o, d_e)
+
+
+def k_u_alpha(t: Tallies, m: int) -> np.ndarray:
+    """(k)u-alpha for every value k > 0 (shape (N, W - 1), value positions 1...)."""
+    r, total, denom = _cu(t, m)
+    star = t.star[:, 1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d_o = (r - t.diag[:, 1:] / (m - 1)) / r
+        e_col = (r * total[:, None] - star) / denom[:, None]
+        e_kk = (r ** 2 - star) / denom[:, None]
+        d_e = (e_col - e_kk) / e_col
         out = 1.0 - d_o / d_e
-    out[~((d_e > 1e-12) & (l_col > 0))] = np.nan
+    # e*_.k = 0 (S*_k = r*_k l*..: possible where N* < 0 on tiny data) leaves D_e without
+    # a value; its sign would be that of a rounded zero
+    out[~((d_e > 1e-12) & (r > 0) & (e_col != 0))] = np.nan
     return out
 
 
-def why_undefined(l_mat: np.ndarray, star: np.ndarray | None, name: str) -> str:
-    """Why a coefficient of one (unbatched) data set is undefined, in words."""
-    units = l_mat[1:, 1:].sum() if l_mat.shape[0] > 1 else 0.0
+def why_undefined(t: Tallies, row: int, name: str) -> str:
+    """Why a coefficient of row ``row`` is undefined, in words."""
     if name in ("u_alpha", "binary_u_alpha"):
-        if l_mat[1:, :].sum() == 0:
+        if t.rows[row, 1:].sum() == 0:
             return "no coder marked any unit"
         return "no expected disagreement (every position has the same value for everyone)"
-    if units == 0:
+    if (t.rows[row, 1:] - t.gap[row, 1:]).sum() == 0:
         return "no stretch where two coders both marked units"
     if name == "cu_alpha":
         return "the overlapping units all carry one code (no variation in coding)"

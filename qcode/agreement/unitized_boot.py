@@ -15,13 +15,15 @@ coincidences would not.
 
 **How.** Each replicate draws as many documents (blocks) as there are, with replacement
 (B multinomial draws, ``numpy.random.Generator`` PCG64, reproducible with a seed). The
-2016 coefficients are sums over sections, so a replicate's matrices are the counts times
-the per-document matrices (one matrix product for all B replicates), and both D_o and
+2016 coefficients are sums over sections, so a replicate's statistics are the counts times
+the per-document statistics (one matrix product for all B replicates), and both D_o and
 D_e are recomputed. The 2004 coefficient's D_e is not a sum over documents (it pairs
 every unit with every gap of the continuum); as in Hayes & Krippendorff's (2007)
 bootstrap of alpha it is kept at its value in the data, and D_o (a sum) is resampled.
 **Per document** (:func:`draw_within`), each document of a study also gets intervals of
-its own: its blocks are resampled as for a study of that one document. The interval is
+its own: its blocks are resampled as for a study of that one document.
+A replicate's sums are O(V) vectors (:class:`~qcode.agreement.unitized_2016.Tallies`),
+``counts @ units`` over the units' sparse statistics (:class:`Units`). The interval is
 the percentile interval of the defined replicates; P(alpha < .667) and
 P(alpha < .800) are the shares of replicates below those values (Krippendorff 2004:
 .800 reliable, .667 the lowest for tentative conclusions).
@@ -44,7 +46,6 @@ distinct resamples.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -52,6 +53,7 @@ import numpy as np
 
 from qcode.agreement import unitized_2016 as u16
 from qcode.agreement.bootstrap import THRESHOLDS, below, percentile_interval
+from qcode.agreement.unitized_sparse import Triplets, dense, product
 
 #: intervals from fewer resampled units than this (documents, or blocks of one document)
 #: are flagged as resting on few units (module docstring, "Few units")
@@ -70,35 +72,30 @@ class Value:
     p_below_800: float | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Replicates:
-    """Sums over blocks, one row per replicate (or per document, or one row pooled)."""
+    """Sums over blocks, one row per replicate (or per document, or one row pooled): the
+    2016 family's :class:`~qcode.agreement.unitized_2016.Tallies` over W values, each
+    code's :data:`~qcode.agreement.unitized_2016.CODE_STATS` and the length."""
 
-    o: np.ndarray      # (B, V, V)
-    s: np.ndarray      # (B, V)
-    star: np.ndarray   # (B, V)
-    ob: np.ndarray     # (B, C, 2, 2)
-    sb: np.ndarray     # (B, C, 2)
-    d2: np.ndarray     # (B, C)
-    length: np.ndarray  # (B,)
+    tallies: u16.Tallies  # (N, W) each, S (N,)
+    codes: np.ndarray     # (N, C, 6)
+    length: np.ndarray    # (N,)
 
     def coefficients(self, de: np.ndarray, m: int) -> dict[str, np.ndarray]:
-        """Each coefficient's B values (``NAME``) and per code ``(B, C)`` (``NAME_by``);
-        ``de``: the 2004 D_e per code, ``(C,)`` for every row or ``(B, C)`` row by row."""
-        lmat = self.o / (m - 1)
-        u, binary = u16.u_and_binary_u_alpha(lmat, self.s)
-        out = {"u_alpha": u, "binary_u_alpha": binary,
-               "cu_alpha": u16.cu_alpha(lmat, self.star),
-               "k_u_alpha_by": u16.k_u_alpha(lmat, self.star)}
-        n_codes = self.ob.shape[1]
-        ob = self.ob / (m - 1)
-        # every code's 2 x 2 matrices at once, as rows of one batch
-        by = u16.binary_u_alpha(ob.reshape(-1, 2, 2), self.sb.reshape(-1, 2)).reshape(
-            lmat.shape[0], n_codes)
+        """Each coefficient's N values (``NAME``) and per code ``(N, C)`` (``NAME_by``;
+        ``k_u_alpha_by``: per value position 1... of the tallies, ``(N, W - 1)``);
+        ``de``: the 2004 D_e per code, ``(C,)`` for every row or ``(N, C)`` row by row."""
+        t = self.tallies
+        out = {"u_alpha": u16.u_alpha(t, m), "binary_u_alpha": u16.binary_u_alpha(t, m),
+               "cu_alpha": u16.cu_alpha(t, m), "k_u_alpha_by": u16.k_u_alpha(t, m)}
+        c = self.codes
+        by = u16.binary_alpha(c[..., 0] / (m - 1), c[..., 1] / (m - 1), c[..., 2] / (m - 1),
+                              c[..., 3] + c[..., 4])
         out["u_alpha_by"] = by
         out["binary_u_alpha_by"] = by
         with np.errstate(divide="ignore", invalid="ignore"):
-            do = self.d2 / (m * (m - 1) * self.length[:, None] ** 2)
+            do = c[..., 5] / (m * (m - 1) * self.length[:, None] ** 2)
             out["alpha_u_2004_by"] = np.where(de > 0, 1.0 - do / de, np.nan)
             ok = np.isfinite(de) & np.isfinite(do)
             d_o = np.where(ok, do, 0.0).sum(axis=-1)
@@ -106,31 +103,63 @@ class Replicates:
             out["alpha_u_2004"] = np.where(d_e > 0, 1.0 - d_o / d_e, np.nan)
         return out
 
+    def padded(self, width: int) -> Replicates:
+        """The same rows over ``width`` value positions (the new ones all zero)."""
+        t = self.tallies
+        more = width - t.rows.shape[1]
+        rows, gap, diag, star = (np.pad(a, ((0, 0), (0, more)))
+                                 for a in (t.rows, t.gap, t.diag, t.star))
+        return Replicates(u16.Tallies(rows, gap, diag, star, t.s), self.codes, self.length)
 
-def draw(o: np.ndarray, s: np.ndarray, star: np.ndarray, ob: np.ndarray, sb: np.ndarray,
-         d2: np.ndarray, length: np.ndarray, doc: np.ndarray, n_boot: int,
-         seed: int | np.random.Generator | None) -> tuple[Replicates, str, int]:
-    """B replicates of the per-block sums (rows of every array), resampling documents when
-    ``doc`` names two or more, else the blocks; returns them, what was resampled and how
-    many units there were to draw from."""
+
+def stacked(reps: Sequence[Replicates]) -> Replicates:
+    """Rows of several replicates of the same width, one after the other."""
+    rows, gap, diag, star, s = (np.concatenate([getattr(r.tallies, f) for r in reps])
+                                for f in ("rows", "gap", "diag", "star", "s"))
+    t = u16.Tallies(rows, gap, diag, star, s)
+    return Replicates(t, np.concatenate([r.codes for r in reps]),
+                      np.concatenate([r.length for r in reps]))
+
+
+@dataclass(frozen=True)
+class Units:
+    """What is resampled: n units (documents, or blocks), each with its value statistics
+    (:data:`~qcode.agreement.unitized_2016.VALUE_STATS` triplets, value positions below
+    ``width``), S, its codes' :data:`~qcode.agreement.unitized_2016.CODE_STATS` and its
+    length."""
+
+    values: Triplets
+    width: int
+    s: np.ndarray       # (n,)
+    codes: np.ndarray   # (n, C, 6)
+    length: np.ndarray  # (n,)
+
+    def drawn(self, counts: np.ndarray, m: int) -> Replicates:
+        """The sums of the units drawn ``counts`` times, (N, n) -> N rows."""
+        stats = product(counts, self.values, self.width)
+        n = len(self.length)
+        codes = (counts @ self.codes.reshape(n, -1)).reshape(len(counts), *self.codes.shape[1:])
+        return Replicates(u16.Tallies.of(stats, counts @ self.s), codes, counts @ self.length)
+
+    def each(self) -> Replicates:
+        """Every unit its own row (dense over ``width``: select a few first)."""
+        stats = dense(self.values, len(self.length), self.width)
+        return Replicates(u16.Tallies.of(stats, self.s), self.codes, self.length)
+
+    def select(self, lo: int, hi: int) -> Units:
+        """Units ``lo`` to ``hi - 1``."""
+        return Units(self.values.rows(lo, hi), self.width, self.s[lo:hi], self.codes[lo:hi],
+                     self.length[lo:hi])
+
+
+def draw(units: Units, m: int, n_boot: int,
+         seed: int | np.random.Generator | None) -> Replicates:
+    """B replicates, each drawing as many units as there are with replacement (one
+    multinomial draw each)."""
     rng = np.random.default_rng(seed)
-    arrays: tuple[np.ndarray, ...] = (o, s, star, ob, sb, d2, length)
-    n_docs = int(doc.max()) + 1 if doc.size else 0
-    if n_docs >= 2:
-        arrays = tuple(by_doc(a, doc, n_docs) for a in arrays)
-        what, n = "documents", n_docs
-    else:
-        what, n = "blocks", len(length)
+    n = len(units.length)
     counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    summed = [(counts @ a.reshape(n, -1)).reshape((n_boot, *a.shape[1:])) for a in arrays]
-    return Replicates(*summed), what, n
-
-
-def by_doc(a: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
-    """Rows summed per document (``doc``: the document index of each row)."""
-    out = np.zeros((n_docs, *a.shape[1:]))
-    np.add.at(out, doc, a)
-    return out
+    return units.drawn(counts, m)
 
 
 def summarise(v: Value, samples: np.ndarray, ci: float) -> Value:
@@ -145,28 +174,17 @@ def summarise(v: Value, samples: np.ndarray, ci: float) -> Value:
                    p_below_800=below(samples, hi))
 
 
-def draw_within(arrays: tuple[np.ndarray, ...], doc: np.ndarray, docs: Sequence[int],
-                n_boot: int, rng: np.random.Generator) -> Replicates:
-    """B replicates of each document in ``docs`` on its own: the document's blocks (its
-    rows of ``arrays``, ``doc`` giving each row's document) drawn with replacement, as many
-    as it has. Rows of the result: document by document, B each (``len(docs) * B``).
+def draw_within(units: Units, m: int, n_boot: int, rng: np.random.Generator) -> Replicates:
+    """B replicates of one document on its own: its blocks (``units``) drawn with
+    replacement, as many as it has.
 
-    A document's B replicates draw B x n uniform block indices, counted per replicate by
-    one ``bincount`` (the same distribution as a multinomial draw, and cheaper for many
+    The B replicates draw B x n uniform block indices, counted per replicate by one
+    ``bincount`` (the same distribution as a multinomial draw, and cheaper for many
     small documents)."""
-    # every array's cells side by side: one matrix product per document
-    widths = [int(np.prod(a.shape[1:], dtype=np.int64)) for a in arrays]
-    cells = np.concatenate([a.reshape(len(doc), -1) for a in arrays], axis=1)
-    summed = np.empty((len(docs) * n_boot, cells.shape[1]))
-    for i, d in enumerate(docs):
-        rows = np.flatnonzero(doc == d)
-        n = len(rows)
-        picks = rng.integers(0, n, size=(n_boot, n)) + np.arange(n_boot)[:, None] * n
-        counts = np.bincount(picks.ravel(), minlength=n_boot * n).reshape(n_boot, n)
-        summed[i * n_boot:(i + 1) * n_boot] = counts.astype(float) @ cells[rows]
-    edges = np.cumsum([0, *widths])
-    return Replicates(*(summed[:, lo:hi].reshape((len(docs) * n_boot, *a.shape[1:]))
-                        for a, lo, hi in zip(arrays, edges[:-1], edges[1:], strict=True)))
+    n = len(units.length)
+    picks = rng.integers(0, n, size=(n_boot, n)) + np.arange(n_boot)[:, None] * n
+    counts = np.bincount(picks.ravel(), minlength=n_boot * n).reshape(n_boot, n)
+    return units.drawn(counts.astype(float), m)
 
 
 @dataclass(frozen=True)
@@ -188,11 +206,47 @@ class Summaries:
 
 
 def summaries(samples: np.ndarray, ci: float) -> Summaries:
-    """:func:`summarise` batched: ``samples`` of shape (N, B, ...) give (N, ...) results."""
+    """:func:`summarise` batched: ``samples`` of shape (N, B, ...) give (N, ...) results.
+
+    Sets without an undefined replicate take their quantiles in one call; the others
+    without their NaNs, as ``numpy.nanquantile`` does (which calls Python for every set),
+    all at once (:func:`_sorted_quantile`); sets without a defined replicate none."""
     x = np.where(np.isfinite(samples), samples, np.nan)
     defined = (~np.isnan(x)).sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN sets: NaN, as meant
-        lo, hi = np.nanquantile(x, [(1 - ci) / 2, (1 + ci) / 2], axis=1)
+    levels = [(1 - ci) / 2, (1 + ci) / 2]
+    sets = np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+    n = defined.reshape(-1)
+    lo = np.full(len(sets), np.nan)
+    hi = np.full(len(sets), np.nan)
+    full = n == x.shape[1]
+    if full.any():
+        lo[full], hi[full] = np.quantile(sets[full], levels, axis=1)
+    some = np.flatnonzero((n > 0) & ~full)
+    if some.size:
+        ordered = np.sort(sets[some], axis=1)  # the NaNs last
+        lo[some], hi[some] = (_sorted_quantile(ordered, n[some], q) for q in levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
         p = [np.where(defined > 0, (x < t).sum(axis=1) / defined, np.nan) for t in THRESHOLDS]
-    return Summaries(lo, hi, p[0], p[1])
+    return Summaries(lo.reshape(defined.shape), hi.reshape(defined.shape), p[0], p[1])
+
+
+def _sorted_quantile(ordered: np.ndarray, n: np.ndarray, q: float) -> np.ndarray:
+    """The q quantile of each row's first ``n`` values (rows sorted), as
+    ``numpy.quantile``'s default (linear) method computes it, step by step (numpy 1.26
+    ``_quantile``: virtual index (n - 1) q, its neighbours, and ``_lerp``), so the same
+    floating-point result."""
+    virtual = (n - 1) * q
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1
+    prev[above] = -1
+    nxt[above] = -1
+    below = virtual < 0
+    prev[below] = 0
+    nxt[below] = 0
+    gamma = virtual - prev
+    rows = np.arange(len(ordered))
+    a = ordered[rows, np.where(prev < 0, n - 1, prev).astype(np.intp)]
+    b = ordered[rows, np.where(nxt < 0, n - 1, nxt).astype(np.intp)]
+    diff = b - a
+    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from qcode.agreement.unitized import unitized_agreement
-from qcode.agreement.unitized_boot import Value, draw_within, summaries, summarise
+from qcode.agreement.unitized_boot import Units, Value, draw_within, summaries, summarise
 from qcode.agreement.unitized_data import Continuum, Span
+from qcode.agreement.unitized_sparse import Triplets
 from qcode.coding import store
 from qcode.errors import ExitCode
 from tests.builders import DATA, build_known
@@ -41,27 +42,21 @@ def _unsure(doc: str) -> Continuum:
                                         [Span("y", *u) for u in y]))
 
 
-def test_each_document_resamples_only_its_own_blocks() -> None:
-    # rows: 3 blocks of document 0, 5 of document 1, 2 of document 2
-    doc = np.array([0, 0, 0, 1, 1, 1, 1, 1, 2, 2])
-    ones = np.ones(len(doc))
-    which = np.eye(3)[doc]  # one column per document
-    empty = np.zeros((len(doc), 1))
-    reps = draw_within((which, ones, ones, empty, empty, empty, ones), doc, [0, 1, 2], 50,
-                       np.random.default_rng(1))
-    assert reps.o.shape == (150, 3)
-    for i, n in enumerate((3, 5, 2)):
-        rows = slice(i * 50, (i + 1) * 50)
-        assert (reps.length[rows] == n).all()  # as many blocks as the document has
-        expected = np.zeros((50, 3))
-        expected[:, i] = n  # and none of another document's
-        assert (reps.o[rows] == expected).all()
-    # which blocks are drawn varies: sums of the block numbers 3..7 of document 1
-    values = np.arange(len(doc), dtype=float)
-    got = draw_within((values, ones, ones, empty, empty, empty, ones), doc, [1], 200,
-                      np.random.default_rng(2))
-    sums = got.o
-    assert len(np.unique(sums)) > 5 and sums.min() >= 5 * 3 and sums.max() <= 5 * 7
+def _blocks(n: int) -> Units:
+    """A document of n blocks of length 1, block b with b in the row sum of value 1."""
+    w = np.zeros((n, 4))
+    w[:, 0] = np.arange(n)
+    return Units(Triplets(np.arange(n), np.ones(n, dtype=np.int64), w), 2, np.ones(n),
+                 np.zeros((n, 0, 6)), np.ones(n))
+
+
+def test_a_document_resamples_as_many_of_its_blocks_as_it_has() -> None:
+    got = draw_within(_blocks(5), 2, 200, np.random.default_rng(2))
+    assert (got.length == 5).all()  # as many blocks as the document has
+    # which blocks are drawn varies: sums of the block numbers 0..4, five at a time
+    sums = got.tallies.rows[:, 1]
+    assert len(np.unique(sums)) > 5 and sums.min() >= 0 and sums.max() <= 5 * 4
+    assert (got.tallies.rows[:, 0] == 0).all()
 
 
 def test_batched_summaries_equal_one_at_a_time() -> None:
@@ -227,3 +222,20 @@ def test_a_documents_interval_is_that_of_the_document_studied_alone() -> None:
             assert abs(mine.ci[1] - theirs.ci[1]) < 0.03, (d.doc, c.name)
             assert mine.p_below_800 is not None and theirs.p_below_800 is not None
             assert abs(mine.p_below_800 - theirs.p_below_800) < 0.04, (d.doc, c.name)
+
+
+def test_batched_quantiles_equal_numpys_to_the_bit() -> None:
+    rng = np.random.default_rng(8)
+    samples = rng.normal(0.5, 0.3, size=(3, 257, 40))
+    gaps = rng.random(samples.shape) < rng.random((3, 1, 40))  # 0 to all undefined
+    samples[gaps] = np.nan
+    samples[0, :, 0] = 0.25  # ties
+    got = summaries(samples, 0.95)
+    for i in range(3):
+        for k in range(40):
+            ok = samples[i, :, k][~np.isnan(samples[i, :, k])]
+            if ok.size == 0:
+                assert np.isnan(got.low[i, k]) and np.isnan(got.high[i, k])
+                continue
+            lo, hi = np.quantile(ok, [(1 - 0.95) / 2, (1 + 0.95) / 2])
+            assert (got.low[i, k], got.high[i, k]) == (lo, hi)
