@@ -28,9 +28,10 @@ from typing import Any
 from qcode._io import atomic
 from qcode._io.nofollow import read_nofollow
 from qcode.codebook.history import read_history
+from qcode.coding.checkpoint import Columns
 from qcode.coding.conflicts import CONFLICT
 from qcode.coding.fold import CoderState
-from qcode.coding.store import coder_names, load_state
+from qcode.coding.store import coder_names, load_state, unchanged_columns
 from qcode.coding.usable import Known, known_parts, usable_state
 from qcode.errors import QcodeError
 from qcode.project import Project, now_iso
@@ -114,6 +115,17 @@ def _coder_look(st: CoderState) -> dict[str, Any]:
     return {"codings": by_doc, "done": sorted(st.done)}
 
 
+def _columns_look(cols: Columns) -> dict[str, Any]:
+    """:func:`_coder_look` of the state the checkpoint's columns hold (the same codings in
+    the same order; a span without offsets is keyed -1, -1 in the state)."""
+    by_doc: dict[str, list[str]] = {}
+    for (doc, seg), code, s, e in zip(cols.key, cols.code, cols.start, cols.end,
+                                      strict=True):
+        by_doc.setdefault(doc, []).append(
+            _short(f"{seg}\t{code}\t{-1 if s is None else s}\t{-1 if e is None else e}"))
+    return {"codings": by_doc, "done": sorted(cols.rest.done)}
+
+
 def _file_hash(path: Path) -> str | None:
     try:
         return _short(read_nofollow(path))
@@ -127,8 +139,14 @@ def take_look(project: Project) -> tuple[dict[str, Any], list[tuple[str, str, st
     problems: list[tuple[str, str, str]] = []
     folded: dict[str, CoderState] = {}
     for coder in coder_names(project):
-        st = folded[coder] = load_state(project, coder)
-        coders[coder] = _coder_look(st)
+        # an unchanged log's codings straight from its checkpoint (no event dicts); the
+        # state is folded later only if a reconciliation needs it
+        cols = unchanged_columns(project, coder, quotes=False)
+        if cols is not None:
+            coders[coder], st = _columns_look(cols), cols.rest
+        else:
+            st = folded[coder] = load_state(project, coder)
+            coders[coder] = _coder_look(st)
         for p in st.problems:
             if p.reason.startswith(CONFLICT):
                 problems.append((coder, "log_conflict", f"line {p.line}: {p.reason}"))
@@ -136,7 +154,7 @@ def take_look(project: Project) -> tuple[dict[str, Any], list[tuple[str, str, st
             problems.append((coder, "rewritten_log", st.not_append))
     docs = {d: _file_hash(project.document_path(d)) for d in project.document_ids()}
     stale: dict[str, list[str]] = {}
-    usable = _Usable(project, folded)
+    usable = _Usable(project, folded, set(coders))
     for name in reconciliation_names(project):
         with contextlib.suppress(QcodeError):  # qcode check names what cannot be read
             stale[name] = sorted(d.decision for d in _stale(project, name, usable))
@@ -151,15 +169,23 @@ class _Usable:
     """The usable states of the coders folded for the look, each made once, on demand
     (codings of what is not in the project left out, as a reconciliation reads them)."""
 
-    def __init__(self, project: Project, folded: dict[str, CoderState]) -> None:
-        self.project, self.folded = project, folded
+    def __init__(self, project: Project, folded: dict[str, CoderState],
+                 logged: set[str]) -> None:
+        self.project, self.folded, self.logged = project, folded, logged
         self._known: Known | None = None
         self._made: dict[str, CoderState] = {}
 
+    def state(self, coder: str) -> CoderState | None:
+        """The coder's folded log (folded now if the look read it from its checkpoint);
+        None for a coder without a log."""
+        if coder not in self.folded and coder in self.logged:
+            self.folded[coder] = load_state(self.project, coder)
+        return self.folded.get(coder)
+
     def states(self, coders: list[str]) -> list[CoderState] | None:
-        """The usable states of ``coders``, in order; None when one has no folded log
-        (the reconciliation's own reading then names it)."""
-        if any(c not in self.folded for c in coders):
+        """The usable states of ``coders``, in order; None when one has no log (the
+        reconciliation's own reading then names it)."""
+        if any(self.state(c) is None for c in coders):
             return None
         if self._known is None:
             self._known = known_parts(self.project)
@@ -176,7 +202,7 @@ def _stale(project: Project, name: str, usable: _Usable) -> list[StaleDecision]:
     coders = list(ledger.coders or ())
     report = reconciliation_status(project, name, ledger=ledger,
                                    states=usable.states(coders) if coders else None,
-                                   consensus=usable.folded.get(name))
+                                   consensus=usable.state(name))
     return list(report.stale)
 
 
