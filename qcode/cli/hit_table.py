@@ -62,14 +62,29 @@ def hit_table(rows: Sequence[HitRow], widths: Sequence[int]) -> Table:
     return table
 
 
+#: deletes the ASCII characters of a text (``str.translate``), leaving the others
+_DROP_ASCII = dict.fromkeys(range(128))
+#: the non-ASCII characters of cells already measured -> whether they are one cell each
+_ONE_CELL: dict[str, bool] = {}
+
+
 def _plain(text: str) -> bool:
     """Whether every character of ``text`` is printable and one cell wide (so its length
-    is its width, as rich measures it)."""
+    is its width, as rich measures it). Only the non-ASCII characters are measured (the
+    ellipsis of a cut context, letters such as å), each set of them once."""
+    if not text.isprintable():
+        return False
     if text.isascii():
-        return text.isprintable()
-    from rich.cells import cell_len
+        return True
+    other = text.translate(_DROP_ASCII)
+    one = _ONE_CELL.get(other)
+    if one is None:
+        from rich.cells import cell_len
 
-    return text.isprintable() and cell_len(text) == len(text)
+        if len(_ONE_CELL) > 50_000:  # Norwegian letters in every combination: a bound
+            _ONE_CELL.clear()
+        one = _ONE_CELL[other] = cell_len(other) == len(other)
+    return one
 
 
 def _cut(text: str, width: int) -> str:
