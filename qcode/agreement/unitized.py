@@ -25,8 +25,8 @@ document whose blocks are drawn). Without a bootstrap everything is in proportio
 spans; a bootstrap holds B replicates of a few vectors over the V values, refused past
 :data:`MAX_REPLICATE_BYTES` with the sizes. On the 200-transcript benchmark study (773
 values, 15,734 blocks), which the dense matrices refused (70 GiB), ``qcode agree
---unitized --bootstrap 0`` takes 1.6 s and 133 MB, 4.1 s and 317 MB with the default
-bootstrap (benchmarks/README.md).
+--unitized --bootstrap 0`` takes 1.1 s and 97 MB, 3.6 s and 287 MB with the default
+bootstrap; 2,000 transcripts 5.7 s and 446 MB, 26 s and 787 MB (benchmarks/README.md).
 """
 
 from __future__ import annotations
