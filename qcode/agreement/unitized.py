@@ -25,8 +25,8 @@ document whose blocks are drawn). Without a bootstrap everything is in proportio
 spans; a bootstrap holds B replicates of a few vectors over the V values, refused past
 :data:`MAX_REPLICATE_BYTES` with the sizes. On the 200-transcript benchmark study (773
 values, 15,734 blocks), which the dense matrices refused (70 GiB), ``qcode agree
---unitized --bootstrap 0`` takes 1.6 s and 133 MB, 4.1 s and 317 MB with the default
-bootstrap (benchmarks/README.md).
+--unitized --bootstrap 0`` takes 1.1 s and 97 MB, 3.6 s and 287 MB with the default
+bootstrap; 2,000 transcripts 5.7 s and 446 MB, 26 s and 787 MB (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qcode.agreement import unitized_2004 as u04
 from qcode.agreement import unitized_2016 as u16
 from qcode.agreement.unitized_boot import (
     Replicates,
@@ -151,7 +150,7 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     gathered, sections = gather(continua, coders, codes, units, valued, blocks)
     compound = _compound_share(valued, len(codes), m, sum(c.length for c in continua))
     length = int(gathered.length.sum())
-    de_pooled = _de_by_code(sections, None, m, codes, length)[None]
+    de_pooled = np.array([[sections.pooled(k, m, length) for k in range(len(codes))]])
     docs, doc_cols = gathered.documents()
     every_doc = _over_every_value(docs, doc_cols, len(values))
     pooled_sums = every_doc.drawn(np.ones((1, len(continua))), m)
@@ -160,8 +159,8 @@ def unitized_agreement(continua: Sequence[Continuum], coders: Sequence[str], *,
     per_doc: dict[str, tuple[Coefficient, ...]] = {}
     de_docs = np.zeros((0, len(codes)))
     if len(continua) > 1:
-        de_docs = np.stack([_de_by_code(sections, d, m, codes, c.length)
-                            for d, c in enumerate(continua)])
+        de_docs = sections.by_continuum(m, np.array([c.length for c in continua]),
+                                        len(codes))
         for lo, hi in _chunks(len(continua), doc_cols.shape[1]):
             sums = docs.select(lo, hi).each()
             batch = sums.coefficients(de_docs[lo:hi], m)
@@ -234,19 +233,6 @@ def _compound_share(valued: list[list[Partition]], n_codes: int, m: int, total: 
         for p in parts:
             cells += int(p.lengths[p.values > n_codes].sum())
     return cells / (m * total) if total else 0.0
-
-
-def _de_by_code(sections: list[dict[str, u04.Sections2004]], doc: int | None, m: int,
-                codes: Sequence[str], length: int) -> np.ndarray:
-    out = np.full(len(codes), np.nan)
-    chosen = sections if doc is None else [sections[doc]]
-    for k, code in enumerate(codes):
-        sec = u04.Sections2004([], [])
-        for per_code in chosen:
-            sec.units += per_code[code].units
-            sec.gaps += per_code[code].gaps
-        out[k] = u04.expected_disagreement(sec, m, length)
-    return out
 
 
 # ------------------------------------------------------------------ point values

@@ -102,11 +102,21 @@ def expected_disagreement(sec: Sections2004, m: int, length: int) -> float:
     is no unit of the category, 0 when each coder's continuum is one unit of it (no
     variation; module docstring)."""
     units = np.concatenate(sec.units).astype(float) if sec.units else np.zeros(0)
-    gaps = np.sort(np.concatenate(sec.gaps).astype(float)) if sec.gaps else np.zeros(0)
+    gaps = np.concatenate(sec.gaps).astype(float) if sec.gaps else np.zeros(0)
+    return expected_of(units, gaps, m, length, all(u.size == 1 for u in sec.units))
+
+
+def expected_of(units: np.ndarray, gaps: np.ndarray, m: int, length: int,
+                one_unit_each: bool) -> float:
+    """cD_e (:func:`expected_disagreement`) of the unit lengths ``units`` (in their order)
+    and gap lengths ``gaps`` (any order) of every coder; ``one_unit_each``: whether each
+    coder's continuum (each continuum's) holds exactly one unit."""
+    gaps = np.sort(gaps.astype(float))
+    units = units.astype(float)
     n_c = units.size
     if n_c == 0:
         return float("nan")
-    if not gaps.sum() > 0 and all(u.size == 1 for u in sec.units):
+    if not gaps.sum() > 0 and one_unit_each:
         # no variation: each coder's continuum is one unit (see the module docstring)
         return 0.0
     f = (2 * units ** 3 - 3 * units ** 2 + units) / 3.0
@@ -118,6 +128,86 @@ def expected_disagreement(sec: Sections2004, m: int, length: int) -> float:
     ml = float(m * length)
     denom = ml * (ml - 1.0) - float((units * (units - 1.0)).sum())
     return float((2.0 / length) * ((n_c - 1) * f.sum() + cross.sum()) / denom)
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    """Every coder's sections of every category in many continua, flat (binary: a unit
+    of the category or a gap), in order of continuum, then coder, then category, a
+    category's sections in order: what cD_e needs of each continuum and category."""
+
+    doc: np.ndarray     # (n,) int64: the continuum
+    coder: np.ndarray   # (n,) int64
+    code: np.ndarray    # (n,) int64: the category
+    length: np.ndarray  # (n,) int64
+    unit: np.ndarray    # (n,) bool: a unit (else a gap)
+
+    @classmethod
+    def joined(cls, tables: Sequence[SectionTable]) -> SectionTable:
+        """The tables one after the other."""
+        return cls(*(np.concatenate([getattr(t, f) for t in tables]) if tables
+                     else np.zeros(0, dtype=bool if f == "unit" else np.int64)
+                     for f in ("doc", "coder", "code", "length", "unit")))
+
+    def pooled(self, k: int, m: int, length: int) -> float:
+        """cD_e of category ``k`` over every continuum, of total ``length`` (units in the
+        order of continuum, coder and position, as :func:`expected_disagreement` of the
+        continua's :class:`Sections2004` put together)."""
+        mine = self.code == k
+        units = self.length[mine & self.unit]
+        gaps = self.length[mine & ~self.unit]
+        n_docs = int(self.doc.max()) + 1 if self.doc.size else 0
+        per = np.bincount(self.doc[mine & self.unit] * m + self.coder[mine & self.unit],
+                          minlength=n_docs * m)
+        return expected_of(units, gaps, m, length, bool((per == 1).all()))
+
+    def by_continuum(self, m: int, lengths: np.ndarray, n_codes: int) -> np.ndarray:
+        """cD_e of every continuum (of ``lengths``) and category, (D, C): the formula of
+        :func:`expected_of` for all of them at once.
+
+        Its sums (of f(l), of the cross terms and of l (l - 1)) are sums of integers; where
+        each is below 2**50 every partial sum is exact, so summed per group here they
+        equal the pairwise sums of :func:`expected_of` to the bit. Groups past that (units
+        of tens of thousands of positions) are computed by :func:`expected_of` itself."""
+        n_docs = len(lengths)
+        n_groups = n_docs * n_codes
+        group = self.doc * n_codes + self.code
+        u_at = np.flatnonzero(self.unit)
+        g_at = np.flatnonzero(~self.unit)
+        ug, units = group[u_at], self.length[u_at].astype(float)
+        gg, gaps = group[g_at], self.length[g_at]
+        # every group's gaps sorted; for each unit, the count and sum of its group's
+        # gaps at least as long as it
+        span = int(self.length.max()) + 2 if self.length.size else 2
+        keys = np.sort(gg * span + gaps)
+        cum = np.concatenate([[0.0], np.cumsum((keys % span).astype(float))])
+        exact = cum[-1] < 2.0 ** 50  # so the differences of ``cum`` are exact too
+        first = np.searchsorted(keys, ug * span + units.astype(np.int64), side="left")
+        last = np.searchsorted(keys, (ug + 1) * span, side="left")
+        count = last - first
+        cross = units ** 2 * ((cum[last] - cum[first]) - (units - 1.0) * count)
+        f = (2 * units ** 3 - 3 * units ** 2 + units) / 3.0
+        n_c = np.bincount(ug, minlength=n_groups).astype(float)
+        f_sum = np.bincount(ug, f, n_groups)
+        cross_sum = np.bincount(ug, cross, n_groups)
+        lsq = np.bincount(ug, units * (units - 1.0), n_groups)
+        gap_sum = np.bincount(gg, gaps.astype(float), n_groups)
+        per_coder = np.bincount(ug * m + self.coder[u_at], minlength=n_groups * m)
+        one_each = (per_coder.reshape(n_groups, m) == 1).all(axis=1)
+        ml = np.repeat(m * lengths.astype(float), n_codes)
+        length = np.repeat(lengths.astype(float), n_codes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denom = ml * (ml - 1.0) - lsq
+            out = (2.0 / length) * ((n_c - 1) * f_sum + cross_sum) / denom
+        out[n_c == 0] = np.nan
+        out[(n_c > 0) & ~(gap_sum > 0) & one_each] = 0.0
+        big = np.flatnonzero((n_c > 0) & ((np.maximum(np.maximum(f_sum, cross_sum), lsq)
+                                           >= 2.0 ** 50) | (not exact)))
+        for g in big:
+            mine = group == g
+            out[g] = expected_of(self.length[mine & self.unit], self.length[mine & ~self.unit],
+                                 m, int(lengths[g // n_codes]), bool(one_each[g]))
+        return out.reshape(n_docs, n_codes)
 
 
 def observed_disagreement(total: float, m: int, length: int) -> float:

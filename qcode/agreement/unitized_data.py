@@ -131,6 +131,44 @@ def binary_partition(units: Sequence[tuple[int, int]], begin: int, end: int) -> 
                      np.asarray(values, dtype=np.int64))
 
 
+def chained_binary(units: Sequence[Sequence[tuple[int, int]]], begin: int,
+                   end: int) -> tuple[Partition, np.ndarray]:
+    """:func:`binary_partition` of each list of (merged, sorted) ``units``, the j-th
+    shifted by j lengths of the continuum, laid end to end; and the list j of each
+    section. A gap precedes each unit that starts after the previous one's end (or the
+    continuum's begin), and ends a list whose last unit ends before ``end`` (or that has
+    none).
+
+    >>> p, j = chained_binary([[(2, 4)], [], [(0, 3), (3, 5)]], 0, 5)
+    >>> p.starts.tolist(), p.ends.tolist(), p.values.tolist(), j.tolist()
+    ([0, 2, 4, 5, 10, 13], [2, 4, 5, 10, 13, 15], [0, 1, 0, 0, 1, 1], [0, 0, 0, 1, 2, 2])
+    """
+    k = len(units)
+    n = np.array([len(u) for u in units], dtype=np.int64)
+    flat = np.array([se for u in units for se in u], dtype=np.int64).reshape(-1, 2)
+    s, e = flat[:, 0], flat[:, 1]
+    of = np.repeat(np.arange(k), n)
+    has = n > 0
+    first = (np.cumsum(n) - n)[has]
+    prev = np.empty_like(s)
+    prev[1:] = e[:-1]
+    prev[first] = begin
+    gap = s > prev
+    last_end = np.full(k, begin, dtype=np.int64)
+    last_end[has] = e[first + n[has] - 1]
+    trailing = ~has | (last_end < end)
+    lists = np.arange(k)
+    starts = np.concatenate([prev[gap], s, last_end[trailing]])
+    ends = np.concatenate([s[gap], e, np.full(int(trailing.sum()), end, dtype=np.int64)])
+    values = np.concatenate([np.full(int(gap.sum()), GAP), np.ones(len(s), dtype=np.int64),
+                             np.full(int(trailing.sum()), GAP)]).astype(np.int64)
+    which = np.concatenate([of[gap], of, lists[trailing]])
+    shift = which * (end - begin)
+    order = np.argsort(starts + shift, kind="stable")
+    return Partition(starts[order] + shift[order], ends[order] + shift[order],
+                     values[order]), which[order]
+
+
 def code_units(spans: Iterable[Span]) -> dict[str, list[tuple[int, int]]]:
     """A coder's units per code: the spans of each code, overlapping ones merged."""
     by_code: dict[str, list[tuple[int, int]]] = {}

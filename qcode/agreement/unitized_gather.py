@@ -2,7 +2,7 @@
 block's value statistics (sparse triplets, :func:`~qcode.agreement.unitized_2016.section_tallies`),
 each code's 2 x 2 statistics (:func:`~qcode.agreement.unitized_2016.code_tallies`) summed
 per document and made again for one document's blocks when they are drawn, and the 2004
-units and gaps of each code (:class:`~qcode.agreement.unitized_2004.Sections2004`).
+sections of each code (:class:`~qcode.agreement.unitized_2004.SectionTable`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from qcode.agreement import unitized_2004 as u04
 from qcode.agreement import unitized_2016 as u16
 from qcode.agreement.unitized_boot import Units
 from qcode.agreement.unitized_data import (
+    GAP,
     Continuum,
     Partition,
-    binary_partition,
+    chained_binary,
     overlay,
 )
 from qcode.agreement.unitized_sparse import Triplets
@@ -36,43 +37,38 @@ class CodeBlocks:
     units: list[dict[str, dict[str, list[tuple[int, int]]]]]
     blocks: list[np.ndarray]
 
-    def of(self, d: int, sections: dict[str, u04.Sections2004] | None = None) -> np.ndarray:
-        """(blocks, codes, CODE_STATS) of document ``d``; adds its units and gaps of each
-        code to ``sections`` when given.
+    def of(self, d: int, table: list[u04.SectionTable] | None = None) -> np.ndarray:
+        """(blocks, codes, CODE_STATS) of document ``d``; adds its sections of each code
+        to ``table`` when given (every coder's one gap for a code absent from it).
 
         The codes the document has are measured in one pass: each code's binary
-        partitions laid end to end (the j-th shifted by j lengths of the continuum, and
-        its blocks with it), so that one overlay serves them all; no stretch crosses from
-        one code to the next, every coder's sections being cut there."""
+        partitions laid end to end (:func:`~qcode.agreement.unitized_data.chained_binary`,
+        the j-th shifted by j lengths of the continuum, and its blocks with it), so that
+        one overlay serves them all; no stretch crosses from one code to the next, every
+        coder's sections being cut there."""
         cont, blk, m = self.continua[d], self.blocks[d], len(self.coders)
         present = {code for coder in self.coders for code in self.units[d][coder]}
+        which = [k for k, code in enumerate(self.codes) if code in present]
+        absent = [k for k, code in enumerate(self.codes) if code not in present]
         out = np.zeros((len(blk), len(self.codes), len(u16.CODE_STATS)))
-        chained: list[list[Partition]] = [[] for _ in self.coders]
-        which: list[int] = []
-        for k, code in enumerate(self.codes):
-            if code not in present:  # every coder's one gap
-                out[:, k] = u16.absent_code(len(blk), cont.length, m)
-                if sections is not None:
-                    sections[code] = u04.Sections2004(
-                        [np.zeros(0, dtype=np.int64)] * m,
-                        [np.array([cont.length], dtype=np.int64)] * m)
-                continue
-            bparts = [binary_partition(self.units[d][coder].get(code, []), cont.begin,
-                                       cont.end) for coder in self.coders]
-            shift = len(which) * cont.length
-            for i, p in enumerate(bparts):
-                chained[i].append(Partition(p.starts + shift, p.ends + shift, p.values))
-            which.append(k)
-            if sections is not None:
-                sec = u04.Sections2004([], [])
-                sec.add(bparts)
-                sections[code] = sec
+        out[:, absent] = u16.absent_code(len(blk), cont.length, m)[:, None]
+        chained = [chained_binary([self.units[d][coder].get(self.codes[k], []) for k in which],
+                                  cont.begin, cont.end) for coder in self.coders]
         if which:
-            parts = [Partition(*(np.concatenate([getattr(p, f) for p in ps])
-                                 for f in ("starts", "ends", "values"))) for ps in chained]
+            parts = [p for p, _ in chained]
             blocks = np.concatenate([blk + j * cont.length for j in range(len(which))])
             stats = u16.code_tallies(parts, blocks, overlay(parts))
             out[:, which] = stats.reshape(len(which), len(blk), -1).transpose(1, 0, 2)
+        if table is not None:
+            codes = np.asarray(which, dtype=np.int64)
+            for i, (p, j) in enumerate(chained):
+                table.append(u04.SectionTable(np.full(len(j), d), np.full(len(j), i),
+                                              codes[j], p.lengths, p.values != GAP))
+            n = len(absent) * m
+            table.append(u04.SectionTable(
+                np.full(n, d), np.repeat(np.arange(m), len(absent)),
+                np.tile(np.asarray(absent, dtype=np.int64), m),
+                np.full(n, cont.length, dtype=np.int64), np.zeros(n, dtype=bool)))
         return out
 
 
@@ -108,25 +104,26 @@ class Gathered:
 def gather(continua: Sequence[Continuum], coders: Sequence[str], codes: Sequence[str],
             units: list[dict[str, dict[str, list[tuple[int, int]]]]],
             valued: list[list[Partition]], blocks: list[np.ndarray],
-            ) -> tuple[Gathered, list[dict[str, u04.Sections2004]]]:
+            ) -> tuple[Gathered, u04.SectionTable]:
+    """Every block's statistics, and every document's sections of each code (for the
+    2004 D_e)."""
     by_code = CodeBlocks(continua, coders, codes, units, blocks)
     values: list[Triplets] = []
     doc_codes = np.zeros((len(continua), len(codes), len(u16.CODE_STATS)))
     s: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
-    sections: list[dict[str, u04.Sections2004]] = []
+    table: list[u04.SectionTable] = []
     first = np.concatenate([[0], np.cumsum([len(b) for b in blocks])]).astype(np.int64)
     for d, (cont, parts, blk) in enumerate(zip(continua, valued, blocks, strict=True)):
         lengths.append(np.diff(np.concatenate([blk, [cont.end]])).astype(float))
         t, s_d = u16.section_tallies(parts, blk, int(first[d]))
         values.append(t)
         s.append(s_d)
-        sections.append({})
-        doc_codes[d] = by_code.of(d, sections[d]).sum(axis=0)
+        doc_codes[d] = by_code.of(d, table).sum(axis=0)
     value_t = Triplets(*(np.concatenate([getattr(t, f) for t in values])
                          for f in ("row", "col", "w")))
     return Gathered(value_t, by_code, doc_codes, np.concatenate(s),
-                     np.concatenate(lengths), first), sections
+                     np.concatenate(lengths), first), u04.SectionTable.joined(table)
 
 
 def own_blocks(gathered: Gathered, cols: np.ndarray, d: int) -> Units:

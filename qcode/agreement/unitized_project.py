@@ -5,7 +5,12 @@ selected coder's current spans of the documents every one of them marked complet
 the units (a coding without offsets, from an old log, covers its segment). Coders and
 documents are chosen as for segment agreement (:mod:`qcode.agreement.project`):
 consensus coders are left out unless named; ``docs`` and ``where`` (document attribute
--> allowed values) narrow the documents.
+-> allowed values) narrow the documents. Each coder's spans are read as segment agreement
+reads them (:func:`~qcode.agreement.project_input.coder_spans`: straight from the
+checkpoint's columns when it vouches for the log, else from the fold), and each
+document's text only for its length. The logs are read first (for the documents each
+coder completed) and their codings checked after the compared documents are read, so a
+damaged compared document fails as loading it does.
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from qcode.agreement.presence import span_columns_of
 from qcode.agreement.project import common_documents, select_coders
+from qcode.agreement.project_input import CoderSpans, coder_spans
 from qcode.agreement.unitized import UnitizedAgreement, unitized_agreement
 from qcode.agreement.unitized_data import Continuum, Span
 from qcode.coding import store
+from qcode.coding.checkpoint import Columns
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
-from qcode.coding.usable import Omissions, omissions, usable_states
+from qcode.coding.usable import Known, Omissions, columns_usable, known_parts, omissions
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError
-from qcode.index.documents import indexed_documents
+from qcode.index.documents import forget_decoded, indexed_documents
 from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
 
@@ -40,7 +48,9 @@ class _Compared(NamedTuple):
 def _compared(project: Project, ids: list[str]) -> list[_Compared]:
     """The documents ``ids`` from the read index (no validation of every document's
     JSON), and through :meth:`Project.load_document` (with its errors) where the index
-    cannot vouch for one."""
+    cannot vouch for one. The texts are read for their lengths only: the index's
+    decoded rows, which would keep them (about 100 MB at 2,000 transcripts), are
+    forgotten afterwards."""
     metas = indexed_documents(project, ids, text=True)
     out = []
     for d in ids:
@@ -52,16 +62,43 @@ def _compared(project: Project, ids: list[str]) -> list[_Compared]:
         else:
             out.append(_Compared(m.id, m.attributes, len(m.text), dict(
                 zip(m.segment_ids, zip(m.starts, m.ends, strict=True), strict=True))))
+    del metas
+    forget_decoded()
     return out
 
 
-def _spans(state: CoderState) -> list[tuple[str, str, str, int, int]]:
-    """(document, first segment, code, start, end) of each span of a (usable) state, in
-    the order and with the values of :meth:`CoderState.codings` (a missing offset is 0),
-    without building the records."""
-    return [(d, seg, k[0], ev.get("start") or 0, ev.get("end") or 0)
-            for (d, seg), by_key in sorted(state.spans.items())
-            for k in sorted(by_key) for ev in (by_key[k],)]
+def _logs(project: Project, names: Sequence[str]) -> dict[str, Columns | CoderState]:
+    """Each coder's log as read: the checkpoint's columns when it vouches for the log
+    (:func:`qcode.coding.store.unchanged_columns`, no quotes), else the fold."""
+    out: dict[str, Columns | CoderState] = {}
+    for c in names:
+        columns = store.unchanged_columns(project, c, quotes=False)
+        out[c] = columns if columns is not None else store.load_state(project, c)
+    return out
+
+
+def _done(log: Columns | CoderState) -> set[str]:
+    return set(log.rest.done if isinstance(log, Columns) else log.done)
+
+
+def _usable(project: Project, coder: str, log: Columns | CoderState,
+            known: Known) -> CoderSpans:
+    """The coder's usable spans (:func:`~qcode.agreement.project_input.coder_spans`) from
+    the log as read by :func:`_logs`, each log read once (folded when its columns hold a
+    coding that is not usable as it is)."""
+    if isinstance(log, Columns):
+        if columns_usable(log, known):
+            return CoderSpans(coder, span_columns_of(log), frozenset(log.rest.done),
+                              log.rest)
+        log = store.load_state(project, coder)
+    return coder_spans(project, coder, known, state=log)
+
+
+def _spans(coder: CoderSpans) -> zip[tuple[str, str, str, int, int]]:
+    """(document, first segment, code, start, end) of each usable span of a coder (a
+    missing offset is -1 or 0: ``end <= start``)."""
+    c = coder.columns
+    return zip(c.doc, c.segment, c.code, c.start, c.end, strict=True)
 
 
 @collector_paused()
@@ -73,9 +110,9 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
                          ) -> tuple[UnitizedAgreement, Omissions, tuple[str, ...]]:
     """Measure; also returns what could not be used and the consensus coders left out."""
     names = store.coder_names(project)
-    loaded = {c: store.load_state(project, c) for c in names}
+    logs = _logs(project, names)
     moved = document_map(project)
-    completed = {c: moved.follow_ids(loaded[c].done) for c in names}
+    completed = {c: moved.follow_ids(_done(logs[c])) for c in names}
     left_out: tuple[str, ...] = ()
     if not coders:
         consensus = set(consensus_coders(project))
@@ -100,18 +137,20 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
         raise InsufficientDataError(
             "no document completed by every selected coder matches --doc/--where",
             hint="qcode progress shows who completed which document")
-    usable = usable_states(project, [loaded[c] for c in chosen])
+    known = known_parts(project)  # after _compared: its errors are those of loading
+    loaded = {c: _usable(project, c, logs[c], known) for c in chosen}
+    del logs
     by_doc: dict[str, list[Span]] = {d.id: [] for d in documents}
     bounds = {d.id: d.bounds for d in documents}
-    for st in usable:
-        for doc, seg, code, start, end in _spans(st):
+    for coder in chosen:
+        for doc, seg, code, start, end in _spans(loaded[coder]):
             if doc not in by_doc:
                 continue
             if end <= start:  # no offsets: the whole of its segment
                 start, end = bounds[doc].get(seg, (0, 0))
                 if end <= start:
                     continue
-            by_doc[doc].append(Span(st.coder, start, end, code))
+            by_doc[doc].append(Span(coder, start, end, code))
     # a span is never longer than its text; one that runs past the end (a damaged log) is
     # cut at the end of the text
     continua = [Continuum(d.id, 0, d.length, tuple(
@@ -119,4 +158,4 @@ def unitized_for_project(project: Project, *, coders: Sequence[str] | None = Non
         if s.start < d.length)) for d in documents]
     rep = unitized_agreement(continua, chosen, ci=ci, n_boot=n_boot, seed=seed,
                              per_document_ci=per_document_ci)
-    return rep, omissions(usable), left_out
+    return rep, omissions(loaded[c].source for c in chosen), left_out
