@@ -405,8 +405,8 @@ class Columns(NamedTuple):
     decision: list[str | None]
     #: the state without its spans: memos, completed documents, unreadable lines
     rest: CoderState
-    #: how many spans cross from their first segment into later ones (the columns list
-    #: each under its first segment only)
+    #: how many spans (each with all its codes) cross from their first segment into later
+    #: ones (the columns list each under its first segment only)
     crossing: int = 0
 
 
