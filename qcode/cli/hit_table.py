@@ -107,6 +107,9 @@ def print_hits(console: Console, rows: Sequence[HitRow], widths: Sequence[int]) 
     print_whole(console, hit_table((), widths))  # the header, and the console's width
     if console.quiet:
         return
+    width = console.width
+    if width < sum(widths) + 3:  # print_whole printed wider: so do the rows (and a match
+        console.width = sum(widths) + 3  # is styled whole, not wrapped at the terminal)
     styled = _Styled(console)
     write = console.file.write
     chunk: list[str] = []
@@ -129,6 +132,8 @@ def print_hits(console: Console, rows: Sequence[HitRow], widths: Sequence[int]) 
         console.file.flush()
     except BrokenPipeError:
         console.on_broken_pipe()
+    finally:
+        console.width = width
 
 
 class _Styled:

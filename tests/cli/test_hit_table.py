@@ -54,3 +54,12 @@ def test_a_long_search_in_pieces_at_a_narrow_terminal() -> None:
     direct, by_rich = _both(rows, (8, 7, 7, 30), 40, True)
     assert direct == by_rich
     assert "\x1b[1;7mtelemedicine\x1b[0m" in direct
+
+
+def test_a_match_longer_than_the_terminal_is_styled_whole() -> None:
+    rows = [HitRow("L01:0002", "Torunn Haugen", "0:00:20", "…s been ",
+                   "doing telemedicine for thirty years, I say: look at the map.", " It is")]
+    for terminal in (True, False):
+        direct, by_rich = _both(rows, (8, 7, 7, 70), 30, terminal)
+        assert direct == by_rich
+        assert "look at the map." in direct  # not wrapped at the 30 columns
