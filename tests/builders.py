@@ -4,9 +4,11 @@ pipeline, and the paths of the test data. Fixtures that use them are in conftest
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from qcode.coding import stamped
 from qcode.coding import store as codings
 from qcode.models import Document, Segment, Turn
 from qcode.project import Project, init_project
@@ -125,3 +127,17 @@ def consensus(project: Project, name: str = "consensus") -> dict[str, set[str]]:
     """segment -> codes of the consensus coder (segments without codes left out)."""
     st = codings.load_state(project, name)
     return {seg: set(codes) for (_, seg), codes in st.codes.items() if codes}
+
+
+def counted_log_reads(monkeypatch: Any) -> list[Path]:
+    """The coder logs read from now on (``monkeypatch``: pytest's), in order: a warm read
+    from an unchanged log's checkpoint reads none."""
+    reads: list[Path] = []
+    real = stamped.read_stamped
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(codings, "read_stamped", counted)
+    return reads

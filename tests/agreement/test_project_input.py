@@ -14,12 +14,11 @@ from qcode.agreement.presence import span_columns
 from qcode.agreement.project import agreement_for_project
 from qcode.agreement.project_input import coder_spans
 from qcode.coding import checkpoint as log_checkpoint
-from qcode.coding import stamped
 from qcode.coding import store as codings
 from qcode.coding.fold import fold_bytes
 from qcode.coding.usable import known_parts, omissions, usable_state
 from qcode.project import Project
-from tests.builders import build_known
+from tests.builders import build_known, counted_log_reads
 
 CODERS = ("ana", "bo")
 
@@ -37,18 +36,6 @@ def _warm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     return project
 
 
-def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    reads: list[Path] = []
-    real = stamped.read_stamped
-
-    def counted(path: Path) -> Any:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(codings, "read_stamped", counted)
-    return reads
-
-
 def _rows(cols: Any) -> list[tuple[Any, ...]]:
     return list(zip(cols.doc, cols.segment, cols.code, cols.start, cols.end, strict=True))
 
@@ -57,7 +44,7 @@ def test_spans_from_the_checkpoint_are_those_of_the_folded_usable_state(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = _warm(tmp_path, monkeypatch)
     known = known_parts(project)
-    reads = _reads(monkeypatch)
+    reads = counted_log_reads(monkeypatch)
     for coder in CODERS:
         quick = coder_spans(project, coder, known)
         path = codings.log_path(project, coder)
@@ -73,7 +60,7 @@ def test_spans_from_the_checkpoint_are_those_of_the_folded_usable_state(
 def test_agreement_from_checkpoints_is_agreement_from_the_folded_logs(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = _warm(tmp_path, monkeypatch)
-    reads = _reads(monkeypatch)
+    reads = counted_log_reads(monkeypatch)
     quick = agreement_for_project(project, n_boot=50, seed=4)
     assert reads == []
     known = known_parts(project)

@@ -16,14 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.coding import checkpoint as log_checkpoint
-from qcode.coding import stamped
 from qcode.coding import store as codings
 from qcode.coding.fold import CoderState, fold_bytes
 from qcode.coding.spans import segments_touched
 from qcode.coding.usable import codings_of_columns, known_parts
 from qcode.counts.matrix import crosstab, load_corpus
 from qcode.project import Project
-from tests.builders import build_known, make_doc
+from tests.builders import build_known, counted_log_reads, make_doc
 
 DOC = make_doc("D", [("A", "alpha beta gamma"), ("B", "delta epsilon zeta"),
                      ("A", "eta theta iota"), ("B", "kappa lambda mu")])
@@ -199,22 +198,10 @@ def _direct(project: Project, coder: str) -> CoderState:
     return fold_bytes(coder, path.read_bytes(), path)
 
 
-def _no_log_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    reads: list[Path] = []
-    real = stamped.read_stamped
-
-    def counted(path: Path) -> Any:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(codings, "read_stamped", counted)
-    return reads
-
-
 def test_an_unchanged_log_is_not_read_and_gives_the_direct_fold(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project, _ = _warm(tmp_path, monkeypatch)
-    reads = _no_log_reads(monkeypatch)
+    reads = counted_log_reads(monkeypatch)
     st = codings.load_state(project, "ana")
     assert reads == []
     assert _snapshot(st) == _snapshot(_direct(project, "ana"))
@@ -236,7 +223,7 @@ def test_a_checkpoint_of_a_fresh_log_is_stamped_later(
     codings.load_state(project, "ana")  # the log was written just now: no stamp yet
     assert codings.unchanged_columns(project, "ana") is None
     _age(path)  # (as if two seconds had passed; utime changes the log's ctime too)
-    reads = _no_log_reads(monkeypatch)
+    reads = counted_log_reads(monkeypatch)
     st = codings.load_state(project, "ana")  # reads the log, and stamps the checkpoint
     assert len(reads) == 1
     assert codings.unchanged_columns(project, "ana") is not None
@@ -300,7 +287,7 @@ def test_a_log_modified_just_before_its_read_is_not_taken_on_its_stamp(
     # a same-size edit within the same clock tick would keep every time but the ctime;
     # the stamp of a log this fresh is not recorded, so it is read again
     assert codings.unchanged_columns(project, "ana") is None
-    reads = _no_log_reads(monkeypatch)
+    reads = counted_log_reads(monkeypatch)
     codings.load_state(project, "ana")
     assert len(reads) == 1
 
