@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from qcode.agreement.presence import SpanColumns, span_columns, span_columns_of
 from qcode.coding import store
+from qcode.coding.checkpoint import Columns
 from qcode.coding.fold import CoderState
 from qcode.coding.usable import Known, columns_usable, usable_state
 from qcode.project import Project
@@ -32,14 +33,23 @@ class CoderSpans:
     source: CoderState
 
 
+def columns_spans(coder: str, columns: Columns, known: Known) -> CoderSpans | None:
+    """The coder's :class:`CoderSpans` straight from the checkpoint's ``columns`` when every
+    coding in them is usable as it is; None when the log must be folded instead."""
+    if not columns_usable(columns, known):
+        return None
+    return CoderSpans(coder, span_columns_of(columns), frozenset(columns.rest.done),
+                      columns.rest)
+
+
 def coder_spans(project: Project, coder: str, known: Known,
                 state: CoderState | None = None) -> CoderSpans:
     """The coder's :class:`CoderSpans`; ``state``: their folded log, if the caller has it."""
     if state is None:
         columns = store.unchanged_columns(project, coder, quotes=False)
-        if columns is not None and columns_usable(columns, known):
-            return CoderSpans(coder, span_columns_of(columns), frozenset(columns.rest.done),
-                              columns.rest)
+        quick = columns_spans(coder, columns, known) if columns is not None else None
+        if quick is not None:
+            return quick
         state = store.load_state(project, coder)
     usable = usable_state(state, known)
     return CoderSpans(coder, span_columns(usable), frozenset(state.done), usable)

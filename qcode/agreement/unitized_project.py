@@ -18,16 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from qcode.agreement.presence import span_columns_of
 from qcode.agreement.project import common_documents, select_coders
-from qcode.agreement.project_input import CoderSpans, coder_spans
+from qcode.agreement.project_input import CoderSpans, coder_spans, columns_spans
 from qcode.agreement.unitized import UnitizedAgreement, unitized_agreement
 from qcode.agreement.unitized_data import Continuum, Span
 from qcode.coding import store
 from qcode.coding.checkpoint import Columns
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
-from qcode.coding.usable import Known, Omissions, columns_usable, known_parts, omissions
+from qcode.coding.usable import Known, Omissions, known_parts, omissions
 from qcode.documents.log import document_map
 from qcode.errors import InsufficientDataError, NotFoundError
 from qcode.index.documents import forget_decoded, indexed_documents
@@ -87,9 +86,9 @@ def _usable(project: Project, coder: str, log: Columns | CoderState,
     the log as read by :func:`_logs`, each log read once (folded when its columns hold a
     coding that is not usable as it is)."""
     if isinstance(log, Columns):
-        if columns_usable(log, known):
-            return CoderSpans(coder, span_columns_of(log), frozenset(log.rest.done),
-                              log.rest)
+        quick = columns_spans(coder, log, known)
+        if quick is not None:
+            return quick
         log = store.load_state(project, coder)
     return coder_spans(project, coder, known, state=log)
 

@@ -36,9 +36,10 @@ class SegmentCodings:
     spans: Mapping[tuple[str, str], SpanKeys]
     #: documents the coder marked complete
     done: Collection[str]
-    #: the state the spans that cross segments are read from (None: no span crosses), and
-    #: whose ``problems`` and ``left_out`` say what was left out
+    #: the state whose ``problems`` and ``left_out`` say what was left out, and (when
+    #: ``crossing``) whose spans across segments ``diff`` reads
     source: CoderState
+    #: whether any span crosses from its first segment into later ones
     crossing: bool
 
 
