@@ -28,8 +28,10 @@ from qcode._io.nofollow import read_nofollow, refuse_linked_folder
 from qcode._io.project_lock import generation as text_generation
 from qcode._io.write_errors import REFUSED, folder_in_the_way, write_failed
 from qcode.bundled import bundled_codebook
+from qcode.codebook.cache import cached_codebook, codebook_key
 from qcode.codebook.commit import finish_pending as finish_codebook_change
 from qcode.codebook.load import load as load_codebook
+from qcode.codebook.load import read_codebook_text
 from qcode.codebook.lookup import suggestions
 from qcode.errors import (
     ConflictError,
@@ -42,6 +44,9 @@ from qcode.errors import (
 from qcode.models import Codebook, Document, Record
 
 SETTINGS_FILE = "qcode.toml"
+#: the machine-local index (an SQLite database, see :mod:`qcode.index.store`), gitignored
+INDEX_DIR = ".qcode-index"
+INDEX_FILE = "index.sqlite"
 #: at the project root while a REFI-QDA import into it is unfinished (see
 #: :mod:`qcode.refiqda.import_write`); here so that lower modules can name it
 IMPORT_MARKER = ".import-pending.json"
@@ -96,6 +101,9 @@ class Project:
         self.text_generation = text_generation(self.root)
         for folder in DATA_FOLDERS:  # a link could lead reads and writes out of the project
             refuse_linked_folder(self.root / folder)
+        #: a codebook checked from its file in this process, with its index key, until the
+        #: document index stores it (:func:`qcode.index.documents.indexed_documents`)
+        self.codebook_to_index: tuple[bytes, Codebook] | None = None
 
     # ---------------------------------------------------------------- settings & codebook
 
@@ -130,8 +138,20 @@ class Project:
 
     @cached_property
     def codebook(self) -> Codebook:
+        """The checked codebook: from the index when it holds this very text (see
+        :mod:`qcode.codebook.cache`), else parsed and checked (and offered to the index
+        through :attr:`codebook_to_index`)."""
         finish_codebook_change(self.root, self.codebook_path)  # one a kill interrupted
-        return load_codebook(self.codebook_path)
+        path = self.codebook_path
+        text = read_codebook_text(path)
+        key = codebook_key(path, text)
+        found = None if key is None else cached_codebook(self.root / INDEX_DIR / INDEX_FILE, key)
+        if found is not None:
+            return found
+        codebook = load_codebook(path, text)
+        if key is not None:
+            self.codebook_to_index = (key, codebook)
+        return codebook
 
     # ---------------------------------------------------------------- folders
 

@@ -23,8 +23,6 @@ True
 
 from __future__ import annotations
 
-import yaml
-
 #: values a document may hold once every alias is expanded (a large codebook holds ~10^4)
 MAX_EXPANDED_NODES = 200_000
 #: alias references a document may use
@@ -40,6 +38,8 @@ def alias_excess(text: str, *, max_nodes: int = MAX_EXPANDED_NODES,
     """
     if "*" not in text:
         return None
+    import yaml  # only for a text with aliases; the codebook's own parse imports it too
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sizes: dict[str, int] = {}  # anchor -> expanded size of its node
     stack: list[list[object]] = []  # open collections: [anchor, size so far]

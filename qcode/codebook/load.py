@@ -13,16 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from qcode._io.textfile import read_user_text
 from qcode._io.yaml_limits import MAX_EXPANDED_NODES, alias_excess
 from qcode.codebook.lookup import did_you_mean, resolve_code, resolve_facet, suggestions
 from qcode.errors import CodebookError, located
 from qcode.models import Code, Codebook, Level, Theme
 
-__all__ = ["CheckResult", "Problem", "check_file", "check_text", "load", "resolve_code",
-           "resolve_facet", "suggestions"]
+__all__ = ["CheckResult", "Problem", "check_file", "check_text", "load", "read_codebook_text",
+           "resolve_code", "resolve_facet", "suggestions"]
 
 _TEXT_FIELDS = ("definition",)
 _LIST_FIELDS = ("include", "exclude", "examples", "keywords", "keywords_no")
@@ -66,16 +64,18 @@ class _Node:
         self.line = line
 
 
-def _convert(node: Any) -> _Node:
+def _convert(node: Any, mapping: type, sequence: type) -> _Node:
+    """``node`` (PyYAML's, of the ``mapping`` and ``sequence`` node classes) as a _Node."""
     line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+    items: Any = node.value
+    if isinstance(node, mapping):
         out: dict[str, tuple[_Node, _Node]] = {}
-        for k, v in node.value:
-            key = _convert(k)
-            out[str(key.value)] = (key, _convert(v))
+        for k, v in items:
+            key = _convert(k, mapping, sequence)
+            out[str(key.value)] = (key, _convert(v, mapping, sequence))
         return _Node(out, line)
-    if isinstance(node, yaml.SequenceNode):
-        return _Node([_convert(v) for v in node.value], line)
+    if isinstance(node, sequence):
+        return _Node([_convert(v, mapping, sequence) for v in items], line)
     tag = node.tag.rsplit(":", 1)[-1]
     raw = node.value
     if tag == "bool":
@@ -102,6 +102,8 @@ def _parse_yaml(text: str, path: str) -> _Node | None:
             f"{located(path, bomb_line)}: the codebook uses YAML aliases beyond the limit "
             f"(more than {MAX_EXPANDED_NODES} values once expanded); nothing was read",
             hint="write the repeated parts out, or use fewer '*' aliases")
+    import yaml  # here, not at the top: a codebook read from the index never needs it
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)
@@ -117,7 +119,7 @@ def _parse_yaml(text: str, path: str) -> _Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise CodebookError(f"{path}: YAML syntax error: {type(exc).__name__}") from None
-    return None if root is None else _convert(root)
+    return None if root is None else _convert(root, yaml.MappingNode, yaml.SequenceNode)
 
 
 # ------------------------------------------------------------------ validation
@@ -302,13 +304,14 @@ def check_text(text: str, path: str = "codebook.yaml") -> CheckResult:
 
 
 def check_file(path: Path | str) -> CheckResult:
-    return check_text(_read(Path(path)), str(path))
+    return check_text(read_codebook_text(Path(path)), str(path))
 
 
-def load(path: Path | str) -> Codebook:
-    """Load a codebook or raise :class:`CodebookError` listing every problem."""
+def load(path: Path | str, text: str | None = None) -> Codebook:
+    """Load a codebook or raise :class:`CodebookError` listing every problem; ``text``:
+    the file's text as :func:`read_codebook_text` read it (else it is read here)."""
     path = Path(path)
-    result = check_file(path)
+    result = check_text(read_codebook_text(path) if text is None else text, str(path))
     if result.codebook is None:
         n = len(result.errors)
         raise CodebookError(
@@ -319,5 +322,6 @@ def load(path: Path | str) -> Codebook:
     return result.codebook
 
 
-def _read(path: Path) -> str:
+def read_codebook_text(path: Path) -> str:
+    """A codebook file's text (or the located error of a file that cannot be read)."""
     return read_user_text(path, "a YAML codebook")

@@ -33,6 +33,7 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from qcode._io.nofollow import open_nofollow
+from qcode.codebook.cache import remember_codebook
 from qcode.errors import QcodeError
 from qcode.index.store import digest, discard_and_reopen, open_index
 from qcode.models import Document
@@ -276,6 +277,9 @@ def indexed_documents(project: Project, ids: Iterable[str], *, text: bool = Fals
     if con is not None:
         try:
             _write(con, new, touched, others if complete else [])
+            if project.codebook_to_index is not None:  # checked from YAML in this command
+                remember_codebook(con, *project.codebook_to_index)
+                project.codebook_to_index = None
         finally:
             con.close()
     return out

@@ -28,9 +28,10 @@ import stat
 from pathlib import Path
 from urllib.parse import quote
 
-#: the folder under the project root (listed in the project's .gitignore)
-INDEX_DIR = ".qcode-index"
-INDEX_FILE = "index.sqlite"
+from qcode.project import INDEX_DIR, INDEX_FILE
+
+__all__ = ["INDEX_DIR", "INDEX_FILE", "digest", "discard_and_reopen", "open_index"]
+
 #: bumped whenever the stored rows change meaning: an index of another version is rebuilt
 SCHEMA_VERSION = 1
 #: how long a reader waits for another process's write before going without the index
