@@ -62,6 +62,28 @@ class Settings(Record):
     created: str = ""
 
 
+def settings_problem(table: object) -> tuple[str, str] | None:
+    """The first problem pydantic would report validating ``table`` (qcode.toml's
+    ``[project]``) as :class:`Settings`, as (field, message), or None when it is valid.
+
+    Checked by hand because the table is four strings and building pydantic's validator
+    (its first in a process) costs 15-30 ms at the start of every command; a read command
+    on a small study builds no other. ``tests/project/test_settings_check.py`` holds it to
+    pydantic's answer with Hypothesis."""
+    if not isinstance(table, dict):
+        return "", "Input should be a valid dictionary or instance of Settings"
+    for name, info in Settings.model_fields.items():
+        if name not in table:
+            if info.is_required():
+                return name, "Field required"
+        elif not isinstance(table[name], str):
+            return name, "Input should be a valid string"
+    for key in table:
+        if key not in Settings.model_fields:
+            return str(key), "Extra inputs are not permitted"
+    return None
+
+
 def check_project_name(name: str) -> None:
     """Refuse a name that a UTF-8 ``qcode.toml`` cannot hold (lone surrogates, from bad bytes)."""
     try:
@@ -121,12 +143,12 @@ class Project:
         table = data.get("limits", {})
         limits.use_project_limits(limits.Limits.from_mapping(
             table if isinstance(table, dict) else {"limits": table}, str(path)))
-        try:
-            return Settings.model_validate(data.get("project", {}))
-        except ValidationError as exc:
-            field = ".".join(str(p) for p in exc.errors()[0]["loc"])
-            raise ProjectDamagedError(f"{path}: [project] {field}: {exc.errors()[0]['msg']}",
-                                      hint="every project needs name = \"...\"") from None
+        problem = settings_problem(data.get("project", {}))
+        if problem is not None:
+            raise ProjectDamagedError(f"{path}: [project] {problem[0]}: {problem[1]}",
+                                      hint="every project needs name = \"...\"")
+        table = data.get("project", {})
+        return Settings.model_construct(_fields_set=set(table), **table)
 
     @property
     def name(self) -> str:

@@ -24,6 +24,7 @@ share at least one character, ``counts[a][a]`` the number of spans of A, and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from qcode.coding.collector import collector_paused
@@ -31,14 +32,15 @@ from qcode.counts.coverage import crossing, merged, shared
 from qcode.counts.matrix import NO_LEVEL, Corpus, load_corpus, select
 from qcode.documents.where import parse_where
 from qcode.errors import UsageError
-from qcode.models import Record
 from qcode.project import Project
 
 BY = ("code", "cell")
 
 
-class Cooccurrence(Record):
-    """Segment co-occurrence of ``items``; matrices are symmetric."""
+@dataclass(frozen=True)
+class Cooccurrence:
+    """Segment co-occurrence of ``items``; matrices are symmetric. (A plain dataclass, as
+    :class:`~qcode.counts.matrix.Matrix`: computed, never read from a file.)"""
 
     by: str
     window: int

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any
 
-from qcode.codebook.load import suggestions
+from qcode.codebook.lookup import suggestions
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state, log_path, unchanged_columns
@@ -44,7 +44,7 @@ from qcode.counts.coverage import coverage, units_of
 from qcode.counts.doc_info import DocInfo, corpus_documents
 from qcode.documents.where import parse_where
 from qcode.errors import InsufficientDataError, NotFoundError, UsageError
-from qcode.models import Codebook, Coding, Record
+from qcode.models import Codebook, Coding
 from qcode.project import Project
 from qcode.reconcile.consensus import consensus_coders
 
@@ -290,8 +290,12 @@ def unit_key(corpus: Corpus, count: str) -> Callable[[Coding], Any]:
 # ----------------------------------------------------------------------------- matrix
 
 
-class Matrix(Record):
-    """A crosstab: ``counts[i][j]`` for row value ``rows[i]`` and column value ``cols[j]``."""
+@dataclass(frozen=True)
+class Matrix:
+    """A crosstab: ``counts[i][j]`` for row value ``rows[i]`` and column value ``cols[j]``.
+
+    A plain dataclass, not a pydantic record: it is computed, never read from a file, and
+    building pydantic's validator for it was a tenth of a small study's ``qcode matrix``."""
 
     rows: tuple[str, ...]
     cols: tuple[str, ...]
@@ -427,8 +431,8 @@ def _reindex(m: Matrix, rows: Axis, cols: Axis) -> Matrix:
     ci = {v: j for j, v in enumerate(m.cols)}
     counts = tuple(tuple(m.counts[ri[r]][ci[c]] if r in ri and c in ci else 0
                          for c in cols.values) for r in rows.values)
-    return m.model_copy(update={
-        "rows": tuple(rows.values), "cols": tuple(cols.values),
-        "row_labels": tuple(rows.labels), "col_labels": tuple(cols.labels), "counts": counts,
-        "row_totals": tuple(m.row_totals[ri[r]] if r in ri else 0 for r in rows.values),
-        "col_totals": tuple(m.col_totals[ci[c]] if c in ci else 0 for c in cols.values)})
+    return replace(
+        m, rows=tuple(rows.values), cols=tuple(cols.values),
+        row_labels=tuple(rows.labels), col_labels=tuple(cols.labels), counts=counts,
+        row_totals=tuple(m.row_totals[ri[r]] if r in ri else 0 for r in rows.values),
+        col_totals=tuple(m.col_totals[ci[c]] if c in ci else 0 for c in cols.values))
