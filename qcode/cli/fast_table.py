@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, repeat
 from math import ceil
 
 from rich import box as rich_box
@@ -46,11 +46,16 @@ from rich.text import Text
 _NEEDS_CONSOLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]|:\S*:")
 #: a word with the whitespace around it, as rich's wrapping splits a line
 _WORD = re.compile(r"\s*\S+\s*")
-#: control characters: a text with none and only ASCII is one cell per character
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 _TRAILING_SPACE = re.compile(r"\s+$")
+#: width -> the pattern of one line of words in that width (:func:`_wrap_plain`): the
+#: most words that fit, after the space that ended the line before
+_LINES: dict[int, re.Pattern[str]] = {}
 #: the cells' padding: one space either side
 _PAD = 2
+#: the cells of a column whose lines FastTable keeps for the rows that repeat them (short
+#: ones: code lists), and how many of them
+_SHORT = 200
+_KEEP = 10_000
 #: characters written at once by print_table: rich's limit (32 KB of UTF-8, for Windows)
 _CHUNK = 8192
 
@@ -144,7 +149,7 @@ class _Layout:
         self.texts = texts  # per column: the header, then each cell
         self.extra = 2 + len(table.columns) - 1  # the edges and the dividers
         # per column, the distinct (least, most) widths of its cells' text
-        self.sizes = [sorted({_text_size(t) for t in col}) for col in texts]
+        self.sizes = [sorted(set(map(_text_size, dict.fromkeys(col)))) for col in texts]
 
     @classmethod
     def of(cls, table: FastTable, console: Console) -> _Layout | None:
@@ -155,7 +160,7 @@ class _Layout:
         texts = []
         for c in table.columns:
             col = [_as_shown(console, c.header)]
-            col.extend(_as_shown(console, cell) if _NEEDS_CONSOLE.search(cell) else cell
+            col.extend(_as_shown(console, cell) if _needs_console(cell) else cell
                        for cell in c.cells)
             if any("\t" in t for t in col):
                 return None
@@ -244,31 +249,47 @@ class _Layout:
         head = list(console.render(shell, options))
         return head[:-2], head[-2:]
 
-    def lines(self, console: Console, options: ConsoleOptions,
-              widths: list[int]) -> Iterator[str]:
-        """The rows' lines (without their line ends), the lines between them included.
-        Rows have no style: these are the exact characters rich writes."""
+    def rows(self, console: Console, options: ConsoleOptions,
+             widths: list[int]) -> Iterator[list[str]]:
+        """Each row's lines (without their line ends), the line under it included (when
+        lines are drawn between rows). Rows have no style: these are the exact characters
+        rich writes."""
         table = self.table
         box = table.box.substitute(options, safe=console.safe_box)
         between = box.get_row(widths, "row", edge=True)
         inner = [w - _PAD for w in widths]
         columns = list(zip(*(col[1:] for col in self.texts), strict=True))
         last_row = len(columns) - 1
+        sep = f" {box.mid_vertical} "
+        left, right = f"{box.mid_left} ", f" {box.mid_right}"
+        # per column: short cells' lines, as they were wrapped (never changed after)
+        wrapped_before: list[dict[str, list[str]]] = [{} for _ in inner]
         for r, cells in enumerate(columns):
             if r == last_row:
-                left, mid, right = box.foot_left, box.foot_vertical, box.foot_right
-            else:
-                left, mid, right = box.mid_left, box.mid_vertical, box.mid_right
-            wrapped = [wrap_cell(text, w) for text, w in zip(cells, inner, strict=True)]
-            height = max(len(lines) for lines in wrapped)
-            for lines, w in zip(wrapped, inner, strict=True):
-                if len(lines) < height:
-                    lines.extend([" " * w] * (height - len(lines)))
-            sep = f" {mid} "
-            for n in range(height):
-                yield f"{left} {sep.join(lines[n] for lines in wrapped)} {right}"
+                sep = f" {box.foot_vertical} "
+                left, right = f"{box.foot_left} ", f" {box.foot_right}"
+            wrapped = []
+            for text, w, known in zip(cells, inner, wrapped_before, strict=True):
+                lines = known.get(text)
+                if lines is None:
+                    lines = wrap_cell(text, w)
+                    if len(text) <= _SHORT and len(known) < _KEEP:  # codes, "-": repeated
+                        known[text] = lines
+                wrapped.append(lines)
+            height = max(map(len, wrapped))
+            if any(len(lines) < height for lines in wrapped):
+                wrapped = [lines + [" " * w] * (height - len(lines))
+                           for lines, w in zip(wrapped, inner, strict=True)]
+            block = [left + line + right for line in map(sep.join, zip(*wrapped, strict=True))]
             if table.show_lines and r != last_row:
-                yield between
+                block.append(between)
+            yield block
+
+    def lines(self, console: Console, options: ConsoleOptions,
+              widths: list[int]) -> Iterator[str]:
+        """The rows' lines (without their line ends), the lines between them included."""
+        for block in self.rows(console, options, widths):
+            yield from block
 
     def render(self, console: Console, options: ConsoleOptions,
                widths: list[int]) -> Iterator[Segment]:
@@ -312,13 +333,19 @@ def _print(console: Console, table: FastTable) -> None:
         chunk: list[str] = []
         size = 0
         try:
-            for line in layout.lines(console, options, widths):
-                if size + len(line) >= _CHUNK and chunk:
-                    write("\n".join(chunk) + "\n")
-                    chunk.clear()
-                    size = 0
-                chunk.append(line)
-                size += len(line) + 1
+            for block in layout.rows(console, options, widths):
+                block_size = sum(map(len, block)) + len(block)
+                if size + block_size < _CHUNK:  # the usual row: taken whole
+                    chunk.extend(block)
+                    size += block_size
+                    continue
+                for line in block:
+                    if size + len(line) >= _CHUNK and chunk:
+                        write("\n".join(chunk) + "\n")
+                        chunk.clear()
+                        size = 0
+                    chunk.append(line)
+                    size += len(line) + 1
             if chunk:
                 write("\n".join(chunk) + "\n")
             console.file.flush()
@@ -333,13 +360,25 @@ def _literal(console: Console, text: str) -> Text:
     return console.render_str(text, markup=False, highlight=False)
 
 
+def _plain(text: str) -> bool:
+    """Whether ``text`` is ASCII without control characters but line ends (none of
+    ``[\x00-\x09\x0b-\x1f\x7f]``, the ASCII ones ``_NEEDS_CONSOLE`` looks for): one cell
+    per character."""
+    return text.isascii() and text.replace("\n", "").isprintable()
+
+
+def _needs_console(text: str) -> bool:
+    """Whether the console's string conversion may change ``text`` (``_NEEDS_CONSOLE``)."""
+    return (":" in text or not _plain(text)) and _NEEDS_CONSOLE.search(text) is not None
+
+
 def _as_shown(console: Console, text: str) -> str:
     return _literal(console, text).plain
 
 
 def _text_size(text: str) -> tuple[int, int]:
     """rich's measurement of a text: its longest word, its longest line (in cells)."""
-    if text.isascii() and not _CONTROL.search(text):
+    if _plain(text):
         lines = text.splitlines()
         most = max(map(len, lines)) if lines else 0
         words = text.split()
@@ -427,9 +466,10 @@ def wrap_cell(text: str, width: int) -> list[str]:
     """The lines of a cell's text in ``width`` cells, each exactly ``width`` cells wide
     (rich's word wrapping with folding, justified left)."""
     out: list[str] = []
-    plain = text.isascii() and not _CONTROL.search(text)
+    ascii = text.isascii()
     for line in text.split("\n"):
-        if plain and "  " not in line and line[:1] != " " and line[-1:] != " ":
+        if ascii and line.isprintable() and "  " not in line and line[:1] != " " \
+                and line[-1:] != " ":
             _wrap_plain(line, width, out)
         else:
             _wrap_any(line, width, out)
@@ -440,6 +480,22 @@ def _wrap_plain(line: str, width: int, out: list[str]) -> None:
     """:func:`_wrap_any` for a line of single-cell characters with single spaces between
     its words and none at either end: a line breaks before the first word that ends past
     the width, and a word longer than the width is cut every ``width`` characters."""
+    if len(line) <= width:
+        out.append(line.ljust(width))
+        return
+    pattern = _LINES.get(width)
+    if pattern is None:
+        pattern = _LINES[width] = re.compile(rf" ?(.{{1,{width}}})(?= |\Z)")
+    found = pattern.findall(line)
+    if sum(map(len, found)) + len(found) - 1 == len(line):  # no word longer than a line
+        out.extend(map(str.ljust, found, repeat(width)))
+        return
+    wrap_plain_words(line, width, out)
+
+
+def wrap_plain_words(line: str, width: int, out: list[str]) -> None:
+    """:func:`_wrap_plain` word by word (what its pattern gives where no word is longer
+    than the width; tested)."""
     n = len(line)
     start = 0
     while n - start > width:
