@@ -144,12 +144,13 @@ class FastTable:
 class _Layout:
     """A table's cells as the console shows them, measured once."""
 
-    def __init__(self, table: FastTable, texts: list[list[str]]) -> None:
+    def __init__(self, table: FastTable, texts: list[list[str]],
+                 sizes: list[list[tuple[int, int]]]) -> None:
         self.table = table
         self.texts = texts  # per column: the header, then each cell
         self.extra = 2 + len(table.columns) - 1  # the edges and the dividers
         # per column, the distinct (least, most) widths of its cells' text
-        self.sizes = [sorted(set(map(_text_size, dict.fromkeys(col)))) for col in texts]
+        self.sizes = sizes
 
     @classmethod
     def of(cls, table: FastTable, console: Console) -> _Layout | None:
@@ -158,14 +159,27 @@ class _Layout:
                 c.justify != "left" or c.overflow != "fold" for c in table.columns):
             return None
         texts = []
+        sizes = []
         for c in table.columns:
-            col = [_as_shown(console, c.header)]
-            col.extend(_as_shown(console, cell) if _needs_console(cell) else cell
-                       for cell in c.cells)
-            if any("\t" in t for t in col):
+            header = _as_shown(console, c.header)
+            if "\t" in header:
                 return None
-            texts.append(col)
-        return cls(table, texts)
+            measured = {_text_size(header)}
+            shown: dict[str, str] = {}
+            for cell in dict.fromkeys(c.cells):  # each distinct cell once (codes repeat)
+                plain: bool | None = _plain(cell)
+                text = cell
+                if (":" in cell or not plain) and _NEEDS_CONSOLE.search(cell) is not None:
+                    text, plain = _as_shown(console, cell), None
+                    if "\t" in text:
+                        return None
+                elif "\t" in cell:
+                    return None
+                shown[cell] = text
+                measured.add(_text_size(text, plain))
+            texts.append([header, *map(shown.__getitem__, c.cells)])
+            sizes.append(sorted(measured))
+        return cls(table, texts, sizes)
 
     # --------------------------------------------------------------- measuring
 
@@ -361,24 +375,20 @@ def _literal(console: Console, text: str) -> Text:
 
 
 def _plain(text: str) -> bool:
-    """Whether ``text`` is ASCII without control characters but line ends (none of
-    ``[\x00-\x09\x0b-\x1f\x7f]``, the ASCII ones ``_NEEDS_CONSOLE`` looks for): one cell
+    """Whether ``text`` is ASCII with no control character but line ends (none of the ASCII
+    ones ``_NEEDS_CONSOLE`` looks for; for ASCII, ``isprintable`` is that test): one cell
     per character."""
     return text.isascii() and text.replace("\n", "").isprintable()
-
-
-def _needs_console(text: str) -> bool:
-    """Whether the console's string conversion may change ``text`` (``_NEEDS_CONSOLE``)."""
-    return (":" in text or not _plain(text)) and _NEEDS_CONSOLE.search(text) is not None
 
 
 def _as_shown(console: Console, text: str) -> str:
     return _literal(console, text).plain
 
 
-def _text_size(text: str) -> tuple[int, int]:
-    """rich's measurement of a text: its longest word, its longest line (in cells)."""
-    if _plain(text):
+def _text_size(text: str, plain: bool | None = None) -> tuple[int, int]:
+    """rich's measurement of a text: its longest word, its longest line (in cells);
+    ``plain``: whether :func:`_plain` holds for it, when known."""
+    if _plain(text) if plain is None else plain:
         lines = text.splitlines()
         most = max(map(len, lines)) if lines else 0
         words = text.split()
