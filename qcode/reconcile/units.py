@@ -12,7 +12,7 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -402,20 +402,20 @@ def diff_rows(project: Project, rows_a: SpanRows, rows_b: SpanRows, a: str, b: s
     (:mod:`qcode.reconcile.span_rows`): only the segments where their spans differ are
     compared one by one, and only their documents' texts are read. None where a compared
     document lists a segment id twice (then :func:`diff_segments` compares them)."""
-    metas = compared_documents(project, docs, text=False)
-    n = 0
-    for _, meta in metas:
-        if len(set(meta.segment_ids)) != len(meta.segment_ids):
-            return None
-        n += len(meta.segment_ids)
     both = compare_rows(restricted(rows_a, docs, code_filter),
                         restricted(rows_b, docs, code_filter))
     found: list[SegmentDiff] = []
     only: dict[str, tuple[int, int]] = {}
-    for doc_id, meta in compared_documents(project, [d for d in docs if d in both.differing]):
+    n = 0
+    for doc_id, meta in compared_documents(project, docs, text=both.differing):
+        if len(set(meta.segment_ids)) != len(meta.segment_ids):
+            return None
+        n += len(meta.segment_ids)
+        on_doc = both.differing.get(doc_id)
+        if on_doc is None:
+            continue
         text = meta.text
         position = dict(zip(meta.segment_ids, range(len(meta.segment_ids)), strict=True))
-        on_doc = both.differing[doc_id]
         for k in sorted(position[seg_id] for seg_id in on_doc):
             bounds = (meta.starts[k], meta.ends[k])
             sets: dict[str, frozenset[str]] = {}
@@ -459,14 +459,22 @@ def segment_diff(meta: DocMeta, k: int, sets: dict[str, frozenset[str]],
 DOCS_AT_ONCE = 200
 
 
-def compared_documents(project: Project, ids: list[str], *, text: bool = True
-                       ) -> Iterator[tuple[str, DocMeta]]:
-    """The documents ``ids`` (with their text unless ``text`` is false), in order, as the
-    read index holds them (checked against their files); a document it cannot vouch for is
-    read from its file, with the error that reading raises (missing, damaged)."""
+def compared_documents(project: Project, ids: list[str], *,
+                       text: bool | Container[str] = True) -> Iterator[tuple[str, DocMeta]]:
+    """The documents ``ids``, in order, as the read index holds them (checked against their
+    files), with their text (``text``: all, none, or those of the ids it holds); a
+    document the index cannot vouch for is read from its file, with the error that reading
+    raises (missing, damaged)."""
     for at in range(0, len(ids), DOCS_AT_ONCE):
         batch = ids[at:at + DOCS_AT_ONCE]
-        metas = indexed_documents(project, batch, text=text)
+        if isinstance(text, bool):
+            metas = indexed_documents(project, batch, text=text)
+        else:
+            wanted = [i for i in batch if i in text]
+            rest = [i for i in batch if i not in text]
+            metas = indexed_documents(project, wanted, text=True) if wanted else {}
+            if rest:
+                metas.update(indexed_documents(project, rest))
         for doc_id in batch:
             meta = metas.get(doc_id)
             yield doc_id, meta if meta is not None else meta_of(project.load_document(doc_id))
