@@ -170,9 +170,10 @@ def _row_digest(doc_id: str, sha: bytes, meta: bytes, text: str | None) -> bytes
     return digest(*parts)
 
 
-#: rows this process has checked and decoded already (a command often asks twice, e.g.
-#: for the segment ids of every document, then for those of the documents compared)
-_decoded: dict[tuple[str, bytes, bool], DocMeta] = {}
+#: rows this process has checked and decoded already, without their text (a command often
+#: asks twice, e.g. for the segment ids of every document, then for those of the documents
+#: compared); texts are not kept: a text asked for again is checked again
+_decoded: dict[tuple[str, bytes], DocMeta] = {}
 _DECODED_MAX = 50_000
 
 
@@ -186,25 +187,21 @@ def _believed(doc_id: str, row: _Row, with_text: bool) -> DocMeta | None:
     if not (isinstance(row.sha256, bytes) and isinstance(row.meta, bytes)
             and isinstance(row.text, str) and isinstance(row.digest, bytes)):
         return None  # SQLite keeps any type in any column: a changed row is not believed
-    key = (doc_id, row.digest, with_text)
-    meta = _decoded.get(key)
-    if meta is not None:
-        return meta
     meta_digest, text_digest = row.digest[:16], row.digest[16:]
     if with_text and _row_digest(doc_id, row.sha256, b"", row.text) != text_digest:
         return None
-    bare = _decoded.get((doc_id, row.digest, False)) if with_text else None
-    if bare is not None:  # the same row decoded without its text: only the text is new
-        meta = bare._replace(text=row.text)
-    elif _row_digest(doc_id, row.sha256, row.meta, None) != meta_digest:
-        return None
-    else:
-        meta = _decode(row.meta, row.text)
-    if meta is not None:
+    key = (doc_id, row.digest)
+    bare = _decoded.get(key)
+    if bare is None:
+        if _row_digest(doc_id, row.sha256, row.meta, None) != meta_digest:
+            return None
+        bare = _decode(row.meta, "")
+        if bare is None:
+            return None
         if len(_decoded) >= _DECODED_MAX:
             _decoded.clear()
-        _decoded[key] = meta
-    return meta
+        _decoded[key] = bare
+    return bare._replace(text=row.text) if with_text else bare
 
 
 def _new_row(doc_id: str, st: _Stat, now: int, sha: bytes, meta: DocMeta
