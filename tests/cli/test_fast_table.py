@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from qcode.cli.cell_wrap import wrap_cell, wrap_plain_words
 from qcode.cli.console import out, print_whole
-from qcode.cli.fast_table import FastTable, print_table, wrap_cell, wrap_plain_words
+from qcode.cli.fast_table import FastTable, print_table
 
 #: the console class of qcode's output (control characters made visible)
 SafeConsole: type[Console] = type(out())
