@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Protocol
 
 from pydantic import Field
@@ -421,7 +422,7 @@ def diff_rows(project: Project, rows_a: SpanRows, rows_b: SpanRows, a: str, b: s
             sets: dict[str, frozenset[str]] = {}
             spans: dict[str, dict[str, Spans]] | None = None
             for coder, on in zip((a, b), on_doc[meta.segment_ids[k]], strict=True):
-                sets[coder] = frozenset(code for code, _, _ in on)
+                sets[coder] = frozenset(map(itemgetter(0), on))
                 if on:
                     cov = coverage_in(on, bounds, code_filter, (), text)
                     if cov is not None:
