@@ -137,6 +137,8 @@ def json_text(data: dict[str, Any]) -> str:
     text = json.dumps({"schema_version": SCHEMA_VERSION, **body}, indent=2,
                       ensure_ascii=False) + "\n"
     # json escapes C0 controls itself but leaves DEL and the C1 range (U+009B is a CSI)
+    if text.isascii() and "\x7f" not in text:  # nothing to escape (both checks in C)
+        return text
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

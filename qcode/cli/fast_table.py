@@ -29,28 +29,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
 from math import ceil
 
 from rich import box as rich_box
-from rich.cells import cell_len, chop_cells, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment, Segments
 from rich.table import Table
 from rich.text import Text
 
+from qcode.cli.cell_wrap import wrap_cell
+
 #: what makes a cell go through the console's own string conversion: control characters
 #: (made visible or dropped) and two colons with no space between (an emoji code such as
 #: ``:smile:`` may be replaced; rich's pattern is ``:\S*?:`` with an optional variant)
 _NEEDS_CONSOLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]|:\S*:")
-#: a word with the whitespace around it, as rich's wrapping splits a line
-_WORD = re.compile(r"\s*\S+\s*")
-#: control characters: a text with none and only ASCII is one cell per character
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-_TRAILING_SPACE = re.compile(r"\s+$")
 #: the cells' padding: one space either side
 _PAD = 2
+#: the cells of a column whose lines FastTable keeps for the rows that repeat them (short
+#: ones: code lists), and how many of them
+_SHORT = 200
+_KEEP = 10_000
 #: characters written at once by print_table: rich's limit (32 KB of UTF-8, for Windows)
 _CHUNK = 8192
 
@@ -139,12 +139,13 @@ class FastTable:
 class _Layout:
     """A table's cells as the console shows them, measured once."""
 
-    def __init__(self, table: FastTable, texts: list[list[str]]) -> None:
+    def __init__(self, table: FastTable, texts: list[list[str]],
+                 sizes: list[list[tuple[int, int]]]) -> None:
         self.table = table
         self.texts = texts  # per column: the header, then each cell
         self.extra = 2 + len(table.columns) - 1  # the edges and the dividers
         # per column, the distinct (least, most) widths of its cells' text
-        self.sizes = [sorted({_text_size(t) for t in col}) for col in texts]
+        self.sizes = sizes
 
     @classmethod
     def of(cls, table: FastTable, console: Console) -> _Layout | None:
@@ -153,14 +154,27 @@ class _Layout:
                 c.justify != "left" or c.overflow != "fold" for c in table.columns):
             return None
         texts = []
+        sizes = []
         for c in table.columns:
-            col = [_as_shown(console, c.header)]
-            col.extend(_as_shown(console, cell) if _NEEDS_CONSOLE.search(cell) else cell
-                       for cell in c.cells)
-            if any("\t" in t for t in col):
+            header = _as_shown(console, c.header)
+            if "\t" in header:
                 return None
-            texts.append(col)
-        return cls(table, texts)
+            measured = {_text_size(header)}
+            shown: dict[str, str] = {}
+            for cell in dict.fromkeys(c.cells):  # each distinct cell once (codes repeat)
+                plain: bool | None = _plain(cell)
+                text = cell
+                if (":" in cell or not plain) and _NEEDS_CONSOLE.search(cell) is not None:
+                    text, plain = _as_shown(console, cell), None
+                    if "\t" in text:
+                        return None
+                elif "\t" in cell:
+                    return None
+                shown[cell] = text
+                measured.add(_text_size(text, plain))
+            texts.append([header, *map(shown.__getitem__, c.cells)])
+            sizes.append(sorted(measured))
+        return cls(table, texts, sizes)
 
     # --------------------------------------------------------------- measuring
 
@@ -244,31 +258,47 @@ class _Layout:
         head = list(console.render(shell, options))
         return head[:-2], head[-2:]
 
-    def lines(self, console: Console, options: ConsoleOptions,
-              widths: list[int]) -> Iterator[str]:
-        """The rows' lines (without their line ends), the lines between them included.
-        Rows have no style: these are the exact characters rich writes."""
+    def rows(self, console: Console, options: ConsoleOptions,
+             widths: list[int]) -> Iterator[list[str]]:
+        """Each row's lines (without their line ends), the line under it included (when
+        lines are drawn between rows). Rows have no style: these are the exact characters
+        rich writes."""
         table = self.table
         box = table.box.substitute(options, safe=console.safe_box)
         between = box.get_row(widths, "row", edge=True)
         inner = [w - _PAD for w in widths]
         columns = list(zip(*(col[1:] for col in self.texts), strict=True))
         last_row = len(columns) - 1
+        sep = f" {box.mid_vertical} "
+        left, right = f"{box.mid_left} ", f" {box.mid_right}"
+        # per column: short cells' lines, as they were wrapped (never changed after)
+        wrapped_before: list[dict[str, list[str]]] = [{} for _ in inner]
         for r, cells in enumerate(columns):
             if r == last_row:
-                left, mid, right = box.foot_left, box.foot_vertical, box.foot_right
-            else:
-                left, mid, right = box.mid_left, box.mid_vertical, box.mid_right
-            wrapped = [wrap_cell(text, w) for text, w in zip(cells, inner, strict=True)]
-            height = max(len(lines) for lines in wrapped)
-            for lines, w in zip(wrapped, inner, strict=True):
-                if len(lines) < height:
-                    lines.extend([" " * w] * (height - len(lines)))
-            sep = f" {mid} "
-            for n in range(height):
-                yield f"{left} {sep.join(lines[n] for lines in wrapped)} {right}"
+                sep = f" {box.foot_vertical} "
+                left, right = f"{box.foot_left} ", f" {box.foot_right}"
+            wrapped = []
+            for text, w, known in zip(cells, inner, wrapped_before, strict=True):
+                lines = known.get(text)
+                if lines is None:
+                    lines = wrap_cell(text, w)
+                    if len(text) <= _SHORT and len(known) < _KEEP:  # codes, "-": repeated
+                        known[text] = lines
+                wrapped.append(lines)
+            height = max(map(len, wrapped))
+            if any(len(lines) < height for lines in wrapped):
+                wrapped = [lines + [" " * w] * (height - len(lines))
+                           for lines, w in zip(wrapped, inner, strict=True)]
+            block = [left + line + right for line in map(sep.join, zip(*wrapped, strict=True))]
             if table.show_lines and r != last_row:
-                yield between
+                block.append(between)
+            yield block
+
+    def lines(self, console: Console, options: ConsoleOptions,
+              widths: list[int]) -> Iterator[str]:
+        """The rows' lines (without their line ends), the lines between them included."""
+        for block in self.rows(console, options, widths):
+            yield from block
 
     def render(self, console: Console, options: ConsoleOptions,
                widths: list[int]) -> Iterator[Segment]:
@@ -312,13 +342,19 @@ def _print(console: Console, table: FastTable) -> None:
         chunk: list[str] = []
         size = 0
         try:
-            for line in layout.lines(console, options, widths):
-                if size + len(line) >= _CHUNK and chunk:
-                    write("\n".join(chunk) + "\n")
-                    chunk.clear()
-                    size = 0
-                chunk.append(line)
-                size += len(line) + 1
+            for block in layout.rows(console, options, widths):
+                block_size = sum(map(len, block)) + len(block)
+                if size + block_size < _CHUNK:  # the usual row: taken whole
+                    chunk.extend(block)
+                    size += block_size
+                    continue
+                for line in block:
+                    if size + len(line) >= _CHUNK and chunk:
+                        write("\n".join(chunk) + "\n")
+                        chunk.clear()
+                        size = 0
+                    chunk.append(line)
+                    size += len(line) + 1
             if chunk:
                 write("\n".join(chunk) + "\n")
             console.file.flush()
@@ -333,13 +369,21 @@ def _literal(console: Console, text: str) -> Text:
     return console.render_str(text, markup=False, highlight=False)
 
 
+def _plain(text: str) -> bool:
+    """Whether ``text`` is ASCII with no control character but line ends (none of the ASCII
+    ones ``_NEEDS_CONSOLE`` looks for; for ASCII, ``isprintable`` is that test): one cell
+    per character."""
+    return text.isascii() and text.replace("\n", "").isprintable()
+
+
 def _as_shown(console: Console, text: str) -> str:
     return _literal(console, text).plain
 
 
-def _text_size(text: str) -> tuple[int, int]:
-    """rich's measurement of a text: its longest word, its longest line (in cells)."""
-    if text.isascii() and not _CONTROL.search(text):
+def _text_size(text: str, plain: bool | None = None) -> tuple[int, int]:
+    """rich's measurement of a text: its longest word, its longest line (in cells);
+    ``plain``: whether :func:`_plain` holds for it, when known."""
+    if _plain(text) if plain is None else plain:
         lines = text.splitlines()
         most = max(map(len, lines)) if lines else 0
         words = text.split()
@@ -421,79 +465,3 @@ def _collapse(widths: list[int], max_width: int) -> list[int]:
         total = sum(widths)
         excess = total - max_width
     return widths
-
-
-def wrap_cell(text: str, width: int) -> list[str]:
-    """The lines of a cell's text in ``width`` cells, each exactly ``width`` cells wide
-    (rich's word wrapping with folding, justified left)."""
-    out: list[str] = []
-    plain = text.isascii() and not _CONTROL.search(text)
-    for line in text.split("\n"):
-        if plain and "  " not in line and line[:1] != " " and line[-1:] != " ":
-            _wrap_plain(line, width, out)
-        else:
-            _wrap_any(line, width, out)
-    return out
-
-
-def _wrap_plain(line: str, width: int, out: list[str]) -> None:
-    """:func:`_wrap_any` for a line of single-cell characters with single spaces between
-    its words and none at either end: a line breaks before the first word that ends past
-    the width, and a word longer than the width is cut every ``width`` characters."""
-    n = len(line)
-    start = 0
-    while n - start > width:
-        limit = start + width
-        if line[limit] == " ":
-            cut = limit + 1
-        else:
-            space = line.rfind(" ", start, limit)
-            if space < start:  # a word longer than the line: fold it
-                end = line.find(" ", start)
-                end = n if end < 0 else end + 1
-                pieces = -(-(end - start) // width)
-                for k in range(pieces - 1):
-                    out.append(line[start + k * width:start + (k + 1) * width])
-                start += (pieces - 1) * width
-                continue
-            cut = space + 1
-        out.append(line[start:cut][:width].ljust(width))
-        start = cut
-    out.append(line[start:].ljust(width))
-
-
-def _wrap_any(line: str, width: int, out: list[str]) -> None:
-    """rich's ``Text.wrap`` of one line: break before a word that does not fit, fold a
-    word wider than the line, drop trailing spaces past the width, pad or cut to it."""
-    breaks: list[int] = []
-    offset = 0
-    for match in _WORD.finditer(line):
-        start, word = match.start(), match.group()
-        size = cell_len(word.rstrip())
-        if width - offset >= size:
-            offset += cell_len(word)
-        elif size > width:
-            pieces = chop_cells(word, width)
-            for k, piece in enumerate(pieces):
-                if start:
-                    breaks.append(start)
-                if k == len(pieces) - 1:
-                    offset = cell_len(piece)
-                else:
-                    start += len(piece)
-        elif offset and start:
-            breaks.append(start)
-            offset = cell_len(word)
-    bounds = [0, *breaks, len(line)]
-    for a, b in pairwise(bounds):
-        piece = line[a:b]
-        if len(piece) > width:
-            spaces = _TRAILING_SPACE.search(piece)
-            if spaces is not None:
-                piece = piece[:len(piece) - min(len(spaces.group()), len(piece) - width)]
-        size = cell_len(piece)
-        if size > width:
-            piece = set_cell_size(piece, width)
-        elif size < width:
-            piece += " " * (width - size)
-        out.append(piece)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 from itertools import accumulate, chain, pairwise, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -83,6 +84,13 @@ def _shared(values: list[Any]) -> list[Any]:
     seen: dict[Any, Any] = {}
     get = seen.setdefault
     return [get(v, v) for v in values]
+
+
+def _interned(values: list[str]) -> list[str]:
+    """``values`` as the interpreter's one object for each string (as :func:`_shared`, and
+    the same objects in every coder's columns: comparing two coders' codings then mostly
+    finds the very same strings). TypeError for a value that is not a string."""
+    return list(map(sys.intern, values))
 
 
 def _columns(st: CoderState) -> dict[str, Any]:
@@ -444,8 +452,9 @@ def load_columns(path: Path, coder: str, stamp: LogStamp, log: Path, *,
         rest.done.update(ck["done"])
         rest.problems = [LogProblem(log, line, reason, events)
                          for line, reason, events in ck["problems"]]
-        return Columns(_expand(list(zip(_shared(k_doc), k_seg, strict=True)), per_key),
-                       _shared(code), _expand(s_start, s_n), _expand(s_end, s_n),
+        return Columns(_expand(list(zip(_interned(k_doc), _interned(k_seg), strict=True)),
+                               per_key),
+                       _interned(code), _expand(s_start, s_n), _expand(s_end, s_n),
                        [] if s_quote is None else _expand(s_quote, s_n), _shared(origin),
                        decision, rest, len(ck["multi"]))
     except (ValueError, KeyError, TypeError, IndexError):

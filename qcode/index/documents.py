@@ -27,8 +27,9 @@ import sqlite3
 import stat
 import time
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -47,6 +48,8 @@ except ImportError:  # pragma: no cover - orjson is a dependency
 #: a row made less than this after its file was modified is checked by content (2 s: more
 #: than any file system's timestamp tick but FAT's, where the hash check still holds)
 RACY_NS = 2_000_000_000
+#: ids asked for in one query (SQLite's least limit of parameters is 999)
+_IDS_AT_ONCE = 500
 
 
 class DocMeta(NamedTuple):
@@ -133,16 +136,27 @@ class _Row(NamedTuple):
     digest: bytes
 
 
-def _select(con: sqlite3.Connection, ids: list[str], with_text: bool
+def _select(con: sqlite3.Connection, ids: list[str], with_text: bool, every: bool
             ) -> tuple[dict[str, _Row], list[str]]:
-    """The rows of ``ids``, and the ids of the other rows."""
+    """The rows of ``ids``, and (``every``: ``ids`` are meant to be all the documents) the
+    ids of the other rows. Without ``every`` only the rows of ``ids`` are read (a batch of
+    documents' texts does not read every text in the index)."""
     text = "text" if with_text else "''"
     sql = (f"SELECT id, size, mtime_ns, ctime_ns, ino, indexed_ns, sha256, meta, {text}, "
            "digest FROM documents")
     wanted = set(ids)
     out = {}
     others = []
-    for r in con.execute(sql):
+    found: Iterable[Any]
+    if every:
+        found = con.execute(sql)
+    else:
+        unique = list(dict.fromkeys(ids))
+        found = chain.from_iterable(
+            con.execute(f"{sql} WHERE id IN ({','.join('?' * len(part))})", part)
+            for part in (unique[at:at + _IDS_AT_ONCE]
+                         for at in range(0, len(unique), _IDS_AT_ONCE)))
+    for r in found:
         if r[0] in wanted:
             out[r[0]] = _Row(_Stat(r[1], r[2], r[3], r[4]), r[5], r[6], r[7], r[8], r[9])
         else:
@@ -157,9 +171,10 @@ def _row_digest(doc_id: str, sha: bytes, meta: bytes, text: str | None) -> bytes
     return digest(*parts)
 
 
-#: rows this process has checked and decoded already (a command often asks twice, e.g.
-#: for the segment ids of every document, then for those of the documents compared)
-_decoded: dict[tuple[str, bytes, bool], DocMeta] = {}
+#: rows this process has checked and decoded already, without their text (a command often
+#: asks twice, e.g. for the segment ids of every document, then for those of the documents
+#: compared); texts are not kept: a text asked for again is checked again
+_decoded: dict[tuple[str, bytes], DocMeta] = {}
 _DECODED_MAX = 50_000
 
 
@@ -173,21 +188,21 @@ def _believed(doc_id: str, row: _Row, with_text: bool) -> DocMeta | None:
     if not (isinstance(row.sha256, bytes) and isinstance(row.meta, bytes)
             and isinstance(row.text, str) and isinstance(row.digest, bytes)):
         return None  # SQLite keeps any type in any column: a changed row is not believed
-    key = (doc_id, row.digest, with_text)
-    meta = _decoded.get(key)
-    if meta is not None:
-        return meta
     meta_digest, text_digest = row.digest[:16], row.digest[16:]
-    if _row_digest(doc_id, row.sha256, row.meta, None) != meta_digest:
-        return None
     if with_text and _row_digest(doc_id, row.sha256, b"", row.text) != text_digest:
         return None
-    meta = _decode(row.meta, row.text)
-    if meta is not None:
+    key = (doc_id, row.digest)
+    bare = _decoded.get(key)
+    if bare is None:
+        if _row_digest(doc_id, row.sha256, row.meta, None) != meta_digest:
+            return None
+        bare = _decode(row.meta, "")
+        if bare is None:
+            return None
         if len(_decoded) >= _DECODED_MAX:
             _decoded.clear()
-        _decoded[key] = meta
-    return meta
+        _decoded[key] = bare
+    return bare._replace(text=row.text) if with_text else bare
 
 
 def _new_row(doc_id: str, st: _Stat, now: int, sha: bytes, meta: DocMeta
@@ -234,7 +249,7 @@ def indexed_documents(project: Project, ids: Iterable[str], *, text: bool = Fals
     others: list[str] = []
     if con is not None:
         try:
-            rows, others = _select(con, ids, text)
+            rows, others = _select(con, ids, text, complete)
         except sqlite3.Error as exc:  # damaged beyond what opening it showed: made anew
             con.close()
             con = None if isinstance(exc, sqlite3.OperationalError) else \

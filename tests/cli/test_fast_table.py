@@ -14,8 +14,9 @@ from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from qcode.cli.cell_wrap import wrap_cell, wrap_plain_words
 from qcode.cli.console import out, print_whole
-from qcode.cli.fast_table import FastTable, print_table, wrap_cell
+from qcode.cli.fast_table import FastTable, print_table
 
 #: the console class of qcode's output (control characters made visible)
 SafeConsole: type[Console] = type(out())
@@ -189,3 +190,14 @@ def test_wraps_a_cell_as_rich_does(line: str, width: int) -> None:
         return
     lines = text.wrap(console, width, justify="left", overflow="fold")
     assert wrap_cell(text.plain, width) == [ln.plain for ln in lines]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(line=prose.filter(lambda t: t and "  " not in t and t.strip() == t),
+       width=st.integers(1, 40))
+def test_a_line_of_words_wraps_at_once_as_word_by_word(line: str, width: int) -> None:
+    """The pattern that wraps a plain line at once gives the lines the word-by-word loop
+    gives (which rich's wrapping is tested against above), long words folded alike."""
+    words: list[str] = []
+    wrap_plain_words(line, width, words)
+    assert wrap_cell(line, width) == words

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from qcode.cli.console import safe_text
+from qcode.cli.console import json_text, safe_text
 from qcode.coding import store as codings
 from qcode.errors import ExitCode
 from qcode.project import Project, open_project
@@ -90,6 +90,21 @@ def test_json_escapes_c1_controls_too(hostile: Callable[..., Any]) -> None:
     assert result.exit_code == ExitCode.OK
     assert RAW.findall(result.stdout) == []
     assert '"name": "S\\u001b]0;pwned\\u0007\\u009b2J"' in result.stdout
+
+
+@pytest.mark.parametrize("text", ["plain words", "DEL \x7f alone", "C1 \x9b2J", "å \x85 ø",
+                                  "ÆØÅ only"])
+def test_json_text_escapes_del_and_c1_wherever_they_are(text: str) -> None:
+    """An ASCII output without DEL is returned as json wrote it (nothing to look for)."""
+    import json
+
+    out = json_text({"t": text})
+    assert RAW.findall(out) == []
+    assert json.loads(out)["t"] == text
+    expected = json.dumps(text, ensure_ascii=False)
+    for c in "\x7f\x85\x9b":
+        expected = expected.replace(c, f"\\u{ord(c):04x}")
+    assert f'"t": {expected}' in out
 
 
 def test_a_document_on_a_terminal_is_made_safe_but_a_pipe_gets_it_whole(

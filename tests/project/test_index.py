@@ -74,6 +74,28 @@ def test_the_index_answers_as_the_documents_do(study: Project,
     assert bounds == {m.id: list(zip(m.starts, m.ends, strict=True)) for m in direct.values()}
 
 
+def test_some_documents_with_their_text_after_all_without(
+        study: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of documents is read from its own rows; the text of a document whose row
+    was decoded without it already is checked on its own (a changed text is not
+    believed, even with the rest of the row known good)."""
+    direct = _direct(study)
+    project_documents(study, text=True)  # built now
+    forget_decoded()
+    assert project_documents(study) == {i: m._replace(text="") for i, m in direct.items()}
+    some = study.document_ids()[::2]
+    with monkeypatch.context() as m:
+        _no_validation(m)
+        assert index_docs.indexed_documents(study, [*some, some[0]], text=True) == \
+            {i: direct[i] for i in some}
+    forget_decoded()
+    project_documents(study)  # each row's meta decoded and kept, without its text
+    with sqlite3.connect(_db(study)) as con:
+        con.execute("UPDATE documents SET text = 'x' || substr(text, 2) WHERE id = ?",
+                    (some[0],))
+    assert index_docs.indexed_documents(study, some, text=True) == {i: direct[i] for i in some}
+
+
 def _rewrite_same_size(path: Path) -> bytes:
     """Change a letter of the text in place, keeping the size and the modification time."""
     raw = path.read_bytes()

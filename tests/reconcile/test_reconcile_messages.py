@@ -89,7 +89,7 @@ def test_damaged_document_names_the_count_in_the_singular(invoke, project: Proje
 
 
 @pytest.mark.parametrize("module", ["qcode.reconcile.strategies", "qcode.reconcile.ledger",
-                                    "qcode.reconcile.run"])
+                                    "qcode.reconcile.run", "qcode.reconcile.span_rows"])
 def test_doctests(module: str) -> None:
     import doctest
     import importlib
