@@ -37,13 +37,14 @@ from qcode.counts.matrix_notes import matrix_notes
 from qcode.errors import QcodeError
 from qcode.memos.journal import read_journal
 from qcode.models import Codebook
+from qcode.outputs import Lines
 from qcode.project import SETTINGS_FILE, Project
 from qcode.reconcile.consensus import consensus_coders
 from qcode.registry.joint import JointDisplay
 from qcode.registry.joint import build as build_joint
 from qcode.reports.docx import report_docx
-from qcode.reports.html import report_html
-from qcode.reports.markdown import report_markdown
+from qcode.reports.html import html_lines
+from qcode.reports.markdown import markdown_lines
 from qcode.reports.markup import speaker_variants
 from qcode.reports.memo_section import MemoSection, build_memo_section, other_coders_memos
 from qcode.reports.settings import check_attribute, read_report_settings, shown_attributes
@@ -314,10 +315,18 @@ def _when(text: str) -> datetime:
 @collector_paused()
 def render_report(content: ReportContent, kind: str) -> str | bytes:
     """The report in one format: text for md/html/csv, bytes for docx/xlsx."""
+    out = report_output(content, kind)
+    return out.text() if isinstance(out, Lines) else out
+
+
+@collector_paused()
+def report_output(content: ReportContent, kind: str) -> Lines | str | bytes:
+    """:func:`render_report`, with the Markdown and HTML reports as their :class:`Lines`
+    (written a chunk at a time: never joined into one string of tens of megabytes)."""
     if kind == "md":
-        return report_markdown(content)
+        return Lines(markdown_lines(content))
     if kind == "html":
-        return report_html(content)
+        return Lines(html_lines(content))
     if kind == "docx":
         return report_docx(content)
     fields, rows = content.excerpt_fields(), content.excerpt_table()

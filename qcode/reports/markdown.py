@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from qcode.reports.content import AgreementSummary, ReportContent
     from qcode.reports.memo_section import MemoEntry, MemoSection
 
-__all__ = ["agreement_markdown", "matrix_markdown", "md_escape", "report_markdown",
-           "source_line", "table"]
+__all__ = ["agreement_markdown", "markdown_lines", "matrix_markdown", "md_escape",
+           "report_markdown", "source_line", "table"]
 
 
 def table(header: list[str], body: list[list[str]], align_right_from: int = 1) -> str:
@@ -65,6 +65,12 @@ def agreement_markdown(a: AgreementSummary) -> str:
 
 def report_markdown(r: ReportContent) -> str:
     """The whole report (a :class:`qcode.reports.content.ReportContent`) as Markdown."""
+    return "\n".join(markdown_lines(r))
+
+
+def markdown_lines(r: ReportContent) -> list[str]:
+    """:func:`report_markdown` as pieces to be joined by newlines (each excerpt's
+    blockquote is one piece), for writing a chunk at a time."""
     out = [f"# {md_escape(r.title)}", ""]
     out += [f"- **{k}:** {md_escape(v)}" for k, v in r.header_lines()]
     out += ["", "## Theme x level matrix", "", matrix_markdown(r.matrix).rstrip(), ""]
@@ -80,7 +86,7 @@ def report_markdown(r: ReportContent) -> str:
         out += [memos_markdown(r.memos).rstrip(), ""]
     appendix = codebook_markdown(r.codebook, heading_level=2)
     out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
-    return "\n".join(out)
+    return out
 
 
 def _excerpts_md(r: ReportContent) -> list[str]:
