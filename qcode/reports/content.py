@@ -14,11 +14,12 @@ from typing import Any
 
 from qcode._io.csvfile import write_rows
 from qcode.agreement.project import agreement_for_project
-from qcode.agreement.project_input import coder_spans
+from qcode.agreement.project_input import CoderSpans, coder_spans, columns_spans
+from qcode.coding.checkpoint import Columns
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
-from qcode.coding.store import coder_names, load_state, unchanged
-from qcode.coding.usable import Omissions, combined, known_parts
+from qcode.coding.store import coder_names, load_state, unchanged_columns
+from qcode.coding.usable import Known, Omissions, combined, known_parts
 from qcode.counts.context import Context
 from qcode.counts.excerpts import (
     Excerpt,
@@ -207,13 +208,14 @@ class ReportContent:
 
 
 def agreement_summary(project: Project, exclude: list[str],
-                      folded: CoderState | None = None) -> AgreementSummary | None:
+                      folded: CoderState | None = None,
+                      read: tuple[str, Columns] | None = None) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
     than two did. Coders in ``exclude`` (consensus coders) are left out; ``folded``: a
-    coder's log the caller has folded already (each is read once)."""
+    coder's log the caller has folded already, ``read``: a coder and the columns the
+    caller has read from their checkpoint (each log is read once)."""
     known = known_parts(project)
-    spans = {c: coder_spans(project, c, known,
-                            folded if folded is not None and folded.coder == c else None)
+    spans = {c: _spans(project, c, known, folded, read)
              for c in coder_names(project) if c not in exclude}
     coders = [c for c, sp in spans.items() if sp.done]
     if len(coders) < 2:
@@ -238,6 +240,18 @@ def agreement_summary(project: Project, exclude: list[str],
                             omissions=rep.omissions)
 
 
+def _spans(project: Project, coder: str, known: Known, folded: CoderState | None,
+           read: tuple[str, Columns] | None) -> CoderSpans:
+    """The coder's spans from what the caller has read of their log, else from the log."""
+    if read is not None and read[0] == coder:
+        quick = columns_spans(coder, read[1], known)
+        if quick is not None:
+            return quick
+        folded = load_state(project, coder)  # not usable as they are: the log is folded
+    return coder_spans(project, coder, known,
+                       folded if folded is not None and folded.coder == coder else None)
+
+
 @collector_paused()
 def build_report(project: Project, *, coder: str | None = None,
                  selection: Selection | None = None, date: str | None = None,
@@ -256,14 +270,18 @@ def build_report(project: Project, *, coder: str | None = None,
     sel = selection or Selection()
     name = default_coder(project, coder)
     consensus = consensus_coders(project)  # reads the logs: before any of them is folded
-    # the agreement comes first, so the coders' spans are gone before the excerpts are
-    # built. A log unchanged since its checkpoint is read from the checkpoint twice, as
-    # spans and as codings, never folded whole (at 2,000 transcripts the peak memory of
-    # report md fell from 525 to MB); a changed log is folded once, for both
-    own = None if unchanged(project, name) else load_state(project, name)
-    summary = agreement_summary(project, consensus, own) if agreement else None
-    corpus = load_corpus(project, name, state=own)
-    del own
+    # the agreement comes first, so the other coders' spans are gone before the excerpts
+    # are built. A log unchanged since its checkpoint is read from the checkpoint once, as
+    # columns, for its spans and its codings, never folded whole (at 2,000 transcripts
+    # the peak memory of report md fell from 525 to 367 MB when it was read twice, as
+    # spans and as codings; parsing the checkpoint once saves a tenth of a second); a
+    # changed log is folded once, for both
+    columns = unchanged_columns(project, name)
+    own = load_state(project, name) if columns is None else None
+    read = (name, columns) if columns is not None else None
+    summary = agreement_summary(project, consensus, own, read) if agreement else None
+    corpus = load_corpus(project, name, state=own, columns=columns)
+    del own, read, columns
     chosen = apply_selection(corpus, sel)
     settings = read_report_settings(project.root)
     shown = shown_attributes(attributes, settings, corpus.attribute_names)
