@@ -32,10 +32,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, compute
 from qcode.agreement.presence import (
+    DocumentUnits,
     SpanColumns,
     as_columns,
+    document_line,
     presence_from_spans,
-    segment_line,
 )
 from qcode.agreement.presence import (
     covered as covered,  # re-exported: the overlap rule counts characters with it
@@ -214,7 +215,11 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     chosen = select_coders(completed, coders, codings)
     docs = common_documents(completed, chosen, list(segments))
     names = check_metrics(metrics) if metrics else default_metrics(len(chosen))
-    units = [(d, s) for d in docs for s in segments[d]]
+    sizes = [len(segments[d]) for d in docs]
+    # with offsets the units are placed on a line of numbers: (document, segment) pairs
+    # are listed only if a coding without offsets asks for them
+    units: Sequence[tuple[str, str]] = [(d, s) for d in docs for s in segments[d]] \
+        if bounds is None else DocumentUnits(docs, segments)
     if not units:
         raise InsufficientDataError("the completed documents have no segments")
     cols = {coder: as_columns(codings.get(coder, ())) for coder in chosen}
@@ -231,7 +236,7 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
         raise UsageError("an overlap share needs the segments' offsets (bounds)")
     unit_bounds = [b for d in docs for b in bounds[d]] if bounds is not None else None
     unit_index = {u: i for i, u in enumerate(units)} if unit_bounds is None else {}
-    line = segment_line(units, unit_bounds) if unit_bounds is not None else None
+    line = document_line(docs, sizes, unit_bounds) if unit_bounds is not None else None
     for g, coder in enumerate(chosen):
         if unit_bounds is not None:
             presence_from_spans(presence, g, cols[coder], units, unit_bounds, code_index,
@@ -244,7 +249,6 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
                 presence[g, i, code_index[code]] = True
     seeds = np.random.SeedSequence(seed)
     keys = pattern_keys(presence)  # every unit x code's pattern of presence, numbered once
-    sizes = [len(segments[d]) for d in docs]
     row_specs = _rows(by, codebook, code_ids, docs, sizes, presence, keys)
     child = seeds.spawn(len(row_specs) + 1)
     code_specs = [] if by == "code" else _rows("code", codebook, code_ids, docs, sizes,
