@@ -282,6 +282,8 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
 
 
 RowSpec = tuple[str, str, np.ndarray, UnitTally | None]
+#: documents' segment ids and their [start, end) bounds, by document id
+Layout = tuple[dict[str, list[str]], dict[str, list[tuple[int, int]]]]
 
 
 def _rows(by: str, codebook: Codebook, code_ids: list[str], docs: list[str],
@@ -379,14 +381,19 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
                           ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
                           progress: Callable[[int, int], None] | None = None,
                           spans: Mapping[str, CoderSpans] | None = None,
-                          overlap: float | None = None) -> ProjectAgreement:
+                          overlap: float | None = None,
+                          layout: Callable[[list[str]], Layout | None] | None = None
+                          ) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure.
 
     The options are those of :func:`project_agreement`; without ``coders`` every coder who
     completed a document is compared, consensus coders left out. ``spans``: coders'
     spans the caller has read already (:func:`~qcode.agreement.project_input.coder_spans`;
     each coder's log is read once either way).
-    ``overlap``: the presence rule of spans in segments (None: any overlap; a share)."""
+    ``overlap``: the presence rule of spans in segments (None: any overlap; a share).
+    ``layout``: the segment ids and bounds of the compared documents, as
+    :func:`~qcode.index.documents.document_segments` gives them, if the caller has read
+    them already (None from it: they are read)."""
     names = store.coder_names(project)
     have = spans or {}
     known = known_parts(project)
@@ -407,7 +414,9 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     docs = common_documents(completed, chosen, order)
     spans = {c: spans[c] for c in chosen}  # the others' codings are not compared
     codings = {c: spans[c].columns for c in chosen}
-    segments, bounds = document_segments(project, docs)
+    known_layout = layout(docs) if layout is not None else None
+    segments, bounds = known_layout if known_layout is not None else \
+        document_segments(project, docs)
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
                                progress=progress, bounds=bounds, overlap=overlap)

@@ -108,17 +108,19 @@ class Corpus:
 
 @collector_paused()
 def load_corpus(project: Project, coder: str | None = None, *,
-                state: CoderState | None = None, columns: Columns | None = None) -> Corpus:
+                state: CoderState | None = None, columns: Columns | None = None,
+                docs: dict[str, DocInfo] | None = None) -> Corpus:
     """Read the project's documents and the (default) coder's current codings (``state``:
     that coder's log, if the caller has folded it already; ``columns``: what the caller
-    has read of it from its checkpoint, :func:`qcode.coding.store.unchanged_columns`).
+    has read of it from its checkpoint, :func:`qcode.coding.store.unchanged_columns`;
+    ``docs``: the documents, if the caller has read them, :func:`corpus_documents`).
 
     Unreadable log lines, and codings of codes, documents or segments not in the project,
     are left out and described in ``omissions`` (see :mod:`qcode.coding.usable`).
     """
     name = default_coder(project, coder)
     cb: Codebook = project.codebook
-    docs = corpus_documents(project)
+    docs = corpus_documents(project) if docs is None else docs
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
     attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     if state is None or state.coder != name:

@@ -6,10 +6,11 @@ format a :class:`ReportContent`, so the same inputs give the same bytes in every
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from qcode._io.csvfile import write_rows
@@ -21,6 +22,7 @@ from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state, unchanged_columns
 from qcode.coding.usable import Known, Omissions, combined, known_parts
 from qcode.counts.context import Context
+from qcode.counts.doc_info import DocInfo, corpus_documents, indexed_layout
 from qcode.counts.excerpts import (
     Excerpt,
     Selection,
@@ -209,20 +211,24 @@ class ReportContent:
 
 def agreement_summary(project: Project, exclude: list[str],
                       folded: CoderState | None = None,
-                      read: tuple[str, Columns] | None = None) -> AgreementSummary | None:
+                      read: tuple[str, Columns] | None = None,
+                      docs: Mapping[str, DocInfo] | None = None) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
     than two did. Coders in ``exclude`` (consensus coders) are left out; ``folded``: a
     coder's log the caller has folded already, ``read``: a coder and the columns the
-    caller has read from their checkpoint (each log is read once)."""
-    known = known_parts(project)
+    caller has read from their checkpoint (each log is read once); ``docs``: the
+    project's documents, if the caller has read them (:func:`corpus_documents`)."""
+    known = known_parts(project) if docs is None else \
+        known_parts(project, segments={i: d.segments for i, d in docs.items()})
     spans = {c: _spans(project, c, known, folded, read)
              for c in coder_names(project) if c not in exclude}
     coders = [c for c, sp in spans.items() if sp.done]
     if len(coders) < 2:
         return None
     try:
-        rep = agreement_for_project(project, coders=coders, by="theme", n_boot=0, seed=1,
-                                    spans=spans)
+        rep = agreement_for_project(
+            project, coders=coders, by="theme", n_boot=0, seed=1, spans=spans,
+            layout=None if docs is None else partial(indexed_layout, docs))
     except QcodeError:
         return None
     metrics = tuple(rep.metrics)
@@ -279,9 +285,10 @@ def build_report(project: Project, *, coder: str | None = None,
     columns = unchanged_columns(project, name)
     own = load_state(project, name) if columns is None else None
     read = (name, columns) if columns is not None else None
-    summary = agreement_summary(project, consensus, own, read) if agreement else None
-    corpus = load_corpus(project, name, state=own, columns=columns)
-    del own, read, columns
+    docs = corpus_documents(project)  # read once: the agreement's segments, the excerpts'
+    summary = agreement_summary(project, consensus, own, read, docs) if agreement else None
+    corpus = load_corpus(project, name, state=own, columns=columns, docs=docs)
+    del own, read, columns, docs
     chosen = apply_selection(corpus, sel)
     settings = read_report_settings(project.root)
     shown = shown_attributes(attributes, settings, corpus.attribute_names)
