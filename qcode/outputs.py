@@ -21,7 +21,9 @@ elsewhere, is not found this way.)
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from qcode._io import atomic
 from qcode._io.leftovers import sweep_temp_files
@@ -107,12 +109,46 @@ def guard_folder(path: Path | str) -> None:
             hint=f"write it outside the project's data folders, e.g. output/{path.name}")
 
 
-def write_output(path: Path | str, data: bytes | str) -> None:
+#: lines per piece of :meth:`Lines.chunks` (a report's excerpt is one line of ~400
+#: characters: pieces of about a megabyte)
+LINES_PER_CHUNK = 2048
+
+
+class Lines(NamedTuple):
+    """A text given as its lines (joined by newlines, no newline added at the end), so that
+    a text of tens of megabytes (a report) is written a chunk of lines at a time instead of
+    being joined into one string and encoded whole.
+
+    >>> Lines(["# Title", "", "text"]).text()
+    '# Title\\n\\ntext'
+    """
+
+    lines: list[str]
+
+    def text(self) -> str:
+        """The whole text."""
+        return "\n".join(self.lines)
+
+    def chunks(self, size: int | None = None) -> Iterator[str]:
+        """The text in pieces of ``size`` lines (:data:`LINES_PER_CHUNK`), each but the last
+        with its newline: their concatenation is :meth:`text`."""
+        lines, size = self.lines, size or LINES_PER_CHUNK
+        for i in range(0, len(lines), size):
+            piece = lines[i:i + size]
+            if i + size < len(lines):
+                piece.append("")  # the newline before the next piece
+            yield "\n".join(piece)
+
+
+def write_output(path: Path | str, data: bytes | str | Lines) -> None:
     """Write a user-named output file atomically, after :func:`guard_output`; stale temp
-    files of a killed earlier write of it are removed first (:mod:`qcode._io.leftovers`)."""
+    files of a killed earlier write of it are removed first (:mod:`qcode._io.leftovers`).
+    Text is written as UTF-8; :class:`Lines` a chunk at a time."""
     guard_output(path)
     sweep_temp_files(Path(path).parent, Path(path).name)  # left by a killed earlier write
-    if isinstance(data, str):
+    if isinstance(data, Lines):
+        atomic.write_chunks(Path(path), (c.encode("utf-8") for c in data.chunks()))
+    elif isinstance(data, str):
         atomic.write_text(Path(path), data)
     else:
         atomic.write_bytes(Path(path), data)

@@ -7,6 +7,7 @@ import errno
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from qcode._io.write_errors import write_failed
@@ -44,6 +45,13 @@ def write_bytes(path: Path, data: bytes) -> None:
     A file that cannot be written (a folder of that name, no permission, a full disk) is
     a :class:`~qcode.errors.QcodeError` naming the file; the old file, if any, is intact.
     """
+    write_chunks(path, (data,))
+
+
+def write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """:func:`write_bytes` of the concatenated ``chunks``, written one after another (a
+    large text encoded a piece at a time is never held whole as bytes). The chunks should
+    be at hand already (made from data in memory): the temp file lives while they come."""
     path = Path(path)
     try:
         if path.is_dir():
@@ -58,7 +66,8 @@ def write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             _set_mode(fh.fileno(), path)
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -10,10 +10,10 @@ segments at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from operator import itemgetter
-from typing import NamedTuple, cast
+from typing import NamedTuple, cast, overload
 
 import numpy as np
 
@@ -99,6 +99,57 @@ def segment_line(units: Sequence[tuple[str, str]],
     stride = int(b.max()) + 2 if b.size else 2
     return SegmentLine(doc_no, b, stride, unit_doc * stride + b[:, 0],
                        unit_doc * stride + b[:, 1])
+
+
+def document_line(docs: Sequence[str], sizes: Sequence[int],
+                  bounds: Sequence[tuple[int, int]]) -> SegmentLine:
+    """:func:`segment_line` of the units of ``docs`` in order (``sizes[i]`` segments of
+    ``docs[i]``; ``bounds`` theirs, in that order) without a (document, segment) pair per
+    unit: each document's number repeated for its segments.
+
+    >>> line = document_line(["A", "B", "C"], [2, 0, 1], [(0, 5), (5, 9), (0, 4)])
+    >>> line.doc_no, line.stride, line.starts.tolist(), line.ends.tolist()
+    ({'A': 0, 'C': 1}, 11, [0, 5, 11], [5, 9, 15])
+    """
+    present = [(d, n) for d, n in zip(docs, sizes, strict=True) if n]  # as segment_line
+    doc_no = {d: i for i, (d, _) in enumerate(present)}
+    unit_doc = np.repeat(np.arange(len(present), dtype=np.int64), [n for _, n in present])
+    b = np.fromiter(chain.from_iterable(bounds), dtype=np.int64,
+                    count=2 * len(bounds)).reshape(len(bounds), 2)
+    stride = int(b.max()) + 2 if b.size else 2
+    return SegmentLine(doc_no, b, stride, unit_doc * stride + b[:, 0],
+                       unit_doc * stride + b[:, 1])
+
+
+class DocumentUnits(Sequence[tuple[str, str]]):
+    """The units (document, segment) of documents in order, listed only when something
+    reads them: agreement on spans with offsets places codings by :class:`SegmentLine`
+    and needs the pairs only for codings without offsets (old logs)."""
+
+    def __init__(self, docs: Sequence[str], segments: Mapping[str, Sequence[str]]) -> None:
+        self._docs, self._segments = docs, segments
+        self._n = sum(len(segments[d]) for d in docs)
+        self._listed: list[tuple[str, str]] | None = None
+
+    def _units(self) -> list[tuple[str, str]]:
+        if self._listed is None:
+            self._listed = [(d, s) for d in self._docs for s in self._segments[d]]
+        return self._listed
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, str]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[str, str]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        return self._units()[i]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._units())
 
 
 def presence_from_spans(presence: np.ndarray, g: int, codings: Iterable[Coding] | SpanColumns,

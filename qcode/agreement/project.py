@@ -32,10 +32,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from qcode.agreement.coefficients import NAMES, SPECS, CoefficientResult, compute
 from qcode.agreement.presence import (
+    DocumentUnits,
     SpanColumns,
     as_columns,
+    document_line,
     presence_from_spans,
-    segment_line,
 )
 from qcode.agreement.presence import (
     covered as covered,  # re-exported: the overlap rule counts characters with it
@@ -214,7 +215,11 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
     chosen = select_coders(completed, coders, codings)
     docs = common_documents(completed, chosen, list(segments))
     names = check_metrics(metrics) if metrics else default_metrics(len(chosen))
-    units = [(d, s) for d in docs for s in segments[d]]
+    sizes = [len(segments[d]) for d in docs]
+    # with offsets the units are placed on a line of numbers: (document, segment) pairs
+    # are listed only if a coding without offsets asks for them
+    units: Sequence[tuple[str, str]] = [(d, s) for d in docs for s in segments[d]] \
+        if bounds is None else DocumentUnits(docs, segments)
     if not units:
         raise InsufficientDataError("the completed documents have no segments")
     cols = {coder: as_columns(codings.get(coder, ())) for coder in chosen}
@@ -231,7 +236,7 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
         raise UsageError("an overlap share needs the segments' offsets (bounds)")
     unit_bounds = [b for d in docs for b in bounds[d]] if bounds is not None else None
     unit_index = {u: i for i, u in enumerate(units)} if unit_bounds is None else {}
-    line = segment_line(units, unit_bounds) if unit_bounds is not None else None
+    line = document_line(docs, sizes, unit_bounds) if unit_bounds is not None else None
     for g, coder in enumerate(chosen):
         if unit_bounds is not None:
             presence_from_spans(presence, g, cols[coder], units, unit_bounds, code_index,
@@ -244,7 +249,6 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
                 presence[g, i, code_index[code]] = True
     seeds = np.random.SeedSequence(seed)
     keys = pattern_keys(presence)  # every unit x code's pattern of presence, numbered once
-    sizes = [len(segments[d]) for d in docs]
     row_specs = _rows(by, codebook, code_ids, docs, sizes, presence, keys)
     child = seeds.spawn(len(row_specs) + 1)
     code_specs = [] if by == "code" else _rows("code", codebook, code_ids, docs, sizes,
@@ -278,6 +282,8 @@ def project_agreement(segments: Mapping[str, Sequence[str]],
 
 
 RowSpec = tuple[str, str, np.ndarray, UnitTally | None]
+#: documents' segment ids and their [start, end) bounds, by document id
+Layout = tuple[dict[str, list[str]], dict[str, list[tuple[int, int]]]]
 
 
 def _rows(by: str, codebook: Codebook, code_ids: list[str], docs: list[str],
@@ -375,14 +381,19 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
                           ci: float = 0.95, n_boot: int = 1000, seed: int | None = None,
                           progress: Callable[[int, int], None] | None = None,
                           spans: Mapping[str, CoderSpans] | None = None,
-                          overlap: float | None = None) -> ProjectAgreement:
+                          overlap: float | None = None,
+                          layout: Callable[[list[str]], Layout | None] | None = None
+                          ) -> ProjectAgreement:
     """Read coders, codings, completion and segments from a project, then measure.
 
     The options are those of :func:`project_agreement`; without ``coders`` every coder who
     completed a document is compared, consensus coders left out. ``spans``: coders'
     spans the caller has read already (:func:`~qcode.agreement.project_input.coder_spans`;
     each coder's log is read once either way).
-    ``overlap``: the presence rule of spans in segments (None: any overlap; a share)."""
+    ``overlap``: the presence rule of spans in segments (None: any overlap; a share).
+    ``layout``: the segment ids and bounds of the compared documents, as
+    :func:`~qcode.index.documents.document_segments` gives them, if the caller has read
+    them already (None from it: they are read)."""
     names = store.coder_names(project)
     have = spans or {}
     known = known_parts(project)
@@ -403,7 +414,9 @@ def agreement_for_project(project: Project, *, coders: Sequence[str] | None = No
     docs = common_documents(completed, chosen, order)
     spans = {c: spans[c] for c in chosen}  # the others' codings are not compared
     codings = {c: spans[c].columns for c in chosen}
-    segments, bounds = document_segments(project, docs)
+    known_layout = layout(docs) if layout is not None else None
+    segments, bounds = known_layout if known_layout is not None else \
+        document_segments(project, docs)
     result = project_agreement(segments, codings, completed, project.codebook, coders=chosen,
                                by=by, metrics=metrics, ci=ci, n_boot=n_boot, seed=seed,
                                progress=progress, bounds=bounds, overlap=overlap)

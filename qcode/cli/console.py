@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from qcode.coding.usable import Omissions
     from qcode.ingest.reanchor import ReanchorReport
+    from qcode.outputs import Lines
     from qcode.project import Project
 
 
@@ -147,10 +148,13 @@ def echo_json(data: dict[str, Any]) -> None:
     typer.echo(json_text(data), nl=False)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Machine or document output: to stdout, or atomically to ``output`` with a note."""
+def emit(text: str | Lines, output: Path | None) -> None:
+    """Machine or document output: to stdout, or atomically to ``output`` with a note
+    (:class:`~qcode.outputs.Lines` a chunk at a time)."""
     if output is None:  # a document on a terminal is for reading: no escape sequences
-        typer.echo(safe_text(text) if sys.stdout.isatty() else text, nl=False)
+        tty = sys.stdout.isatty()
+        for piece in (text,) if isinstance(text, str) else text.chunks():
+            typer.echo(safe_text(piece) if tty else piece, nl=False)
         return
     from qcode.outputs import write_output
 

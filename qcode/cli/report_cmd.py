@@ -128,7 +128,7 @@ def report(
     from qcode.documents.sets import selected_documents
     from qcode.documents.where import parse_where
     from qcode.errors import UsageError
-    from qcode.reports.content import build_report, render_report
+    from qcode.reports.content import build_report, report_output
     from qcode.reports.settings import parse_attribute_option
 
     if spread_by is not None and per_code is None:  # it had no effect, and said nothing
@@ -163,10 +163,10 @@ def report(
 
         warn_damaged(content.memos.unreadable, project.root)
     n, of, by = content.n_excerpts, content.n_available, content.coder
-    data = render_report(content, kind)
+    data = report_output(content, kind)
     del content  # the excerpts are in the text now: freed before it is written
     if output is None:
-        assert isinstance(data, str)
+        assert not isinstance(data, bytes)
         emit(data, None)
         return
     from qcode.outputs import write_output

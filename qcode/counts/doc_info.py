@@ -3,6 +3,7 @@ vouch for the document (:mod:`qcode.index`) and from the file otherwise."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,3 +137,22 @@ def corpus_documents(project: Project) -> dict[str, DocInfo]:
     texts = _Texts(project)
     return {i: _TextOnDemand(indexed_info(indexed[i]), texts) if i in indexed
             else doc_info(project.document_path(i)) for i in project.document_ids()}
+
+
+def indexed_layout(docs: Mapping[str, DocInfo], ids: Iterable[str]
+                   ) -> tuple[dict[str, list[str]], dict[str, list[tuple[int, int]]]] | None:
+    """:func:`qcode.index.documents.document_segments` of the documents ``ids`` (file
+    names), taken from ``docs`` (:func:`corpus_documents`) instead of the index again:
+    each document's segment ids and bounds, keyed by its own id. None when one of them
+    was not read from the index (the caller then reads them the direct way, which reports
+    a damaged document as it always has)."""
+    segments: dict[str, list[str]] = {}
+    bounds: dict[str, list[tuple[int, int]]] = {}
+    for d in ids:
+        info = docs.get(d)
+        if not isinstance(info, _TextOnDemand) or \
+                not len(info.segments) == len(info.bounds) == len(info.turn_numbers):
+            return None  # read from its file, or a segment id twice (kept once in a dict)
+        segments[info.id] = list(info.segments)
+        bounds[info.id] = list(info.bounds.values())
+    return segments, bounds

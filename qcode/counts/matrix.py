@@ -30,6 +30,7 @@ from operator import itemgetter
 from typing import Any
 
 from qcode.codebook.lookup import suggestions
+from qcode.coding.checkpoint import Columns
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
 from qcode.coding.store import coder_names, load_state, log_path, unchanged_columns
@@ -107,20 +108,25 @@ class Corpus:
 
 @collector_paused()
 def load_corpus(project: Project, coder: str | None = None, *,
-                state: CoderState | None = None) -> Corpus:
+                state: CoderState | None = None, columns: Columns | None = None,
+                docs: dict[str, DocInfo] | None = None) -> Corpus:
     """Read the project's documents and the (default) coder's current codings (``state``:
-    that coder's log, if the caller has folded it already).
+    that coder's log, if the caller has folded it already; ``columns``: what the caller
+    has read of it from its checkpoint, :func:`qcode.coding.store.unchanged_columns`;
+    ``docs``: the documents, if the caller has read them, :func:`corpus_documents`).
 
     Unreadable log lines, and codings of codes, documents or segments not in the project,
     are left out and described in ``omissions`` (see :mod:`qcode.coding.usable`).
     """
     name = default_coder(project, coder)
     cb: Codebook = project.codebook
-    docs = corpus_documents(project)
+    docs = corpus_documents(project) if docs is None else docs
     known = known_parts(project, segments={i: d.segments for i, d in docs.items()})
     attrs = sorted({k for d in docs.values() for k in d.attributes}, key=str.casefold)
     if state is None or state.coder != name:
-        columns = unchanged_columns(project, name)
+        without_quotes = columns is not None and columns.code and not columns.quote
+        if columns is None or columns.rest.coder != name or without_quotes:
+            columns = unchanged_columns(project, name)
         quick = codings_of_columns(name, columns, known) if columns is not None else None
         if quick is not None and columns is not None:
             return Corpus(coder=name, codebook=cb, docs=docs, codings=quick,

@@ -6,20 +6,23 @@ format a :class:`ReportContent`, so the same inputs give the same bytes in every
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from qcode._io.csvfile import write_rows
 from qcode.agreement.project import agreement_for_project
-from qcode.agreement.project_input import coder_spans
+from qcode.agreement.project_input import CoderSpans, coder_spans, columns_spans
+from qcode.coding.checkpoint import Columns
 from qcode.coding.collector import collector_paused
 from qcode.coding.fold import CoderState
-from qcode.coding.store import coder_names, load_state, unchanged
-from qcode.coding.usable import Omissions, combined, known_parts
+from qcode.coding.store import coder_names, load_state, unchanged_columns
+from qcode.coding.usable import Known, Omissions, combined, known_parts
 from qcode.counts.context import Context
+from qcode.counts.doc_info import DocInfo, corpus_documents, indexed_layout
 from qcode.counts.excerpts import (
     Excerpt,
     Selection,
@@ -37,13 +40,14 @@ from qcode.counts.matrix_notes import matrix_notes
 from qcode.errors import QcodeError
 from qcode.memos.journal import read_journal
 from qcode.models import Codebook
+from qcode.outputs import Lines
 from qcode.project import SETTINGS_FILE, Project
 from qcode.reconcile.consensus import consensus_coders
 from qcode.registry.joint import JointDisplay
 from qcode.registry.joint import build as build_joint
 from qcode.reports.docx import report_docx
-from qcode.reports.html import report_html
-from qcode.reports.markdown import report_markdown
+from qcode.reports.html import html_lines
+from qcode.reports.markdown import markdown_lines
 from qcode.reports.markup import speaker_variants
 from qcode.reports.memo_section import MemoSection, build_memo_section, other_coders_memos
 from qcode.reports.settings import check_attribute, read_report_settings, shown_attributes
@@ -206,20 +210,25 @@ class ReportContent:
 
 
 def agreement_summary(project: Project, exclude: list[str],
-                      folded: CoderState | None = None) -> AgreementSummary | None:
+                      folded: CoderState | None = None,
+                      read: tuple[str, Columns] | None = None,
+                      docs: Mapping[str, DocInfo] | None = None) -> AgreementSummary | None:
     """Per-theme agreement of the human coders who completed documents, or None when fewer
     than two did. Coders in ``exclude`` (consensus coders) are left out; ``folded``: a
-    coder's log the caller has folded already (each is read once)."""
-    known = known_parts(project)
-    spans = {c: coder_spans(project, c, known,
-                            folded if folded is not None and folded.coder == c else None)
+    coder's log the caller has folded already, ``read``: a coder and the columns the
+    caller has read from their checkpoint (each log is read once); ``docs``: the
+    project's documents, if the caller has read them (:func:`corpus_documents`)."""
+    known = known_parts(project) if docs is None else \
+        known_parts(project, segments={i: d.segments for i, d in docs.items()})
+    spans = {c: _spans(project, c, known, folded, read)
              for c in coder_names(project) if c not in exclude}
     coders = [c for c, sp in spans.items() if sp.done]
     if len(coders) < 2:
         return None
     try:
-        rep = agreement_for_project(project, coders=coders, by="theme", n_boot=0, seed=1,
-                                    spans=spans)
+        rep = agreement_for_project(
+            project, coders=coders, by="theme", n_boot=0, seed=1, spans=spans,
+            layout=None if docs is None else partial(indexed_layout, docs))
     except QcodeError:
         return None
     metrics = tuple(rep.metrics)
@@ -235,6 +244,18 @@ def agreement_summary(project: Project, exclude: list[str],
                             masi_alpha=rep.masi_alpha.value, rows=rows_,
                             mean_per_code=tuple(rep.mean_per_code.get(m) for m in metrics),
                             omissions=rep.omissions)
+
+
+def _spans(project: Project, coder: str, known: Known, folded: CoderState | None,
+           read: tuple[str, Columns] | None) -> CoderSpans:
+    """The coder's spans from what the caller has read of their log, else from the log."""
+    if read is not None and read[0] == coder:
+        quick = columns_spans(coder, read[1], known)
+        if quick is not None:
+            return quick
+        folded = load_state(project, coder)  # not usable as they are: the log is folded
+    return coder_spans(project, coder, known,
+                       folded if folded is not None and folded.coder == coder else None)
 
 
 @collector_paused()
@@ -255,14 +276,19 @@ def build_report(project: Project, *, coder: str | None = None,
     sel = selection or Selection()
     name = default_coder(project, coder)
     consensus = consensus_coders(project)  # reads the logs: before any of them is folded
-    # the agreement comes first, so the coders' spans are gone before the excerpts are
-    # built. A log unchanged since its checkpoint is read from the checkpoint twice, as
-    # spans and as codings, never folded whole (at 2,000 transcripts the peak memory of
-    # report md fell from 525 to MB); a changed log is folded once, for both
-    own = None if unchanged(project, name) else load_state(project, name)
-    summary = agreement_summary(project, consensus, own) if agreement else None
-    corpus = load_corpus(project, name, state=own)
-    del own
+    # the agreement comes first, so the other coders' spans are gone before the excerpts
+    # are built. A log unchanged since its checkpoint is read from the checkpoint once, as
+    # columns, for its spans and its codings, never folded whole (at 2,000 transcripts
+    # the peak memory of report md fell from 525 to 367 MB when it was read twice, as
+    # spans and as codings; parsing the checkpoint once saves a tenth of a second); a
+    # changed log is folded once, for both
+    columns = unchanged_columns(project, name)
+    own = load_state(project, name) if columns is None else None
+    read = (name, columns) if columns is not None else None
+    docs = corpus_documents(project)  # read once: the agreement's segments, the excerpts'
+    summary = agreement_summary(project, consensus, own, read, docs) if agreement else None
+    corpus = load_corpus(project, name, state=own, columns=columns, docs=docs)
+    del own, read, columns, docs
     chosen = apply_selection(corpus, sel)
     settings = read_report_settings(project.root)
     shown = shown_attributes(attributes, settings, corpus.attribute_names)
@@ -314,10 +340,18 @@ def _when(text: str) -> datetime:
 @collector_paused()
 def render_report(content: ReportContent, kind: str) -> str | bytes:
     """The report in one format: text for md/html/csv, bytes for docx/xlsx."""
+    out = report_output(content, kind)
+    return out.text() if isinstance(out, Lines) else out
+
+
+@collector_paused()
+def report_output(content: ReportContent, kind: str) -> Lines | str | bytes:
+    """:func:`render_report`, with the Markdown and HTML reports as their :class:`Lines`
+    (written a chunk at a time: never joined into one string of tens of megabytes)."""
     if kind == "md":
-        return report_markdown(content)
+        return Lines(markdown_lines(content))
     if kind == "html":
-        return report_html(content)
+        return Lines(html_lines(content))
     if kind == "docx":
         return report_docx(content)
     fields, rows = content.excerpt_fields(), content.excerpt_table()

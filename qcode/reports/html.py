@@ -51,10 +51,11 @@ def page(title: str, body: str, extra_css: str = "") -> str:
     return f"{_head(title, extra_css)}\n{body}{_TAIL}"
 
 
-def page_of(title: str, lines: list[str], extra_css: str = "") -> str:
-    """:func:`page` of the body ``"\\n".join(lines) + "\\n"``, joined once (a report's
-    body is tens of megabytes at 2,000 transcripts: no copy of it for the page)."""
-    return "\n".join([_head(title, extra_css), *lines, _TAIL])
+def page_lines(title: str, lines: list[str], extra_css: str = "") -> list[str]:
+    """:func:`page` of the body ``"\\n".join(lines) + "\\n"``, as pieces to be joined by
+    newlines (a report's body is tens of megabytes at 2,000 transcripts: it is never
+    copied whole for the page, and may be written a chunk at a time)."""
+    return [_head(title, extra_css), *lines, _TAIL]
 
 
 _TAIL = "</body>\n</html>\n"
@@ -150,6 +151,12 @@ def _codebook(cb: Codebook, h: Headings | None = None) -> str:
 def report_html(r: ReportContent) -> str:
     """The whole report (a :class:`qcode.reports.content.ReportContent`) as one HTML file,
     with a table of contents linking every section, theme, level and code."""
+    return "\n".join(html_lines(r))
+
+
+def html_lines(r: ReportContent) -> list[str]:
+    """:func:`report_html` as pieces to be joined by newlines (each excerpt is one piece),
+    for writing a chunk at a time."""
     h = Headings()
     body = [f"<h1>{escape(r.title)}</h1>", '<dl class="meta">']
     body += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in r.header_lines()]
@@ -173,7 +180,7 @@ def report_html(r: ReportContent) -> str:
     if r.context is not None:
         extra_css += CONTEXT_CSS
     body.insert(toc_at, h.nav().rstrip("\n"))
-    return page_of(r.title, body, extra_css)
+    return page_lines(r.title, body, extra_css)
 
 
 #: context around a quote is grey (added only to a report that shows context)

@@ -6,6 +6,8 @@ escaped), so a quote can never become a heading, a link or raw HTML.
 
 from __future__ import annotations
 
+from itertools import count
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from qcode.counts.excerpts import Excerpt
@@ -27,8 +29,8 @@ if TYPE_CHECKING:
     from qcode.reports.content import AgreementSummary, ReportContent
     from qcode.reports.memo_section import MemoEntry, MemoSection
 
-__all__ = ["agreement_markdown", "matrix_markdown", "md_escape", "report_markdown",
-           "source_line", "table"]
+__all__ = ["agreement_markdown", "markdown_lines", "matrix_markdown", "md_escape",
+           "report_markdown", "source_line", "table"]
 
 
 def table(header: list[str], body: list[list[str]], align_right_from: int = 1) -> str:
@@ -65,6 +67,12 @@ def agreement_markdown(a: AgreementSummary) -> str:
 
 def report_markdown(r: ReportContent) -> str:
     """The whole report (a :class:`qcode.reports.content.ReportContent`) as Markdown."""
+    return "\n".join(markdown_lines(r))
+
+
+def markdown_lines(r: ReportContent) -> list[str]:
+    """:func:`report_markdown` as pieces to be joined by newlines (each excerpt's
+    blockquote is one piece), for writing a chunk at a time."""
     out = [f"# {md_escape(r.title)}", ""]
     out += [f"- **{k}:** {md_escape(v)}" for k, v in r.header_lines()]
     out += ["", "## Theme x level matrix", "", matrix_markdown(r.matrix).rstrip(), ""]
@@ -80,31 +88,39 @@ def report_markdown(r: ReportContent) -> str:
         out += [memos_markdown(r.memos).rstrip(), ""]
     appendix = codebook_markdown(r.codebook, heading_level=2)
     out += [appendix.replace("## Codebook: ", "## Appendix. Codebook: ", 1).rstrip(), ""]
-    return "\n".join(out)
+    return out
+
+
+#: an excerpt's span: its document, first segment, start and end
+_SPAN = itemgetter(*map(Excerpt._fields.index, ("doc", "segment", "start", "end")))
 
 
 def _excerpts_md(r: ReportContent) -> list[str]:
     """The headings and blockquotes of the excerpts. A span under several codes is
     written once and its text reused; the quotes and source lines are escaped together
     (:func:`md_escape_many`). Each blockquote is one string of lines: its context, if any,
-    in brackets around the quote; then its memos (``--memos``)."""
-    out: list[str | int] = []  # lines, and for each excerpt the number of its block
-    block_of: dict[tuple[str, str, int, int], int] = {}
-    firsts: list[Excerpt] = []  # the first excerpt of each span, in report order
+    in brackets around the quote; then its memos (``--memos``). Each excerpt is looked up
+    by its span in C (``map``), not a Python step apiece."""
+    heads: list[tuple[list[str], int]] = []  # per code: the lines before its excerpts, and
+    # how many excerpts it has
+    lines: list[str] = []
+    every: list[Excerpt] = []  # the excerpts in report order
     for t in r.groups:
-        out += [f"### {md_escape(t.name)} ({md_escape(t.theme)})", ""]
+        lines += [f"### {md_escape(t.name)} ({md_escape(t.theme)})", ""]
         for lv in t.levels:
-            out += [f"#### {md_escape(lv.name)}", ""]
+            lines += [f"#### {md_escape(lv.name)}", ""]
             for cg in lv.codes:
-                out += [f"##### {md_escape(cg.code)}: {md_escape(cg.name)} "
-                        f"({cg.count_label})", ""]
-                for e in cg.excerpts:
-                    key = (e.doc, e.segment, e.start, e.end)
-                    k = block_of.get(key)
-                    if k is None:
-                        k = block_of[key] = len(firsts)
-                        firsts.append(e)
-                    out.append(k)
+                lines += [f"##### {md_escape(cg.code)}: {md_escape(cg.name)} "
+                          f"({cg.count_label})", ""]
+                heads.append((lines, len(cg.excerpts)))
+                lines = []
+                every += cg.excerpts
+    if lines:
+        heads.append((lines, 0))
+    # each excerpt's span numbered by the position of its first excerpt
+    first_of: dict[tuple[str, str, int, int], int] = {}
+    ids = list(map(first_of.setdefault, map(_SPAN, every), count()))
+    firsts = [every[i] for i in first_of.values()]  # the first excerpt of each span
     quotes = md_quotes(firsts)
     sources = md_escape_many(source_lines(firsts, r.attribute_names))
     blocks = [f"> {q}\n>\n> \u2014 {s}\n" for q, s in zip(quotes, sources, strict=True)]
@@ -114,7 +130,14 @@ def _excerpts_md(r: ReportContent) -> list[str]:
                             for coder, memo in r.memos_on(e))
             if memos:
                 blocks[k] = f"{blocks[k][:-1]}{memos}\n"
-    return [blocks[x] if isinstance(x, int) else x for x in out]
+    block_of = dict(zip(first_of.values(), blocks, strict=True))
+    out: list[str] = []
+    at = 0
+    for before, n in heads:
+        out += before
+        out += map(block_of.__getitem__, ids[at:at + n])
+        at += n
+    return out
 
 
 def _memo_md(e: MemoEntry) -> str:

@@ -43,3 +43,19 @@ def test_a_link_is_refused(tmp_path: Path) -> None:
     os.symlink(tmp_path / "real.jsonl", tmp_path / "link.jsonl")
     with pytest.raises(ProjectDamagedError):
         contains_nofollow(tmp_path / "link.jsonl", (b"abc",))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_bytes, st.lists(_bytes, min_size=2, max_size=3), _bytes.filter(bool),
+       st.integers(1, 9), st.integers(0, 60))
+def test_needles_with_a_common_end_are_found_where_one_of_them_is(
+        data: bytes, heads: list[bytes], end: bytes, chunk: int, at: int) -> None:
+    # the scan looks for the end the needles share first (one search a block, not one per
+    # needle): as the two spellings of the consensus marker share '"reconciled"'
+    needles = tuple(h + end for h in heads)
+    for placed in (data, data[:at] + needles[-1] + data[at:]):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "log.jsonl"
+            path.write_bytes(placed)
+            assert contains_nofollow(path, needles, chunk) == \
+                any(n in placed for n in needles)
