@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 
 def main() -> None:
@@ -38,4 +39,28 @@ def main() -> None:
 
     app = make_app()
     import_module(f"qcode.cli.{module}").register(app)
-    app(prog_name="qcode")
+    try:
+        app(prog_name="qcode")
+    except SystemExit as exc:
+        end_quickly(exc.code)
+        raise
+    end_quickly(0)
+
+
+def end_quickly(code: object) -> None:
+    """End the process now with ``code`` (None is 0), without Python freeing every object
+    the command made: at 2,000 transcripts that teardown alone is 0.14-0.22 s of a 2 s
+    ``diff``, ``report`` or ``agree``. Only once nothing is left for it to do: the command
+    has returned or exited (its files written, closed and synced, its locks released, its
+    temporary folders removed by their own ``finally``), no other thread runs, and stdout
+    and stderr flush; otherwise this returns and Python ends as usual (a string exit code,
+    a broken pipe, an exception)."""
+    code = 0 if code is None else code
+    if not isinstance(code, int) or threading.active_count() > 1:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)

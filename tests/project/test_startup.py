@@ -35,7 +35,9 @@ READ_COMMANDS = (
 PROBE = """
 import json, sys
 sys.argv = ["qcode", *json.loads(sys.argv[1])]
+from qcode.cli import entry
 from qcode.cli.entry import main
+entry.end_quickly = lambda code: None  # end through here, to list what was imported
 code = 0
 try:
     main()
