@@ -54,10 +54,11 @@ def end_quickly(code: object) -> None:
     has returned or exited (its files written, closed and synced, its locks released, its
     temporary folders removed by their own ``finally``), no other thread runs, and stdout
     and stderr flush; otherwise this returns and Python ends as usual (a string exit code,
-    a broken pipe, an exception)."""
+    a broken pipe, an exception, or a profiler or coverage watching the run)."""
     code = 0 if code is None else code
-    if not isinstance(code, int) or threading.active_count() > 1:
-        return
+    if (not isinstance(code, int) or threading.active_count() > 1
+            or sys.gettrace() is not None or sys.getprofile() is not None):
+        return  # a tracer or profiler (coverage, cProfile) writes its data at the end
     try:
         sys.stdout.flush()
         sys.stderr.flush()

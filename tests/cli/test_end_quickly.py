@@ -69,3 +69,13 @@ def test_what_is_still_buffered_is_flushed_and_the_code_kept() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=BUFFERED,
                           capture_output=True, timeout=60, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (3, b"out " * 100, b"err")
+
+
+def test_a_profiled_run_ends_the_usual_way(tmp_path: Path) -> None:
+    """cProfile (as coverage) writes its data when Python ends: that ending is kept."""
+    out = tmp_path / "run.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "qcode",
+                           "matrix", "--help"], cwd=ROOT, env=BUFFERED,
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0
