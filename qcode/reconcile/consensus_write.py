@@ -14,7 +14,6 @@ from typing import Any
 
 from qcode.coding.drafts import AddDraft, EventDraft, RemoveDraft
 from qcode.coding.fold import CoderState
-from qcode.models import Document
 from qcode.reconcile.ledger import Decision
 
 
@@ -24,10 +23,10 @@ def wanted(d: Decision, bounds: tuple[int, int]) -> set[tuple[str, int, int]]:
             for s, e in d.chosen_coverage(code, bounds)}
 
 
-def decision_events(state: CoderState, doc: Document, bounds: tuple[int, int],
+def decision_events(state: CoderState, text: str, bounds: tuple[int, int],
                     d: Decision) -> list[EventDraft]:
     """The consensus coder's events for decision ``d`` (origin ``reconciled``, each
-    pointing to it); ``state`` is updated to hold their result."""
+    pointing to it; ``text``: the document's); ``state`` is updated to hold their result."""
     key = d.key
     on: dict[Any, dict[str, Any]] = state.spans.setdefault(key, {})
     # a span without offsets (an old log) is its whole segment
@@ -43,7 +42,7 @@ def decision_events(state: CoderState, doc: Document, bounds: tuple[int, int],
         del on[k]
     for code, s, e in sorted(want - set(have)):
         added: AddDraft = {"op": "add", "doc": d.doc, "segment": d.segment, "start": s,
-                           "end": e, "quote": doc.text[s:e], "code": code,
+                           "end": e, "quote": text[s:e], "code": code,
                            "origin": "reconciled", "decision": d.id}
         events.append(added)
         on[(code, s, e)] = dict(added)

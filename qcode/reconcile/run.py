@@ -44,7 +44,6 @@ from typing import Any, Literal
 from qcode.coding.drafts import DoneDraft, EventDraft
 from qcode.coding.store import CoderState, append_events, coder_names, load_state_or_empty
 from qcode.errors import ConflictError, UsageError
-from qcode.models import Document
 from qcode.project import Project
 from qcode.reconcile import ledger as log
 from qcode.reconcile.consensus_write import decision_events
@@ -52,6 +51,7 @@ from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.ledger import Decision, Ledger
 from qcode.reconcile.positions import Spans, trim
 from qcode.reconcile.result import ReconcileResult
+from qcode.reconcile.segment_codings import of_state
 from qcode.reconcile.strategies import (  # noqa: F401
     STRATEGIES,
     Choice,
@@ -63,9 +63,10 @@ from qcode.reconcile.strategies import (  # noqa: F401
 from qcode.reconcile.units import (
     Scope,
     Unit,
+    UnitDoc,
     document_scope,
     iter_units,
-    load_states,
+    load_codings,
     resolve_codes,
     unit_differs,
 )
@@ -122,7 +123,7 @@ class Plan:
     disagreements: list[Pending] = field(default_factory=list)
     settled: int = 0
     units: list[Unit] = field(default_factory=list, repr=False)
-    documents: dict[str, Document] = field(default_factory=dict, repr=False)
+    documents: dict[str, UnitDoc] = field(default_factory=dict, repr=False)
     #: the documents the consensus coder has completed, as read by the last decisions
     #: applied in this run (under the run lock nothing else marks them), so finishing the
     #: run does not fold the consensus log once more
@@ -214,23 +215,27 @@ def _check_names(project: Project, coders: list[str], name: str, ledger: Ledger 
 def make_plan(project: Project, coders: list[str], name: str, docs: list[str] | None = None,
               codes: list[str] | None = None, all_docs: bool = False,
               include_decided_docs: bool = False,
-              documents: dict[str, Document] | None = None,
+              documents: dict[str, UnitDoc] | None = None,
               ledger: Ledger | None = None,
               states: list[CoderState] | None = None) -> Plan:
     """Read everything and sort the segments in scope into agreed / disagreements
-    (``states``: the coders' usable states, when the caller has loaded them)."""
+    (``states``: the coders' usable states, when the caller has loaded them; else their
+    codings are read as units compare them, :func:`~qcode.reconcile.units.load_codings`)."""
     ledger = ledger if ledger is not None else log.read_ledger(project, name)
     _check_names(project, coders, name, ledger)
-    states = states if states is not None else load_states(project, coders)
+    codings = [of_state(s) for s in states] if states is not None else \
+        load_codings(project, coders)
     code_filter = resolve_codes(project.codebook, codes)
-    scope = document_scope(project, states, docs, all_docs)
+    scope = document_scope(project, codings, docs, all_docs)
     if include_decided_docs and not docs:
         extra = {d for d, _ in ledger.by_unit} - set(scope.docs)
         scope.docs = sorted(set(scope.docs) | {d for d in extra if project.has_document(d)})
         scope.skipped = [s for s in scope.skipped if s.doc not in extra]
+    # the states say what was left out (omissions), what each coder completed, their memos
     plan = Plan(name=name, coders=list(coders), codes=code_filter, scope=scope, ledger=ledger,
-                states=states, documents=documents if documents is not None else {})
-    plan.units = list(iter_units(project, states, scope.docs, code_filter, plan.documents))
+                states=[c.source for c in codings],
+                documents=documents if documents is not None else {})
+    plan.units = list(iter_units(project, codings, scope.docs, code_filter, plan.documents))
     plan.reassess()
     return plan
 
@@ -276,7 +281,7 @@ def consensus_state(project: Project, name: str) -> CoderState:
 
 
 def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Ledger,
-           documents: dict[str, Document] | None = None) -> CoderState | None:
+           documents: dict[str, UnitDoc] | None = None) -> CoderState | None:
     """Write decisions into the consensus coder's log, then mark them applied; return the
     consensus coder's state it worked from (None when there was nothing to apply)."""
     documents = documents if documents is not None else {}
@@ -285,15 +290,20 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
         return None
     state = consensus_state(project, name)
     bounds: dict[str, dict[str, tuple[int, int]]] = {}  # doc -> segment -> (start, end)
-    docs: dict[str, Document] = {}
+    texts: dict[str, str] = {}
     events: list[EventDraft] = []
     for d in decided:
         if not d.chosen and d.key not in state.spans:
             continue  # nothing to take off, nothing to put on
-        if d.doc not in docs:
-            docs[d.doc] = documents.get(d.doc) or project.load_document(d.doc)
-            bounds[d.doc] = {s.id: (s.start, s.end) for s in docs[d.doc].segments}
-        events += decision_events(state, docs[d.doc], bounds[d.doc][d.segment], d)
+        if d.doc not in texts:
+            known = documents.get(d.doc)
+            if known is not None:
+                texts[d.doc], bounds[d.doc] = known.text, known.bounds()
+            else:  # repairing an interrupted run: the document's file
+                doc = project.load_document(d.doc)
+                texts[d.doc] = doc.text
+                bounds[d.doc] = {s.id: (s.start, s.end) for s in doc.segments}
+        events += decision_events(state, texts[d.doc], bounds[d.doc][d.segment], d)
     append_events(project, name, events)
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):

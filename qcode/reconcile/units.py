@@ -27,7 +27,7 @@ from qcode.models import Codebook, Document, Record
 from qcode.project import Project
 from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.positions import Spans, context, coverage_in, cross_spans, minus, trim
-from qcode.reconcile.segment_codings import load_segment_codings
+from qcode.reconcile.segment_codings import SegmentCodings, load_segment_codings, of_state
 
 # ----------------------------------------------------------------------------- records
 
@@ -173,6 +173,16 @@ def load_states(project: Project, coders: list[str]) -> list[CoderState]:
     return usable_states(project, [load_state(project, c) for c in coders])
 
 
+def load_codings(project: Project, coders: list[str]) -> list[SegmentCodings]:
+    """Each coder's usable codings as units compare them (the checkpoint's columns when
+    they serve, else the usable state: :func:`load_segment_codings`); refuses duplicates
+    and unknown coders. Units made from them equal those made from :func:`load_states`
+    (``tests/reconcile/test_units_from_columns.py``)."""
+    check_named_once(coders)
+    known = known_parts(project)
+    return [load_segment_codings(project, c, known) for c in coders]
+
+
 def check_named_once(coders: list[str]) -> None:
     """Refuse a coder named twice (names are compared without case)."""
     seen: dict[str, str] = {}
@@ -185,6 +195,40 @@ def check_named_once(coders: list[str]) -> None:
 # ----------------------------------------------------------------------------- units
 
 
+class UnitDoc:
+    """A document as units read it: its id, text and segment bounds from the read index
+    (:func:`compared_documents`); the validated :class:`Document` (for showing a segment
+    in context) is read from its file the first time it is asked for."""
+
+    __slots__ = ("_document", "_project", "id", "meta", "text")
+
+    def __init__(self, project: Project, meta: DocMeta) -> None:
+        self.id, self.text, self.meta = meta.id, meta.text, meta
+        self._project = project
+        self._document: Document | None = None
+
+    @property
+    def document(self) -> Document:
+        if self._document is None:
+            self._document = self._project.load_document(self.id)
+        return self._document
+
+    @property
+    def segments(self) -> tuple[Any, ...]:
+        return self.document.segments
+
+    def segment(self, segment_id: str) -> Any:
+        return self.document.segment(segment_id)
+
+    def segment_text(self, seg: Any) -> str:
+        return self.document.segment_text(seg)
+
+    def bounds(self) -> dict[str, tuple[int, int]]:
+        """segment id -> (start, end)."""
+        m = self.meta
+        return dict(zip(m.segment_ids, zip(m.starts, m.ends, strict=True), strict=True))
+
+
 @dataclass(slots=True)
 class Unit:
     """One segment with every coder's current codes on it (restricted to the code filter).
@@ -193,7 +237,7 @@ class Unit:
     (:mod:`qcode.reconcile.positions`), for the coders with a span here that is not the
     whole segment; None when every coding on the segment is a whole-segment one."""
 
-    doc: Document
+    doc: UnitDoc
     segment_id: str
     sets: Mapping[str, frozenset[str]]
     bounds: tuple[int, int] = (0, 0)
@@ -245,23 +289,34 @@ def unit_differs(unit: Unit) -> bool:
                for code in unit.sets[coders[0]] for c in coders[1:])
 
 
-def iter_units(project: Project, states: list[CoderState], docs: list[str],
-               codes: frozenset[str] | None = None,
-               cache: dict[str, Document] | None = None) -> Iterator[Unit]:
-    """Every segment of the documents, in order, with each coder's code set on it.
-    Documents are read once into ``cache`` when one is given."""
-    for doc_id in docs:
-        if cache is None:
-            doc = project.load_document(doc_id)
-        elif doc_id in cache:
-            doc = cache[doc_id]
-        else:
-            doc = cache[doc_id] = project.load_document(doc_id)
-        folded = [(st.coder, st.codes, st.spans, cross_spans(st, doc_id) if st.multi else None)
-                  for st in states]
-        empty: frozenset[str] = frozenset()
-        for seg in doc.segments:
-            key = (doc_id, seg.id)
+def unit_documents(project: Project, ids: list[str],
+                   cache: dict[str, UnitDoc] | None = None) -> Iterator[UnitDoc]:
+    """The documents ``ids`` in order (:func:`compared_documents`); read once into
+    ``cache`` when one is given."""
+    cache = cache if cache is not None else {}
+    todo = compared_documents(project, [d for d in dict.fromkeys(ids) if d not in cache])
+    for doc_id in ids:
+        if doc_id not in cache:
+            _, meta = next(todo)  # in the order asked
+            cache[doc_id] = UnitDoc(project, meta)
+        yield cache[doc_id]
+
+
+def iter_units(project: Project, codings: Sequence[SegmentCodings | CoderState],
+               docs: list[str], codes: frozenset[str] | None = None,
+               cache: dict[str, UnitDoc] | None = None) -> Iterator[Unit]:
+    """Every segment of the documents, in order, with each coder's code set on it
+    (``codings``: :func:`load_codings`, or usable states). Documents are read once into
+    ``cache`` when one is given."""
+    coded = [c if isinstance(c, SegmentCodings) else of_state(c) for c in codings]
+    empty: frozenset[str] = frozenset()
+    for doc_id, doc in zip(docs, unit_documents(project, docs, cache), strict=True):
+        meta, text = doc.meta, doc.text
+        folded = [(st.coder, st.codes, st.spans,
+                   cross_spans(st.source, doc_id) if st.crossing else None) for st in coded]
+        for seg_id, start, end in zip(meta.segment_ids, meta.starts, meta.ends, strict=True):
+            key = (doc_id, seg_id)
+            bounds = (start, end)
             sets = {}
             spans = None
             for coder, by_unit, by_first, crossing in folded:
@@ -269,13 +324,12 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
                 have = frozenset(on) if on else empty
                 sets[coder] = have if codes is None or not have else have & codes
                 if on:
-                    cov = coverage_in(by_first.get(key, ()), (seg.start, seg.end), codes,
-                                      crossing.get(seg.id, ()) if crossing else (), doc.text)
+                    cov = coverage_in(by_first.get(key, ()), bounds, codes,
+                                      crossing.get(seg_id, ()) if crossing else (), text)
                     if cov is not None:
                         spans = spans if spans is not None else {}
                         spans[coder] = cov
-            yield Unit(doc=doc, segment_id=seg.id, sets=sets, bounds=(seg.start, seg.end),
-                       spans=spans)
+            yield Unit(doc=doc, segment_id=seg_id, sets=sets, bounds=bounds, spans=spans)
 
 
 def span_differences(text: str, bounds: tuple[int, int],
