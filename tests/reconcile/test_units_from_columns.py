@@ -133,3 +133,23 @@ def test_a_run_on_columns_writes_what_the_folded_states_give(
     assert a.as_dict() == b.as_dict() and a.by_outcome
     assert _normal(project.reconciliations_dir / "consensus.jsonl") == \
         _normal(cold.reconciliations_dir / "consensus.jsonl")
+
+
+def test_a_copied_project_reads_columns_once_its_checkpoints_hold_the_logs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(log_checkpoint, "MIN_EVENTS", 1)
+    _warm(_varied(tmp_path / "p"))
+    shutil.copytree(tmp_path / "p", tmp_path / "copy", symlinks=True)  # new inodes: no stamp
+    project = open_project(tmp_path / "copy")
+    assert store.unchanged_columns(project, "bo") is None
+    store.add_codes(project, "cy", project.load_document("N0"), ["N0:0001"], ["G2"])
+    got = {c: store.columns_or_state(project, c) for c in CODERS}
+    # bo's checkpoint holds his whole log: restamped, then read as columns; cy coded
+    # since her checkpoint was made: her log is folded (as load_state does)
+    assert isinstance(got["bo"], log_checkpoint.Columns)
+    assert isinstance(got["cy"], store.CoderState) and \
+        got["cy"].codes == store.load_state(project, "cy").codes
+    assert store.unchanged_columns(project, "bo") is not None
+    docs = ["N0", "N1", "N2", "N3", "S1"]
+    assert _seen(list(iter_units(project, load_codings(project, CODERS), docs))) == \
+        _direct(project, None)
