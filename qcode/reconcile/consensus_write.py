@@ -5,11 +5,15 @@ the consensus positions of each (``chosen_spans``); a chosen code without positi
 the whole segment. :func:`decision_events` compares that with the consensus coder's spans
 starting in the segment (within the decision's codes), and gives the events that take off
 what is no longer chosen and add what is new; the state is brought up to date as it goes,
-so several decisions on one segment in one batch build on each other.
+so several decisions on one segment in one batch build on each other, and
+:class:`Written` keeps that state for the run's next decisions.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qcode.coding.drafts import AddDraft, EventDraft, RemoveDraft
@@ -54,3 +58,28 @@ def decision_events(state: CoderState, text: str, bounds: tuple[int, int],
         del state.spans[key]
         state.codes.pop(key, None)
     return events
+
+
+@dataclass
+class Written:
+    """The consensus coder's state as a run's last append left it (``state``, brought up to
+    date by :func:`decision_events`), and the log file's status just after that append,
+    taken under the log's lock (``after``; None: nothing was appended)."""
+
+    state: CoderState
+    after: os.stat_result | None
+
+    def current(self, log: Path) -> CoderState | None:
+        """The state, while the log at ``log`` is still the file as that append left it
+        (same size, times and inode: any later write changes its change time); else None,
+        and the log must be folded again."""
+        if self.after is None:
+            return None
+        try:
+            now = os.lstat(log)
+        except OSError:
+            return None
+        a = self.after
+        same = (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) == \
+            (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns)
+        return self.state if same else None

@@ -42,11 +42,18 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from qcode.coding.drafts import DoneDraft, EventDraft
-from qcode.coding.store import CoderState, append_events, coder_names, load_state_or_empty
+from qcode.coding.store import (
+    CoderState,
+    append,
+    append_events,
+    coder_names,
+    load_state_or_empty,
+    log_path,
+)
 from qcode.errors import ConflictError, UsageError
 from qcode.project import Project
 from qcode.reconcile import ledger as log
-from qcode.reconcile.consensus_write import decision_events
+from qcode.reconcile.consensus_write import Written, decision_events
 from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.ledger import Decision, Ledger
 from qcode.reconcile.positions import Spans, trim
@@ -128,6 +135,9 @@ class Plan:
     #: applied in this run (under the run lock nothing else marks them), so finishing the
     #: run does not fold the consensus log once more
     consensus_done: frozenset[str] | None = field(default=None, repr=False)
+    #: the consensus coder's state as this run's last decisions left it (the next
+    #: decisions build on it while its log is unchanged since)
+    written: Written | None = field(default=None, repr=False)
 
     def reassess(self) -> None:
         """Sort the units again against the ledger as it is now (after decisions)."""
@@ -281,14 +291,18 @@ def consensus_state(project: Project, name: str) -> CoderState:
 
 
 def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Ledger,
-           documents: dict[str, UnitDoc] | None = None) -> CoderState | None:
+           documents: dict[str, UnitDoc] | None = None,
+           written: Written | None = None) -> Written | None:
     """Write decisions into the consensus coder's log, then mark them applied; return the
-    consensus coder's state it worked from (None when there was nothing to apply)."""
+    consensus coder's state it worked from, brought up to date (None when there was nothing
+    to apply). ``written``: what the run's last call left, used while the log is as it
+    left it."""
     documents = documents if documents is not None else {}
     decided = [d for d in decided if d.outcome != "deferred"]
     if not decided:
         return None
-    state = consensus_state(project, name)
+    state = written.current(log_path(project, name)) if written is not None else None
+    state = state if state is not None else consensus_state(project, name)
     bounds: dict[str, dict[str, tuple[int, int]]] = {}  # doc -> segment -> (start, end)
     texts: dict[str, str] = {}
     events: list[EventDraft] = []
@@ -304,11 +318,11 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
                 texts[d.doc] = doc.text
                 bounds[d.doc] = {s.id: (s.start, s.end) for s in doc.segments}
         events += decision_events(state, texts[d.doc], bounds[d.doc][d.segment], d)
-    append_events(project, name, events)
+    after = append(project, name, events).after
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
         ledger.add(rec)
-    return state
+    return Written(state, after)
 
 
 @gc_paused
@@ -336,9 +350,10 @@ def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], st
     decs = [d for d in saved if isinstance(d, Decision)]
     for d in decs:
         plan.ledger.add(d)
-    state = _apply(project, plan.name, decs, plan.ledger, plan.documents)
-    if state is not None:
-        plan.consensus_done = frozenset(state.done)
+    written = _apply(project, plan.name, decs, plan.ledger, plan.documents, plan.written)
+    if written is not None:
+        plan.written = written
+        plan.consensus_done = frozenset(written.state.done)
     return decs
 
 
