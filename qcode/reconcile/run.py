@@ -97,6 +97,8 @@ class Pending:
 
     def final(self, chosen: frozenset[str]) -> frozenset[str]:
         """The codes to record: ``chosen``, with the settled codes kept as decided."""
+        if not self.settled:  # the usual case
+            return chosen
         return frozenset((chosen - set(self.settled)) |
                          {c for c, kept in self.settled.items() if kept})
 
