@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -137,15 +137,18 @@ class Plan:
     #: applied in this run (under the run lock nothing else marks them), so finishing the
     #: run does not fold the consensus log once more
     consensus_done: frozenset[str] | None = field(default=None, repr=False)
-    #: the consensus coder's state as this run's last decisions left it (the next
-    #: decisions build on it while its log is unchanged since)
+    #: the consensus coder's state as this run's last decisions left it
     written: Written | None = field(default=None, repr=False)
 
-    def reassess(self) -> None:
-        """Sort the units again against the ledger as it is now (after decisions)."""
+    def reassess(self, keys: Collection[tuple[str, str]] | None = None) -> None:
+        """Sort the units again against the ledger as it is now (after decisions).
+        ``keys``: the segments decided since the last sort; the others keep where they
+        stood (a segment's standing depends on its own decisions alone)."""
+        before = {} if keys is None else {p.unit.key: p for p in self.agreed + self.disagreements}
         self.agreed, self.disagreements, self.settled = [], [], 0
         for unit in self.units:
-            pending = assess(unit, self.ledger, self.codes)
+            pending = assess(unit, self.ledger, self.codes) \
+                if keys is None or unit.key in keys else before.get(unit.key)
             if pending is None:
                 self.settled += 1
             elif pending.agreed:
@@ -296,9 +299,8 @@ def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Led
            documents: dict[str, UnitDoc] | None = None,
            written: Written | None = None) -> Written | None:
     """Write decisions into the consensus coder's log, then mark them applied; return the
-    consensus coder's state it worked from, brought up to date (None when there was nothing
-    to apply). ``written``: what the run's last call left, used while the log is as it
-    left it."""
+    consensus coder's state, brought up to date (None when there was nothing to apply),
+    for the next call (``written``: used while the log is as that call left it)."""
     documents = documents if documents is not None else {}
     decided = [d for d in decided if d.outcome != "deferred"]
     if not decided:
@@ -360,12 +362,15 @@ def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], st
 
 
 @gc_paused
-def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
+def refresh_done(project: Project, plan: Plan, changed: bool = True,
+                 decided: Collection[tuple[str, str]] | None = None
+                 ) -> tuple[list[str], list[str]]:
     """Mark documents done for the consensus coder when every coder completed them and
-    nothing in them waits for a decision; reopen those where something waits again."""
+    nothing in them waits for a decision; reopen those where something waits again
+    (``decided``: the segments decided since the plan was made, when known)."""
     if plan.codes is None:
         if changed:
-            plan.reassess()
+            plan.reassess(decided)
         full = plan
     else:
         full = make_plan(project, plan.coders, plan.name, plan.scope.docs, None,
@@ -468,7 +473,8 @@ class Reconciliation:
                                     if p.unit.key not in decided)
         try:
             self.result.done, self.result.reopened = refresh_done(
-                self.project, self.plan, changed=bool(self.result.decisions))
+                self.project, self.plan, changed=bool(self.result.decisions),
+                decided={d.key for d in self.result.decisions})
         finally:
             self.close()
         return self.result

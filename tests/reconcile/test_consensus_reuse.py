@@ -11,6 +11,7 @@ from qcode.coding.store import add_codes, load_state
 from qcode.project import Project
 from qcode.reconcile import run as run_module
 from qcode.reconcile.run import Reconciliation
+from qcode.reconcile.strategies import Choice, decide_unit
 from tests.builders import CODERS3, build_study
 
 
@@ -48,3 +49,19 @@ def test_a_code_put_on_the_consensus_between_batches_is_seen(study: Project) -> 
         run.decide_all()  # majority on D01:0005: GOV-MES-01, already there
     assert _reconciled_adds(study, "D01:0005") == []
     assert load_state(study, "consensus").codes[("D01", "D01:0005")].keys() == {"GOV-MES-01"}
+
+
+def test_sorting_again_only_the_decided_segments_is_sorting_them_all(study: Project) -> None:
+    with Reconciliation(study, CODERS3, "consensus", "union", by="me") as run:
+        run.start()
+        first, second = run.queue[0], run.queue[1]
+        run.commit(first, Choice("deferred", frozenset()))
+        run.commit(second, decide_unit("union", second.unit))
+        plan = run.plan
+        plan.reassess({d.key for d in run.result.decisions})
+        quick = (list(plan.agreed), list(plan.disagreements), plan.settled)
+        plan.reassess()
+        assert quick == (plan.agreed, plan.disagreements, plan.settled)
+        assert second.unit.key not in {p.unit.key for p in plan.disagreements}
+        assert [p.reason for p in plan.disagreements if p.unit.key == first.unit.key] == \
+            ["deferred"]
