@@ -1,10 +1,11 @@
 """Benchmark reconciliation on a synthetic study, against a pandas majority vote.
 
     python benchmarks/bench_reconcile.py [--docs N] [--segments N] [--coders K] [--spans]
+                                         [--build-only DIR]
 
 The study: N documents x N segments, K coders; about 40 % of segments carry 1-3 codes
 (of 39), and each coder departs from a shared "true" coding on about 20 % of those.
-Timed: ``qcode.reconcile.units.diff`` of two coders; a first ``reconcile(..., "majority")``
+Timed: ``qcode.reconcile.pair_diff.diff`` of two coders; a first ``reconcile(..., "majority")``
 (every decision appended and fsynced, the consensus coder's log written, documents marked
 done); a second run that finds nothing to do; ``status`` and ``summary``. The reference is
 pandas computing the same majority consensus from the coders' codings in long form
@@ -15,6 +16,11 @@ The consensus sets of both are checked to be equal.
 word in its first half to one in its second, drawn per coder) instead of the whole
 segment, so reconciliation works on positions; the pandas check is skipped (it votes on
 segments, not positions).
+
+``--build-only DIR``: build the study in ``DIR/study`` (a new folder), read each coder's log
+once so that their checkpoints are in place, and stop (nothing timed): for timing the
+CLI on copies of it, e.g. ``qcode reconcile --coder coder1,coder2,coder3,coder4 --as
+consensus --strategy majority --format json``.
 """
 
 from __future__ import annotations
@@ -108,12 +114,21 @@ def main() -> None:
     ap.add_argument("--segments", type=int, default=300)
     ap.add_argument("--coders", type=int, default=3)
     ap.add_argument("--spans", action="store_true", help="code stretches of words")
+    ap.add_argument("--build-only", type=Path, metavar="DIR",
+                    help="build the study in DIR/study, read each coder once, and stop")
     args = ap.parse_args()
+    if args.build_only is not None:
+        project, coders, _ = build(args.build_only, args.docs, args.segments, args.coders,
+                                   spans=args.spans)
+        for c in coders:  # the first read writes the coder's checkpoint
+            codings.load_state(project, c)
+        print(f"built {project.root}")
+        return
     import pandas  # noqa: F401  (the import is not part of the reference's time)
 
+    from qcode.reconcile.pair_diff import diff
     from qcode.reconcile.run import reconcile
     from qcode.reconcile.status import status, summary
-    from qcode.reconcile.units import diff
 
     with tempfile.TemporaryDirectory() as tmp:
         project, coders, rows = build(Path(tmp), args.docs, args.segments, args.coders,

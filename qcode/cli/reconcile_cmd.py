@@ -91,7 +91,7 @@ def diff_cmd(
       qcode diff --coder ingrid,consensus --all-docs --format json
     """
     from qcode.documents.sets import selected_documents
-    from qcode.reconcile.units import diff
+    from qcode.reconcile.pair_diff import diff
 
     a, b, docs = _diff_coders(split_names(coder, unique=False), list(words or []),
                               list(doc or []))

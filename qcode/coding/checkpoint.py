@@ -261,6 +261,13 @@ def vouches(path: Path, coder: str, stamp: LogStamp) -> bool:
     return found is not None and trusted(found[0], stamp)
 
 
+def holds_whole(path: Path, coder: str, size: int) -> bool:
+    """Whether the checkpoint at ``path`` says it was made of a log of ``size`` bytes (its
+    header alone; :func:`restamp` checks the bytes themselves)."""
+    found = _read(path, coder, ())
+    return found is not None and found[0].get("log_bytes") == size
+
+
 def _expand(per_span: list[Any], counts: list[int]) -> list[Any]:
     """A per-span column repeated for each code of its span (in C)."""
     return list(chain.from_iterable(map(repeat, per_span, counts)))

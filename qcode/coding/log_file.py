@@ -90,11 +90,43 @@ def batch_adapter() -> TypeAdapter[list[CodingEvent]]:
 
 @dataclass
 class Appended:
-    """Events now on disk, and where they are in the log (byte offsets)."""
+    """Events now on disk, and where they are in the log (byte offsets); ``after``: the
+    log file's status just after they were written and fsynced, under the lock."""
 
     records: list[CodingEvent]
     start: int
     end: int
+    after: os.stat_result | None = None
+
+
+@dataclass
+class _Tail:
+    """The last line this process appended to one log file: its bytes (newline included,
+    and the newline that closed a torn line before it), last seq and time."""
+
+    file: tuple[int, int]  # device, inode
+    payload: bytes
+    seq: int
+    time: str
+
+
+#: the last append of this process (one log): lets the next append to the same log skip
+#: reading its last line back (a reconciliation's is tens of thousands of events)
+_last: list[_Tail] = []
+
+
+def _known_tail(fd: int, st: os.stat_result) -> tuple[int, str, bool] | None:
+    """(last seq, its time, ends clean) as :func:`_last_event` would find them, when the
+    log ends with exactly the line this process appended last (compared byte for byte);
+    else None."""
+    if not _last:
+        return None
+    tail = _last[0]
+    n = len(tail.payload)
+    if tail.file != (st.st_dev, st.st_ino) or st.st_size < n or \
+            os.pread(fd, n, st.st_size - n) != tail.payload:
+        return None
+    return tail.seq, tail.time, True
 
 
 def _write_all(fd: int, payload: bytes) -> None:
@@ -112,8 +144,9 @@ def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | Non
     A write that fails part-way is cut back to the last whole line before the error goes
     on; a failed fsync after the whole line was written raises :class:`WriteFailedError`
     saying that the line is in the log but not confirmed on disk."""
-    size = os.fstat(fd).st_size
-    seq, last_time, ends_clean = _last_event(fd, size)
+    before = os.fstat(fd)
+    size = before.st_size
+    seq, last_time, ends_clean = _known_tail(fd, before) or _last_event(fd, size)
     # never before the last line: on one machine the fold order is the order of the lines
     # even when the clock is set back (qcode.coding.order)
     now = max(_now(), last_time)
@@ -137,6 +170,7 @@ def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | Non
     except OSError:
         cut_back(fd, size)  # never leave part of a line behind (e.g. a full disk)
         raise
+    _last.clear()
     try:
         os.fsync(fd)
     except OSError as exc:
@@ -147,7 +181,9 @@ def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | Non
             "be lost if the computer stops before the disk recovers",
             hint="check the disk (free space, errors) and look at your codings again "
                  "before going on") from None
-    return Appended(records, size, size + len(payload))
+    after = os.fstat(fd)
+    _last.append(_Tail((after.st_dev, after.st_ino), payload, seq, now))
+    return Appended(records, size, size + len(payload), after)
 
 
 def cut_back(fd: int, size: int) -> None:

@@ -206,6 +206,32 @@ def unchanged_columns(project: Project, coder: str, *,
                                            quotes=quotes)
 
 
+def columns_or_state(project: Project, coder: str, *, quotes: bool = True
+                     ) -> log_checkpoint.Columns | CoderState:
+    """The coder's codings as columns (:func:`unchanged_columns`), also when the log was
+    not vouched for by its stamp (a copied or checked-out project) but the checkpoint holds
+    exactly the whole log as it reads now: the checkpoint is then restamped, as
+    :func:`load_state` would, and its columns read. Else the coder's state, folded as
+    :func:`load_state` does (the log is read once either way)."""
+    columns = unchanged_columns(project, coder, quotes=quotes)
+    if columns is not None:
+        return columns
+    path = log_path(project, coder)
+    quick = _unchanged_state(coder, path)
+    if quick is not None:
+        return quick
+    data, stamp, read_ns = read_stamped(path)
+    checkpoint, seen = checkpoint_path(path), seen_path(path)
+    if stamp is not None and log_checkpoint.holds_whole(checkpoint, coder, len(data)) and \
+            cut_at_markers(data) is None and continuity.check(seen, data, path) is None:
+        log_checkpoint.restamp(checkpoint, coder, data, stamp, read_ns)
+        columns = unchanged_columns(project, coder, quotes=quotes)
+        if columns is not None:
+            return columns
+    return state_from_bytes(coder, data, path, checkpoint=checkpoint, seen=seen,
+                            stamp=(stamp, read_ns) if stamp is not None else None)
+
+
 def unchanged(project: Project, coder: str) -> bool:
     """Whether the coder's log is unchanged since its checkpoint was made, so that it loads
     from the checkpoint without being read (only the checkpoint's header is read here)."""

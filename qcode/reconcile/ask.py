@@ -35,8 +35,9 @@ from qcode.codebook.lookup import resolve_code
 from qcode.coding.fold import CoderState
 from qcode.errors import QcodeError
 from qcode.models import Codebook
+from qcode.reconcile.assess import Pending
 from qcode.reconcile.positions import Spans, adjust, merge
-from qcode.reconcile.run import Choice, Pending
+from qcode.reconcile.run import Choice
 from qcode.reconcile.strategies import decide_spans
 from qcode.reconcile.units import code_name, code_sort_key
 

@@ -5,16 +5,19 @@ the consensus positions of each (``chosen_spans``); a chosen code without positi
 the whole segment. :func:`decision_events` compares that with the consensus coder's spans
 starting in the segment (within the decision's codes), and gives the events that take off
 what is no longer chosen and add what is new; the state is brought up to date as it goes,
-so several decisions on one segment in one batch build on each other.
+so several decisions on one segment in one batch build on each other, and
+:class:`Written` keeps that state for the run's next decisions.
 """
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from qcode.coding.drafts import AddDraft, EventDraft, RemoveDraft
 from qcode.coding.fold import CoderState
-from qcode.models import Document
 from qcode.reconcile.ledger import Decision
 
 
@@ -24,10 +27,10 @@ def wanted(d: Decision, bounds: tuple[int, int]) -> set[tuple[str, int, int]]:
             for s, e in d.chosen_coverage(code, bounds)}
 
 
-def decision_events(state: CoderState, doc: Document, bounds: tuple[int, int],
+def decision_events(state: CoderState, text: str, bounds: tuple[int, int],
                     d: Decision) -> list[EventDraft]:
     """The consensus coder's events for decision ``d`` (origin ``reconciled``, each
-    pointing to it); ``state`` is updated to hold their result."""
+    pointing to it; ``text``: the document's); ``state`` is updated to hold their result."""
     key = d.key
     on: dict[Any, dict[str, Any]] = state.spans.setdefault(key, {})
     # a span without offsets (an old log) is its whole segment
@@ -43,7 +46,7 @@ def decision_events(state: CoderState, doc: Document, bounds: tuple[int, int],
         del on[k]
     for code, s, e in sorted(want - set(have)):
         added: AddDraft = {"op": "add", "doc": d.doc, "segment": d.segment, "start": s,
-                           "end": e, "quote": doc.text[s:e], "code": code,
+                           "end": e, "quote": text[s:e], "code": code,
                            "origin": "reconciled", "decision": d.id}
         events.append(added)
         on[(code, s, e)] = dict(added)
@@ -55,3 +58,28 @@ def decision_events(state: CoderState, doc: Document, bounds: tuple[int, int],
         del state.spans[key]
         state.codes.pop(key, None)
     return events
+
+
+@dataclass
+class Written:
+    """The consensus coder's state as a run's last append left it (``state``, brought up to
+    date by :func:`decision_events`), and the log file's status just after that append,
+    taken under the log's lock (``after``; None: nothing was appended)."""
+
+    state: CoderState
+    after: os.stat_result | None
+
+    def current(self, log: Path) -> CoderState | None:
+        """The state, while the log at ``log`` is still the file as that append left it
+        (same size, times and inode: any later write changes its change time); else None,
+        and the log must be folded again."""
+        if self.after is None:
+            return None
+        try:
+            now = os.lstat(log)
+        except OSError:
+            return None
+        a = self.after
+        same = (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns, now.st_ctime_ns) == \
+            (a.st_dev, a.st_ino, a.st_size, a.st_mtime_ns, a.st_ctime_ns)
+        return self.state if same else None

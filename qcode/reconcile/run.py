@@ -36,22 +36,29 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from qcode.coding.drafts import DoneDraft, EventDraft
-from qcode.coding.store import CoderState, append_events, coder_names, load_state_or_empty
+from qcode.coding.store import (
+    CoderState,
+    append,
+    append_events,
+    coder_names,
+    load_state_or_empty,
+    log_path,
+)
 from qcode.errors import ConflictError, UsageError
-from qcode.models import Document
 from qcode.project import Project
 from qcode.reconcile import ledger as log
-from qcode.reconcile.consensus_write import decision_events
+from qcode.reconcile.assess import Pending, assess
+from qcode.reconcile.consensus_write import Written, decision_events
 from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.ledger import Decision, Ledger
-from qcode.reconcile.positions import Spans, trim
 from qcode.reconcile.result import ReconcileResult
+from qcode.reconcile.segment_codings import of_state
 from qcode.reconcile.strategies import (  # noqa: F401
     STRATEGIES,
     Choice,
@@ -63,49 +70,14 @@ from qcode.reconcile.strategies import (  # noqa: F401
 from qcode.reconcile.units import (
     Scope,
     Unit,
+    UnitDoc,
     document_scope,
     iter_units,
-    load_states,
+    load_codings,
     resolve_codes,
-    unit_differs,
 )
 
 # ----------------------------------------------------------------------------- planning
-
-
-@dataclass
-class Pending:
-    """A segment waiting for a decision: new, stale (its decision no longer matches the
-    coders' codes) or deferred."""
-
-    unit: Unit
-    reason: Literal["new", "stale", "deferred"]
-    stale: tuple[Decision, ...] = ()
-    #: codes already decided by a decision that is still valid (e.g. one made with
-    #: ``--code``): code -> whether it is in the consensus. A new decision keeps them so.
-    settled: Mapping[str, bool] = field(default_factory=dict)
-    #: the consensus positions of settled codes decided on positions
-    settled_spans: Mapping[str, Spans] = field(default_factory=dict)
-
-    def final(self, chosen: frozenset[str]) -> frozenset[str]:
-        """The codes to record: ``chosen``, with the settled codes kept as decided."""
-        return frozenset((chosen - set(self.settled)) |
-                         {c for c, kept in self.settled.items() if kept})
-
-    def final_spans(self, choice: Choice) -> dict[str, Spans] | None:
-        """The consensus positions of each final code (white space trimmed, a code left
-        without words left out); None when every one covers the whole segment."""
-        if choice.spans is None and not self.settled_spans:
-            return None  # whole segments (the usual case)
-        whole, text = (self.unit.bounds,), self.unit.doc.text
-        out = {c: self.settled_spans.get(c, whole) if c in self.settled else
-               (choice.spans or {}).get(c, whole) for c in self.final(choice.chosen)}
-        return None if all(v == whole for v in out.values()) else \
-            {c: t for c, v in out.items() if (t := v if v == whole else trim(v, text))}
-
-    @property
-    def agreed(self) -> bool:
-        return not unit_differs(self.unit)
 
 
 @dataclass
@@ -122,69 +94,29 @@ class Plan:
     disagreements: list[Pending] = field(default_factory=list)
     settled: int = 0
     units: list[Unit] = field(default_factory=list, repr=False)
-    documents: dict[str, Document] = field(default_factory=dict, repr=False)
+    documents: dict[str, UnitDoc] = field(default_factory=dict, repr=False)
     #: the documents the consensus coder has completed, as read by the last decisions
     #: applied in this run (under the run lock nothing else marks them), so finishing the
     #: run does not fold the consensus log once more
     consensus_done: frozenset[str] | None = field(default=None, repr=False)
+    #: the consensus coder's state as this run's last decisions left it
+    written: Written | None = field(default=None, repr=False)
 
-    def reassess(self) -> None:
-        """Sort the units again against the ledger as it is now (after decisions)."""
+    def reassess(self, keys: Collection[tuple[str, str]] | None = None) -> None:
+        """Sort the units again against the ledger as it is now (after decisions).
+        ``keys``: the segments decided since the last sort; the others keep where they
+        stood (a segment's standing depends on its own decisions alone)."""
+        before = {} if keys is None else {p.unit.key: p for p in self.agreed + self.disagreements}
         self.agreed, self.disagreements, self.settled = [], [], 0
         for unit in self.units:
-            pending = assess(unit, self.ledger, self.codes)
+            pending = assess(unit, self.ledger, self.codes) \
+                if keys is None or unit.key in keys else before.get(unit.key)
             if pending is None:
                 self.settled += 1
             elif pending.agreed:
                 self.agreed.append(pending)
             else:
                 self.disagreements.append(pending)
-
-
-def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending | None:
-    """None when the segment needs nothing; else why it waits for a decision."""
-    key = unit.key
-    decs = ledger.by_unit.get(key)
-    if not decs:  # the usual case: nothing decided here yet
-        if not any(unit.sets.values()):
-            return None
-        return Pending(unit, "deferred" if ledger.deferred_open(key) else "new")
-    last = decs[-1]  # in force for every code when it covers them all
-    if codes is None and last.scope is None and unit.spans is None and last.spans is None \
-            and all(frozenset(last.coders.get(c, ())) == s for c, s in unit.sets.items()):
-        return None  # the usual case: decided on exactly the codes the coders give now
-    candidates: set[str] = set().union(*unit.sets.values())
-    for d in decs:
-        candidates.update(d.chosen)
-        for v in d.coders.values():
-            candidates.update(v)
-    if codes is not None:
-        candidates &= codes
-    unsettled = False
-    stale: dict[str, Decision] = {}
-    for code in candidates:
-        effective = ledger.effective(key, code)
-        if effective is None:
-            unsettled = unsettled or any(code in s for s in unit.sets.values())
-        elif any((code in effective.coders.get(c, ())) != (code in s)
-                 for c, s in unit.sets.items()) or (
-                (unit.spans is not None or effective.spans is not None) and any(
-                    effective.coder_coverage(c, code, unit.bounds) != unit.coverage(c, code)
-                    for c in unit.sets)):  # a coder marked other words since
-            stale[effective.id] = effective
-    if not stale and not unsettled:
-        return None
-    settled, settled_spans = {}, {}
-    for code in candidates:
-        effective = ledger.effective(key, code)
-        if effective is not None and effective.id not in stale:
-            settled[code] = code in effective.chosen
-            if settled[code]:
-                settled_spans[code] = effective.chosen_coverage(code, unit.bounds)
-    reason: Literal["new", "stale", "deferred"] = \
-        "stale" if stale else "deferred" if ledger.deferred_open(key) else "new"
-    return Pending(unit, reason, tuple(sorted(stale.values(), key=lambda d: d.seq)), settled,
-                   settled_spans)
 
 
 def _check_names(project: Project, coders: list[str], name: str, ledger: Ledger | None) -> None:
@@ -214,23 +146,27 @@ def _check_names(project: Project, coders: list[str], name: str, ledger: Ledger 
 def make_plan(project: Project, coders: list[str], name: str, docs: list[str] | None = None,
               codes: list[str] | None = None, all_docs: bool = False,
               include_decided_docs: bool = False,
-              documents: dict[str, Document] | None = None,
+              documents: dict[str, UnitDoc] | None = None,
               ledger: Ledger | None = None,
               states: list[CoderState] | None = None) -> Plan:
     """Read everything and sort the segments in scope into agreed / disagreements
-    (``states``: the coders' usable states, when the caller has loaded them)."""
+    (``states``: the coders' usable states, when the caller has loaded them; else their
+    codings are read as units compare them, :func:`~qcode.reconcile.units.load_codings`)."""
     ledger = ledger if ledger is not None else log.read_ledger(project, name)
     _check_names(project, coders, name, ledger)
-    states = states if states is not None else load_states(project, coders)
+    codings = [of_state(s) for s in states] if states is not None else \
+        load_codings(project, coders)
     code_filter = resolve_codes(project.codebook, codes)
-    scope = document_scope(project, states, docs, all_docs)
+    scope = document_scope(project, codings, docs, all_docs)
     if include_decided_docs and not docs:
         extra = {d for d, _ in ledger.by_unit} - set(scope.docs)
         scope.docs = sorted(set(scope.docs) | {d for d in extra if project.has_document(d)})
         scope.skipped = [s for s in scope.skipped if s.doc not in extra]
+    # the states say what was left out (omissions), what each coder completed, their memos
     plan = Plan(name=name, coders=list(coders), codes=code_filter, scope=scope, ledger=ledger,
-                states=states, documents=documents if documents is not None else {})
-    plan.units = list(iter_units(project, states, scope.docs, code_filter, plan.documents))
+                states=[c.source for c in codings],
+                documents=documents if documents is not None else {})
+    plan.units = list(iter_units(project, codings, scope.docs, code_filter, plan.documents))
     plan.reassess()
     return plan
 
@@ -276,29 +212,37 @@ def consensus_state(project: Project, name: str) -> CoderState:
 
 
 def _apply(project: Project, name: str, decided: Iterable[Decision], ledger: Ledger,
-           documents: dict[str, Document] | None = None) -> CoderState | None:
+           documents: dict[str, UnitDoc] | None = None,
+           written: Written | None = None) -> Written | None:
     """Write decisions into the consensus coder's log, then mark them applied; return the
-    consensus coder's state it worked from (None when there was nothing to apply)."""
+    consensus coder's state, brought up to date (None when there was nothing to apply),
+    for the next call (``written``: used while the log is as that call left it)."""
     documents = documents if documents is not None else {}
     decided = [d for d in decided if d.outcome != "deferred"]
     if not decided:
         return None
-    state = consensus_state(project, name)
+    state = written.current(log_path(project, name)) if written is not None else None
+    state = state if state is not None else consensus_state(project, name)
     bounds: dict[str, dict[str, tuple[int, int]]] = {}  # doc -> segment -> (start, end)
-    docs: dict[str, Document] = {}
+    texts: dict[str, str] = {}
     events: list[EventDraft] = []
     for d in decided:
         if not d.chosen and d.key not in state.spans:
             continue  # nothing to take off, nothing to put on
-        if d.doc not in docs:
-            docs[d.doc] = documents.get(d.doc) or project.load_document(d.doc)
-            bounds[d.doc] = {s.id: (s.start, s.end) for s in docs[d.doc].segments}
-        events += decision_events(state, docs[d.doc], bounds[d.doc][d.segment], d)
-    append_events(project, name, events)
+        if d.doc not in texts:
+            known = documents.get(d.doc)
+            if known is not None:
+                texts[d.doc], bounds[d.doc] = known.text, known.bounds()
+            else:  # repairing an interrupted run: the document's file
+                doc = project.load_document(d.doc)
+                texts[d.doc] = doc.text
+                bounds[d.doc] = {s.id: (s.start, s.end) for s in doc.segments}
+        events += decision_events(state, texts[d.doc], bounds[d.doc][d.segment], d)
+    after = append(project, name, events).after
     for rec in log.append(project, name, [{"kind": "applied",
                                            "ids": [d.id for d in decided]}]):
         ledger.add(rec)
-    return state
+    return Written(state, after)
 
 
 @gc_paused
@@ -326,19 +270,23 @@ def record(project: Project, plan: Plan, items: list[tuple[Pending, Choice]], st
     decs = [d for d in saved if isinstance(d, Decision)]
     for d in decs:
         plan.ledger.add(d)
-    state = _apply(project, plan.name, decs, plan.ledger, plan.documents)
-    if state is not None:
-        plan.consensus_done = frozenset(state.done)
+    written = _apply(project, plan.name, decs, plan.ledger, plan.documents, plan.written)
+    if written is not None:
+        plan.written = written
+        plan.consensus_done = frozenset(written.state.done)
     return decs
 
 
 @gc_paused
-def refresh_done(project: Project, plan: Plan, changed: bool = True) -> tuple[list[str], list[str]]:
+def refresh_done(project: Project, plan: Plan, changed: bool = True,
+                 decided: Collection[tuple[str, str]] | None = None
+                 ) -> tuple[list[str], list[str]]:
     """Mark documents done for the consensus coder when every coder completed them and
-    nothing in them waits for a decision; reopen those where something waits again."""
+    nothing in them waits for a decision; reopen those where something waits again
+    (``decided``: the segments decided since the plan was made, when known)."""
     if plan.codes is None:
         if changed:
-            plan.reassess()
+            plan.reassess(decided)
         full = plan
     else:
         full = make_plan(project, plan.coders, plan.name, plan.scope.docs, None,
@@ -441,7 +389,8 @@ class Reconciliation:
                                     if p.unit.key not in decided)
         try:
             self.result.done, self.result.reopened = refresh_done(
-                self.project, self.plan, changed=bool(self.result.decisions))
+                self.project, self.plan, changed=bool(self.result.decisions),
+                decided={d.key for d in self.result.decisions})
         finally:
             self.close()
         return self.result

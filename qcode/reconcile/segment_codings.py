@@ -14,8 +14,6 @@ states. Both give the same diff (tested).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from itertools import groupby
-from operator import itemgetter
 from typing import cast
 
 from qcode.coding import store
@@ -73,10 +71,19 @@ class SegmentCodings:
         rows = cast("SpanRows", self.rows)
         codes: dict[tuple[str, str], list[str]] = {}
         spans: dict[tuple[str, str], list[tuple[str, int, int]]] = {}
-        for key, group in groupby(zip(*rows, strict=True), itemgetter(0)):
-            on = [(c, s, e) for _, c, s, e in group]
-            spans[key] = on
-            codes[key] = list(dict.fromkeys(c for c, _, _ in on))
+        prev: tuple[str, str] | None = None
+        on: list[tuple[str, int, int]] = []
+        have: list[str] = []
+        # the codings come segment by segment (one key object per segment); each segment's
+        # codes in the order of their spans, once each
+        for key, c, s, e in zip(*rows, strict=True):
+            if key is not prev and key != prev:
+                prev, on, have = key, [(c, s, e)], [c]
+                spans[key], codes[key] = on, have
+            else:
+                on.append((c, s, e))
+                if c not in have:
+                    have.append(c)
         self._codes, self._spans = codes, spans
 
 
@@ -88,9 +95,12 @@ def of_state(state: CoderState) -> SegmentCodings:
 
 def load_segment_codings(project: Project, coder: str, known: Known) -> SegmentCodings:
     """The coder's usable :class:`SegmentCodings`, from the checkpoint's columns when they
-    serve (module docstring), else from the folded log."""
-    columns = store.unchanged_columns(project, coder, quotes=False)
-    if columns is None or columns.crossing or not columns_usable(columns, known):
+    serve (module docstring; also a copied log the checkpoint holds whole:
+    :func:`~qcode.coding.store.columns_or_state`), else from the folded log."""
+    columns = store.columns_or_state(project, coder, quotes=False)
+    if isinstance(columns, CoderState):
+        return of_state(usable_state(columns, known))
+    if columns.crossing or not columns_usable(columns, known):
         return of_state(usable_state(store.load_state(project, coder), known))
     # every offset is there (columns_usable checked it)
     rows = SpanRows(columns.key, columns.code, cast("list[int]", columns.start),

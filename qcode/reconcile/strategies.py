@@ -5,7 +5,6 @@ See :mod:`qcode.reconcile.run` for the rules (majority's tie rule included).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -65,7 +64,10 @@ def decide(strategy: str, sets: Mapping[str, frozenset[str]],
     if strategy == "intersection":
         return Choice("intersection", frozenset.intersection(*values))
     if strategy == "majority":
-        votes = Counter(c for v in values for c in v)
+        votes: dict[str, int] = {}  # as a Counter, without its cost per segment
+        for v in values:
+            for c in v:
+                votes[c] = votes.get(c, 0) + 1
         k = len(values)
         return Choice("majority", frozenset(c for c, n in votes.items() if 2 * n > k),
                       tie=frozenset(c for c, n in votes.items() if 2 * n == k))

@@ -14,22 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, Protocol
 
 from pydantic import Field
 
 from qcode.codebook.lookup import resolve_code
 from qcode.coding.store import CoderState, load_state
-from qcode.coding.usable import Omissions, known_parts, omissions, usable_states
+from qcode.coding.usable import Omissions, known_parts, usable_states
 from qcode.errors import UsageError
 from qcode.index.documents import DocMeta, indexed_documents, meta_of
 from qcode.models import Codebook, Document, Record
 from qcode.project import Project
-from qcode.reconcile.gc_pause import gc_paused
 from qcode.reconcile.positions import Spans, context, coverage_in, cross_spans, minus, trim
-from qcode.reconcile.segment_codings import SegmentCodings, load_segment_codings
-from qcode.reconcile.span_rows import SpanRows, compare_rows, restricted
+from qcode.reconcile.segment_codings import SegmentCodings, load_segment_codings, of_state
 
 # ----------------------------------------------------------------------------- records
 
@@ -177,6 +174,16 @@ def load_states(project: Project, coders: list[str]) -> list[CoderState]:
     return usable_states(project, [load_state(project, c) for c in coders])
 
 
+def load_codings(project: Project, coders: list[str]) -> list[SegmentCodings]:
+    """Each coder's usable codings as units compare them (the checkpoint's columns when
+    they serve, else the usable state: :func:`load_segment_codings`); refuses duplicates
+    and unknown coders. Units made from them equal those made from :func:`load_states`
+    (``tests/reconcile/test_units_from_columns.py``)."""
+    check_named_once(coders)
+    known = known_parts(project)
+    return [load_segment_codings(project, c, known) for c in coders]
+
+
 def check_named_once(coders: list[str]) -> None:
     """Refuse a coder named twice (names are compared without case)."""
     seen: dict[str, str] = {}
@@ -189,6 +196,40 @@ def check_named_once(coders: list[str]) -> None:
 # ----------------------------------------------------------------------------- units
 
 
+class UnitDoc:
+    """A document as units read it: its id, text and segment bounds from the read index
+    (:func:`compared_documents`); the validated :class:`Document` (for showing a segment
+    in context) is read from its file the first time it is asked for."""
+
+    __slots__ = ("_document", "_project", "id", "meta", "text")
+
+    def __init__(self, project: Project, meta: DocMeta) -> None:
+        self.id, self.text, self.meta = meta.id, meta.text, meta
+        self._project = project
+        self._document: Document | None = None
+
+    @property
+    def document(self) -> Document:
+        if self._document is None:
+            self._document = self._project.load_document(self.id)
+        return self._document
+
+    @property
+    def segments(self) -> tuple[Any, ...]:
+        return self.document.segments
+
+    def segment(self, segment_id: str) -> Any:
+        return self.document.segment(segment_id)
+
+    def segment_text(self, seg: Any) -> str:
+        return self.document.segment_text(seg)
+
+    def bounds(self) -> dict[str, tuple[int, int]]:
+        """segment id -> (start, end)."""
+        m = self.meta
+        return dict(zip(m.segment_ids, zip(m.starts, m.ends, strict=True), strict=True))
+
+
 @dataclass(slots=True)
 class Unit:
     """One segment with every coder's current codes on it (restricted to the code filter).
@@ -197,7 +238,7 @@ class Unit:
     (:mod:`qcode.reconcile.positions`), for the coders with a span here that is not the
     whole segment; None when every coding on the segment is a whole-segment one."""
 
-    doc: Document
+    doc: UnitDoc
     segment_id: str
     sets: Mapping[str, frozenset[str]]
     bounds: tuple[int, int] = (0, 0)
@@ -249,23 +290,34 @@ def unit_differs(unit: Unit) -> bool:
                for code in unit.sets[coders[0]] for c in coders[1:])
 
 
-def iter_units(project: Project, states: list[CoderState], docs: list[str],
-               codes: frozenset[str] | None = None,
-               cache: dict[str, Document] | None = None) -> Iterator[Unit]:
-    """Every segment of the documents, in order, with each coder's code set on it.
-    Documents are read once into ``cache`` when one is given."""
-    for doc_id in docs:
-        if cache is None:
-            doc = project.load_document(doc_id)
-        elif doc_id in cache:
-            doc = cache[doc_id]
-        else:
-            doc = cache[doc_id] = project.load_document(doc_id)
-        folded = [(st.coder, st.codes, st.spans, cross_spans(st, doc_id) if st.multi else None)
-                  for st in states]
-        empty: frozenset[str] = frozenset()
-        for seg in doc.segments:
-            key = (doc_id, seg.id)
+def unit_documents(project: Project, ids: list[str],
+                   cache: dict[str, UnitDoc] | None = None) -> Iterator[UnitDoc]:
+    """The documents ``ids`` in order (:func:`compared_documents`); read once into
+    ``cache`` when one is given."""
+    cache = cache if cache is not None else {}
+    todo = compared_documents(project, [d for d in dict.fromkeys(ids) if d not in cache])
+    for doc_id in ids:
+        if doc_id not in cache:
+            _, meta = next(todo)  # in the order asked
+            cache[doc_id] = UnitDoc(project, meta)
+        yield cache[doc_id]
+
+
+def iter_units(project: Project, codings: Sequence[SegmentCodings | CoderState],
+               docs: list[str], codes: frozenset[str] | None = None,
+               cache: dict[str, UnitDoc] | None = None) -> Iterator[Unit]:
+    """Every segment of the documents, in order, with each coder's code set on it
+    (``codings``: :func:`load_codings`, or usable states). Documents are read once into
+    ``cache`` when one is given."""
+    coded = [c if isinstance(c, SegmentCodings) else of_state(c) for c in codings]
+    empty: frozenset[str] = frozenset()
+    for doc_id, doc in zip(docs, unit_documents(project, docs, cache), strict=True):
+        meta, text = doc.meta, doc.text
+        folded = [(st.coder, st.codes, st.spans,
+                   cross_spans(st.source, doc_id) if st.crossing else None) for st in coded]
+        for seg_id, start, end in zip(meta.segment_ids, meta.starts, meta.ends, strict=True):
+            key = (doc_id, seg_id)
+            bounds = (start, end)
             sets = {}
             spans = None
             for coder, by_unit, by_first, crossing in folded:
@@ -273,13 +325,12 @@ def iter_units(project: Project, states: list[CoderState], docs: list[str],
                 have = frozenset(on) if on else empty
                 sets[coder] = have if codes is None or not have else have & codes
                 if on:
-                    cov = coverage_in(by_first.get(key, ()), (seg.start, seg.end), codes,
-                                      crossing.get(seg.id, ()) if crossing else (), doc.text)
+                    cov = coverage_in(by_first.get(key, ()), bounds, codes,
+                                      crossing.get(seg_id, ()) if crossing else (), text)
                     if cov is not None:
                         spans = spans if spans is not None else {}
                         spans[coder] = cov
-            yield Unit(doc=doc, segment_id=seg.id, sets=sets, bounds=(seg.start, seg.end),
-                       spans=spans)
+            yield Unit(doc=doc, segment_id=seg_id, sets=sets, bounds=bounds, spans=spans)
 
 
 def span_differences(text: str, bounds: tuple[int, int],
@@ -312,148 +363,7 @@ def code_name(codebook: Any, code_id: str) -> str:
     return code.name if code is not None else ""
 
 
-# ----------------------------------------------------------------------------- diff
-
-
-@gc_paused
-def diff(project: Project, a: str, b: str, docs: list[str] | None = None,
-         codes: list[str] | None = None, all_docs: bool = False) -> DiffResult:
-    """Every segment where coders ``a`` and ``b`` gave different code sets, or marked
-    different words with a code (each disagreement lists the stretches only one of them
-    marked, in ``spans``).
-
-    ``docs`` restricts the comparison to those documents; ``codes`` (ids or names) to those
-    codes. ``per_code`` counts, over every segment compared (agreeing ones included), how
-    often each code was given by both, only by ``a`` and only by ``b``.
-    """
-    if a.casefold() == b.casefold():
-        raise UsageError(f"cannot compare coder '{a}' with itself",
-                         hint="name two different coders: qcode diff --coder A --coder B")
-    check_named_once([a, b])
-    known = known_parts(project)
-    states = [load_segment_codings(project, c, known) for c in (a, b)]
-    code_filter = resolve_codes(project.codebook, codes)
-    scope = document_scope(project, states, docs, all_docs)
-    compared = None
-    if states[0].rows is not None and states[1].rows is not None:
-        compared = diff_rows(project, states[0].rows, states[1].rows, a, b, scope.docs,
-                             code_filter)
-    found, counts, n = compared if compared is not None else \
-        diff_segments(project, states, a, b, scope.docs, code_filter)
-    if code_filter is not None:
-        for code in code_filter:
-            counts.setdefault(code, [0, 0, 0])
-    key = code_sort_key(project.codebook)
-    per_code = tuple(CodeCount(code=c, name=code_name(project.codebook, c), both=v[0],
-                               only_a=v[1], only_b=v[2])
-                     for c, v in sorted(counts.items(), key=lambda kv: key(kv[0])))
-    return DiffResult(a=a, b=b, documents=tuple(scope.docs),
-                      codes=tuple(sorted(code_filter)) if code_filter is not None else None,
-                      segments_compared=n, disagreements=tuple(found), per_code=per_code,
-                      skipped_documents=tuple(scope.skipped), warnings=tuple(scope.warnings),
-                      omissions=omissions(st.source for st in states))
-
-
-#: what both ways of diffing give: the differing segments, in order; code -> [both, only
-#: a, only b]; the number of segments compared
-Compared = tuple[list[SegmentDiff], dict[str, list[int]], int]
-
-
-def diff_segments(project: Project, states: Sequence[SegmentCodings], a: str, b: str,
-                  docs: list[str], code_filter: frozenset[str] | None) -> Compared:
-    """:func:`diff`'s comparison segment by segment, every segment of ``docs`` in turn
-    (any :class:`SegmentCodings`)."""
-    found: list[SegmentDiff] = []
-    counts: dict[str, list[int]] = {}
-    n = 0
-    empty: frozenset[str] = frozenset()
-    for doc_id, meta in compared_documents(project, docs):
-        text = meta.text
-        folded = [(st.coder, st.codes, st.spans,
-                   cross_spans(st.source, doc_id) if st.crossing else None) for st in states]
-        for k, seg_id in enumerate(meta.segment_ids):
-            key = (doc_id, seg_id)
-            bounds = (meta.starts[k], meta.ends[k])
-            sets: dict[str, frozenset[str]] = {}
-            spans: dict[str, dict[str, Spans]] | None = None
-            for coder, by_unit, by_first, crossing in folded:  # as iter_units
-                on = by_unit.get(key)
-                have = frozenset(on) if on else empty
-                sets[coder] = have if code_filter is None or not have else have & code_filter
-                if on:
-                    cov = coverage_in(by_first.get(key, ()), bounds, code_filter,
-                                      crossing.get(seg_id, ()) if crossing else (), text)
-                    if cov is not None:
-                        spans = spans if spans is not None else {}
-                        spans[coder] = cov
-            n += 1
-            set_a, set_b = sets[a], sets[b]
-            for code in set_a | set_b:
-                row = counts.setdefault(code, [0, 0, 0])
-                row[0 if code in set_a and code in set_b else 1 if code in set_a else 2] += 1
-            differs = segment_diff(meta, k, sets, spans, a, b)
-            if differs is not None:
-                found.append(differs)
-    return found, counts, n
-
-
-def diff_rows(project: Project, rows_a: SpanRows, rows_b: SpanRows, a: str, b: str,
-              docs: list[str], code_filter: frozenset[str] | None) -> Compared | None:
-    """:func:`diff_segments` for two coders read as rows, all at once
-    (:mod:`qcode.reconcile.span_rows`): only the segments where their spans differ are
-    compared one by one, and only their documents' texts are read. None where a compared
-    document lists a segment id twice (then :func:`diff_segments` compares them)."""
-    both = compare_rows(restricted(rows_a, docs, code_filter),
-                        restricted(rows_b, docs, code_filter))
-    found: list[SegmentDiff] = []
-    only: dict[str, tuple[int, int]] = {}
-    n = 0
-    for doc_id, meta in compared_documents(project, docs, text=both.differing):
-        if len(set(meta.segment_ids)) != len(meta.segment_ids):
-            return None
-        n += len(meta.segment_ids)
-        on_doc = both.differing.get(doc_id)
-        if on_doc is None:
-            continue
-        text = meta.text
-        position = dict(zip(meta.segment_ids, range(len(meta.segment_ids)), strict=True))
-        for k in sorted(position[seg_id] for seg_id in on_doc):
-            bounds = (meta.starts[k], meta.ends[k])
-            sets: dict[str, frozenset[str]] = {}
-            spans: dict[str, dict[str, Spans]] | None = None
-            for coder, on in zip((a, b), on_doc[meta.segment_ids[k]], strict=True):
-                sets[coder] = frozenset(map(itemgetter(0), on))
-                if on:
-                    cov = coverage_in(on, bounds, code_filter, (), text)
-                    if cov is not None:
-                        spans = spans if spans is not None else {}
-                        spans[coder] = cov
-            set_a, set_b = sets[a], sets[b]
-            for code in set_a ^ set_b:
-                only_a, only_b = only.get(code, (0, 0))
-                only[code] = (only_a + 1, only_b) if code in set_a else (only_a, only_b + 1)
-            differs = segment_diff(meta, k, sets, spans, a, b)
-            if differs is not None:
-                found.append(differs)
-    return found, both.counts(only), n
-
-
-def segment_diff(meta: DocMeta, k: int, sets: dict[str, frozenset[str]],
-                 spans: dict[str, dict[str, Spans]] | None, a: str, b: str
-                 ) -> SegmentDiff | None:
-    """The k-th segment of the document ``meta`` as a disagreement, from the coders' code
-    ``sets`` and ``spans`` there (as in :class:`Unit`); None where they agree."""
-    text = meta.text
-    bounds = (meta.starts[k], meta.ends[k])
-    set_a, set_b = sets[a], sets[b]
-    differ = span_differences(text, bounds, sets, spans, a, b) \
-        if spans is not None or set_a != set_b else ()
-    if set_a == set_b and not differ:
-        return None
-    return SegmentDiff(doc=meta.id, segment=meta.segment_ids[k], speaker=meta.speakers[k],
-                       time_start=meta.time_starts[k], text=text[bounds[0]:bounds[1]],
-                       only_a=tuple(sorted(set_a - set_b)), only_b=tuple(sorted(set_b - set_a)),
-                       both=tuple(sorted(set_a & set_b)), spans=differ)
+# ----------------------------------------------------------------------------- documents
 
 
 #: documents read from the index at once by compared_documents (their text in memory)

@@ -123,10 +123,11 @@ def test_a_killed_batch_keeps_what_was_confirmed_and_no_half_decision(tmp_path):
     assert reconcile(project, CODERS, "consensus", "majority").decided == []
 
 
-def test_a_run_folds_the_consensus_log_once_per_batch_it_applies(tmp_path, monkeypatch):
-    """A first run reads the consensus log (missing before it) once: before applying the
-    disagreements after the agreed segments. Finishing the run (the done marks) does not
-    fold it again: it was folded a second time for that."""
+def test_a_run_does_not_fold_the_consensus_log_it_writes(tmp_path, monkeypatch):
+    """A first run does not read the consensus log (missing before it) back: the
+    disagreements are applied on the state the agreed segments left
+    (``tests/reconcile/test_consensus_reuse.py``), and finishing the run (the done marks)
+    does not fold it either (it once was folded twice for these)."""
     project = _study(tmp_path / "p", 2, 20)
     folds: list[str] = []
     real = store.state_from_bytes
@@ -139,4 +140,4 @@ def test_a_run_folds_the_consensus_log_once_per_batch_it_applies(tmp_path, monke
     result = reconcile(project, CODERS, "consensus", "majority")
     assert {d.outcome for d in result.decided} == {"agreed", "majority"}
     assert result.done == ["B0", "B1"]
-    assert folds.count("consensus") == 1
+    assert folds.count("consensus") == 0

@@ -14,8 +14,8 @@ from qcode.coding import checkpoint as log_checkpoint
 from qcode.coding import store
 from qcode.coding.usable import known_parts
 from qcode.project import Project
+from qcode.reconcile.pair_diff import diff
 from qcode.reconcile.segment_codings import load_segment_codings
-from qcode.reconcile.units import diff
 from tests.builders import build_known
 from tests.span_builders import code_phrases, span_project
 

@@ -11,7 +11,7 @@ import pytest
 import qcode.reconcile.units as units_module
 from qcode.index.documents import DocMeta
 from qcode.project import Project
-from qcode.reconcile.units import diff
+from qcode.reconcile.pair_diff import diff
 from tests.builders import build_study
 from tests.reconcile.span_builders import X, Y, span_study, words
 

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from qcode.coding.fold import CoderState
 from qcode.models import Document, Segment
 from qcode.project import Project, init_project
+from qcode.reconcile.pair_diff import diff_rows, diff_segments
 from qcode.reconcile.segment_codings import SegmentCodings
 from qcode.reconcile.span_rows import SpanRows
-from qcode.reconcile.units import diff_rows, diff_segments
 from tests.builders import make_doc, numbered_doc
 
 DOCS = [make_doc("A1", [("Interviewer", "How is video steered here?"),

@@ -182,7 +182,7 @@ def test_a_decision_saved_but_not_applied_is_applied_by_the_next_run(
     def crash(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rec, "append_events", crash)
+    monkeypatch.setattr(rec, "append", crash)  # the consensus events
     with pytest.raises(KeyboardInterrupt):
         reconcile(study, CODERS3, "consensus", "union")
     monkeypatch.undo()

@@ -21,6 +21,7 @@ from qcode.coding import store
 from qcode.coding.drafts import DoneDraft, EventDraft
 from qcode.coding.store import CoderState, add_events, append_events, load_state
 from qcode.project import Project
+from qcode.reconcile import pair_diff
 from qcode.reconcile import run as run_module
 from qcode.reconcile import units as units_module
 from qcode.reconcile.gc_pause import gc_paused
@@ -150,7 +151,7 @@ def test_the_heavy_steps_run_with_the_cycle_collector_off(
     monkeypatch.setattr(units_module, "iter_units", watched)
     assert gc.isenabled()
     reconcile(project, CODERS, "consensus", "majority", by="qa")
-    units_module.diff(project, "ann", "bob")
+    pair_diff.diff(project, "ann", "bob")
     assert seen and not any(seen)
     assert gc.isenabled()
 
