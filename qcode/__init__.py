@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "suggest_documents": "qcode.coding.suggest",
     # agreement and reconciliation
     "agreement_for_project": "qcode.agreement.project",
-    "diff": "qcode.reconcile.units",
+    "diff": "qcode.reconcile.pair_diff",
     "reconcile": "qcode.reconcile.run",
     # counting and reporting
     "matrix": "qcode.counts.matrix",
