@@ -47,6 +47,9 @@ SETTINGS_FILE = "qcode.toml"
 #: the machine-local index (an SQLite database, see :mod:`qcode.index.store`), gitignored
 INDEX_DIR = ".qcode-index"
 INDEX_FILE = "index.sqlite"
+#: the pseudonym table (:mod:`qcode.pseudonyms.table`), named here so that a command can
+#: tell there is none without loading the pseudonym modules
+PSEUDONYM_TABLE = "pseudonyms.csv"
 #: at the project root while a REFI-QDA import into it is unfinished (see
 #: :mod:`qcode.refiqda.import_write`); here so that lower modules can name it
 IMPORT_MARKER = ".import-pending.json"

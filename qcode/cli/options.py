@@ -9,6 +9,7 @@ release and print one ``Note: ... is deprecated; use ...`` line on stderr.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -94,13 +95,17 @@ def outgoing(ctx: typer.Context, real_names: bool) -> Project:
     """The project as it may leave: the pseudonymised view (a temporary copy deleted when
     the command ends) when the pseudonym table has entries, unless ``real_names``."""
     from qcode.cli.console import state, warn
-    from qcode.pseudonyms.table import load, table_path
+    from qcode.project import PSEUDONYM_TABLE
 
     project = state(ctx).project()
     if real_names:  # the table is not even read: a damaged one does not stand in the way
-        if table_path(project).exists():
+        if (project.root / PSEUDONYM_TABLE).exists():
             note("Real names: the pseudonym table is not applied (--real-names)")
         return project
+    if not os.path.lexists(project.root / PSEUDONYM_TABLE):
+        return project  # no table: nothing to apply (nor its modules to load)
+    from qcode.pseudonyms.table import load
+
     entries = load(project)
     if not entries:
         return project

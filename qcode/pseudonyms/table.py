@@ -18,11 +18,11 @@ from qcode._io.csvfile import Table, name_problem, parse_table, read_table, ungu
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import read_nofollow
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError, ProjectDamagedError
+from qcode.project import PSEUDONYM_TABLE as TABLE_FILE
 from qcode.project import Project
 from qcode.pseudonyms.rewrite import Rewriter, key_of
 from qcode.pseudonyms.variants import KINDS, Entry, fold
 
-TABLE_FILE = "pseudonyms.csv"
 HEADER = ("real", "pseudonym", "kind", "variants")
 #: the fewest letters or digits of an identifying string: one letter is also a word ("a",
 #: "I") replaced everywhere, while two-letter names exist (Bo, Li, Ås)
