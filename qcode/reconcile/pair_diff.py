@@ -18,7 +18,7 @@ from qcode.errors import UsageError
 from qcode.index.documents import DocMeta
 from qcode.project import Project
 from qcode.reconcile.gc_pause import gc_paused
-from qcode.reconcile.positions import Spans, coverage_in, cross_spans
+from qcode.reconcile.positions import Spans, coverage_in
 from qcode.reconcile.segment_codings import SegmentCodings, load_segment_codings
 from qcode.reconcile.span_rows import SpanRows, compare_rows, restricted
 from qcode.reconcile.units import (
@@ -28,6 +28,8 @@ from qcode.reconcile.units import (
     check_named_once,
     code_name,
     code_sort_key,
+    coded_segment,
+    coders_on,
     compared_documents,
     document_scope,
     resolve_codes,
@@ -86,26 +88,11 @@ def diff_segments(project: Project, states: Sequence[SegmentCodings], a: str, b:
     found: list[SegmentDiff] = []
     counts: dict[str, list[int]] = {}
     n = 0
-    empty: frozenset[str] = frozenset()
     for doc_id, meta in compared_documents(project, docs):
-        text = meta.text
-        folded = [(st.coder, st.codes, st.spans,
-                   cross_spans(st.source, doc_id) if st.crossing else None) for st in states]
+        on_doc = coders_on(states, doc_id)
         for k, seg_id in enumerate(meta.segment_ids):
-            key = (doc_id, seg_id)
-            bounds = (meta.starts[k], meta.ends[k])
-            sets: dict[str, frozenset[str]] = {}
-            spans: dict[str, dict[str, Spans]] | None = None
-            for coder, by_unit, by_first, crossing in folded:  # as iter_units
-                on = by_unit.get(key)
-                have = frozenset(on) if on else empty
-                sets[coder] = have if code_filter is None or not have else have & code_filter
-                if on:
-                    cov = coverage_in(by_first.get(key, ()), bounds, code_filter,
-                                      crossing.get(seg_id, ()) if crossing else (), text)
-                    if cov is not None:
-                        spans = spans if spans is not None else {}
-                        spans[coder] = cov
+            sets, spans = coded_segment(on_doc, doc_id, seg_id, (meta.starts[k], meta.ends[k]),
+                                        code_filter, meta.text)
             n += 1
             set_a, set_b = sets[a], sets[b]
             for code in set_a | set_b:

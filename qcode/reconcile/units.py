@@ -310,27 +310,49 @@ def iter_units(project: Project, codings: Sequence[SegmentCodings | CoderState],
     (``codings``: :func:`load_codings`, or usable states). Documents are read once into
     ``cache`` when one is given."""
     coded = [c if isinstance(c, SegmentCodings) else of_state(c) for c in codings]
-    empty: frozenset[str] = frozenset()
     for doc_id, doc in zip(docs, unit_documents(project, docs, cache), strict=True):
         meta, text = doc.meta, doc.text
-        folded = [(st.coder, st.codes, st.spans,
-                   cross_spans(st.source, doc_id) if st.crossing else None) for st in coded]
+        on_doc = coders_on(coded, doc_id)
         for seg_id, start, end in zip(meta.segment_ids, meta.starts, meta.ends, strict=True):
-            key = (doc_id, seg_id)
             bounds = (start, end)
-            sets = {}
-            spans = None
-            for coder, by_unit, by_first, crossing in folded:
-                on = by_unit.get(key)
-                have = frozenset(on) if on else empty
-                sets[coder] = have if codes is None or not have else have & codes
-                if on:
-                    cov = coverage_in(by_first.get(key, ()), bounds, codes,
-                                      crossing.get(seg_id, ()) if crossing else (), text)
-                    if cov is not None:
-                        spans = spans if spans is not None else {}
-                        spans[coder] = cov
+            sets, spans = coded_segment(on_doc, doc_id, seg_id, bounds, codes, text)
             yield Unit(doc=doc, segment_id=seg_id, sets=sets, bounds=bounds, spans=spans)
+
+
+#: a coder as one document's segments read it: name, codes by segment, spans by first
+#: segment, and the spans crossing into each segment (None: no span crosses)
+CoderOnDoc = tuple[str, Mapping[tuple[str, str], Collection[str]],
+                   Mapping[tuple[str, str], Collection[tuple[str, int, int]]],
+                   dict[str, list[tuple[str, int, int]]] | None]
+_EMPTY: frozenset[str] = frozenset()
+
+
+def coders_on(coded: Sequence[SegmentCodings], doc_id: str) -> list[CoderOnDoc]:
+    """The coders' codings as :func:`coded_segment` reads them on the document ``doc_id``."""
+    return [(st.coder, st.codes, st.spans,
+             cross_spans(st.source, doc_id) if st.crossing else None) for st in coded]
+
+
+def coded_segment(on_doc: Sequence[CoderOnDoc], doc_id: str, seg_id: str,
+                  bounds: tuple[int, int], codes: frozenset[str] | None, text: str
+                  ) -> tuple[dict[str, frozenset[str]], dict[str, dict[str, Spans]] | None]:
+    """Each coder's code set on one segment (within ``codes``), and the stretches of the
+    codes a coder did not put on the whole segment, by coder (None: every code covers it
+    whole): what a :class:`Unit` holds, and what ``diff`` compares."""
+    key = (doc_id, seg_id)
+    sets: dict[str, frozenset[str]] = {}
+    spans: dict[str, dict[str, Spans]] | None = None
+    for coder, by_unit, by_first, crossing in on_doc:
+        on = by_unit.get(key)
+        have = frozenset(on) if on else _EMPTY
+        sets[coder] = have if codes is None or not have else have & codes
+        if on:
+            cov = coverage_in(by_first.get(key, ()), bounds, codes,
+                              crossing.get(seg_id, ()) if crossing else (), text)
+            if cov is not None:
+                spans = spans if spans is not None else {}
+                spans[coder] = cov
+    return sets, spans
 
 
 def span_differences(text: str, bounds: tuple[int, int],
