@@ -141,3 +141,21 @@ def counted_log_reads(monkeypatch: Any) -> list[Path]:
 
     monkeypatch.setattr(codings, "read_stamped", counted)
     return reads
+
+
+#: source of a class for the kill tests' child processes: an SQLite connection that
+#: prints "writing" and pauses before COMMIT, so that the parent's kill lands while the
+#: rows are in the open transaction (SQLite's journal on disk), however fast the machine is
+HELD_COMMIT = """
+import time
+class HeldCommit:
+    def __init__(self, con):
+        self.con = con
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            print("writing", flush=True)  # the parent kills within the next few ms
+            time.sleep(0.2)
+        return self.con.execute(sql, *args)
+    def executemany(self, *args):
+        return self.con.executemany(*args)
+"""

@@ -15,28 +15,18 @@ import pytest
 from qcode.codebook.load import load
 from qcode.index.documents import project_documents
 from qcode.project import INDEX_DIR, INDEX_FILE, Project, init_project
-from tests.builders import ROOT, numbered_doc
+from tests.builders import HELD_COMMIT, ROOT, numbered_doc
 
 pytestmark = pytest.mark.slow
 
 #: edits the codebook's name and reads documents through the index (which stores the
 #: codebook checked in that round), over and over, until killed
-CHILD = """
-import sys, time
+CHILD = HELD_COMMIT + """
+import sys
 from qcode.index import documents
 from qcode.project import Project
 root = sys.argv[1]
 remember = documents.remember_codebook
-class HeldCommit:
-    # the index's connection, with a pause before COMMIT: the row is in the open
-    # transaction (SQLite's journal on disk) when the parent's kill lands
-    def __init__(self, con):
-        self.con = con
-    def execute(self, sql, *args):
-        if sql == "COMMIT":
-            print("writing", flush=True)
-            time.sleep(0.2)
-        return self.con.execute(sql, *args)
 def announced(con, *args):
     remember(HeldCommit(con), *args)
 documents.remember_codebook = announced

@@ -16,32 +16,19 @@ import pytest
 from qcode.index.documents import meta_of, project_documents
 from qcode.index.store import INDEX_DIR, INDEX_FILE
 from qcode.project import Project
-from tests.builders import ROOT, numbered_doc
+from tests.builders import HELD_COMMIT, ROOT, numbered_doc
 
 pytestmark = pytest.mark.slow
 
 #: rewrites documents and reads them through the index, over and over, until killed
-CHILD = """
-import shutil, sys, time
+CHILD = HELD_COMMIT + """
+import shutil, sys
 from pathlib import Path
 from qcode.index import documents
 from qcode.index.documents import project_documents
 from qcode.project import open_project
 project = open_project(sys.argv[1])
 write = documents._write
-class HeldCommit:
-    # the index's connection, with a pause before COMMIT: the rows are in the open
-    # transaction (SQLite's journal on disk) when the parent's kill lands, however fast
-    # the machine is
-    def __init__(self, con):
-        self.con = con
-    def execute(self, sql, *args):
-        if sql == "COMMIT":
-            print("writing", flush=True)  # the parent kills within the next few ms
-            time.sleep(0.2)
-        return self.con.execute(sql, *args)
-    def executemany(self, *args):
-        return self.con.executemany(*args)
 def announced(con, *args):
     write(HeldCommit(con), *args)
 documents._write = announced
