@@ -84,13 +84,12 @@ def dump_codebook(codebook: Codebook) -> bytes:
 
 
 def _fields(data: dict[str, Any], kind: type[Record]) -> tuple[dict[str, Any], set[str]]:
+    """A stored record's fields (every field of ``kind``, lists as tuples) and the names
+    of those it was given; ValueError if it is not one."""
     given = data.pop("__set__")
-    if not isinstance(given, list) or any(k not in kind.model_fields for k in data):
+    if not isinstance(given, list) or data.keys() != kind.model_fields.keys():
         raise ValueError("not a stored record")
-    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    if set(fields) != set(kind.model_fields):
-        raise ValueError("not a stored record")
-    return fields, set(given)
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}, set(given)
 
 
 def _record(data: object, kind: type[Record]) -> Record:
