@@ -146,16 +146,22 @@ class Project:
         table = data.get("limits", {})
         limits.use_project_limits(limits.Limits.from_mapping(
             table if isinstance(table, dict) else {"limits": table}, str(path)))
-        problem = settings_problem(data.get("project", {}))
+        project = data.get("project", {})
+        problem = settings_problem(project)
         if problem is not None:
             raise ProjectDamagedError(f"{path}: [project] {problem[0]}: {problem[1]}",
                                       hint="every project needs name = \"...\"")
-        table = data.get("project", {})
-        return Settings.model_construct(_fields_set=set(table), **table)
+        return Settings.model_construct(_fields_set=set(project), **project)
 
     @property
     def name(self) -> str:
         return self.settings.name
+
+    @property
+    def pseudonym_table(self) -> Path:
+        """Where the pseudonym table is (:mod:`qcode.pseudonyms.table`), known without
+        loading the pseudonym modules."""
+        return self.root / PSEUDONYM_TABLE
 
     @property
     def codebook_path(self) -> Path:

@@ -95,14 +95,13 @@ def outgoing(ctx: typer.Context, real_names: bool) -> Project:
     """The project as it may leave: the pseudonymised view (a temporary copy deleted when
     the command ends) when the pseudonym table has entries, unless ``real_names``."""
     from qcode.cli.console import state, warn
-    from qcode.project import PSEUDONYM_TABLE
 
     project = state(ctx).project()
     if real_names:  # the table is not even read: a damaged one does not stand in the way
-        if (project.root / PSEUDONYM_TABLE).exists():
+        if project.pseudonym_table.exists():
             note("Real names: the pseudonym table is not applied (--real-names)")
         return project
-    if not os.path.lexists(project.root / PSEUDONYM_TABLE):
+    if not os.path.lexists(project.pseudonym_table):
         return project  # no table: nothing to apply (nor its modules to load)
     from qcode.pseudonyms.table import load
 

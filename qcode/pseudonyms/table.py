@@ -30,7 +30,7 @@ MIN_REAL = 2
 
 
 def table_path(project: Project) -> Path:
-    return project.root / TABLE_FILE
+    return project.pseudonym_table
 
 
 def _lock(project: Project) -> Path:
