@@ -168,7 +168,9 @@ def _fold_bytes(coder: str, data: bytes, path: Path, checkpoint: Path | None,
         else:
             st = fold_bytes(coder, data, path)
             replayed = st.n_events
-        if checkpoint is not None and replayed >= log_checkpoint.MIN_EVENTS:
+        renew = resumed is not None and replayed > 0 and checkpoint is not None and \
+            log_checkpoint.worth_renewing(checkpoint)
+        if checkpoint is not None and (replayed >= log_checkpoint.MIN_EVENTS or renew):
             log_checkpoint.save(checkpoint, st, data, stamp=stamp[0] if stamp else None,
                                 read_ns=stamp[1] if stamp else 0)
         elif checkpoint is not None and resumed is not None and replayed == 0 and stamp:
