@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcode.coding import store as codings
-from qcode.doctor.files import conflict_lines
+from qcode.doctor.files import CONFLICT_LINE, conflict_lines
 from qcode.errors import ExitCode
 from qcode.project import Project
 from tests.builders import build_known, interview
@@ -160,6 +162,14 @@ def test_stale_reconciliation_is_reported(invoke, tmp_path: Path) -> None:
 
 def test_conflict_lines() -> None:
     assert conflict_lines(b"x\n<<<<<<< HEAD\n=======\n>>>>>>> b\n=======x\n") == [2, 3, 4]
+
+
+@given(st.lists(st.sampled_from([b"<<<<<<< ", b"=======", b">>>>>>> ", b"<", b"=", b">",
+                                 b" ", b"\n", b"a"])).map(b"".join))
+def test_conflict_lines_are_every_line_the_marker_pattern_starts(data: bytes) -> None:
+    # the quick searches that skip most files never skip a marker the pattern finds
+    want = [data.count(b"\n", 0, m.start()) + 1 for m in CONFLICT_LINE.finditer(data)]
+    assert conflict_lines(data) == want
 
 
 def test_sets_file_and_documents_log_are_checked(invoke, known: Project) -> None:
