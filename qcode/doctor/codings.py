@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Container
+from dataclasses import dataclass
 
 from qcode.codebook.history import code_map
 from qcode.coding.conflicts import CONFLICT
@@ -15,7 +16,6 @@ from qcode.coding.usable import Known, usable_state
 from qcode.doctor.problem import Problem, relative
 from qcode.documents.log import document_map
 from qcode.errors import QcodeError
-from qcode.models import Document
 from qcode.project import Project
 from qcode.reconcile.ledger import read_ledger, reconciliation_names
 from qcode.reconcile.status import status
@@ -26,13 +26,24 @@ def _listed(items: list[str], most: int = 5) -> str:
     return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
-def readable_documents(project: Project) -> tuple[dict[str, Document], list[Problem]]:
+@dataclass(frozen=True, slots=True)
+class ReadDocument:
+    """What the checks of codings need of a document that could be read: its text and its
+    segments' ids (not the whole record: at 2,000 transcripts the records of every
+    document held at once took 0.7 GB)."""
+
+    text: str
+    segments: tuple[str, ...]
+
+
+def readable_documents(project: Project) -> tuple[dict[str, ReadDocument], list[Problem]]:
     """Every document that can be read, and a finding for each that cannot."""
-    docs: dict[str, Document] = {}
+    docs: dict[str, ReadDocument] = {}
     found = []
     for doc_id in project.document_ids():
         try:
-            docs[doc_id] = project.load_document(doc_id)
+            doc = project.load_document(doc_id)
+            docs[doc_id] = ReadDocument(doc.text, tuple(s.id for s in doc.segments))
         except QcodeError as exc:
             found.append(Problem("unreadable_file",
                                  relative(project.root, project.document_path(doc_id)),
@@ -100,7 +111,7 @@ def orphan_findings(project: Project, st: CoderState) -> list[Problem]:
         count=lo.total)]
 
 
-def quote_findings(project: Project, st: CoderState, docs: dict[str, Document]
+def quote_findings(project: Project, st: CoderState, docs: dict[str, ReadDocument]
                    ) -> list[Problem]:
     """Codings whose stored quote is not the document text at their offsets."""
     off: Counter[str] = Counter()
@@ -124,14 +135,13 @@ def quote_findings(project: Project, st: CoderState, docs: dict[str, Document]
         "codings", count=total)]
 
 
-def coding_problems(project: Project, docs: dict[str, Document],
+def coding_problems(project: Project, docs: dict[str, ReadDocument],
                     codes: frozenset[str] | None) -> list[Problem]:
     """Unreadable lines, orphaned codings and moved quotes of every coder's log. Codings of
     an unreadable document, or of any code when the codebook cannot be read, are not
     called orphans (the unreadable file is the finding)."""
     unreadable = set(project.document_ids()) - set(docs)
-    segments: dict[str, Container[str]] = {d: {s.id for s in doc.segments}
-                                           for d, doc in docs.items()}
+    segments: dict[str, Container[str]] = {d: set(doc.segments) for d, doc in docs.items()}
     for d in unreadable:
         segments[d] = _Everything()
     found: list[Problem] = []
@@ -139,7 +149,7 @@ def coding_problems(project: Project, docs: dict[str, Document],
     cmap = code_map(project.root)  # renamed, merged and split codes: not orphans
     for former, now in doc_map.renamed.items():  # a rename whose file has not moved yet
         if now not in segments and former in docs:
-            segments[now] = {doc_map.key(former, s.id)[1] for s in docs[former].segments}
+            segments[now] = {doc_map.key(former, s)[1] for s in docs[former].segments}
     for coder in coder_names(project):
         st = load_state(project, coder)
         known = Known(codes=codes if codes is not None else _codes_used(st),
