@@ -37,6 +37,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
+import orjson
 from orjson import loads as _loads  # a dependency: reads long ledgers faster than json
 from pydantic import TypeAdapter, ValidationError
 
@@ -337,8 +338,7 @@ def append(project: Project, name: str, drafts: Iterable[dict[str, Any]]) -> lis
                 extra["id"] = f"R{seq:05d}"
             full.append(draft | extra)
         records = _validate(full)
-        payload = b"".join(r.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
-                           for r in records)
+        payload = b"".join([entry_line(r) for r in records])
         if data and not data.endswith(b"\n"):
             payload = b"\n" + payload
         _write(fh, payload, len(data), path)
@@ -352,6 +352,27 @@ def _validate(entries: list[dict[str, Any]]) -> list[Entry]:
     if len(entries) > 1 and kinds == {"decision"}:
         return list(_decisions().validate_python(entries))
     return [_KINDS[e["kind"]].model_validate(e) for e in entries]  # type: ignore[misc]
+
+
+#: orjson writes subclasses, dataclasses and dates its own way: refused (pydantic writes them)
+_PLAIN_ONLY = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | \
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_APPEND_NEWLINE
+
+
+def entry_line(entry: Entry) -> bytes:
+    """An entry's line: exactly ``model_dump_json(exclude_none=True)`` and a newline.
+
+    Written with orjson from the validated fields (their order is the model's; None left
+    out), half the time of pydantic's dump: the fields of :data:`Entry` hold only texts,
+    integers, None, and tuples and text-keyed dicts of them, which both write alike
+    (``tests/reconcile/test_entry_line.py``). A value orjson refuses (a lone surrogate, an
+    integer beyond 64 bits) is left to pydantic.
+    """
+    try:
+        return orjson.dumps({k: v for k, v in entry.__dict__.items() if v is not None},
+                            option=_PLAIN_ONLY)
+    except TypeError:
+        return entry.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
 
 
 @cache
