@@ -309,13 +309,19 @@ def read_ledger(project: Project, name: str, *, must_exist: bool = False) -> Led
     return ledger
 
 
-def _last_seq(data: bytes) -> int:
-    for raw in reversed(data.split(b"\n")):
+def last_seq(data: bytes) -> int:
+    """The seq of the last readable line (0: none), read from the end: the lines before it
+    are not split off (a reconciliation's log holds tens of thousands)."""
+    end = len(data)
+    while end > 0:
+        start = data.rfind(b"\n", 0, end) + 1
+        raw = data[start:end]
         if raw.strip():
             try:
                 return int(json.loads(raw)["seq"])
             except (ValueError, KeyError, TypeError):
-                continue
+                pass
+        end = start - 1
     return 0
 
 
@@ -328,7 +334,7 @@ def append(project: Project, name: str, drafts: Iterable[dict[str, Any]]) -> lis
     path = log_file(project, name)
     with _opened(path) as fh:
         data = fh.read()
-        seq = _last_seq(data)
+        seq = last_seq(data)
         now = now_iso()
         full: list[dict[str, Any]] = []
         for draft in drafts:

@@ -1,10 +1,12 @@
 """A decision log line written with orjson (``ledger.entry_line``) is byte for byte the
 line pydantic's ``model_dump_json(exclude_none=True)`` writes: field order, None fields
 left out, empty tuples kept, spans, unicode and control characters, integers of any size
-and text orjson refuses (a lone surrogate: pydantic's error, as before)."""
+and text orjson refuses (a lone surrogate: pydantic's error, as before). The last seq of
+the log, read from its end, is the one every line split off gave."""
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from typing import Any
@@ -14,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from qcode.reconcile.ledger import Applied, Decision, Run, entry_line
+from qcode.reconcile.ledger import Applied, Decision, Run, entry_line, last_seq
 
 #: any character, lone surrogates and control characters included
 TEXT = st.text(st.characters(exclude_categories=()), max_size=12)
@@ -130,3 +132,26 @@ def test_entry_fields_hold_only_what_both_write_alike(model: type[BaseModel]) ->
     for name, field in model.model_fields.items():
         found = {t for t in _types(field.annotation) if not isinstance(t, str)}
         assert found <= allowed, (name, found - allowed)
+
+
+def _last_seq_by_split(data: bytes) -> int:
+    """The reading of the last seq before it read from the end (every line split off)."""
+    for raw in reversed(data.split(b"\n")):
+        if raw.strip():
+            try:
+                return int(json.loads(raw)["seq"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return 0
+
+
+LINES = st.sampled_from([b"", b" ", b"\r", b'{"seq":3}', b'{"seq":12,"kind":"run"}',
+                         b'{"seq":"7"}', b'{"seq":null}', b'{"kind":"run"}', b"[1]", b"{torn",
+                         b'{"seq":1.5}', b'{"seq":true}'])
+
+
+@given(st.lists(LINES, max_size=8), st.booleans())
+def test_last_seq_from_the_end_reads_as_every_line_split(lines: list[bytes],
+                                                         newline: bool) -> None:
+    data = b"\n".join(lines) + (b"\n" if newline else b"")
+    assert last_seq(data) == _last_seq_by_split(data)
