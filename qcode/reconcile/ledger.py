@@ -344,7 +344,11 @@ def append(project: Project, name: str, drafts: Iterable[dict[str, Any]]) -> lis
                 extra["id"] = f"R{seq:05d}"
             full.append(draft | extra)
         records = _validate(full)
-        payload = b"".join([entry_line(r) for r in records])
+        lines = bytearray()  # each line freed once copied (orjson's hold spare room)
+        for r in records:
+            lines += entry_line(r)
+        payload = bytes(lines)
+        del lines
         if data and not data.endswith(b"\n"):
             payload = b"\n" + payload
         _write(fh, payload, len(data), path)
