@@ -25,6 +25,7 @@ from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow
 from qcode._io.write_errors import REFUSED, write_failed
+from qcode.coding.add_lines import adds_line
 from qcode.coding.events import line_events, parse_line
 from qcode.coding.order import is_undone, undo_key
 from qcode.errors import ProjectDamagedError, WriteFailedError
@@ -76,10 +77,17 @@ def _last_event(fd: int, size: int) -> tuple[int, str, bool]:
     return 0, "", ends_clean
 
 
-def new_id() -> str:
-    """A random event id (64 bits): two events are never the same line, even when one
-    coder name writes on two machines (see :mod:`qcode.coding.order`)."""
-    return secrets.token_hex(8)
+def new_ids(n: int) -> list[str]:
+    """``n`` random event ids (64 bits each, as ``secrets.token_hex(8)`` gives one): two
+    events are never the same line, even when one coder name writes on two machines (see
+    :mod:`qcode.coding.order`). The randomness of a batch is read at once (a reconciliation
+    writes tens of thousands of events).
+
+    >>> [len(i) for i in new_ids(2)]
+    [16, 16]
+    """
+    raw = secrets.token_hex(8 * n)
+    return [raw[i:i + 16] for i in range(0, 16 * n, 16)]
 
 
 @cache
@@ -88,15 +96,25 @@ def batch_adapter() -> TypeAdapter[list[CodingEvent]]:
     return TypeAdapter(list[CodingEvent])
 
 
-@dataclass
 class Appended:
     """Events now on disk, and where they are in the log (byte offsets); ``after``: the
-    log file's status just after they were written and fsynced, under the lock."""
+    log file's status just after they were written and fsynced, under the lock.
+    ``records``: the events as validated records; for a batch written without them
+    (:func:`qcode.coding.add_lines.adds_line`), validated from ``drafts`` on first use."""
 
-    records: list[CodingEvent]
-    start: int
-    end: int
-    after: os.stat_result | None = None
+    def __init__(self, records: list[CodingEvent] | None, start: int, end: int,
+                 after: os.stat_result | None = None, *,
+                 drafts: list[dict[str, Any]] | None = None) -> None:
+        self._records = records
+        self._drafts = drafts
+        self.start, self.end, self.after = start, end, after
+
+    @property
+    def records(self) -> list[CodingEvent]:
+        if self._records is None:
+            self._records = batch_adapter().validate_python(self._drafts or [])
+            self._drafts = None
+        return self._records
 
 
 @dataclass
@@ -151,18 +169,21 @@ def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | Non
     # even when the clock is set back (qcode.coding.order)
     now = max(_now(), last_time)
     drafts = []
-    for ev in events:
+    for ev, event_id in zip(events, new_ids(len(events)), strict=True):
         seq += 1
-        drafts.append({**ev, "seq": seq, "time": now, "id": new_id()})
-    # every event validated as a CodingEvent, the batch in one call (a third of the time of
-    # a model built per event: a reconciliation writes tens of thousands at once)
-    records = batch_adapter().validate_python(drafts)
-    # one line per action: a batch is a JSON array, so a crash can tear it only as a whole
-    # (the adapter writes the array exactly as the events joined: compact, each without
-    # its None fields)
-    payload = (records[0].model_dump_json(exclude_none=True).encode("utf-8")
-               if len(records) == 1 else batch_adapter().dump_json(records, exclude_none=True)
-               ) + b"\n"
+        drafts.append({**ev, "seq": seq, "time": now, "id": event_id})
+    # one line per action: a batch is a JSON array, so a crash can tear it only as a whole.
+    # Usual adds are vouched for and written without a model each (add_lines); any other
+    # batch is validated as CodingEvents, in one call (a third of the time of a model
+    # built per event), and the adapter writes the array exactly as the events joined:
+    # compact, each without its None fields
+    records: list[CodingEvent] | None = None
+    line = adds_line(drafts)
+    if line is None:
+        records = batch_adapter().validate_python(drafts)
+        line = records[0].model_dump_json(exclude_none=True).encode("utf-8") \
+            if len(records) == 1 else batch_adapter().dump_json(records, exclude_none=True)
+    payload = line + b"\n"
     if not ends_clean:
         payload = b"\n" + payload  # close a torn line so it cannot swallow ours
     try:
@@ -183,7 +204,8 @@ def append_locked(fd: int, events: Sequence[Mapping[str, Any]], path: Path | Non
                  "before going on") from None
     after = os.fstat(fd)
     _last.append(_Tail((after.st_dev, after.st_ino), payload, seq, now))
-    return Appended(records, size, size + len(payload), after)
+    return Appended(records, size, size + len(payload), after,
+                    drafts=drafts if records is None else None)
 
 
 def cut_back(fd: int, size: int) -> None:

@@ -60,9 +60,13 @@ def assess(unit: Unit, ledger: Ledger, codes: frozenset[str] | None) -> Pending 
             return None
         return Pending(unit, "deferred" if ledger.deferred_open(key) else "new")
     last = decs[-1]  # in force for every code when it covers them all
-    if codes is None and last.scope is None and unit.spans is None and last.spans is None \
-            and all(frozenset(last.coders.get(c, ())) == s for c, s in unit.sets.items()):
-        return None  # the usual case: decided on exactly the codes the coders give now
+    if codes is None and last.scope is None and unit.spans is None and last.spans is None:
+        had = last.coders
+        for c, s in unit.sets.items():
+            if frozenset(had.get(c, ())) != s:
+                break
+        else:  # the usual case: decided on exactly the codes the coders give now
+            return None
     candidates: set[str] = set().union(*unit.sets.values())
     for d in decs:
         candidates.update(d.chosen)
