@@ -123,7 +123,8 @@ def ingest(
     options = IngestOptions(
         fmt=reader, unit=unit.value if unit else None,
         attributes=dict(parse_assignment(a) for a in attr),
-        attributes_csv=attributes, doc_id=doc_id, replace=replace, exclude=tuple(exclude))
+        attributes_csv=attributes, doc_id=doc_id, replace=replace, exclude=tuple(exclude),
+        keep_documents=False)  # what is said of each document is its summary
     found = find_files(paths, options.exclude)
     files = found.files
     if not files and found.excluded:  # the patterns, not the folder, left nothing to take
@@ -143,7 +144,7 @@ def ingest(
     for o in report.outcomes:
         for w in o.warnings:
             warn(w)
-        d = o.document
+        d = o.summary
         if o.status == "unchanged":
             if len(unchanged) == 1:
                 note(f"Unchanged {d.id}: {o.path} has the same bytes as before; nothing to do")
@@ -151,10 +152,10 @@ def ingest(
             note(f"Updated the attributes of {d.id} (text unchanged)")
         else:
             verb = "Replaced" if o.status == "replaced" else "Added"
-            note(f"{verb} {d.id} from {o.path} ({d.format}, {_n(len(d.turns), 'turn')}, "
-                 f"{_n(len(d.speakers), 'speaker')}, {_n(len(d.segments), 'segment')})")
+            note(f"{verb} {d.id} from {o.path} ({d.format}, {_n(d.turns, 'turn')}, "
+                 f"{_n(len(d.speakers), 'speaker')}, {_n(d.segments, 'segment')})")
     if len(unchanged) > 1:
-        ids = ", ".join(o.document.id for o in unchanged[:5])
+        ids = ", ".join(o.doc_id for o in unchanged[:5])
         more = f" and {len(unchanged) - 5} more" if len(unchanged) > 5 else ""
         note(f"Unchanged {len(unchanged)} documents ({ids}{more}): the same bytes as before; "
              "nothing to do")
@@ -167,7 +168,7 @@ def ingest(
              f"not follow links there; name a file to ingest it): {names}{more}")
     for o in report.replaced:
         if o.set_aside is not None:
-            note(f"Kept a copy of the damaged document {o.document.id} as {o.set_aside}")
+            note(f"Kept a copy of the damaged document {o.doc_id} as {o.set_aside}")
         if o.reanchor is not None:
             for line in o.reanchor.lines():
                 note(line)
@@ -245,10 +246,10 @@ def _ingest_json(report: IngestReport) -> dict[str, object]:
     """What ingest did: each document added, replaced, updated or unchanged; files skipped
     and files that failed (no transcript text); how replaced documents' codings moved."""
     return {
-        "documents": [{"id": o.document.id, "path": str(o.path), "status": o.status,
-                       "format": o.document.format, "turns": len(o.document.turns),
-                       "speakers": list(o.document.speakers),
-                       "segments": len(o.document.segments), "warnings": list(o.warnings)}
+        "documents": [{"id": o.summary.id, "path": str(o.path), "status": o.status,
+                       "format": o.summary.format, "turns": o.summary.turns,
+                       "speakers": list(o.summary.speakers),
+                       "segments": o.summary.segments, "warnings": list(o.warnings)}
                       for o in report.outcomes],
         "skipped": [str(p) for p in report.skipped],
         "excluded": [str(p) for p in report.excluded],

@@ -68,13 +68,30 @@ _ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
 SAVE_THREADS = 4
 
 
+@dataclass(frozen=True)
+class DocumentSummary:
+    """What a report says of an ingested document (kept when the document itself is not)."""
+
+    id: str
+    format: str
+    turns: int
+    speakers: tuple[str, ...]
+    segments: int
+
+
 @dataclass
 class Outcome:
-    """One file that was ingested (or found already there)."""
+    """One file that was ingested (or found already there).
+
+    With ``IngestOptions(keep_documents=False)`` (``qcode ingest``) ``document`` is held
+    only until it is saved (a replaced one, with its ``previous``, for its re-anchoring);
+    after that it is read back from the project when asked for, so a run over thousands of
+    files does not hold them all (at 10,000 transcripts: 2.5 GB). ``summary`` is always at
+    hand."""
 
     path: Path
     status: Status
-    document: Document
+    held: Document | None
     previous: Document | None = None
     warnings: list[str] = field(default_factory=list)
     #: how the codings on a replaced document were re-anchored (None: no coder logs)
@@ -82,10 +99,30 @@ class Outcome:
     #: where a copy of a damaged document that was replaced was kept
     set_aside: Path | None = None
     damaged: bool = False
+    summary: DocumentSummary = field(init=False)
+    _saved_in: Project | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        doc = self.held
+        assert doc is not None  # an outcome is made with its document
+        self.summary = DocumentSummary(doc.id, doc.format, len(doc.turns),
+                                       tuple(doc.speakers), len(doc.segments))
 
     @property
     def doc_id(self) -> str:
-        return self.document.id
+        return self.summary.id
+
+    @property
+    def document(self) -> Document:
+        """The document (read from the project once it was saved and let go)."""
+        if self.held is not None:
+            return self.held
+        assert self._saved_in is not None  # only a saved document is let go
+        return self._saved_in.load_document(self.summary.id)
+
+    def let_go(self, project: Project) -> None:
+        """Stop holding the document, which is in ``project`` as it is here."""
+        self._saved_in, self.held = project, None
 
 
 @dataclass
@@ -138,6 +175,9 @@ class IngestOptions:
     replace: bool = False
     #: glob patterns of files (and folders) to leave out (:mod:`qcode.ingest.walk`)
     exclude: tuple[str, ...] = ()
+    #: hold every document in the report (False: each is let go once saved, and
+    #: ``outcome.document`` reads it back from the project; a replaced one is always held)
+    keep_documents: bool = True
 
 
 # ------------------------------------------------------------------ ids and paths
@@ -260,7 +300,7 @@ def ingest(project: Project, paths: Iterable[Path], options: IngestOptions | Non
     first_of: dict[str, Path] = {}
     with changing_text(project.root):  # coding writes wait; replaces run one at a time
         report.finished = replacing.finish_locked(project)
-        with _collector_paused(), _Writer(project, report) as writer:
+        with _collector_paused(), _Writer(project, report, options.keep_documents) as writer:
             for path, doc_id in zip(files, ids, strict=True):
                 _attempt(project, path, doc_id, unit, table, options, first_of, report,
                          writer)
@@ -327,10 +367,12 @@ class _Writer:
     Outcomes are appended to the report in input order once their file is safely written.
     """
 
-    def __init__(self, project: Project, report: IngestReport) -> None:
+    def __init__(self, project: Project, report: IngestReport, keep: bool = True) -> None:
         self.project = project
         self.report = report
+        self.keep = keep
         self.pending: list[tuple[Outcome, Future[Path] | None]] = []
+        self.swept = 0  # pending[:swept]: settled, their saved documents let go
         self.pool = ThreadPoolExecutor(max_workers=SAVE_THREADS, thread_name_prefix="qcode-save")
 
     def __enter__(self) -> _Writer:
@@ -349,9 +391,22 @@ class _Writer:
         future = (None if outcome.status == "unchanged" else
                   self.pool.submit(self.project.save_document, outcome.document))
         self.pending.append((outcome, future))
+        self._let_go_saved()
+
+    def _let_go_saved(self) -> None:
+        """Let go of the documents saved so far (in order, up to the first still being
+        saved): they are in the project now. A replaced one is kept for its re-anchoring."""
+        while not self.keep and self.swept < len(self.pending):
+            outcome, future = self.pending[self.swept]
+            if future is not None and not future.done():
+                return
+            if (future is None or future.exception() is None) and outcome.status != "replaced":
+                outcome.let_go(self.project)
+            self.swept += 1
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
+        self._let_go_saved()
         for outcome, future in self.pending:
             error = future.exception() if future is not None else None
             if error is None:
