@@ -11,7 +11,7 @@ usable. Both give the same columns (tested).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qcode.agreement.presence import SpanColumns, span_columns, span_columns_of
 from qcode.coding import store
@@ -52,5 +52,9 @@ def coder_spans(project: Project, coder: str, known: Known,
             return quick
         state = store.load_state(project, coder)
     usable = usable_state(state, known)
-    return CoderSpans(coder, span_columns(usable), frozenset(state.done), usable)
+    # the spans go into the columns; the source keeps what the omissions read (problems,
+    # codings left out), so the folded log is freed once its columns are made (a first
+    # read of two coders at 2,000 transcripts no longer holds both folds at once)
+    rest = replace(usable, codes={}, spans={}, multi={})
+    return CoderSpans(coder, span_columns(usable), frozenset(state.done), rest)
 
