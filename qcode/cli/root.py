@@ -31,12 +31,22 @@ from qcode.errors import ExitCode, QcodeError
 WRITE_ONLY_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS})
 
 
+#: the detail lines an error shows at most (an import of a file with the wrong codebook
+#: has one problem per row: tens of thousands)
+MOST_DETAILS = 20
+
+
 def report_error(exc: QcodeError) -> None:
-    """The error's lines on stderr; a value quoted from a file cannot carry an escape
-    sequence to the terminal (safe_text)."""
+    """The error's lines on stderr (at most :data:`MOST_DETAILS` details, then how many
+    more); a value quoted from a file cannot carry an escape sequence to the terminal
+    (safe_text)."""
     typer.echo(f"Error: {safe_text(exc.message)}", err=True)
-    for line in exc.details:
+    details = exc.details
+    shown = details if len(details) <= MOST_DETAILS + 1 else details[:MOST_DETAILS]
+    for line in shown:
         typer.echo(f"  {safe_text(line)}", err=True)
+    if len(shown) < len(details):
+        typer.echo(f"  ... and {len(details) - len(shown):,} more like these", err=True)
     if exc.hint:
         typer.echo(f"Hint: {safe_text(exc.hint)}", err=True)
 

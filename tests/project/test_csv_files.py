@@ -84,6 +84,23 @@ def test_codings_import_names_each_bad_row_with_line_and_value(q: Callable[..., 
         "GOV-MAC-03?)"]
 
 
+@pytest.mark.parametrize(("bad", "listed"), [(21, 21), (22, 20), (500, 20)])
+def test_an_error_lists_twenty_problems_then_how_many_more(
+        q: Callable[..., Any], tmp_path: Path, bad: int, listed: int) -> None:
+    rows = "".join(f"T01,T01:0002,NOPE-{i}\n" for i in range(bad))
+    path = _write(tmp_path, "in.csv", "doc,segment,code\n" + rows)
+    result = q("codings", "import", str(path), "--coder", "kari")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Error: {path}: {bad} problems; nothing was imported"
+    details = [line for line in lines[1:] if line.startswith(f"  {path}:")]
+    assert len(details) == listed
+    assert details[-1].startswith(f"  {path}:{listed + 1}: unknown code 'NOPE-{listed - 1}'")
+    more = [line for line in lines if line.startswith("  ... and")]
+    assert more == ([] if listed == bad else [f"  ... and {bad - listed:,} more like these"])
+    assert lines[-1].startswith("Hint: fix those rows")
+
+
 def test_codings_import_jsonl_takes_the_same_aliases(q: Callable[..., Any], project: Project,
                                                      tmp_path: Path) -> None:
     path = _write(tmp_path, "in.jsonl",
