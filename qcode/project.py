@@ -259,13 +259,15 @@ class Project:
     def documents(self) -> list[Document]:
         return [self.load_document(i) for i in self.document_ids()]
 
-    def save_document(self, doc: Document) -> Path:
+    def save_document(self, doc: Document) -> bytes:
+        """Write ``documents/<id>.json`` (atomically); return the bytes written."""
         path = self.document_path(doc.id)
         if path.is_dir() and not path.is_symlink():
             raise folder_in_the_way(path, "a document")
         ensure_gitignore(self.root)  # a project made before qcode wrote one gets it now
-        atomic.write_text(path, doc.model_dump_json(indent=2) + "\n")
-        return path
+        data = (doc.model_dump_json(indent=2) + "\n").encode("utf-8")
+        atomic.write_bytes(path, data)
+        return data
 
 
 # -------------------------------------------------------------------- find / init

@@ -300,6 +300,27 @@ def indexed_documents(project: Project, ids: Iterable[str], *, text: bool = Fals
     return out
 
 
+def remember_saved(project: Project, saved: Iterable[tuple[Document, bytes]]) -> None:
+    """Store the rows of documents this process has just validated and written (each with
+    the bytes written), so that the first read after an ingest does not parse and validate
+    them again; a row is stored only for a file that still holds exactly those bytes (as
+    every row, it is believed later only while the file's stamp or hash says so)."""
+    con = open_index(project.root)
+    if con is None:
+        return
+    rows = []
+    for doc, data in saved:
+        now = time.time_ns()
+        got = _read(project.document_path(doc.id))
+        if got is not None and got[1] == data:
+            rows.append(_new_row(doc.id, got[0], now, hashlib.sha256(data).digest(),
+                                 meta_of(doc)))
+    try:
+        _write(con, rows, [], [])
+    finally:
+        con.close()
+
+
 def project_documents(project: Project, *, text: bool = False) -> dict[str, DocMeta]:
     """:func:`indexed_documents` for every document of the project."""
     return indexed_documents(project, project.document_ids(), text=text, complete=True)

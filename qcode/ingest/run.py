@@ -53,6 +53,7 @@ from qcode.errors import (
     QcodeError,
     UsageError,
 )
+from qcode.index.documents import remember_saved
 from qcode.ingest import replace as replacing
 from qcode.ingest.attributes import AttributeTable, check_known, read_table, use_project_names
 from qcode.ingest.decoding import decode, more_characters_than
@@ -66,6 +67,8 @@ Status = Literal["added", "unchanged", "updated", "replaced"]
 _ID_JUNK = re.compile(r"[^A-Za-z0-9_.-]+")
 #: threads that save documents while the next file is parsed (saving waits on fsync)
 SAVE_THREADS = 4
+#: saved documents given to the read index at once (one transaction each)
+INDEX_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -371,8 +374,9 @@ class _Writer:
         self.project = project
         self.report = report
         self.keep = keep
-        self.pending: list[tuple[Outcome, Future[Path] | None]] = []
-        self.swept = 0  # pending[:swept]: settled, their saved documents let go
+        self.pending: list[tuple[Outcome, Future[bytes] | None]] = []
+        self.swept = 0  # pending[:swept]: settled (saved ones given to the index)
+        self.to_index: list[tuple[Document, bytes]] = []
         self.pool = ThreadPoolExecutor(max_workers=SAVE_THREADS, thread_name_prefix="qcode-save")
 
     def __enter__(self) -> _Writer:
@@ -393,20 +397,29 @@ class _Writer:
         self.pending.append((outcome, future))
         self._let_go_saved()
 
-    def _let_go_saved(self) -> None:
-        """Let go of the documents saved so far (in order, up to the first still being
-        saved): they are in the project now. A replaced one is kept for its re-anchoring."""
-        while not self.keep and self.swept < len(self.pending):
+    def _let_go_saved(self, every: bool = False) -> None:
+        """Settle the documents saved so far (in order, up to the first still being saved):
+        each goes to the read index (in batches) and, unless the report keeps documents,
+        is let go, since it is in the project now; a replaced one is kept for its
+        re-anchoring. ``every``: the saving is over, so the last batch is indexed too."""
+        while self.swept < len(self.pending):
             outcome, future = self.pending[self.swept]
             if future is not None and not future.done():
-                return
-            if (future is None or future.exception() is None) and outcome.status != "replaced":
+                break
+            if future is not None and future.exception() is None:
+                self.to_index.append((outcome.document, future.result()))
+                self.pending[self.swept] = (outcome, None)  # saved: its bytes not kept
+            if not self.keep and outcome.status != "replaced" and \
+                    (future is None or future.exception() is None):
                 outcome.let_go(self.project)
             self.swept += 1
+        if self.to_index and (every or len(self.to_index) >= INDEX_BATCH):
+            remember_saved(self.project, self.to_index)
+            self.to_index = []
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
-        self._let_go_saved()
+        self._let_go_saved(every=True)
         for outcome, future in self.pending:
             error = future.exception() if future is not None else None
             if error is None:
