@@ -87,10 +87,10 @@ class Outcome:
     """One file that was ingested (or found already there).
 
     With ``IngestOptions(keep_documents=False)`` (``qcode ingest``) ``document`` is held
-    only until it is saved (a replaced one, with its ``previous``, for its re-anchoring);
-    after that it is read back from the project when asked for, so a run over thousands of
-    files does not hold them all (at 10,000 transcripts: 2.5 GB). ``summary`` is always at
-    hand."""
+    only until it is saved (a replaced one, with its ``previous``, for its re-anchoring;
+    an updated one's ``previous`` is let go with it); after that it is read back from the
+    project when asked for, so a run over thousands of files does not hold them all (at
+    10,000 transcripts: 2.5 GB). ``summary`` is always at hand."""
 
     path: Path
     status: Status
@@ -124,8 +124,9 @@ class Outcome:
         return self._saved_in.load_document(self.summary.id)
 
     def let_go(self, project: Project) -> None:
-        """Stop holding the document, which is in ``project`` as it is here."""
-        self._saved_in, self.held = project, None
+        """Stop holding the document, which is in ``project`` as it is here (and the
+        version an attribute update replaced)."""
+        self._saved_in, self.held, self.previous = project, None, None
 
 
 @dataclass

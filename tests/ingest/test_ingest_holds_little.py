@@ -36,6 +36,12 @@ def test_saved_documents_are_let_go_and_read_back_the_same(tmp_path: Path) -> No
         assert (o.summary.id, o.summary.format, o.summary.turns, o.summary.speakers,
                 o.summary.segments) == (doc.id, doc.format, len(doc.turns),
                                         tuple(doc.speakers), len(doc.segments))
+    # new attributes: updated, let go with the version they replaced
+    updated = ingest(project, [tmp_path / "in"], IngestOptions(attributes={"site": "n"},
+                                                              keep_documents=False))
+    assert {o.status for o in updated.outcomes} == {"updated"}
+    assert all(o.held is None and o.previous is None for o in updated.outcomes)
+    assert all(o.document.attributes == {"site": "n"} for o in updated.outcomes)
     # the same files again: unchanged, and let go as well
     again = ingest(project, [tmp_path / "in"], LEAN)
     assert {o.status for o in again.outcomes} == {"unchanged"}
