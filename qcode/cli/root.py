@@ -46,7 +46,7 @@ def report_error(exc: QcodeError) -> None:
     for line in shown:
         typer.echo(f"  {safe_text(line)}", err=True)
     if len(shown) < len(details):
-        typer.echo(f"  ... and {len(details) - len(shown):,} more like these", err=True)
+        typer.echo(f"  ... and {len(details) - len(shown):,} more", err=True)
     if exc.hint:
         typer.echo(f"Hint: {safe_text(exc.hint)}", err=True)
 

@@ -97,7 +97,7 @@ def test_an_error_lists_twenty_problems_then_how_many_more(
     assert len(details) == listed
     assert details[-1].startswith(f"  {path}:{listed + 1}: unknown code 'NOPE-{listed - 1}'")
     more = [line for line in lines if line.startswith("  ... and")]
-    assert more == ([] if listed == bad else [f"  ... and {bad - listed:,} more like these"])
+    assert more == ([] if listed == bad else [f"  ... and {bad - listed:,} more"])
     assert lines[-1].startswith("Hint: fix those rows")
 
 
