@@ -32,8 +32,9 @@ _PICK = itemgetter(*ADD_FIELDS)
 _ORIGINS = frozenset(typing.get_args(Origin))
 #: the types of every field but decision (str, or None: left out), in ADD_FIELDS order
 _TYPES = (str, int, str, str, str, int, int, str, str, str, str)
-#: orjson would write subclasses its own way: refused, as anything else not plain
-_PLAIN_ONLY = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | \
+#: orjson writes subclasses, dataclasses and dates its own way (pydantic another): with
+#: these it refuses them, as anything else not plain, and the caller falls back to pydantic
+PLAIN_ONLY = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | \
     orjson.OPT_PASSTHROUGH_DATETIME
 
 
@@ -62,6 +63,6 @@ def adds_line(events: Sequence[Mapping[str, Any]]) -> bytes | None:
     if not out:
         return None
     try:
-        return orjson.dumps(out[0] if len(out) == 1 else out, option=_PLAIN_ONLY)
+        return orjson.dumps(out[0] if len(out) == 1 else out, option=PLAIN_ONLY)
     except TypeError:  # e.g. a lone surrogate or an integer beyond 64 bits
         return None

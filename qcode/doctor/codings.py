@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Container
-from dataclasses import dataclass
 
 from qcode.codebook.history import code_map
 from qcode.coding.conflicts import CONFLICT
@@ -16,6 +15,7 @@ from qcode.coding.usable import Known, usable_state
 from qcode.doctor.problem import Problem, relative
 from qcode.documents.log import document_map
 from qcode.errors import QcodeError
+from qcode.index.documents import DocMeta, meta_of
 from qcode.project import Project
 from qcode.reconcile.ledger import read_ledger, reconciliation_names
 from qcode.reconcile.status import status
@@ -26,24 +26,15 @@ def _listed(items: list[str], most: int = 5) -> str:
     return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
-@dataclass(frozen=True, slots=True)
-class ReadDocument:
-    """What the checks of codings need of a document that could be read: its text and its
-    segments' ids (not the whole record: at 2,000 transcripts the records of every
-    document held at once took 0.7 GB)."""
-
-    text: str
-    segments: tuple[str, ...]
-
-
-def readable_documents(project: Project) -> tuple[dict[str, ReadDocument], list[Problem]]:
-    """Every document that can be read, and a finding for each that cannot."""
-    docs: dict[str, ReadDocument] = {}
+def readable_documents(project: Project) -> tuple[dict[str, DocMeta], list[Problem]]:
+    """Every document that can be read (as the read index keeps it, not the whole record:
+    at 2,000 transcripts the records of every document held at once took 0.7 GB), and a
+    finding for each that cannot."""
+    docs: dict[str, DocMeta] = {}
     found = []
     for doc_id in project.document_ids():
         try:
-            doc = project.load_document(doc_id)
-            docs[doc_id] = ReadDocument(doc.text, tuple(s.id for s in doc.segments))
+            docs[doc_id] = meta_of(project.load_document(doc_id))
         except QcodeError as exc:
             found.append(Problem("unreadable_file",
                                  relative(project.root, project.document_path(doc_id)),
@@ -111,7 +102,7 @@ def orphan_findings(project: Project, st: CoderState) -> list[Problem]:
         count=lo.total)]
 
 
-def quote_findings(project: Project, st: CoderState, docs: dict[str, ReadDocument]
+def quote_findings(project: Project, st: CoderState, docs: dict[str, DocMeta]
                    ) -> list[Problem]:
     """Codings whose stored quote is not the document text at their offsets."""
     off: Counter[str] = Counter()
@@ -135,13 +126,13 @@ def quote_findings(project: Project, st: CoderState, docs: dict[str, ReadDocumen
         "codings", count=total)]
 
 
-def coding_problems(project: Project, docs: dict[str, ReadDocument],
+def coding_problems(project: Project, docs: dict[str, DocMeta],
                     codes: frozenset[str] | None) -> list[Problem]:
     """Unreadable lines, orphaned codings and moved quotes of every coder's log. Codings of
     an unreadable document, or of any code when the codebook cannot be read, are not
     called orphans (the unreadable file is the finding)."""
     unreadable = set(project.document_ids()) - set(docs)
-    segments: dict[str, Container[str]] = {d: set(doc.segments) for d, doc in docs.items()}
+    segments: dict[str, Container[str]] = {d: set(doc.segment_ids) for d, doc in docs.items()}
     for d in unreadable:
         segments[d] = _Everything()
     found: list[Problem] = []
@@ -149,7 +140,7 @@ def coding_problems(project: Project, docs: dict[str, ReadDocument],
     cmap = code_map(project.root)  # renamed, merged and split codes: not orphans
     for former, now in doc_map.renamed.items():  # a rename whose file has not moved yet
         if now not in segments and former in docs:
-            segments[now] = {doc_map.key(former, s)[1] for s in docs[former].segments}
+            segments[now] = {doc_map.key(former, s)[1] for s in docs[former].segment_ids}
     for coder in coder_names(project):
         st = load_state(project, coder)
         known = Known(codes=codes if codes is not None else _codes_used(st),

@@ -396,9 +396,9 @@ class _Writer:
         future = (None if outcome.status == "unchanged" else
                   self.pool.submit(self.project.save_document, outcome.document))
         self.pending.append((outcome, future))
-        self._let_go_saved()
+        self._settle_saved()
 
-    def _let_go_saved(self, every: bool = False) -> None:
+    def _settle_saved(self, every: bool = False) -> None:
         """Settle the documents saved so far (in order, up to the first still being saved):
         each goes to the read index (in batches) and, unless the report keeps documents,
         is let go, since it is in the project now; a replaced one is kept for its
@@ -420,7 +420,7 @@ class _Writer:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(wait=True)
-        self._let_go_saved(every=True)
+        self._settle_saved(every=True)
         for outcome, future in self.pending:
             error = future.exception() if future is not None else None
             if error is None:

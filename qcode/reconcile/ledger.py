@@ -46,6 +46,7 @@ from qcode._io.gitignore import ensure_gitignore
 from qcode._io.locking import exclusive
 from qcode._io.nofollow import open_nofollow, read_nofollow
 from qcode._io.write_errors import folder_in_the_way, write_failed
+from qcode.coding.add_lines import PLAIN_ONLY
 from qcode.coding.store import validate_coder_name
 from qcode.documents.log import document_map
 from qcode.errors import ConflictError, NotFoundError
@@ -364,9 +365,8 @@ def _validate(entries: list[dict[str, Any]]) -> list[Entry]:
     return [_KINDS[e["kind"]].model_validate(e) for e in entries]  # type: ignore[misc]
 
 
-#: orjson writes subclasses, dataclasses and dates its own way: refused (pydantic writes them)
-_PLAIN_ONLY = orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATACLASS | \
-    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_APPEND_NEWLINE
+#: a line of plain values only (:data:`qcode.coding.add_lines.PLAIN_ONLY`), with its newline
+_LINE = PLAIN_ONLY | orjson.OPT_APPEND_NEWLINE
 
 
 def entry_line(entry: Entry) -> bytes:
@@ -380,7 +380,7 @@ def entry_line(entry: Entry) -> bytes:
     """
     try:
         return orjson.dumps({k: v for k, v in entry.__dict__.items() if v is not None},
-                            option=_PLAIN_ONLY)
+                            option=_LINE)
     except TypeError:
         return entry.model_dump_json(exclude_none=True).encode("utf-8") + b"\n"
 
